@@ -1,0 +1,69 @@
+package dev.softlabels.annotations;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.SortedMap;
+
+/**
+ * What an aggregate run did: written as summary.json beside labels/ and quarantine/. Invariant:
+ * rowsRead = rowsUsed + rowsQuarantined, and rowsQuarantined is the sum over reasons.
+ */
+public record AggregateSummary(
+    @JsonProperty("input") String input,
+    @JsonProperty("output") String output,
+    @JsonProperty("classes") List<String> classes,
+    @JsonProperty("rows_read") long rowsRead,
+    @JsonProperty("rows_used") long rowsUsed,
+    @JsonProperty("rows_quarantined") long rowsQuarantined,
+    @JsonProperty("quarantined_by_reason") SortedMap<String, Long> quarantinedByReason,
+    @JsonProperty("images") long images,
+    @JsonProperty("ties") long ties,
+    @JsonProperty("unanimous") long unanimous,
+    @JsonProperty("mean_entropy") double meanEntropy,
+    @JsonProperty("annotations_per_image") SortedMap<Integer, Long> annotationsPerImage,
+    @JsonProperty("seconds") double seconds) {
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+  public String toJson() {
+    try {
+      return JSON.writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static AggregateSummary fromJson(String json) {
+    try {
+      return JSON.readValue(json, AggregateSummary.class);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The one-line console summary. */
+  public String line() {
+    return String.format(Locale.ROOT,
+        "aggregate: %,d rows read, %,d used, %,d quarantined%s; %,d images, %,d ties, %,d unanimous, "
+            + "mean entropy %.4f; %.1f s -> %s",
+        rowsRead, rowsUsed, rowsQuarantined, reasonsText(), images, ties, unanimous, meanEntropy, seconds,
+        output);
+  }
+
+  private String reasonsText() {
+    StringBuilder text = new StringBuilder();
+    quarantinedByReason.forEach((reason, n) -> {
+      if (n > 0) {
+        text.append(text.length() == 0 ? " (" : ", ").append(reason).append(' ').append(String.format(Locale.ROOT, "%,d", n));
+      }
+    });
+    return text.length() == 0 ? "" : text.append(')').toString();
+  }
+}

@@ -1,0 +1,119 @@
+package dev.softlabels.annotations;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.trim;
+
+import dev.softlabels.config.UserError;
+import dev.softlabels.spark.HadoopPaths;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Reads annotation rows from CSV, JSON lines or Parquet into the canonical raw form: string columns
+ * {@code image_id, annotator_id, label}, {@code raw_record} (the unparsable line, else null) and
+ * {@code row_order} (input order, which decides which of two duplicate votes is "the first").
+ */
+public final class AnnotationReader {
+
+  public static final String IMAGE = "image_id";
+  public static final String ANNOTATOR = "annotator_id";
+  public static final String LABEL = "label";
+  public static final String RAW_RECORD = "raw_record";
+  public static final String ROW_ORDER = "row_order";
+  private static final String CORRUPT = "_corrupt_record";
+
+  private AnnotationReader() {}
+
+  public static Dataset<Row> read(SparkSession spark, AnnotationSource source, String path) {
+    HadoopPaths paths = HadoopPaths.of(spark);
+    paths.requireExists(path, "input");
+    InputFormat format = source.format() == InputFormat.AUTO ? detect(paths, path) : source.format();
+    Dataset<Row> raw = switch (format) {
+      case CSV -> readCsv(spark, source, path);
+      case JSON -> readJson(spark, source, path);
+      case PARQUET -> readParquet(spark, source, path);
+      case AUTO -> throw new IllegalStateException("format was resolved above");
+    };
+    // Numbered before any shuffle, so the order is the input's (line order within a file).
+    return raw.withColumn(ROW_ORDER, monotonically_increasing_id());
+  }
+
+  private static InputFormat detect(HadoopPaths paths, String path) {
+    if (!paths.isDirectory(path)) {
+      return InputFormat.fromFileName(path).orElseThrow(() -> new UserError(
+          "cannot tell the format of " + path + " from its extension: set --format csv|json|parquet"));
+    }
+    List<String> names = paths.fileNames(path);
+    return names.stream().map(InputFormat::fromFileName).flatMap(Optional::stream).findFirst()
+        .orElse(InputFormat.PARQUET);
+  }
+
+  private static Dataset<Row> readCsv(SparkSession spark, AnnotationSource source, String path) {
+    DataFrameReader reader = spark.read()
+        .option("header", source.csvHeader())
+        .option("delimiter", source.csvDelimiter())
+        .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", CORRUPT);
+    // With an explicit schema Spark maps CSV columns by position, so take the names from the header.
+    String[] header = reader.csv(path).columns();
+    StructType schema = new StructType(Arrays.stream(header)
+        .map(name -> new StructField(name, DataTypes.StringType, true, org.apache.spark.sql.types.Metadata.empty()))
+        .toArray(StructField[]::new))
+        .add(CORRUPT, DataTypes.StringType, true);
+    Dataset<Row> rows = reader.schema(schema).csv(path);
+    return canonical(rows, source, header, col(CORRUPT), path);
+  }
+
+  private static Dataset<Row> readJson(SparkSession spark, AnnotationSource source, String path) {
+    StructType schema = new StructType()
+        .add(source.imageColumn(), DataTypes.StringType, true)
+        .add(source.annotatorColumn(), DataTypes.StringType, true)
+        .add(source.labelColumn(), DataTypes.StringType, true)
+        .add(CORRUPT, DataTypes.StringType, true);
+    Dataset<Row> rows = spark.read()
+        .schema(schema)
+        .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", CORRUPT)
+        .json(path);
+    return canonical(rows, source, rows.columns(), col(CORRUPT), path);
+  }
+
+  private static Dataset<Row> readParquet(SparkSession spark, AnnotationSource source, String path) {
+    Dataset<Row> rows = spark.read().parquet(path);
+    return canonical(rows, source, rows.columns(), lit(null).cast(DataTypes.StringType), path);
+  }
+
+  private static Dataset<Row> canonical(
+      Dataset<Row> rows, AnnotationSource source, String[] available, Column rawRecord, String path) {
+    requireColumn(available, source.imageColumn(), "image", path);
+    requireColumn(available, source.annotatorColumn(), "annotator", path);
+    requireColumn(available, source.labelColumn(), "label", path);
+    return rows.select(
+        trim(col(quoted(source.imageColumn())).cast(DataTypes.StringType)).as(IMAGE),
+        trim(col(quoted(source.annotatorColumn())).cast(DataTypes.StringType)).as(ANNOTATOR),
+        trim(col(quoted(source.labelColumn())).cast(DataTypes.StringType)).as(LABEL),
+        rawRecord.as(RAW_RECORD));
+  }
+
+  private static String quoted(String column) {
+    return "`" + column.replace("`", "``") + "`";
+  }
+
+  private static void requireColumn(String[] available, String column, String role, String path) {
+    if (!Arrays.asList(available).contains(column)) {
+      throw new UserError("column '" + column + "' (softlabels.annotations.columns." + role
+          + ") not found in " + path + "; its columns are " + Arrays.toString(available));
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package dev.softlabels.annotations;
+
+import dev.softlabels.config.UserError;
+import java.util.Locale;
+
+/** The file formats annotation rows are read from. */
+public enum InputFormat {
+  CSV,
+  JSON,
+  PARQUET,
+  /** Decided from the path's extension (for a directory: from the files inside). */
+  AUTO;
+
+  public static InputFormat parse(String value, String key) {
+    try {
+      return valueOf(value.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new UserError(key + " must be one of csv, json, parquet, auto; got '" + value + "'");
+    }
+  }
+
+  /** The format a file name implies, or empty when its extension names none. */
+  public static java.util.Optional<InputFormat> fromFileName(String name) {
+    String lower = name.toLowerCase(Locale.ROOT).replaceAll("\\.(gz|bz2|snappy|zst|lz4|deflate)$", "");
+    if (lower.endsWith(".csv") || lower.endsWith(".tsv") || lower.endsWith(".txt")) {
+      return java.util.Optional.of(CSV);
+    }
+    if (lower.endsWith(".json") || lower.endsWith(".jsonl") || lower.endsWith(".ndjson")) {
+      return java.util.Optional.of(JSON);
+    }
+    if (lower.endsWith(".parquet")) {
+      return java.util.Optional.of(PARQUET);
+    }
+    return java.util.Optional.empty();
+  }
+}

@@ -1,0 +1,76 @@
+package dev.softlabels.annotations;
+
+import static dev.softlabels.annotations.AnnotationReader.IMAGE;
+import static org.apache.spark.sql.functions.aggregate;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_max;
+import static org.apache.spark.sql.functions.array_position;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.log;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.when;
+
+import dev.softlabels.config.ClassList;
+import java.util.stream.IntStream;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * The label table schema shared by every job ({@code labels/}): per image the vote counts and what
+ * follows from them. Counts are additive, so the derived columns are a function of the counts alone
+ * (nightly relabeling recomputes them after merging counts). Built-in expressions only; the plain-Java
+ * reference for the same rules is {@link LabelMath}.
+ */
+public final class LabelColumns {
+
+  public static final String N_ANNOTATIONS = "n_annotations";
+  public static final String COUNTS = "counts";
+  public static final String SOFT_LABEL = "soft_label";
+  public static final String HARD_LABEL = "hard_label";
+  public static final String HARD_LABEL_NAME = "hard_label_name";
+  public static final String IS_TIE = "is_tie";
+  public static final String AGREEMENT = "agreement";
+  public static final String ENTROPY = "entropy";
+
+  private LabelColumns() {}
+
+  /** Per-image vote counts (array&lt;int&gt; in class order) from usable votes with a class_index. */
+  public static Dataset<Row> countVotes(Dataset<Row> votes, ClassList classes) {
+    Column classIndex = col(VoteValidation.CLASS_INDEX);
+    Column[] perClass = IntStream.range(0, classes.size())
+        .mapToObj(k -> count(when(classIndex.equalTo(k), lit(1))).cast(DataTypes.IntegerType))
+        .toArray(Column[]::new);
+    return votes.groupBy(col(IMAGE)).agg(array(perClass).as(COUNTS));
+  }
+
+  /** Adds n_annotations, soft_label, hard_label, hard_label_name, is_tie, agreement, entropy. */
+  public static Dataset<Row> derive(Dataset<Row> counts, ClassList classes) {
+    Column c = col(COUNTS);
+    Column n = aggregate(c, lit(0), (acc, x) -> acc.plus(x));
+    Column max = array_max(c);
+    Column names = array(classes.names().stream().map(name -> lit(name)).toArray(Column[]::new));
+    // array_position finds the first maximum: ties go to the lowest class index.
+    Column hard = array_position(c, max).cast(DataTypes.IntegerType).minus(1);
+    Column soft = transform(c, x -> x.cast(DataTypes.DoubleType).divide(n));
+    Column entropy = aggregate(col(SOFT_LABEL), lit(0.0),
+        (acc, p) -> acc.minus(when(p.gt(0), p.multiply(log(p))).otherwise(0.0)))
+        .divide(Math.log(classes.size()));
+    return counts
+        .withColumn(N_ANNOTATIONS, n)
+        .withColumn(SOFT_LABEL, soft)
+        .withColumn(HARD_LABEL, hard)
+        .withColumn(HARD_LABEL_NAME, element_at(names, col(HARD_LABEL).plus(1)))
+        .withColumn(IS_TIE, size(filter(c, x -> x.equalTo(max))).gt(1))
+        .withColumn(AGREEMENT, max.cast(DataTypes.DoubleType).divide(n))
+        .withColumn(ENTROPY, entropy)
+        .select(col(IMAGE), col(N_ANNOTATIONS), c, col(SOFT_LABEL), col(HARD_LABEL), col(HARD_LABEL_NAME),
+            col(IS_TIE), col(AGREEMENT), col(ENTROPY));
+  }
+}

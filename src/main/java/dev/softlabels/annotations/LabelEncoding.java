@@ -1,0 +1,22 @@
+package dev.softlabels.annotations;
+
+import dev.softlabels.config.UserError;
+import java.util.Locale;
+
+/** How the label column of an annotation row names its class. */
+public enum LabelEncoding {
+  /** A class name from softlabels.classes. */
+  NAME,
+  /** A 0-based index into softlabels.classes. */
+  INDEX,
+  /** A class name when it matches one, otherwise a 0-based index. */
+  AUTO;
+
+  public static LabelEncoding parse(String value, String key) {
+    try {
+      return valueOf(value.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new UserError(key + " must be one of name, index, auto; got '" + value + "'");
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package dev.softlabels.annotations;
+
+/**
+ * The label rules on one image's vote counts, in plain Java: the specification that
+ * {@link LabelColumns} implements with Spark built-ins, and the version executor-side code uses.
+ */
+public final class LabelMath {
+
+  private LabelMath() {}
+
+  /** Index of the largest value; ties go to the lowest index. */
+  public static int argmax(double[] values) {
+    int best = 0;
+    for (int i = 1; i < values.length; i++) {
+      if (values[i] > values[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  public static int argmax(int[] counts) {
+    int best = 0;
+    for (int i = 1; i < counts.length; i++) {
+      if (counts[i] > counts[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  public static boolean isTie(int[] counts) {
+    int max = counts[argmax(counts)];
+    int atMax = 0;
+    for (int c : counts) {
+      if (c == max) {
+        atMax++;
+      }
+    }
+    return atMax > 1;
+  }
+
+  public static double[] soft(int[] counts) {
+    double n = 0;
+    for (int c : counts) {
+      n += c;
+    }
+    double[] p = new double[counts.length];
+    for (int i = 0; i < counts.length; i++) {
+      p[i] = counts[i] / n;
+    }
+    return p;
+  }
+
+  /** Share of the votes held by the majority class. */
+  public static double agreement(int[] counts) {
+    double[] p = soft(counts);
+    return p[argmax(p)];
+  }
+
+  /** Shannon entropy of the distribution divided by log(k): 0 for unanimous, 1 for uniform. */
+  public static double normalizedEntropy(double[] p) {
+    double h = 0;
+    for (double x : p) {
+      if (x > 0) {
+        h -= x * Math.log(x);
+      }
+    }
+    return h / Math.log(p.length);
+  }
+}

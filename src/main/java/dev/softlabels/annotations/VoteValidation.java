@@ -1,0 +1,82 @@
+package dev.softlabels.annotations;
+
+import static dev.softlabels.annotations.AnnotationReader.ANNOTATOR;
+import static dev.softlabels.annotations.AnnotationReader.IMAGE;
+import static dev.softlabels.annotations.AnnotationReader.LABEL;
+import static dev.softlabels.annotations.AnnotationReader.RAW_RECORD;
+import static dev.softlabels.annotations.AnnotationReader.ROW_ORDER;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_position;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.when;
+
+import dev.softlabels.config.ClassList;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Decides for every raw annotation row whether it is a usable vote: adds {@code class_index} (int)
+ * and {@code reason} (a {@link QuarantineReason} code, null for a usable vote). Built-in Spark
+ * expressions only; the duplicate check is one window over (image, annotator).
+ */
+public final class VoteValidation {
+
+  public static final String CLASS_INDEX = "class_index";
+  public static final String REASON = "reason";
+
+  private VoteValidation() {}
+
+  public static Dataset<Row> classify(Dataset<Row> raw, ClassList classes, LabelEncoding encoding) {
+    Dataset<Row> checked = raw
+        .withColumn(CLASS_INDEX, classIndex(col(LABEL), classes, encoding))
+        .withColumn(REASON, rowReason());
+    // Only usable votes compete for "first": an unknown-class row does not shadow a later valid vote.
+    // Partitioning by the image first lets the window and the later per-image aggregation share one
+    // shuffle.
+    Column usable = col(REASON).isNull();
+    Column voteNumber = row_number().over(
+        Window.partitionBy(col(IMAGE), col(ANNOTATOR), usable).orderBy(col(ROW_ORDER)));
+    return checked
+        .repartition(col(IMAGE))
+        .withColumn(REASON, when(usable.and(voteNumber.gt(1)), lit(QuarantineReason.DUPLICATE_VOTE.code()))
+            .otherwise(col(REASON)));
+  }
+
+  /** The 0-based class of a label, or null when it names no class. */
+  static Column classIndex(Column label, ClassList classes, LabelEncoding encoding) {
+    Column names = array(classes.names().stream().map(name -> lit(name)).toArray(Column[]::new));
+    Column position = array_position(names, label).cast(DataTypes.IntegerType).minus(1);
+    Column byName = when(position.geq(0), position);
+    // At most 9 digits so the cast to int cannot overflow.
+    Column index = when(label.rlike("^[0-9]{1,9}$"), label.cast(DataTypes.IntegerType));
+    Column byIndex = when(index.lt(classes.size()), index);
+    return switch (encoding) {
+      case NAME -> byName;
+      case INDEX -> byIndex;
+      case AUTO -> coalesce(byName, byIndex);
+    };
+  }
+
+  private static Column rowReason() {
+    return when(col(RAW_RECORD).isNotNull(), code(QuarantineReason.UNPARSABLE_ROW))
+        .when(blank(col(IMAGE)), code(QuarantineReason.MISSING_IMAGE_ID))
+        .when(blank(col(ANNOTATOR)), code(QuarantineReason.MISSING_ANNOTATOR_ID))
+        .when(blank(col(LABEL)), code(QuarantineReason.MISSING_LABEL))
+        .when(col(CLASS_INDEX).isNull(), code(QuarantineReason.UNKNOWN_CLASS));
+  }
+
+  private static Column blank(Column value) {
+    return value.isNull().or(length(value).equalTo(0));
+  }
+
+  private static Column code(QuarantineReason reason) {
+    return lit(reason.code());
+  }
+}

@@ -1,0 +1,77 @@
+package dev.softlabels.bench;
+
+import com.typesafe.config.Config;
+import dev.softlabels.annotations.AggregateJob;
+import dev.softlabels.annotations.AggregateSettings;
+import dev.softlabels.annotations.AggregateSummary;
+import dev.softlabels.annotations.AnnotationSource;
+import dev.softlabels.annotations.InputFormat;
+import dev.softlabels.spark.HadoopPaths;
+import java.io.PrintWriter;
+import java.sql.SQLException;
+import java.util.Locale;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Times the aggregate job on generated annotation rows (10 votes per image, string ids) and, when
+ * DuckDB's JDBC driver is on the classpath, DuckDB's group-by over the same Parquet files.
+ */
+public final class AggregateBenchmark {
+
+  public static final int VOTES_PER_IMAGE = 10;
+
+  private AggregateBenchmark() {}
+
+  public record Figures(long rows, double sparkSeconds, Double duckDbSeconds) {
+    public double rowsPerSecond() {
+      return rows / sparkSeconds;
+    }
+  }
+
+  public static Figures run(SparkSession spark, Config config, long rows, String workDir, int repeats,
+      PrintWriter out) throws SQLException {
+    AnnotationSource source = AnnotationSource.from(config);
+    HadoopPaths paths = HadoopPaths.of(spark);
+    String input = HadoopPaths.child(workDir, "annotations-" + rows);
+    if (!paths.exists(HadoopPaths.child(input, "_SUCCESS"))) {
+      out.printf(Locale.ROOT, "generating %,d annotation rows -> %s%n", rows, input);
+      out.flush();
+      AnnotationGenerator.rows(spark, rows, VOTES_PER_IMAGE, source.classes(), 42L)
+          .write().mode("overwrite").parquet(input);
+    }
+    AggregateSettings settings = new AggregateSettings(
+        withFormat(source), input, HadoopPaths.child(workDir, "spark-out"), true);
+    double best = Double.MAX_VALUE;
+    for (int i = 0; i < repeats; i++) {
+      AggregateSummary summary = AggregateJob.run(spark, settings);
+      best = Math.min(best, summary.seconds());
+      out.printf(Locale.ROOT, "spark aggregate run %d: %.2f s (%,.0f rows/s)%n", i + 1, summary.seconds(),
+          rows / summary.seconds());
+      out.flush();
+    }
+    Double duck = null;
+    if (DuckDbAggregate.available()) {
+      String duckOut = HadoopPaths.child(workDir, "duckdb-out.parquet");
+      duck = Double.MAX_VALUE;
+      for (int i = 0; i < repeats; i++) {
+        paths.delete(duckOut);
+        duck = Math.min(duck, DuckDbAggregate.seconds(input + "/*.parquet", duckOut, source.classes()));
+      }
+    } else {
+      out.println("DuckDB's JDBC driver is not on the classpath: skipping the DuckDB comparison");
+    }
+    Figures figures = new Figures(rows, best, duck);
+    out.printf(Locale.ROOT, "rows: %,d%nspark aggregate (best of %d): %.2f s, %,.0f rows/s%n",
+        rows, repeats, best, figures.rowsPerSecond());
+    if (duck != null) {
+      out.printf(Locale.ROOT, "duckdb group-by (best of %d): %.2f s, %,.0f rows/s%nspark / duckdb: %.2fx%n",
+          repeats, duck, rows / duck, best / duck);
+    }
+    return figures;
+  }
+
+  private static AnnotationSource withFormat(AnnotationSource source) {
+    return new AnnotationSource(InputFormat.PARQUET, "image_id", "annotator_id", "label",
+        source.labelEncoding(), source.csvHeader(), source.csvDelimiter(), source.classes());
+  }
+}

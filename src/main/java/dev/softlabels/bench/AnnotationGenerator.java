@@ -1,0 +1,46 @@
+package dev.softlabels.bench;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lpad;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import dev.softlabels.config.ClassList;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Deterministic annotation rows for benchmarks: a fixed number of votes per image from distinct
+ * annotators (a pool of 1,000), string ids, class names as labels. Each image has a dominant class
+ * that gets about 60 % of its votes, the rest spread uniformly, so ties and ambiguity both occur.
+ */
+public final class AnnotationGenerator {
+
+  public static final int ANNOTATOR_POOL = 1000;
+
+  private AnnotationGenerator() {}
+
+  public static Dataset<Row> rows(SparkSession spark, long rows, int votesPerImage, ClassList classes, long seed) {
+    Column id = col("id");
+    Column image = id.divide(votesPerImage).cast(DataTypes.LongType);
+    Column vote = pmod(id, lit(votesPerImage));
+    Column names = array(classes.names().stream().map(name -> lit(name)).toArray(Column[]::new));
+    Column dominant = pmod(xxhash64(image, lit(seed)), lit(classes.size()));
+    Column anyClass = pmod(xxhash64(id, lit(seed + 1)), lit(classes.size()));
+    Column useDominant = pmod(xxhash64(id, lit(seed + 2)), lit(10)).lt(6);
+    Column classIndex = when(useDominant, dominant).otherwise(anyClass);
+    return spark.range(rows).select(
+        concat(lit("img-"), lpad(image.cast(DataTypes.StringType), 10, "0")).as("image_id"),
+        concat(lit("ann-"), pmod(image.multiply(7).plus(vote), lit(ANNOTATOR_POOL)).cast(DataTypes.StringType))
+            .as("annotator_id"),
+        element_at(names, classIndex.cast(DataTypes.IntegerType).plus(1)).as("label"));
+  }
+}

@@ -1,0 +1,68 @@
+package dev.softlabels.cli;
+
+import com.typesafe.config.Config;
+import dev.softlabels.annotations.AggregateJob;
+import dev.softlabels.annotations.AggregateSettings;
+import dev.softlabels.annotations.AggregateSummary;
+import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.spark.Sessions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(
+    name = "aggregate",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Turn annotation rows (image, annotator, label) into per-image hard labels (majority vote, ties to",
+        "the lowest class index) and soft labels (vote fractions).",
+        "Writes DIR/labels/ (Parquet), DIR/quarantine/ (rejected rows with a reason) and DIR/summary.json."})
+final class AggregateCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Mixin ConfigOptions config;
+
+  @Option(names = "--input", paramLabel = "PATH",
+      description = "Annotation rows: CSV, JSON lines or Parquet; a file or directory, local or s3a://.")
+  String input;
+
+  @Option(names = "--output", paramLabel = "DIR", description = "Output directory, local or s3a://.")
+  String output;
+
+  @Option(names = "--format", paramLabel = "FORMAT",
+      description = "csv, json, parquet or auto (from the extension).")
+  String format;
+
+  @Option(names = "--classes", paramLabel = "NAME", split = ",",
+      description = "Class names in order (default: softlabels.classes).")
+  List<String> classes;
+
+  @Option(names = "--overwrite", description = "Replace an existing output directory.")
+  Boolean overwrite;
+
+  @Override
+  public Integer call() {
+    Map<String, Object> options = new HashMap<>();
+    options.put("softlabels.aggregate.input", input);
+    options.put("softlabels.aggregate.output", output);
+    options.put("softlabels.annotations.format", format);
+    options.put("softlabels.classes", classes);
+    options.put("softlabels.aggregate.overwrite", overwrite);
+    Config effective = config.load(options);
+    AggregateSettings settings = AggregateSettings.from(effective);
+    HadoopPaths.requireLocalExists(settings.input(), "input");
+    try (SparkSession spark = Sessions.start(effective)) {
+      AggregateSummary summary = AggregateJob.run(spark, settings);
+      spec.commandLine().getOut().println(summary.line());
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,66 @@
+package dev.softlabels.cli;
+
+import com.typesafe.config.Config;
+import dev.softlabels.bench.AggregateBenchmark;
+import dev.softlabels.spark.Sessions;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Benchmarks that print figures (speed targets live here, not in tests).",
+    subcommands = {BenchCommand.Aggregate.class})
+final class BenchCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    throw new ParameterException(spec.commandLine(), "missing benchmark: choose one of aggregate");
+  }
+
+  @Command(
+      name = "aggregate",
+      mixinStandardHelpOptions = true,
+      description = {
+          "Generate N annotation rows (10 per image, string ids) as Parquet, time the aggregate job on",
+          "them, and the same group-by in DuckDB (in-process) when its driver is on the classpath."})
+  static final class Aggregate implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Mixin ConfigOptions config;
+
+    @Option(names = "--rows", paramLabel = "N", defaultValue = "10000000",
+        description = "Annotation rows (default: ${DEFAULT-VALUE}).")
+    long rows;
+
+    @Option(names = "--work", paramLabel = "DIR", defaultValue = "target/bench",
+        description = "Scratch directory; generated input is kept and reused (default: ${DEFAULT-VALUE}).")
+    String work;
+
+    @Option(names = "--repeats", paramLabel = "K", defaultValue = "3",
+        description = "Timed runs of each side; the best is reported (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Override
+    public Integer call() throws Exception {
+      if (rows <= 0 || repeats <= 0) {
+        throw new ParameterException(spec.commandLine(), "--rows and --repeats must be positive");
+      }
+      Config effective = config.load(Map.of());
+      try (SparkSession spark = Sessions.start(effective)) {
+        AggregateBenchmark.run(spark, effective, rows, work, repeats, spec.commandLine().getOut());
+      }
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package dev.softlabels.cli;
+
+import com.typesafe.config.ConfigException;
+import dev.softlabels.config.UserError;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
+
+/** The softlabels command line: one subcommand per job. */
+@Command(
+    name = "softlabels",
+    mixinStandardHelpOptions = true,
+    version = "softlabels 0.1.0",
+    description = "Crowdsourced annotations to label distributions, on Apache Spark.",
+    subcommands = {AggregateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+    footer = {"", "Run 'softlabels COMMAND --help' for a command's options."})
+public final class SoftLabels implements Callable<Integer> {
+
+  /** Exit code for user mistakes (bad option, missing path, bad configuration). */
+  public static final int USER_ERROR = 2;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    throw new ParameterException(spec.commandLine(), "missing command");
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  public static CommandLine commandLine() {
+    return new CommandLine(new SoftLabels())
+        .setParameterExceptionHandler(SoftLabels::badParameters)
+        .setExecutionExceptionHandler(SoftLabels::failed);
+  }
+
+  private static int badParameters(ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    String name = command.getCommandSpec().qualifiedName();
+    command.getErr().println(name + ": " + e.getMessage() + " (see '" + name + " --help')");
+    return USER_ERROR;
+  }
+
+  private static int failed(Exception e, CommandLine command, ParseResult parsed) {
+    PrintWriter err = command.getErr();
+    String name = command.getCommandSpec().qualifiedName();
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof UserError || cause instanceof ConfigException) {
+        err.println(name + ": error: " + cause.getMessage());
+        return USER_ERROR;
+      }
+    }
+    err.println(name + ": failed: " + e);
+    e.printStackTrace(err);
+    return 1;
+  }
+}

@@ -1,0 +1,138 @@
+package dev.softlabels.spark;
+
+import dev.softlabels.config.UserError;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+/** File operations on any Hadoop file system (local, s3a://, hdfs://) with the session's settings. */
+public final class HadoopPaths {
+
+  private final Configuration hadoopConf;
+
+  private HadoopPaths(Configuration hadoopConf) {
+    this.hadoopConf = hadoopConf;
+  }
+
+  public static HadoopPaths of(SparkSession spark) {
+    return new HadoopPaths(spark.sparkContext().hadoopConfiguration());
+  }
+
+  public boolean exists(String path) {
+    try {
+      Path p = new Path(path);
+      return p.getFileSystem(hadoopConf).exists(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot check " + path, e);
+    }
+  }
+
+  public boolean isDirectory(String path) {
+    try {
+      Path p = new Path(path);
+      return p.getFileSystem(hadoopConf).getFileStatus(p).isDirectory();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot check " + path, e);
+    }
+  }
+
+  /** Fails with a user error naming the option when the path is missing. */
+  public void requireExists(String path, String what) {
+    if (path == null || path.isBlank()) {
+      throw new UserError(what + " is not set");
+    }
+    if (!exists(path)) {
+      throw new UserError(what + " not found: " + path);
+    }
+  }
+
+  /**
+   * Makes sure an output directory may be written: refuses an existing one unless overwrite is set,
+   * in which case it is deleted first.
+   */
+  public void prepareOutput(String path, boolean overwrite, String what) {
+    if (path == null || path.isBlank()) {
+      throw new UserError(what + " is not set");
+    }
+    if (exists(path)) {
+      if (!overwrite) {
+        throw new UserError(what + " already exists: " + path + " (pass --overwrite to replace it)");
+      }
+      delete(path);
+    }
+  }
+
+  public void delete(String path) {
+    try {
+      Path p = new Path(path);
+      p.getFileSystem(hadoopConf).delete(p, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + path, e);
+    }
+  }
+
+  /** Names of the visible files directly inside a directory (no _SUCCESS or dot files). */
+  public List<String> fileNames(String directory) {
+    try {
+      Path p = new Path(directory);
+      FileSystem fs = p.getFileSystem(hadoopConf);
+      return Arrays.stream(fs.listStatus(p))
+          .filter(FileStatus::isFile)
+          .map(s -> s.getPath().getName())
+          .filter(n -> !n.startsWith("_") && !n.startsWith("."))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + directory, e);
+    }
+  }
+
+  public void writeText(String path, String text) {
+    try {
+      Path p = new Path(path);
+      try (OutputStream out = p.getFileSystem(hadoopConf).create(p, true)) {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + path, e);
+    }
+  }
+
+  public String readText(String path) {
+    try {
+      Path p = new Path(path);
+      try (var in = p.getFileSystem(hadoopConf).open(p)) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + path, e);
+    }
+  }
+
+  /**
+   * Fails fast, before any Spark start, when a path on the local disk is missing; paths on other
+   * file systems are checked by the job once it has a session.
+   */
+  public static void requireLocalExists(String path, String what) {
+    if (path == null || path.isBlank()) {
+      return;
+    }
+    String scheme = new Path(path).toUri().getScheme();
+    if ((scheme == null || scheme.equals("file")) && !new java.io.File(new Path(path).toUri().getPath()).exists()) {
+      throw new UserError(what + " not found: " + path);
+    }
+  }
+
+  /** Joins a directory and a child name the way Hadoop paths do, for local and remote schemes. */
+  public static String child(String directory, String name) {
+    return new Path(directory, name).toString();
+  }
+}

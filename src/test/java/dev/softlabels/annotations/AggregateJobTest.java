@@ -1,0 +1,236 @@
+package dev.softlabels.annotations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.typesafe.config.Config;
+import dev.softlabels.config.ConfigLoader;
+import dev.softlabels.config.UserError;
+import dev.softlabels.testing.SparkExtension;
+import dev.softlabels.testing.TestFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(SparkExtension.class)
+class AggregateJobTest {
+
+  private static final List<String> CLASSES = List.of("cat", "dog", "fox");
+
+  @TempDir Path dir;
+
+  private static AggregateSettings settings(Path input, Path output, Map<String, Object> extra) {
+    Map<String, Object> overrides = new HashMap<>(extra);
+    overrides.put("softlabels.classes", CLASSES);
+    overrides.put("softlabels.aggregate.input", input.toString());
+    overrides.put("softlabels.aggregate.output", output.toString());
+    Config config = ConfigLoader.withOverrides(overrides);
+    return AggregateSettings.from(config);
+  }
+
+  private static Map<String, Row> labelsByImage(SparkSession spark, Path output) {
+    return spark.read().parquet(output.resolve("labels").toString()).collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getString(r.fieldIndex("image_id")), r -> r));
+  }
+
+  private static Map<String, List<String>> quarantineByReason(SparkSession spark, Path output) {
+    return spark.read().parquet(output.resolve("quarantine").toString()).orderBy("row_order").collectAsList().stream()
+        .collect(Collectors.groupingBy(r -> r.getString(r.fieldIndex("reason")), TreeMap::new,
+            Collectors.mapping(r -> r.getString(r.fieldIndex("image_id")) + "/" + r.getString(r.fieldIndex("annotator_id")),
+                Collectors.toList())));
+  }
+
+  @Test
+  void computesHardAndSoftLabelsByHand(SparkSession spark) {
+    Path input = TestFiles.write(dir, "votes.csv",
+        "image_id,annotator_id,label",
+        "a,u1,cat", "a,u2,cat", "a,u3,dog",
+        "b,u1,dog", "b,u2,cat",
+        "c,u1,fox", "c,u2,fox", "c,u3,fox", "c,u4,fox");
+    Path output = dir.resolve("out");
+
+    AggregateSummary summary = AggregateJob.run(spark, settings(input, output, Map.of()));
+
+    Map<String, Row> labels = labelsByImage(spark, output);
+    assertThat(labels).containsOnlyKeys("a", "b", "c");
+    Row a = labels.get("a");
+    assertThat(a.<Integer>getList(a.fieldIndex("counts"))).containsExactly(2, 1, 0);
+    assertThat(a.<Double>getList(a.fieldIndex("soft_label"))).containsExactly(2 / 3.0, 1 / 3.0, 0.0);
+    assertThat(a.getInt(a.fieldIndex("n_annotations"))).isEqualTo(3);
+    assertThat(a.getInt(a.fieldIndex("hard_label"))).isZero();
+    assertThat(a.getString(a.fieldIndex("hard_label_name"))).isEqualTo("cat");
+    assertThat(a.getBoolean(a.fieldIndex("is_tie"))).isFalse();
+    assertThat(a.getDouble(a.fieldIndex("agreement"))).isEqualTo(2 / 3.0);
+    assertThat(a.getDouble(a.fieldIndex("entropy"))).isCloseTo(0.5793801643, within(1e-9));
+
+    Row b = labels.get("b");
+    assertThat(b.<Integer>getList(b.fieldIndex("counts"))).containsExactly(1, 1, 0);
+    assertThat(b.getBoolean(b.fieldIndex("is_tie"))).isTrue();
+    assertThat(b.getInt(b.fieldIndex("hard_label"))).as("a tie goes to the lowest class index").isZero();
+    assertThat(b.getDouble(b.fieldIndex("agreement"))).isEqualTo(0.5);
+    assertThat(b.getDouble(b.fieldIndex("entropy"))).isCloseTo(Math.log(2) / Math.log(3), within(1e-12));
+
+    Row c = labels.get("c");
+    assertThat(c.getInt(c.fieldIndex("hard_label"))).isEqualTo(2);
+    assertThat(c.getString(c.fieldIndex("hard_label_name"))).isEqualTo("fox");
+    assertThat(c.getDouble(c.fieldIndex("agreement"))).isEqualTo(1.0);
+    assertThat(c.getDouble(c.fieldIndex("entropy"))).isZero();
+
+    assertThat(summary.rowsRead()).isEqualTo(9);
+    assertThat(summary.rowsUsed()).isEqualTo(9);
+    assertThat(summary.rowsQuarantined()).isZero();
+    assertThat(summary.images()).isEqualTo(3);
+    assertThat(summary.ties()).isEqualTo(1);
+    assertThat(summary.unanimous()).isEqualTo(1);
+    assertThat(summary.annotationsPerImage()).containsExactly(Map.entry(2, 1L), Map.entry(3, 1L), Map.entry(4, 1L));
+    assertThat(summary.meanEntropy()).isCloseTo((0.5793801643 + Math.log(2) / Math.log(3)) / 3, within(1e-9));
+  }
+
+  @Test
+  void quarantinesEveryKindOfBadRowWithItsReason(SparkSession spark) throws Exception {
+    Path input = TestFiles.write(dir, "messy.csv",
+        "image_id,annotator_id,label",
+        "a,u1,cat",
+        "a,u1,dog",
+        "a,u2,wolf",
+        ",u3,cat",
+        "  ,u4,cat",
+        "b,,dog",
+        "b,u1,",
+        "this line is broken",
+        "b,u2,dog,extra",
+        "a,u2,cat",
+        "b,u3,1",
+        "b,u3,7");
+    Path output = dir.resolve("out");
+
+    AggregateSummary summary = AggregateJob.run(spark, settings(input, output, Map.of()));
+
+    assertThat(quarantineByReason(spark, output)).containsExactly(
+        Map.entry("duplicate_vote", List.of("a/u1")),
+        Map.entry("missing_annotator_id", List.of("b/null")),
+        Map.entry("missing_image_id", List.of("null/u3", "/u4")),
+        Map.entry("missing_label", List.of("b/u1")),
+        Map.entry("unknown_class", List.of("a/u2", "b/u3")),
+        Map.entry("unparsable_row", List.of("this line is broken/null", "b/u2")));
+    Row duplicate = spark.read().parquet(output.resolve("quarantine").toString())
+        .filter("reason = 'duplicate_vote'").first();
+    assertThat(duplicate.getString(duplicate.fieldIndex("label"))).as("the first vote counts").isEqualTo("dog");
+
+    Map<String, Row> labels = labelsByImage(spark, output);
+    assertThat(labels.get("a").<Integer>getList(labels.get("a").fieldIndex("counts"))).containsExactly(2, 0, 0);
+    assertThat(labels.get("b").<Integer>getList(labels.get("b").fieldIndex("counts"))).containsExactly(0, 1, 0);
+
+    assertThat(summary.rowsRead()).isEqualTo(12);
+    assertThat(summary.rowsUsed()).isEqualTo(3);
+    assertThat(summary.rowsQuarantined()).isEqualTo(9);
+    assertThat(summary.quarantinedByReason()).containsExactly(
+        Map.entry("duplicate_vote", 1L), Map.entry("missing_annotator_id", 1L), Map.entry("missing_image_id", 2L),
+        Map.entry("missing_label", 1L), Map.entry("unknown_class", 2L), Map.entry("unparsable_row", 2L));
+
+    AggregateSummary written = AggregateSummary.fromJson(Files.readString(output.resolve("summary.json")));
+    assertThat(written).isEqualTo(summary);
+  }
+
+  @Test
+  void readsJsonLinesWithRenamedColumnsAndIndexLabels(SparkSession spark) {
+    Path input = TestFiles.write(dir, "votes.jsonl",
+        "{\"img\": \"x\", \"who\": \"u1\", \"cls\": 2}",
+        "{\"img\": \"x\", \"who\": \"u2\", \"cls\": \"2\"}",
+        "{\"img\": \"x\", \"who\": \"u3\", \"cls\": 0}",
+        "{\"img\": \"x\", \"who\": \"u4\", \"cls\": 3}",
+        "{not json");
+    Path output = dir.resolve("out");
+
+    AggregateSummary summary = AggregateJob.run(spark, settings(input, output, Map.of(
+        "softlabels.annotations.columns.image", "img",
+        "softlabels.annotations.columns.annotator", "who",
+        "softlabels.annotations.columns.label", "cls",
+        "softlabels.annotations.label-encoding", "index")));
+
+    Row x = labelsByImage(spark, output).get("x");
+    assertThat(x.<Integer>getList(x.fieldIndex("counts"))).containsExactly(1, 0, 2);
+    assertThat(summary.quarantinedByReason()).containsEntry("unknown_class", 1L).containsEntry("unparsable_row", 1L);
+    assertThat(summary.rowsRead()).isEqualTo(5);
+  }
+
+  @Test
+  void readsParquetAndRefusesToOverwriteUnlessAsked(SparkSession spark) {
+    Path input = dir.resolve("votes.parquet");
+    spark.createDataFrame(List.of(new Vote("p", "u1", "dog"), new Vote("p", "u2", "fox"), new Vote("q", "u1", "dog")),
+        Vote.class).write().parquet(input.toString());
+    Path output = dir.resolve("out");
+    AggregateJob.run(spark, settings(input, output, Map.of()));
+    assertThat(labelsByImage(spark, output)).containsOnlyKeys("p", "q");
+    assertThat(labelsByImage(spark, output).get("p").getBoolean(labelsByImage(spark, output).get("p").fieldIndex("is_tie")))
+        .isTrue();
+    assertThat(labelsByImage(spark, output).get("p").getString(labelsByImage(spark, output).get("p").fieldIndex("hard_label_name")))
+        .isEqualTo("dog");
+
+    assertThatThrownBy(() -> AggregateJob.run(spark, settings(input, output, Map.of())))
+        .isInstanceOf(UserError.class)
+        .hasMessage("output already exists: " + output + " (pass --overwrite to replace it)");
+    AggregateSummary again = AggregateJob.run(spark, settings(input, output, Map.of("softlabels.aggregate.overwrite", true)));
+    assertThat(again.images()).isEqualTo(2);
+  }
+
+  @Test
+  void aMissingColumnOrInputIsNamed(SparkSession spark) {
+    Path input = TestFiles.write(dir, "votes.csv", "image,annotator_id,label", "a,u1,cat");
+    assertThatThrownBy(() -> AggregateJob.run(spark, settings(input, dir.resolve("o1"), Map.of())))
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("column 'image_id' (softlabels.annotations.columns.image) not found");
+    assertThatThrownBy(() -> AggregateJob.run(spark, settings(dir.resolve("absent.csv"), dir.resolve("o2"), Map.of())))
+        .isInstanceOf(UserError.class)
+        .hasMessage("input not found: " + dir.resolve("absent.csv"));
+  }
+
+  /** A bean for building Parquet inputs. */
+  public static final class Vote implements java.io.Serializable {
+    private String image_id;
+    private String annotator_id;
+    private String label;
+
+    public Vote() {}
+
+    Vote(String image, String annotator, String label) {
+      this.image_id = image;
+      this.annotator_id = annotator;
+      this.label = label;
+    }
+
+    public String getImage_id() {
+      return image_id;
+    }
+
+    public void setImage_id(String value) {
+      image_id = value;
+    }
+
+    public String getAnnotator_id() {
+      return annotator_id;
+    }
+
+    public void setAnnotator_id(String value) {
+      annotator_id = value;
+    }
+
+    public String getLabel() {
+      return label;
+    }
+
+    public void setLabel(String value) {
+      label = value;
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package dev.softlabels.annotations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class LabelMathTest {
+
+  @Test
+  void argmaxBreaksTiesTowardsTheLowestIndex() {
+    assertThat(LabelMath.argmax(new int[] {1, 3, 3, 0})).isEqualTo(1);
+    assertThat(LabelMath.argmax(new int[] {2, 2, 2})).isZero();
+    assertThat(LabelMath.argmax(new int[] {0, 0, 5})).isEqualTo(2);
+    assertThat(LabelMath.argmax(new double[] {0.25, 0.25, 0.5})).isEqualTo(2);
+    assertThat(LabelMath.argmax(new double[] {0.5, 0.5, 0.0})).isZero();
+  }
+
+  @Test
+  void tiesAreDetectedOnlyAtTheMaximum() {
+    assertThat(LabelMath.isTie(new int[] {1, 1, 0})).isTrue();
+    assertThat(LabelMath.isTie(new int[] {3, 1, 1})).isFalse();
+    assertThat(LabelMath.isTie(new int[] {0, 0, 4})).isFalse();
+  }
+
+  @Test
+  void softLabelIsTheVoteFraction() {
+    assertThat(LabelMath.soft(new int[] {2, 1, 0})).containsExactly(2 / 3.0, 1 / 3.0, 0.0);
+  }
+
+  @Test
+  void agreementIsTheMajorityShare() {
+    assertThat(LabelMath.agreement(new int[] {2, 1, 0})).isEqualTo(2 / 3.0);
+    assertThat(LabelMath.agreement(new int[] {0, 0, 4})).isEqualTo(1.0);
+    assertThat(LabelMath.agreement(new int[] {1, 1, 0})).isEqualTo(0.5);
+  }
+
+  @Test
+  void entropyIsNormalisedByLogK() {
+    // -(2/3 ln 2/3 + 1/3 ln 1/3) / ln 3, worked by hand: 0.636514168 / 1.098612289
+    assertThat(LabelMath.normalizedEntropy(new double[] {2 / 3.0, 1 / 3.0, 0})).isCloseTo(0.5793801643, within(1e-9));
+    assertThat(LabelMath.normalizedEntropy(new double[] {0.5, 0.5, 0})).isCloseTo(Math.log(2) / Math.log(3), within(1e-12));
+    assertThat(LabelMath.normalizedEntropy(new double[] {1 / 3.0, 1 / 3.0, 1 / 3.0})).isCloseTo(1.0, within(1e-12));
+    assertThat(LabelMath.normalizedEntropy(new double[] {0, 1, 0})).isZero();
+  }
+}

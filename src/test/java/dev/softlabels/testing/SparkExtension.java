@@ -1,0 +1,45 @@
+package dev.softlabels.testing;
+
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * The project's Spark test harness: one local[2] SparkSession shared by every test class of the test
+ * JVM (UI off, two shuffle partitions, loopback only), injected as a parameter and stopped once when
+ * the whole test plan ends.
+ */
+public final class SparkExtension implements ParameterResolver {
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+    return parameter.getParameter().getType() == SparkSession.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    return context.getRoot().getStore(Namespace.GLOBAL)
+        .getOrComputeIfAbsent(SharedSession.class, key -> new SharedSession(), SharedSession.class)
+        .session;
+  }
+
+  private static final class SharedSession implements ExtensionContext.Store.CloseableResource {
+    final SparkSession session = SparkSession.builder()
+        .master("local[2]")
+        .appName("softlabels-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.default.parallelism", "2")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate();
+
+    @Override
+    public void close() {
+      session.stop();
+    }
+  }
+}
