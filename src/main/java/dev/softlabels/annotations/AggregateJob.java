@@ -15,25 +15,34 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.softlabels.spark.HadoopPaths;
 import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Annotation rows to per-image hard and soft labels (the paper's majority vote and vote fractions).
  * Writes {@code labels/}, {@code quarantine/} and {@code summary.json} under the output directory.
- * One shuffle (by image); the driver only ever receives per-reason and per-count tallies.
+ *
+ * <p>The labels pass reads the input once, shuffles it once (by image) and tallies every row's
+ * reason on the way ({@link Observation}), so the driver only receives counts. Rejected rows are
+ * rare, so the quarantine pass runs only when the tallies found some, and repeats the duplicate
+ * check (the only reason needing a shuffle) only when there were duplicates.
  */
 public final class AggregateJob {
 
   public static final String LABELS = "labels";
   public static final String QUARANTINE = "quarantine";
   public static final String SUMMARY = "summary.json";
+  private static final String USED = "used";
   private static final Logger LOG = LoggerFactory.getLogger(AggregateJob.class);
 
   private AggregateJob() {}
@@ -45,40 +54,57 @@ public final class AggregateJob {
     paths.prepareOutput(settings.output(), settings.overwrite(), "output");
     String labelsPath = HadoopPaths.child(settings.output(), LABELS);
     String quarantinePath = HadoopPaths.child(settings.output(), QUARANTINE);
+    LabelEncoding encoding = settings.source().labelEncoding();
 
-    LOG.info("aggregate: reading {} ({} classes)", settings.input(), settings.classes().size());
+    LOG.info("aggregate: reading {} ({} classes); counting votes per image -> {}",
+        settings.input(), settings.classes().size(), labelsPath);
     Dataset<Row> raw = AnnotationReader.read(spark, settings.source(), settings.input());
-    // Cached after the shuffle so labels, quarantine and tallies come from a single read of the input.
-    Dataset<Row> classified = VoteValidation.classify(raw, settings.classes(), settings.source().labelEncoding())
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      LOG.info("aggregate: counting votes per image -> {}", labelsPath);
-      Dataset<Row> counts = LabelColumns.countVotes(classified.filter(col(REASON).isNull()), settings.classes());
-      LabelColumns.derive(counts, settings.classes()).write().parquet(labelsPath);
+    Observation tally = new Observation("aggregate-tally");
+    Column[] tallies = tallyColumns();
+    Dataset<Row> classified = VoteValidation.classify(raw, settings.classes(), encoding)
+        .observe(tally, tallies[0], Arrays.copyOfRange(tallies, 1, tallies.length));
+    Dataset<Row> counts = LabelColumns.countVotes(classified.filter(col(REASON).isNull()), settings.classes());
+    LabelColumns.derive(counts, settings.classes()).write().parquet(labelsPath);
 
-      LOG.info("aggregate: writing rejected rows -> {}", quarantinePath);
-      classified.filter(col(REASON).isNotNull())
-          .select(col(IMAGE), col(ANNOTATOR), col(LABEL), col(RAW_RECORD), col(REASON), col(ROW_ORDER))
-          .write().parquet(quarantinePath);
-
-      SortedMap<String, Long> byReason = new TreeMap<>();
-      Arrays.stream(QuarantineReason.values()).forEach(r -> byReason.put(r.code(), 0L));
-      long used = 0;
-      for (Row row : classified.groupBy(col(REASON)).count().collectAsList()) {
-        if (row.isNullAt(0)) {
-          used = row.getLong(1);
-        } else {
-          byReason.put(row.getString(0), row.getLong(1));
-        }
-      }
-      long quarantined = byReason.values().stream().mapToLong(Long::longValue).sum();
-      AggregateSummary summary = summarise(spark, settings, labelsPath, used, quarantined, byReason, started);
-      paths.writeText(HadoopPaths.child(settings.output(), SUMMARY), summary.toJson());
-      LOG.info(summary.line());
-      return summary;
-    } finally {
-      classified.unpersist();
+    Map<String, Object> tallied = metrics(tally);
+    long used = (Long) tallied.get(USED);
+    SortedMap<String, Long> byReason = new TreeMap<>();
+    for (QuarantineReason reason : QuarantineReason.values()) {
+      byReason.put(reason.code(), (Long) tallied.get(reason.code()));
     }
+    long quarantined = byReason.values().stream().mapToLong(Long::longValue).sum();
+
+    LOG.info("aggregate: writing {} rejected rows -> {}", quarantined, quarantinePath);
+    Dataset<Row> rejected = byReason.get(QuarantineReason.DUPLICATE_VOTE.code()) > 0
+        ? VoteValidation.classify(raw, settings.classes(), encoding)
+        : VoteValidation.checkRows(quarantined > 0 ? raw : raw.limit(0), settings.classes(), encoding);
+    rejected.filter(col(REASON).isNotNull())
+        .select(col(IMAGE), col(ANNOTATOR), col(LABEL), col(RAW_RECORD), col(REASON), col(ROW_ORDER))
+        .write().parquet(quarantinePath);
+
+    AggregateSummary summary = summarise(spark, settings, labelsPath, used, quarantined, byReason, started);
+    paths.writeText(HadoopPaths.child(settings.output(), SUMMARY), summary.toJson());
+    LOG.info("aggregate: done in {} s", String.format(Locale.ROOT, "%.1f", summary.seconds()));
+    return summary;
+  }
+
+  private static Map<String, Object> metrics(Observation observation) {
+    try {
+      return observation.getAsJava();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the row tallies", e);
+    }
+  }
+
+  /** Rows used, then rows per quarantine reason, named by the reason's code. */
+  private static Column[] tallyColumns() {
+    Column used = count(when(col(REASON).isNull(), lit(1))).as(USED);
+    return Stream.concat(
+            Stream.of(used),
+            Arrays.stream(QuarantineReason.values())
+                .map(r -> count(when(col(REASON).equalTo(r.code()), lit(1))).as(r.code())))
+        .toArray(Column[]::new);
   }
 
   private static AggregateSummary summarise(SparkSession spark, AggregateSettings settings, String labelsPath,

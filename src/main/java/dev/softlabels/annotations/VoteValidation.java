@@ -33,10 +33,22 @@ public final class VoteValidation {
 
   private VoteValidation() {}
 
+  /**
+   * Every row with its reason, duplicates included: one shuffle by image and a window over
+   * (image, annotator) that keeps the first usable vote in input order.
+   */
   public static Dataset<Row> classify(Dataset<Row> raw, ClassList classes, LabelEncoding encoding) {
-    Dataset<Row> checked = raw
+    return markDuplicates(checkRows(raw, classes, encoding));
+  }
+
+  /** The reasons a row is unusable on its own (everything but duplicates): no shuffle. */
+  public static Dataset<Row> checkRows(Dataset<Row> raw, ClassList classes, LabelEncoding encoding) {
+    return raw
         .withColumn(CLASS_INDEX, classIndex(col(LABEL), classes, encoding))
         .withColumn(REASON, rowReason());
+  }
+
+  private static Dataset<Row> markDuplicates(Dataset<Row> checked) {
     // Only usable votes compete for "first": an unknown-class row does not shadow a later valid vote.
     // Partitioning by the image first lets the window and the later per-image aggregation share one
     // shuffle.

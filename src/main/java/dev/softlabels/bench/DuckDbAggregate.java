@@ -30,7 +30,7 @@ final class DuckDbAggregate {
         .mapToObj(k -> "count(*) FILTER (WHERE label = '" + classes.name(k).replace("'", "''") + "')")
         .collect(Collectors.joining(", ", "[", "]"));
     String query = "COPY (SELECT image_id, n_annotations, counts, "
-        + "list_transform(counts, c -> c / n_annotations) AS soft_label, "
+        + "list_transform(counts, lambda c: c / n_annotations) AS soft_label, "
         + "list_position(counts, list_max(counts)) - 1 AS hard_label FROM ("
         + "SELECT image_id, count(*) AS n_annotations, " + counts + " AS counts "
         + "FROM read_parquet('" + inputGlob + "') GROUP BY image_id)) TO '" + output + "' (FORMAT parquet)";

@@ -89,6 +89,8 @@ class AggregateJobTest {
     assertThat(summary.rowsRead()).isEqualTo(9);
     assertThat(summary.rowsUsed()).isEqualTo(9);
     assertThat(summary.rowsQuarantined()).isZero();
+    assertThat(spark.read().parquet(output.resolve("quarantine").toString()).count())
+        .as("an empty quarantine is still written, with its schema").isZero();
     assertThat(summary.images()).isEqualTo(3);
     assertThat(summary.ties()).isEqualTo(1);
     assertThat(summary.unanimous()).isEqualTo(1);

@@ -1,0 +1,65 @@
+package dev.softlabels.annotations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.softlabels.config.ClassList;
+import dev.softlabels.testing.SparkExtension;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The Spark built-in expressions agree with the plain-Java rules on many random count vectors. */
+@ExtendWith(SparkExtension.class)
+class LabelColumnsTest {
+
+  @Test
+  void derivedColumnsMatchLabelMath(SparkSession spark) {
+    ClassList classes = new ClassList(List.of("a", "b", "c", "d"));
+    Random random = new Random(11);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      // Small counts make ties and zeros common.
+      Integer[] counts = new Integer[classes.size()];
+      do {
+        for (int k = 0; k < counts.length; k++) {
+          counts[k] = random.nextInt(4);
+        }
+      } while (Arrays.stream(counts).mapToInt(Integer::intValue).sum() == 0);
+      rows.add(RowFactory.create("img" + i, counts));
+    }
+    StructType schema = new StructType()
+        .add("image_id", DataTypes.StringType)
+        .add("counts", DataTypes.createArrayType(DataTypes.IntegerType));
+
+    Map<String, Row> derived = LabelColumns.derive(spark.createDataFrame(rows, schema), classes).collectAsList()
+        .stream().collect(Collectors.toMap(r -> r.getString(0), r -> r));
+
+    assertThat(derived).hasSize(rows.size());
+    long ties = 0;
+    for (Row input : rows) {
+      int[] counts = Arrays.stream((Integer[]) input.get(1)).mapToInt(Integer::intValue).toArray();
+      Row out = derived.get(input.getString(0));
+      double[] soft = LabelMath.soft(counts);
+      assertThat(out.getInt(out.fieldIndex("n_annotations"))).isEqualTo(Arrays.stream(counts).sum());
+      assertThat(out.<Double>getList(out.fieldIndex("soft_label"))).containsExactly(Arrays.stream(soft).boxed().toArray(Double[]::new));
+      assertThat(out.getInt(out.fieldIndex("hard_label"))).isEqualTo(LabelMath.argmax(counts));
+      assertThat(out.getString(out.fieldIndex("hard_label_name"))).isEqualTo(classes.name(LabelMath.argmax(counts)));
+      assertThat(out.getBoolean(out.fieldIndex("is_tie"))).isEqualTo(LabelMath.isTie(counts));
+      assertThat(out.getDouble(out.fieldIndex("agreement"))).isEqualTo(LabelMath.agreement(counts));
+      assertThat(out.getDouble(out.fieldIndex("entropy"))).isCloseTo(LabelMath.normalizedEntropy(soft), within(1e-12));
+      ties += LabelMath.isTie(counts) ? 1 : 0;
+    }
+    assertThat(ties).as("the sample exercises ties").isGreaterThan(30);
+  }
+}

@@ -1,0 +1,69 @@
+package dev.softlabels.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** User mistakes end in one clear line and exit code 2, before any Spark starts. */
+class SoftLabelsCliTest {
+
+  @TempDir Path dir;
+
+  private record Result(int exitCode, String out, String err) {
+    void isOneLineUserError(String expected) {
+      assertThat(exitCode).isEqualTo(SoftLabels.USER_ERROR);
+      assertThat(err.strip()).contains(expected).doesNotContain("\n").doesNotContain("Exception");
+    }
+  }
+
+  private static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine command = SoftLabels.commandLine();
+    command.setOut(new PrintWriter(out, true));
+    command.setErr(new PrintWriter(err, true));
+    int code = command.execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void helpListsTheCommands() {
+    Result result = run("--help");
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).contains("aggregate", "bench");
+    Result aggregate = run("aggregate", "--help");
+    assertThat(aggregate.exitCode()).isZero();
+    assertThat(aggregate.out()).contains("--input=PATH", "--output=DIR", "--conf=FILE", "-D=KEY=VALUE");
+  }
+
+  @Test
+  void aMissingCommandOrUnknownOptionIsNamed() {
+    run().isOneLineUserError("softlabels: missing command (see 'softlabels --help')");
+    run("aggregate", "--bogus").isOneLineUserError("softlabels aggregate: Unknown option: '--bogus'");
+    run("frobnicate").isOneLineUserError("Unmatched argument at index 0: 'frobnicate'");
+  }
+
+  @Test
+  void missingInputsAndPathsAreNamed() {
+    run("aggregate", "--output", dir.toString()).isOneLineUserError("no input given: pass --input PATH");
+    run("aggregate", "--input", dir.resolve("absent.csv").toString(), "--output", dir.resolve("o").toString())
+        .isOneLineUserError("softlabels aggregate: error: input not found: " + dir.resolve("absent.csv"));
+  }
+
+  @Test
+  void badConfigurationIsNamed() {
+    run("aggregate", "-Dsoftlabels.agregate.input=x", "--input", "x", "--output", "y")
+        .isOneLineUserError("unknown configuration key softlabels.agregate.input");
+    run("aggregate", "--conf", dir.resolve("nope.conf").toString())
+        .isOneLineUserError("configuration file not found: " + dir.resolve("nope.conf"));
+    run("aggregate", "-Dsoftlabels.annotations.format=xml", "--input", "x", "--output", "y")
+        .isOneLineUserError("softlabels.annotations.format must be one of csv, json, parquet, auto; got 'xml'");
+    run("aggregate", "--classes", "only", "--input", "x", "--output", "y")
+        .isOneLineUserError("softlabels.classes needs at least two classes");
+  }
+}
