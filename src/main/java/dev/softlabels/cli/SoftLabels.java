@@ -10,6 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /** The softlabels command line: one subcommand per job. */
 @Command(
@@ -44,7 +45,10 @@ public final class SoftLabels implements Callable<Integer> {
   private static int badParameters(ParameterException e, String[] args) {
     CommandLine command = e.getCommandLine();
     String name = command.getCommandSpec().qualifiedName();
-    command.getErr().println(name + ": " + e.getMessage() + " (see '" + name + " --help')");
+    String hint = e instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()
+        ? "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?"
+        : "";
+    command.getErr().println(name + ": " + e.getMessage() + hint + " (see '" + name + " --help')");
     return USER_ERROR;
   }
 

@@ -1,0 +1,81 @@
+package dev.softlabels.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.softlabels.annotations.AggregateSummary;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** bin/softlabels as a user runs it: a real JVM, local Spark, the bundled example. */
+class LauncherIT {
+
+  private static final Path HOME = Path.of(System.getProperty("softlabels.home", ".")).toAbsolutePath();
+
+  @TempDir Path dir;
+
+  record Result(int exitCode, String out, String err) {}
+
+  static Result launch(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(HOME.resolve("bin/softlabels").toString());
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile("launcher", ".out");
+    Path err = Files.createTempFile("launcher", ".err");
+    Process process = new ProcessBuilder(command).directory(HOME.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    if (!process.waitFor(5, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new AssertionError("bin/softlabels " + String.join(" ", args) + " did not finish in 5 minutes");
+    }
+    return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aggregatesTheBundledExample() throws Exception {
+    Path output = dir.resolve("example");
+    Result result = launch("aggregate", "--input", "examples/annotations.csv", "--output", output.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out()).contains("100 rows read, 96 used, 4 quarantined", "12 images");
+    AggregateSummary summary = AggregateSummary.fromJson(Files.readString(output.resolve("summary.json")));
+    assertThat(summary.rowsRead()).isEqualTo(summary.rowsUsed() + summary.rowsQuarantined());
+    assertThat(summary.quarantinedByReason()).containsEntry("unknown_class", 1L).containsEntry("duplicate_vote", 1L)
+        .containsEntry("missing_image_id", 1L).containsEntry("unparsable_row", 1L);
+    assertThat(output.resolve("labels")).isDirectory();
+    assertThat(output.resolve("quarantine")).isDirectory();
+  }
+
+  @Test
+  void userMistakesPrintOneLineAndExitWithTwo() throws Exception {
+    Result missing = launch("aggregate", "--input", "no-such-file.csv", "--output", dir.resolve("x").toString());
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err().strip()).isEqualTo("softlabels aggregate: error: input not found: no-such-file.csv");
+
+    Result unknownOption = launch("aggregate", "--inptu", "x");
+    assertThat(unknownOption.exitCode()).isEqualTo(2);
+    assertThat(unknownOption.err().strip()).startsWith("softlabels aggregate: Unknown options: '--inptu', 'x'")
+        .contains("did you mean --input?").doesNotContain("\n");
+
+    Result noMaster = launch("aggregate", "--master");
+    assertThat(noMaster.exitCode()).isEqualTo(2);
+    assertThat(noMaster.err().strip()).isEqualTo("softlabels: --master needs a URL, e.g. --master spark://127.0.0.1:7077");
+  }
+
+  @Test
+  void everyCommandHasHelp() throws Exception {
+    for (String[] args : List.of(new String[] {"--help"}, new String[] {"aggregate", "--help"},
+        new String[] {"bench", "aggregate", "--help"})) {
+      Result help = launch(args);
+      assertThat(help.exitCode()).isZero();
+      assertThat(help.out()).startsWith("Usage: softlabels");
+    }
+  }
+}
