@@ -1,6 +1,6 @@
 package dev.softlabels.annotations;
 
-import dev.softlabels.config.UserError;
+import dev.softlabels.config.Choices;
 import java.util.Locale;
 
 /** The file formats annotation rows are read from. */
@@ -12,11 +12,7 @@ public enum InputFormat {
   AUTO;
 
   public static InputFormat parse(String value, String key) {
-    try {
-      return valueOf(value.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new UserError(key + " must be one of csv, json, parquet, auto; got '" + value + "'");
-    }
+    return Choices.parse(InputFormat.class, value, key);
   }
 
   /** The format a file name implies, or empty when its extension names none. */

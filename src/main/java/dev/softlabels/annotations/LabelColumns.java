@@ -50,27 +50,35 @@ public final class LabelColumns {
     return votes.groupBy(col(IMAGE)).agg(array(perClass).as(COUNTS));
   }
 
-  /** Adds n_annotations, soft_label, hard_label, hard_label_name, is_tie, agreement, entropy. */
+  /** Adds n_annotations, soft_label and the columns {@link #fromSoftLabel} adds, from counts. */
   public static Dataset<Row> derive(Dataset<Row> counts, ClassList classes) {
     Column c = col(COUNTS);
     Column n = aggregate(c, lit(0), (acc, x) -> acc.plus(x));
-    Column max = array_max(c);
+    Column soft = transform(c, x -> x.cast(DataTypes.DoubleType).divide(n));
+    return fromSoftLabel(counts.withColumn(N_ANNOTATIONS, n).withColumn(SOFT_LABEL, soft), classes);
+  }
+
+  /**
+   * Adds hard_label, hard_label_name, is_tie, agreement and entropy from soft_label, and orders the
+   * columns as in labels/. Used directly for exact distributions (the synthetic ground truth), whose
+   * n_annotations is 0 and counts null.
+   */
+  public static Dataset<Row> fromSoftLabel(Dataset<Row> labels, ClassList classes) {
+    Column p = col(SOFT_LABEL);
+    Column max = array_max(p);
     Column names = array(classes.names().stream().map(name -> lit(name)).toArray(Column[]::new));
     // array_position finds the first maximum: ties go to the lowest class index.
-    Column hard = array_position(c, max).cast(DataTypes.IntegerType).minus(1);
-    Column soft = transform(c, x -> x.cast(DataTypes.DoubleType).divide(n));
-    Column entropy = aggregate(col(SOFT_LABEL), lit(0.0),
-        (acc, p) -> acc.minus(when(p.gt(0), p.multiply(log(p))).otherwise(0.0)))
+    Column hard = array_position(p, max).cast(DataTypes.IntegerType).minus(1);
+    Column entropy = aggregate(p, lit(0.0),
+        (acc, x) -> acc.minus(when(x.gt(0), x.multiply(log(x))).otherwise(0.0)))
         .divide(Math.log(classes.size()));
-    return counts
-        .withColumn(N_ANNOTATIONS, n)
-        .withColumn(SOFT_LABEL, soft)
+    return labels
         .withColumn(HARD_LABEL, hard)
         .withColumn(HARD_LABEL_NAME, element_at(names, col(HARD_LABEL).plus(1)))
-        .withColumn(IS_TIE, size(filter(c, x -> x.equalTo(max))).gt(1))
-        .withColumn(AGREEMENT, max.cast(DataTypes.DoubleType).divide(n))
+        .withColumn(IS_TIE, size(filter(p, x -> x.equalTo(max))).gt(1))
+        .withColumn(AGREEMENT, max)
         .withColumn(ENTROPY, entropy)
-        .select(col(IMAGE), col(N_ANNOTATIONS), c, col(SOFT_LABEL), col(HARD_LABEL), col(HARD_LABEL_NAME),
+        .select(col(IMAGE), col(N_ANNOTATIONS), col(COUNTS), p, col(HARD_LABEL), col(HARD_LABEL_NAME),
             col(IS_TIE), col(AGREEMENT), col(ENTROPY));
   }
 }

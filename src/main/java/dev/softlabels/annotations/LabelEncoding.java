@@ -1,7 +1,6 @@
 package dev.softlabels.annotations;
 
-import dev.softlabels.config.UserError;
-import java.util.Locale;
+import dev.softlabels.config.Choices;
 
 /** How the label column of an annotation row names its class. */
 public enum LabelEncoding {
@@ -13,10 +12,6 @@ public enum LabelEncoding {
   AUTO;
 
   public static LabelEncoding parse(String value, String key) {
-    try {
-      return valueOf(value.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new UserError(key + " must be one of name, index, auto; got '" + value + "'");
-    }
+    return Choices.parse(LabelEncoding.class, value, key);
   }
 }

@@ -20,13 +20,7 @@ public final class LabelMath {
   }
 
   public static int argmax(int[] counts) {
-    int best = 0;
-    for (int i = 1; i < counts.length; i++) {
-      if (counts[i] > counts[best]) {
-        best = i;
-      }
-    }
-    return best;
+    return argmax(java.util.Arrays.stream(counts).asDoubleStream().toArray());
   }
 
   public static boolean isTie(int[] counts) {
