@@ -1,10 +1,7 @@
 package dev.softlabels.annotations;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.UncheckedIOException;
+import dev.softlabels.config.Json;
 import java.util.List;
 import java.util.Locale;
 import java.util.SortedMap;
@@ -28,24 +25,12 @@ public record AggregateSummary(
     @JsonProperty("annotations_per_image") SortedMap<Integer, Long> annotationsPerImage,
     @JsonProperty("seconds") double seconds) {
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
-
   public String toJson() {
-    try {
-      return JSON.writeValueAsString(this);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Json.write(this);
   }
 
   public static AggregateSummary fromJson(String json) {
-    try {
-      return JSON.readValue(json, AggregateSummary.class);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Json.read(json, AggregateSummary.class);
   }
 
   /** The one-line console summary. */

@@ -2,6 +2,7 @@ package dev.softlabels.cli;
 
 import com.typesafe.config.Config;
 import dev.softlabels.bench.AggregateBenchmark;
+import dev.softlabels.bench.GenerateBenchmark;
 import dev.softlabels.spark.Sessions;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -17,14 +18,14 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print figures (speed targets live here, not in tests).",
-    subcommands = {BenchCommand.Aggregate.class})
+    subcommands = {BenchCommand.Aggregate.class, BenchCommand.Generate.class})
 final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
-    throw new ParameterException(spec.commandLine(), "missing benchmark: choose one of aggregate");
+    throw new ParameterException(spec.commandLine(), "missing benchmark: choose one of aggregate, generate");
   }
 
   @Command(
@@ -60,6 +61,40 @@ final class BenchCommand implements Callable<Integer> {
       try (SparkSession spark = Sessions.start(effective)) {
         AggregateBenchmark.run(spark, effective, rows, work, repeats, spec.commandLine().getOut());
       }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "generate",
+      mixinStandardHelpOptions = true,
+      description = {
+          "Synthetic images per second on local[1] and local[2]: rendering + PNG encoding alone, and the",
+          "whole generate job; prints images/s per core and the speed-up from one to two cores."})
+  static final class Generate implements Callable<Integer> {
+
+    @Mixin ConfigOptions config;
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--images", paramLabel = "N", defaultValue = "20000",
+        description = "Images per timed run (default: ${DEFAULT-VALUE}).")
+    long images;
+
+    @Option(names = "--size", paramLabel = "PX", defaultValue = "64",
+        description = "Image side in pixels (default: ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--work", paramLabel = "DIR", defaultValue = "target/bench",
+        description = "Scratch directory (default: ${DEFAULT-VALUE}).")
+    String work;
+
+    @Override
+    public Integer call() {
+      if (images <= 0) {
+        throw new ParameterException(spec.commandLine(), "--images must be positive");
+      }
+      GenerateBenchmark.run(config.load(Map.of()), images, size, work, spec.commandLine().getOut());
       return 0;
     }
   }

@@ -43,4 +43,15 @@ class LabelMathTest {
     assertThat(LabelMath.normalizedEntropy(new double[] {1 / 3.0, 1 / 3.0, 1 / 3.0})).isCloseTo(1.0, within(1e-12));
     assertThat(LabelMath.normalizedEntropy(new double[] {0, 1, 0})).isZero();
   }
+
+  @Test
+  void klDivergenceClipsBothSidesWithoutRenormalising() {
+    // (1 - 1e-5) ln((1 - 1e-5) / 0.5) + 1e-5 ln(1e-5 / 0.5)
+    assertThat(LabelMath.klDivergence(new double[] {1, 0}, new double[] {0.5, 0.5}, 1e-5))
+        .isCloseTo(0.6930220513552958, within(1e-12));
+    // A zero in the prediction is clipped to 1e-5 instead of giving infinity: 0.5 ln(0.5 / (1 - 1e-5)) + 0.5 ln(0.5 / 1e-5)
+    assertThat(LabelMath.klDivergence(new double[] {0.5, 0.5}, new double[] {1, 0}, 1e-5))
+        .isCloseTo(5.063320551950169, within(1e-12));
+    assertThat(LabelMath.klDivergence(new double[] {0.2, 0.3, 0.5}, new double[] {0.2, 0.3, 0.5}, 1e-5)).isZero();
+  }
 }

@@ -54,6 +54,25 @@ class LauncherIT {
   }
 
   @Test
+  void generatesAnnotatesAndAggregatesTheSyntheticSet() throws Exception {
+    Path generated = dir.resolve("generated");
+    Result generate = launch("generate", "--images", "120", "--size", "16", "--output", generated.toString());
+    assertThat(generate.exitCode()).as(generate.err()).isZero();
+    assertThat(generate.out()).startsWith("generate: 120 images of 16x16 px");
+
+    Path annotated = dir.resolve("annotated");
+    Result annotate = launch("annotate", "--input", generated.resolve("labels").toString(), "--output",
+        annotated.toString(), "--votes", "10", "--fixed");
+    assertThat(annotate.exitCode()).as(annotate.err()).isZero();
+    assertThat(annotate.out()).startsWith("annotate: 1,200 annotation rows for 120 images (10.0 per image)");
+
+    Result aggregate = launch("aggregate", "--input", annotated.resolve("annotations").toString(), "--output",
+        dir.resolve("labels").toString());
+    assertThat(aggregate.exitCode()).as(aggregate.err()).isZero();
+    assertThat(aggregate.out()).contains("1,200 rows read, 1,200 used, 0 quarantined", "120 images");
+  }
+
+  @Test
   void userMistakesPrintOneLineAndExitWithTwo() throws Exception {
     Result missing = launch("aggregate", "--input", "no-such-file.csv", "--output", dir.resolve("x").toString());
     assertThat(missing.exitCode()).isEqualTo(2);
@@ -72,7 +91,8 @@ class LauncherIT {
   @Test
   void everyCommandHasHelp() throws Exception {
     for (String[] args : List.of(new String[] {"--help"}, new String[] {"aggregate", "--help"},
-        new String[] {"bench", "aggregate", "--help"})) {
+        new String[] {"generate", "--help"}, new String[] {"annotate", "--help"},
+        new String[] {"bench", "aggregate", "--help"}, new String[] {"bench", "generate", "--help"})) {
       Result help = launch(args);
       assertThat(help.exitCode()).isZero();
       assertThat(help.out()).startsWith("Usage: softlabels");

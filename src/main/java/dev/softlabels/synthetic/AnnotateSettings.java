@@ -1,0 +1,70 @@
+package dev.softlabels.synthetic;
+
+import com.typesafe.config.Config;
+import dev.softlabels.config.ClassList;
+import dev.softlabels.config.UserError;
+import java.io.Serializable;
+import java.util.List;
+
+/** Typed, validated {@code softlabels.annotate}. */
+public record AnnotateSettings(
+    String input,
+    String output,
+    boolean overwrite,
+    long seed,
+    double votesPerImage,
+    boolean fixedVotes,
+    int pool,
+    double minFlipRate,
+    double maxFlipRate,
+    double spammerShare,
+    double swapperShare,
+    double swapRate,
+    ClassList classes)
+    implements Serializable {
+
+  public AnnotateSettings {
+    require(!input.isBlank(), "no input given: pass --input LABELS (or set softlabels.annotate.input)");
+    require(!output.isBlank(), "no output given: pass --output DIR (or set softlabels.annotate.output)");
+    require(votesPerImage >= 1, "softlabels.annotate.votes-per-image must be at least 1, got " + votesPerImage);
+    require(pool >= 1, "softlabels.annotate.pool must be at least 1, got " + pool);
+    require(!fixedVotes || votesPerImage <= pool, "softlabels.annotate.votes-per-image (" + votesPerImage
+        + ") exceeds the pool of " + pool + " annotators: each image needs distinct annotators");
+    require(votesPerImage == Math.rint(votesPerImage) || !fixedVotes,
+        "softlabels.annotate.votes-per-image must be a whole number for fixed votes, got " + votesPerImage);
+    require(0 <= minFlipRate && minFlipRate <= maxFlipRate && maxFlipRate <= 1,
+        "softlabels.annotate.flip-rate must be [min, max] within [0, 1]");
+    require(spammerShare >= 0 && swapperShare >= 0 && spammerShare + swapperShare <= 1,
+        "softlabels.annotate.spammer-share + swapper-share must be within [0, 1]");
+    require(swapRate >= 0 && swapRate <= 1, "softlabels.annotate.swap-rate must be within [0, 1]");
+  }
+
+  public static AnnotateSettings from(Config config) {
+    Config c = config.getConfig("softlabels.annotate");
+    List<Double> flip = c.getDoubleList("flip-rate");
+    require(flip.size() == 2, "softlabels.annotate.flip-rate needs [min, max]");
+    String distribution = c.getString("votes-distribution");
+    require(distribution.equals("fixed") || distribution.equals("poisson"),
+        "softlabels.annotate.votes-distribution must be fixed or poisson, got '" + distribution + "'");
+    return new AnnotateSettings(
+        c.getString("input"),
+        c.getString("output"),
+        c.getBoolean("overwrite"),
+        c.getLong("seed"),
+        c.getDouble("votes-per-image"),
+        distribution.equals("fixed"),
+        c.getInt("pool"),
+        flip.get(0),
+        flip.get(1),
+        c.getDouble("spammer-share"),
+        c.getDouble("swapper-share"),
+        c.getDouble("swap-rate"),
+        new ClassList(config.getStringList("softlabels.classes")));
+  }
+
+  private static void require(boolean condition, String message) {
+    if (!condition) {
+      throw new UserError(message);
+    }
+  }
+}

@@ -1,0 +1,209 @@
+package dev.softlabels.synthetic;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import dev.softlabels.annotations.AnnotationReader;
+import dev.softlabels.annotations.LabelColumns;
+import dev.softlabels.config.Json;
+import dev.softlabels.spark.HadoopConfSnapshot;
+import dev.softlabels.spark.HadoopPaths;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.function.ForeachPartitionFunction;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The paper's synthetic dataset, rendered across executors: a distributed range of image indices,
+ * each image drawn and encoded in {@code mapPartitions} from (seed, index) alone, so the content is
+ * identical for any number of partitions or executors. Writes {@code images/} (Parquet with PNG
+ * bytes, parameters, exact labels and splits), {@code labels/} (the ground truth in the aggregate
+ * schema) and {@code summary.json}; optionally plain PNG files for people to look at.
+ */
+public final class GenerateJob {
+
+  public static final String IMAGES = "images";
+  public static final String LABELS = "labels";
+  public static final String SUMMARY = "summary.json";
+  public static final String PNG = "png";
+  public static final String KIND = "kind";
+  private static final Logger LOG = LoggerFactory.getLogger(GenerateJob.class);
+
+  private GenerateJob() {}
+
+  public static String splitColumn(int split) {
+    return "split_" + split;
+  }
+
+  public static StructType schema(int splits) {
+    StructType schema = new StructType()
+        .add(AnnotationReader.IMAGE, DataTypes.StringType, false)
+        .add("index", DataTypes.LongType, false)
+        .add(PNG, DataTypes.BinaryType, false)
+        .add("height", DataTypes.IntegerType, false)
+        .add("width", DataTypes.IntegerType, false)
+        .add(KIND, DataTypes.StringType, false)
+        .add("colour_from", DataTypes.StringType, false)
+        .add("colour_to", DataTypes.StringType, false)
+        .add("colour_weight", DataTypes.DoubleType, false)
+        .add("ellipse_weight", DataTypes.DoubleType, false)
+        .add("axis_ratio", DataTypes.DoubleType, false)
+        .add("center_x", DataTypes.DoubleType, false)
+        .add("center_y", DataTypes.DoubleType, false)
+        .add("radius", DataTypes.DoubleType, false)
+        .add("angle", DataTypes.DoubleType, false)
+        .add("rgb", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
+        .add(LabelColumns.SOFT_LABEL, DataTypes.createArrayType(DataTypes.DoubleType, false), false)
+        .add(LabelColumns.HARD_LABEL, DataTypes.IntegerType, false);
+    for (int s = 0; s < splits; s++) {
+      schema = schema.add(splitColumn(s), DataTypes.StringType, false);
+    }
+    return schema;
+  }
+
+  /** The images as rows of {@link #schema}: indices 0..n-1 split into partitions, drawn in mapPartitions. */
+  public static Dataset<Row> render(SparkSession spark, GenerateSettings settings, int partitions) {
+    int digits = Math.max(6, Long.toString(settings.images() - 1).length());
+    MapPartitionsFunction<Long, Row> draw = indices -> new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return indices.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        return row(settings, indices.next(), digits);
+      }
+    };
+    return spark.range(0, settings.images(), 1, partitions).mapPartitions(draw, Encoders.row(schema(settings.splits())));
+  }
+
+  static Row row(GenerateSettings settings, long index, int digits) {
+    Shape shape = ShapeSampler.sample(settings, index);
+    byte[] png = ShapeRenderer.png(ShapeRenderer.render(shape, settings.size()));
+    List<Object> values = new ArrayList<>(List.of(
+        String.format(Locale.ROOT, "syn-%0" + digits + "d", index),
+        index,
+        png,
+        settings.size(),
+        settings.size(),
+        shape.kind(),
+        SyntheticClasses.COLOURS.get(shape.colourFrom()),
+        SyntheticClasses.COLOURS.get(shape.colourTo()),
+        shape.colourWeight(),
+        shape.ellipseWeight(),
+        shape.axisRatio(),
+        shape.centerX(),
+        shape.centerY(),
+        shape.radius(),
+        shape.angle(),
+        boxed(shape.rgb()),
+        boxed(shape.softLabel()),
+        shape.hardLabel()));
+    for (int s = 0; s < settings.splits(); s++) {
+      values.add(ShapeSampler.split(settings, s, index));
+    }
+    return RowFactory.create(values.toArray());
+  }
+
+  public static Map<String, Object> run(SparkSession spark, GenerateSettings settings) {
+    long started = System.nanoTime();
+    HadoopPaths paths = HadoopPaths.of(spark);
+    paths.prepareOutput(settings.output(), settings.overwrite(), "output");
+    String imagesPath = HadoopPaths.child(settings.output(), IMAGES);
+    String labelsPath = HadoopPaths.child(settings.output(), LABELS);
+    int partitions = settings.partitions() > 0
+        ? settings.partitions()
+        : (int) Math.max(1, Math.min(settings.images() / 500, 4L * spark.sparkContext().defaultParallelism()));
+
+    LOG.info("generate: rendering {} images of {}x{} px in {} partitions -> {}", settings.images(), settings.size(),
+        settings.size(), partitions, imagesPath);
+    render(spark, settings, partitions).write().parquet(imagesPath);
+
+    Dataset<Row> images = spark.read().parquet(imagesPath);
+    LOG.info("generate: writing the ground-truth label table -> {}", labelsPath);
+    Dataset<Row> truth = images.select(
+        col(AnnotationReader.IMAGE),
+        lit(0).as(LabelColumns.N_ANNOTATIONS),
+        lit(null).cast(DataTypes.createArrayType(DataTypes.IntegerType)).as(LabelColumns.COUNTS),
+        col(LabelColumns.SOFT_LABEL));
+    LabelColumns.fromSoftLabel(truth, SyntheticClasses.CLASSES).write().parquet(labelsPath);
+
+    if (!settings.exportPng().isBlank()) {
+      LOG.info("generate: exporting PNG files -> {}", settings.exportPng());
+      exportPng(spark, images, settings.exportPng(), settings.overwrite());
+    }
+
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("images", images.count());
+    summary.put("size", settings.size());
+    summary.put("seed", settings.seed());
+    summary.put("by_kind", tally(images, KIND));
+    summary.put("by_hard_label", tally(spark.read().parquet(labelsPath), LabelColumns.HARD_LABEL_NAME));
+    Map<String, Object> splits = new TreeMap<>();
+    for (int s = 0; s < settings.splits(); s++) {
+      splits.put(splitColumn(s), tally(images, splitColumn(s)));
+    }
+    summary.put("splits", splits);
+    summary.put("seconds", (System.nanoTime() - started) / 1e9);
+    paths.writeText(HadoopPaths.child(settings.output(), SUMMARY), Json.write(summary));
+    LOG.info("generate: done in {} s", String.format(Locale.ROOT, "%.1f", summary.get("seconds")));
+    return summary;
+  }
+
+  /** Row counts per value of a low-cardinality column (kinds, classes, splits). */
+  private static Map<String, Long> tally(Dataset<Row> rows, String column) {
+    Map<String, Long> counts = new TreeMap<>();
+    rows.groupBy(col(column)).count().collectAsList().forEach(r -> counts.put(r.getString(0), r.getLong(1)));
+    return counts;
+  }
+
+  /** Writes each image as DIR/image_id_kind_hardlabel.png from the executors. */
+  private static void exportPng(SparkSession spark, Dataset<Row> images, String directory, boolean overwrite) {
+    HadoopPaths.of(spark).prepareOutput(directory, overwrite, "--export-png directory");
+    HadoopConfSnapshot conf = new HadoopConfSnapshot(spark);
+    List<String> names = SyntheticClasses.CLASSES.names();
+    ForeachPartitionFunction<Row> write = rows -> {
+      FileSystem fs = new Path(directory).getFileSystem(conf.toConfiguration());
+      // No .crc side files on the local file system: these are for people to browse.
+      fs.setWriteChecksum(false);
+      while (rows.hasNext()) {
+        Row row = rows.next();
+        String name = row.getString(0) + "_" + row.getString(1).replace('+', '-') + "_" + names.get(row.getInt(2)) + ".png";
+        try (OutputStream out = fs.create(new Path(directory, name), true)) {
+          out.write((byte[]) row.get(3));
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot write " + name, e);
+        }
+      }
+    };
+    images.select(col(AnnotationReader.IMAGE), col(KIND), col(LabelColumns.HARD_LABEL), col(PNG)).foreachPartition(write);
+  }
+
+  private static Integer[] boxed(int[] values) {
+    return java.util.Arrays.stream(values).boxed().toArray(Integer[]::new);
+  }
+
+  private static Double[] boxed(double[] values) {
+    return java.util.Arrays.stream(values).boxed().toArray(Double[]::new);
+  }
+}
