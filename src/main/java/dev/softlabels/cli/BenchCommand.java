@@ -3,6 +3,7 @@ package dev.softlabels.cli;
 import com.typesafe.config.Config;
 import dev.softlabels.bench.AggregateBenchmark;
 import dev.softlabels.bench.GenerateBenchmark;
+import dev.softlabels.bench.TrainBenchmark;
 import dev.softlabels.spark.Sessions;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -18,14 +19,14 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print figures (speed targets live here, not in tests).",
-    subcommands = {BenchCommand.Aggregate.class, BenchCommand.Generate.class})
+    subcommands = {BenchCommand.Aggregate.class, BenchCommand.Generate.class, BenchCommand.Train.class})
 final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
-    throw new ParameterException(spec.commandLine(), "missing benchmark: choose one of aggregate, generate");
+    throw new ParameterException(spec.commandLine(), "missing benchmark: choose one of aggregate, generate, train");
   }
 
   @Command(
@@ -95,6 +96,47 @@ final class BenchCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "--images must be positive");
       }
       GenerateBenchmark.run(config.load(Map.of()), images, size, work, spec.commandLine().getOut());
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "train",
+      mixinStandardHelpOptions = true,
+      description = {
+          "Training examples/s of the configured network on generated images: Spark parameter averaging",
+          "in this session (local[*] unless --master), then a plain single-JVM fit of the same network on",
+          "the same minibatches, and their ratio. Training settings come from softlabels.train."})
+  static final class Train implements Callable<Integer> {
+
+    @Mixin ConfigOptions config;
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--images", paramLabel = "N", defaultValue = "4000",
+        description = "Training images (default: ${DEFAULT-VALUE}).")
+    long images;
+
+    @Option(names = "--size", paramLabel = "PX", defaultValue = "32", description = "Image side (default: ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--epochs", paramLabel = "E", defaultValue = "2",
+        description = "Timed epochs of each side, after one warm-up epoch (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--work", paramLabel = "DIR", defaultValue = "target/bench",
+        description = "Scratch directory; generated images are kept and reused (default: ${DEFAULT-VALUE}).")
+    String work;
+
+    @Override
+    public Integer call() {
+      if (images <= 0 || epochs <= 0) {
+        throw new ParameterException(spec.commandLine(), "--images and --epochs must be positive");
+      }
+      Config effective = config.load(Map.of());
+      try (SparkSession spark = Sessions.start(effective)) {
+        TrainBenchmark.run(spark, effective, images, size, epochs, work, spec.commandLine().getOut());
+      }
       return 0;
     }
   }

@@ -18,7 +18,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
     mixinStandardHelpOptions = true,
     version = "softlabels 0.1.0",
     description = "Crowdsourced annotations to label distributions, on Apache Spark.",
-    subcommands = {AggregateCommand.class, GenerateCommand.class, AnnotateCommand.class, BenchCommand.class,
+    subcommands = {AggregateCommand.class, GenerateCommand.class, AnnotateCommand.class, TrainCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Run 'softlabels COMMAND --help' for a command's options."})
 public final class SoftLabels implements Callable<Integer> {

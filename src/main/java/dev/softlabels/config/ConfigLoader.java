@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,8 @@ public final class ConfigLoader {
 
   public static final String ROOT = "softlabels";
   /** Sub-trees whose keys are the user's own (Spark settings), so any key is allowed there. */
-  private static final List<String> OPEN_MAPS = List.of("softlabels.spark.conf");
+  private static final List<String> PRESET_SCOPES = List.of("softlabels.train");
+  private static final List<String> OPEN_MAPS = List.of("softlabels.spark.conf", "softlabels.train.presets");
 
   private ConfigLoader() {}
 
@@ -55,6 +57,7 @@ public final class ConfigLoader {
     Config effective;
     try {
       effective = merged.withFallback(reference).resolve();
+      effective = withPresets(merged, effective, reference);
       effective.checkValid(reference, ROOT);
     } catch (ConfigException e) {
       throw new UserError("bad configuration: " + e.getMessage());
@@ -66,6 +69,27 @@ public final class ConfigLoader {
   /** Reference configuration only, with the given overrides: for tests and embedding. */
   public static Config withOverrides(Map<String, ?> overrides) {
     return load(Optional.empty(), Optional.empty(), overrides);
+  }
+
+  /**
+   * A scope's named preset (e.g. softlabels.train.preset = paper) sits between reference.conf and
+   * everything the user set, so an explicit key always beats the preset's value.
+   */
+  private static Config withPresets(Config user, Config effective, Config reference) {
+    Config result = effective;
+    for (String scope : PRESET_SCOPES) {
+      String preset = effective.getString(scope + ".preset");
+      if (preset.isBlank()) {
+        continue;
+      }
+      String path = scope + ".presets." + ConfigUtil.quoteString(preset);
+      if (!effective.hasPath(path)) {
+        throw new UserError("unknown preset '" + preset + "' (" + scope + ".preset); known: "
+            + effective.getConfig(scope + ".presets").root().keySet());
+      }
+      result = user.withFallback(effective.getConfig(path).atPath(scope)).withFallback(reference).resolve();
+    }
+    return result;
   }
 
   private static Config override(String key, String value) {

@@ -1,13 +1,9 @@
 package dev.softlabels.annotations;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat_ws;
-import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sequence;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.softlabels.config.ConfigLoader;
+import dev.softlabels.testing.Cifar10h;
 import dev.softlabels.testing.SparkExtension;
 import dev.softlabels.testing.TestFiles;
 import java.nio.file.Files;
@@ -31,15 +27,7 @@ class Cifar10hAggregateTest {
   @Test
   void reproducesThePublishedLabelDistributions(SparkSession spark) throws Exception {
     Path cifar10h = TestFiles.sharedData("cifar10h");
-    Path votes = dir.resolve("votes");
-    spark.read().option("header", true).option("inferSchema", true)
-        .csv(cifar10h.resolve("cifar10h_counts_long.csv").toString())
-        .withColumn("vote", explode(sequence(lit(1), col("count"))))
-        .select(
-            col("cifar10_test_idx").cast("string").as("image_id"),
-            concat_ws("-", lit("a"), col("class_idx"), col("vote")).as("annotator_id"),
-            col("class_idx").cast("string").as("label"))
-        .write().parquet(votes.toString());
+    Path votes = Cifar10h.writeVotes(spark, dir);
     Path output = dir.resolve("out");
     AggregateSettings settings = AggregateSettings.from(ConfigLoader.load(Optional.empty(),
         Optional.of(Path.of("conf/cifar10h.conf")), Map.of(

@@ -1,0 +1,87 @@
+package dev.softlabels.cli;
+
+import com.typesafe.config.Config;
+import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.spark.Sessions;
+import dev.softlabels.train.TrainJob;
+import dev.softlabels.train.TrainSettings;
+import dev.softlabels.train.TrainState;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Train a CNN on hard (one-hot majority vote) or soft (label distribution) targets with Spark",
+        "parameter averaging. Per epoch: validation loss, KL and macro accuracy; checkpoints in MODEL_DIR",
+        "(last/ to resume, best/ = lowest validation loss)."})
+final class TrainCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Mixin ConfigOptions config;
+
+  @Option(names = "--images", paramLabel = "PATH",
+      description = "generate's images/ (Parquet) or a directory of PNG/JPEG files.")
+  String images;
+
+  @Option(names = "--labels", paramLabel = "PATH", description = "A label table (aggregate's or generate's labels/).")
+  String labels;
+
+  @Option(names = "--label-type", paramLabel = "TYPE", description = "hard or soft (default soft).")
+  String labelType;
+
+  @Option(names = "--split", paramLabel = "K", description = "Which seeded split (default 0).")
+  Integer split;
+
+  @Option(names = "--model-dir", paramLabel = "DIR", description = "Checkpoints and the best model, local or s3a://.")
+  String modelDir;
+
+  @Option(names = "--preset", paramLabel = "NAME", description = "paper, paper-restarts or quick.")
+  String preset;
+
+  @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default 10, or the preset's).")
+  Integer epochs;
+
+  @Option(names = "--network", paramLabel = "NAME", description = "cnn (default) or cnn-large.")
+  String network;
+
+  @Option(names = "--fresh", description = "Start over even if MODEL_DIR has a checkpoint to resume from.")
+  boolean fresh;
+
+  @Override
+  public Integer call() {
+    Map<String, Object> options = new HashMap<>();
+    options.put("softlabels.train.images", images);
+    options.put("softlabels.train.labels", labels);
+    options.put("softlabels.train.label-type", labelType);
+    options.put("softlabels.train.split", split);
+    options.put("softlabels.train.model-dir", modelDir);
+    options.put("softlabels.train.preset", preset);
+    options.put("softlabels.train.network", network);
+    options.put("softlabels.train.resume", fresh ? false : null);
+    options.put("softlabels.train.epochs", epochs);
+    Config effective = config.load(options);
+    TrainSettings settings = TrainSettings.from(effective);
+    HadoopPaths.requireLocalExists(settings.images(), "images");
+    HadoopPaths.requireLocalExists(settings.labels(), "labels");
+    try (SparkSession spark = Sessions.start(effective)) {
+      TrainState state = TrainJob.run(spark, settings);
+      TrainState.Epoch best = state.history().get(state.bestEpoch() - 1);
+      spec.commandLine().getOut().printf(Locale.ROOT,
+          "train: %d epochs; best epoch %d: validation loss %.4f, KL %.4f, macro accuracy %.4f -> %s%n",
+          state.epochsDone(), state.bestEpoch(), best.validationLoss(), best.validationKl(),
+          best.validationMacroAccuracy(), settings.modelDir());
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,76 @@
+package dev.softlabels.train;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.regexp_extract;
+import static org.apache.spark.sql.functions.split;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import dev.softlabels.annotations.AnnotationReader;
+import dev.softlabels.config.UserError;
+import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.synthetic.GenerateJob;
+import java.util.Arrays;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * An image dataset as rows of (image_id, encoded image bytes, split): either the generate job's
+ * Parquet (png bytes, split_K columns) or a directory of PNG/JPEG files read with Spark's binaryFile
+ * source, whose ids come from the file names and whose split is a pure function of (image id, K).
+ */
+public final class ImageTable {
+
+  public static final String BYTES = "image_bytes";
+  public static final String SPLIT = "split";
+  public static final String TRAIN = "train";
+  public static final String VALIDATION = "validation";
+  public static final String TEST = "test";
+
+  private ImageTable() {}
+
+  public static Dataset<Row> read(SparkSession spark, String path, int split, double trainFraction,
+      double validationFraction, String idPattern) {
+    HadoopPaths paths = HadoopPaths.of(spark);
+    paths.requireExists(path, "images");
+    boolean parquet = paths.isDirectory(path)
+        ? paths.fileNames(path).stream().anyMatch(n -> n.endsWith(".parquet"))
+        : path.endsWith(".parquet");
+    Column computedSplit = computedSplit(col(AnnotationReader.IMAGE), split, trainFraction, validationFraction);
+    if (parquet) {
+      Dataset<Row> images = spark.read().parquet(path);
+      if (!Arrays.asList(images.columns()).contains(GenerateJob.PNG)) {
+        throw new UserError("images " + path + " is Parquet without a png column (the generate job's images/)");
+      }
+      String splitColumn = GenerateJob.splitColumn(split);
+      Column chosen = Arrays.asList(images.columns()).contains(splitColumn) ? col(splitColumn) : computedSplit;
+      return images.select(col(AnnotationReader.IMAGE), col(GenerateJob.PNG).as(BYTES), chosen.as(SPLIT));
+    }
+    Dataset<Row> files = spark.read().format("binaryFile")
+        .option("pathGlobFilter", "*.{png,jpg,jpeg,PNG,JPG,JPEG}")
+        .option("recursiveFileLookup", "true")
+        .load(path)
+        .select(regexp_extract(element_at(split(col("path"), "/"), -1), idPattern, 1).as(AnnotationReader.IMAGE),
+            col("path"), col("content").as(BYTES));
+    Row unmatched = files.filter(col(AnnotationReader.IMAGE).equalTo("")).select(col("path")).limit(1)
+        .collectAsList().stream().findFirst().orElse(null);
+    if (unmatched != null) {
+      throw new UserError("image file " + unmatched.getString(0) + " does not match softlabels.train.image-id-pattern '"
+          + idPattern + "'");
+    }
+    return files.select(col(AnnotationReader.IMAGE), col(BYTES), computedSplit.as(SPLIT));
+  }
+
+  /** train / validation / test from a hash of (image id, split number): stable across runs and machines. */
+  static Column computedSplit(Column imageId, int split, double trainFraction, double validationFraction) {
+    Column u = pmod(xxhash64(imageId, lit(split)), lit(1_000_000L)).divide(1e6);
+    return when(u.lt(trainFraction), lit(TRAIN))
+        .when(u.lt(trainFraction + validationFraction), lit(VALIDATION))
+        .otherwise(lit(TEST));
+  }
+}

@@ -1,0 +1,72 @@
+package dev.softlabels.train;
+
+import dev.softlabels.config.UserError;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+
+/**
+ * The networks the train job can build: conv blocks with batch norm, a global average pooling layer
+ * (whose activations later jobs read as the image's feature vector) and a softmax output trained
+ * with cross-entropy against the target distribution (KL up to a constant, so soft targets work).
+ */
+public final class Networks {
+
+  /** Name of the global-average-pooling layer, read as the feature vector. */
+  public static final String FEATURES = "features";
+
+  private Networks() {}
+
+  /**
+   * @param name cnn (small, for CPUs) or cnn-large (deeper and wider, for GPU clusters)
+   * @param classWeights per-class loss weights, or null for none
+   */
+  public static MultiLayerConfiguration build(String name, int channels, int height, int width, int classes,
+      OptimizerSettings optimizer, double[] classWeights, long seed) {
+    int[] widths = switch (name) {
+      case "cnn" -> new int[] {16, 32, 64};
+      case "cnn-large" -> new int[] {64, 128, 256};
+      default -> throw new UserError("softlabels.train.network must be cnn or cnn-large, got '" + name + "'");
+    };
+    boolean deep = name.equals("cnn-large");
+    NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
+        .seed(seed)
+        .dataType(DataType.FLOAT)
+        .weightInit(WeightInit.RELU)
+        .updater(new Nesterovs(optimizer.learningRate(), optimizer.momentum()))
+        .weightDecay(optimizer.weightDecay())
+        .convolutionMode(ConvolutionMode.Same)
+        .list();
+    for (int block = 0; block < widths.length; block++) {
+      int convolutions = deep ? 2 : 1;
+      for (int c = 0; c < convolutions; c++) {
+        layers.layer(new ConvolutionLayer.Builder(3, 3).nOut(widths[block]).activation(Activation.IDENTITY).build())
+            .layer(new BatchNormalization.Builder().build())
+            .layer(new ActivationLayer.Builder().activation(Activation.RELU).build());
+      }
+      if (block < widths.length - 1) {
+        layers.layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build());
+      }
+    }
+    LossMCXENT loss = classWeights == null ? new LossMCXENT() : new LossMCXENT(Nd4j.create(classWeights));
+    return layers
+        .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).name(FEATURES).build())
+        .layer(new OutputLayer.Builder(loss).nOut(classes).activation(Activation.SOFTMAX).build())
+        .setInputType(InputType.convolutional(height, width, channels))
+        .build();
+  }
+}

@@ -1,0 +1,165 @@
+package dev.softlabels.train;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.softlabels.annotations.AnnotationReader;
+import dev.softlabels.annotations.LabelColumns;
+import dev.softlabels.evaluate.SoftLabelMetrics;
+import dev.softlabels.spark.HadoopPaths;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.linalg.dataset.DataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains a CNN on hard or soft targets with Spark parameter averaging: per epoch one distributed fit
+ * at the schedule's learning rate, distributed validation (loss, KL, macro accuracy), and a
+ * checkpoint; the best-on-validation model is kept, and a run resumes from its last checkpoint.
+ */
+public final class TrainJob {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+
+  private TrainJob() {}
+
+  public static TrainState run(SparkSession spark, TrainSettings settings) {
+    Checkpoints checkpoints = new Checkpoints(spark, settings.modelDir());
+    Optional<TrainState> previous = settings.resume() ? checkpoints.state(Checkpoints.LAST) : Optional.empty();
+    if (previous.isPresent() && previous.get().epochsDone() >= settings.epochs()) {
+      LOG.info("train: {} already holds all {} epochs; nothing to do", settings.modelDir(), settings.epochs());
+      return previous.get();
+    }
+    TrainingData.Prepared data = TrainingData.prepare(spark, settings);
+    TrainingData.Shape shape = data.shape();
+    try {
+      MultiLayerNetwork network;
+      List<TrainState.Epoch> history = new ArrayList<>();
+      int bestEpoch = -1;
+      double bestLoss = Double.POSITIVE_INFINITY;
+      if (previous.isPresent()) {
+        network = checkpoints.network(Checkpoints.LAST);
+        history.addAll(previous.get().history());
+        bestEpoch = previous.get().bestEpoch();
+        bestLoss = previous.get().bestValidationLoss();
+        LOG.info("train: resuming {} after epoch {}", settings.modelDir(), previous.get().epochsDone());
+      } else {
+        network = new MultiLayerNetwork(Networks.build(settings.network(), shape.channels(), shape.height(),
+            shape.width(), shape.classes(), settings.optimizer(), settings.classWeights(), settings.seed()));
+        network.init();
+      }
+
+      Dataset<Row> train = data.split(ImageTable.TRAIN);
+      Dataset<Row> validation = data.split(ImageTable.VALIDATION);
+      long trainExamples = train.count();
+      if (trainExamples == 0) {
+        throw new dev.softlabels.config.UserError("split " + settings.split() + " has no training images");
+      }
+      SparkDl4jMultiLayer sparkNetwork = new SparkDl4jMultiLayer(JavaSparkContext.fromSparkContext(spark.sparkContext()),
+          network, trainingMaster(spark, settings));
+      // One RDD for all epochs: the export approach then writes its minibatches only once.
+      JavaRDD<DataSet> batches = TrainingData.batches(train, shape, settings.batchSizePerWorker());
+
+      for (int epoch = history.size(); epoch < settings.epochs(); epoch++) {
+        double learningRate = settings.optimizer().learningRate(epoch, settings.epochs());
+        sparkNetwork.getNetwork().setLearningRate(learningRate);
+        long started = System.nanoTime();
+        sparkNetwork.fit(batches);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        network = sparkNetwork.getNetwork();
+
+        Map<String, Double> metrics = validate(spark, network, validation, shape, settings.inferenceBatch());
+        double loss = metrics.get(SoftLabelMetrics.LOSS);
+        boolean best = loss < bestLoss;
+        TrainState.Epoch record = new TrainState.Epoch(epoch + 1, learningRate, trainExamples, seconds,
+            trainExamples / seconds, loss, metrics.get(SoftLabelMetrics.KL), metrics.get(SoftLabelMetrics.ACCURACY),
+            metrics.get(SoftLabelMetrics.MACRO_ACCURACY));
+        history.add(record);
+        if (best) {
+          bestLoss = loss;
+          bestEpoch = epoch + 1;
+        }
+        TrainState state = new TrainState(epoch + 1, bestEpoch, bestLoss, List.copyOf(history), settings);
+        checkpoints.save(Checkpoints.LAST, network, state);
+        if (best) {
+          checkpoints.save(Checkpoints.BEST, network, state);
+        }
+        LOG.info(String.format(Locale.ROOT,
+            "train: epoch %d/%d lr %.4f | %,d examples in %.1f s (%.0f ex/s) | validation loss %.4f, KL %.4f, "
+                + "macro acc %.4f%s",
+            epoch + 1, settings.epochs(), learningRate, trainExamples, seconds, trainExamples / seconds, loss,
+            metrics.get(SoftLabelMetrics.KL), metrics.get(SoftLabelMetrics.MACRO_ACCURACY), best ? " (best)" : ""));
+      }
+      return checkpoints.state(Checkpoints.LAST).orElseThrow();
+    } finally {
+      data.examples().unpersist();
+      if (settings.exportDir().isBlank()) {
+        // The default export directory is scratch space inside the model directory.
+        HadoopPaths.of(spark).delete(defaultExportDir(settings));
+      }
+    }
+  }
+
+  private static String defaultExportDir(TrainSettings settings) {
+    return HadoopPaths.child(settings.modelDir(), "export");
+  }
+
+  /** Validation metrics of a network on rows of (image_id, image_bytes, soft_label, target). */
+  public static Map<String, Double> validate(SparkSession spark, MultiLayerNetwork network, Dataset<Row> rows,
+      TrainingData.Shape shape, int batchSize) {
+    Dataset<Row> predictions = Inference.predict(spark, network, rows, shape, batchSize);
+    Dataset<Row> joined = predictions.join(
+        rows.select(col(AnnotationReader.IMAGE), col(LabelColumns.SOFT_LABEL), col(TrainingData.TARGET)),
+        AnnotationReader.IMAGE);
+    return SoftLabelMetrics.compute(joined, LabelColumns.SOFT_LABEL, TrainingData.TARGET, Inference.PROBABILITIES);
+  }
+
+  public static ParameterAveragingTrainingMaster trainingMaster(SparkSession spark, TrainSettings settings) {
+    String exportDir = settings.exportDir().isBlank() ? defaultExportDir(settings) : settings.exportDir();
+    RDDTrainingApproach approach = switch (settings.trainingApproach()) {
+      case "export" -> RDDTrainingApproach.Export;
+      case "direct" -> RDDTrainingApproach.Direct;
+      default -> spark.sparkContext().isLocal() || isRemote(exportDir)
+          ? RDDTrainingApproach.Export
+          : RDDTrainingApproach.Direct;
+    };
+    Repartition repartition = switch (settings.repartition()) {
+      case "never" -> Repartition.Never;
+      case "num-partitions-workers-differs" -> Repartition.NumPartitionsWorkersDiffers;
+      default -> Repartition.Always;
+    };
+    LOG.info("train: parameter averaging, {} examples per worker batch, averaging every {} batches, {} approach",
+        settings.batchSizePerWorker(), settings.averagingFrequency(), approach);
+    // The RDD holds minibatches of batchSizePerWorker examples (TrainingData.batches).
+    return new ParameterAveragingTrainingMaster.Builder(settings.batchSizePerWorker())
+        .batchSizePerWorker(settings.batchSizePerWorker())
+        .averagingFrequency(settings.averagingFrequency())
+        .workerPrefetchNumBatches(settings.prefetchBatches())
+        .saveUpdater(true)
+        .repartionData(repartition)
+        .rddTrainingApproach(approach)
+        .exportDirectory(exportDir)
+        .storageLevel(null)
+        .rngSeed(settings.seed())
+        .build();
+  }
+
+  private static boolean isRemote(String path) {
+    String scheme = URI.create(path).getScheme();
+    return scheme != null && !scheme.equals("file");
+  }
+}

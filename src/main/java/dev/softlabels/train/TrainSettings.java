@@ -1,0 +1,89 @@
+package dev.softlabels.train;
+
+import com.typesafe.config.Config;
+import dev.softlabels.config.UserError;
+import java.io.Serializable;
+import java.util.List;
+
+/** Typed, validated {@code softlabels.train} (its preset, if any, already layered in by ConfigLoader). */
+public record TrainSettings(
+    String images,
+    String labels,
+    LabelType labelType,
+    int split,
+    double trainFraction,
+    double validationFraction,
+    String imageIdPattern,
+    String modelDir,
+    String network,
+    int epochs,
+    long seed,
+    int batchSizePerWorker,
+    int averagingFrequency,
+    int prefetchBatches,
+    String repartition,
+    String trainingApproach,
+    String exportDir,
+    OptimizerSettings optimizer,
+    double[] classWeights,
+    boolean resume,
+    int inferenceBatch)
+    implements Serializable {
+
+  public TrainSettings {
+    require(!images.isBlank(), "no images given: pass --images PATH (or set softlabels.train.images)");
+    require(!labels.isBlank(), "no labels given: pass --labels PATH (or set softlabels.train.labels)");
+    require(!modelDir.isBlank(), "no model directory given: pass --model-dir DIR (or set softlabels.train.model-dir)");
+    require(split >= 0, "softlabels.train.split must be >= 0, got " + split);
+    require(epochs >= 1, "softlabels.train.epochs must be at least 1, got " + epochs);
+    require(batchSizePerWorker >= 1 && averagingFrequency >= 1 && prefetchBatches >= 0 && inferenceBatch >= 1,
+        "softlabels.train batch sizes and frequencies must be positive");
+    require(List.of("always", "never", "num-partitions-workers-differs").contains(repartition),
+        "softlabels.train.repartition must be always, never or num-partitions-workers-differs, got '" + repartition + "'");
+    require(List.of("auto", "export", "direct").contains(trainingApproach),
+        "softlabels.train.training-approach must be auto, export or direct, got '" + trainingApproach + "'");
+    require(List.of("cosine", "constant").contains(optimizer.schedule()),
+        "softlabels.train.optimizer.schedule must be cosine or constant, got '" + optimizer.schedule() + "'");
+    require(optimizer.learningRate() > 0 && optimizer.minLearningRate() >= 0
+            && optimizer.minLearningRate() <= optimizer.learningRate(),
+        "softlabels.train.optimizer needs learning-rate > 0 and 0 <= min-learning-rate <= learning-rate");
+  }
+
+  public static TrainSettings from(Config config) {
+    Config train = config.getConfig("softlabels.train");
+    List<Double> fractions = train.getDoubleList("split-fractions");
+    require(fractions.size() == 3, "softlabels.train.split-fractions needs [train, validation, test]");
+    Config o = train.getConfig("optimizer");
+    List<Double> weights = train.getDoubleList("class-weights");
+    return new TrainSettings(
+        train.getString("images"),
+        train.getString("labels"),
+        LabelType.parse(train.getString("label-type"), "softlabels.train.label-type"),
+        train.getInt("split"),
+        fractions.get(0),
+        fractions.get(1),
+        train.getString("image-id-pattern"),
+        train.getString("model-dir"),
+        train.getString("network"),
+        train.getInt("epochs"),
+        train.getLong("seed"),
+        train.getInt("batch-size-per-worker"),
+        train.getInt("averaging-frequency"),
+        train.getInt("prefetch-batches"),
+        train.getString("repartition"),
+        train.getString("training-approach"),
+        train.getString("export-dir"),
+        new OptimizerSettings(o.getDouble("learning-rate"), o.getDouble("min-learning-rate"), o.getDouble("momentum"),
+            o.getDouble("weight-decay"), o.getString("schedule"), o.getInt("restart-epochs"),
+            o.getInt("restart-multiplier")),
+        weights.isEmpty() ? null : weights.stream().mapToDouble(Double::doubleValue).toArray(),
+        train.getBoolean("resume"),
+        train.getInt("inference-batch"));
+  }
+
+  private static void require(boolean condition, String message) {
+    if (!condition) {
+      throw new UserError(message);
+    }
+  }
+}

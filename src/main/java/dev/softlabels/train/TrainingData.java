@@ -1,0 +1,135 @@
+package dev.softlabels.train;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.when;
+
+import dev.softlabels.annotations.AnnotationReader;
+import dev.softlabels.annotations.LabelColumns;
+import dev.softlabels.config.UserError;
+import dev.softlabels.spark.HadoopPaths;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Images joined to their labels, with the training target of the chosen label type, kept encoded
+ * (cached) and decoded on the executors into minibatches.
+ */
+public final class TrainingData {
+
+  public static final String TARGET = "target";
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingData.class);
+
+  private TrainingData() {}
+
+  /** The input shape and class count every partition agrees on. */
+  public record Shape(int channels, int height, int width, int classes) implements Serializable {}
+
+  /**
+   * @param examples cached rows of (image_id, image_bytes, split, soft_label, hard_label, target)
+   */
+  public record Prepared(Dataset<Row> examples, Shape shape) {
+    public Dataset<Row> split(String name) {
+      return examples.filter(col(ImageTable.SPLIT).equalTo(name));
+    }
+  }
+
+  public static Prepared prepare(SparkSession spark, TrainSettings settings) {
+    HadoopPaths.of(spark).requireExists(settings.labels(), "labels");
+    Dataset<Row> images = ImageTable.read(spark, settings.images(), settings.split(), settings.trainFraction(),
+        settings.validationFraction(), settings.imageIdPattern());
+    Dataset<Row> labels = spark.read().parquet(settings.labels())
+        .select(col(AnnotationReader.IMAGE), col(LabelColumns.SOFT_LABEL), col(LabelColumns.HARD_LABEL));
+    Dataset<Row> joined = images.join(labels, AnnotationReader.IMAGE);
+    Row first = joined.select(col(ImageTable.BYTES), col(LabelColumns.SOFT_LABEL), col(AnnotationReader.IMAGE))
+        .limit(1).collectAsList().stream().findFirst()
+        .orElseThrow(() -> new UserError("no image of " + settings.images() + " has a label in " + settings.labels()
+            + " (they are joined on image_id)"));
+    var image = ImageDecoding.image((byte[]) first.get(0), first.getString(2));
+    Shape shape = new Shape(ImageDecoding.CHANNELS, image.getHeight(), image.getWidth(), first.getList(1).size());
+    Dataset<Row> examples = joined.withColumn(TARGET, target(settings.labelType(), shape.classes()))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    long imageCount = images.count();
+    long labelled = examples.count();
+    LOG.info("train: {} images, {} with labels ({} without are not used); {}x{} px, {} classes", imageCount, labelled,
+        imageCount - labelled, shape.width(), shape.height(), shape.classes());
+    return new Prepared(examples, shape);
+  }
+
+  private static Column target(LabelType type, int classes) {
+    return switch (type) {
+      case SOFT -> col(LabelColumns.SOFT_LABEL);
+      case HARD -> transform(sequence(lit(0), lit(classes - 1)),
+          k -> when(k.equalTo(col(LabelColumns.HARD_LABEL)), 1.0).otherwise(0.0)).cast(
+              DataTypes.createArrayType(DataTypes.DoubleType));
+    };
+  }
+
+  /** Minibatches of at most batchSize examples, decoded where the rows live. */
+  public static JavaRDD<DataSet> batches(Dataset<Row> rows, Shape shape, int batchSize) {
+    return rows.select(col(AnnotationReader.IMAGE), col(ImageTable.BYTES), col(TARGET)).javaRDD()
+        .mapPartitions(partition -> {
+          List<DataSet> out = new ArrayList<>();
+          List<Row> batch = new ArrayList<>(batchSize);
+          while (partition.hasNext()) {
+            batch.add(partition.next());
+            if (batch.size() == batchSize || !partition.hasNext()) {
+              out.add(dataSet(batch, shape));
+              batch.clear();
+            }
+          }
+          return out.iterator();
+        });
+  }
+
+  private static DataSet dataSet(List<Row> rows, Shape shape) {
+    int plane = shape.channels() * shape.height() * shape.width();
+    float[] features = new float[rows.size() * plane];
+    float[] targets = new float[rows.size() * shape.classes()];
+    for (int i = 0; i < rows.size(); i++) {
+      Row row = rows.get(i);
+      ImageDecoding.chw((byte[]) row.get(1), row.getString(0), shape.height(), shape.width(), features, i * plane);
+      List<Double> target = row.getList(2);
+      for (int k = 0; k < shape.classes(); k++) {
+        targets[i * shape.classes() + k] = target.get(k).floatValue();
+      }
+    }
+    return new DataSet(
+        Nd4j.create(features, new long[] {rows.size(), shape.channels(), shape.height(), shape.width()}, DataType.FLOAT),
+        Nd4j.create(targets, new long[] {rows.size(), shape.classes()}, DataType.FLOAT));
+  }
+
+  /** Features of a list of rows (image_id, bytes, ...) as one [n, C, H, W] batch. */
+  static float[] features(Iterator<Row> rows, List<String> ids, Shape shape, int max) {
+    int plane = shape.channels() * shape.height() * shape.width();
+    List<float[]> parts = new ArrayList<>();
+    while (rows.hasNext() && ids.size() < max) {
+      Row row = rows.next();
+      float[] one = new float[plane];
+      ImageDecoding.chw((byte[]) row.get(1), row.getString(0), shape.height(), shape.width(), one, 0);
+      parts.add(one);
+      ids.add(row.getString(0));
+    }
+    float[] all = new float[parts.size() * plane];
+    for (int i = 0; i < parts.size(); i++) {
+      System.arraycopy(parts.get(i), 0, all, i * plane, plane);
+    }
+    return all;
+  }
+}

@@ -1,0 +1,106 @@
+package dev.softlabels.train;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.softlabels.annotations.LabelMath;
+import dev.softlabels.config.ConfigLoader;
+import dev.softlabels.synthetic.GenerateJob;
+import dev.softlabels.synthetic.GenerateSettings;
+import dev.softlabels.testing.SparkExtension;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Short real trainings on a small generated set (16 px, so they take seconds on two cores). */
+@ExtendWith(SparkExtension.class)
+class TrainJobTest {
+
+  @TempDir static Path dir;
+  static Path generated;
+
+  @BeforeAll
+  static void generate(SparkSession spark) {
+    generated = dir.resolve("generated");
+    GenerateJob.run(spark, GenerateSettings.from(ConfigLoader.withOverrides(Map.of(
+        "softlabels.generate.images", 900, "softlabels.generate.size", 16,
+        "softlabels.generate.output", generated.toString()))));
+  }
+
+  static TrainSettings settings(String labelType, Path modelDir, int epochs) {
+    Map<String, Object> overrides = new HashMap<>();
+    overrides.put("softlabels.train.images", generated.resolve("images").toString());
+    overrides.put("softlabels.train.labels", generated.resolve("labels").toString());
+    overrides.put("softlabels.train.model-dir", modelDir.toString());
+    overrides.put("softlabels.train.label-type", labelType);
+    overrides.put("softlabels.train.epochs", epochs);
+    overrides.put("softlabels.train.optimizer.learning-rate", 0.1);
+    return TrainSettings.from(ConfigLoader.withOverrides(overrides));
+  }
+
+  @Test
+  void learnsAboveChanceAndTheSavedModelPredictsTheSame(SparkSession spark) {
+    TrainSettings settings = settings("soft", dir.resolve("model"), 4);
+    TrainState state = TrainJob.run(spark, settings);
+
+    List<TrainState.Epoch> history = state.history();
+    assertThat(history).hasSize(4);
+    assertThat(history.get(3).validationLoss()).isLessThan(history.get(0).validationLoss());
+    TrainState.Epoch best = history.get(state.bestEpoch() - 1);
+    assertThat(best.validationMacroAccuracy()).as("chance is 1/6").isGreaterThan(0.5);
+
+    Checkpoints checkpoints = new Checkpoints(spark, settings.modelDir());
+    MultiLayerNetwork saved = checkpoints.network(Checkpoints.BEST);
+    MultiLayerNetwork reloaded = checkpoints.network(Checkpoints.BEST);
+    TrainingData.Prepared data = TrainingData.prepare(spark, settings);
+    Dataset<Row> sample = data.split("test").limit(50);
+    Map<String, List<Double>> first = predictions(spark, saved, sample, data.shape());
+    Map<String, List<Double>> second = predictions(spark, reloaded, sample, data.shape());
+    assertThat(first).hasSize(50).isEqualTo(second);
+    data.examples().unpersist();
+
+    // Resuming a finished run does nothing more.
+    assertThat(TrainJob.run(spark, settings).epochsDone()).isEqualTo(4);
+  }
+
+  @Test
+  void softTargetsReachTheModel(SparkSession spark) {
+    double hard = meanKlOnInterpolatedTrainingImages(spark, "hard");
+    double soft = meanKlOnInterpolatedTrainingImages(spark, "soft");
+    assertThat(soft).as("KL(soft label || prediction) of the soft-trained model").isLessThan(hard);
+  }
+
+  private double meanKlOnInterpolatedTrainingImages(SparkSession spark, String labelType) {
+    TrainSettings settings = settings(labelType, dir.resolve("kl-" + labelType), 4);
+    TrainJob.run(spark, settings);
+    MultiLayerNetwork network = new Checkpoints(spark, settings.modelDir()).network(Checkpoints.LAST);
+    TrainingData.Prepared data = TrainingData.prepare(spark, settings);
+    Dataset<Row> interpolated = data.split("train").join(
+        spark.read().parquet(generated.resolve("images").toString()).filter(col("kind").notEqual("pure")).select("image_id"),
+        "image_id");
+    Map<String, List<Double>> predicted = predictions(spark, network, interpolated, data.shape());
+    Map<String, double[]> truth = interpolated.select("image_id", "soft_label").collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getString(0), r -> r.<Double>getList(1).stream().mapToDouble(d -> d).toArray()));
+    data.examples().unpersist();
+    return truth.entrySet().stream()
+        .mapToDouble(e -> LabelMath.klDivergence(e.getValue(),
+            predicted.get(e.getKey()).stream().mapToDouble(d -> d).toArray(), 1e-5))
+        .average().orElseThrow();
+  }
+
+  private static Map<String, List<Double>> predictions(SparkSession spark, MultiLayerNetwork network, Dataset<Row> rows,
+      TrainingData.Shape shape) {
+    return Inference.predict(spark, network, rows, shape, 64).collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getString(0), r -> r.getList(1)));
+  }
+}
