@@ -50,7 +50,7 @@ public final class TrainBenchmark {
         .withValue("softlabels.train.images", ConfigValueFactory.fromAnyRef(HadoopPaths.child(generated, "images")))
         .withValue("softlabels.train.labels", ConfigValueFactory.fromAnyRef(HadoopPaths.child(generated, "labels")))
         .withValue("softlabels.train.model-dir", ConfigValueFactory.fromAnyRef(HadoopPaths.child(work, "train-model"))));
-    TrainingData.Prepared data = TrainingData.prepare(spark, settings);
+    TrainingData.Prepared data = TrainingData.prepare(spark, settings.data());
     try {
       TrainingData.Shape shape = data.shape();
       JavaRDD<DataSet> batches = TrainingData.batches(data.examples(), shape, settings.batchSizePerWorker()).cache();

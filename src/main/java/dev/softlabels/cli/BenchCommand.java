@@ -2,6 +2,7 @@ package dev.softlabels.cli;
 
 import com.typesafe.config.Config;
 import dev.softlabels.bench.AggregateBenchmark;
+import dev.softlabels.bench.EvaluateBenchmark;
 import dev.softlabels.bench.GenerateBenchmark;
 import dev.softlabels.bench.TrainBenchmark;
 import dev.softlabels.spark.Sessions;
@@ -19,14 +20,15 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print figures (speed targets live here, not in tests).",
-    subcommands = {BenchCommand.Aggregate.class, BenchCommand.Generate.class, BenchCommand.Train.class})
+    subcommands = {BenchCommand.Aggregate.class, BenchCommand.Generate.class, BenchCommand.Train.class,
+        BenchCommand.Evaluate.class})
 final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
-    throw new ParameterException(spec.commandLine(), "missing benchmark: choose one of aggregate, generate, train");
+    throw new ParameterException(spec.commandLine(), "missing benchmark: choose one of aggregate, generate, train, evaluate");
   }
 
   @Command(
@@ -136,6 +138,46 @@ final class BenchCommand implements Callable<Integer> {
       Config effective = config.load(Map.of());
       try (SparkSession spark = Sessions.start(effective)) {
         TrainBenchmark.run(spark, effective, images, size, epochs, work, spec.commandLine().getOut());
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "evaluate",
+      mixinStandardHelpOptions = true,
+      description = {
+          "Evaluation speed: distributed inference over N generated images (predictions/s) and the seconds",
+          "to compute all metrics over R prediction rows."})
+  static final class Evaluate implements Callable<Integer> {
+
+    @Mixin ConfigOptions config;
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--images", paramLabel = "N", defaultValue = "100000",
+        description = "Images to score (default: ${DEFAULT-VALUE}).")
+    long images;
+
+    @Option(names = "--size", paramLabel = "PX", defaultValue = "32", description = "Image side (default: ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--rows", paramLabel = "R", defaultValue = "1000000",
+        description = "Prediction rows for the metrics timing (default: ${DEFAULT-VALUE}).")
+    long rows;
+
+    @Option(names = "--work", paramLabel = "DIR", defaultValue = "target/bench",
+        description = "Scratch directory; generated images are kept and reused (default: ${DEFAULT-VALUE}).")
+    String work;
+
+    @Override
+    public Integer call() {
+      if (images <= 0 || rows <= 0) {
+        throw new ParameterException(spec.commandLine(), "--images and --rows must be positive");
+      }
+      Config effective = config.load(Map.of());
+      try (SparkSession spark = Sessions.start(effective)) {
+        EvaluateBenchmark.run(spark, effective, images, size, rows, work, spec.commandLine().getOut());
       }
       return 0;
     }

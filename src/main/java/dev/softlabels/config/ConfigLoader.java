@@ -24,7 +24,8 @@ public final class ConfigLoader {
   public static final String ROOT = "softlabels";
   /** Sub-trees whose keys are the user's own (Spark settings), so any key is allowed there. */
   private static final List<String> PRESET_SCOPES = List.of("softlabels.train");
-  private static final List<String> OPEN_MAPS = List.of("softlabels.spark.conf", "softlabels.train.presets");
+  private static final List<String> OPEN_MAPS =
+      List.of("softlabels.spark.conf", "softlabels.train.presets", "softlabels.reproduce.presets");
 
   private ConfigLoader() {}
 

@@ -6,6 +6,8 @@ import static org.apache.spark.sql.functions.array_position;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
@@ -18,6 +20,7 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -33,9 +36,6 @@ public final class SoftLabelMetrics {
   public static final double LOG_FLOOR = 1e-7;
 
   public static final String LOSS = "loss";
-  public static final String KL = "kl";
-  public static final String MACRO_ACCURACY = "macro_accuracy";
-  public static final String ACCURACY = "accuracy";
 
   private SoftLabelMetrics() {}
 
@@ -46,39 +46,70 @@ public final class SoftLabelMetrics {
 
   /** KL(truth || prediction), both clipped to [eps, 1 - eps] without renormalising. */
   public static Column kl(Column truth, Column prediction) {
-    return sum(zip_with(truth, prediction, (t, p) -> clip(t).multiply(log(clip(t).divide(clip(p))))));
+    return arraySum(zip_with(truth, prediction, (t, p) -> clip(t).multiply(log(clip(t).divide(clip(p))))));
   }
 
   /** Cross-entropy of the prediction against a target distribution (one-hot or soft). */
   public static Column crossEntropy(Column target, Column prediction) {
-    return sum(zip_with(target, prediction, (t, p) -> t.multiply(log(greatest(p, lit(LOG_FLOOR)))))).multiply(-1);
+    return arraySum(zip_with(target, prediction, (t, p) -> t.multiply(log(greatest(p, lit(LOG_FLOOR)))))).multiply(-1);
   }
 
   private static Column clip(Column x) {
     return least(greatest(x, lit(KL_EPSILON)), lit(1 - KL_EPSILON));
   }
 
-  private static Column sum(Column values) {
+  private static Column arraySum(Column values) {
     return aggregate(values, lit(0.0), Column::plus);
   }
 
   /**
-   * Loss (cross-entropy against target), KL against truth, accuracy and macro accuracy (mean over
-   * the true classes present of their recall) for rows holding the three distributions.
+   * All of {@link Metrics} for rows holding a soft ground truth and a predicted distribution, both
+   * arrays of k values: per-row values with built-ins, then three small aggregations (the k x k
+   * confusion matrix, the means, the 10 confidence bins) that the driver combines.
    */
-  public static Map<String, Double> compute(Dataset<Row> rows, String truth, String target, String prediction) {
-    Dataset<Row> scored = rows
-        .withColumn("_true", argmax(col(truth)))
-        .withColumn("_correct", when(argmax(col(prediction)).equalTo(col("_true")), 1.0).otherwise(0.0))
-        .withColumn("_loss", crossEntropy(col(target), col(prediction)))
-        .withColumn("_kl", kl(col(truth), col(prediction)));
-    Row totals = scored.agg(avg("_loss"), avg("_kl"), avg("_correct"), count(lit(1))).first();
-    Row macro = scored.groupBy("_true").agg(avg("_correct").as("recall")).agg(avg("recall")).first();
+  public static Map<String, Double> evaluate(Dataset<Row> rows, String truth, String prediction, int classes) {
+    Column trueClass = argmax(col(truth));
+    Column predicted = argmax(col(prediction));
+    Column confidence = array_max(col(prediction));
+    Dataset<Row> scored = rows.select(
+        trueClass.as("_true"),
+        predicted.as("_predicted"),
+        confidence.as("_confidence"),
+        when(predicted.equalTo(trueClass), 1.0).otherwise(0.0).as("_correct"),
+        kl(col(truth), col(prediction)).as("_kl"),
+        log(greatest(element_at(col(prediction), trueClass.plus(1)), lit(LOG_FLOOR))).multiply(-1).as("_nll"),
+        arraySum(zip_with(col(prediction), col(truth), (p, t) -> p.minus(t).multiply(p.minus(t)))).as("_brier"));
+
+    long[][] confusion = new long[classes][classes];
+    for (Row row : scored.groupBy("_true", "_predicted").count().collectAsList()) {
+      confusion[row.getInt(0)][row.getInt(1)] = row.getLong(2);
+    }
+    Row means = scored.agg(avg("_kl"), avg("_nll"), avg("_brier")).first();
+    long[] binCounts = new long[Metrics.ECE_BINS];
+    double[] confidenceSums = new double[Metrics.ECE_BINS];
+    double[] correctSums = new double[Metrics.ECE_BINS];
+    Column bin = least(floor(col("_confidence").multiply(Metrics.ECE_BINS)), lit(Metrics.ECE_BINS - 1)).cast("int");
+    for (Row row : scored.groupBy(bin.as("_bin")).agg(count(lit(1)), functions.sum(col("_confidence")), functions.sum(col("_correct")))
+        .collectAsList()) {
+      binCounts[row.getInt(0)] = row.getLong(1);
+      confidenceSums[row.getInt(0)] = row.getDouble(2);
+      correctSums[row.getInt(0)] = row.getDouble(3);
+    }
+    return Metrics.all(confusion, orNaN(means, 0), orNaN(means, 1), orNaN(means, 2), binCounts, confidenceSums,
+        correctSums);
+  }
+
+  /** {@link #evaluate} plus the loss: cross-entropy of the prediction against the training target. */
+  public static Map<String, Double> withLoss(Dataset<Row> rows, String truth, String target, String prediction,
+      int classes) {
     Map<String, Double> metrics = new LinkedHashMap<>();
-    metrics.put(LOSS, totals.isNullAt(0) ? Double.NaN : totals.getDouble(0));
-    metrics.put(KL, totals.isNullAt(1) ? Double.NaN : totals.getDouble(1));
-    metrics.put(ACCURACY, totals.isNullAt(2) ? Double.NaN : totals.getDouble(2));
-    metrics.put(MACRO_ACCURACY, macro.isNullAt(0) ? Double.NaN : macro.getDouble(0));
+    Row loss = rows.agg(avg(crossEntropy(col(target), col(prediction)))).first();
+    metrics.put(LOSS, orNaN(loss, 0));
+    metrics.putAll(evaluate(rows, truth, prediction, classes));
     return metrics;
+  }
+
+  private static double orNaN(Row row, int field) {
+    return row.isNullAt(field) ? Double.NaN : row.getDouble(field);
   }
 }

@@ -95,6 +95,21 @@ public final class HadoopPaths {
     }
   }
 
+  /** Names of the sub-directories directly inside a directory (none when it does not exist). */
+  public List<String> directoryNames(String directory) {
+    try {
+      Path p = new Path(directory);
+      FileSystem fs = p.getFileSystem(hadoopConf);
+      if (!fs.exists(p)) {
+        return List.of();
+      }
+      return Arrays.stream(fs.listStatus(p)).filter(FileStatus::isDirectory).map(s -> s.getPath().getName())
+          .sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + directory, e);
+    }
+  }
+
   public void writeText(String path, String text) {
     try {
       Path p = new Path(path);

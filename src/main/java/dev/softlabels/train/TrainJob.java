@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.softlabels.annotations.AnnotationReader;
 import dev.softlabels.annotations.LabelColumns;
+import dev.softlabels.evaluate.Metrics;
 import dev.softlabels.evaluate.SoftLabelMetrics;
 import dev.softlabels.spark.HadoopPaths;
 import java.net.URI;
@@ -44,7 +45,7 @@ public final class TrainJob {
       LOG.info("train: {} already holds all {} epochs; nothing to do", settings.modelDir(), settings.epochs());
       return previous.get();
     }
-    TrainingData.Prepared data = TrainingData.prepare(spark, settings);
+    TrainingData.Prepared data = TrainingData.prepare(spark, settings.data());
     TrainingData.Shape shape = data.shape();
     try {
       MultiLayerNetwork network;
@@ -86,8 +87,8 @@ public final class TrainJob {
         double loss = metrics.get(SoftLabelMetrics.LOSS);
         boolean best = loss < bestLoss;
         TrainState.Epoch record = new TrainState.Epoch(epoch + 1, learningRate, trainExamples, seconds,
-            trainExamples / seconds, loss, metrics.get(SoftLabelMetrics.KL), metrics.get(SoftLabelMetrics.ACCURACY),
-            metrics.get(SoftLabelMetrics.MACRO_ACCURACY));
+            trainExamples / seconds, loss, metrics.get(Metrics.KL), metrics.get(Metrics.ACCURACY),
+            metrics.get(Metrics.MACRO_ACCURACY));
         history.add(record);
         if (best) {
           bestLoss = loss;
@@ -102,7 +103,7 @@ public final class TrainJob {
             "train: epoch %d/%d lr %.4f | %,d examples in %.1f s (%.0f ex/s) | validation loss %.4f, KL %.4f, "
                 + "macro acc %.4f%s",
             epoch + 1, settings.epochs(), learningRate, trainExamples, seconds, trainExamples / seconds, loss,
-            metrics.get(SoftLabelMetrics.KL), metrics.get(SoftLabelMetrics.MACRO_ACCURACY), best ? " (best)" : ""));
+            metrics.get(Metrics.KL), metrics.get(Metrics.MACRO_ACCURACY), best ? " (best)" : ""));
       }
       return checkpoints.state(Checkpoints.LAST).orElseThrow();
     } finally {
@@ -125,7 +126,8 @@ public final class TrainJob {
     Dataset<Row> joined = predictions.join(
         rows.select(col(AnnotationReader.IMAGE), col(LabelColumns.SOFT_LABEL), col(TrainingData.TARGET)),
         AnnotationReader.IMAGE);
-    return SoftLabelMetrics.compute(joined, LabelColumns.SOFT_LABEL, TrainingData.TARGET, Inference.PROBABILITIES);
+    return SoftLabelMetrics.withLoss(joined, LabelColumns.SOFT_LABEL, TrainingData.TARGET, Inference.PROBABILITIES,
+        shape.classes());
   }
 
   public static ParameterAveragingTrainingMaster trainingMaster(SparkSession spark, TrainSettings settings) {

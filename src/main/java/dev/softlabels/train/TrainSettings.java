@@ -49,6 +49,10 @@ public record TrainSettings(
         "softlabels.train.optimizer needs learning-rate > 0 and 0 <= min-learning-rate <= learning-rate");
   }
 
+  public DataSpec data() {
+    return new DataSpec(images, labels, labelType, split, trainFraction, validationFraction, imageIdPattern);
+  }
+
   public static TrainSettings from(Config config) {
     Config train = config.getConfig("softlabels.train");
     List<Double> fractions = train.getDoubleList("split-fractions");

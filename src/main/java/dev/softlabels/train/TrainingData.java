@@ -50,7 +50,7 @@ public final class TrainingData {
     }
   }
 
-  public static Prepared prepare(SparkSession spark, TrainSettings settings) {
+  public static Prepared prepare(SparkSession spark, DataSpec settings) {
     HadoopPaths.of(spark).requireExists(settings.labels(), "labels");
     Dataset<Row> images = ImageTable.read(spark, settings.images(), settings.split(), settings.trainFraction(),
         settings.validationFraction(), settings.imageIdPattern());

@@ -62,7 +62,7 @@ class TrainJobTest {
     Checkpoints checkpoints = new Checkpoints(spark, settings.modelDir());
     MultiLayerNetwork saved = checkpoints.network(Checkpoints.BEST);
     MultiLayerNetwork reloaded = checkpoints.network(Checkpoints.BEST);
-    TrainingData.Prepared data = TrainingData.prepare(spark, settings);
+    TrainingData.Prepared data = TrainingData.prepare(spark, settings.data());
     Dataset<Row> sample = data.split("test").limit(50);
     Map<String, List<Double>> first = predictions(spark, saved, sample, data.shape());
     Map<String, List<Double>> second = predictions(spark, reloaded, sample, data.shape());
@@ -84,7 +84,7 @@ class TrainJobTest {
     TrainSettings settings = settings(labelType, dir.resolve("kl-" + labelType), 4);
     TrainJob.run(spark, settings);
     MultiLayerNetwork network = new Checkpoints(spark, settings.modelDir()).network(Checkpoints.LAST);
-    TrainingData.Prepared data = TrainingData.prepare(spark, settings);
+    TrainingData.Prepared data = TrainingData.prepare(spark, settings.data());
     Dataset<Row> interpolated = data.split("train").join(
         spark.read().parquet(generated.resolve("images").toString()).filter(col("kind").notEqual("pure")).select("image_id"),
         "image_id");

@@ -1,0 +1,94 @@
+package dev.softlabels.bench;
+
+import static org.apache.spark.sql.functions.aggregate;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.rand;
+import static org.apache.spark.sql.functions.transform;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueFactory;
+import dev.softlabels.evaluate.SoftLabelMetrics;
+import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.synthetic.GenerateJob;
+import dev.softlabels.synthetic.GenerateSettings;
+import dev.softlabels.train.ImageTable;
+import dev.softlabels.train.Inference;
+import dev.softlabels.train.Networks;
+import dev.softlabels.train.TrainSettings;
+import dev.softlabels.train.TrainingData;
+import java.io.PrintWriter;
+import java.util.Locale;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/**
+ * Evaluation speed: distributed inference (predictions/s) of the configured network over generated
+ * images, and the seconds the metrics take over many prediction rows (random distributions, cached
+ * first so only the metrics are timed).
+ */
+public final class EvaluateBenchmark {
+
+  private static final int CLASSES = 6;
+
+  private EvaluateBenchmark() {}
+
+  public static void run(SparkSession spark, Config config, long images, int size, long rows, String work,
+      PrintWriter out) {
+    String generated = HadoopPaths.child(work, "evaluate-" + images + "-" + size);
+    if (!HadoopPaths.of(spark).exists(HadoopPaths.child(generated, GenerateJob.SUMMARY))) {
+      out.printf(Locale.ROOT, "generating %,d images of %d px -> %s%n", images, size, generated);
+      out.flush();
+      GenerateJob.run(spark, GenerateSettings.from(config
+          .withValue("softlabels.generate.images", ConfigValueFactory.fromAnyRef(images))
+          .withValue("softlabels.generate.size", ConfigValueFactory.fromAnyRef(size))
+          .withValue("softlabels.generate.overwrite", ConfigValueFactory.fromAnyRef(true))
+          .withValue("softlabels.generate.output", ConfigValueFactory.fromAnyRef(generated))));
+    }
+    TrainSettings settings = TrainSettings.from(config
+        .withValue("softlabels.train.images", ConfigValueFactory.fromAnyRef(HadoopPaths.child(generated, "images")))
+        .withValue("softlabels.train.labels", ConfigValueFactory.fromAnyRef(HadoopPaths.child(generated, "labels")))
+        .withValue("softlabels.train.model-dir", ConfigValueFactory.fromAnyRef(HadoopPaths.child(work, "unused"))));
+    TrainingData.Shape shape = new TrainingData.Shape(3, size, size, CLASSES);
+    MultiLayerNetwork network = new MultiLayerNetwork(Networks.build(settings.network(), 3, size, size, CLASSES,
+        settings.optimizer(), null, settings.seed()));
+    network.init();
+    Dataset<Row> pictures = ImageTable.read(spark, settings.images(), 0, 0.6, 0.2, settings.imageIdPattern());
+    long started = System.nanoTime();
+    Inference.predict(spark, network, pictures, shape, settings.inferenceBatch()).write().format("noop")
+        .mode("overwrite").save();
+    double seconds = (System.nanoTime() - started) / 1e9;
+    out.printf(Locale.ROOT, "inference (%s network, %d px): %,d images in %.1f s, %,.0f predictions/s%n",
+        settings.network(), size, images, seconds, images / seconds);
+    out.flush();
+
+    Dataset<Row> predictions = spark.range(rows)
+        .select(draws(10).as("truth"), draws(20).as("prediction"))
+        .select(normalised(col("truth")).as("truth"), normalised(col("prediction")).as("prediction"))
+        .cache();
+    predictions.count();
+    started = System.nanoTime();
+    var metrics = SoftLabelMetrics.evaluate(predictions, "truth", "prediction", CLASSES);
+    seconds = (System.nanoTime() - started) / 1e9;
+    predictions.unpersist();
+    out.printf(Locale.ROOT, "metrics over %,d prediction rows: %.2f s (%s)%n", rows, seconds,
+        dev.softlabels.evaluate.EvaluateJob.format(metrics));
+  }
+
+  /** k uniform draws. */
+  private static Column draws(long seed) {
+    Column[] values = new Column[CLASSES];
+    for (int k = 0; k < CLASSES; k++) {
+      values[k] = rand(seed + k);
+    }
+    return org.apache.spark.sql.functions.array(values);
+  }
+
+  /** The draws scaled to sum 1: a random distribution over the classes. */
+  private static Column normalised(Column draws) {
+    return transform(draws, x -> x.divide(aggregate(draws, lit(0.0), Column::plus)));
+  }
+}

@@ -1,0 +1,78 @@
+package dev.softlabels.evaluate;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.softlabels.annotations.AnnotationReader;
+import dev.softlabels.annotations.LabelColumns;
+import dev.softlabels.config.Json;
+import dev.softlabels.config.UserError;
+import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.train.Checkpoints;
+import dev.softlabels.train.Inference;
+import dev.softlabels.train.TrainingData;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scores one part of a split with a trained model (broadcast copy, mapPartitions), writes
+ * {@code predictions/} (image_id, probabilities, predicted_label) and {@code metrics.json}, with the
+ * metrics computed in Spark against the soft ground truth of the label table.
+ */
+public final class EvaluateJob {
+
+  public static final String PREDICTIONS = "predictions";
+  public static final String METRICS = "metrics.json";
+  public static final String PREDICTED_LABEL = "predicted_label";
+  private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
+
+  private EvaluateJob() {}
+
+  public static Map<String, Double> run(SparkSession spark, EvaluateSettings settings) {
+    HadoopPaths paths = HadoopPaths.of(spark);
+    Checkpoints checkpoints = new Checkpoints(spark, settings.modelDir());
+    if (checkpoints.state(settings.checkpoint()).isEmpty()) {
+      throw new UserError("no " + settings.checkpoint() + " checkpoint in " + settings.modelDir()
+          + " (run train first)");
+    }
+    paths.prepareOutput(settings.output(), settings.overwrite(), "output");
+    MultiLayerNetwork network = checkpoints.network(settings.checkpoint());
+    TrainingData.Prepared data = TrainingData.prepare(spark, settings.data());
+    try {
+      Dataset<Row> rows = data.split(settings.splitName());
+      String predictionsPath = HadoopPaths.child(settings.output(), PREDICTIONS);
+      LOG.info("evaluate: scoring the {} images of split {} with {}/{} -> {}", settings.splitName(),
+          settings.data().split(), settings.modelDir(), settings.checkpoint(), predictionsPath);
+      long started = System.nanoTime();
+      Inference.predict(spark, network, rows, data.shape(), settings.inferenceBatch())
+          .withColumn(PREDICTED_LABEL, SoftLabelMetrics.argmax(col(Inference.PROBABILITIES)))
+          .write().parquet(predictionsPath);
+      double seconds = (System.nanoTime() - started) / 1e9;
+
+      Dataset<Row> scored = spark.read().parquet(predictionsPath).join(
+          rows.select(col(AnnotationReader.IMAGE), col(LabelColumns.SOFT_LABEL)), AnnotationReader.IMAGE);
+      Map<String, Double> metrics = SoftLabelMetrics.evaluate(scored, LabelColumns.SOFT_LABEL, Inference.PROBABILITIES,
+          data.shape().classes());
+      Map<String, Object> report = new java.util.LinkedHashMap<>(metrics);
+      report.put("images", spark.read().parquet(predictionsPath).count());
+      report.put("inference_seconds", seconds);
+      paths.writeText(HadoopPaths.child(settings.output(), METRICS), Json.write(report));
+      LOG.info("evaluate: {}", format(metrics));
+      return metrics;
+    } finally {
+      data.examples().unpersist();
+    }
+  }
+
+  public static String format(Map<String, Double> metrics) {
+    StringBuilder text = new StringBuilder();
+    metrics.forEach((name, value) -> text.append(text.length() == 0 ? "" : ", ")
+        .append(name).append(' ').append(String.format(Locale.ROOT, "%.4f", value)));
+    return text.toString();
+  }
+}

@@ -1,0 +1,41 @@
+package dev.softlabels.evaluate;
+
+import com.typesafe.config.Config;
+import dev.softlabels.config.UserError;
+import dev.softlabels.train.DataSpec;
+import dev.softlabels.train.LabelType;
+import java.util.List;
+
+/** Typed, validated {@code softlabels.evaluate}, with the data read like the train job's. */
+public record EvaluateSettings(DataSpec data, String modelDir, String checkpoint, String splitName, String output,
+    boolean overwrite, int inferenceBatch) {
+
+  public EvaluateSettings {
+    if (data.images().isBlank() || data.labels().isBlank()) {
+      throw new UserError("evaluate needs --images PATH and --labels PATH");
+    }
+    if (modelDir.isBlank()) {
+      throw new UserError("no model directory given: pass --model-dir DIR (or set softlabels.evaluate.model-dir)");
+    }
+    if (output.isBlank()) {
+      throw new UserError("no output given: pass --output DIR (or set softlabels.evaluate.output)");
+    }
+    if (!List.of("best", "last").contains(checkpoint)) {
+      throw new UserError("softlabels.evaluate.checkpoint must be best or last, got '" + checkpoint + "'");
+    }
+    if (!List.of("train", "validation", "test").contains(splitName)) {
+      throw new UserError("softlabels.evaluate.split-name must be train, validation or test, got '" + splitName + "'");
+    }
+  }
+
+  public static EvaluateSettings from(Config config) {
+    Config train = config.getConfig("softlabels.train");
+    Config evaluate = config.getConfig("softlabels.evaluate");
+    List<Double> fractions = train.getDoubleList("split-fractions");
+    DataSpec data = new DataSpec(train.getString("images"), train.getString("labels"), LabelType.SOFT,
+        train.getInt("split"), fractions.get(0), fractions.get(1), train.getString("image-id-pattern"));
+    return new EvaluateSettings(data, evaluate.getString("model-dir"), evaluate.getString("checkpoint"),
+        evaluate.getString("split-name"), evaluate.getString("output"), evaluate.getBoolean("overwrite"),
+        train.getInt("inference-batch"));
+  }
+}

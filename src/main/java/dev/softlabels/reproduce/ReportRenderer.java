@@ -1,0 +1,168 @@
+package dev.softlabels.reproduce;
+
+import dev.softlabels.evaluate.Metrics;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import org.commonmark.Extension;
+import org.commonmark.ext.gfm.tables.TablesExtension;
+import org.commonmark.parser.Parser;
+import org.commonmark.renderer.html.HtmlRenderer;
+
+/**
+ * Renders the study's results as the paper's Table 1 (mean ± standard deviation over splits, best
+ * value per metric and dataset in bold, the paper's numbers beside ours), in Markdown, CSV and a
+ * self-contained HTML page. Pure: strings in, strings out.
+ */
+public final class ReportRenderer {
+
+  /** Metrics in report order with whether larger is better. */
+  public static final Map<String, Boolean> LARGER_IS_BETTER = new LinkedHashMap<>();
+
+  static {
+    LARGER_IS_BETTER.put(Metrics.MACRO_ACCURACY, true);
+    LARGER_IS_BETTER.put(Metrics.KL, false);
+    LARGER_IS_BETTER.put(Metrics.ACCURACY, true);
+    LARGER_IS_BETTER.put(Metrics.MACRO_F1, true);
+    LARGER_IS_BETTER.put(Metrics.ECE, false);
+    LARGER_IS_BETTER.put(Metrics.BRIER, false);
+    LARGER_IS_BETTER.put(Metrics.NLL, false);
+  }
+
+  /** The paper's Table 1: dataset -> label type -> {ACC mean, ACC std, KL mean, KL std}. */
+  static final Map<String, Map<String, double[]>> PAPER = Map.of(
+      "synthetic", Map.of("hard", new double[] {0.8247, 0.05002, 0.4137, 0.0836},
+          "soft", new double[] {0.9096, 0.0137, 0.0394, 0.0009}),
+      "cifar10h", Map.of("hard", new double[] {0.6217, 0.04658, 0.7884, 0.1089},
+          "soft", new double[] {0.6903, 0.0669, 0.2280, 0.0227}));
+
+  private ReportRenderer() {}
+
+  /** Mean and sample standard deviation (n - 1; 0 for a single value). */
+  public static double[] meanAndStd(List<Double> values) {
+    double mean = values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    if (values.size() < 2) {
+      return new double[] {mean, 0};
+    }
+    double squares = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
+    return new double[] {mean, Math.sqrt(squares / (values.size() - 1))};
+  }
+
+  /** dataset -> label type -> metric -> [mean, std]. */
+  public static Map<String, Map<String, Map<String, double[]>>> summarise(List<CellResult> cells) {
+    Map<String, Map<String, Map<String, double[]>>> summary = new LinkedHashMap<>();
+    for (String dataset : new TreeSet<>(cells.stream().map(CellResult::dataset).toList()).descendingSet()) {
+      Map<String, Map<String, double[]>> byType = new LinkedHashMap<>();
+      for (String type : new TreeSet<>(cells.stream().filter(c -> c.dataset().equals(dataset))
+          .map(CellResult::labelType).toList())) {
+        Map<String, double[]> byMetric = new LinkedHashMap<>();
+        for (String metric : LARGER_IS_BETTER.keySet()) {
+          byMetric.put(metric, meanAndStd(cells.stream()
+              .filter(c -> c.dataset().equals(dataset) && c.labelType().equals(type))
+              .map(c -> c.metrics().get(metric)).toList()));
+        }
+        byType.put(type, byMetric);
+      }
+      summary.put(dataset, byType);
+    }
+    return summary;
+  }
+
+  public static String markdown(List<CellResult> cells, String preset) {
+    Map<String, Map<String, Map<String, double[]>>> summary = summarise(cells);
+    StringBuilder md = new StringBuilder();
+    md.append("# Hard versus soft labels\n\n")
+        .append("Reproduction of Table 1 of *Beyond Hard Labels* (Grossmann, Schmarje, Koch) with the `")
+        .append(preset).append("` preset: mean ± standard deviation over the seeded splits of the test-split metrics; ")
+        .append("the best value per metric and dataset is in **bold**. ACC is macro accuracy, KL is ")
+        .append("KL(soft ground truth ‖ prediction) with both clipped to [1e-5, 1 − 1e-5].\n\n");
+    md.append("| Dataset | Hard ACC ↑ | Hard KL ↓ | Soft ACC ↑ | Soft KL ↓ |\n|---|---|---|---|---|\n");
+    summary.forEach((dataset, byType) -> {
+      md.append("| ").append(dataset).append(" (ours, ").append(splits(cells, dataset)).append(" splits)");
+      for (String type : List.of("hard", "soft")) {
+        for (String metric : List.of(Metrics.MACRO_ACCURACY, Metrics.KL)) {
+          md.append(" | ").append(cell(byType, type, metric));
+        }
+      }
+      md.append(" |\n");
+      Map<String, double[]> paper = PAPER.get(dataset);
+      if (paper != null) {
+        md.append("| ").append(dataset.equals("cifar10h") ? "MiceBone (paper; our real-data stand-in)" : dataset + " (paper)");
+        for (String type : List.of("hard", "soft")) {
+          double[] p = paper.get(type);
+          md.append(String.format(Locale.ROOT, " | %.4f ± %.4f | %.4f ± %.4f", p[0], p[1], p[2], p[3]));
+        }
+        md.append(" |\n");
+      }
+    });
+    md.append("\n## All metrics\n\n| Dataset | Labels |");
+    LARGER_IS_BETTER.forEach((metric, larger) -> md.append(' ').append(metric).append(larger ? " ↑" : " ↓").append(" |"));
+    md.append("\n|---|---|").append("---|".repeat(LARGER_IS_BETTER.size())).append('\n');
+    summary.forEach((dataset, byType) -> byType.forEach((type, byMetric) -> {
+      md.append("| ").append(dataset).append(" | ").append(type).append(" |");
+      LARGER_IS_BETTER.keySet().forEach(metric -> md.append(' ').append(cell(byType, type, metric)).append(" |"));
+      md.append('\n');
+    }));
+    md.append("\n## Per split\n\n| Dataset | Split | Labels |");
+    LARGER_IS_BETTER.keySet().forEach(metric -> md.append(' ').append(metric).append(" |"));
+    md.append("\n|---|---|---|").append("---|".repeat(LARGER_IS_BETTER.size())).append('\n');
+    for (CellResult c : sorted(cells)) {
+      md.append("| ").append(c.dataset()).append(" | ").append(c.split()).append(" | ").append(c.labelType()).append(" |");
+      LARGER_IS_BETTER.keySet().forEach(metric ->
+          md.append(String.format(Locale.ROOT, " %.4f |", c.metrics().get(metric))));
+      md.append('\n');
+    }
+    return md.toString();
+  }
+
+  /** "mean ± std", bold when it is the best of the label types for this metric. */
+  private static String cell(Map<String, Map<String, double[]>> byType, String type, String metric) {
+    if (!byType.containsKey(type)) {
+      return "–";
+    }
+    double value = byType.get(type).get(metric)[0];
+    boolean larger = LARGER_IS_BETTER.get(metric);
+    boolean best = byType.size() > 1 && byType.values().stream()
+        .allMatch(other -> larger ? value >= other.get(metric)[0] : value <= other.get(metric)[0]);
+    String text = String.format(Locale.ROOT, "%.4f ± %.4f", value, byType.get(type).get(metric)[1]);
+    return best ? "**" + text + "**" : text;
+  }
+
+  private static long splits(List<CellResult> cells, String dataset) {
+    return cells.stream().filter(c -> c.dataset().equals(dataset)).mapToInt(CellResult::split).distinct().count();
+  }
+
+  private static List<CellResult> sorted(List<CellResult> cells) {
+    List<CellResult> copy = new ArrayList<>(cells);
+    copy.sort(java.util.Comparator.comparing(CellResult::dataset).thenComparing(CellResult::split)
+        .thenComparing(CellResult::labelType));
+    return copy;
+  }
+
+  public static String csv(List<CellResult> cells) {
+    StringBuilder csv = new StringBuilder("dataset,split,label_type");
+    LARGER_IS_BETTER.keySet().forEach(metric -> csv.append(',').append(metric));
+    csv.append('\n');
+    for (CellResult c : sorted(cells)) {
+      csv.append(c.dataset()).append(',').append(c.split()).append(',').append(c.labelType());
+      LARGER_IS_BETTER.keySet().forEach(metric -> csv.append(',').append(c.metrics().get(metric)));
+      csv.append('\n');
+    }
+    return csv.toString();
+  }
+
+  /** A self-contained page (inline style, no external resources) from the Markdown report. */
+  public static String html(String markdown) {
+    List<Extension> extensions = List.of(TablesExtension.create());
+    String body = HtmlRenderer.builder().extensions(extensions).build()
+        .render(Parser.builder().extensions(extensions).build().parse(markdown));
+    return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>softlabels report</title>\n"
+        + "<style>body{font-family:sans-serif;max-width:70em;margin:2em auto;color:#222}"
+        + "table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #bbb;padding:.3em .6em;text-align:right}"
+        + "th:first-child,td:first-child{text-align:left}thead{background:#eee}img{max-width:100%}</style>\n"
+        + "</head><body>\n" + body + "</body></html>\n";
+  }
+}

@@ -1,0 +1,182 @@
+package dev.softlabels.reproduce;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.softlabels.annotations.AggregateJob;
+import dev.softlabels.annotations.AggregateSettings;
+import dev.softlabels.config.Json;
+import dev.softlabels.evaluate.EvaluateJob;
+import dev.softlabels.evaluate.EvaluateSettings;
+import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.synthetic.AnnotateJob;
+import dev.softlabels.synthetic.AnnotateSettings;
+import dev.softlabels.synthetic.GenerateJob;
+import dev.softlabels.synthetic.GenerateSettings;
+import dev.softlabels.train.TrainJob;
+import dev.softlabels.train.TrainSettings;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The paper's study in one job: the dataset (generated, or CIFAR-10H aggregated from its votes),
+ * then for every seeded split and label type a trained model and its test-split metrics, then
+ * report.md, report.html, results.csv and results.json over every dataset run into the same output.
+ * Every step's output is kept; a re-run skips finished steps and cells and resumes training.
+ */
+public final class ReproduceJob {
+
+  public static final String CELLS = "cells";
+  private static final Logger LOG = LoggerFactory.getLogger(ReproduceJob.class);
+
+  private ReproduceJob() {}
+
+  /** Where a dataset's images and labels are. */
+  private record Inputs(String images, String trainLabels, String truth, Map<String, Object> dataSettings) {}
+
+  public static List<CellResult> run(SparkSession spark, Config config, ReproduceSettings settings) {
+    String root = HadoopPaths.child(settings.output(), settings.dataset());
+    Inputs inputs = settings.dataset().equals("cifar10h") ? cifar10h(spark, config, settings, root)
+        : synthetic(spark, config, settings, root);
+    HadoopPaths paths = HadoopPaths.of(spark);
+    int total = settings.splits() * settings.labelTypes().size();
+    int done = 0;
+    for (int split = 0; split < settings.splits(); split++) {
+      for (String labelType : settings.labelTypes()) {
+        done++;
+        String cell = HadoopPaths.child(HadoopPaths.child(HadoopPaths.child(root, CELLS), "split-" + split), labelType);
+        String evaluation = HadoopPaths.child(cell, "evaluation");
+        if (paths.exists(HadoopPaths.child(evaluation, EvaluateJob.METRICS))) {
+          LOG.info("reproduce: cell {}/{} (split {}, {} labels) already done", done, total, split, labelType);
+          continue;
+        }
+        LOG.info("reproduce: cell {}/{}: split {}, {} labels", done, total, split, labelType);
+        Map<String, Object> cellSettings = new HashMap<>(inputs.dataSettings());
+        cellSettings.put("softlabels.train.images", inputs.images());
+        cellSettings.put("softlabels.train.labels", inputs.trainLabels());
+        cellSettings.put("softlabels.train.label-type", labelType);
+        cellSettings.put("softlabels.train.split", split);
+        cellSettings.put("softlabels.train.model-dir", HadoopPaths.child(cell, "model"));
+        cellSettings.put("softlabels.train.epochs", settings.epochs());
+        cellSettings.put("softlabels.train.network", settings.network());
+        Config trainConfig = overlay(withTrainPreset(config, settings.trainPreset()), cellSettings);
+        TrainJob.run(spark, TrainSettings.from(trainConfig));
+
+        Map<String, Object> evaluate = new HashMap<>();
+        evaluate.put("softlabels.train.labels", inputs.truth());
+        evaluate.put("softlabels.evaluate.model-dir", HadoopPaths.child(cell, "model"));
+        evaluate.put("softlabels.evaluate.output", evaluation);
+        evaluate.put("softlabels.evaluate.overwrite", true);
+        EvaluateJob.run(spark, EvaluateSettings.from(overlay(trainConfig, evaluate)));
+      }
+    }
+    List<CellResult> cells = collect(spark, settings.output());
+    writeReport(spark, settings, cells);
+    return cells;
+  }
+
+  private static Inputs synthetic(SparkSession spark, Config config, ReproduceSettings settings, String root) {
+    HadoopPaths paths = HadoopPaths.of(spark);
+    String data = HadoopPaths.child(root, "data");
+    if (!paths.exists(HadoopPaths.child(data, GenerateJob.SUMMARY))) {
+      GenerateJob.run(spark, GenerateSettings.from(overlay(config, Map.of(
+          "softlabels.generate.images", settings.images(),
+          "softlabels.generate.size", settings.size(),
+          "softlabels.generate.splits", settings.splits(),
+          "softlabels.generate.output", data,
+          "softlabels.generate.overwrite", true))));
+    }
+    String truth = HadoopPaths.child(data, GenerateJob.LABELS);
+    String trainLabels = truth;
+    if (settings.annotate()) {
+      String annotated = HadoopPaths.child(root, "annotated");
+      if (!paths.exists(HadoopPaths.child(annotated, "summary.json"))) {
+        AnnotateJob.run(spark, AnnotateSettings.from(overlay(config, Map.of(
+            "softlabels.annotate.input", truth, "softlabels.annotate.output", annotated,
+            "softlabels.annotate.overwrite", true))));
+      }
+      trainLabels = aggregate(spark, config, HadoopPaths.child(annotated, AnnotateJob.ANNOTATIONS),
+          HadoopPaths.child(root, "aggregated"), Map.of());
+    }
+    return new Inputs(HadoopPaths.child(data, GenerateJob.IMAGES), trainLabels, truth, Map.of());
+  }
+
+  private static Inputs cifar10h(SparkSession spark, Config config, ReproduceSettings settings, String root) {
+    String votes = HadoopPaths.child(root, "votes");
+    if (!HadoopPaths.of(spark).exists(HadoopPaths.child(votes, "_SUCCESS"))) {
+      Cifar10hData.writeVotes(spark, settings.sharedData(), votes);
+    }
+    Map<String, Object> classes = Map.of("softlabels.classes", Cifar10hData.CLASSES);
+    String labels = aggregate(spark, config, votes, HadoopPaths.child(root, "aggregated"), classes);
+    String images = HadoopPaths.child(settings.sharedData(), Cifar10hData.IMAGES);
+    HadoopPaths.of(spark).requireExists(images, "CIFAR-10 test images (softlabels.reproduce.shared-data)");
+    Map<String, Object> data = new HashMap<>(classes);
+    data.put("softlabels.train.image-id-pattern", Cifar10hData.IMAGE_ID_PATTERN.replace("\\\\", "\\"));
+    return new Inputs(images, labels, labels, data);
+  }
+
+  private static String aggregate(SparkSession spark, Config config, String input, String output,
+      Map<String, Object> extra) {
+    if (!HadoopPaths.of(spark).exists(HadoopPaths.child(output, AggregateJob.SUMMARY))) {
+      Map<String, Object> settings = new HashMap<>(extra);
+      settings.put("softlabels.aggregate.input", input);
+      settings.put("softlabels.aggregate.output", output);
+      settings.put("softlabels.aggregate.overwrite", true);
+      settings.put("softlabels.annotations.format", "parquet");
+      AggregateJob.run(spark, AggregateSettings.from(overlay(config, settings)));
+    }
+    return HadoopPaths.child(output, AggregateJob.LABELS);
+  }
+
+  /** Every finished cell under the output directory, of every dataset run into it. */
+  static List<CellResult> collect(SparkSession spark, String output) {
+    HadoopPaths paths = HadoopPaths.of(spark);
+    List<CellResult> cells = new ArrayList<>();
+    for (String dataset : paths.directoryNames(output)) {
+      String cellsDir = HadoopPaths.child(HadoopPaths.child(output, dataset), CELLS);
+      for (String split : paths.directoryNames(cellsDir)) {
+        for (String labelType : paths.directoryNames(HadoopPaths.child(cellsDir, split))) {
+          String metrics = HadoopPaths.child(HadoopPaths.child(HadoopPaths.child(HadoopPaths.child(cellsDir, split),
+              labelType), "evaluation"), EvaluateJob.METRICS);
+          if (paths.exists(metrics)) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> values = Json.read(paths.readText(metrics), Map.class);
+            Map<String, Double> numbers = new LinkedHashMap<>();
+            ReportRenderer.LARGER_IS_BETTER.keySet()
+                .forEach(m -> numbers.put(m, ((Number) values.get(m)).doubleValue()));
+            cells.add(new CellResult(dataset, Integer.parseInt(split.substring("split-".length())), labelType, numbers));
+          }
+        }
+      }
+    }
+    return cells;
+  }
+
+  private static void writeReport(SparkSession spark, ReproduceSettings settings, List<CellResult> cells) {
+    HadoopPaths paths = HadoopPaths.of(spark);
+    String markdown = ReportRenderer.markdown(cells, settings.preset());
+    paths.writeText(HadoopPaths.child(settings.output(), "report.md"), markdown);
+    paths.writeText(HadoopPaths.child(settings.output(), "report.html"), ReportRenderer.html(markdown));
+    paths.writeText(HadoopPaths.child(settings.output(), "results.csv"), ReportRenderer.csv(cells));
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("preset", settings.preset());
+    json.put("summary", ReportRenderer.summarise(cells));
+    json.put("cells", cells);
+    paths.writeText(HadoopPaths.child(settings.output(), "results.json"), Json.write(json));
+    LOG.info(String.format(Locale.ROOT, "reproduce: %d cells -> %s/report.md", cells.size(), settings.output()));
+  }
+
+  private static Config withTrainPreset(Config config, String preset) {
+    return config.getConfig("softlabels.train.presets." + preset).atPath("softlabels.train").withFallback(config);
+  }
+
+  private static Config overlay(Config config, Map<String, Object> values) {
+    return ConfigFactory.parseMap(values).withFallback(config);
+  }
+}

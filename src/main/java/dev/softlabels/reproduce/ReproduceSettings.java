@@ -1,0 +1,48 @@
+package dev.softlabels.reproduce;
+
+import com.typesafe.config.Config;
+import dev.softlabels.config.UserError;
+import java.util.List;
+
+/** Typed, validated {@code softlabels.reproduce} with its preset resolved. */
+public record ReproduceSettings(
+    String preset,
+    String dataset,
+    String output,
+    boolean annotate,
+    int splits,
+    List<String> labelTypes,
+    String sharedData,
+    long images,
+    int size,
+    int epochs,
+    String network,
+    String trainPreset) {
+
+  public ReproduceSettings {
+    if (!List.of("synthetic", "cifar10h").contains(dataset)) {
+      throw new UserError("softlabels.reproduce.dataset must be synthetic or cifar10h, got '" + dataset + "'");
+    }
+    if (splits < 1 || labelTypes.isEmpty()) {
+      throw new UserError("softlabels.reproduce needs at least one split and one label type");
+    }
+    if (output.isBlank()) {
+      throw new UserError("no output given: pass --output DIR (or set softlabels.reproduce.output)");
+    }
+  }
+
+  public static ReproduceSettings from(Config config) {
+    Config r = config.getConfig("softlabels.reproduce");
+    String preset = r.getString("preset");
+    if (!r.hasPath("presets." + preset)) {
+      throw new UserError("unknown preset '" + preset + "' (softlabels.reproduce.preset); known: "
+          + r.getConfig("presets").root().keySet());
+    }
+    Config p = r.getConfig("presets." + preset);
+    String dataset = r.getString("dataset");
+    return new ReproduceSettings(preset, dataset, r.getString("output"), r.getBoolean("annotate"), r.getInt("splits"),
+        r.getStringList("label-types"), r.getString("shared-data"), p.getLong("images"), p.getInt("size"),
+        dataset.equals("cifar10h") ? p.getInt("cifar10h-epochs") : p.getInt("epochs"), p.getString("network"),
+        p.getString("train-preset"));
+  }
+}

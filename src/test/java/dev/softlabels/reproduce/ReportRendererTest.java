@@ -1,0 +1,60 @@
+package dev.softlabels.reproduce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ReportRendererTest {
+
+  private static CellResult cell(String dataset, int split, String type, double acc, double kl) {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    ReportRenderer.LARGER_IS_BETTER.keySet().forEach(m -> metrics.put(m, 0.5));
+    metrics.put("macro_accuracy", acc);
+    metrics.put("kl", kl);
+    return new CellResult(dataset, split, type, metrics);
+  }
+
+  static List<CellResult> cells() {
+    List<CellResult> cells = new ArrayList<>();
+    cells.add(cell("synthetic", 0, "hard", 0.80, 0.40));
+    cells.add(cell("synthetic", 1, "hard", 0.84, 0.44));
+    cells.add(cell("synthetic", 0, "soft", 0.90, 0.05));
+    cells.add(cell("synthetic", 1, "soft", 0.92, 0.03));
+    return cells;
+  }
+
+  @Test
+  void meanAndSampleStandardDeviation() {
+    double[] stats = ReportRenderer.meanAndStd(List.of(0.8, 0.84));
+    assertThat(stats[0]).isCloseTo(0.82, within(1e-12));
+    // sqrt(((-.02)^2 + .02^2) / 1)
+    assertThat(stats[1]).isCloseTo(0.0282842712474619, within(1e-12));
+    assertThat(ReportRenderer.meanAndStd(List.of(0.3))).containsExactly(0.3, 0.0);
+  }
+
+  @Test
+  void tableOneMarksTheBestValuePerMetricAndShowsThePaper() {
+    String md = ReportRenderer.markdown(cells(), "quick");
+    assertThat(md).contains("| synthetic (ours, 2 splits) | 0.8200 ± 0.0283 | 0.4200 ± 0.0283 | **0.9100 ± 0.0141** | "
+        + "**0.0400 ± 0.0141** |");
+    assertThat(md).contains("| synthetic (paper) | 0.8247 ± 0.0500 | 0.4137 ± 0.0836 | 0.9096 ± 0.0137 | 0.0394 ± 0.0009 |");
+    // Equal values are both best.
+    assertThat(md).contains("| synthetic | hard | 0.8200 ± 0.0283 | 0.4200 ± 0.0283 | **0.5000 ± 0.0000** |");
+  }
+
+  @Test
+  void csvHasOneRowPerCellAndHtmlIsSelfContained() {
+    String csv = ReportRenderer.csv(cells());
+    assertThat(csv.lines()).hasSize(5).first()
+        .isEqualTo("dataset,split,label_type,macro_accuracy,kl,accuracy,macro_f1,ece,brier,nll");
+    assertThat(csv).contains("synthetic,1,soft,0.92,0.03,0.5,0.5,0.5,0.5,0.5");
+    String html = ReportRenderer.html(ReportRenderer.markdown(cells(), "quick"));
+    assertThat(html).startsWith("<!DOCTYPE html>").contains("<table>", "<strong>0.9100 ± 0.0141</strong>")
+        .doesNotContain("<link", "<script", "http://", "https://");
+  }
+}

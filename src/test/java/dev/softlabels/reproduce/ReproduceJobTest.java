@@ -1,0 +1,49 @@
+package dev.softlabels.reproduce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.Config;
+import dev.softlabels.config.ConfigLoader;
+import dev.softlabels.testing.SparkExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole study at toy size: every cell, the report files, and a re-run that recomputes nothing. */
+@ExtendWith(SparkExtension.class)
+class ReproduceJobTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void runsEveryCellWritesTheReportAndResumes(SparkSession spark) throws Exception {
+    Config config = ConfigLoader.withOverrides(Map.of(
+        "softlabels.reproduce.output", dir.toString(),
+        "softlabels.reproduce.splits", 2,
+        "softlabels.reproduce.presets.quick.images", 300,
+        "softlabels.reproduce.presets.quick.epochs", 2));
+    ReproduceSettings settings = ReproduceSettings.from(config);
+
+    List<CellResult> cells = ReproduceJob.run(spark, config, settings);
+
+    assertThat(cells).hasSize(4).extracting(c -> c.split() + "/" + c.labelType())
+        .containsExactlyInAnyOrder("0/hard", "0/soft", "1/hard", "1/soft");
+    assertThat(cells).allSatisfy(c -> assertThat(c.metrics()).containsOnlyKeys(ReportRenderer.LARGER_IS_BETTER.keySet()));
+    assertThat(Files.readString(dir.resolve("report.md"))).contains("| Dataset | Hard ACC ↑ | Hard KL ↓ | Soft ACC ↑ | Soft KL ↓ |",
+        "synthetic (ours, 2 splits)", "synthetic (paper)");
+    assertThat(Files.readAllLines(dir.resolve("results.csv"))).hasSize(5);
+    assertThat(Files.readString(dir.resolve("report.html"))).contains("<table>");
+    assertThat(Files.readString(dir.resolve("results.json"))).contains("\"cells\"");
+
+    Path firstModel = dir.resolve("synthetic/cells/split-0/hard/model/last/model.zip");
+    long written = Files.getLastModifiedTime(firstModel).toMillis();
+    List<CellResult> again = ReproduceJob.run(spark, config, settings);
+    assertThat(again).containsExactlyInAnyOrderElementsOf(cells);
+    assertThat(Files.getLastModifiedTime(firstModel).toMillis()).as("finished cells are not retrained").isEqualTo(written);
+  }
+}
