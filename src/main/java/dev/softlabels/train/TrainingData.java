@@ -63,7 +63,10 @@ public final class TrainingData {
             + " (they are joined on image_id)"));
     var image = ImageDecoding.image((byte[]) first.get(0), first.getString(2));
     Shape shape = new Shape(ImageDecoding.CHANNELS, image.getHeight(), image.getWidth(), first.getList(1).size());
+    // One partition per task slot: a directory of small image files arrives in hundreds of tiny
+    // partitions, which would mean undersized minibatches and a model rebuild per partition.
     Dataset<Row> examples = joined.withColumn(TARGET, target(settings.labelType(), shape.classes()))
+        .repartition(Math.max(1, spark.sparkContext().defaultParallelism()))
         .persist(StorageLevel.MEMORY_AND_DISK());
     long imageCount = images.count();
     long labelled = examples.count();
