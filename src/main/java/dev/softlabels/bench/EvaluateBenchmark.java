@@ -7,11 +7,7 @@ import static org.apache.spark.sql.functions.rand;
 import static org.apache.spark.sql.functions.transform;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigValueFactory;
 import dev.softlabels.evaluate.SoftLabelMetrics;
-import dev.softlabels.spark.HadoopPaths;
-import dev.softlabels.synthetic.GenerateJob;
-import dev.softlabels.synthetic.GenerateSettings;
 import dev.softlabels.train.ImageTable;
 import dev.softlabels.train.Inference;
 import dev.softlabels.train.Networks;
@@ -38,20 +34,7 @@ public final class EvaluateBenchmark {
 
   public static void run(SparkSession spark, Config config, long images, int size, long rows, String work,
       PrintWriter out) {
-    String generated = HadoopPaths.child(work, "evaluate-" + images + "-" + size);
-    if (!HadoopPaths.of(spark).exists(HadoopPaths.child(generated, GenerateJob.SUMMARY))) {
-      out.printf(Locale.ROOT, "generating %,d images of %d px -> %s%n", images, size, generated);
-      out.flush();
-      GenerateJob.run(spark, GenerateSettings.from(config
-          .withValue("softlabels.generate.images", ConfigValueFactory.fromAnyRef(images))
-          .withValue("softlabels.generate.size", ConfigValueFactory.fromAnyRef(size))
-          .withValue("softlabels.generate.overwrite", ConfigValueFactory.fromAnyRef(true))
-          .withValue("softlabels.generate.output", ConfigValueFactory.fromAnyRef(generated))));
-    }
-    TrainSettings settings = TrainSettings.from(config
-        .withValue("softlabels.train.images", ConfigValueFactory.fromAnyRef(HadoopPaths.child(generated, "images")))
-        .withValue("softlabels.train.labels", ConfigValueFactory.fromAnyRef(HadoopPaths.child(generated, "labels")))
-        .withValue("softlabels.train.model-dir", ConfigValueFactory.fromAnyRef(HadoopPaths.child(work, "unused"))));
+    TrainSettings settings = GeneratedImages.settings(spark, config, "evaluate", images, size, work, out);
     TrainingData.Shape shape = new TrainingData.Shape(3, size, size, CLASSES);
     MultiLayerNetwork network = new MultiLayerNetwork(Networks.build(settings.network(), 3, size, size, CLASSES,
         settings.optimizer(), null, settings.seed()));

@@ -1,10 +1,6 @@
 package dev.softlabels.bench;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigValueFactory;
-import dev.softlabels.spark.HadoopPaths;
-import dev.softlabels.synthetic.GenerateJob;
-import dev.softlabels.synthetic.GenerateSettings;
 import dev.softlabels.train.Networks;
 import dev.softlabels.train.TrainSettings;
 import dev.softlabels.train.TrainingData;
@@ -36,20 +32,7 @@ public final class TrainBenchmark {
 
   public static Figures run(SparkSession spark, Config config, long images, int size, int epochs, String work,
       PrintWriter out) {
-    String generated = HadoopPaths.child(work, "train-" + images + "-" + size);
-    if (!HadoopPaths.of(spark).exists(HadoopPaths.child(generated, "summary.json"))) {
-      out.printf(Locale.ROOT, "generating %,d images of %d px -> %s%n", images, size, generated);
-      out.flush();
-      GenerateJob.run(spark, GenerateSettings.from(config
-          .withValue("softlabels.generate.images", ConfigValueFactory.fromAnyRef(images))
-          .withValue("softlabels.generate.size", ConfigValueFactory.fromAnyRef(size))
-          .withValue("softlabels.generate.overwrite", ConfigValueFactory.fromAnyRef(true))
-          .withValue("softlabels.generate.output", ConfigValueFactory.fromAnyRef(generated))));
-    }
-    TrainSettings settings = TrainSettings.from(config
-        .withValue("softlabels.train.images", ConfigValueFactory.fromAnyRef(HadoopPaths.child(generated, "images")))
-        .withValue("softlabels.train.labels", ConfigValueFactory.fromAnyRef(HadoopPaths.child(generated, "labels")))
-        .withValue("softlabels.train.model-dir", ConfigValueFactory.fromAnyRef(HadoopPaths.child(work, "train-model"))));
+    TrainSettings settings = GeneratedImages.settings(spark, config, "train", images, size, work, out);
     TrainingData.Prepared data = TrainingData.prepare(spark, settings.data());
     try {
       TrainingData.Shape shape = data.shape();
