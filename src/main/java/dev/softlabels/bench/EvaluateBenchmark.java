@@ -39,7 +39,7 @@ public final class EvaluateBenchmark {
     MultiLayerNetwork network = new MultiLayerNetwork(Networks.build(settings.network(), 3, size, size, CLASSES,
         settings.optimizer(), null, settings.seed()));
     network.init();
-    Dataset<Row> pictures = ImageTable.read(spark, settings.images(), 0, 0.6, 0.2, settings.imageIdPattern());
+    Dataset<Row> pictures = ImageTable.read(spark, settings.data().images(), 0, 0.6, 0.2, settings.data().imageIdPattern());
     long started = System.nanoTime();
     Inference.predict(spark, network, pictures, shape, settings.inferenceBatch()).write().format("noop")
         .mode("overwrite").save();

@@ -72,8 +72,8 @@ final class TrainCommand implements Callable<Integer> {
     options.put("softlabels.train.epochs", epochs);
     Config effective = config.load(options);
     TrainSettings settings = TrainSettings.from(effective);
-    HadoopPaths.requireLocalExists(settings.images(), "images");
-    HadoopPaths.requireLocalExists(settings.labels(), "labels");
+    HadoopPaths.requireLocalExists(settings.data().images(), "images");
+    HadoopPaths.requireLocalExists(settings.data().labels(), "labels");
     try (SparkSession spark = Sessions.start(effective)) {
       TrainState state = TrainJob.run(spark, settings);
       TrainState.Epoch best = state.history().get(state.bestEpoch() - 1);

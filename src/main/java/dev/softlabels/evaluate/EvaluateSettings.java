@@ -11,9 +11,6 @@ public record EvaluateSettings(DataSpec data, String modelDir, String checkpoint
     boolean overwrite, int inferenceBatch) {
 
   public EvaluateSettings {
-    if (data.images().isBlank() || data.labels().isBlank()) {
-      throw new UserError("evaluate needs --images PATH and --labels PATH");
-    }
     if (modelDir.isBlank()) {
       throw new UserError("no model directory given: pass --model-dir DIR (or set softlabels.evaluate.model-dir)");
     }
@@ -31,9 +28,10 @@ public record EvaluateSettings(DataSpec data, String modelDir, String checkpoint
   public static EvaluateSettings from(Config config) {
     Config train = config.getConfig("softlabels.train");
     Config evaluate = config.getConfig("softlabels.evaluate");
-    List<Double> fractions = train.getDoubleList("split-fractions");
-    DataSpec data = new DataSpec(train.getString("images"), train.getString("labels"), LabelType.SOFT,
-        train.getInt("split"), fractions.get(0), fractions.get(1), train.getString("image-id-pattern"));
+    // Scoring compares against the soft ground truth whatever the model was trained on.
+    DataSpec read = DataSpec.from(config);
+    DataSpec data = new DataSpec(read.images(), read.labels(), LabelType.SOFT, read.split(), read.trainFraction(),
+        read.validationFraction(), read.imageIdPattern());
     return new EvaluateSettings(data, evaluate.getString("model-dir"), evaluate.getString("checkpoint"),
         evaluate.getString("split-name"), evaluate.getString("output"), evaluate.getBoolean("overwrite"),
         train.getInt("inference-batch"));

@@ -68,7 +68,7 @@ public final class TrainJob {
       Dataset<Row> validation = data.split(ImageTable.VALIDATION);
       long trainExamples = train.count();
       if (trainExamples == 0) {
-        throw new dev.softlabels.config.UserError("split " + settings.split() + " has no training images");
+        throw new dev.softlabels.config.UserError("split " + settings.data().split() + " has no training images");
       }
       SparkDl4jMultiLayer sparkNetwork = new SparkDl4jMultiLayer(JavaSparkContext.fromSparkContext(spark.sparkContext()),
           network, trainingMaster(spark, settings));

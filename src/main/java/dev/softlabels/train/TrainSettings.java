@@ -7,13 +7,7 @@ import java.util.List;
 
 /** Typed, validated {@code softlabels.train} (its preset, if any, already layered in by ConfigLoader). */
 public record TrainSettings(
-    String images,
-    String labels,
-    LabelType labelType,
-    int split,
-    double trainFraction,
-    double validationFraction,
-    String imageIdPattern,
+    DataSpec data,
     String modelDir,
     String network,
     int epochs,
@@ -31,10 +25,7 @@ public record TrainSettings(
     implements Serializable {
 
   public TrainSettings {
-    require(!images.isBlank(), "no images given: pass --images PATH (or set softlabels.train.images)");
-    require(!labels.isBlank(), "no labels given: pass --labels PATH (or set softlabels.train.labels)");
     require(!modelDir.isBlank(), "no model directory given: pass --model-dir DIR (or set softlabels.train.model-dir)");
-    require(split >= 0, "softlabels.train.split must be >= 0, got " + split);
     require(epochs >= 1, "softlabels.train.epochs must be at least 1, got " + epochs);
     require(batchSizePerWorker >= 1 && averagingFrequency >= 1 && prefetchBatches >= 0 && inferenceBatch >= 1,
         "softlabels.train batch sizes and frequencies must be positive");
@@ -49,24 +40,12 @@ public record TrainSettings(
         "softlabels.train.optimizer needs learning-rate > 0 and 0 <= min-learning-rate <= learning-rate");
   }
 
-  public DataSpec data() {
-    return new DataSpec(images, labels, labelType, split, trainFraction, validationFraction, imageIdPattern);
-  }
-
   public static TrainSettings from(Config config) {
     Config train = config.getConfig("softlabels.train");
-    List<Double> fractions = train.getDoubleList("split-fractions");
-    require(fractions.size() == 3, "softlabels.train.split-fractions needs [train, validation, test]");
     Config o = train.getConfig("optimizer");
     List<Double> weights = train.getDoubleList("class-weights");
     return new TrainSettings(
-        train.getString("images"),
-        train.getString("labels"),
-        LabelType.parse(train.getString("label-type"), "softlabels.train.label-type"),
-        train.getInt("split"),
-        fractions.get(0),
-        fractions.get(1),
-        train.getString("image-id-pattern"),
+        DataSpec.from(config),
         train.getString("model-dir"),
         train.getString("network"),
         train.getInt("epochs"),
