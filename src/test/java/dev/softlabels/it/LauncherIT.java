@@ -91,8 +91,10 @@ class LauncherIT {
   @Test
   void everyCommandHasHelp() throws Exception {
     for (String[] args : List.of(new String[] {"--help"}, new String[] {"aggregate", "--help"},
-        new String[] {"generate", "--help"}, new String[] {"annotate", "--help"},
-        new String[] {"bench", "aggregate", "--help"}, new String[] {"bench", "generate", "--help"})) {
+        new String[] {"generate", "--help"}, new String[] {"annotate", "--help"}, new String[] {"train", "--help"},
+        new String[] {"evaluate", "--help"}, new String[] {"reproduce", "--help"},
+        new String[] {"bench", "aggregate", "--help"}, new String[] {"bench", "generate", "--help"},
+        new String[] {"bench", "train", "--help"}, new String[] {"bench", "evaluate", "--help"})) {
       Result help = launch(args);
       assertThat(help.exitCode()).isZero();
       assertThat(help.out()).startsWith("Usage: softlabels");
