@@ -31,6 +31,28 @@ final class BenchCommand implements Callable<Integer> {
     throw new ParameterException(spec.commandLine(), "missing benchmark: choose one of aggregate, generate, train, evaluate");
   }
 
+  /** What every benchmark takes: the configuration options and a scratch directory. */
+  static final class Scratch {
+
+    @Mixin ConfigOptions config;
+
+    @Option(names = "--work", paramLabel = "DIR", defaultValue = "target/bench",
+        description = "Scratch directory; generated inputs are kept and reused (default: ${DEFAULT-VALUE}).")
+    String work;
+
+    interface Task {
+      void run(SparkSession spark, Config config) throws Exception;
+    }
+
+    int inSession(Task task) throws Exception {
+      Config effective = config.load(Map.of());
+      try (SparkSession spark = Sessions.start(effective)) {
+        task.run(spark, effective);
+      }
+      return 0;
+    }
+  }
+
   @Command(
       name = "aggregate",
       mixinStandardHelpOptions = true,
@@ -41,15 +63,12 @@ final class BenchCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Mixin ConfigOptions config;
+    @Mixin Scratch scratch;
 
     @Option(names = "--rows", paramLabel = "N", defaultValue = "10000000",
         description = "Annotation rows (default: ${DEFAULT-VALUE}).")
     long rows;
 
-    @Option(names = "--work", paramLabel = "DIR", defaultValue = "target/bench",
-        description = "Scratch directory; generated input is kept and reused (default: ${DEFAULT-VALUE}).")
-    String work;
 
     @Option(names = "--repeats", paramLabel = "K", defaultValue = "3",
         description = "Timed runs of each side; the best is reported (default: ${DEFAULT-VALUE}).")
@@ -60,11 +79,8 @@ final class BenchCommand implements Callable<Integer> {
       if (rows <= 0 || repeats <= 0) {
         throw new ParameterException(spec.commandLine(), "--rows and --repeats must be positive");
       }
-      Config effective = config.load(Map.of());
-      try (SparkSession spark = Sessions.start(effective)) {
-        AggregateBenchmark.run(spark, effective, rows, work, repeats, spec.commandLine().getOut());
-      }
-      return 0;
+      return scratch.inSession((spark, config) ->
+          AggregateBenchmark.run(spark, config, rows, scratch.work, repeats, spec.commandLine().getOut()));
     }
   }
 
@@ -76,7 +92,7 @@ final class BenchCommand implements Callable<Integer> {
           "whole generate job; prints images/s per core and the speed-up from one to two cores."})
   static final class Generate implements Callable<Integer> {
 
-    @Mixin ConfigOptions config;
+    @Mixin Scratch scratch;
 
     @Spec CommandSpec spec;
 
@@ -88,16 +104,13 @@ final class BenchCommand implements Callable<Integer> {
         description = "Image side in pixels (default: ${DEFAULT-VALUE}).")
     int size;
 
-    @Option(names = "--work", paramLabel = "DIR", defaultValue = "target/bench",
-        description = "Scratch directory (default: ${DEFAULT-VALUE}).")
-    String work;
 
     @Override
     public Integer call() {
       if (images <= 0) {
         throw new ParameterException(spec.commandLine(), "--images must be positive");
       }
-      GenerateBenchmark.run(config.load(Map.of()), images, size, work, spec.commandLine().getOut());
+      GenerateBenchmark.run(scratch.config.load(Map.of()), images, size, scratch.work, spec.commandLine().getOut());
       return 0;
     }
   }
@@ -111,7 +124,7 @@ final class BenchCommand implements Callable<Integer> {
           "the same minibatches, and their ratio. Training settings come from softlabels.train."})
   static final class Train implements Callable<Integer> {
 
-    @Mixin ConfigOptions config;
+    @Mixin Scratch scratch;
 
     @Spec CommandSpec spec;
 
@@ -126,20 +139,14 @@ final class BenchCommand implements Callable<Integer> {
         description = "Timed epochs of each side, after one warm-up epoch (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--work", paramLabel = "DIR", defaultValue = "target/bench",
-        description = "Scratch directory; generated images are kept and reused (default: ${DEFAULT-VALUE}).")
-    String work;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
       if (images <= 0 || epochs <= 0) {
         throw new ParameterException(spec.commandLine(), "--images and --epochs must be positive");
       }
-      Config effective = config.load(Map.of());
-      try (SparkSession spark = Sessions.start(effective)) {
-        TrainBenchmark.run(spark, effective, images, size, epochs, work, spec.commandLine().getOut());
-      }
-      return 0;
+      return scratch.inSession((spark, config) ->
+          TrainBenchmark.run(spark, config, images, size, epochs, scratch.work, spec.commandLine().getOut()));
     }
   }
 
@@ -151,7 +158,7 @@ final class BenchCommand implements Callable<Integer> {
           "to compute all metrics over R prediction rows."})
   static final class Evaluate implements Callable<Integer> {
 
-    @Mixin ConfigOptions config;
+    @Mixin Scratch scratch;
 
     @Spec CommandSpec spec;
 
@@ -166,20 +173,14 @@ final class BenchCommand implements Callable<Integer> {
         description = "Prediction rows for the metrics timing (default: ${DEFAULT-VALUE}).")
     long rows;
 
-    @Option(names = "--work", paramLabel = "DIR", defaultValue = "target/bench",
-        description = "Scratch directory; generated images are kept and reused (default: ${DEFAULT-VALUE}).")
-    String work;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
       if (images <= 0 || rows <= 0) {
         throw new ParameterException(spec.commandLine(), "--images and --rows must be positive");
       }
-      Config effective = config.load(Map.of());
-      try (SparkSession spark = Sessions.start(effective)) {
-        EvaluateBenchmark.run(spark, effective, images, size, rows, work, spec.commandLine().getOut());
-      }
-      return 0;
+      return scratch.inSession((spark, config) ->
+          EvaluateBenchmark.run(spark, config, images, size, rows, scratch.work, spec.commandLine().getOut()));
     }
   }
 }
