@@ -30,38 +30,16 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--model-dir", paramLabel = "DIR", description = "The train job's model directory.")
   String modelDir;
 
-  @Option(names = "--images", paramLabel = "PATH", description = "Images, as for train.")
-  String images;
+  @Mixin DataOptions data;
 
-  @Option(names = "--labels", paramLabel = "PATH", description = "The ground-truth label table.")
-  String labels;
-
-  @Option(names = "--split", paramLabel = "K", description = "Which seeded split (default 0).")
-  Integer split;
-
-  @Option(names = "--split-name", paramLabel = "NAME", description = "test (default), validation or train.")
-  String splitName;
-
-  @Option(names = "--checkpoint", paramLabel = "NAME", description = "best (default) or last.")
-  String checkpoint;
-
-  @Option(names = "--output", paramLabel = "DIR", description = "Output directory.")
-  String output;
-
-  @Option(names = "--overwrite", description = "Replace an existing output directory.")
-  Boolean overwrite;
+  @Mixin ScoringOptions scoring;
 
   @Override
   public Integer call() {
     Map<String, Object> options = new HashMap<>();
     options.put("softlabels.evaluate.model-dir", modelDir);
-    options.put("softlabels.train.images", images);
-    options.put("softlabels.train.labels", labels);
-    options.put("softlabels.train.split", split);
-    options.put("softlabels.evaluate.split-name", splitName);
-    options.put("softlabels.evaluate.checkpoint", checkpoint);
-    options.put("softlabels.evaluate.output", output);
-    options.put("softlabels.evaluate.overwrite", overwrite);
+    data.addTo(options);
+    scoring.addTo(options, "softlabels.evaluate");
     Config effective = config.load(options);
     EvaluateSettings settings = EvaluateSettings.from(effective);
     try (SparkSession spark = Sessions.start(effective)) {

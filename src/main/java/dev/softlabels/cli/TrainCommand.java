@@ -30,18 +30,10 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions config;
 
-  @Option(names = "--images", paramLabel = "PATH",
-      description = "generate's images/ (Parquet) or a directory of PNG/JPEG files.")
-  String images;
-
-  @Option(names = "--labels", paramLabel = "PATH", description = "A label table (aggregate's or generate's labels/).")
-  String labels;
+  @Mixin DataOptions data;
 
   @Option(names = "--label-type", paramLabel = "TYPE", description = "hard or soft (default soft).")
   String labelType;
-
-  @Option(names = "--split", paramLabel = "K", description = "Which seeded split (default 0).")
-  Integer split;
 
   @Option(names = "--model-dir", paramLabel = "DIR", description = "Checkpoints and the best model, local or s3a://.")
   String modelDir;
@@ -61,10 +53,8 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Map<String, Object> options = new HashMap<>();
-    options.put("softlabels.train.images", images);
-    options.put("softlabels.train.labels", labels);
+    data.addTo(options);
     options.put("softlabels.train.label-type", labelType);
-    options.put("softlabels.train.split", split);
     options.put("softlabels.train.model-dir", modelDir);
     options.put("softlabels.train.preset", preset);
     options.put("softlabels.train.network", network);

@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import dev.softlabels.annotations.AnnotationReader;
 import dev.softlabels.annotations.LabelColumns;
 import dev.softlabels.config.Json;
-import dev.softlabels.config.UserError;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.train.Checkpoints;
 import dev.softlabels.train.Inference;
@@ -35,13 +34,8 @@ public final class EvaluateJob {
 
   public static Map<String, Double> run(SparkSession spark, EvaluateSettings settings) {
     HadoopPaths paths = HadoopPaths.of(spark);
-    Checkpoints checkpoints = new Checkpoints(spark, settings.modelDir());
-    if (checkpoints.state(settings.checkpoint()).isEmpty()) {
-      throw new UserError("no " + settings.checkpoint() + " checkpoint in " + settings.modelDir()
-          + " (run train first)");
-    }
+    MultiLayerNetwork network = new Checkpoints(spark, settings.modelDir()).require(settings.checkpoint());
     paths.prepareOutput(settings.output(), settings.overwrite(), "output");
-    MultiLayerNetwork network = checkpoints.network(settings.checkpoint());
     TrainingData.Prepared data = TrainingData.prepare(spark, settings.data());
     try {
       Dataset<Row> rows = data.split(settings.splitName());

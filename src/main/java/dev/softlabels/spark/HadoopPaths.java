@@ -111,21 +111,29 @@ public final class HadoopPaths {
   }
 
   public void writeText(String path, String text) {
+    writeBytes(path, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public String readText(String path) {
+    return new String(readBytes(path), StandardCharsets.UTF_8);
+  }
+
+  public void writeBytes(String path, byte[] bytes) {
     try {
       Path p = new Path(path);
       try (OutputStream out = p.getFileSystem(hadoopConf).create(p, true)) {
-        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.write(bytes);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + path, e);
     }
   }
 
-  public String readText(String path) {
+  public byte[] readBytes(String path) {
     try {
       Path p = new Path(path);
       try (var in = p.getFileSystem(hadoopConf).open(p)) {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        return in.readAllBytes();
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + path, e);

@@ -1,11 +1,13 @@
 package dev.softlabels.train;
 
 import dev.softlabels.config.Json;
+import dev.softlabels.config.UserError;
 import dev.softlabels.spark.HadoopPaths;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -29,6 +31,22 @@ public final class Checkpoints {
 
   private final String directory;
   private final Configuration hadoopConf;
+
+  /** Checks a configured checkpoint name ({@code key} names the setting in the message). */
+  public static String requireName(String name, String key) {
+    if (!List.of(BEST, LAST).contains(name)) {
+      throw new UserError(key + " must be best or last, got '" + name + "'");
+    }
+    return name;
+  }
+
+  /** Loads checkpoint {@code name}, or stops with a message saying to train first. */
+  public MultiLayerNetwork require(String name) {
+    if (state(name).isEmpty()) {
+      throw new UserError("no " + name + " checkpoint in " + directory + " (run train first)");
+    }
+    return network(name);
+  }
 
   public Checkpoints(SparkSession spark, String directory) {
     this.directory = directory;

@@ -31,6 +31,11 @@ public record DataSpec(
     }
   }
 
+  /** The same data read for scoring: the target is the soft ground truth, whatever a model was trained on. */
+  public DataSpec asGroundTruth() {
+    return new DataSpec(images, labels, LabelType.SOFT, split, trainFraction, validationFraction, imageIdPattern);
+  }
+
   public static DataSpec from(Config config) {
     Config train = config.getConfig("softlabels.train");
     List<Double> fractions = train.getDoubleList("split-fractions");

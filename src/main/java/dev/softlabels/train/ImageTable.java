@@ -14,6 +14,7 @@ import dev.softlabels.config.UserError;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.synthetic.GenerateJob;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -33,6 +34,14 @@ public final class ImageTable {
   public static final String TEST = "test";
 
   private ImageTable() {}
+
+  /** Checks a configured split part name ({@code key} names the setting in the message). */
+  public static String requirePartName(String name, String key) {
+    if (!List.of(TRAIN, VALIDATION, TEST).contains(name)) {
+      throw new UserError(key + " must be train, validation or test, got '" + name + "'");
+    }
+    return name;
+  }
 
   public static Dataset<Row> read(SparkSession spark, String path, int split, double trainFraction,
       double validationFraction, String idPattern) {

@@ -70,7 +70,7 @@ public final class TrainingData {
         .persist(StorageLevel.MEMORY_AND_DISK());
     long imageCount = images.count();
     long labelled = examples.count();
-    LOG.info("train: {} images, {} with labels ({} without are not used); {}x{} px, {} classes", imageCount, labelled,
+    LOG.info("data: {} images, {} with labels ({} without are not used); {}x{} px, {} classes", imageCount, labelled,
         imageCount - labelled, shape.width(), shape.height(), shape.classes());
     return new Prepared(examples, shape);
   }

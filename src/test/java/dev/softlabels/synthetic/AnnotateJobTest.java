@@ -8,6 +8,7 @@ import dev.softlabels.annotations.AggregateSettings;
 import dev.softlabels.annotations.LabelMath;
 import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.testing.SparkExtension;
+import dev.softlabels.testing.SyntheticData;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -25,11 +26,7 @@ class AnnotateJobTest {
   @TempDir Path dir;
 
   private Path generate(SparkSession spark, int images) {
-    Path generated = dir.resolve("generated");
-    GenerateJob.run(spark, GenerateSettings.from(ConfigLoader.withOverrides(Map.of(
-        "softlabels.generate.images", images, "softlabels.generate.size", 16,
-        "softlabels.generate.output", generated.toString()))));
-    return generated.resolve("labels");
+    return SyntheticData.generate(spark, dir.resolve("generated"), images).resolve("labels");
   }
 
   private static Map<String, double[]> softLabels(SparkSession spark, Path labels) {

@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.softlabels.annotations.LabelMath;
 import dev.softlabels.config.ConfigLoader;
-import dev.softlabels.synthetic.GenerateJob;
-import dev.softlabels.synthetic.GenerateSettings;
 import dev.softlabels.testing.SparkExtension;
+import dev.softlabels.testing.SyntheticData;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -31,10 +30,7 @@ class TrainJobTest {
 
   @BeforeAll
   static void generate(SparkSession spark) {
-    generated = dir.resolve("generated");
-    GenerateJob.run(spark, GenerateSettings.from(ConfigLoader.withOverrides(Map.of(
-        "softlabels.generate.images", 900, "softlabels.generate.size", 16,
-        "softlabels.generate.output", generated.toString()))));
+    generated = SyntheticData.generate(spark, dir.resolve("generated"), 900);
   }
 
   static TrainSettings settings(String labelType, Path modelDir, int epochs) {
