@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
     description = {
         "The paper's study end to end: the dataset, then for each of three seeded splits and each label",
         "type (hard, soft) train -> evaluate on the test split, then a Table-1-style report (report.md,",
-        "report.html, results.csv, results.json) beside the paper's numbers. Re-running resumes."})
+        "report.html, results.csv, results.json) beside the paper's numbers, with the feature-space (t-SNE)",
+        "plots of split 0's models. Re-running resumes."})
 final class ReproduceCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -19,7 +19,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     version = "softlabels 0.1.0",
     description = "Crowdsourced annotations to label distributions, on Apache Spark.",
     subcommands = {AggregateCommand.class, GenerateCommand.class, AnnotateCommand.class, TrainCommand.class,
-        EvaluateCommand.class, ReproduceCommand.class,
+        EvaluateCommand.class, EmbedCommand.class, ReproduceCommand.class,
         BenchCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Run 'softlabels COMMAND --help' for a command's options."})
@@ -35,12 +35,16 @@ public final class SoftLabels implements Callable<Integer> {
     throw new ParameterException(spec.commandLine(), "missing command");
   }
 
+  static final int HELP_WIDTH = 110;
+
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }
 
   public static CommandLine commandLine() {
+    // Descriptions are written as lines of up to 100 characters; the default 80 would rewrap them.
     return new CommandLine(new SoftLabels())
+        .setUsageHelpWidth(HELP_WIDTH)
         .setParameterExceptionHandler(SoftLabels::badParameters)
         .setExecutionExceptionHandler(SoftLabels::failed);
   }

@@ -22,10 +22,12 @@ import org.apache.commons.text.similarity.LevenshteinDistance;
 public final class ConfigLoader {
 
   public static final String ROOT = "softlabels";
-  /** Sub-trees whose keys are the user's own (Spark settings), so any key is allowed there. */
+  /** Settings trees that take a named preset (softlabels.train.preset) layered under the user's keys. */
   private static final List<String> PRESET_SCOPES = List.of("softlabels.train");
+  /** Sub-trees whose keys are the user's own (Spark settings, preset and model names): any key is allowed there. */
   private static final List<String> OPEN_MAPS =
-      List.of("softlabels.spark.conf", "softlabels.train.presets", "softlabels.reproduce.presets");
+      List.of("softlabels.spark.conf", "softlabels.train.presets", "softlabels.reproduce.presets",
+          "softlabels.embed.models");
 
   private ConfigLoader() {}
 

@@ -2,6 +2,7 @@ package dev.softlabels.reproduce;
 
 import dev.softlabels.evaluate.Metrics;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -9,7 +10,9 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.commonmark.Extension;
 import org.commonmark.ext.gfm.tables.TablesExtension;
+import org.commonmark.node.Image;
 import org.commonmark.parser.Parser;
+import org.commonmark.renderer.html.AttributeProvider;
 import org.commonmark.renderer.html.HtmlRenderer;
 
 /**
@@ -71,7 +74,7 @@ public final class ReportRenderer {
     return summary;
   }
 
-  public static String markdown(List<CellResult> cells, String preset) {
+  public static String markdown(List<CellResult> cells, List<FeatureSpace> featureSpaces, String preset) {
     Map<String, Map<String, Map<String, double[]>>> summary = summarise(cells);
     StringBuilder md = new StringBuilder();
     md.append("# Hard versus soft labels\n\n")
@@ -115,7 +118,31 @@ public final class ReportRenderer {
           md.append(String.format(Locale.ROOT, " %.4f |", c.metrics().get(metric))));
       md.append('\n');
     }
+    if (!featureSpaces.isEmpty()) {
+      featureSpaceSection(md, featureSpaces);
+    }
     return md.toString();
+  }
+
+  private static void featureSpaceSection(StringBuilder md, List<FeatureSpace> featureSpaces) {
+    md.append("\n## Feature space (t-SNE)\n\n")
+        .append("As the paper's Figures 1 and 2: the global-average-pool features of the split-0 models, one panel ")
+        .append("per label type. Below each dataset's plots, two measures over each image's 10 nearest neighbours ")
+        .append("in the feature space itself: the share with the image's own (argmax) class, and the mean ")
+        .append("total-variation distance between its ground-truth distribution and theirs (lower: the space is ")
+        .append("laid out by label distribution, not only by class).\n");
+    for (FeatureSpace space : featureSpaces) {
+      md.append("\n### ").append(space.dataset()).append("\n\n");
+      space.plots().forEach((name, path) -> md.append("![").append(space.dataset()).append(": ")
+          .append(name.replace('-', ' ')).append("](").append(path).append(")\n\n"));
+      md.append('*').append(space.caption()).append(".*\n\n")
+          .append("| Labels | neighbours of the same class ↑ | neighbours' distribution distance ↓ |\n|---|---|---|\n");
+      space.measures().forEach((model, values) -> {
+        md.append("| ").append(model);
+        FeatureSpace.SHOWN.forEach(m -> md.append(String.format(Locale.ROOT, " | %.4f", values.get(m))));
+        md.append(" |\n");
+      });
+    }
   }
 
   /** "mean ± std", bold when it is the best of the label types for this metric. */
@@ -154,14 +181,23 @@ public final class ReportRenderer {
     return csv.toString();
   }
 
-  /** A self-contained page (inline style, no external resources) from the Markdown report. */
-  public static String html(String markdown) {
+  /**
+   * A self-contained page (inline style, no external resources) from the Markdown report: each image
+   * the report links is inlined as a data: URI from {@code images} (link path to PNG bytes).
+   */
+  public static String html(String markdown, Map<String, byte[]> images) {
     List<Extension> extensions = List.of(TablesExtension.create());
-    String body = HtmlRenderer.builder().extensions(extensions).build()
-        .render(Parser.builder().extensions(extensions).build().parse(markdown));
+    AttributeProvider inlineImages = (node, tag, attributes) -> {
+      if (node instanceof Image && images.containsKey(attributes.get("src"))) {
+        attributes.put("src", "data:image/png;base64,"
+            + Base64.getEncoder().encodeToString(images.get(attributes.get("src"))));
+      }
+    };
+    String body = HtmlRenderer.builder().extensions(extensions).attributeProviderFactory(context -> inlineImages)
+        .build().render(Parser.builder().extensions(extensions).build().parse(markdown));
     return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>softlabels report</title>\n"
         + "<style>body{font-family:sans-serif;max-width:70em;margin:2em auto;color:#222}"
-        + "table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #bbb;padding:.3em .6em;text-align:right}"
+        + "table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #bbb;padding:.3em .6em;text-align:right;white-space:nowrap}"
         + "th:first-child,td:first-child{text-align:left}thead{background:#eee}img{max-width:100%}</style>\n"
         + "</head><body>\n" + body + "</body></html>\n";
   }

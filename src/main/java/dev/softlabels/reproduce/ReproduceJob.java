@@ -1,10 +1,14 @@
 package dev.softlabels.reproduce;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.softlabels.annotations.AggregateJob;
 import dev.softlabels.annotations.AggregateSettings;
 import dev.softlabels.config.Json;
+import dev.softlabels.embed.EmbedJob;
+import dev.softlabels.embed.EmbedSettings;
 import dev.softlabels.evaluate.EvaluateJob;
 import dev.softlabels.evaluate.EvaluateSettings;
 import dev.softlabels.spark.HadoopPaths;
@@ -33,9 +37,15 @@ import org.slf4j.LoggerFactory;
 public final class ReproduceJob {
 
   public static final String CELLS = "cells";
+  public static final String EMBEDDING = "embedding";
   private static final Logger LOG = LoggerFactory.getLogger(ReproduceJob.class);
 
   private ReproduceJob() {}
+
+  /** The parts of the embed job's embed.json the report uses. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record EmbedSummary(@JsonProperty("caption") String caption, @JsonProperty("plots") Map<String, String> plots,
+      @JsonProperty("measures") Map<String, Map<String, Double>> measures) {}
 
   /** Where a dataset's images and labels are. */
   private record Inputs(String images, String trainLabels, String truth, Map<String, Object> dataSettings) {}
@@ -50,7 +60,7 @@ public final class ReproduceJob {
     for (int split = 0; split < settings.splits(); split++) {
       for (String labelType : settings.labelTypes()) {
         done++;
-        String cell = HadoopPaths.child(HadoopPaths.child(HadoopPaths.child(root, CELLS), "split-" + split), labelType);
+        String cell = cell(root, split, labelType);
         String evaluation = HadoopPaths.child(cell, "evaluation");
         if (paths.exists(HadoopPaths.child(evaluation, EvaluateJob.METRICS))) {
           LOG.info("reproduce: cell {}/{} (split {}, {} labels) already done", done, total, split, labelType);
@@ -76,9 +86,54 @@ public final class ReproduceJob {
         EvaluateJob.run(spark, EvaluateSettings.from(overlay(trainConfig, evaluate)));
       }
     }
+    if (settings.embed()) {
+      embed(spark, config, settings, root, inputs);
+    }
     List<CellResult> cells = collect(spark, settings.output());
-    writeReport(spark, settings, cells);
+    writeReport(spark, settings, cells, featureSpaces(spark, settings.output()));
     return cells;
+  }
+
+  /** The embed job over split 0's models of every label type, unless it has run already. */
+  private static void embed(SparkSession spark, Config config, ReproduceSettings settings, String root, Inputs inputs) {
+    String output = HadoopPaths.child(root, EMBEDDING);
+    if (HadoopPaths.of(spark).exists(HadoopPaths.child(output, EmbedJob.SUMMARY))) {
+      LOG.info("reproduce: feature-space plots already drawn in {}", output);
+      return;
+    }
+    Map<String, String> models = new LinkedHashMap<>();
+    settings.labelTypes().forEach(type -> models.put(type, HadoopPaths.child(cell(root, 0, type), "model")));
+    Map<String, Object> embed = new HashMap<>(inputs.dataSettings());
+    embed.put("softlabels.train.images", inputs.images());
+    embed.put("softlabels.train.labels", inputs.truth());
+    embed.put("softlabels.train.split", 0);
+    embed.put("softlabels.embed.models", models);
+    embed.put("softlabels.embed.output", output);
+    embed.put("softlabels.embed.iterations", settings.embedIterations());
+    embed.put("softlabels.embed.overwrite", true);
+    LOG.info("reproduce: feature-space plots of split 0's models -> {}", output);
+    EmbedJob.run(spark, EmbedSettings.from(overlay(config, embed)));
+  }
+
+  private static String cell(String root, int split, String labelType) {
+    return HadoopPaths.child(HadoopPaths.child(HadoopPaths.child(root, CELLS), "split-" + split), labelType);
+  }
+
+  /** The feature-space plots of every dataset run into the output, with paths relative to it. */
+  static List<FeatureSpace> featureSpaces(SparkSession spark, String output) {
+    HadoopPaths paths = HadoopPaths.of(spark);
+    List<FeatureSpace> spaces = new ArrayList<>();
+    for (String dataset : paths.directoryNames(output)) {
+      String summary = HadoopPaths.child(HadoopPaths.child(HadoopPaths.child(output, dataset), EMBEDDING),
+          EmbedJob.SUMMARY);
+      if (paths.exists(summary)) {
+        EmbedSummary read = Json.read(paths.readText(summary), EmbedSummary.class);
+        Map<String, String> plots = new LinkedHashMap<>();
+        read.plots().keySet().forEach(name -> plots.put(name, dataset + "/" + EMBEDDING + "/" + name + ".png"));
+        spaces.add(new FeatureSpace(dataset, read.caption(), plots, read.measures()));
+      }
+    }
+    return spaces;
   }
 
   private static Inputs synthetic(SparkSession spark, Config config, ReproduceSettings settings, String root) {
@@ -158,11 +213,15 @@ public final class ReproduceJob {
     return cells;
   }
 
-  private static void writeReport(SparkSession spark, ReproduceSettings settings, List<CellResult> cells) {
+  private static void writeReport(SparkSession spark, ReproduceSettings settings, List<CellResult> cells,
+      List<FeatureSpace> featureSpaces) {
     HadoopPaths paths = HadoopPaths.of(spark);
-    String markdown = ReportRenderer.markdown(cells, settings.preset());
+    String markdown = ReportRenderer.markdown(cells, featureSpaces, settings.preset());
     paths.writeText(HadoopPaths.child(settings.output(), "report.md"), markdown);
-    paths.writeText(HadoopPaths.child(settings.output(), "report.html"), ReportRenderer.html(markdown));
+    Map<String, byte[]> images = new LinkedHashMap<>();
+    featureSpaces.forEach(space -> space.plots().values()
+        .forEach(path -> images.put(path, paths.readBytes(HadoopPaths.child(settings.output(), path)))));
+    paths.writeText(HadoopPaths.child(settings.output(), "report.html"), ReportRenderer.html(markdown, images));
     paths.writeText(HadoopPaths.child(settings.output(), "results.csv"), ReportRenderer.csv(cells));
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("preset", settings.preset());

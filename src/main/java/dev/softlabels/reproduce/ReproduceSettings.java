@@ -10,12 +10,14 @@ public record ReproduceSettings(
     String dataset,
     String output,
     boolean annotate,
+    boolean embed,
     int splits,
     List<String> labelTypes,
     String sharedData,
     long images,
     int size,
     int epochs,
+    int embedIterations,
     String network,
     String trainPreset) {
 
@@ -40,9 +42,11 @@ public record ReproduceSettings(
     }
     Config p = r.getConfig("presets." + preset);
     String dataset = r.getString("dataset");
-    return new ReproduceSettings(preset, dataset, r.getString("output"), r.getBoolean("annotate"), r.getInt("splits"),
+    return new ReproduceSettings(preset, dataset, r.getString("output"), r.getBoolean("annotate"), r.getBoolean("embed"),
+        r.getInt("splits"),
         r.getStringList("label-types"), r.getString("shared-data"), p.getLong("images"), p.getInt("size"),
-        dataset.equals("cifar10h") ? p.getInt("cifar10h-epochs") : p.getInt("epochs"), p.getString("network"),
+        dataset.equals("cifar10h") ? p.getInt("cifar10h-epochs") : p.getInt("epochs"), p.getInt("embed-iterations"),
+        p.getString("network"),
         p.getString("train-preset"));
   }
 }

@@ -92,7 +92,7 @@ class LauncherIT {
   void everyCommandHasHelp() throws Exception {
     for (String[] args : List.of(new String[] {"--help"}, new String[] {"aggregate", "--help"},
         new String[] {"generate", "--help"}, new String[] {"annotate", "--help"}, new String[] {"train", "--help"},
-        new String[] {"evaluate", "--help"}, new String[] {"reproduce", "--help"},
+        new String[] {"evaluate", "--help"}, new String[] {"embed", "--help"}, new String[] {"reproduce", "--help"},
         new String[] {"bench", "aggregate", "--help"}, new String[] {"bench", "generate", "--help"},
         new String[] {"bench", "train", "--help"}, new String[] {"bench", "evaluate", "--help"})) {
       Result help = launch(args);

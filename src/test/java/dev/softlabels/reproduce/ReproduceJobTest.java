@@ -26,7 +26,8 @@ class ReproduceJobTest {
         "softlabels.reproduce.output", dir.toString(),
         "softlabels.reproduce.splits", 2,
         "softlabels.reproduce.presets.quick.images", 300,
-        "softlabels.reproduce.presets.quick.epochs", 2));
+        "softlabels.reproduce.presets.quick.epochs", 2,
+        "softlabels.reproduce.presets.quick.embed-iterations", 250));
     ReproduceSettings settings = ReproduceSettings.from(config);
 
     List<CellResult> cells = ReproduceJob.run(spark, config, settings);
@@ -37,13 +38,21 @@ class ReproduceJobTest {
     assertThat(Files.readString(dir.resolve("report.md"))).contains("| Dataset | Hard ACC ↑ | Hard KL ↓ | Soft ACC ↑ | Soft KL ↓ |",
         "synthetic (ours, 2 splits)", "synthetic (paper)");
     assertThat(Files.readAllLines(dir.resolve("results.csv"))).hasSize(5);
-    assertThat(Files.readString(dir.resolve("report.html"))).contains("<table>");
+    assertThat(Files.readString(dir.resolve("report.html"))).contains("<table>", "<img src=\"data:image/png;base64,");
+    Path embedding = dir.resolve("synthetic/embedding");
+    assertThat(embedding.resolve("colour-interpolation.png")).isNotEmptyFile();
+    assertThat(embedding.resolve("shape-interpolation.png")).isNotEmptyFile();
+    assertThat(Files.readString(dir.resolve("report.md"))).contains("## Feature space (t-SNE)",
+        "(synthetic/embedding/colour-interpolation.png)", "250 iterations");
     assertThat(Files.readString(dir.resolve("results.json"))).contains("\"cells\"");
 
     Path firstModel = dir.resolve("synthetic/cells/split-0/hard/model/last/model.zip");
     long written = Files.getLastModifiedTime(firstModel).toMillis();
+    long embedded = Files.getLastModifiedTime(embedding.resolve("embed.json")).toMillis();
     List<CellResult> again = ReproduceJob.run(spark, config, settings);
     assertThat(again).containsExactlyInAnyOrderElementsOf(cells);
     assertThat(Files.getLastModifiedTime(firstModel).toMillis()).as("finished cells are not retrained").isEqualTo(written);
+    assertThat(Files.getLastModifiedTime(embedding.resolve("embed.json")).toMillis()).as("plots are not redrawn")
+        .isEqualTo(embedded);
   }
 }

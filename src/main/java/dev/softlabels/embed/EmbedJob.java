@@ -1,0 +1,175 @@
+package dev.softlabels.embed;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import dev.softlabels.annotations.AnnotationReader;
+import dev.softlabels.annotations.LabelColumns;
+import dev.softlabels.annotations.LabelMath;
+import dev.softlabels.config.Json;
+import dev.softlabels.config.UserError;
+import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.train.Checkpoints;
+import dev.softlabels.train.Inference;
+import dev.softlabels.train.TrainingData;
+import java.awt.Color;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The feature space of trained models, as the paper's Figures 1 and 2: each model's
+ * global-average-pooling activations for one part of a split (distributed inference) in
+ * {@code features/<model>/}, t-SNE of the same seeded sample of them on the driver ({@code tsne/}),
+ * one PNG per colouring with a panel per model, and {@code embed.json} with neighbourhood measures.
+ */
+public final class EmbedJob {
+
+  public static final String FEATURES = "features";
+  public static final String TSNE = "tsne";
+  public static final String SUMMARY = "embed.json";
+  /** Neighbours per point for the neighbourhood measures. */
+  static final int NEIGHBOURS = 10;
+  private static final Logger LOG = LoggerFactory.getLogger(EmbedJob.class);
+
+  private EmbedJob() {}
+
+  /**
+   * @param plots colouring file name to the PNG's path
+   * @param images images in the embedded part of the split
+   * @param points images in the t-SNE sample
+   * @param measures model name to its neighbourhood measures (in feature space and in the t-SNE map)
+   */
+  public record Result(Map<String, String> plots, long images, int points, Map<String, Map<String, Double>> measures) {}
+
+  /** One model's t-SNE map of the sample. */
+  private record Embedding(String model, double[][] coordinates) {}
+
+  public static Result run(SparkSession spark, EmbedSettings settings) {
+    HadoopPaths paths = HadoopPaths.of(spark);
+    Map<String, MultiLayerNetwork> networks = new LinkedHashMap<>();
+    settings.models().forEach((name, dir) -> networks.put(name, new Checkpoints(spark, dir).require(settings.checkpoint())));
+    paths.prepareOutput(settings.output(), settings.overwrite(), "output");
+    TrainingData.Prepared data = TrainingData.prepare(spark, settings.data());
+    try {
+      Dataset<Row> rows = data.split(settings.splitName());
+      long images = rows.count();
+      // The same images for every model; bounded by max-points, so it may come to the driver.
+      List<Row> sample = rows.select(col(AnnotationReader.IMAGE), col(LabelColumns.SOFT_LABEL))
+          .orderBy(xxhash64(col(AnnotationReader.IMAGE), lit(settings.seed())), col(AnnotationReader.IMAGE))
+          .limit(settings.maxPoints()).collectAsList();
+      if (sample.size() < Tsne.MIN_POINTS) {
+        throw new UserError("split " + settings.data().split() + " has " + sample.size() + " "
+            + settings.splitName() + " images; t-SNE needs at least " + Tsne.MIN_POINTS);
+      }
+      double[][] truth = sample.stream().map(r -> toDoubles(r.getList(1))).toArray(double[][]::new);
+      int[] classes = Arrays.stream(truth).mapToInt(LabelMath::argmax).toArray();
+      Dataset<Row> sampleIds = spark.createDataFrame(
+          sample.stream().map(r -> RowFactory.create(r.getString(0))).toList(),
+          new StructType().add(AnnotationReader.IMAGE, DataTypes.StringType, false));
+      LOG.info("embed: {} {} images of split {}; t-SNE on a seeded sample of {} (max-points {})", images,
+          settings.splitName(), settings.data().split(), sample.size(), settings.maxPoints());
+
+      List<Embedding> embeddings = new ArrayList<>();
+      Map<String, Map<String, Double>> measures = new LinkedHashMap<>();
+      for (Map.Entry<String, MultiLayerNetwork> model : networks.entrySet()) {
+        String featuresPath = HadoopPaths.child(HadoopPaths.child(settings.output(), FEATURES), model.getKey());
+        Inference.features(spark, model.getValue(), rows, data.shape(), settings.inferenceBatch())
+            .write().parquet(featuresPath);
+        double[][] features = sampleFeatures(spark, featuresPath, sampleIds, sample);
+        long started = System.nanoTime();
+        double[][] map = Tsne.embed(features, settings.perplexity(), settings.learningRate(), settings.iterations(),
+            settings.seed());
+        embeddings.add(new Embedding(model.getKey(), map));
+        Map<String, Double> measured = new LinkedHashMap<>();
+        measure(measured, "features", Tsne.nearestNeighbours(features, NEIGHBOURS), classes, truth);
+        measure(measured, "tsne", Tsne.nearestNeighbours(map, NEIGHBOURS), classes, truth);
+        measures.put(model.getKey(), measured);
+        LOG.info(String.format(Locale.ROOT, "embed: %s: %d-dimensional features, t-SNE %d iterations in %.1f s; %s",
+            model.getKey(), features[0].length, settings.iterations(), (System.nanoTime() - started) / 1e9, measured));
+      }
+      writeCoordinates(spark, settings, sample, embeddings);
+
+      String caption = String.format(Locale.ROOT,
+          "t-SNE (perplexity %.0f, %d iterations) of the global-average-pool features of %,d of the %,d %s images"
+              + " of split %d (seeded sample, cap %,d)",
+          Tsne.effectivePerplexity(settings.perplexity(), sample.size()), settings.iterations(), sample.size(), images,
+          settings.splitName(), settings.data().split(), settings.maxPoints());
+      Map<String, String> plots = new LinkedHashMap<>();
+      for (PointColours colouring : settings.colourings()) {
+        Color[] colours = Arrays.stream(truth).map(colouring::of).toArray(Color[]::new);
+        List<ScatterPlots.Panel> panels = embeddings.stream()
+            .map(e -> new ScatterPlots.Panel(e.model() + " labels", e.coordinates(), colours)).toList();
+        String path = HadoopPaths.child(settings.output(), colouring.fileName() + ".png");
+        paths.writeBytes(path, ScatterPlots.png("Feature space by " + colouring.description(), caption,
+            colouring.legend(settings.classes()), panels, settings.panelWidth(), settings.panelHeight()));
+        plots.put(colouring.fileName(), path);
+      }
+      Result result = new Result(plots, images, sample.size(), measures);
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("images", images);
+      summary.put("points", sample.size());
+      summary.put("caption", caption);
+      summary.put("plots", plots);
+      summary.put("neighbours", NEIGHBOURS);
+      summary.put("measures", measures);
+      paths.writeText(HadoopPaths.child(settings.output(), SUMMARY), Json.write(summary));
+      LOG.info("embed: plots {}", plots.values());
+      return result;
+    } finally {
+      data.examples().unpersist();
+    }
+  }
+
+  /** The sample's feature vectors, in sample order (a join of at most max-points rows). */
+  private static double[][] sampleFeatures(SparkSession spark, String featuresPath, Dataset<Row> sampleIds,
+      List<Row> sample) {
+    Map<String, double[]> byId = new HashMap<>();
+    spark.read().parquet(featuresPath).join(broadcast(sampleIds), AnnotationReader.IMAGE).collectAsList()
+        .forEach(r -> byId.put(r.getString(0), toDoubles(r.getList(1))));
+    return sample.stream().map(r -> byId.get(r.getString(0))).toArray(double[][]::new);
+  }
+
+  private static void measure(Map<String, Double> into, String space, int[][] neighbours, int[] classes,
+      double[][] truth) {
+    into.put(space + "_class_purity", Tsne.neighbourPurity(neighbours, classes));
+    into.put(space + "_distribution_distance", Tsne.neighbourDistributionDistance(neighbours, truth));
+  }
+
+  private static void writeCoordinates(SparkSession spark, EmbedSettings settings, List<Row> sample,
+      List<Embedding> embeddings) {
+    List<Row> rows = new ArrayList<>();
+    for (Embedding e : embeddings) {
+      for (int i = 0; i < sample.size(); i++) {
+        rows.add(RowFactory.create(e.model(), sample.get(i).getString(0), e.coordinates()[i][0], e.coordinates()[i][1],
+            sample.get(i).getList(1).toArray(Double[]::new)));
+      }
+    }
+    StructType schema = new StructType()
+        .add("model", DataTypes.StringType, false)
+        .add(AnnotationReader.IMAGE, DataTypes.StringType, false)
+        .add("x", DataTypes.DoubleType, false)
+        .add("y", DataTypes.DoubleType, false)
+        .add(LabelColumns.SOFT_LABEL, DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+    spark.createDataFrame(rows, schema).coalesce(1).write().parquet(HadoopPaths.child(settings.output(), TSNE));
+  }
+
+  private static double[] toDoubles(List<Object> values) {
+    return values.stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
+  }
+}

@@ -1,0 +1,86 @@
+package dev.softlabels.embed;
+
+import com.typesafe.config.Config;
+import dev.softlabels.config.ClassList;
+import dev.softlabels.config.UserError;
+import dev.softlabels.synthetic.SyntheticClasses;
+import dev.softlabels.train.Checkpoints;
+import dev.softlabels.train.DataSpec;
+import dev.softlabels.train.ImageTable;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Typed, validated {@code softlabels.embed}, with the data read like the evaluate job's.
+ *
+ * @param models panel name to model directory, in panel order
+ * @param colourings the plots to draw, one PNG each
+ */
+public record EmbedSettings(
+    DataSpec data,
+    ClassList classes,
+    SortedMap<String, String> models,
+    String checkpoint,
+    String splitName,
+    String output,
+    boolean overwrite,
+    int inferenceBatch,
+    int maxPoints,
+    double perplexity,
+    int iterations,
+    double learningRate,
+    long seed,
+    List<PointColours> colourings,
+    int panelWidth,
+    int panelHeight) {
+
+  public EmbedSettings {
+    if (models.isEmpty()) {
+      throw new UserError("no model given: pass --model NAME=DIR (or set softlabels.embed.models)");
+    }
+    if (output.isBlank()) {
+      throw new UserError("no output given: pass --output DIR (or set softlabels.embed.output)");
+    }
+    Checkpoints.requireName(checkpoint, "softlabels.embed.checkpoint");
+    ImageTable.requirePartName(splitName, "softlabels.embed.split-name");
+    if (maxPoints < Tsne.MIN_POINTS) {
+      throw new UserError("softlabels.embed.max-points must be at least " + Tsne.MIN_POINTS + ", got " + maxPoints);
+    }
+    if (perplexity <= 0 || iterations < 1 || learningRate <= 0) {
+      throw new UserError("softlabels.embed.perplexity, iterations and learning-rate must be positive");
+    }
+    if (panelWidth < 100 || panelHeight < 100) {
+      throw new UserError("softlabels.embed.panel-width and panel-height must be at least 100 pixels");
+    }
+  }
+
+  public static EmbedSettings from(Config config) {
+    Config embed = config.getConfig("softlabels.embed");
+    SortedMap<String, String> models = new TreeMap<>();
+    Config modelDirs = embed.getConfig("models");
+    modelDirs.root().keySet().forEach(name -> models.put(name, modelDirs.getString("\"" + name + "\"")));
+    ClassList classes = new ClassList(config.getStringList("softlabels.classes"));
+    return new EmbedSettings(DataSpec.from(config).asGroundTruth(), classes, models, embed.getString("checkpoint"),
+        embed.getString("split-name"), embed.getString("output"), embed.getBoolean("overwrite"),
+        config.getInt("softlabels.train.inference-batch"), embed.getInt("max-points"), embed.getDouble("perplexity"),
+        embed.getInt("iterations"), embed.getDouble("learning-rate"), embed.getLong("seed"),
+        colourings(embed.getString("colouring"), classes), embed.getInt("panel-width"), embed.getInt("panel-height"));
+  }
+
+  static List<PointColours> colourings(String colouring, ClassList classes) {
+    boolean synthetic = switch (colouring) {
+      case "synthetic" -> true;
+      case "classes" -> false;
+      case "auto" -> classes.equals(SyntheticClasses.CLASSES);
+      default -> throw new UserError(
+          "softlabels.embed.colouring must be auto, synthetic or classes, got '" + colouring + "'");
+    };
+    if (synthetic && !classes.equals(SyntheticClasses.CLASSES)) {
+      throw new UserError("softlabels.embed.colouring = synthetic needs the generator's classes "
+          + SyntheticClasses.CLASSES.names() + " in softlabels.classes, got " + classes.names());
+    }
+    return synthetic ? List.of(PointColours.SYNTHETIC_COLOUR, PointColours.SYNTHETIC_SHAPE)
+        : List.of(PointColours.CLASS_MIX);
+  }
+}
