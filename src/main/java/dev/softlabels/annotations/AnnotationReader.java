@@ -1,13 +1,17 @@
 package dev.softlabels.annotations;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map_from_arrays;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.trim;
 
 import dev.softlabels.config.UserError;
 import dev.softlabels.spark.HadoopPaths;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.Column;
@@ -22,7 +26,9 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Reads annotation rows from CSV, JSON lines or Parquet into the canonical raw form: string columns
  * {@code image_id, annotator_id, label}, {@code raw_record} (the unparsable line, else null) and
- * {@code row_order} (input order, which decides which of two duplicate votes is "the first").
+ * the input order, which decides which of two duplicate votes is "the first": {@code file_order}
+ * (the file's rank by name, so nightly files named by date count in date order) then
+ * {@code row_order} (line order within a file).
  */
 public final class AnnotationReader {
 
@@ -30,6 +36,7 @@ public final class AnnotationReader {
   public static final String ANNOTATOR = "annotator_id";
   public static final String LABEL = "label";
   public static final String RAW_RECORD = "raw_record";
+  public static final String FILE_ORDER = "file_order";
   public static final String ROW_ORDER = "row_order";
   private static final String CORRUPT = "_corrupt_record";
 
@@ -45,8 +52,20 @@ public final class AnnotationReader {
       case PARQUET -> readParquet(spark, source, path);
       case AUTO -> throw new IllegalStateException("format was resolved above");
     };
-    // Numbered before any shuffle, so the order is the input's (line order within a file).
-    return raw.withColumn(ROW_ORDER, monotonically_increasing_id());
+    // Numbered before any shuffle, so the order is the input's (line order within a file). Spark
+    // packs files into partitions largest first, so the file's own rank gives the order across files.
+    return raw.withColumn(FILE_ORDER, fileRank(raw.inputFiles())).withColumn(ROW_ORDER, monotonically_increasing_id());
+  }
+
+  /** Each row's file's position among {@code files} sorted by name (0 for a single file). */
+  private static Column fileRank(String[] files) {
+    if (files.length <= 1) {
+      return lit(0);
+    }
+    String[] sorted = files.clone();
+    Arrays.sort(sorted);
+    int[] ranks = IntStream.range(0, sorted.length).toArray();
+    return element_at(map_from_arrays(lit(sorted), lit(ranks)), input_file_name());
   }
 
   private static InputFormat detect(HadoopPaths paths, String path) {

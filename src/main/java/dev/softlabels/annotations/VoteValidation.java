@@ -4,6 +4,7 @@ import static dev.softlabels.annotations.AnnotationReader.ANNOTATOR;
 import static dev.softlabels.annotations.AnnotationReader.IMAGE;
 import static dev.softlabels.annotations.AnnotationReader.LABEL;
 import static dev.softlabels.annotations.AnnotationReader.RAW_RECORD;
+import static dev.softlabels.annotations.AnnotationReader.FILE_ORDER;
 import static dev.softlabels.annotations.AnnotationReader.ROW_ORDER;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_position;
@@ -54,7 +55,7 @@ public final class VoteValidation {
     // shuffle.
     Column usable = col(REASON).isNull();
     Column voteNumber = row_number().over(
-        Window.partitionBy(col(IMAGE), col(ANNOTATOR), usable).orderBy(col(ROW_ORDER)));
+        Window.partitionBy(col(IMAGE), col(ANNOTATOR), usable).orderBy(col(FILE_ORDER), col(ROW_ORDER)));
     return checked
         .repartition(col(IMAGE))
         .withColumn(REASON, when(usable.and(voteNumber.gt(1)), lit(QuarantineReason.DUPLICATE_VOTE.code()))

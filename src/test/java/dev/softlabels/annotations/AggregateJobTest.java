@@ -51,6 +51,27 @@ class AggregateJobTest {
   }
 
   @Test
+  void acrossFilesTheFirstVoteIsTheOneInTheFileFirstByName(SparkSession spark) throws Exception {
+    Path nights = Files.createDirectories(dir.resolve("nights"));
+    // The later night's file is much larger, so Spark reads it first; its vote must still lose.
+    TestFiles.write(nights, "2026-11-01 night.csv", "image_id,annotator_id,label", "x,u1,cat");
+    String[] later = new String[2002];
+    later[0] = "image_id,annotator_id,label";
+    later[1] = "x,u1,fox";
+    for (int i = 2; i < later.length; i++) {
+      later[i] = "filler" + i + ",u1,dog";
+    }
+    TestFiles.write(nights, "2026-11-02 night.csv", later);
+    Path output = dir.resolve("out-nights");
+
+    AggregateJob.run(spark, settings(nights, output, Map.of()));
+
+    Row x = labelsByImage(spark, output).get("x");
+    assertThat(x.<Integer>getList(x.fieldIndex("counts"))).containsExactly(1, 0, 0);
+    assertThat(quarantineByReason(spark, output)).containsExactly(Map.entry("duplicate_vote", List.of("x/u1")));
+  }
+
+  @Test
   void computesHardAndSoftLabelsByHand(SparkSession spark) {
     Path input = TestFiles.write(dir, "votes.csv",
         "image_id,annotator_id,label",
