@@ -43,11 +43,33 @@ public final class LabelColumns {
 
   /** Per-image vote counts (array&lt;int&gt; in class order) from usable votes with a class_index. */
   public static Dataset<Row> countVotes(Dataset<Row> votes, ClassList classes) {
+    return votes.groupBy(col(IMAGE)).agg(counts(classes).as(COUNTS));
+  }
+
+  /** The aggregate expression of {@link #countVotes}: the group's votes per class, in class order. */
+  public static Column counts(ClassList classes) {
     Column classIndex = col(VoteValidation.CLASS_INDEX);
-    Column[] perClass = IntStream.range(0, classes.size())
+    return array(IntStream.range(0, classes.size())
         .mapToObj(k -> count(when(classIndex.equalTo(k), lit(1))).cast(DataTypes.IntegerType))
-        .toArray(Column[]::new);
-    return votes.groupBy(col(IMAGE)).agg(array(perClass).as(COUNTS));
+        .toArray(Column[]::new));
+  }
+
+  /** {@link LabelMath#flipProbability} of an array&lt;int&gt; counts column, with built-ins. */
+  public static Column flipProbability(Column counts) {
+    Column n = aggregate(counts, lit(0), (acc, x) -> acc.plus(x));
+    Column classes = size(counts);
+    Column hard = firstArgmax(counts);
+    Column perClass = transform(counts, (x, k) -> {
+      Column bumped = transform(counts, (y, j) -> when(j.equalTo(k), y.plus(1)).otherwise(y));
+      return when(firstArgmax(bumped).notEqual(hard), x.plus(1).cast(DataTypes.DoubleType).divide(n.plus(classes)))
+          .otherwise(0.0);
+    });
+    return aggregate(perClass, lit(0.0), (acc, p) -> acc.plus(p));
+  }
+
+  /** 0-based index of the first maximum: ties go to the lowest class index. */
+  private static Column firstArgmax(Column values) {
+    return array_position(values, array_max(values)).cast(DataTypes.IntegerType).minus(1);
   }
 
   /** Adds n_annotations, soft_label and the columns {@link #fromSoftLabel} adds, from counts. */
@@ -67,8 +89,7 @@ public final class LabelColumns {
     Column p = col(SOFT_LABEL);
     Column max = array_max(p);
     Column names = array(classes.names().stream().map(name -> lit(name)).toArray(Column[]::new));
-    // array_position finds the first maximum: ties go to the lowest class index.
-    Column hard = array_position(p, max).cast(DataTypes.IntegerType).minus(1);
+    Column hard = firstArgmax(p);
     Column entropy = aggregate(p, lit(0.0),
         (acc, x) -> acc.minus(when(x.gt(0), x.multiply(log(x))).otherwise(0.0)))
         .divide(Math.log(classes.size()));

@@ -76,4 +76,26 @@ public final class LabelMath {
     }
     return kl;
   }
+
+  /**
+   * The probability that one more vote changes the majority (hard) label: each class k is the next
+   * vote's class with the posterior-predictive probability of a uniform Dirichlet prior,
+   * (counts[k] + 1) / (n + K), and the label changes when the argmax after adding that vote (ties to
+   * the lowest index, as always) differs from today's. 1 - 1/K for an image without votes, 0 for a
+   * clear majority; what ranks the images that most need another annotation.
+   */
+  public static double flipProbability(int[] counts) {
+    int classes = counts.length;
+    int n = java.util.Arrays.stream(counts).sum();
+    int hard = argmax(counts);
+    double flip = 0;
+    for (int k = 0; k < classes; k++) {
+      int[] bumped = counts.clone();
+      bumped[k]++;
+      if (argmax(bumped) != hard) {
+        flip += (counts[k] + 1.0) / (n + classes);
+      }
+    }
+    return flip;
+  }
 }

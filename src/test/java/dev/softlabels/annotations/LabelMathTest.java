@@ -54,4 +54,17 @@ class LabelMathTest {
         .isCloseTo(5.063320551950169, within(1e-12));
     assertThat(LabelMath.klDivergence(new double[] {0.2, 0.3, 0.5}, new double[] {0.2, 0.3, 0.5}, 1e-5)).isZero();
   }
+
+  @Test
+  void flipProbabilityByHand() {
+    // No votes: any vote for class 1 or 2 makes it the majority; each has probability 1/3.
+    assertThat(LabelMath.flipProbability(new int[] {0, 0, 0})).isCloseTo(2 / 3.0, within(1e-12));
+    assertThat(LabelMath.flipProbability(new int[] {5, 0, 0})).isZero();
+    // Tie 2:2 goes to class 0; a vote for class 1 (probability 3/7) makes it 2:3.
+    assertThat(LabelMath.flipProbability(new int[] {2, 2, 0})).isCloseTo(3 / 7.0, within(1e-12));
+    // 2:3 is class 1; a vote for class 0 (3/8) ties it, and ties go to class 0.
+    assertThat(LabelMath.flipProbability(new int[] {2, 3, 0})).isCloseTo(3 / 8.0, within(1e-12));
+    // 3:2 is class 0; a vote for class 1 ties it, which class 0 still wins.
+    assertThat(LabelMath.flipProbability(new int[] {3, 2, 0})).isZero();
+  }
 }
