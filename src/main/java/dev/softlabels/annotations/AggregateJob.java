@@ -1,10 +1,5 @@
 package dev.softlabels.annotations;
 
-import static dev.softlabels.annotations.AnnotationReader.ANNOTATOR;
-import static dev.softlabels.annotations.AnnotationReader.IMAGE;
-import static dev.softlabels.annotations.AnnotationReader.LABEL;
-import static dev.softlabels.annotations.AnnotationReader.RAW_RECORD;
-import static dev.softlabels.annotations.AnnotationReader.ROW_ORDER;
 import static dev.softlabels.annotations.VoteValidation.REASON;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
@@ -14,13 +9,9 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import dev.softlabels.spark.HadoopPaths;
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.stream.Stream;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
@@ -42,7 +33,6 @@ public final class AggregateJob {
   public static final String LABELS = "labels";
   public static final String QUARANTINE = "quarantine";
   public static final String SUMMARY = "summary.json";
-  private static final String USED = "used";
   private static final Logger LOG = LoggerFactory.getLogger(AggregateJob.class);
 
   private AggregateJob() {}
@@ -59,52 +49,26 @@ public final class AggregateJob {
     LOG.info("aggregate: reading {} ({} classes); counting votes per image -> {}",
         settings.input(), settings.classes().size(), labelsPath);
     Dataset<Row> raw = AnnotationReader.read(spark, settings.source(), settings.input());
-    Observation tally = new Observation("aggregate-tally");
-    Column[] tallies = tallyColumns();
-    Dataset<Row> classified = VoteValidation.classify(raw, settings.classes(), encoding)
-        .observe(tally, tallies[0], Arrays.copyOfRange(tallies, 1, tallies.length));
+    VoteTally tally = VoteTally.of("aggregate-tally");
+    Dataset<Row> classified = tally.observe(VoteValidation.classify(raw, settings.classes(), encoding));
     Dataset<Row> counts = LabelColumns.countVotes(classified.filter(col(REASON).isNull()), settings.classes());
     LabelColumns.derive(counts, settings.classes()).write().parquet(labelsPath);
 
-    Map<String, Object> tallied = metrics(tally);
-    long used = (Long) tallied.get(USED);
-    SortedMap<String, Long> byReason = new TreeMap<>();
-    for (QuarantineReason reason : QuarantineReason.values()) {
-      byReason.put(reason.code(), (Long) tallied.get(reason.code()));
-    }
-    long quarantined = byReason.values().stream().mapToLong(Long::longValue).sum();
+    VoteTally.Counts tallied = tally.counts();
+    long used = tallied.used();
+    SortedMap<String, Long> byReason = tallied.byReason();
+    long quarantined = tallied.quarantined();
 
     LOG.info("aggregate: writing {} rejected rows -> {}", quarantined, quarantinePath);
     Dataset<Row> rejected = byReason.get(QuarantineReason.DUPLICATE_VOTE.code()) > 0
         ? VoteValidation.classify(raw, settings.classes(), encoding)
         : VoteValidation.checkRows(quarantined > 0 ? raw : raw.limit(0), settings.classes(), encoding);
-    rejected.filter(col(REASON).isNotNull())
-        .select(col(IMAGE), col(ANNOTATOR), col(LABEL), col(RAW_RECORD), col(REASON), col(ROW_ORDER))
-        .write().parquet(quarantinePath);
+    VoteTally.rejected(rejected).write().parquet(quarantinePath);
 
     AggregateSummary summary = summarise(spark, settings, labelsPath, used, quarantined, byReason, started);
     paths.writeText(HadoopPaths.child(settings.output(), SUMMARY), summary.toJson());
     LOG.info("aggregate: done in {} s", String.format(Locale.ROOT, "%.1f", summary.seconds()));
     return summary;
-  }
-
-  private static Map<String, Object> metrics(Observation observation) {
-    try {
-      return observation.getAsJava();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for the row tallies", e);
-    }
-  }
-
-  /** Rows used, then rows per quarantine reason, named by the reason's code. */
-  private static Column[] tallyColumns() {
-    Column used = count(when(col(REASON).isNull(), lit(1))).as(USED);
-    return Stream.concat(
-            Stream.of(used),
-            Arrays.stream(QuarantineReason.values())
-                .map(r -> count(when(col(REASON).equalTo(r.code()), lit(1))).as(r.code())))
-        .toArray(Column[]::new);
   }
 
   private static AggregateSummary summarise(SparkSession spark, AggregateSettings settings, String labelsPath,

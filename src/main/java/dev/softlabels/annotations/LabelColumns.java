@@ -16,10 +16,12 @@ import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
 
 import dev.softlabels.config.ClassList;
+import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -38,6 +40,9 @@ public final class LabelColumns {
   public static final String IS_TIE = "is_tie";
   public static final String AGREEMENT = "agreement";
   public static final String ENTROPY = "entropy";
+  /** The columns of labels/, in order. */
+  public static final List<String> COLUMNS = List.of(IMAGE, N_ANNOTATIONS, COUNTS, SOFT_LABEL, HARD_LABEL,
+      HARD_LABEL_NAME, IS_TIE, AGREEMENT, ENTROPY);
 
   private LabelColumns() {}
 
@@ -58,26 +63,31 @@ public final class LabelColumns {
   public static Column flipProbability(Column counts) {
     Column n = aggregate(counts, lit(0), (acc, x) -> acc.plus(x));
     Column classes = size(counts);
-    Column hard = firstArgmax(counts);
+    Column hard = argmax(counts);
     Column perClass = transform(counts, (x, k) -> {
       Column bumped = transform(counts, (y, j) -> when(j.equalTo(k), y.plus(1)).otherwise(y));
-      return when(firstArgmax(bumped).notEqual(hard), x.plus(1).cast(DataTypes.DoubleType).divide(n.plus(classes)))
+      return when(argmax(bumped).notEqual(hard), x.plus(1).cast(DataTypes.DoubleType).divide(n.plus(classes)))
           .otherwise(0.0);
     });
     return aggregate(perClass, lit(0.0), (acc, p) -> acc.plus(p));
   }
 
-  /** 0-based index of the first maximum: ties go to the lowest class index. */
-  private static Column firstArgmax(Column values) {
+  /** 0-based index of the first maximum of an array column: ties go to the lowest class index. */
+  public static Column argmax(Column values) {
     return array_position(values, array_max(values)).cast(DataTypes.IntegerType).minus(1);
   }
 
   /** Adds n_annotations, soft_label and the columns {@link #fromSoftLabel} adds, from counts. */
   public static Dataset<Row> derive(Dataset<Row> counts, ClassList classes) {
+    return table(withDerived(counts, classes));
+  }
+
+  /** {@link #derive} keeping the input's other columns. */
+  public static Dataset<Row> withDerived(Dataset<Row> counts, ClassList classes) {
     Column c = col(COUNTS);
     Column n = aggregate(c, lit(0), (acc, x) -> acc.plus(x));
     Column soft = transform(c, x -> x.cast(DataTypes.DoubleType).divide(n));
-    return fromSoftLabel(counts.withColumn(N_ANNOTATIONS, n).withColumn(SOFT_LABEL, soft), classes);
+    return withHardLabel(counts.withColumn(N_ANNOTATIONS, n).withColumn(SOFT_LABEL, soft), classes);
   }
 
   /**
@@ -86,20 +96,26 @@ public final class LabelColumns {
    * n_annotations is 0 and counts null.
    */
   public static Dataset<Row> fromSoftLabel(Dataset<Row> labels, ClassList classes) {
+    return table(withHardLabel(labels, classes));
+  }
+
+  /** The label table's columns, in its order. */
+  public static Dataset<Row> table(Dataset<Row> labels) {
+    return labels.select(COLUMNS.stream().map(functions::col).toArray(Column[]::new));
+  }
+
+  private static Dataset<Row> withHardLabel(Dataset<Row> labels, ClassList classes) {
     Column p = col(SOFT_LABEL);
     Column max = array_max(p);
     Column names = array(classes.names().stream().map(name -> lit(name)).toArray(Column[]::new));
-    Column hard = firstArgmax(p);
     Column entropy = aggregate(p, lit(0.0),
         (acc, x) -> acc.minus(when(x.gt(0), x.multiply(log(x))).otherwise(0.0)))
         .divide(Math.log(classes.size()));
     return labels
-        .withColumn(HARD_LABEL, hard)
+        .withColumn(HARD_LABEL, argmax(p))
         .withColumn(HARD_LABEL_NAME, element_at(names, col(HARD_LABEL).plus(1)))
         .withColumn(IS_TIE, size(filter(p, x -> x.equalTo(max))).gt(1))
         .withColumn(AGREEMENT, max)
-        .withColumn(ENTROPY, entropy)
-        .select(col(IMAGE), col(N_ANNOTATIONS), col(COUNTS), p, col(HARD_LABEL), col(HARD_LABEL_NAME),
-            col(IS_TIE), col(AGREEMENT), col(ENTROPY));
+        .withColumn(ENTROPY, entropy);
   }
 }

@@ -44,7 +44,7 @@ public final class EvaluateJob {
           settings.data().split(), settings.modelDir(), settings.checkpoint(), predictionsPath);
       long started = System.nanoTime();
       Inference.predict(spark, network, rows, data.shape(), settings.inferenceBatch())
-          .withColumn(PREDICTED_LABEL, SoftLabelMetrics.argmax(col(Inference.PROBABILITIES)))
+          .withColumn(PREDICTED_LABEL, LabelColumns.argmax(col(Inference.PROBABILITIES)))
           .write().parquet(predictionsPath);
       double seconds = (System.nanoTime() - started) / 1e9;
 

@@ -2,7 +2,6 @@ package dev.softlabels.evaluate;
 
 import static org.apache.spark.sql.functions.aggregate;
 import static org.apache.spark.sql.functions.array_max;
-import static org.apache.spark.sql.functions.array_position;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -15,13 +14,13 @@ import static org.apache.spark.sql.functions.log;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.zip_with;
 
+import dev.softlabels.annotations.LabelColumns;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Metrics of predicted distributions against soft ground truth, computed in Spark with built-ins:
@@ -38,11 +37,6 @@ public final class SoftLabelMetrics {
   public static final String LOSS = "loss";
 
   private SoftLabelMetrics() {}
-
-  /** The class an image belongs to: argmax of the distribution, ties to the lowest index. */
-  public static Column argmax(Column distribution) {
-    return array_position(distribution, array_max(distribution)).cast(DataTypes.IntegerType).minus(1);
-  }
 
   /** KL(truth || prediction), both clipped to [eps, 1 - eps] without renormalising. */
   public static Column kl(Column truth, Column prediction) {
@@ -68,8 +62,8 @@ public final class SoftLabelMetrics {
    * confusion matrix, the means, the 10 confidence bins) that the driver combines.
    */
   public static Map<String, Double> evaluate(Dataset<Row> rows, String truth, String prediction, int classes) {
-    Column trueClass = argmax(col(truth));
-    Column predicted = argmax(col(prediction));
+    Column trueClass = LabelColumns.argmax(col(truth));
+    Column predicted = LabelColumns.argmax(col(prediction));
     Column confidence = array_max(col(prediction));
     Dataset<Row> scored = rows.select(
         trueClass.as("_true"),
