@@ -14,6 +14,11 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class Sessions {
 
+  private static final String EXTENSIONS = "spark.sql.extensions";
+  private static final String SESSION_CATALOG = "spark.sql.catalog.spark_catalog";
+  private static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
+  private static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
+
   private Sessions() {}
 
   public static SparkSession start(Config config) {
@@ -22,14 +27,29 @@ public final class Sessions {
       throw new UserError("no Spark master is set: run through bin/softlabels or spark-submit, "
           + "or pass -Dspark.master=local[*] to the JVM");
     }
-    SparkSession.Builder builder = SparkSession.builder()
+    SparkSession.Builder builder = withDelta(SparkSession.builder()
         .appName(config.getString("softlabels.spark.app-name"))
-        .config(sparkConf);
+        .config(sparkConf), sparkConf);
     // entrySet flattens both "spark.x.y" = v and nested spark { x.y = v } forms to one quoted path.
     for (Map.Entry<String, ConfigValue> entry : config.getConfig("softlabels.spark.conf").entrySet()) {
       String key = String.join(".", ConfigUtil.splitPath(entry.getKey()));
       builder.config(key, String.valueOf(entry.getValue().unwrapped()));
     }
     return builder.getOrCreate();
+  }
+
+  /**
+   * Delta Lake's SQL extension and catalog (the relabel job's versioned tables need them), added to
+   * any extensions the user configured rather than replacing them.
+   */
+  public static SparkSession.Builder withDelta(SparkSession.Builder builder, SparkConf given) {
+    String extensions = given.get(EXTENSIONS, "");
+    if (!extensions.contains(DELTA_EXTENSION)) {
+      builder.config(EXTENSIONS, extensions.isBlank() ? DELTA_EXTENSION : extensions + "," + DELTA_EXTENSION);
+    }
+    if (!given.contains(SESSION_CATALOG)) {
+      builder.config(SESSION_CATALOG, DELTA_CATALOG);
+    }
+    return builder;
   }
 }

@@ -1,5 +1,7 @@
 package dev.softlabels.testing;
 
+import dev.softlabels.spark.Sessions;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
@@ -26,7 +28,7 @@ public final class SparkExtension implements ParameterResolver {
   }
 
   private static final class SharedSession implements ExtensionContext.Store.CloseableResource {
-    final SparkSession session = SparkSession.builder()
+    final SparkSession session = Sessions.withDelta(SparkSession.builder(), new SparkConf(false))
         .master("local[2]")
         .appName("softlabels-tests")
         .config("spark.ui.enabled", "false")

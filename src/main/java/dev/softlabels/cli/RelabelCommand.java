@@ -1,0 +1,147 @@
+package dev.softlabels.cli;
+
+import com.typesafe.config.Config;
+import dev.softlabels.annotations.LabelColumns;
+import dev.softlabels.relabel.LabelStore;
+import dev.softlabels.relabel.Night;
+import dev.softlabels.relabel.RelabelJob;
+import dev.softlabels.relabel.RelabelSettings;
+import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.spark.Sessions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "relabel",
+    mixinStandardHelpOptions = true,
+    subcommands = {RelabelCommand.History.class, RelabelCommand.Export.class},
+    description = {
+        "Fold one night's annotation rows into a versioned label store (Delta Lake): validate them as",
+        "aggregate does (plus duplicates of earlier nights' votes), add their vote counts to the images they",
+        "touch and commit those images' new labels together with the night's ledger entry. Each night is",
+        "applied at most once, in date order; re-running an applied night does nothing. Writes",
+        "STATE/quarantine/date=D/ and STATE/changes/date=D/ (images/, needs-annotations/, summary.json).",
+        "Subcommands: history (the applied nights), export (the labels as of a version, night or time)."})
+final class RelabelCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Mixin ConfigOptions config;
+
+  @Option(names = "--state", paramLabel = "DIR", description = "The label store (created on the first night).")
+  String state;
+
+  @Option(names = "--batch", paramLabel = "PATH", description = "The night's annotation rows (file or directory).")
+  String batch;
+
+  @Option(names = "--date", paramLabel = "YYYY-MM-DD", description = "The night.")
+  String date;
+
+  @Option(names = "--format", paramLabel = "FORMAT", description = "csv, json, parquet or auto (default).")
+  String format;
+
+  @Override
+  public Integer call() {
+    Map<String, Object> options = new HashMap<>();
+    options.put("softlabels.relabel.state", state);
+    options.put("softlabels.relabel.batch", batch);
+    options.put("softlabels.relabel.date", date);
+    options.put("softlabels.annotations.format", format);
+    Config effective = config.load(options);
+    RelabelSettings settings = RelabelSettings.from(effective);
+    HadoopPaths.requireLocalExists(settings.batch(), "batch");
+    try (SparkSession spark = Sessions.start(effective)) {
+      RelabelJob.Result result = RelabelJob.run(spark, settings);
+      Night night = result.night();
+      spec.commandLine().getOut().println(result.applied()
+          ? String.format(Locale.ROOT, "relabel: night %s applied as version %d: %,d rows read, %,d used, %,d "
+              + "quarantined; %,d images touched (%,d new, %,d flipped) -> %s", night.date(), result.version(),
+              night.rowsRead(), night.rowsUsed(), night.rowsQuarantined(), night.imagesTouched(), night.newImages(),
+              night.flippedImages(), result.changes())
+          : String.format(Locale.ROOT, "relabel: night %s was already applied (version %d); nothing changed, the "
+              + "store is at version %d", night.date(), night.version(), result.version()));
+    }
+    return 0;
+  }
+
+  @Command(name = "history", mixinStandardHelpOptions = true,
+      description = "List the nights applied to a label store: the ledger kept in its commit history.")
+  static final class History implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Mixin ConfigOptions config;
+
+    @Option(names = "--state", paramLabel = "DIR", description = "The label store.")
+    String state;
+
+    @Override
+    public Integer call() {
+      Map<String, Object> options = new HashMap<>();
+      options.put("softlabels.relabel.state", state);
+      Config effective = config.load(options);
+      String store = RelabelSettings.state(effective);
+      try (SparkSession spark = Sessions.start(effective)) {
+        List<Night> nights = new LabelStore(spark, store).nights();
+        CommandLine.Help.TextTable table = CommandLine.Help.TextTable.forColumnWidths(
+            CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF), 8, 12, 25, 12, 12, 12, 10, 10);
+        table.addRowValues("version", "night", "committed", "rows", "quarantined", "images", "new", "flipped");
+        for (Night n : nights) {
+          table.addRowValues(Stream.of(n.version(), n.date(), n.committedAt(), n.rowsRead(), n.rowsQuarantined(),
+              n.imagesTouched(), n.newImages(), n.flippedImages()).map(String::valueOf).toArray(String[]::new));
+        }
+        spec.commandLine().getOut().print(nights.isEmpty() ? "no night applied to " + store + "\n" : table.toString());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "export", mixinStandardHelpOptions = true,
+      description = {"Write a label store's labels as of a version, a night or a time as a Parquet label table",
+          "(aggregate's labels/ columns, usable as train --labels)."})
+  static final class Export implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Mixin ConfigOptions config;
+
+    @Option(names = "--state", paramLabel = "DIR", description = "The label store.")
+    String state;
+
+    @Option(names = "--as-of", paramLabel = "WHEN",
+        description = "A version number, a night (YYYY-MM-DD) or a timestamp; default: the latest version.")
+    String asOf = "";
+
+    @Option(names = "--output", paramLabel = "DIR", required = true, description = "Output directory.")
+    String output;
+
+    @Option(names = "--overwrite", description = "Replace an existing output directory.")
+    boolean overwrite;
+
+    @Override
+    public Integer call() {
+      Map<String, Object> options = new HashMap<>();
+      options.put("softlabels.relabel.state", state);
+      Config effective = config.load(options);
+      String store = RelabelSettings.state(effective);
+      try (SparkSession spark = Sessions.start(effective)) {
+        HadoopPaths.of(spark).prepareOutput(output, overwrite, "--output");
+        LabelColumns.table(new LabelStore(spark, store).readAsOf(asOf)).write().parquet(output);
+        spec.commandLine().getOut().println("relabel export: labels of " + store
+            + (asOf.isBlank() ? "" : " as of " + asOf) + " -> " + output);
+      }
+      return 0;
+    }
+  }
+}

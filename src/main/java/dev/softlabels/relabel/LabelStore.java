@@ -1,0 +1,182 @@
+package dev.softlabels.relabel;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.softlabels.annotations.AnnotationReader;
+import dev.softlabels.annotations.LabelColumns;
+import dev.softlabels.config.ClassList;
+import dev.softlabels.config.Json;
+import dev.softlabels.config.UserError;
+import dev.softlabels.spark.HadoopPaths;
+import io.delta.tables.DeltaTable;
+import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A label store on disk: {@code labels/}, a Delta table with one row per image (the aggregate job's
+ * columns plus the annotators seen, first and last night and flip probability), whose commit history
+ * is the ledger of applied nights; {@code quarantine/date=D/} and {@code changes/date=D/} per night.
+ */
+public final class LabelStore {
+
+  public static final String LABELS = "labels";
+  public static final String QUARANTINE = "quarantine";
+  public static final String CHANGES = "changes";
+  public static final String ANNOTATORS = "annotators";
+  public static final String FIRST_SEEN = "first_seen";
+  public static final String LAST_CHANGED = "last_changed";
+  public static final String FLIP_PROBABILITY = "flip_probability";
+  /** Delta's idempotent-write application id: a night's commit carries (this, the night's epoch day). */
+  static final String APP_ID = "softlabels-relabel";
+  private static final String CLASSES_PROPERTY = "softlabels.classes";
+  private static final String TXN_APP_ID = "spark.databricks.delta.write.txnAppId";
+  private static final String TXN_VERSION = "spark.databricks.delta.write.txnVersion";
+  private static final String USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
+
+  private final SparkSession spark;
+  private final String root;
+
+  public LabelStore(SparkSession spark, String root) {
+    this.spark = spark;
+    this.root = root;
+  }
+
+  public String labelsPath() {
+    return HadoopPaths.child(root, LABELS);
+  }
+
+  public String quarantinePath(LocalDate date) {
+    return HadoopPaths.child(HadoopPaths.child(root, QUARANTINE), "date=" + date);
+  }
+
+  public String changesPath(LocalDate date) {
+    return HadoopPaths.child(HadoopPaths.child(root, CHANGES), "date=" + date);
+  }
+
+  public boolean exists() {
+    return DeltaTable.isDeltaTable(spark, labelsPath());
+  }
+
+  /** The table's columns: the aggregate job's, then the store's own. */
+  public static StructType schema() {
+    return new StructType()
+        .add(AnnotationReader.IMAGE, DataTypes.StringType, false)
+        .add(LabelColumns.N_ANNOTATIONS, DataTypes.IntegerType)
+        .add(LabelColumns.COUNTS, DataTypes.createArrayType(DataTypes.IntegerType))
+        .add(LabelColumns.SOFT_LABEL, DataTypes.createArrayType(DataTypes.DoubleType))
+        .add(LabelColumns.HARD_LABEL, DataTypes.IntegerType)
+        .add(LabelColumns.HARD_LABEL_NAME, DataTypes.StringType)
+        .add(LabelColumns.IS_TIE, DataTypes.BooleanType)
+        .add(LabelColumns.AGREEMENT, DataTypes.DoubleType)
+        .add(LabelColumns.ENTROPY, DataTypes.DoubleType)
+        .add(ANNOTATORS, DataTypes.createArrayType(DataTypes.StringType))
+        .add(FIRST_SEEN, DataTypes.StringType)
+        .add(LAST_CHANGED, DataTypes.StringType)
+        .add(FLIP_PROBABILITY, DataTypes.DoubleType);
+  }
+
+  /**
+   * Creates the empty table (version 0) unless it exists. Deletion vectors let a night's MERGE
+   * write only the changed rows instead of rewriting every file that holds one of them.
+   */
+  public void createIfMissing(ClassList classes) {
+    DeltaTable.createIfNotExists(spark).location(labelsPath()).addColumns(schema())
+        .property("delta.enableDeletionVectors", "true")
+        .property(CLASSES_PROPERTY, String.join(",", classes.names()))
+        .execute();
+  }
+
+  /** Stops when the store was built for another class list: counts would silently mean other classes. */
+  public void requireClasses(ClassList classes) {
+    Row properties = DeltaTable.forPath(spark, labelsPath()).detail().select(col("properties")).first();
+    String stored = properties.<String, String>getJavaMap(0).get(CLASSES_PROPERTY);
+    if (stored != null && !stored.equals(String.join(",", classes.names()))) {
+      throw new UserError("the label store " + root + " counts votes for the classes [" + stored
+          + "] but softlabels.classes is " + classes.names() + ": use the store's class list, in its order");
+    }
+  }
+
+  public long version() {
+    return DeltaTable.forPath(spark, labelsPath()).history(1).first().getLong(0);
+  }
+
+  /** The table as of {@code version}. */
+  public Dataset<Row> read(long version) {
+    return spark.read().format("delta").option("versionAsOf", version).load(labelsPath());
+  }
+
+  /** Every applied night, oldest first (bounded by the number of nights, one history row each). */
+  public List<Night> nights() {
+    if (!exists()) {
+      return List.of();
+    }
+    return DeltaTable.forPath(spark, labelsPath()).history()
+        .filter(col("userMetadata").isNotNull())
+        .select(col("version"), col("timestamp").cast(DataTypes.StringType), col("userMetadata"))
+        .collectAsList().stream()
+        .map(r -> Json.read(r.getString(2), Night.class).committed(r.getLong(0), r.getString(1)))
+        .filter(n -> n.date() != null)
+        .sorted(Comparator.comparing(Night::version))
+        .toList();
+  }
+
+  public Optional<Night> night(LocalDate date) {
+    return nights().stream().filter(n -> n.date().equals(date.toString())).findFirst();
+  }
+
+  /**
+   * The labels as of a version number, a night (YYYY-MM-DD: the version that night's commit made) or
+   * a timestamp (Delta's timestampAsOf), with the aggregate job's columns and the store's own.
+   */
+  public Dataset<Row> readAsOf(String asOf) {
+    if (!exists()) {
+      throw new UserError("no label store at " + root + " (softlabels.relabel.state): run relabel first");
+    }
+    if (asOf.isBlank()) {
+      return read(version());
+    }
+    if (asOf.matches("\\d+")) {
+      long version = Long.parseLong(asOf);
+      if (version > version()) {
+        throw new UserError("--as-of " + asOf + ": the store's latest version is " + version());
+      }
+      return read(version);
+    }
+    if (asOf.matches("\\d{4}-\\d{2}-\\d{2}")) {
+      return read(night(RelabelSettings.date(asOf)).map(Night::version).orElseThrow(() -> new UserError(
+          "--as-of " + asOf + ": no night of that date was applied (see softlabels relabel history)")));
+    }
+    return spark.read().format("delta").option("timestampAsOf", asOf).load(labelsPath());
+  }
+
+  /**
+   * Upserts a night's recomputed rows for the images it touched and records the night in the same
+   * commit (user metadata, plus Delta's idempotent-write id so the same night can never commit twice).
+   *
+   * @return the table version after the commit
+   */
+  public long commit(Dataset<Row> touched, Night night) {
+    spark.conf().set(TXN_APP_ID, APP_ID);
+    spark.conf().set(TXN_VERSION, String.valueOf(LocalDate.parse(night.date()).toEpochDay()));
+    spark.conf().set(USER_METADATA, Json.write(night));
+    try {
+      DeltaTable.forPath(spark, labelsPath()).as("t")
+          .merge(touched.as("s"), "t." + AnnotationReader.IMAGE + " = s." + AnnotationReader.IMAGE)
+          .whenMatched().updateAll()
+          .whenNotMatched().insertAll()
+          .execute();
+    } finally {
+      spark.conf().unset(TXN_APP_ID);
+      spark.conf().unset(TXN_VERSION);
+      spark.conf().unset(USER_METADATA);
+    }
+    return version();
+  }
+}

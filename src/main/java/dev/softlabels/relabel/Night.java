@@ -1,0 +1,30 @@
+package dev.softlabels.relabel;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * One applied night in the label store's ledger. Written as the Delta commit's user metadata, so the
+ * ledger entry and the labels it describes are one atomic commit; {@code version} and
+ * {@code committedAt} come from the table history when the ledger is read.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Night(
+    @JsonProperty("date") String date,
+    @JsonProperty("batch") String batch,
+    @JsonProperty("rows_read") long rowsRead,
+    @JsonProperty("rows_used") long rowsUsed,
+    @JsonProperty("rows_quarantined") long rowsQuarantined,
+    @JsonProperty("images_touched") long imagesTouched,
+    @JsonProperty("new_images") long newImages,
+    @JsonProperty("flipped_images") long flippedImages,
+    @JsonProperty("version") Long version,
+    @JsonProperty("committed_at") String committedAt) {
+
+  Night committed(long version, String committedAt) {
+    return new Night(date, batch, rowsRead, rowsUsed, rowsQuarantined, imagesTouched, newImages, flippedImages,
+        version, committedAt);
+  }
+}

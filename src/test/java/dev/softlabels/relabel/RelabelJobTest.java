@@ -1,0 +1,182 @@
+package dev.softlabels.relabel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.softlabels.annotations.AggregateJob;
+import dev.softlabels.annotations.AggregateSettings;
+import dev.softlabels.annotations.LabelColumns;
+import dev.softlabels.config.ConfigLoader;
+import dev.softlabels.config.UserError;
+import dev.softlabels.testing.SparkExtension;
+import dev.softlabels.testing.TestFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Nights folded into a label store, against one aggregate run over all of them. */
+@ExtendWith(SparkExtension.class)
+class RelabelJobTest {
+
+  private static final List<String> CLASSES = List.of("cat", "dog", "fox");
+  private static final String HEADER = "image_id,annotator_id,label";
+
+  @TempDir static Path dir;
+  static Path nights;
+
+  /** Three nights: duplicates within and across nights, images voted on several nights, bad rows. */
+  @BeforeAll
+  static void writeNights() throws Exception {
+    nights = Files.createDirectories(dir.resolve("nights"));
+    TestFiles.write(nights, "2026-11-01.csv", HEADER,
+        "a,u1,cat", "a,u2,dog", "b,u1,fox", "b,u1,cat", "c,u3,dog", "d,,cat", "e,u1,wolf");
+    // a: cat 1, dog 1 (a tie, cat) -> dog 2 flips it; a,u1 again is a duplicate of night 1's vote.
+    TestFiles.write(nights, "2026-11-02.csv", HEADER, "a,u3,dog", "b,u2,fox", "a,u1,fox", "f,u1,cat");
+    TestFiles.write(nights, "2026-11-03.csv", HEADER, "c,u3,cat", "c,u4,dog", "f,u2,cat", "g,u9,fox", "h,u1,");
+  }
+
+  static Map<String, Object> base() {
+    Map<String, Object> overrides = new HashMap<>();
+    overrides.put("softlabels.classes", CLASSES);
+    return overrides;
+  }
+
+  static RelabelSettings night(Path state, String date) {
+    Map<String, Object> overrides = base();
+    overrides.put("softlabels.relabel.state", state.toString());
+    overrides.put("softlabels.relabel.batch", nights.resolve(date + ".csv").toString());
+    overrides.put("softlabels.relabel.date", date);
+    return RelabelSettings.from(ConfigLoader.withOverrides(overrides));
+  }
+
+  static List<Row> labels(Dataset<Row> table) {
+    return LabelColumns.table(table).orderBy("image_id").collectAsList();
+  }
+
+  static Path aggregate(SparkSession spark, Path input, String name) {
+    Map<String, Object> overrides = base();
+    overrides.put("softlabels.aggregate.input", input.toString());
+    overrides.put("softlabels.aggregate.output", dir.resolve(name).toString());
+    AggregateJob.run(spark, AggregateSettings.from(ConfigLoader.withOverrides(overrides)));
+    return dir.resolve(name);
+  }
+
+  @Test
+  void nightByNightGivesTheLabelsOfOneAggregateOverAllNights(SparkSession spark) {
+    Path state = dir.resolve("store");
+    for (String date : List.of("2026-11-01", "2026-11-02", "2026-11-03")) {
+      assertThat(RelabelJob.run(spark, night(state, date)).applied()).isTrue();
+    }
+    Path all = aggregate(spark, nights, "all");
+
+    LabelStore store = new LabelStore(spark, state.toString());
+    assertThat(labels(store.read(store.version())))
+        .isEqualTo(labels(spark.read().parquet(all.resolve("labels").toString())));
+    Dataset<Row> quarantined = spark.read().parquet(state.resolve("quarantine").toString());
+    Dataset<Row> expected = spark.read().parquet(all.resolve("quarantine").toString());
+    assertThat(quarantined.select("image_id", "annotator_id", "label", "reason").orderBy("image_id", "annotator_id")
+        .collectAsList()).isEqualTo(expected.select("image_id", "annotator_id", "label", "reason")
+        .orderBy("image_id", "annotator_id").collectAsList());
+    assertThat(quarantined.filter("reason = 'duplicate_vote'").select("date", "image_id", "label").collectAsList())
+        .extracting(Row::toString).containsExactlyInAnyOrder("[2026-11-01,b,cat]", "[2026-11-02,a,fox]",
+            "[2026-11-03,c,cat]");
+
+    List<Night> ledger = store.nights();
+    assertThat(ledger).extracting(Night::date).containsExactly("2026-11-01", "2026-11-02", "2026-11-03");
+    assertThat(ledger).extracting(Night::version).containsExactly(1L, 2L, 3L);
+    // Night 2: 4 rows, 1 duplicate; touches a, b and f (new).
+    assertThat(ledger.get(1)).extracting(Night::rowsRead, Night::rowsUsed, Night::rowsQuarantined,
+        Night::imagesTouched, Night::newImages, Night::flippedImages).containsExactly(4L, 3L, 1L, 3L, 1L, 1L);
+
+    Row flip = spark.read().parquet(store.changesPath(LocalDate.parse("2026-11-02")) + "/images")
+        .filter("change = 'flipped'").first();
+    assertThat(flip.getString(flip.fieldIndex("image_id"))).isEqualTo("a");
+    assertThat(flip.getString(flip.fieldIndex("previous_hard_label_name"))).isEqualTo("cat");
+    assertThat(flip.getString(flip.fieldIndex("hard_label_name"))).isEqualTo("dog");
+    // KL((1/3, 2/3, 0) || (1/2, 1/2, 0)) with 1e-5 clipping: 1/3 ln(2/3) + 2/3 ln(4/3) + 1e-5 ln(1) ~ 0.0566.
+    assertThat(flip.getDouble(flip.fieldIndex("shift_kl"))).isCloseTo(0.0566330122, within(1e-6));
+
+    // Time travel: night 1's labels of a (cat 1, dog 1).
+    Row a1 = store.readAsOf("2026-11-01").filter("image_id = 'a'").first();
+    assertThat(a1.<Integer>getList(a1.fieldIndex("counts"))).containsExactly(1, 1, 0);
+    assertThat(store.readAsOf("1").count()).isEqualTo(3);
+    assertThatThrownBy(() -> store.readAsOf("2026-10-01")).isInstanceOf(UserError.class)
+        .hasMessageContaining("no night of that date");
+  }
+
+  @Test
+  void rerunningAnAppliedNightChangesNothing(SparkSession spark) {
+    Path state = dir.resolve("store-rerun");
+    RelabelJob.run(spark, night(state, "2026-11-01"));
+    RelabelJob.run(spark, night(state, "2026-11-02"));
+    LabelStore store = new LabelStore(spark, state.toString());
+    List<Row> before = labels(store.read(store.version()));
+
+    RelabelJob.Result again = RelabelJob.run(spark, night(state, "2026-11-02"));
+    RelabelJob.Result first = RelabelJob.run(spark, night(state, "2026-11-01"));
+
+    assertThat(again.applied()).isFalse();
+    assertThat(again.night().version()).isEqualTo(2L);
+    assertThat(first.applied()).isFalse();
+    assertThat(store.version()).isEqualTo(2L);
+    assertThat(labels(store.read(store.version()))).isEqualTo(before);
+    assertThat(store.nights()).hasSize(2);
+  }
+
+  @Test
+  void anEarlierNightAfterALaterOneIsRefused(SparkSession spark) {
+    Path state = dir.resolve("store-order");
+    RelabelJob.run(spark, night(state, "2026-11-02"));
+    assertThatThrownBy(() -> RelabelJob.run(spark, night(state, "2026-11-01"))).isInstanceOf(UserError.class)
+        .hasMessageContaining("2026-11-02 is already applied, so 2026-11-01 can no longer be");
+  }
+
+  @Test
+  void aRunThatFailsBeforeItsCommitLeavesThePreviousVersionAndTheRerunCompletes(SparkSession spark) throws Exception {
+    Path state = dir.resolve("store-crash");
+    RelabelJob.run(spark, night(state, "2026-11-01"));
+    LabelStore store = new LabelStore(spark, state.toString());
+    List<Row> afterNight1 = labels(store.read(1));
+
+    assertThatThrownBy(() -> RelabelJob.run(spark, night(state, "2026-11-02"), () -> {
+      throw new IllegalStateException("injected failure before the commit");
+    })).hasMessageContaining("injected failure");
+    assertThat(store.version()).isEqualTo(1L);
+    assertThat(labels(store.read(store.version()))).isEqualTo(afterNight1);
+    assertThat(store.nights()).extracting(Night::date).containsExactly("2026-11-01");
+
+    assertThat(RelabelJob.run(spark, night(state, "2026-11-02")).applied()).isTrue();
+    Path firstTwo = Files.createDirectories(dir.resolve("first-two"));
+    Files.copy(nights.resolve("2026-11-01.csv"), firstTwo.resolve("2026-11-01.csv"));
+    Files.copy(nights.resolve("2026-11-02.csv"), firstTwo.resolve("2026-11-02.csv"));
+    Path expected = aggregate(spark, firstTwo, "first-two-aggregate");
+    assertThat(labels(store.read(store.version())))
+        .isEqualTo(labels(spark.read().parquet(expected.resolve("labels").toString())));
+    assertThat(spark.read().parquet(store.quarantinePath(LocalDate.parse("2026-11-02"))).count())
+        .as("the failed attempt's quarantine is replaced, not doubled").isEqualTo(1);
+  }
+
+  @Test
+  void aStoreKeepsItsClassList(SparkSession spark) {
+    Path state = dir.resolve("store-classes");
+    RelabelJob.run(spark, night(state, "2026-11-01"));
+    Map<String, Object> overrides = base();
+    overrides.put("softlabels.classes", List.of("dog", "cat", "fox"));
+    overrides.put("softlabels.relabel.state", state.toString());
+    overrides.put("softlabels.relabel.batch", nights.resolve("2026-11-02.csv").toString());
+    overrides.put("softlabels.relabel.date", "2026-11-02");
+    assertThatThrownBy(() -> RelabelJob.run(spark, RelabelSettings.from(ConfigLoader.withOverrides(overrides))))
+        .isInstanceOf(UserError.class).hasMessageContaining("counts votes for the classes [cat,dog,fox]");
+  }
+}
