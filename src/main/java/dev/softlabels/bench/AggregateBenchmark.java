@@ -10,6 +10,9 @@ import dev.softlabels.spark.HadoopPaths;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.function.Supplier;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -19,6 +22,7 @@ import org.apache.spark.sql.SparkSession;
 public final class AggregateBenchmark {
 
   public static final int VOTES_PER_IMAGE = 10;
+  static final long SEED = 42L;
 
   private AggregateBenchmark() {}
 
@@ -32,15 +36,10 @@ public final class AggregateBenchmark {
       PrintWriter out) throws SQLException {
     AnnotationSource source = AnnotationSource.from(config);
     HadoopPaths paths = HadoopPaths.of(spark);
-    String input = HadoopPaths.child(workDir, "annotations-" + rows);
-    if (!paths.exists(HadoopPaths.child(input, "_SUCCESS"))) {
-      out.printf(Locale.ROOT, "generating %,d annotation rows -> %s%n", rows, input);
-      out.flush();
-      AnnotationGenerator.rows(spark, rows, VOTES_PER_IMAGE, source.classes(), 42L)
-          .write().mode("overwrite").parquet(input);
-    }
+    String input = generated(spark, workDir, "annotations-" + rows, out,
+        () -> AnnotationGenerator.rows(spark, rows, VOTES_PER_IMAGE, source.classes(), SEED));
     AggregateSettings settings = new AggregateSettings(
-        withFormat(source), input, HadoopPaths.child(workDir, "spark-out"), true);
+        parquet(source), input, HadoopPaths.child(workDir, "spark-out"), true);
     double best = Double.MAX_VALUE;
     for (int i = 0; i < repeats; i++) {
       AggregateSummary summary = AggregateJob.run(spark, settings);
@@ -70,7 +69,20 @@ public final class AggregateBenchmark {
     return figures;
   }
 
-  private static AnnotationSource withFormat(AnnotationSource source) {
+  /** {@code workDir/name}, written from {@code rows} unless an earlier run left it complete. */
+  static String generated(SparkSession spark, String workDir, String name, PrintWriter out,
+      Supplier<Dataset<Row>> rows) {
+    String path = HadoopPaths.child(workDir, name);
+    if (!HadoopPaths.of(spark).exists(HadoopPaths.child(path, "_SUCCESS"))) {
+      out.printf(Locale.ROOT, "generating %s%n", path);
+      out.flush();
+      rows.get().write().mode("overwrite").parquet(path);
+    }
+    return path;
+  }
+
+  /** The source settings for the generated Parquet annotations. */
+  static AnnotationSource parquet(AnnotationSource source) {
     return new AnnotationSource(InputFormat.PARQUET, "image_id", "annotator_id", "label",
         source.labelEncoding(), source.csvHeader(), source.csvDelimiter(), source.classes());
   }

@@ -29,18 +29,49 @@ public final class AnnotationGenerator {
   private AnnotationGenerator() {}
 
   public static Dataset<Row> rows(SparkSession spark, long rows, int votesPerImage, ClassList classes, long seed) {
+    return images(spark, 0, rows, votesPerImage, classes, seed);
+  }
+
+  /**
+   * A night's new rows for a store built from {@link #rows}(existingRows, ...): half are more votes on
+   * existing images picked at random, each by an annotator who has not voted on it yet, half are
+   * votes on images numbered after the existing ones.
+   */
+  public static Dataset<Row> night(SparkSession spark, long rows, long existingRows, int votesPerImage,
+      ClassList classes, long seed) {
+    long existingImages = existingRows / votesPerImage;
+    long onExisting = rows / 2;
+    Column id = col("id");
+    Column image = pmod(xxhash64(id, lit(seed + 3)), lit(existingImages));
+    Dataset<Row> more = spark.range(onExisting).select(imageId(image),
+        concat(lit("late-"), id.cast(DataTypes.StringType)).as("annotator_id"),
+        label(image, id, classes, seed));
+    return more.unionByName(images(spark, existingRows, rows - onExisting, votesPerImage, classes, seed));
+  }
+
+  /** {@code rows} rows from row number {@code first} on, {@code votesPerImage} consecutive rows per image. */
+  private static Dataset<Row> images(SparkSession spark, long first, long rows, int votesPerImage, ClassList classes,
+      long seed) {
     Column id = col("id");
     Column image = id.divide(votesPerImage).cast(DataTypes.LongType);
     Column vote = pmod(id, lit(votesPerImage));
+    return spark.range(first, first + rows).select(imageId(image),
+        concat(lit("ann-"), pmod(image.multiply(7).plus(vote), lit(ANNOTATOR_POOL)).cast(DataTypes.StringType))
+            .as("annotator_id"),
+        label(image, id, classes, seed));
+  }
+
+  private static Column imageId(Column image) {
+    return concat(lit("img-"), lpad(image.cast(DataTypes.StringType), 10, "0")).as("image_id");
+  }
+
+  /** The image's dominant class 60 % of the time, any class otherwise. */
+  private static Column label(Column image, Column id, ClassList classes, long seed) {
     Column names = array(classes.names().stream().map(name -> lit(name)).toArray(Column[]::new));
     Column dominant = pmod(xxhash64(image, lit(seed)), lit(classes.size()));
     Column anyClass = pmod(xxhash64(id, lit(seed + 1)), lit(classes.size()));
     Column useDominant = pmod(xxhash64(id, lit(seed + 2)), lit(10)).lt(6);
-    Column classIndex = when(useDominant, dominant).otherwise(anyClass);
-    return spark.range(rows).select(
-        concat(lit("img-"), lpad(image.cast(DataTypes.StringType), 10, "0")).as("image_id"),
-        concat(lit("ann-"), pmod(image.multiply(7).plus(vote), lit(ANNOTATOR_POOL)).cast(DataTypes.StringType))
-            .as("annotator_id"),
-        element_at(names, classIndex.cast(DataTypes.IntegerType).plus(1)).as("label"));
+    return element_at(names, when(useDominant, dominant).otherwise(anyClass).cast(DataTypes.IntegerType).plus(1))
+        .as("label");
   }
 }

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import dev.softlabels.bench.AggregateBenchmark;
 import dev.softlabels.bench.EvaluateBenchmark;
 import dev.softlabels.bench.GenerateBenchmark;
+import dev.softlabels.bench.RelabelBenchmark;
 import dev.softlabels.bench.TrainBenchmark;
 import dev.softlabels.spark.Sessions;
 import java.util.Map;
@@ -21,14 +22,14 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print figures (speed targets live here, not in tests).",
     subcommands = {BenchCommand.Aggregate.class, BenchCommand.Generate.class, BenchCommand.Train.class,
-        BenchCommand.Evaluate.class})
+        BenchCommand.Evaluate.class, BenchCommand.Relabel.class})
 final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
-    throw new ParameterException(spec.commandLine(), "missing benchmark: choose one of aggregate, generate, train, evaluate");
+    throw new ParameterException(spec.commandLine(), "missing benchmark: choose one of aggregate, generate, train, evaluate, relabel");
   }
 
   /** What every benchmark takes: the configuration options and a scratch directory. */
@@ -181,6 +182,37 @@ final class BenchCommand implements Callable<Integer> {
       }
       return scratch.inSession((spark, config) ->
           EvaluateBenchmark.run(spark, config, images, size, rows, scratch.work, spec.commandLine().getOut()));
+    }
+  }
+
+  @Command(
+      name = "relabel",
+      mixinStandardHelpOptions = true,
+      description = {
+          "A nightly relabel against a full aggregate in one run: a label store from N generated rows, then a",
+          "night adding a fraction of N rows (half on existing images), then aggregate over all rows; prints",
+          "the seconds of each and the night / aggregate ratio (target <= 0.20)."})
+  static final class Relabel implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Mixin Scratch scratch;
+
+    @Option(names = "--rows", paramLabel = "N", defaultValue = "10000000",
+        description = "Rows in the store before the night (default: ${DEFAULT-VALUE}).")
+    long rows;
+
+    @Option(names = "--night-fraction", paramLabel = "F", defaultValue = "0.01",
+        description = "The night's rows as a fraction of N (default: ${DEFAULT-VALUE}).")
+    double fraction;
+
+    @Override
+    public Integer call() throws Exception {
+      if (rows <= 0 || fraction <= 0 || fraction > 1) {
+        throw new ParameterException(spec.commandLine(), "--rows must be positive and --night-fraction in (0, 1]");
+      }
+      return scratch.inSession((spark, config) ->
+          RelabelBenchmark.run(spark, config, rows, fraction, scratch.work, spec.commandLine().getOut()));
     }
   }
 }

@@ -102,6 +102,7 @@ final class RelabelCommand implements Callable<Integer> {
               n.imagesTouched(), n.newImages(), n.flippedImages()).map(String::valueOf).toArray(String[]::new));
         }
         spec.commandLine().getOut().print(nights.isEmpty() ? "no night applied to " + store + "\n" : table.toString());
+        spec.commandLine().getOut().flush();
       }
       return 0;
     }

@@ -1,5 +1,6 @@
 package dev.softlabels.relabel;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 
 import dev.softlabels.annotations.AnnotationReader;
@@ -45,7 +46,8 @@ public final class LabelStore {
 
   public LabelStore(SparkSession spark, String root) {
     this.spark = spark;
-    this.root = root;
+    // Delta's path-based tables take only absolute paths.
+    this.root = HadoopPaths.of(spark).qualified(root);
   }
 
   public String labelsPath() {
@@ -87,6 +89,9 @@ public final class LabelStore {
    * write only the changed rows instead of rewriting every file that holds one of them.
    */
   public void createIfMissing(ClassList classes) {
+    if (exists()) {
+      return;
+    }
     DeltaTable.createIfNotExists(spark).location(labelsPath()).addColumns(schema())
         .property("delta.enableDeletionVectors", "true")
         .property(CLASSES_PROPERTY, String.join(",", classes.names()))
@@ -104,7 +109,27 @@ public final class LabelStore {
   }
 
   public long version() {
-    return DeltaTable.forPath(spark, labelsPath()).history(1).first().getLong(0);
+    return ledger().version();
+  }
+
+  /** The table's latest version and the nights applied, oldest first. */
+  public record Ledger(long version, List<Night> nights) {}
+
+  /** One read of the commit history (one row per commit: bounded by the number of nights). */
+  public Ledger ledger() {
+    if (!exists()) {
+      return new Ledger(-1, List.of());
+    }
+    List<Row> history = DeltaTable.forPath(spark, labelsPath()).history()
+        .select(col("version"), col("timestamp").cast(DataTypes.StringType), col("userMetadata"))
+        .collectAsList();
+    long version = history.stream().mapToLong(r -> r.getLong(0)).max().orElse(-1);
+    List<Night> nights = history.stream().filter(r -> !r.isNullAt(2))
+        .map(r -> Json.read(r.getString(2), Night.class).committed(r.getLong(0), r.getString(1)))
+        .filter(n -> n.date() != null)
+        .sorted(Comparator.comparing(Night::version))
+        .toList();
+    return new Ledger(version, nights);
   }
 
   /** The table as of {@code version}. */
@@ -112,19 +137,9 @@ public final class LabelStore {
     return spark.read().format("delta").option("versionAsOf", version).load(labelsPath());
   }
 
-  /** Every applied night, oldest first (bounded by the number of nights, one history row each). */
+  /** Every applied night, oldest first. */
   public List<Night> nights() {
-    if (!exists()) {
-      return List.of();
-    }
-    return DeltaTable.forPath(spark, labelsPath()).history()
-        .filter(col("userMetadata").isNotNull())
-        .select(col("version"), col("timestamp").cast(DataTypes.StringType), col("userMetadata"))
-        .collectAsList().stream()
-        .map(r -> Json.read(r.getString(2), Night.class).committed(r.getLong(0), r.getString(1)))
-        .filter(n -> n.date() != null)
-        .sorted(Comparator.comparing(Night::version))
-        .toList();
+    return ledger().nights();
   }
 
   public Optional<Night> night(LocalDate date) {
@@ -168,7 +183,8 @@ public final class LabelStore {
     spark.conf().set(USER_METADATA, Json.write(night));
     try {
       DeltaTable.forPath(spark, labelsPath()).as("t")
-          .merge(touched.as("s"), "t." + AnnotationReader.IMAGE + " = s." + AnnotationReader.IMAGE)
+          // The night's rows are few: broadcasting them spares a shuffle of the whole table.
+          .merge(broadcast(touched).as("s"), "t." + AnnotationReader.IMAGE + " = s." + AnnotationReader.IMAGE)
           .whenMatched().updateAll()
           .whenNotMatched().insertAll()
           .execute();

@@ -81,12 +81,13 @@ public final class RelabelJob {
     LabelStore store = new LabelStore(spark, settings.state());
     store.createIfMissing(classes);
     store.requireClasses(classes);
-    List<Night> nights = store.nights();
+    LabelStore.Ledger ledger = store.ledger();
+    List<Night> nights = ledger.nights();
     Optional<Night> done = nights.stream().filter(n -> n.date().equals(date.toString())).findFirst();
     if (done.isPresent()) {
       LOG.info("relabel: night {} was already applied (version {}, committed {}); nothing to do", date,
           done.get().version(), done.get().committedAt());
-      return new Result(false, done.get(), store.version(), store.changesPath(date));
+      return new Result(false, done.get(), ledger.version(), store.changesPath(date));
     }
     nights.stream().map(Night::date).filter(d -> d.compareTo(date.toString()) > 0).max(String::compareTo)
         .ifPresent(later -> {
@@ -95,16 +96,17 @@ public final class RelabelJob {
         });
     HadoopPaths.of(spark).requireExists(settings.batch(), "batch");
 
-    long version = store.version();
+    long version = ledger.version();
     Dataset<Row> current = store.read(version);
-    LOG.info("relabel: night {}: reading {}; label store {} at version {}", date, settings.batch(),
-        settings.state(), version);
+    LOG.info(String.format(Locale.ROOT, "relabel: night %s: reading %s; label store %s at version %d (%.1f s)", date,
+        settings.batch(), settings.state(), version, (System.nanoTime() - started) / 1e9));
     Dataset<Row> checked = VoteValidation.classify(
         AnnotationReader.read(spark, settings.source(), settings.batch()), classes,
         settings.source().labelEncoding()).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> previous = null;
     Dataset<Row> classified = null;
     Dataset<Row> touched = null;
+    Dataset<Row> needs = null;
     try {
       // The store's rows of the images this night votes on: a broadcast join reads nothing else.
       previous = current
@@ -120,8 +122,14 @@ public final class RelabelJob {
           .withColumn(REASON, when(col(REASON).isNull().and(coalesce(seenBefore, lit(false))),
               lit(QuarantineReason.DUPLICATE_VOTE.code())).otherwise(col(REASON)))
           .persist(StorageLevel.MEMORY_AND_DISK());
-      VoteTally.rejected(classified).write().mode("overwrite").parquet(store.quarantinePath(date));
       VoteTally.Counts counts = VoteTally.Counts.of(classified);
+      // Replaces what a failed attempt at this night left; a clean night leaves no folder.
+      HadoopPaths.of(spark).delete(store.quarantinePath(date));
+      if (counts.quarantined() > 0) {
+        VoteTally.rejected(classified).write().parquet(store.quarantinePath(date));
+      }
+      LOG.info(String.format(Locale.ROOT, "relabel: %,d rows validated, %,d quarantined (%.1f s)", counts.read(),
+          counts.quarantined(), (System.nanoTime() - started) / 1e9));
 
       touched = touched(classified, previous, classes, date).persist(StorageLevel.MEMORY_AND_DISK());
       String changes = store.changesPath(date);
@@ -130,8 +138,11 @@ public final class RelabelJob {
               col(LabelColumns.N_ANNOTATIONS), col(PREVIOUS + LabelColumns.SOFT_LABEL), col(LabelColumns.SOFT_LABEL),
               col(SHIFT_KL), col(LabelStore.FLIP_PROBABILITY))
           .write().mode("overwrite").parquet(HadoopPaths.child(changes, IMAGES));
-      needsAnnotations(current, touched, settings.needsAnnotations())
-          .write().mode("overwrite").parquet(HadoopPaths.child(changes, NEEDS_ANNOTATIONS));
+      LOG.info(String.format(Locale.ROOT, "relabel: change report written (%.1f s)", (System.nanoTime() - started) / 1e9));
+      needs = needsAnnotations(current, touched, settings.needsAnnotations()).persist(StorageLevel.MEMORY_AND_DISK());
+      needs.write().mode("overwrite").parquet(HadoopPaths.child(changes, NEEDS_ANNOTATIONS));
+      LOG.info(String.format(Locale.ROOT, "relabel: needs-annotations ranking written (%.1f s)",
+          (System.nanoTime() - started) / 1e9));
 
       Row totals = touched.agg(count(lit(1)), sum(when(col(CHANGE).equalTo("new"), 1).otherwise(0)),
           sum(when(col(CHANGE).equalTo("flipped"), 1).otherwise(0))).first();
@@ -139,9 +150,11 @@ public final class RelabelJob {
       Night night = new Night(date.toString(), settings.batch(), counts.read(), counts.used(), counts.quarantined(),
           images, images == 0 ? 0 : totals.getLong(1), images == 0 ? 0 : totals.getLong(2), null, null);
       HadoopPaths.of(spark).writeText(HadoopPaths.child(changes, SUMMARY),
-          Json.write(summary(spark, night, counts, version, changes, settings.summaryExamples())));
+          Json.write(summary(touched, needs, night, counts, version, settings.summaryExamples())));
 
       beforeCommit.run();
+      LOG.info(String.format(Locale.ROOT, "relabel: summary written; committing (%.1f s)",
+          (System.nanoTime() - started) / 1e9));
       long after = store.commit(touched.select(Arrays.stream(LabelStore.schema().fieldNames()).map(functions::col)
           .toArray(Column[]::new)), night);
       if (after == version) {
@@ -154,7 +167,7 @@ public final class RelabelJob {
           night.newImages(), night.flippedImages(), changes));
       return new Result(true, night.committed(after, null), after, changes);
     } finally {
-      for (Dataset<Row> cached : new Dataset[] {touched, classified, previous, checked}) {
+      for (Dataset<Row> cached : new Dataset[] {needs, touched, classified, previous, checked}) {
         if (cached != null) {
           cached.unpersist();
         }
@@ -201,9 +214,8 @@ public final class RelabelJob {
         .limit(top);
   }
 
-  private static Map<String, Object> summary(SparkSession spark, Night night, VoteTally.Counts counts,
-      long previousVersion, String changes, int examples) {
-    Dataset<Row> images = spark.read().parquet(HadoopPaths.child(changes, IMAGES));
+  private static Map<String, Object> summary(Dataset<Row> images, Dataset<Row> needs, Night night,
+      VoteTally.Counts counts, long previousVersion, int examples) {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("night", night);
     summary.put("previous_version", previousVersion);
@@ -214,8 +226,7 @@ public final class RelabelJob {
     summary.put("largest_shifts", rows(images.filter(col(SHIFT_KL).isNotNull()).orderBy(col(SHIFT_KL).desc(),
         col(IMAGE)).select(col(IMAGE), col(SHIFT_KL), col(PREVIOUS + LabelColumns.N_ANNOTATIONS).as("from_n"),
         col(LabelColumns.N_ANNOTATIONS).as("to_n")), examples));
-    summary.put("most_in_need", rows(spark.read().parquet(HadoopPaths.child(changes, NEEDS_ANNOTATIONS))
-        .orderBy(col(LabelStore.FLIP_PROBABILITY).desc(), col(LabelColumns.N_ANNOTATIONS), col(IMAGE)), examples));
+    summary.put("most_in_need", rows(needs.orderBy(col(LabelStore.FLIP_PROBABILITY).desc(), col(LabelColumns.N_ANNOTATIONS), col(IMAGE)), examples));
     return summary;
   }
 

@@ -26,6 +26,16 @@ public final class HadoopPaths {
     return new HadoopPaths(spark.sparkContext().hadoopConfiguration());
   }
 
+  /** The path with its file system's scheme and, when relative, the working directory: file:/abs/path. */
+  public String qualified(String path) {
+    try {
+      Path p = new Path(path);
+      return p.getFileSystem(hadoopConf).makeQualified(p).toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot resolve " + path, e);
+    }
+  }
+
   public boolean exists(String path) {
     try {
       Path p = new Path(path);

@@ -23,8 +23,13 @@ class LauncherIT {
   record Result(int exitCode, String out, String err) {}
 
   static Result launch(String... args) throws IOException, InterruptedException {
+    return run("bin/softlabels", args);
+  }
+
+  /** One of the project's bin/ scripts, run from the installation folder. */
+  static Result run(String script, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
-    command.add(HOME.resolve("bin/softlabels").toString());
+    command.add(HOME.resolve(script).toString());
     command.addAll(List.of(args));
     Path out = Files.createTempFile("launcher", ".out");
     Path err = Files.createTempFile("launcher", ".err");
@@ -32,7 +37,7 @@ class LauncherIT {
         .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     if (!process.waitFor(5, TimeUnit.MINUTES)) {
       process.destroyForcibly();
-      throw new AssertionError("bin/softlabels " + String.join(" ", args) + " did not finish in 5 minutes");
+      throw new AssertionError(script + " " + String.join(" ", args) + " did not finish in 5 minutes");
     }
     return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
         Files.readString(err, StandardCharsets.UTF_8));
@@ -89,12 +94,40 @@ class LauncherIT {
   }
 
   @Test
+  void theNightlyWrapperAppliesANightOnceAndReportsAMissingOne() throws Exception {
+    Path inbox = Files.createDirectories(dir.resolve("inbox"));
+    Files.copy(HOME.resolve("examples/annotations.csv"), inbox.resolve("2026-11-01.csv"));
+    String[] night = {"--state", dir.resolve("store").toString(), "--inbox", inbox.toString(),
+        "--log-dir", dir.resolve("logs").toString(), "--date", "2026-11-01"};
+
+    Result first = run("bin/relabel-nightly", night);
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    assertThat(first.out()).contains("night 2026-11-01 applied as version 1: 100 rows read, 96 used, 4 quarantined");
+    assertThat(dir.resolve("logs/2026-11-01.log")).isNotEmptyFile();
+
+    Result again = run("bin/relabel-nightly", night);
+    assertThat(again.exitCode()).as(again.err()).isZero();
+    assertThat(again.out()).contains("night 2026-11-01 was already applied (version 1)");
+
+    night[night.length - 1] = "2026-11-02";
+    Result missing = run("bin/relabel-nightly", night);
+    assertThat(missing.exitCode()).isEqualTo(3);
+    assertThat(missing.err()).contains("no file for night 2026-11-02");
+
+    Result history = launch("relabel", "history", "--state", dir.resolve("store").toString());
+    assertThat(history.exitCode()).as(history.err()).isZero();
+    assertThat(history.out()).containsPattern("1\\s+2026-11-01\\s+\\S+ \\S+\\s+100\\s+4\\s+12\\s+12\\s+0");
+  }
+
+  @Test
   void everyCommandHasHelp() throws Exception {
     for (String[] args : List.of(new String[] {"--help"}, new String[] {"aggregate", "--help"},
         new String[] {"generate", "--help"}, new String[] {"annotate", "--help"}, new String[] {"train", "--help"},
         new String[] {"evaluate", "--help"}, new String[] {"embed", "--help"}, new String[] {"reproduce", "--help"},
         new String[] {"bench", "aggregate", "--help"}, new String[] {"bench", "generate", "--help"},
-        new String[] {"bench", "train", "--help"}, new String[] {"bench", "evaluate", "--help"})) {
+        new String[] {"bench", "train", "--help"}, new String[] {"bench", "evaluate", "--help"},
+        new String[] {"relabel", "--help"}, new String[] {"relabel", "history", "--help"},
+        new String[] {"relabel", "export", "--help"}, new String[] {"bench", "relabel", "--help"})) {
       Result help = launch(args);
       assertThat(help.exitCode()).isZero();
       assertThat(help.out()).startsWith("Usage: softlabels");
