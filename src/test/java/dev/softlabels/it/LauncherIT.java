@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** bin/softlabels as a user runs it: a real JVM, local Spark, the bundled example. */
 class LauncherIT {
 
-  private static final Path HOME = Path.of(System.getProperty("softlabels.home", ".")).toAbsolutePath();
+  static final Path HOME = Path.of(System.getProperty("softlabels.home", ".")).toAbsolutePath();
 
   @TempDir Path dir;
 
@@ -31,13 +31,19 @@ class LauncherIT {
     List<String> command = new ArrayList<>();
     command.add(HOME.resolve(script).toString());
     command.addAll(List.of(args));
+    return run(new ProcessBuilder(command));
+  }
+
+  /** A prepared process, run from the installation folder with a time limit. */
+  static Result run(ProcessBuilder builder) throws IOException, InterruptedException {
+    String command = String.join(" ", builder.command());
     Path out = Files.createTempFile("launcher", ".out");
     Path err = Files.createTempFile("launcher", ".err");
-    Process process = new ProcessBuilder(command).directory(HOME.toFile())
+    Process process = builder.directory(HOME.toFile())
         .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     if (!process.waitFor(5, TimeUnit.MINUTES)) {
       process.destroyForcibly();
-      throw new AssertionError(script + " " + String.join(" ", args) + " did not finish in 5 minutes");
+      throw new AssertionError(command + " did not finish in 5 minutes");
     }
     return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
         Files.readString(err, StandardCharsets.UTF_8));

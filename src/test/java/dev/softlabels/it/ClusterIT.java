@@ -1,0 +1,150 @@
+package dev.softlabels.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.softlabels.testing.SparkExtension;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The jobs through spark-submit on a real standalone cluster (bin/local-cluster: a Master and two
+ * Workers, separate JVMs on 127.0.0.1), against the same jobs in local mode.
+ */
+@ExtendWith(SparkExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+
+  private static final Path HOME = LauncherIT.HOME;
+  private static final String PORT = "7177";
+  private static String master;
+
+  @TempDir static Path dir;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    LauncherIT.Result started = LauncherIT.run("bin/local-cluster", "start", "--port", PORT);
+    assertThat(started.exitCode()).as(started.err()).isZero();
+    master = started.out().strip();
+    assertThat(master).isEqualTo("spark://127.0.0.1:" + PORT);
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    LauncherIT.run("bin/local-cluster", "stop");
+  }
+
+  static List<Row> rows(SparkSession spark, Path parquet, String... orderBy) {
+    return spark.read().parquet(parquet.toString()).orderBy(orderBy[0], java.util.Arrays.copyOfRange(orderBy, 1,
+        orderBy.length)).collectAsList();
+  }
+
+  static long timed(String what, LauncherIT.Result[] result, String... args) throws Exception {
+    long started = System.nanoTime();
+    result[0] = LauncherIT.launch(args);
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    System.out.printf(Locale.ROOT, "ClusterIT: %s took %.1f s%n", what, millis / 1000.0);
+    assertThat(result[0].exitCode()).as(what + ": " + result[0].err()).isZero();
+    return millis;
+  }
+
+  @Test
+  @Order(1)
+  void aggregateOnTheClusterEqualsLocalMode(SparkSession spark) throws Exception {
+    String input = HOME.resolve("examples/annotations.csv").toString();
+    LauncherIT.Result[] result = new LauncherIT.Result[1];
+    timed("aggregate, local mode", result, "aggregate", "--input", input, "--output", dir.resolve("local").toString());
+    timed("aggregate, 2-worker cluster", result, "--master", master, "aggregate", "--input", input,
+        "--output", dir.resolve("cluster").toString());
+
+    assertThat(result[0].out()).contains("100 rows read, 96 used, 4 quarantined");
+    assertThat(rows(spark, dir.resolve("cluster/labels"), "image_id"))
+        .isEqualTo(rows(spark, dir.resolve("local/labels"), "image_id"));
+    assertThat(rows(spark, dir.resolve("cluster/quarantine"), "row_order"))
+        .hasSameSizeAs(rows(spark, dir.resolve("local/quarantine"), "row_order"));
+  }
+
+  @Test
+  @Order(2)
+  void aModelTrainedOnTheClusterScoresTheSameThereAndLocally(SparkSession spark) throws Exception {
+    Path generated = dir.resolve("generated");
+    LauncherIT.Result[] result = new LauncherIT.Result[1];
+    timed("generate, local mode", result, "generate", "--images", "300", "--size", "16", "--output",
+        generated.toString());
+    String[] data = {"--images", generated.resolve("images").toString(), "--labels", generated.resolve("labels").toString()};
+    Path model = dir.resolve("model");
+    timed("train 2 epochs, 2-worker cluster", result, concat(new String[] {"--master", master, "train"}, data,
+        new String[] {"--model-dir", model.toString(), "--epochs", "2"}));
+    assertThat(model.resolve("best/model.zip")).isNotEmptyFile();
+
+    timed("evaluate, 2-worker cluster", result, concat(new String[] {"--master", master, "evaluate"}, data,
+        new String[] {"--model-dir", model.toString(), "--output", dir.resolve("eval-cluster").toString()}));
+    timed("evaluate, local mode", result, concat(new String[] {"evaluate"}, data,
+        new String[] {"--model-dir", model.toString(), "--output", dir.resolve("eval-local").toString()}));
+
+    assertThat(rows(spark, dir.resolve("eval-cluster/predictions"), "image_id"))
+        .isEqualTo(rows(spark, dir.resolve("eval-local/predictions"), "image_id"));
+    String metricsCluster = Files.readString(dir.resolve("eval-cluster/metrics.json"));
+    String metricsLocal = Files.readString(dir.resolve("eval-local/metrics.json"));
+    assertThat(withoutTimings(metricsCluster)).isEqualTo(withoutTimings(metricsLocal));
+  }
+
+  @Test
+  @Order(3)
+  void aggregateSurvivesLosingAWorker(SparkSession spark) throws Exception {
+    // Big enough that the job is still running when a Worker dies: 400,000 votes on 40,000 images.
+    Path input = dir.resolve("many.csv");
+    StringBuilder csv = new StringBuilder("image_id,annotator_id,label\n");
+    String[] classes = {"red_circle", "red_ellipse", "green_circle", "green_ellipse", "blue_circle", "blue_ellipse"};
+    for (int i = 0; i < 400_000; i++) {
+      csv.append("img-").append(i / 10).append(",ann-").append(i % 10).append(',')
+          .append(classes[(i * 7 + i / 10) % classes.length]).append('\n');
+    }
+    Files.writeString(input, csv, StandardCharsets.UTF_8);
+    LauncherIT.Result[] result = new LauncherIT.Result[1];
+    timed("aggregate 400,000 rows, local mode", result, "aggregate", "--input", input.toString(), "--output",
+        dir.resolve("many-local").toString());
+
+    Path out = Files.createTempFile("cluster-aggregate", ".out");
+    Process job = new ProcessBuilder(HOME.resolve("bin/softlabels").toString(), "--master", master, "aggregate",
+        "--input", input.toString(), "--output", dir.resolve("many-cluster").toString())
+        .directory(HOME.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    // Kill Worker 1 once the application has its executors and is running tasks.
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (!Files.readString(out).contains("Starting task") && !Files.readString(out).contains("aggregate: reading")) {
+      assertThat(job.isAlive()).as("the job ended before a worker could be killed: " + Files.readString(out)).isTrue();
+      assertThat(System.nanoTime()).as("the job did not start within 3 minutes").isLessThan(deadline);
+      Thread.sleep(200);
+    }
+    Thread.sleep(1500);
+    long worker = Long.parseLong(Files.readString(HOME.resolve("target/local-cluster/worker-1.pid")).strip());
+    ProcessHandle.of(worker).ifPresent(ProcessHandle::destroyForcibly);
+    assertThat(job.waitFor(5, TimeUnit.MINUTES)).as("the job finishes after losing a worker").isTrue();
+    assertThat(job.exitValue()).as(Files.readString(out)).isZero();
+
+    assertThat(rows(spark, dir.resolve("many-cluster/labels"), "image_id"))
+        .isEqualTo(rows(spark, dir.resolve("many-local/labels"), "image_id"));
+  }
+
+  private static String withoutTimings(String metricsJson) {
+    return metricsJson.replaceAll("\"inference_seconds\" : [0-9.Ee-]+,?", "");
+  }
+
+  private static String[] concat(String[]... parts) {
+    return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray(String[]::new);
+  }
+}
