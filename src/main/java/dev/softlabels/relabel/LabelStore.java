@@ -1,6 +1,5 @@
 package dev.softlabels.relabel;
 
-import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 
 import dev.softlabels.annotations.AnnotationReader;
@@ -183,8 +182,7 @@ public final class LabelStore {
     spark.conf().set(USER_METADATA, Json.write(night));
     try {
       DeltaTable.forPath(spark, labelsPath()).as("t")
-          // The night's rows are few: broadcasting them spares a shuffle of the whole table.
-          .merge(broadcast(touched).as("s"), "t." + AnnotationReader.IMAGE + " = s." + AnnotationReader.IMAGE)
+          .merge(touched.as("s"), "t." + AnnotationReader.IMAGE + " = s." + AnnotationReader.IMAGE)
           .whenMatched().updateAll()
           .whenNotMatched().insertAll()
           .execute();
