@@ -81,19 +81,12 @@ final class RelabelCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Mixin ConfigOptions config;
-
-    @Option(names = "--state", paramLabel = "DIR", description = "The label store.")
-    String state;
+    @Mixin StoreOptions store;
 
     @Override
     public Integer call() {
-      Map<String, Object> options = new HashMap<>();
-      options.put("softlabels.relabel.state", state);
-      Config effective = config.load(options);
-      String store = RelabelSettings.state(effective);
-      try (SparkSession spark = Sessions.start(effective)) {
-        List<Night> nights = new LabelStore(spark, store).nights();
+      return store.inSession((spark, path) -> {
+        List<Night> nights = new LabelStore(spark, path).nights();
         CommandLine.Help.TextTable table = CommandLine.Help.TextTable.forColumnWidths(
             CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF), 8, 12, 25, 12, 12, 12, 10, 10);
         table.addRowValues("version", "night", "committed", "rows", "quarantined", "images", "new", "flipped");
@@ -101,10 +94,9 @@ final class RelabelCommand implements Callable<Integer> {
           table.addRowValues(Stream.of(n.version(), n.date(), n.committedAt(), n.rowsRead(), n.rowsQuarantined(),
               n.imagesTouched(), n.newImages(), n.flippedImages()).map(String::valueOf).toArray(String[]::new));
         }
-        spec.commandLine().getOut().print(nights.isEmpty() ? "no night applied to " + store + "\n" : table.toString());
+        spec.commandLine().getOut().print(nights.isEmpty() ? "no night applied to " + path + "\n" : table.toString());
         spec.commandLine().getOut().flush();
-      }
-      return 0;
+      });
     }
   }
 
@@ -115,10 +107,7 @@ final class RelabelCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Mixin ConfigOptions config;
-
-    @Option(names = "--state", paramLabel = "DIR", description = "The label store.")
-    String state;
+    @Mixin StoreOptions store;
 
     @Option(names = "--as-of", paramLabel = "WHEN",
         description = "A version number, a night (YYYY-MM-DD) or a timestamp; default: the latest version.")
@@ -132,15 +121,34 @@ final class RelabelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+      return store.inSession((spark, path) -> {
+        HadoopPaths.of(spark).prepareOutput(output, overwrite, "--output");
+        LabelColumns.table(new LabelStore(spark, path).readAsOf(asOf)).write().parquet(output);
+        spec.commandLine().getOut().println("relabel export: labels of " + path
+            + (asOf.isBlank() ? "" : " as of " + asOf) + " -> " + output);
+      });
+    }
+  }
+
+  /** The options of the commands that read a label store: configuration and --state. */
+  static final class StoreOptions {
+
+    @Mixin ConfigOptions config;
+
+    @Option(names = "--state", paramLabel = "DIR", description = "The label store.")
+    String state;
+
+    interface Task {
+      void run(SparkSession spark, String store);
+    }
+
+    int inSession(Task task) {
       Map<String, Object> options = new HashMap<>();
       options.put("softlabels.relabel.state", state);
       Config effective = config.load(options);
       String store = RelabelSettings.state(effective);
       try (SparkSession spark = Sessions.start(effective)) {
-        HadoopPaths.of(spark).prepareOutput(output, overwrite, "--output");
-        LabelColumns.table(new LabelStore(spark, store).readAsOf(asOf)).write().parquet(output);
-        spec.commandLine().getOut().println("relabel export: labels of " + store
-            + (asOf.isBlank() ? "" : " as of " + asOf) + " -> " + output);
+        task.run(spark, store);
       }
       return 0;
     }

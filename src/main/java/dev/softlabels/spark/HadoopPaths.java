@@ -90,6 +90,17 @@ public final class HadoopPaths {
   }
 
   /** Names of the visible files directly inside a directory (no _SUCCESS or dot files). */
+  public void rename(String from, String to) {
+    try {
+      Path source = new Path(from);
+      if (!source.getFileSystem(hadoopConf).rename(source, new Path(to))) {
+        throw new IOException("rename returned false");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move " + from + " to " + to, e);
+    }
+  }
+
   public List<String> fileNames(String directory) {
     try {
       Path p = new Path(directory);

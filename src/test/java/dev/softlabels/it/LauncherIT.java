@@ -34,16 +34,20 @@ class LauncherIT {
     return run(new ProcessBuilder(command));
   }
 
-  /** A prepared process, run from the installation folder with a time limit. */
+  /** A prepared process, run from the installation folder with a time limit of five minutes. */
   static Result run(ProcessBuilder builder) throws IOException, InterruptedException {
+    return run(builder, 5);
+  }
+
+  static Result run(ProcessBuilder builder, int minutes) throws IOException, InterruptedException {
     String command = String.join(" ", builder.command());
     Path out = Files.createTempFile("launcher", ".out");
     Path err = Files.createTempFile("launcher", ".err");
     Process process = builder.directory(HOME.toFile())
         .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    if (!process.waitFor(5, TimeUnit.MINUTES)) {
+    if (!process.waitFor(minutes, TimeUnit.MINUTES)) {
       process.destroyForcibly();
-      throw new AssertionError(command + " did not finish in 5 minutes");
+      throw new AssertionError(command + " did not finish in " + minutes + " minutes");
     }
     return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
         Files.readString(err, StandardCharsets.UTF_8));
@@ -133,7 +137,8 @@ class LauncherIT {
         new String[] {"bench", "aggregate", "--help"}, new String[] {"bench", "generate", "--help"},
         new String[] {"bench", "train", "--help"}, new String[] {"bench", "evaluate", "--help"},
         new String[] {"relabel", "--help"}, new String[] {"relabel", "history", "--help"},
-        new String[] {"relabel", "export", "--help"}, new String[] {"bench", "relabel", "--help"})) {
+        new String[] {"relabel", "export", "--help"}, new String[] {"bench", "relabel", "--help"},
+        new String[] {"to-csv", "--help"})) {
       Result help = launch(args);
       assertThat(help.exitCode()).isZero();
       assertThat(help.out()).startsWith("Usage: softlabels");

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * report.html as a reader sees it: rendered by headless Chromium (bin/screenshot-report; the build
- * installs chromium first with bin/install-chromium), with its tables and inlined plots visible.
+ * installs chromium first with bin/install-test-tools), with its tables and inlined plots visible.
  */
 class ReportScreenshotIT {
 
