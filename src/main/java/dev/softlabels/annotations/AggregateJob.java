@@ -8,20 +8,29 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import dev.softlabels.config.ClassList;
 import dev.softlabels.spark.HadoopPaths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Annotation rows to per-image hard and soft labels (the paper's majority vote and vote fractions).
- * Writes {@code labels/}, {@code quarantine/} and {@code summary.json} under the output directory.
+ * Annotation rows to per-image hard and soft labels: the paper's majority vote and vote fractions, or
+ * Dawid–Skene posteriors ({@link DawidSkene}). Writes {@code labels/}, {@code quarantine/},
+ * {@code summary.json} and, for Dawid–Skene, {@code annotators/} under the output directory.
  *
  * <p>The labels pass reads the input once, shuffles it once (by image) and tallies every row's
  * reason on the way ({@link Observation}), so the driver only receives counts. Rejected rows are
@@ -33,6 +42,7 @@ public final class AggregateJob {
   public static final String LABELS = "labels";
   public static final String QUARANTINE = "quarantine";
   public static final String SUMMARY = "summary.json";
+  public static final String ANNOTATORS = "annotators";
   private static final Logger LOG = LoggerFactory.getLogger(AggregateJob.class);
 
   private AggregateJob() {}
@@ -46,13 +56,19 @@ public final class AggregateJob {
     String quarantinePath = HadoopPaths.child(settings.output(), QUARANTINE);
     LabelEncoding encoding = settings.source().labelEncoding();
 
-    LOG.info("aggregate: reading {} ({} classes); counting votes per image -> {}",
-        settings.input(), settings.classes().size(), labelsPath);
+    LOG.info("aggregate: reading {} ({} classes); {} labels per image -> {}",
+        settings.input(), settings.classes().size(), settings.method().configName(), labelsPath);
     Dataset<Row> raw = AnnotationReader.read(spark, settings.source(), settings.input());
     VoteTally tally = VoteTally.of("aggregate-tally");
     Dataset<Row> classified = tally.observe(VoteValidation.classify(raw, settings.classes(), encoding));
-    Dataset<Row> counts = LabelColumns.countVotes(classified.filter(col(REASON).isNull()), settings.classes());
-    LabelColumns.derive(counts, settings.classes()).write().parquet(labelsPath);
+    Dataset<Row> votes = classified.filter(col(REASON).isNull());
+    DawidSkene.Fit fit = null;
+    if (settings.method() == AggregationMethod.MAJORITY) {
+      write(LabelColumns.derive(LabelColumns.countVotes(votes, settings.classes()), settings.classes()), settings,
+          labelsPath);
+    } else {
+      fit = dawidSkene(spark, settings, votes, labelsPath);
+    }
 
     VoteTally.Counts tallied = tally.counts();
     long used = tallied.used();
@@ -65,20 +81,70 @@ public final class AggregateJob {
         : VoteValidation.checkRows(quarantined > 0 ? raw : raw.limit(0), settings.classes(), encoding);
     VoteTally.rejected(rejected).write().parquet(quarantinePath);
 
-    AggregateSummary summary = summarise(spark, settings, labelsPath, used, quarantined, byReason, started);
+    AggregateSummary summary = summarise(spark, settings, labelsPath, used, quarantined, byReason, fit, started);
     paths.writeText(HadoopPaths.child(settings.output(), SUMMARY), summary.toJson());
     LOG.info("aggregate: done in {} s", String.format(Locale.ROOT, "%.1f", summary.seconds()));
     return summary;
   }
 
+  private static void write(Dataset<Row> labels, AggregateSettings settings, String labelsPath) {
+    LabelColumns.withAggregation(labels, settings.method()).write().parquet(labelsPath);
+  }
+
+  /**
+   * Dawid–Skene labels from the usable votes, partitioned by image and cached for the EM iterations, plus
+   * annotators/ with every annotator's estimate.
+   */
+  private static DawidSkene.Fit dawidSkene(SparkSession spark, AggregateSettings settings, Dataset<Row> votes,
+      String labelsPath) {
+    ClassList classes = settings.classes();
+    Dataset<Row> partitioned = votes
+        .select(col(AnnotationReader.IMAGE), col(AnnotationReader.ANNOTATOR), col(VoteValidation.CLASS_INDEX))
+        .repartition(col(AnnotationReader.IMAGE))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> counts = LabelColumns.countVotes(partitioned, classes).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      LOG.info("aggregate: {} images; Dawid–Skene EM from the vote fractions", counts.count());
+      Dataset<Row> voteFractions = LabelColumns.withDerived(counts, classes)
+          .select(col(AnnotationReader.IMAGE), col(LabelColumns.SOFT_LABEL).as(DawidSkene.POSTERIOR));
+      DawidSkene.Fit fit = DawidSkene.fit(partitioned, voteFractions, classes.size(), settings.dawidSkene());
+      Dataset<Row> posteriors = fit.posteriors().select(col(AnnotationReader.IMAGE), col(DawidSkene.POSTERIOR));
+      write(LabelColumns.table(LabelColumns.withDerived(counts.join(posteriors, AnnotationReader.IMAGE), classes,
+          col(DawidSkene.POSTERIOR))), settings, labelsPath);
+      String annotatorsPath = HadoopPaths.child(settings.output(), ANNOTATORS);
+      LOG.info("aggregate: {} annotators' confusion matrices -> {}", fit.model().annotators().size(), annotatorsPath);
+      annotatorTable(spark, fit.model()).coalesce(1).write().parquet(annotatorsPath);
+      return fit;
+    } finally {
+      counts.unpersist();
+      partitioned.unpersist();
+    }
+  }
+
+  /** annotators/: annotator_id, labels, accuracy, confusion (row c: the true class, column j: the label given). */
+  static Dataset<Row> annotatorTable(SparkSession spark, DawidSkeneModel model) {
+    List<Row> rows = new ArrayList<>();
+    model.annotators().forEach((id, estimate) -> rows.add(RowFactory.create(id, estimate.labels(), estimate.accuracy(),
+        Arrays.stream(estimate.confusion()).map(r -> Arrays.stream(r).boxed().toArray(Double[]::new))
+            .toArray(Double[][]::new))));
+    StructType schema = new StructType()
+        .add(AnnotationReader.ANNOTATOR, DataTypes.StringType, false)
+        .add("labels", DataTypes.LongType, false)
+        .add("accuracy", DataTypes.DoubleType, false)
+        .add("confusion", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType)), false);
+    return spark.createDataFrame(rows, schema);
+  }
+
   private static AggregateSummary summarise(SparkSession spark, AggregateSettings settings, String labelsPath,
-      long used, long quarantined, SortedMap<String, Long> byReason, long started) {
+      long used, long quarantined, SortedMap<String, Long> byReason, DawidSkene.Fit fit, long started) {
     Dataset<Row> labels = spark.read().parquet(labelsPath);
     Row totals = labels.agg(
         count(lit(1)),
         sum(when(col(LabelColumns.IS_TIE), 1).otherwise(0)),
         sum(when(col(LabelColumns.AGREEMENT).equalTo(1.0), 1).otherwise(0)),
-        avg(col(LabelColumns.ENTROPY))).first();
+        avg(col(LabelColumns.ENTROPY)),
+        sum(when(LabelColumns.argmax(col(LabelColumns.COUNTS)).notEqual(col(LabelColumns.HARD_LABEL)), 1).otherwise(0)))
+        .first();
     // One row per distinct annotation count: bounded by the largest count, not by the input size.
     SortedMap<Integer, Long> histogram = new TreeMap<>();
     for (Row row : labels.groupBy(col(LabelColumns.N_ANNOTATIONS)).count().collectAsList()) {
@@ -89,6 +155,7 @@ public final class AggregateJob {
         settings.input(),
         settings.output(),
         settings.classes().names(),
+        settings.method().configName(),
         used + quarantined,
         used,
         quarantined,
@@ -98,6 +165,9 @@ public final class AggregateJob {
         images == 0 ? 0 : totals.getLong(2),
         images == 0 ? 0.0 : totals.getDouble(3),
         histogram,
-        (System.nanoTime() - started) / 1e9);
+        (System.nanoTime() - started) / 1e9,
+        fit == null ? null : new AggregateSummary.DawidSkeneSummary(fit.iterations(), fit.converged(),
+            fit.logLikelihoods(), fit.secondsPerIteration(), fit.model().annotators().size(),
+            images == 0 ? 0 : totals.getLong(4)));
   }
 }

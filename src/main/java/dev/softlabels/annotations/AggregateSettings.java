@@ -5,7 +5,8 @@ import dev.softlabels.config.ClassList;
 import dev.softlabels.config.UserError;
 
 /** Typed, validated settings of the aggregate job ({@code softlabels.aggregate} and the source). */
-public record AggregateSettings(AnnotationSource source, String input, String output, boolean overwrite) {
+public record AggregateSettings(AnnotationSource source, String input, String output, boolean overwrite,
+    AggregationMethod method, DawidSkeneSettings dawidSkene) {
 
   public AggregateSettings {
     if (input.isBlank()) {
@@ -22,7 +23,19 @@ public record AggregateSettings(AnnotationSource source, String input, String ou
         AnnotationSource.from(config),
         aggregate.getString("input"),
         aggregate.getString("output"),
-        aggregate.getBoolean("overwrite"));
+        aggregate.getBoolean("overwrite"),
+        AggregationMethod.parse(aggregate.getString("method"), "softlabels.aggregate.method"),
+        DawidSkeneSettings.from(aggregate));
+  }
+
+  /** Majority-vote settings with the Dawid–Skene part from {@code config} (unused by majority). */
+  public static AggregateSettings majority(Config config, AnnotationSource source, String input, String output) {
+    return new AggregateSettings(source, input, output, true, AggregationMethod.MAJORITY,
+        DawidSkeneSettings.from(config.getConfig("softlabels.aggregate")));
+  }
+
+  public AggregateSettings withMethod(AggregationMethod other) {
+    return new AggregateSettings(source, input, output, overwrite, other, dawidSkene);
   }
 
   public ClassList classes() {

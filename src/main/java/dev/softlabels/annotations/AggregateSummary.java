@@ -1,5 +1,6 @@
 package dev.softlabels.annotations;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.softlabels.config.Json;
 import java.util.List;
@@ -14,6 +15,7 @@ public record AggregateSummary(
     @JsonProperty("input") String input,
     @JsonProperty("output") String output,
     @JsonProperty("classes") List<String> classes,
+    @JsonProperty("method") String method,
     @JsonProperty("rows_read") long rowsRead,
     @JsonProperty("rows_used") long rowsUsed,
     @JsonProperty("rows_quarantined") long rowsQuarantined,
@@ -23,7 +25,22 @@ public record AggregateSummary(
     @JsonProperty("unanimous") long unanimous,
     @JsonProperty("mean_entropy") double meanEntropy,
     @JsonProperty("annotations_per_image") SortedMap<Integer, Long> annotationsPerImage,
-    @JsonProperty("seconds") double seconds) {
+    @JsonProperty("seconds") double seconds,
+    @JsonProperty("dawid_skene") @JsonInclude(JsonInclude.Include.NON_NULL) DawidSkeneSummary dawidSkene) {
+
+  /**
+   * How the Dawid–Skene fit went.
+   *
+   * @param logLikelihoods the log-likelihood entering each iteration
+   * @param hardLabelsChanged images whose hard label differs from their majority vote
+   */
+  public record DawidSkeneSummary(
+      @JsonProperty("iterations") int iterations,
+      @JsonProperty("converged") boolean converged,
+      @JsonProperty("log_likelihoods") List<Double> logLikelihoods,
+      @JsonProperty("seconds_per_iteration") double secondsPerIteration,
+      @JsonProperty("annotators") int annotators,
+      @JsonProperty("hard_labels_changed") long hardLabelsChanged) {}
 
   public String toJson() {
     return Json.write(this);
@@ -37,9 +54,19 @@ public record AggregateSummary(
   public String line() {
     return String.format(Locale.ROOT,
         "aggregate: %,d rows read, %,d used, %,d quarantined%s; %,d images, %,d ties, %,d unanimous, "
-            + "mean entropy %.4f; %.1f s -> %s",
-        rowsRead, rowsUsed, rowsQuarantined, reasonsText(), images, ties, unanimous, meanEntropy, seconds,
-        output);
+            + "mean entropy %.4f%s; %.1f s -> %s",
+        rowsRead, rowsUsed, rowsQuarantined, reasonsText(), images, ties, unanimous, meanEntropy, dawidSkeneText(),
+        seconds, output);
+  }
+
+  private String dawidSkeneText() {
+    if (dawidSkene == null) {
+      return "";
+    }
+    return String.format(Locale.ROOT, "; dawid-skene: %s after %d iterations (%.2f s each), %,d annotators, "
+            + "%,d hard labels differ from the majority vote",
+        dawidSkene.converged() ? "converged" : "NOT converged", dawidSkene.iterations(),
+        dawidSkene.secondsPerIteration(), dawidSkene.annotators(), dawidSkene.hardLabelsChanged());
   }
 
   private String reasonsText() {

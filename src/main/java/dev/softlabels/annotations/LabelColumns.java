@@ -16,13 +16,18 @@ import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
 
 import dev.softlabels.config.ClassList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.MetadataBuilder;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The label table schema shared by every job ({@code labels/}): per image the vote counts and what
@@ -40,6 +45,8 @@ public final class LabelColumns {
   public static final String IS_TIE = "is_tie";
   public static final String AGREEMENT = "agreement";
   public static final String ENTROPY = "entropy";
+  /** soft_label's metadata key naming the {@link AggregationMethod} that produced it. */
+  public static final String AGGREGATION = "aggregation";
   /** The columns of labels/, in order. */
   public static final List<String> COLUMNS = List.of(IMAGE, N_ANNOTATIONS, COUNTS, SOFT_LABEL, HARD_LABEL,
       HARD_LABEL_NAME, IS_TIE, AGREEMENT, ENTROPY);
@@ -61,7 +68,7 @@ public final class LabelColumns {
 
   /** {@link LabelMath#flipProbability} of an array&lt;int&gt; counts column, with built-ins. */
   public static Column flipProbability(Column counts) {
-    Column n = aggregate(counts, lit(0), (acc, x) -> acc.plus(x));
+    Column n = total(counts);
     Column classes = size(counts);
     Column hard = argmax(counts);
     Column perClass = transform(counts, (x, k) -> {
@@ -84,10 +91,41 @@ public final class LabelColumns {
 
   /** {@link #derive} keeping the input's other columns. */
   public static Dataset<Row> withDerived(Dataset<Row> counts, ClassList classes) {
-    Column c = col(COUNTS);
-    Column n = aggregate(c, lit(0), (acc, x) -> acc.plus(x));
-    Column soft = transform(c, x -> x.cast(DataTypes.DoubleType).divide(n));
-    return withHardLabel(counts.withColumn(N_ANNOTATIONS, n).withColumn(SOFT_LABEL, soft), classes);
+    Column n = total(col(COUNTS));
+    return withDerived(counts, classes, transform(col(COUNTS), x -> x.cast(DataTypes.DoubleType).divide(n)));
+  }
+
+  /** {@link #withDerived} with another soft label than the vote fractions (a Dawid–Skene posterior). */
+  public static Dataset<Row> withDerived(Dataset<Row> counts, ClassList classes, Column softLabel) {
+    return withHardLabel(counts.withColumn(N_ANNOTATIONS, total(col(COUNTS))).withColumn(SOFT_LABEL, softLabel),
+        classes);
+  }
+
+  /**
+   * Records in soft_label's column metadata which aggregation produced it. Parquet and Delta keep column
+   * metadata, so the train job can tell vote fractions from posteriors without being told.
+   */
+  public static Dataset<Row> withAggregation(Dataset<Row> table, AggregationMethod method) {
+    Metadata metadata = new MetadataBuilder()
+        .withMetadata(table.schema().apply(SOFT_LABEL).metadata())
+        .putString(AGGREGATION, method.configName())
+        .build();
+    return table.withMetadata(SOFT_LABEL, metadata);
+  }
+
+  /** The aggregation recorded by {@link #withAggregation} in a label table's schema, if any. */
+  public static Optional<AggregationMethod> aggregation(StructType schema) {
+    if (!Arrays.asList(schema.fieldNames()).contains(SOFT_LABEL)) {
+      return Optional.empty();
+    }
+    Metadata metadata = schema.apply(SOFT_LABEL).metadata();
+    return metadata.contains(AGGREGATION)
+        ? Optional.of(AggregationMethod.parse(metadata.getString(AGGREGATION), "the aggregation of " + SOFT_LABEL))
+        : Optional.empty();
+  }
+
+  private static Column total(Column counts) {
+    return aggregate(counts, lit(0), (acc, x) -> acc.plus(x));
   }
 
   /**

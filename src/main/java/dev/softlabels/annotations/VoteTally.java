@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import dev.softlabels.spark.Observations;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.SortedMap;
@@ -78,13 +79,7 @@ public final class VoteTally {
 
   /** The counts, once an action has run over the observed rows (waits for it otherwise). */
   public Counts counts() {
-    Map<String, Object> values;
-    try {
-      values = observation.getAsJava();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for the row tallies", e);
-    }
+    Map<String, Object> values = Observations.values(observation, "the row tallies");
     SortedMap<String, Long> byReason = new TreeMap<>();
     Stream.of(QuarantineReason.values()).forEach(r -> byReason.put(r.code(), (Long) values.get(r.code())));
     return new Counts((Long) values.get(USED), byReason);

@@ -22,8 +22,10 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     description = {
         "Turn annotation rows (image, annotator, label) into per-image hard labels (majority vote, ties to",
-        "the lowest class index) and soft labels (vote fractions).",
-        "Writes DIR/labels/ (Parquet), DIR/quarantine/ (rejected rows with a reason) and DIR/summary.json."})
+        "the lowest class index) and soft labels (vote fractions), or with --method dawid-skene into Dawid-Skene",
+        "posteriors and their argmax, estimating every annotator's confusion matrix by EM.",
+        "Writes DIR/labels/ (Parquet), DIR/quarantine/ (rejected rows with a reason), DIR/summary.json and, for",
+        "dawid-skene, DIR/annotators/ (confusion matrix, accuracy and label count per annotator)."})
 final class AggregateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -45,6 +47,10 @@ final class AggregateCommand implements Callable<Integer> {
       description = "Class names in order (default: softlabels.classes).")
   List<String> classes;
 
+  @Option(names = "--method", paramLabel = "METHOD",
+      description = "majority (the default) or dawid-skene; EM settings under softlabels.aggregate.dawid-skene.")
+  String method;
+
   @Option(names = "--overwrite", description = "Replace an existing output directory.")
   Boolean overwrite;
 
@@ -56,6 +62,7 @@ final class AggregateCommand implements Callable<Integer> {
     options.put("softlabels.annotations.format", format);
     options.put("softlabels.classes", classes);
     options.put("softlabels.aggregate.overwrite", overwrite);
+    options.put("softlabels.aggregate.method", method);
     Config effective = config.load(options);
     AggregateSettings settings = AggregateSettings.from(effective);
     HadoopPaths.requireLocalExists(settings.input(), "input");

@@ -1,6 +1,7 @@
 package dev.softlabels.cli;
 
 import com.typesafe.config.Config;
+import dev.softlabels.annotations.AggregationMethod;
 import dev.softlabels.bench.AggregateBenchmark;
 import dev.softlabels.bench.EvaluateBenchmark;
 import dev.softlabels.bench.GenerateBenchmark;
@@ -59,7 +60,8 @@ final class BenchCommand implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       description = {
           "Generate N annotation rows (10 per image, string ids) as Parquet, time the aggregate job on",
-          "them, and the same group-by in DuckDB (in-process) when its driver is on the classpath."})
+          "them, and the same group-by in DuckDB (in-process) when its driver is on the classpath.",
+          "With --method dawid-skene: EM to convergence, with the seconds per iteration."})
   static final class Aggregate implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -70,6 +72,9 @@ final class BenchCommand implements Callable<Integer> {
         description = "Annotation rows (default: ${DEFAULT-VALUE}).")
     long rows;
 
+    @Option(names = "--method", paramLabel = "METHOD", defaultValue = "majority",
+        description = "majority or dawid-skene (default: ${DEFAULT-VALUE}).")
+    String method;
 
     @Option(names = "--repeats", paramLabel = "K", defaultValue = "3",
         description = "Timed runs of each side; the best is reported (default: ${DEFAULT-VALUE}).")
@@ -81,7 +86,8 @@ final class BenchCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "--rows and --repeats must be positive");
       }
       return scratch.inSession((spark, config) ->
-          AggregateBenchmark.run(spark, config, rows, scratch.work, repeats, spec.commandLine().getOut()));
+          AggregateBenchmark.run(spark, config, AggregationMethod.parse(method, "--method"), rows, scratch.work,
+              repeats, spec.commandLine().getOut()));
     }
   }
 

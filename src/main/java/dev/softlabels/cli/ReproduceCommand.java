@@ -42,6 +42,11 @@ final class ReproduceCommand implements Callable<Integer> {
   @Option(names = "--annotate", description = "Train on labels aggregated from simulated annotators.")
   Boolean annotate;
 
+  @Option(names = "--label-types", paramLabel = "TYPE", split = ",",
+      description = "Label types to train and compare: hard, soft, posterior (default hard,soft; posterior needs "
+          + "--annotate).")
+  List<String> labelTypes;
+
   @Override
   public Integer call() {
     Map<String, Object> options = new HashMap<>();
@@ -49,6 +54,7 @@ final class ReproduceCommand implements Callable<Integer> {
     options.put("softlabels.reproduce.dataset", dataset);
     options.put("softlabels.reproduce.output", output);
     options.put("softlabels.reproduce.annotate", annotate);
+    options.put("softlabels.reproduce.label-types", labelTypes);
     Config effective = config.load(options);
     ReproduceSettings settings = ReproduceSettings.from(effective);
     try (SparkSession spark = Sessions.start(effective)) {

@@ -32,7 +32,9 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin DataOptions data;
 
-  @Option(names = "--label-type", paramLabel = "TYPE", description = "hard or soft (default soft).")
+  @Option(names = "--label-type", paramLabel = "TYPE",
+      description = "hard (one-hot hard_label), soft (vote fractions or exact distributions; the default) or "
+          + "posterior (Dawid–Skene posteriors from aggregate --method dawid-skene).")
   String labelType;
 
   @Option(names = "--model-dir", paramLabel = "DIR", description = "Checkpoints and the best model, local or s3a://.")

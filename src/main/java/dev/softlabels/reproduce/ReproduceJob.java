@@ -6,6 +6,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.softlabels.annotations.AggregateJob;
 import dev.softlabels.annotations.AggregateSettings;
+import dev.softlabels.annotations.AggregationMethod;
 import dev.softlabels.config.Json;
 import dev.softlabels.embed.EmbedJob;
 import dev.softlabels.embed.EmbedSettings;
@@ -16,6 +17,7 @@ import dev.softlabels.synthetic.AnnotateJob;
 import dev.softlabels.synthetic.AnnotateSettings;
 import dev.softlabels.synthetic.GenerateJob;
 import dev.softlabels.synthetic.GenerateSettings;
+import dev.softlabels.train.LabelType;
 import dev.softlabels.train.TrainJob;
 import dev.softlabels.train.TrainSettings;
 import java.util.ArrayList;
@@ -47,8 +49,18 @@ public final class ReproduceJob {
   record EmbedSummary(@JsonProperty("caption") String caption, @JsonProperty("plots") Map<String, String> plots,
       @JsonProperty("measures") Map<String, Map<String, Double>> measures) {}
 
-  /** Where a dataset's images and labels are. */
-  private record Inputs(String images, String trainLabels, String truth, Map<String, Object> dataSettings) {}
+  /**
+   * Where a dataset's images and labels are.
+   *
+   * @param posteriorLabels Dawid–Skene labels of the same votes as trainLabels; null unless a cell needs them
+   */
+  private record Inputs(String images, String trainLabels, String posteriorLabels, String truth,
+      Map<String, Object> dataSettings) {
+    String trainLabels(String labelType) {
+      return LabelType.parse(labelType, "softlabels.reproduce.label-types") == LabelType.POSTERIOR
+          ? posteriorLabels : trainLabels;
+    }
+  }
 
   public static List<CellResult> run(SparkSession spark, Config config, ReproduceSettings settings) {
     String root = HadoopPaths.child(settings.output(), settings.dataset());
@@ -69,7 +81,7 @@ public final class ReproduceJob {
         LOG.info("reproduce: cell {}/{}: split {}, {} labels", done, total, split, labelType);
         Map<String, Object> cellSettings = new HashMap<>(inputs.dataSettings());
         cellSettings.put("softlabels.train.images", inputs.images());
-        cellSettings.put("softlabels.train.labels", inputs.trainLabels());
+        cellSettings.put("softlabels.train.labels", inputs.trainLabels(labelType));
         cellSettings.put("softlabels.train.label-type", labelType);
         cellSettings.put("softlabels.train.split", split);
         cellSettings.put("softlabels.train.model-dir", HadoopPaths.child(cell, "model"));
@@ -149,6 +161,7 @@ public final class ReproduceJob {
     }
     String truth = HadoopPaths.child(data, GenerateJob.LABELS);
     String trainLabels = truth;
+    String posteriorLabels = null;
     if (settings.annotate()) {
       String annotated = HadoopPaths.child(root, "annotated");
       if (!paths.exists(HadoopPaths.child(annotated, "summary.json"))) {
@@ -156,10 +169,15 @@ public final class ReproduceJob {
             "softlabels.annotate.input", truth, "softlabels.annotate.output", annotated,
             "softlabels.annotate.overwrite", true))));
       }
-      trainLabels = aggregate(spark, config, HadoopPaths.child(annotated, AnnotateJob.ANNOTATIONS),
-          HadoopPaths.child(root, "aggregated"), Map.of());
+      String annotations = HadoopPaths.child(annotated, AnnotateJob.ANNOTATIONS);
+      trainLabels = aggregate(spark, config, annotations, HadoopPaths.child(root, "aggregated"), Map.of());
+      if (settings.labelTypes().stream()
+          .anyMatch(type -> LabelType.parse(type, "softlabels.reproduce.label-types") == LabelType.POSTERIOR)) {
+        posteriorLabels = aggregate(spark, config, annotations, HadoopPaths.child(root, "aggregated-dawid-skene"),
+            Map.of("softlabels.aggregate.method", AggregationMethod.DAWID_SKENE.configName()));
+      }
     }
-    return new Inputs(HadoopPaths.child(data, GenerateJob.IMAGES), trainLabels, truth, Map.of());
+    return new Inputs(HadoopPaths.child(data, GenerateJob.IMAGES), trainLabels, posteriorLabels, truth, Map.of());
   }
 
   private static Inputs cifar10h(SparkSession spark, Config config, ReproduceSettings settings, String root) {
@@ -173,7 +191,7 @@ public final class ReproduceJob {
     HadoopPaths.of(spark).requireExists(images, "CIFAR-10 test images (softlabels.reproduce.shared-data)");
     Map<String, Object> data = new HashMap<>(classes);
     data.put("softlabels.train.image-id-pattern", Cifar10hData.IMAGE_ID_PATTERN.replace("\\\\", "\\"));
-    return new Inputs(images, labels, labels, data);
+    return new Inputs(images, labels, null, labels, data);
   }
 
   private static String aggregate(SparkSession spark, Config config, String input, String output,
@@ -184,6 +202,7 @@ public final class ReproduceJob {
       settings.put("softlabels.aggregate.output", output);
       settings.put("softlabels.aggregate.overwrite", true);
       settings.put("softlabels.annotations.format", "parquet");
+      settings.putIfAbsent("softlabels.aggregate.method", AggregationMethod.MAJORITY.configName());
       AggregateJob.run(spark, AggregateSettings.from(overlay(config, settings)));
     }
     return HadoopPaths.child(output, AggregateJob.LABELS);

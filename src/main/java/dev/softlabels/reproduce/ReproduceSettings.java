@@ -2,6 +2,7 @@ package dev.softlabels.reproduce;
 
 import com.typesafe.config.Config;
 import dev.softlabels.config.UserError;
+import dev.softlabels.train.LabelType;
 import java.util.List;
 
 /** Typed, validated {@code softlabels.reproduce} with its preset resolved. */
@@ -27,6 +28,17 @@ public record ReproduceSettings(
     }
     if (splits < 1 || labelTypes.isEmpty()) {
       throw new UserError("softlabels.reproduce needs at least one split and one label type");
+    }
+    labelTypes.forEach(type -> LabelType.parse(type, "softlabels.reproduce.label-types"));
+    if (labelTypes.stream().anyMatch(type -> LabelType.parse(type, "") == LabelType.POSTERIOR)) {
+      if (dataset.equals("cifar10h")) {
+        throw new UserError("label type posterior (softlabels.reproduce.label-types) needs to know who gave each "
+            + "vote, and CIFAR-10H publishes only counts per image: use it with the synthetic dataset and --annotate");
+      }
+      if (!annotate) {
+        throw new UserError("label type posterior (softlabels.reproduce.label-types) needs annotators: pass "
+            + "--annotate (softlabels.reproduce.annotate) to train on simulated annotators' votes");
+      }
     }
     if (output.isBlank()) {
       throw new UserError("no output given: pass --output DIR (or set softlabels.reproduce.output)");

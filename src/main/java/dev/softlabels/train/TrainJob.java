@@ -39,6 +39,9 @@ public final class TrainJob {
   private TrainJob() {}
 
   public static TrainState run(SparkSession spark, TrainSettings settings) {
+    String labels = settings.data().labels();
+    HadoopPaths.of(spark).requireExists(labels, "labels");
+    settings.data().labelType().requireFits(spark.read().parquet(labels).schema(), labels);
     Checkpoints checkpoints = new Checkpoints(spark, settings.modelDir());
     Optional<TrainState> previous = settings.resume() ? checkpoints.state(Checkpoints.LAST) : Optional.empty();
     if (previous.isPresent() && previous.get().epochsDone() >= settings.epochs()) {

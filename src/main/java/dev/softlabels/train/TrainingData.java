@@ -77,7 +77,7 @@ public final class TrainingData {
 
   private static Column target(LabelType type, int classes) {
     return switch (type) {
-      case SOFT -> col(LabelColumns.SOFT_LABEL);
+      case SOFT, POSTERIOR -> col(LabelColumns.SOFT_LABEL);
       case HARD -> transform(sequence(lit(0), lit(classes - 1)),
           k -> when(k.equalTo(col(LabelColumns.HARD_LABEL)), 1.0).otherwise(0.0)).cast(
               DataTypes.createArrayType(DataTypes.DoubleType));

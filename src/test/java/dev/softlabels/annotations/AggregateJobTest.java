@@ -120,6 +120,59 @@ class AggregateJobTest {
   }
 
   @Test
+  void dawidSkeneWritesPosteriorsInTheSameSchemaAndEveryAnnotatorsEstimate(SparkSession spark) throws Exception {
+    Path input = TestFiles.write(dir, "votes.csv",
+        "image_id,annotator_id,label",
+        "a,u1,cat", "a,u2,cat", "a,u3,dog",
+        "b,u1,dog", "b,u2,dog", "b,u3,cat",
+        "c,u1,fox", "c,u2,fox", "c,u3,fox",
+        "c,u3,cat",
+        "d,u2,wolf");
+    Path majority = dir.resolve("majority");
+    Path posterior = dir.resolve("posterior");
+    AggregateJob.run(spark, settings(input, majority, Map.of()));
+    AggregateSummary summary = AggregateJob.run(spark, settings(input, posterior,
+        Map.of("softlabels.aggregate.method", "dawid-skene")));
+
+    var majorityLabels = spark.read().parquet(majority.resolve("labels").toString());
+    var posteriorLabels = spark.read().parquet(posterior.resolve("labels").toString());
+    assertThat(posteriorLabels.columns()).containsExactlyElementsOf(LabelColumns.COLUMNS);
+    assertThat(LabelColumns.aggregation(posteriorLabels.schema())).contains(AggregationMethod.DAWID_SKENE);
+    assertThat(LabelColumns.aggregation(majorityLabels.schema())).contains(AggregationMethod.MAJORITY);
+    Map<String, Row> labels = labelsByImage(spark, posterior);
+    assertThat(labels).containsOnlyKeys("a", "b", "c");
+    for (Row row : labels.values()) {
+      List<Double> soft = row.getList(row.fieldIndex("soft_label"));
+      assertThat(soft.stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(1.0, within(1e-9));
+      assertThat(soft.get(row.getInt(row.fieldIndex("hard_label")))).isEqualTo(soft.stream().max(Double::compare).get());
+    }
+    assertThat(labels.get("a").<Integer>getList(labels.get("a").fieldIndex("counts")))
+        .as("counts stay the vote counts").containsExactly(2, 1, 0);
+    assertThat(labels.get("c").getInt(labels.get("c").fieldIndex("hard_label"))).isEqualTo(2);
+
+    Map<String, Row> annotators = spark.read().parquet(posterior.resolve("annotators").toString()).collectAsList()
+        .stream().collect(Collectors.toMap(r -> r.getString(r.fieldIndex("annotator_id")), r -> r));
+    assertThat(annotators).containsOnlyKeys("u1", "u2", "u3");
+    assertThat(annotators.values().stream().mapToLong(r -> r.getLong(r.fieldIndex("labels"))).sum())
+        .as("every used vote, and only those").isEqualTo(9);
+    for (Row row : annotators.values()) {
+      assertThat(row.getDouble(row.fieldIndex("accuracy"))).isBetween(0.0, 1.0);
+      assertThat(row.getList(row.fieldIndex("confusion"))).hasSize(3);
+    }
+
+    assertThat(summary.method()).isEqualTo("dawid-skene");
+    assertThat(summary.rowsRead()).isEqualTo(11);
+    assertThat(summary.rowsUsed()).isEqualTo(9);
+    assertThat(summary.quarantinedByReason()).containsEntry("duplicate_vote", 1L).containsEntry("unknown_class", 1L);
+    assertThat(summary.dawidSkene().iterations()).isEqualTo(summary.dawidSkene().logLikelihoods().size()).isPositive();
+    assertThat(summary.dawidSkene().annotators()).isEqualTo(3);
+    assertThat(summary.line()).contains("dawid-skene: converged after");
+    assertThat(AggregateSummary.fromJson(Files.readString(posterior.resolve("summary.json")))).isEqualTo(summary);
+    assertThat(Files.readString(majority.resolve("summary.json"))).contains("\"method\" : \"majority\"")
+        .doesNotContain("dawid_skene");
+  }
+
+  @Test
   void quarantinesEveryKindOfBadRowWithItsReason(SparkSession spark) throws Exception {
     Path input = TestFiles.write(dir, "messy.csv",
         "image_id,annotator_id,label",

@@ -65,5 +65,15 @@ class SoftLabelsCliTest {
         .isOneLineUserError("softlabels.annotations.format must be one of csv, json, parquet, auto; got 'xml'");
     run("aggregate", "--classes", "only", "--input", "x", "--output", "y")
         .isOneLineUserError("softlabels.classes needs at least two classes");
+    run("aggregate", "--method", "mean", "--input", "x", "--output", "y")
+        .isOneLineUserError("softlabels.aggregate.method must be one of majority, dawid-skene; got 'mean'");
+    run("aggregate", "-Dsoftlabels.aggregate.dawid-skene.smoothing=0", "--input", "x", "--output", "y")
+        .isOneLineUserError("softlabels.aggregate.dawid-skene.smoothing must be > 0");
+    run("reproduce", "--label-types", "hard,posterior", "--output", "y")
+        .isOneLineUserError("label type posterior (softlabels.reproduce.label-types) needs annotators: pass --annotate");
+    run("reproduce", "--label-types", "hard,fuzzy", "--output", "y")
+        .isOneLineUserError("softlabels.reproduce.label-types must be one of hard, soft, posterior; got 'fuzzy'");
+    run("reproduce", "--dataset", "cifar10h", "--annotate", "--label-types", "posterior", "--output", "y")
+        .isOneLineUserError("CIFAR-10H publishes only counts per image");
   }
 }

@@ -3,6 +3,8 @@ package dev.softlabels.reproduce;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
+import dev.softlabels.annotations.AggregationMethod;
+import dev.softlabels.annotations.LabelColumns;
 import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.testing.SparkExtension;
 import java.nio.file.Files;
@@ -54,5 +56,30 @@ class ReproduceJobTest {
     assertThat(Files.getLastModifiedTime(firstModel).toMillis()).as("finished cells are not retrained").isEqualTo(written);
     assertThat(Files.getLastModifiedTime(embedding.resolve("embed.json")).toMillis()).as("plots are not redrawn")
         .isEqualTo(embedded);
+  }
+
+  @Test
+  void thePosteriorCellTrainsOnDawidSkeneLabelsOfTheSimulatedVotes(SparkSession spark) throws Exception {
+    Config config = ConfigLoader.withOverrides(Map.of(
+        "softlabels.reproduce.output", dir.toString(),
+        "softlabels.reproduce.splits", 1,
+        "softlabels.reproduce.annotate", true,
+        "softlabels.reproduce.embed", false,
+        "softlabels.reproduce.label-types", List.of("soft", "posterior"),
+        "softlabels.annotate.votes-per-image", 5,
+        "softlabels.reproduce.presets.quick.images", 300,
+        "softlabels.reproduce.presets.quick.epochs", 1));
+
+    List<CellResult> cells = ReproduceJob.run(spark, config, ReproduceSettings.from(config));
+
+    assertThat(cells).extracting(c -> c.split() + "/" + c.labelType()).containsExactlyInAnyOrder("0/soft", "0/posterior");
+    Path posteriors = dir.resolve("synthetic/aggregated-dawid-skene/labels");
+    assertThat(LabelColumns.aggregation(spark.read().parquet(posteriors.toString()).schema()))
+        .contains(AggregationMethod.DAWID_SKENE);
+    assertThat(Files.readString(dir.resolve("synthetic/cells/split-0/posterior/model/last/state.json")))
+        .contains(posteriors.toString());
+    assertThat(Files.readString(dir.resolve("synthetic/cells/split-0/soft/model/last/state.json")))
+        .contains(dir.resolve("synthetic/aggregated/labels").toString());
+    assertThat(Files.readString(dir.resolve("report.md"))).contains("| synthetic | posterior |");
   }
 }

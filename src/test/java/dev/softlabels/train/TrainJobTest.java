@@ -2,9 +2,13 @@ package dev.softlabels.train;
 
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.softlabels.annotations.AggregationMethod;
+import dev.softlabels.annotations.LabelColumns;
 import dev.softlabels.annotations.LabelMath;
 import dev.softlabels.config.ConfigLoader;
+import dev.softlabels.config.UserError;
 import dev.softlabels.testing.SparkExtension;
 import dev.softlabels.testing.SyntheticData;
 import java.nio.file.Path;
@@ -34,9 +38,13 @@ class TrainJobTest {
   }
 
   static TrainSettings settings(String labelType, Path modelDir, int epochs) {
+    return settings(labelType, generated.resolve("labels"), modelDir, epochs);
+  }
+
+  static TrainSettings settings(String labelType, Path labels, Path modelDir, int epochs) {
     Map<String, Object> overrides = new HashMap<>();
     overrides.put("softlabels.train.images", generated.resolve("images").toString());
-    overrides.put("softlabels.train.labels", generated.resolve("labels").toString());
+    overrides.put("softlabels.train.labels", labels.toString());
     overrides.put("softlabels.train.model-dir", modelDir.toString());
     overrides.put("softlabels.train.label-type", labelType);
     overrides.put("softlabels.train.epochs", epochs);
@@ -67,6 +75,24 @@ class TrainJobTest {
 
     // Resuming a finished run does nothing more.
     assertThat(TrainJob.run(spark, settings).epochsDone()).isEqualTo(4);
+  }
+
+  @Test
+  void posteriorTrainsOnlyOnDawidSkeneLabelsAndSoftNeverDoes(SparkSession spark) {
+    assertThatThrownBy(() -> TrainJob.run(spark, settings("posterior", dir.resolve("refused-1"), 1)))
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("label type posterior needs Dawid–Skene labels")
+        .hasMessageContaining("--method dawid-skene");
+    Path posteriors = dir.resolve("marked-as-posteriors");
+    LabelColumns.withAggregation(spark.read().parquet(generated.resolve("labels").toString()),
+        AggregationMethod.DAWID_SKENE).write().parquet(posteriors.toString());
+    assertThatThrownBy(() -> TrainJob.run(spark, settings("soft", posteriors, dir.resolve("refused-2"), 1)))
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("are Dawid–Skene posteriors: train on them with --label-type posterior");
+
+    TrainState state = TrainJob.run(spark, settings("posterior", posteriors, dir.resolve("posterior"), 1));
+    assertThat(state.epochsDone()).isEqualTo(1);
+    assertThat(state.history().get(0).validationLoss()).isFinite();
   }
 
   @Test
