@@ -8,7 +8,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import dev.softlabels.config.ClassList;
+import dev.softlabels.ml.LabelAggregator;
 import dev.softlabels.spark.HadoopPaths;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,7 +23,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,12 +61,24 @@ public final class AggregateJob {
     VoteTally tally = VoteTally.of("aggregate-tally");
     Dataset<Row> classified = tally.observe(VoteValidation.classify(raw, settings.classes(), encoding));
     Dataset<Row> votes = classified.filter(col(REASON).isNull());
-    DawidSkene.Fit fit = null;
-    if (settings.method() == AggregationMethod.MAJORITY) {
-      write(LabelColumns.derive(LabelColumns.countVotes(votes, settings.classes()), settings.classes()), settings,
-          labelsPath);
-    } else {
-      fit = dawidSkene(spark, settings, votes, labelsPath);
+    LabelAggregator aggregator = new LabelAggregator()
+        .setLabelCol(VoteValidation.CLASS_INDEX)
+        .setClasses(settings.classes().names().toArray(String[]::new))
+        .setMethod(settings.method().configName())
+        .setMaxIter(settings.dawidSkene().maxIterations())
+        .setTol(settings.dawidSkene().tolerance())
+        .setSmoothing(settings.dawidSkene().smoothing());
+    DawidSkene.Fit fit;
+    try (LabelAggregator.Aggregation aggregation = aggregator.aggregate(votes)) {
+      LabelColumns.withAggregation(aggregation.labels().drop(aggregator.getVectorCol()), settings.method())
+          .write().parquet(labelsPath);
+      fit = aggregation.fit();
+      if (fit != null) {
+        String annotatorsPath = HadoopPaths.child(settings.output(), ANNOTATORS);
+        LOG.info("aggregate: {} annotators' confusion matrices -> {}", fit.model().annotators().size(),
+            annotatorsPath);
+        annotatorTable(spark, fit.model()).coalesce(1).write().parquet(annotatorsPath);
+      }
     }
 
     VoteTally.Counts tallied = tally.counts();
@@ -85,40 +96,6 @@ public final class AggregateJob {
     paths.writeText(HadoopPaths.child(settings.output(), SUMMARY), summary.toJson());
     LOG.info("aggregate: done in {} s", String.format(Locale.ROOT, "%.1f", summary.seconds()));
     return summary;
-  }
-
-  private static void write(Dataset<Row> labels, AggregateSettings settings, String labelsPath) {
-    LabelColumns.withAggregation(labels, settings.method()).write().parquet(labelsPath);
-  }
-
-  /**
-   * Dawid–Skene labels from the usable votes, partitioned by image and cached for the EM iterations, plus
-   * annotators/ with every annotator's estimate.
-   */
-  private static DawidSkene.Fit dawidSkene(SparkSession spark, AggregateSettings settings, Dataset<Row> votes,
-      String labelsPath) {
-    ClassList classes = settings.classes();
-    Dataset<Row> partitioned = votes
-        .select(col(AnnotationReader.IMAGE), col(AnnotationReader.ANNOTATOR), col(VoteValidation.CLASS_INDEX))
-        .repartition(col(AnnotationReader.IMAGE))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> counts = LabelColumns.countVotes(partitioned, classes).persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      LOG.info("aggregate: {} images; Dawid–Skene EM from the vote fractions", counts.count());
-      Dataset<Row> voteFractions = LabelColumns.withDerived(counts, classes)
-          .select(col(AnnotationReader.IMAGE), col(LabelColumns.SOFT_LABEL).as(DawidSkene.POSTERIOR));
-      DawidSkene.Fit fit = DawidSkene.fit(partitioned, voteFractions, classes.size(), settings.dawidSkene());
-      Dataset<Row> posteriors = fit.posteriors().select(col(AnnotationReader.IMAGE), col(DawidSkene.POSTERIOR));
-      write(LabelColumns.table(LabelColumns.withDerived(counts.join(posteriors, AnnotationReader.IMAGE), classes,
-          col(DawidSkene.POSTERIOR))), settings, labelsPath);
-      String annotatorsPath = HadoopPaths.child(settings.output(), ANNOTATORS);
-      LOG.info("aggregate: {} annotators' confusion matrices -> {}", fit.model().annotators().size(), annotatorsPath);
-      annotatorTable(spark, fit.model()).coalesce(1).write().parquet(annotatorsPath);
-      return fit;
-    } finally {
-      counts.unpersist();
-      partitioned.unpersist();
-    }
   }
 
   /** annotators/: annotator_id, labels, accuracy, confusion (row c: the true class, column j: the label given). */

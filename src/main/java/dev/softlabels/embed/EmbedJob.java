@@ -22,12 +22,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.spark.ml.feature.PCA;
+import org.apache.spark.ml.functions;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,13 +39,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The feature space of trained models, as the paper's Figures 1 and 2: each model's
  * global-average-pooling activations for one part of a split (distributed inference) in
- * {@code features/<model>/}, t-SNE of the same seeded sample of them on the driver ({@code tsne/}),
+ * {@code features/<model>/} (an ML vector column), reduced by MLlib's distributed PCA, then t-SNE of the
+ * same seeded sample of them on the driver ({@code tsne/}),
  * one PNG per colouring with a panel per model, and {@code embed.json} with neighbourhood measures.
  */
 public final class EmbedJob {
 
   public static final String FEATURES = "features";
   public static final String TSNE = "tsne";
+  static final String PCA_FEATURES = "pca_features";
   public static final String SUMMARY = "embed.json";
   /** Neighbours per point for the neighbourhood measures. */
   static final int NEIGHBOURS = 10;
@@ -86,29 +92,45 @@ public final class EmbedJob {
           settings.splitName(), settings.data().split(), sample.size(), settings.maxPoints());
 
       List<Embedding> embeddings = new ArrayList<>();
+      String pcaNote = "";
       Map<String, Map<String, Double>> measures = new LinkedHashMap<>();
       for (Map.Entry<String, MultiLayerNetwork> model : networks.entrySet()) {
         String featuresPath = HadoopPaths.child(HadoopPaths.child(settings.output(), FEATURES), model.getKey());
-        Inference.features(spark, model.getValue(), rows, data.shape(), settings.inferenceBatch())
-            .write().parquet(featuresPath);
-        double[][] features = sampleFeatures(spark, featuresPath, sampleIds, sample);
+        Dataset<Row> features = Inference.features(spark, model.getValue(), rows, data.shape(), settings.inferenceBatch())
+            .withColumn(FEATURES, functions.array_to_vector(col(FEATURES)))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+        features.write().parquet(featuresPath);
+        int width = features.select(FEATURES).first().<Vector>getAs(0).size();
+        boolean reduce = settings.pcaComponents() > 0 && settings.pcaComponents() < width;
+        if (reduce) {
+          features = new PCA().setK(settings.pcaComponents()).setInputCol(FEATURES).setOutputCol(PCA_FEATURES)
+              .fit(features).transform(features);
+        }
+        Map<String, double[][]> sampled = sampleFeatures(features, sampleIds, sample,
+            reduce ? PCA_FEATURES : FEATURES);
+        features.unpersist();
+        double[][] raw = sampled.get(FEATURES);
         long started = System.nanoTime();
-        double[][] map = Tsne.embed(features, settings.perplexity(), settings.learningRate(), settings.iterations(),
-            settings.seed());
+        double[][] map = Tsne.embed(reduce ? settled(sampled.get(PCA_FEATURES)) : raw, settings.perplexity(),
+            settings.learningRate(), settings.iterations(), settings.seed());
         embeddings.add(new Embedding(model.getKey(), map));
         Map<String, Double> measured = new LinkedHashMap<>();
-        measure(measured, "features", Tsne.nearestNeighbours(features, NEIGHBOURS), classes, truth);
+        measure(measured, "features", Tsne.nearestNeighbours(raw, NEIGHBOURS), classes, truth);
         measure(measured, "tsne", Tsne.nearestNeighbours(map, NEIGHBOURS), classes, truth);
         measures.put(model.getKey(), measured);
-        LOG.info(String.format(Locale.ROOT, "embed: %s: %d-dimensional features, t-SNE %d iterations in %.1f s; %s",
-            model.getKey(), features[0].length, settings.iterations(), (System.nanoTime() - started) / 1e9, measured));
+        LOG.info(String.format(Locale.ROOT, "embed: %s: %d-dimensional features%s, t-SNE %d iterations in %.1f s; %s",
+            model.getKey(), width, reduce ? ", PCA to " + settings.pcaComponents() : "", settings.iterations(),
+            (System.nanoTime() - started) / 1e9, measured));
+        pcaNote = reduce ? String.format(Locale.ROOT, " (PCA to %d of %d dimensions first)", settings.pcaComponents(),
+            width) : "";
       }
       writeCoordinates(spark, settings, sample, embeddings);
 
       String caption = String.format(Locale.ROOT,
-          "t-SNE (perplexity %.0f, %d iterations) of the global-average-pool features of %,d of the %,d %s images"
+          "t-SNE (perplexity %.0f, %d iterations) of the global-average-pool features%s of %,d of the %,d %s images"
               + " of split %d (seeded sample, cap %,d)",
-          Tsne.effectivePerplexity(settings.perplexity(), sample.size()), settings.iterations(), sample.size(), images,
+          Tsne.effectivePerplexity(settings.perplexity(), sample.size()), settings.iterations(), pcaNote, sample.size(),
+          images,
           settings.splitName(), settings.data().split(), settings.maxPoints());
       Map<String, String> plots = new LinkedHashMap<>();
       for (PointColours colouring : settings.colourings()) {
@@ -136,13 +158,29 @@ public final class EmbedJob {
     }
   }
 
-  /** The sample's feature vectors, in sample order (a join of at most max-points rows). */
-  private static double[][] sampleFeatures(SparkSession spark, String featuresPath, Dataset<Row> sampleIds,
-      List<Row> sample) {
-    Map<String, double[]> byId = new HashMap<>();
-    spark.read().parquet(featuresPath).join(broadcast(sampleIds), AnnotationReader.IMAGE).collectAsList()
-        .forEach(r -> byId.put(r.getString(0), toDoubles(r.getList(1))));
-    return sample.stream().map(r -> byId.get(r.getString(0))).toArray(double[][]::new);
+  /** The sample's raw and t-SNE input feature vectors by column, in sample order (a join of at most max-points rows). */
+  private static Map<String, double[][]> sampleFeatures(Dataset<Row> features, Dataset<Row> sampleIds,
+      List<Row> sample, String input) {
+    Map<String, Row> byId = new HashMap<>();
+    features.join(broadcast(sampleIds), AnnotationReader.IMAGE)
+        .select(col(AnnotationReader.IMAGE), col(FEATURES), col(input)).collectAsList()
+        .forEach(r -> byId.put(r.getString(0), r));
+    Map<String, double[][]> byColumn = new HashMap<>();
+    byColumn.put(FEATURES, sample.stream().map(r -> byId.get(r.getString(0)).<Vector>getAs(1).toArray())
+        .toArray(double[][]::new));
+    byColumn.put(input, sample.stream().map(r -> byId.get(r.getString(0)).<Vector>getAs(2).toArray())
+        .toArray(double[][]::new));
+    return byColumn;
+  }
+
+  /**
+   * PCA's covariance sums partial results in task completion order, so refits differ in the last bits,
+   * and t-SNE's gradient descent would amplify that into a different map; nine decimals keep the same
+   * model's map the same from run to run.
+   */
+  private static double[][] settled(double[][] values) {
+    return Arrays.stream(values).map(row -> Arrays.stream(row).map(v -> Math.rint(v * 1e9) / 1e9).toArray())
+        .toArray(double[][]::new);
   }
 
   private static void measure(Map<String, Double> into, String space, int[][] neighbours, int[] classes,

@@ -27,6 +27,7 @@ public record EmbedSettings(
     boolean overwrite,
     int inferenceBatch,
     int maxPoints,
+    int pcaComponents,
     double perplexity,
     int iterations,
     double learningRate,
@@ -47,6 +48,9 @@ public record EmbedSettings(
     if (maxPoints < Tsne.MIN_POINTS) {
       throw new UserError("softlabels.embed.max-points must be at least " + Tsne.MIN_POINTS + ", got " + maxPoints);
     }
+    if (pcaComponents < 0) {
+      throw new UserError("softlabels.embed.pca-components must be >= 0 (0: no PCA), got " + pcaComponents);
+    }
     if (perplexity <= 0 || iterations < 1 || learningRate <= 0) {
       throw new UserError("softlabels.embed.perplexity, iterations and learning-rate must be positive");
     }
@@ -63,7 +67,8 @@ public record EmbedSettings(
     ClassList classes = new ClassList(config.getStringList("softlabels.classes"));
     return new EmbedSettings(DataSpec.from(config).asGroundTruth(), classes, models, embed.getString("checkpoint"),
         embed.getString("split-name"), embed.getString("output"), embed.getBoolean("overwrite"),
-        config.getInt("softlabels.train.inference-batch"), embed.getInt("max-points"), embed.getDouble("perplexity"),
+        config.getInt("softlabels.train.inference-batch"), embed.getInt("max-points"), embed.getInt("pca-components"),
+        embed.getDouble("perplexity"),
         embed.getInt("iterations"), embed.getDouble("learning-rate"), embed.getLong("seed"),
         colourings(embed.getString("colouring"), classes), embed.getInt("panel-width"), embed.getInt("panel-height"));
   }

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import dev.softlabels.annotations.AnnotationReader;
 import dev.softlabels.annotations.LabelColumns;
 import dev.softlabels.config.Json;
+import dev.softlabels.ml.SoftLabelEvaluator;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.train.Checkpoints;
 import dev.softlabels.train.Inference;
@@ -50,8 +51,8 @@ public final class EvaluateJob {
 
       Dataset<Row> scored = spark.read().parquet(predictionsPath).join(
           rows.select(col(AnnotationReader.IMAGE), col(LabelColumns.SOFT_LABEL)), AnnotationReader.IMAGE);
-      Map<String, Double> metrics = SoftLabelMetrics.evaluate(scored, LabelColumns.SOFT_LABEL, Inference.PROBABILITIES,
-          data.shape().classes());
+      Map<String, Double> metrics = new SoftLabelEvaluator().setLabelCol(LabelColumns.SOFT_LABEL)
+          .setProbabilityCol(Inference.PROBABILITIES).metrics(scored);
       Map<String, Object> report = new java.util.LinkedHashMap<>(metrics);
       report.put("images", spark.read().parquet(predictionsPath).count());
       report.put("inference_seconds", seconds);

@@ -18,6 +18,20 @@ public final class Metrics {
   public static final String BRIER = "brier";
   public static final String NLL = "nll";
   public static final int ECE_BINS = 10;
+  /** Every metric, in report order, with whether larger is better. */
+  public static final Map<String, Boolean> LARGER_IS_BETTER;
+
+  static {
+    Map<String, Boolean> order = new LinkedHashMap<>();
+    order.put(MACRO_ACCURACY, true);
+    order.put(KL, false);
+    order.put(ACCURACY, true);
+    order.put(MACRO_F1, true);
+    order.put(ECE, false);
+    order.put(BRIER, false);
+    order.put(NLL, false);
+    LARGER_IS_BETTER = java.util.Collections.unmodifiableMap(order);
+  }
 
   private Metrics() {}
 

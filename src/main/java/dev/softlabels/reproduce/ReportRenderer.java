@@ -22,18 +22,6 @@ import org.commonmark.renderer.html.HtmlRenderer;
  */
 public final class ReportRenderer {
 
-  /** Metrics in report order with whether larger is better. */
-  public static final Map<String, Boolean> LARGER_IS_BETTER = new LinkedHashMap<>();
-
-  static {
-    LARGER_IS_BETTER.put(Metrics.MACRO_ACCURACY, true);
-    LARGER_IS_BETTER.put(Metrics.KL, false);
-    LARGER_IS_BETTER.put(Metrics.ACCURACY, true);
-    LARGER_IS_BETTER.put(Metrics.MACRO_F1, true);
-    LARGER_IS_BETTER.put(Metrics.ECE, false);
-    LARGER_IS_BETTER.put(Metrics.BRIER, false);
-    LARGER_IS_BETTER.put(Metrics.NLL, false);
-  }
 
   /** The paper's Table 1: dataset -> label type -> {ACC mean, ACC std, KL mean, KL std}. */
   static final Map<String, Map<String, double[]>> PAPER = Map.of(
@@ -62,7 +50,7 @@ public final class ReportRenderer {
       for (String type : new TreeSet<>(cells.stream().filter(c -> c.dataset().equals(dataset))
           .map(CellResult::labelType).toList())) {
         Map<String, double[]> byMetric = new LinkedHashMap<>();
-        for (String metric : LARGER_IS_BETTER.keySet()) {
+        for (String metric : Metrics.LARGER_IS_BETTER.keySet()) {
           byMetric.put(metric, meanAndStd(cells.stream()
               .filter(c -> c.dataset().equals(dataset) && c.labelType().equals(type))
               .map(c -> c.metrics().get(metric)).toList()));
@@ -102,19 +90,19 @@ public final class ReportRenderer {
       }
     });
     md.append("\n## All metrics\n\n| Dataset | Labels |");
-    LARGER_IS_BETTER.forEach((metric, larger) -> md.append(' ').append(metric).append(larger ? " ↑" : " ↓").append(" |"));
-    md.append("\n|---|---|").append("---|".repeat(LARGER_IS_BETTER.size())).append('\n');
+    Metrics.LARGER_IS_BETTER.forEach((metric, larger) -> md.append(' ').append(metric).append(larger ? " ↑" : " ↓").append(" |"));
+    md.append("\n|---|---|").append("---|".repeat(Metrics.LARGER_IS_BETTER.size())).append('\n');
     summary.forEach((dataset, byType) -> byType.forEach((type, byMetric) -> {
       md.append("| ").append(dataset).append(" | ").append(type).append(" |");
-      LARGER_IS_BETTER.keySet().forEach(metric -> md.append(' ').append(cell(byType, type, metric)).append(" |"));
+      Metrics.LARGER_IS_BETTER.keySet().forEach(metric -> md.append(' ').append(cell(byType, type, metric)).append(" |"));
       md.append('\n');
     }));
     md.append("\n## Per split\n\n| Dataset | Split | Labels |");
-    LARGER_IS_BETTER.keySet().forEach(metric -> md.append(' ').append(metric).append(" |"));
-    md.append("\n|---|---|---|").append("---|".repeat(LARGER_IS_BETTER.size())).append('\n');
+    Metrics.LARGER_IS_BETTER.keySet().forEach(metric -> md.append(' ').append(metric).append(" |"));
+    md.append("\n|---|---|---|").append("---|".repeat(Metrics.LARGER_IS_BETTER.size())).append('\n');
     for (CellResult c : sorted(cells)) {
       md.append("| ").append(c.dataset()).append(" | ").append(c.split()).append(" | ").append(c.labelType()).append(" |");
-      LARGER_IS_BETTER.keySet().forEach(metric ->
+      Metrics.LARGER_IS_BETTER.keySet().forEach(metric ->
           md.append(String.format(Locale.ROOT, " %.4f |", c.metrics().get(metric))));
       md.append('\n');
     }
@@ -151,7 +139,7 @@ public final class ReportRenderer {
       return "–";
     }
     double value = byType.get(type).get(metric)[0];
-    boolean larger = LARGER_IS_BETTER.get(metric);
+    boolean larger = Metrics.LARGER_IS_BETTER.get(metric);
     boolean best = byType.size() > 1 && byType.values().stream()
         .allMatch(other -> larger ? value >= other.get(metric)[0] : value <= other.get(metric)[0]);
     String text = String.format(Locale.ROOT, "%.4f ± %.4f", value, byType.get(type).get(metric)[1]);
@@ -171,11 +159,11 @@ public final class ReportRenderer {
 
   public static String csv(List<CellResult> cells) {
     StringBuilder csv = new StringBuilder("dataset,split,label_type");
-    LARGER_IS_BETTER.keySet().forEach(metric -> csv.append(',').append(metric));
+    Metrics.LARGER_IS_BETTER.keySet().forEach(metric -> csv.append(',').append(metric));
     csv.append('\n');
     for (CellResult c : sorted(cells)) {
       csv.append(c.dataset()).append(',').append(c.split()).append(',').append(c.labelType());
-      LARGER_IS_BETTER.keySet().forEach(metric -> csv.append(',').append(c.metrics().get(metric)));
+      Metrics.LARGER_IS_BETTER.keySet().forEach(metric -> csv.append(',').append(c.metrics().get(metric)));
       csv.append('\n');
     }
     return csv.toString();

@@ -1,5 +1,6 @@
 package dev.softlabels.reproduce;
 
+import dev.softlabels.evaluate.Metrics;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.typesafe.config.Config;
@@ -222,7 +223,7 @@ public final class ReproduceJob {
             @SuppressWarnings("unchecked")
             Map<String, Object> values = Json.read(paths.readText(metrics), Map.class);
             Map<String, Double> numbers = new LinkedHashMap<>();
-            ReportRenderer.LARGER_IS_BETTER.keySet()
+            Metrics.LARGER_IS_BETTER.keySet()
                 .forEach(m -> numbers.put(m, ((Number) values.get(m)).doubleValue()));
             cells.add(new CellResult(dataset, Integer.parseInt(split.substring("split-".length())), labelType, numbers));
           }

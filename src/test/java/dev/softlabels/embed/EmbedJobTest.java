@@ -18,10 +18,12 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,7 +76,12 @@ class EmbedJobTest {
     List<Row> features = spark.read().parquet(output.resolve("features/a").toString()).collectAsList();
     assertThat(features).hasSize((int) testImages);
     // Global average pooling over ReLU outputs: 64 non-negative numbers (cnn's last block is 64 wide).
-    assertThat(features).allSatisfy(row -> assertThat(row.<Double>getList(1)).hasSize(64).allMatch(v -> v >= 0));
+    // Stored as ML vectors, ready for MLlib.
+    assertThat(features).allSatisfy(row -> {
+      double[] vector = row.<Vector>getAs("features").toArray();
+      assertThat(vector).hasSize(64);
+      assertThat(Arrays.stream(vector).min().orElseThrow()).isGreaterThanOrEqualTo(0.0);
+    });
 
     List<Row> a = spark.read().parquet(output.resolve("tsne").toString()).filter("model = 'a'")
         .orderBy("image_id").select("image_id", "x", "y").collectAsList();
@@ -94,7 +101,8 @@ class EmbedJobTest {
     assertThat(summary.get("points").asInt()).isEqualTo(40);
     assertThat(summary.at("/measures/a/features_class_purity").asDouble()).isBetween(0.0, 1.0);
     assertThat(summary.at("/measures/a")).isEqualTo(summary.at("/measures/b"));
-    assertThat(summary.get("caption").asText()).contains("40 of the " + testImages + " test images");
+    assertThat(summary.get("caption").asText()).contains("40 of the " + testImages + " test images",
+        "features (PCA to 50 of 64 dimensions first)");
   }
 
   @Test

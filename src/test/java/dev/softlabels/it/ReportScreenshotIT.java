@@ -2,6 +2,7 @@ package dev.softlabels.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.softlabels.evaluate.Metrics;
 import dev.softlabels.embed.ScatterPlots;
 import dev.softlabels.reproduce.CellResult;
 import dev.softlabels.reproduce.FeatureSpace;
@@ -71,7 +72,7 @@ class ReportScreenshotIT {
       double value = 0.1 * (split + 1);
       for (String type : List.of("hard", "soft")) {
         Map<String, Double> metrics = new LinkedHashMap<>();
-        ReportRenderer.LARGER_IS_BETTER.keySet().forEach(m -> metrics.put(m, value));
+        Metrics.LARGER_IS_BETTER.keySet().forEach(m -> metrics.put(m, value));
         cells.add(new CellResult("synthetic", split, type, metrics));
       }
     }

@@ -3,6 +3,7 @@ package dev.softlabels.reproduce;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.softlabels.evaluate.Metrics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +14,7 @@ class ReportRendererTest {
 
   private static CellResult cell(String dataset, int split, String type, double acc, double kl) {
     Map<String, Double> metrics = new LinkedHashMap<>();
-    ReportRenderer.LARGER_IS_BETTER.keySet().forEach(m -> metrics.put(m, 0.5));
+    Metrics.LARGER_IS_BETTER.keySet().forEach(m -> metrics.put(m, 0.5));
     metrics.put("macro_accuracy", acc);
     metrics.put("kl", kl);
     return new CellResult(dataset, split, type, metrics);

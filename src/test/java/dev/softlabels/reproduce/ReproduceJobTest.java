@@ -2,6 +2,7 @@ package dev.softlabels.reproduce;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.softlabels.evaluate.Metrics;
 import com.typesafe.config.Config;
 import dev.softlabels.annotations.AggregationMethod;
 import dev.softlabels.annotations.LabelColumns;
@@ -36,7 +37,7 @@ class ReproduceJobTest {
 
     assertThat(cells).hasSize(4).extracting(c -> c.split() + "/" + c.labelType())
         .containsExactlyInAnyOrder("0/hard", "0/soft", "1/hard", "1/soft");
-    assertThat(cells).allSatisfy(c -> assertThat(c.metrics()).containsOnlyKeys(ReportRenderer.LARGER_IS_BETTER.keySet()));
+    assertThat(cells).allSatisfy(c -> assertThat(c.metrics()).containsOnlyKeys(Metrics.LARGER_IS_BETTER.keySet()));
     assertThat(Files.readString(dir.resolve("report.md"))).contains("| Dataset | Hard ACC ↑ | Hard KL ↓ | Soft ACC ↑ | Soft KL ↓ |",
         "synthetic (ours, 2 splits)", "synthetic (paper)");
     assertThat(Files.readAllLines(dir.resolve("results.csv"))).hasSize(5);
