@@ -2,92 +2,249 @@ package dev.softlabels.bench;
 
 import com.typesafe.config.Config;
 import dev.softlabels.train.Networks;
+import dev.softlabels.train.TrainJob;
 import dev.softlabels.train.TrainSettings;
 import dev.softlabels.train.TrainingData;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.conf.CacheMode;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
- * Training throughput of the same network on the same minibatches: Spark parameter averaging in the
- * given session, against a plain single-JVM {@code MultiLayerNetwork.fit} in the driver.
+ * Training throughput of two networks on the same minibatches of generated images, three ways: DL4J
+ * in one JVM ({@code MultiLayerNetwork.fit}), DL4J with Spark parameter averaging in the given session,
+ * and PyTorch on the same CPU ({@code bench/torch_train.py}, skipped with a message where Debian's
+ * python3-torch is missing). The networks: the issue's reference CNN (conv 3x3x16 + ReLU, max-pool, conv
+ * 3x3x64 + ReLU, global average pool, dense + softmax; Adam 2e-3) and the project's configured one.
  */
 public final class TrainBenchmark {
 
+  /** The reference network's name, here and in the PyTorch script. */
+  static final String SMALL_CNN = "small-cnn";
+  private static final double SMALL_CNN_LEARNING_RATE = 2e-3;
+  private static final int TORCH_SKIPPED = 3;
+
   private TrainBenchmark() {}
 
-  public record Figures(double sparkExamplesPerSecond, double singleExamplesPerSecond) {
-    public double ratio() {
-      return sparkExamplesPerSecond / singleExamplesPerSecond;
+  /** Examples per second of one network, each way; torch is NaN when skipped. */
+  public record Figures(String network, double single, double spark, double torch) {
+    public double sparkToSingle() {
+      return spark / single;
+    }
+
+    public double singleToTorch() {
+      return single / torch;
     }
   }
 
-  public static Figures run(SparkSession spark, Config config, long images, int size, int epochs, String work,
+  public static List<Figures> run(SparkSession spark, Config config, long images, int size, int epochs, String work,
       PrintWriter out) {
     TrainSettings settings = GeneratedImages.settings(spark, config, "train", images, size, work, out);
     TrainingData.Prepared data = TrainingData.prepare(spark, settings.data());
     try {
       TrainingData.Shape shape = data.shape();
       JavaRDD<DataSet> batches = TrainingData.batches(data.examples(), shape, settings.batchSizePerWorker()).cache();
-      long examples = data.examples().count();
-      batches.count();
+      // The single-JVM side needs the minibatches in the driver: that is what it measures.
+      List<DataSet> local = new ArrayList<>(batches.collect());
+      long examples = local.stream().mapToLong(DataSet::numExamples).sum();
+      Path exported = export(local, Path.of(work, "train-examples-" + images + "-" + size));
+      String torchShape = examples + "," + shape.channels() + "," + shape.height() + "," + shape.width() + ","
+          + shape.classes();
+      out.printf(Locale.ROOT, "%,d examples of %dx%d px, minibatches of %d, %d timed epochs after one warm-up%n",
+          examples, shape.width(), shape.height(), settings.batchSizePerWorker(), epochs);
 
-      SparkDl4jMultiLayer sparkNetwork = new SparkDl4jMultiLayer(JavaSparkContext.fromSparkContext(spark.sparkContext()),
-          newNetwork(settings, shape), dev.softlabels.train.TrainJob.trainingMaster(spark, settings));
-      sparkNetwork.fit(batches);
-      long started = System.nanoTime();
-      for (int e = 0; e < epochs; e++) {
-        sparkNetwork.fit(batches);
+      List<Figures> all = new ArrayList<>();
+      for (String network : List.of(SMALL_CNN, settings.network())) {
+        Supplier<MultiLayerNetwork> fresh = () -> newNetwork(network, settings, shape);
+        double single = single(fresh.get(), local, examples, epochs);
+        out.printf(Locale.ROOT, "%s: DL4J single JVM (%d native threads): %,.0f examples/s%n", network,
+            Runtime.getRuntime().availableProcessors(), single);
+        out.flush();
+        double distributed = spark(spark, settings, fresh.get(), batches, examples, epochs);
+        out.printf(Locale.ROOT, "%s: DL4J Spark parameter averaging (%s): %,.0f examples/s%n", network,
+            spark.sparkContext().master(), distributed);
+        out.flush();
+        double torch = torch(network, settings, exported, torchShape, epochs, out);
+        Figures figures = new Figures(network, single, distributed, torch);
+        out.printf(Locale.ROOT, "%s: Spark / single JVM %.2fx; DL4J single JVM / PyTorch %s%n", network,
+            figures.sparkToSingle(), Double.isNaN(torch) ? "n/a" : String.format(Locale.ROOT, "%.2fx",
+                figures.singleToTorch()));
+        out.flush();
+        all.add(figures);
       }
-      double distributed = epochs * examples / ((System.nanoTime() - started) / 1e9);
-      out.printf(Locale.ROOT, "spark parameter averaging (%s, %d examples x %d epochs): %,.0f examples/s%n",
-          sparkMaster(data), examples, epochs, distributed);
-      out.flush();
-
-      // The single-JVM baseline needs the minibatches in the driver: that is what it measures.
-      List<DataSet> local = new ArrayList<>();
-      batches.toLocalIterator().forEachRemaining(local::add);
       batches.unpersist();
-      Nd4j.getEnvironment().setMaxThreads(Runtime.getRuntime().availableProcessors());
-      MultiLayerNetwork single = newNetwork(settings, shape);
-      fitAll(single, local);
-      started = System.nanoTime();
-      for (int e = 0; e < epochs; e++) {
-        fitAll(single, local);
-      }
-      double alone = epochs * examples / ((System.nanoTime() - started) / 1e9);
-      out.printf(Locale.ROOT, "single-JVM fit (%d native threads): %,.0f examples/s%n",
-          Nd4j.getEnvironment().maxThreads(), alone);
-      Figures figures = new Figures(distributed, alone);
-      out.printf(Locale.ROOT, "spark / single-JVM: %.2fx%n", figures.ratio());
-      return figures;
+      return all;
     } finally {
       data.examples().unpersist();
     }
   }
 
-  private static void fitAll(MultiLayerNetwork network, List<DataSet> batches) {
-    for (DataSet batch : batches) {
-      network.fit(batch);
+  /** One JVM with every core, as PyTorch gets them (Spark tasks run one native thread per task slot). */
+  private static double single(MultiLayerNetwork network, List<DataSet> batches, long examples, int epochs) {
+    int threads = Nd4j.getEnvironment().maxThreads();
+    Nd4j.getEnvironment().setMaxThreads(Runtime.getRuntime().availableProcessors());
+    try {
+      batches.forEach(network::fit);
+      long started = System.nanoTime();
+      for (int e = 0; e < epochs; e++) {
+        batches.forEach(network::fit);
+      }
+      return epochs * examples / ((System.nanoTime() - started) / 1e9);
+    } finally {
+      Nd4j.getEnvironment().setMaxThreads(threads);
     }
   }
 
-  private static String sparkMaster(TrainingData.Prepared data) {
-    return data.examples().sparkSession().sparkContext().master();
+  private static double spark(SparkSession spark, TrainSettings settings, MultiLayerNetwork network,
+      JavaRDD<DataSet> batches, long examples, int epochs) {
+    SparkDl4jMultiLayer sparkNetwork = new SparkDl4jMultiLayer(JavaSparkContext.fromSparkContext(spark.sparkContext()),
+        network, TrainJob.trainingMaster(spark, settings));
+    sparkNetwork.fit(batches);
+    long started = System.nanoTime();
+    for (int e = 0; e < epochs; e++) {
+      sparkNetwork.fit(batches);
+    }
+    return epochs * examples / ((System.nanoTime() - started) / 1e9);
   }
 
-  private static MultiLayerNetwork newNetwork(TrainSettings settings, TrainingData.Shape shape) {
-    MultiLayerNetwork network = new MultiLayerNetwork(Networks.build(settings.network(), shape.channels(),
-        shape.height(), shape.width(), shape.classes(), settings.optimizer(), settings.classWeights(), settings.seed()));
+  /** PyTorch's examples/s on the exported examples, or NaN (with the reason printed) when it cannot run. */
+  private static double torch(String network, TrainSettings settings, Path exported, String shape, int epochs,
+      PrintWriter out) {
+    Path script = Path.of(System.getProperty("softlabels.home", "."), "bench", "torch_train.py");
+    boolean small = network.equals(SMALL_CNN);
+    List<String> command = List.of(python(), script.toString(),
+        "--features", exported.resolve("features.f32").toString(),
+        "--targets", exported.resolve("targets.f32").toString(),
+        "--shape", shape, "--network", network,
+        "--optimizer", small ? "adam" : "nesterov",
+        "--learning-rate", String.valueOf(small ? SMALL_CNN_LEARNING_RATE : settings.optimizer().learningRate()),
+        "--batch", String.valueOf(settings.batchSizePerWorker()),
+        "--epochs", String.valueOf(epochs),
+        "--threads", String.valueOf(Runtime.getRuntime().availableProcessors()));
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output;
+      try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
+          StandardCharsets.UTF_8))) {
+        output = reader.lines().collect(Collectors.joining("\n"));
+      }
+      int status = process.waitFor();
+      if (status == TORCH_SKIPPED) {
+        out.printf(Locale.ROOT, "%s: PyTorch skipped: %s%n", network, output.strip());
+        return Double.NaN;
+      }
+      String line = output.lines().filter(l -> l.startsWith("examples_per_second ")).findFirst()
+          .orElseThrow(() -> new IllegalStateException("the PyTorch benchmark failed (exit " + status + "):\n" + output));
+      double torch = Double.parseDouble(line.substring("examples_per_second ".length()));
+      out.printf(Locale.ROOT, "%s: PyTorch %s (%d threads): %,.0f examples/s%n", network, torchVersion(output),
+          Runtime.getRuntime().availableProcessors(), torch);
+      return torch;
+    } catch (IOException e) {
+      out.printf(Locale.ROOT, "%s: PyTorch skipped: cannot run %s (%s)%n", network, command.get(0), e.getMessage());
+      return Double.NaN;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for PyTorch", e);
+    }
+  }
+
+  private static String torchVersion(String output) {
+    return output.lines().filter(l -> l.startsWith("torch ")).findFirst().map(l -> l.substring(6)).orElse("");
+  }
+
+  /** Debian's python3 (where apt installs python3-torch) unless SOFTLABELS_PYTHON names another. */
+  private static String python() {
+    String configured = System.getenv("SOFTLABELS_PYTHON");
+    if (configured != null && !configured.isBlank()) {
+      return configured;
+    }
+    return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+  }
+
+  /** features.f32 (N x C x H x W) and targets.f32 (N x K), little-endian float32, in minibatch order. */
+  private static Path export(List<DataSet> batches, Path directory) {
+    try {
+      Files.createDirectories(directory);
+      try (OutputStream features = Files.newOutputStream(directory.resolve("features.f32"));
+          OutputStream targets = Files.newOutputStream(directory.resolve("targets.f32"))) {
+        for (DataSet batch : batches) {
+          features.write(littleEndian(batch.getFeatures()));
+          targets.write(littleEndian(batch.getLabels()));
+        }
+      }
+      return directory;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static byte[] littleEndian(INDArray array) {
+    float[] values = array.dup('c').data().asFloat();
+    ByteBuffer buffer = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    buffer.asFloatBuffer().put(values);
+    return buffer.array();
+  }
+
+  private static MultiLayerNetwork newNetwork(String name, TrainSettings settings, TrainingData.Shape shape) {
+    MultiLayerConfiguration configuration = name.equals(SMALL_CNN) ? smallCnn(shape, settings.seed())
+        : Networks.build(name, shape.channels(), shape.height(), shape.width(), shape.classes(), settings.optimizer(),
+            settings.classWeights(), settings.seed());
+    MultiLayerNetwork network = new MultiLayerNetwork(configuration);
     network.init();
     return network;
+  }
+
+  /** The reference network, as bench/torch_train.py builds it in PyTorch. */
+  static MultiLayerConfiguration smallCnn(TrainingData.Shape shape, long seed) {
+    return new NeuralNetConfiguration.Builder()
+        .seed(seed)
+        .dataType(DataType.FLOAT)
+        .weightInit(WeightInit.RELU)
+        .updater(new Adam(SMALL_CNN_LEARNING_RATE))
+        .convolutionMode(ConvolutionMode.Same)
+        .cacheMode(CacheMode.DEVICE)
+        .list()
+        .layer(new ConvolutionLayer.Builder(3, 3).nOut(16).activation(Activation.RELU).build())
+        .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+        .layer(new ConvolutionLayer.Builder(3, 3).nOut(64).activation(Activation.RELU).build())
+        .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build())
+        .layer(new OutputLayer.Builder(new LossMCXENT()).nOut(shape.classes()).activation(Activation.SOFTMAX).build())
+        .setInputType(InputType.convolutional(shape.height(), shape.width(), shape.channels()))
+        .build();
   }
 }

@@ -126,16 +126,18 @@ final class BenchCommand implements Callable<Integer> {
       name = "train",
       mixinStandardHelpOptions = true,
       description = {
-          "Training examples/s of the configured network on generated images: Spark parameter averaging",
-          "in this session (local[*] unless --master), then a plain single-JVM fit of the same network on",
-          "the same minibatches, and their ratio. Training settings come from softlabels.train."})
+          "Training examples/s on the same minibatches of generated images, for a small reference CNN (conv",
+          "16, max-pool, conv 64, global average pool, dense; Adam 2e-3) and the configured network, three",
+          "ways: DL4J in one JVM, DL4J with Spark parameter averaging in this session (local[*] unless",
+          "--master), and PyTorch (bench/torch_train.py; skipped with a message without Debian's",
+          "python3-torch, or set SOFTLABELS_PYTHON). Prints the ratios. Settings from softlabels.train."})
   static final class Train implements Callable<Integer> {
 
     @Mixin Scratch scratch;
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--images", paramLabel = "N", defaultValue = "4000",
+    @Option(names = "--images", paramLabel = "N", defaultValue = "8000",
         description = "Training images (default: ${DEFAULT-VALUE}).")
     long images;
 

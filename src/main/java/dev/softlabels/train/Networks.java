@@ -1,6 +1,7 @@
 package dev.softlabels.train;
 
 import dev.softlabels.config.UserError;
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -50,6 +51,9 @@ public final class Networks {
         .updater(new Nesterovs(optimizer.learningRate(), optimizer.momentum()))
         .weightDecay(optimizer.weightDecay())
         .convolutionMode(ConvolutionMode.Same)
+        // Keeps each convolution's forward intermediates for its backward pass instead of recomputing
+        // them: 1.5x training throughput on CPU here (README, Performance).
+        .cacheMode(CacheMode.DEVICE)
         .list();
     for (int block = 0; block < widths.length; block++) {
       int convolutions = deep ? 2 : 1;
