@@ -11,7 +11,6 @@ import static org.apache.spark.sql.functions.when;
 import dev.softlabels.ml.LabelAggregator;
 import dev.softlabels.spark.HadoopPaths;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SortedMap;
@@ -102,13 +101,12 @@ public final class AggregateJob {
   static Dataset<Row> annotatorTable(SparkSession spark, DawidSkeneModel model) {
     List<Row> rows = new ArrayList<>();
     model.annotators().forEach((id, estimate) -> rows.add(RowFactory.create(id, estimate.labels(), estimate.accuracy(),
-        Arrays.stream(estimate.confusion()).map(r -> Arrays.stream(r).boxed().toArray(Double[]::new))
-            .toArray(Double[][]::new))));
+        ConfusionColumn.value(estimate.confusion()))));
     StructType schema = new StructType()
         .add(AnnotationReader.ANNOTATOR, DataTypes.StringType, false)
         .add("labels", DataTypes.LongType, false)
         .add("accuracy", DataTypes.DoubleType, false)
-        .add("confusion", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType)), false);
+        .add(ConfusionColumn.FIELD);
     return spark.createDataFrame(rows, schema);
   }
 

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.size;
 
 import dev.softlabels.annotations.AnnotationReader;
+import dev.softlabels.annotations.ConfusionColumn;
 import dev.softlabels.annotations.LabelColumns;
 import dev.softlabels.config.Json;
 import dev.softlabels.config.UserError;
@@ -85,16 +86,14 @@ public final class AnnotateJob {
     List<Row> annotatorRows = new ArrayList<>();
     Map<String, Long> types = new TreeMap<>();
     for (Annotator a : pool.annotators()) {
-      Double[][] confusion = Arrays.stream(a.confusion())
-          .map(r -> Arrays.stream(r).boxed().toArray(Double[]::new)).toArray(Double[][]::new);
-      annotatorRows.add(RowFactory.create(a.id(), a.type(), a.flipRate(), confusion));
+      annotatorRows.add(RowFactory.create(a.id(), a.type(), a.flipRate(), ConfusionColumn.value(a.confusion())));
       types.merge(a.type(), 1L, Long::sum);
     }
     StructType annotatorSchema = new StructType()
         .add(AnnotationReader.ANNOTATOR, DataTypes.StringType, false)
         .add("type", DataTypes.StringType, false)
         .add("flip_rate", DataTypes.DoubleType, false)
-        .add("confusion", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType)), false);
+        .add(ConfusionColumn.FIELD);
     spark.createDataFrame(annotatorRows, annotatorSchema).coalesce(1)
         .write().parquet(HadoopPaths.child(settings.output(), ANNOTATORS));
     shared.destroy();
