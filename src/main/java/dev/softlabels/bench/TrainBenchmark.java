@@ -1,6 +1,8 @@
 package dev.softlabels.bench;
 
 import com.typesafe.config.Config;
+import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.train.Minibatches;
 import dev.softlabels.train.Networks;
 import dev.softlabels.train.TrainJob;
 import dev.softlabels.train.TrainSettings;
@@ -44,6 +46,8 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.nativeblas.NativeOps;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * Training throughput of two networks on the same minibatches of generated images, three ways: DL4J
@@ -90,16 +94,19 @@ public final class TrainBenchmark {
 
       List<Figures> all = new ArrayList<>();
       for (String network : List.of(SMALL_CNN, settings.network())) {
+        // PyTorch first: after DL4J's runs the JVM's JIT compilers keep a core busy for a while,
+        // which cost PyTorch up to 40 % in earlier runs of this benchmark.
+        double torch = torch(network, settings, exported, torchShape, epochs, out);
         Supplier<MultiLayerNetwork> fresh = () -> newNetwork(network, settings, shape);
-        double single = single(fresh.get(), local, examples, epochs);
-        out.printf(Locale.ROOT, "%s: DL4J single JVM (%d native threads): %,.0f examples/s%n", network,
-            Runtime.getRuntime().availableProcessors(), single);
+        int threads = Runtime.getRuntime().availableProcessors();
+        double single = single(fresh.get(), local, examples, epochs, threads);
+        out.printf(Locale.ROOT, "%s: DL4J single JVM (oneDNN on %d threads, ND4J's own loops on %d): %,.0f examples/s%n",
+            network, threads, Nd4j.getEnvironment().maxThreads(), single);
         out.flush();
-        double distributed = spark(spark, settings, fresh.get(), batches, examples, epochs);
+        double distributed = spark(spark, settings, fresh.get(), batches, examples, epochs, work);
         out.printf(Locale.ROOT, "%s: DL4J Spark parameter averaging (%s): %,.0f examples/s%n", network,
             spark.sparkContext().master(), distributed);
         out.flush();
-        double torch = torch(network, settings, exported, torchShape, epochs, out);
         Figures figures = new Figures(network, single, distributed, torch);
         out.printf(Locale.ROOT, "%s: Spark / single JVM %.2fx; DL4J single JVM / PyTorch %s%n", network,
             figures.sparkToSingle(), Double.isNaN(torch) ? "n/a" : String.format(Locale.ROOT, "%.2fx",
@@ -114,10 +121,17 @@ public final class TrainBenchmark {
     }
   }
 
-  /** One JVM with every core, as PyTorch gets them (Spark tasks run one native thread per task slot). */
-  private static double single(MultiLayerNetwork network, List<DataSet> batches, long examples, int epochs) {
-    int threads = Nd4j.getEnvironment().maxThreads();
-    Nd4j.getEnvironment().setMaxThreads(Runtime.getRuntime().availableProcessors());
+  /**
+   * One JVM with every core for the native work, as PyTorch gets them. The launcher starts the JVM
+   * with one native thread per Spark task slot (OMP_NUM_THREADS=1), and ND4J fixes its own loops'
+   * thread count at start; OpenMP's count is per calling thread, so raising it here gives this
+   * thread's oneDNN layers every core while the Spark tasks keep one each.
+   */
+  private static double single(MultiLayerNetwork network, List<DataSet> batches, long examples, int epochs,
+      int threads) {
+    NativeOps nativeOps = NativeOpsHolder.getInstance().getDeviceNativeOps();
+    int before = nativeOps.ompGetMaxThreads();
+    nativeOps.setOmpNumThreads(threads);
     try {
       batches.forEach(network::fit);
       long started = System.nanoTime();
@@ -126,20 +140,26 @@ public final class TrainBenchmark {
       }
       return epochs * examples / ((System.nanoTime() - started) / 1e9);
     } finally {
-      Nd4j.getEnvironment().setMaxThreads(threads);
+      nativeOps.setOmpNumThreads(before);
     }
   }
 
   private static double spark(SparkSession spark, TrainSettings settings, MultiLayerNetwork network,
-      JavaRDD<DataSet> batches, long examples, int epochs) {
+      JavaRDD<DataSet> batches, long examples, int epochs, String work) {
     SparkDl4jMultiLayer sparkNetwork = new SparkDl4jMultiLayer(JavaSparkContext.fromSparkContext(spark.sparkContext()),
-        network, TrainJob.trainingMaster(spark, settings));
-    sparkNetwork.fit(batches);
-    long started = System.nanoTime();
-    for (int e = 0; e < epochs; e++) {
-      sparkNetwork.fit(batches);
+        network, TrainJob.trainingMaster(settings));
+    Minibatches minibatches = Minibatches.of(spark, batches, settings.trainingApproach(),
+        HadoopPaths.child(work, "train-export"));
+    try {
+      minibatches.fit(sparkNetwork);
+      long started = System.nanoTime();
+      for (int e = 0; e < epochs; e++) {
+        minibatches.fit(sparkNetwork);
+      }
+      return epochs * examples / ((System.nanoTime() - started) / 1e9);
+    } finally {
+      minibatches.release();
     }
-    return epochs * examples / ((System.nanoTime() - started) / 1e9);
   }
 
   /** PyTorch's examples/s on the exported examples, or NaN (with the reason printed) when it cannot run. */
@@ -214,7 +234,7 @@ public final class TrainBenchmark {
   }
 
   private static byte[] littleEndian(INDArray array) {
-    float[] values = array.dup('c').data().asFloat();
+    float[] values = Minibatches.cOrderFloats(array);
     ByteBuffer buffer = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     buffer.asFloatBuffer().put(values);
     return buffer.array();

@@ -26,6 +26,11 @@ public final class HadoopPaths {
     return new HadoopPaths(spark.sparkContext().hadoopConfiguration());
   }
 
+  /** For executor-side code, with the driver's settings from a {@link HadoopConfSnapshot}. */
+  public static HadoopPaths of(Configuration hadoopConf) {
+    return new HadoopPaths(hadoopConf);
+  }
+
   /** The path with its file system's scheme and, when relative, the working directory: file:/abs/path. */
   public String qualified(String path) {
     try {

@@ -50,6 +50,7 @@ public final class TrainJob {
     }
     TrainingData.Prepared data = TrainingData.prepare(spark, settings.data());
     TrainingData.Shape shape = data.shape();
+    Minibatches minibatches = null;
     try {
       MultiLayerNetwork network;
       List<TrainState.Epoch> history = new ArrayList<>();
@@ -74,15 +75,15 @@ public final class TrainJob {
         throw new dev.softlabels.config.UserError("split " + settings.data().split() + " has no training images");
       }
       SparkDl4jMultiLayer sparkNetwork = new SparkDl4jMultiLayer(JavaSparkContext.fromSparkContext(spark.sparkContext()),
-          network, trainingMaster(spark, settings));
-      // One RDD for all epochs: the export approach then writes its minibatches only once.
-      JavaRDD<DataSet> batches = TrainingData.batches(train, shape, settings.batchSizePerWorker());
+          network, trainingMaster(settings));
+      minibatches = Minibatches.of(spark, TrainingData.batches(train, shape, settings.batchSizePerWorker()),
+          settings.trainingApproach(), exportDir(settings));
 
       for (int epoch = history.size(); epoch < settings.epochs(); epoch++) {
         double learningRate = settings.optimizer().learningRate(epoch, settings.epochs());
         sparkNetwork.getNetwork().setLearningRate(learningRate);
         long started = System.nanoTime();
-        sparkNetwork.fit(batches);
+        minibatches.fit(sparkNetwork);
         double seconds = (System.nanoTime() - started) / 1e9;
         network = sparkNetwork.getNetwork();
 
@@ -110,16 +111,16 @@ public final class TrainJob {
       }
       return checkpoints.state(Checkpoints.LAST).orElseThrow();
     } finally {
-      data.examples().unpersist();
-      if (settings.exportDir().isBlank()) {
-        // The default export directory is scratch space inside the model directory.
-        HadoopPaths.of(spark).delete(defaultExportDir(settings));
+      if (minibatches != null) {
+        minibatches.release();
       }
+      data.examples().unpersist();
     }
   }
 
-  private static String defaultExportDir(TrainSettings settings) {
-    return HadoopPaths.child(settings.modelDir(), "export");
+  /** Scratch space for the exported minibatches: export-dir, or inside the model directory. */
+  private static String exportDir(TrainSettings settings) {
+    return settings.exportDir().isBlank() ? HadoopPaths.child(settings.modelDir(), "export") : settings.exportDir();
   }
 
   /** Validation metrics of a network on rows of (image_id, image_bytes, soft_label, target). */
@@ -133,38 +134,25 @@ public final class TrainJob {
         shape.classes());
   }
 
-  public static ParameterAveragingTrainingMaster trainingMaster(SparkSession spark, TrainSettings settings) {
-    String exportDir = settings.exportDir().isBlank() ? defaultExportDir(settings) : settings.exportDir();
-    RDDTrainingApproach approach = switch (settings.trainingApproach()) {
-      case "export" -> RDDTrainingApproach.Export;
-      case "direct" -> RDDTrainingApproach.Direct;
-      default -> spark.sparkContext().isLocal() || isRemote(exportDir)
-          ? RDDTrainingApproach.Export
-          : RDDTrainingApproach.Direct;
-    };
+  public static ParameterAveragingTrainingMaster trainingMaster(TrainSettings settings) {
     Repartition repartition = switch (settings.repartition()) {
       case "never" -> Repartition.Never;
       case "num-partitions-workers-differs" -> Repartition.NumPartitionsWorkersDiffers;
       default -> Repartition.Always;
     };
-    LOG.info("train: parameter averaging, {} examples per worker batch, averaging every {} batches, {} approach",
-        settings.batchSizePerWorker(), settings.averagingFrequency(), approach);
-    // The RDD holds minibatches of batchSizePerWorker examples (TrainingData.batches).
+    LOG.info("train: parameter averaging, {} examples per worker batch, averaging every {} batches",
+        settings.batchSizePerWorker(), settings.averagingFrequency());
+    // Minibatches.fit passes either exported files or an RDD of minibatches of batchSizePerWorker
+    // examples (TrainingData.batches); the master never exports them again.
     return new ParameterAveragingTrainingMaster.Builder(settings.batchSizePerWorker())
         .batchSizePerWorker(settings.batchSizePerWorker())
         .averagingFrequency(settings.averagingFrequency())
         .workerPrefetchNumBatches(settings.prefetchBatches())
         .saveUpdater(true)
         .repartionData(repartition)
-        .rddTrainingApproach(approach)
-        .exportDirectory(exportDir)
+        .rddTrainingApproach(RDDTrainingApproach.Direct)
         .storageLevel(null)
         .rngSeed(settings.seed())
         .build();
-  }
-
-  private static boolean isRemote(String path) {
-    String scheme = URI.create(path).getScheme();
-    return scheme != null && !scheme.equals("file");
   }
 }
