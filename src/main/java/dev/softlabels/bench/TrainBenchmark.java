@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -76,8 +77,9 @@ public final class TrainBenchmark {
     }
   }
 
-  public static List<Figures> run(SparkSession spark, Config config, long images, int size, int epochs, String work,
-      PrintWriter out) {
+  /** @param repeats runs of each side, interleaved; the figures are their medians */
+  public static List<Figures> run(SparkSession spark, Config config, long images, int size, int epochs, int repeats,
+      String work, PrintWriter out) {
     TrainSettings settings = GeneratedImages.settings(spark, config, "train", images, size, work, out);
     TrainingData.Prepared data = TrainingData.prepare(spark, settings.data());
     try {
@@ -94,22 +96,32 @@ public final class TrainBenchmark {
 
       List<Figures> all = new ArrayList<>();
       for (String network : List.of(SMALL_CNN, settings.network())) {
-        // PyTorch first: after DL4J's runs the JVM's JIT compilers keep a core busy for a while,
-        // which cost PyTorch up to 40 % in earlier runs of this benchmark.
-        double torch = torch(network, settings, exported, torchShape, epochs, out);
         Supplier<MultiLayerNetwork> fresh = () -> newNetwork(network, settings, shape);
         int threads = Runtime.getRuntime().availableProcessors();
-        double single = single(fresh.get(), local, examples, epochs, threads);
-        out.printf(Locale.ROOT, "%s: DL4J single JVM (oneDNN on %d threads, ND4J's own loops on %d): %,.0f examples/s%n",
-            network, threads, Nd4j.getEnvironment().maxThreads(), single);
-        out.flush();
-        double distributed = spark(spark, settings, fresh.get(), batches, examples, epochs, work);
-        out.printf(Locale.ROOT, "%s: DL4J Spark parameter averaging (%s): %,.0f examples/s%n", network,
-            spark.sparkContext().master(), distributed);
-        out.flush();
-        Figures figures = new Figures(network, single, distributed, torch);
+        double[] torch = new double[repeats];
+        double[] single = new double[repeats];
+        double[] distributed = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+          String round = repeats == 1 ? network : String.format(Locale.ROOT, "%s, run %d/%d", network, r + 1, repeats);
+          // PyTorch first, on an otherwise idle machine: after DL4J's runs the JVM's JIT compilers
+          // may still be busy for a while.
+          torch[r] = torch(round, network, settings, exported, torchShape, epochs, out);
+          single[r] = single(fresh.get(), local, examples, epochs, threads);
+          out.printf(Locale.ROOT, "%s: DL4J single JVM (oneDNN on %d threads, ND4J's own loops on %d): %,.0f examples/s%n",
+              round, threads, Nd4j.getEnvironment().maxThreads(), single[r]);
+          out.flush();
+          distributed[r] = spark(spark, settings, fresh.get(), batches, examples, epochs, work);
+          out.printf(Locale.ROOT, "%s: DL4J Spark parameter averaging (%s): %,.0f examples/s%n", round,
+              spark.sparkContext().master(), distributed[r]);
+          out.flush();
+        }
+        Figures figures = new Figures(network, median(single), median(distributed), median(torch));
+        if (repeats > 1) {
+          out.printf(Locale.ROOT, "%s: medians of %d runs: PyTorch %,.0f, DL4J single JVM %,.0f, Spark %,.0f examples/s%n",
+              network, repeats, figures.torch(), figures.single(), figures.spark());
+        }
         out.printf(Locale.ROOT, "%s: Spark / single JVM %.2fx; DL4J single JVM / PyTorch %s%n", network,
-            figures.sparkToSingle(), Double.isNaN(torch) ? "n/a" : String.format(Locale.ROOT, "%.2fx",
+            figures.sparkToSingle(), Double.isNaN(figures.torch()) ? "n/a" : String.format(Locale.ROOT, "%.2fx",
                 figures.singleToTorch()));
         out.flush();
         all.add(figures);
@@ -163,8 +175,8 @@ public final class TrainBenchmark {
   }
 
   /** PyTorch's examples/s on the exported examples, or NaN (with the reason printed) when it cannot run. */
-  private static double torch(String network, TrainSettings settings, Path exported, String shape, int epochs,
-      PrintWriter out) {
+  private static double torch(String label, String network, TrainSettings settings, Path exported, String shape,
+      int epochs, PrintWriter out) {
     Path script = Path.of(System.getProperty("softlabels.home", "."), "bench", "torch_train.py");
     boolean small = network.equals(SMALL_CNN);
     List<String> command = List.of(python(), script.toString(),
@@ -185,22 +197,30 @@ public final class TrainBenchmark {
       }
       int status = process.waitFor();
       if (status == TORCH_SKIPPED) {
-        out.printf(Locale.ROOT, "%s: PyTorch skipped: %s%n", network, output.strip());
+        out.printf(Locale.ROOT, "%s: PyTorch skipped: %s%n", label, output.strip());
         return Double.NaN;
       }
       String line = output.lines().filter(l -> l.startsWith("examples_per_second ")).findFirst()
           .orElseThrow(() -> new IllegalStateException("the PyTorch benchmark failed (exit " + status + "):\n" + output));
       double torch = Double.parseDouble(line.substring("examples_per_second ".length()));
-      out.printf(Locale.ROOT, "%s: PyTorch %s (%d threads): %,.0f examples/s%n", network, torchVersion(output),
+      out.printf(Locale.ROOT, "%s: PyTorch %s (%d threads): %,.0f examples/s%n", label, torchVersion(output),
           Runtime.getRuntime().availableProcessors(), torch);
       return torch;
     } catch (IOException e) {
-      out.printf(Locale.ROOT, "%s: PyTorch skipped: cannot run %s (%s)%n", network, command.get(0), e.getMessage());
+      out.printf(Locale.ROOT, "%s: PyTorch skipped: cannot run %s (%s)%n", label, command.get(0), e.getMessage());
       return Double.NaN;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for PyTorch", e);
     }
+  }
+
+  /** The median (mean of the middle two for an even count); NaN stays NaN (PyTorch skipped). */
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int middle = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
   }
 
   private static String torchVersion(String output) {

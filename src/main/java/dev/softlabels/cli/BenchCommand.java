@@ -148,14 +148,18 @@ final class BenchCommand implements Callable<Integer> {
         description = "Timed epochs of each side, after one warm-up epoch (default: ${DEFAULT-VALUE}).")
     int epochs;
 
+    @Option(names = "--repeats", paramLabel = "R", defaultValue = "1",
+        description = "Runs of each side, interleaved; the ratios use their medians (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
 
     @Override
     public Integer call() throws Exception {
-      if (images <= 0 || epochs <= 0) {
-        throw new ParameterException(spec.commandLine(), "--images and --epochs must be positive");
+      if (images <= 0 || epochs <= 0 || repeats <= 0) {
+        throw new ParameterException(spec.commandLine(), "--images, --epochs and --repeats must be positive");
       }
       return scratch.inSession((spark, config) ->
-          TrainBenchmark.run(spark, config, images, size, epochs, scratch.work, spec.commandLine().getOut()));
+          TrainBenchmark.run(spark, config, images, size, epochs, repeats, scratch.work, spec.commandLine().getOut()));
     }
   }
 
