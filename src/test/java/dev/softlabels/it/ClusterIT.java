@@ -87,9 +87,17 @@ class ClusterIT {
         generated.toString());
     String[] data = {"--images", generated.resolve("images").toString(), "--labels", generated.resolve("labels").toString()};
     Path model = dir.resolve("model");
+    // The export approach: the executors write the minibatch files and read them back every round
+    // (this cluster's workers share the local disk, as a cluster's would share s3a:// or hdfs://).
+    Path export = dir.resolve("export");
     timed("train 2 epochs, 2-worker cluster", result, concat(new String[] {"--master", master, "train"}, data,
-        new String[] {"--model-dir", model.toString(), "--epochs", "2"}));
+        new String[] {"--model-dir", model.toString(), "--epochs", "2", "-Dsoftlabels.train.training-approach=export",
+            "-Dsoftlabels.train.export-dir=" + export}));
     assertThat(model.resolve("best/model.zip")).isNotEmptyFile();
+    assertThat(result[0].err()).contains("minibatches written to " + export);
+    try (var left = Files.walk(export)) {
+      assertThat(left.filter(Files::isRegularFile)).as("minibatch files left after training").isEmpty();
+    }
 
     timed("evaluate, 2-worker cluster", result, concat(new String[] {"--master", master, "evaluate"}, data,
         new String[] {"--model-dir", model.toString(), "--output", dir.resolve("eval-cluster").toString()}));
