@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The training minibatches parameter averaging streams through every epoch: written once as files
- * every executor can read (export), or kept as an RDD of DataSets (direct, for clusters without a
- * shared export directory). The files are raw little-endian float32 behind a small header, read with
+ * every executor can read (export), or handed to DL4J as an RDD of DataSets decoded from the cached
+ * examples each round (direct, for clusters without a shared export directory). The files are raw little-endian float32 behind a small header, read with
  * one bulk copy: DL4J's own export format reads every value through a DataInputStream and a boxed
  * Float, which cost about a fifth of the Spark side's CPU time (README, Performance).
  */
@@ -53,7 +53,7 @@ public final class Minibatches {
 
   /**
    * @param approach auto | export | direct: auto exports in local mode or to a remote directory
-   *     (s3a://, hdfs://), which every executor sees, and keeps the minibatches in memory otherwise
+   *     (s3a://, hdfs://), which every executor sees, and passes the RDD through otherwise
    * @param exportDir where the export approach writes, in a new subdirectory
    */
   public static Minibatches of(SparkSession spark, JavaRDD<DataSet> batches, String approach, String exportDir) {
@@ -63,7 +63,7 @@ public final class Minibatches {
       default -> spark.sparkContext().isLocal() || isRemote(exportDir);
     };
     if (!export) {
-      LOG.info("train: minibatches kept in memory (direct approach)");
+      LOG.info("train: minibatches decoded from the cached examples every round (direct approach)");
       return new Minibatches(spark, null, batches, null);
     }
     long started = System.nanoTime();
