@@ -94,6 +94,8 @@ public final class TrainBenchmark {
       out.printf(Locale.ROOT, "%,d examples of %dx%d px, minibatches of %d, %d timed epochs after one warm-up%n",
           examples, shape.width(), shape.height(), settings.batchSizePerWorker(), epochs);
 
+      Minibatches minibatches = Minibatches.of(spark, batches, settings.trainingApproach(),
+          HadoopPaths.child(work, "train-export"));
       List<Figures> all = new ArrayList<>();
       for (String network : List.of(SMALL_CNN, settings.network())) {
         Supplier<MultiLayerNetwork> fresh = () -> newNetwork(network, settings, shape);
@@ -110,7 +112,7 @@ public final class TrainBenchmark {
           out.printf(Locale.ROOT, "%s: DL4J single JVM (oneDNN on %d threads, ND4J's own loops on %d): %,.0f examples/s%n",
               round, threads, Nd4j.getEnvironment().maxThreads(), single[r]);
           out.flush();
-          distributed[r] = spark(spark, settings, fresh.get(), batches, examples, epochs, work);
+          distributed[r] = spark(spark, settings, fresh.get(), minibatches, examples, epochs);
           out.printf(Locale.ROOT, "%s: DL4J Spark parameter averaging (%s): %,.0f examples/s%n", round,
               spark.sparkContext().master(), distributed[r]);
           out.flush();
@@ -126,6 +128,7 @@ public final class TrainBenchmark {
         out.flush();
         all.add(figures);
       }
+      minibatches.release();
       batches.unpersist();
       return all;
     } finally {
@@ -157,21 +160,15 @@ public final class TrainBenchmark {
   }
 
   private static double spark(SparkSession spark, TrainSettings settings, MultiLayerNetwork network,
-      JavaRDD<DataSet> batches, long examples, int epochs, String work) {
+      Minibatches minibatches, long examples, int epochs) {
     SparkDl4jMultiLayer sparkNetwork = new SparkDl4jMultiLayer(JavaSparkContext.fromSparkContext(spark.sparkContext()),
         network, TrainJob.trainingMaster(settings));
-    Minibatches minibatches = Minibatches.of(spark, batches, settings.trainingApproach(),
-        HadoopPaths.child(work, "train-export"));
-    try {
+    minibatches.fit(sparkNetwork);
+    long started = System.nanoTime();
+    for (int e = 0; e < epochs; e++) {
       minibatches.fit(sparkNetwork);
-      long started = System.nanoTime();
-      for (int e = 0; e < epochs; e++) {
-        minibatches.fit(sparkNetwork);
-      }
-      return epochs * examples / ((System.nanoTime() - started) / 1e9);
-    } finally {
-      minibatches.release();
     }
+    return epochs * examples / ((System.nanoTime() - started) / 1e9);
   }
 
   /** PyTorch's examples/s on the exported examples, or NaN (with the reason printed) when it cannot run. */

@@ -114,6 +114,10 @@ public final class TrainJob {
       if (minibatches != null) {
         minibatches.release();
       }
+      if (settings.exportDir().isBlank()) {
+        // The default export directory is scratch space inside the model directory.
+        HadoopPaths.of(spark).delete(exportDir(settings));
+      }
       data.examples().unpersist();
     }
   }

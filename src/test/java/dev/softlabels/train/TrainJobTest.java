@@ -62,6 +62,7 @@ class TrainJobTest {
     assertThat(history.get(3).validationLoss()).isLessThan(history.get(0).validationLoss());
     TrainState.Epoch best = history.get(state.bestEpoch() - 1);
     assertThat(best.validationMacroAccuracy()).as("chance is 1/6").isGreaterThan(0.5);
+    assertThat(dir.resolve("model/export")).as("the exported minibatches are scratch space").doesNotExist();
 
     Checkpoints checkpoints = new Checkpoints(spark, settings.modelDir());
     MultiLayerNetwork saved = checkpoints.network(Checkpoints.BEST);
