@@ -113,8 +113,9 @@ public final class TrainBenchmark {
               round, threads, Nd4j.getEnvironment().maxThreads(), single[r]);
           out.flush();
           distributed[r] = spark(spark, settings, fresh.get(), minibatches, examples, epochs);
-          out.printf(Locale.ROOT, "%s: DL4J Spark parameter averaging (%s): %,.0f examples/s%n", round,
-              spark.sparkContext().master(), distributed[r]);
+          out.printf(Locale.ROOT, "%s: DL4J Spark parameter averaging (%s, every %d minibatches, repartition %s): "
+              + "%,.0f examples/s%n", round, spark.sparkContext().master(), settings.averagingFrequency(),
+              settings.repartition(), distributed[r]);
           out.flush();
         }
         Figures figures = new Figures(network, median(single), median(distributed), median(torch));

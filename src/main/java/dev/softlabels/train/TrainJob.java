@@ -144,8 +144,8 @@ public final class TrainJob {
       case "num-partitions-workers-differs" -> Repartition.NumPartitionsWorkersDiffers;
       default -> Repartition.Always;
     };
-    LOG.info("train: parameter averaging, {} examples per worker batch, averaging every {} batches",
-        settings.batchSizePerWorker(), settings.averagingFrequency());
+    LOG.info("train: parameter averaging, {} examples per worker batch, averaging every {} batches, repartition {}",
+        settings.batchSizePerWorker(), settings.averagingFrequency(), settings.repartition());
     // Minibatches.fit passes either exported files or an RDD of minibatches of batchSizePerWorker
     // examples (TrainingData.batches); the master never exports them again.
     return new ParameterAveragingTrainingMaster.Builder(settings.batchSizePerWorker())
