@@ -96,42 +96,48 @@ public final class TrainBenchmark {
 
       Minibatches minibatches = Minibatches.of(spark, batches, settings.trainingApproach(),
           HadoopPaths.child(work, "train-export"));
-      List<Figures> all = new ArrayList<>();
-      for (String network : List.of(SMALL_CNN, settings.network())) {
-        Supplier<MultiLayerNetwork> fresh = () -> newNetwork(network, settings, shape);
-        int threads = Runtime.getRuntime().availableProcessors();
-        double[] torch = new double[repeats];
-        double[] single = new double[repeats];
-        double[] distributed = new double[repeats];
-        for (int r = 0; r < repeats; r++) {
-          String round = repeats == 1 ? network : String.format(Locale.ROOT, "%s, run %d/%d", network, r + 1, repeats);
-          // PyTorch first, on an otherwise idle machine: after DL4J's runs the JVM's JIT compilers
-          // may still be busy for a while.
-          torch[r] = torch(round, network, settings, exported, torchShape, epochs, out);
-          single[r] = single(fresh.get(), local, examples, epochs, threads);
-          out.printf(Locale.ROOT, "%s: DL4J single JVM (oneDNN on %d threads, ND4J's own loops on %d): %,.0f examples/s%n",
-              round, threads, Nd4j.getEnvironment().maxThreads(), single[r]);
+      try {
+        List<Figures> all = new ArrayList<>();
+        for (String network : List.of(SMALL_CNN, settings.network())) {
+          Supplier<MultiLayerNetwork> fresh = () -> newNetwork(network, settings, shape);
+          int threads = Runtime.getRuntime().availableProcessors();
+          double[] torch = new double[repeats];
+          double[] single = new double[repeats];
+          double[] distributed = new double[repeats];
+          for (int r = 0; r < repeats; r++) {
+            String round = repeats == 1 ? network
+                : String.format(Locale.ROOT, "%s, run %d/%d", network, r + 1, repeats);
+            // PyTorch first, on an otherwise idle machine: after DL4J's runs the JVM's JIT compilers
+            // may still be busy for a while.
+            torch[r] = torch(round, network, settings, exported, torchShape, epochs, out);
+            single[r] = single(fresh.get(), local, examples, epochs, threads);
+            out.printf(Locale.ROOT,
+                "%s: DL4J single JVM (oneDNN on %d threads, ND4J's own loops on %d): %,.0f examples/s%n",
+                round, threads, Nd4j.getEnvironment().maxThreads(), single[r]);
+            out.flush();
+            distributed[r] = spark(spark, settings, fresh.get(), minibatches, examples, epochs);
+            out.printf(Locale.ROOT, "%s: DL4J Spark parameter averaging (%s, every %d minibatches, repartition %s): "
+                + "%,.0f examples/s%n", round, spark.sparkContext().master(), settings.averagingFrequency(),
+                settings.repartition(), distributed[r]);
+            out.flush();
+          }
+          Figures figures = new Figures(network, median(single), median(distributed), median(torch));
+          if (repeats > 1) {
+            out.printf(Locale.ROOT,
+                "%s: medians of %d runs: PyTorch %,.0f, DL4J single JVM %,.0f, Spark %,.0f examples/s%n",
+                network, repeats, figures.torch(), figures.single(), figures.spark());
+          }
+          out.printf(Locale.ROOT, "%s: Spark / single JVM %.2fx; DL4J single JVM / PyTorch %s%n", network,
+              figures.sparkToSingle(), Double.isNaN(figures.torch()) ? "n/a" : String.format(Locale.ROOT, "%.2fx",
+                  figures.singleToTorch()));
           out.flush();
-          distributed[r] = spark(spark, settings, fresh.get(), minibatches, examples, epochs);
-          out.printf(Locale.ROOT, "%s: DL4J Spark parameter averaging (%s, every %d minibatches, repartition %s): "
-              + "%,.0f examples/s%n", round, spark.sparkContext().master(), settings.averagingFrequency(),
-              settings.repartition(), distributed[r]);
-          out.flush();
+          all.add(figures);
         }
-        Figures figures = new Figures(network, median(single), median(distributed), median(torch));
-        if (repeats > 1) {
-          out.printf(Locale.ROOT, "%s: medians of %d runs: PyTorch %,.0f, DL4J single JVM %,.0f, Spark %,.0f examples/s%n",
-              network, repeats, figures.torch(), figures.single(), figures.spark());
-        }
-        out.printf(Locale.ROOT, "%s: Spark / single JVM %.2fx; DL4J single JVM / PyTorch %s%n", network,
-            figures.sparkToSingle(), Double.isNaN(figures.torch()) ? "n/a" : String.format(Locale.ROOT, "%.2fx",
-                figures.singleToTorch()));
-        out.flush();
-        all.add(figures);
+        return all;
+      } finally {
+        minibatches.release();
+        batches.unpersist();
       }
-      minibatches.release();
-      batches.unpersist();
-      return all;
     } finally {
       data.examples().unpersist();
     }

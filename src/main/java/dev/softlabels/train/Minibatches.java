@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The training minibatches parameter averaging streams through every epoch: written once as files
  * every executor can read (export), or handed to DL4J as an RDD of DataSets decoded from the cached
- * examples each round (direct, for clusters without a shared export directory). The files are raw little-endian float32 behind a small header, read with
- * one bulk copy: DL4J's own export format reads every value through a DataInputStream and a boxed
- * Float, which cost about a fifth of the Spark side's CPU time (README, Performance).
+ * examples each round (direct, for clusters without a shared export directory). The files are raw
+ * little-endian float32 behind a small header, read with one bulk copy: DL4J's own export format
+ * reads every value through a DataInputStream and a boxed Float, which cost about a fifth of the
+ * Spark side's CPU time (README, Performance).
  */
 public final class Minibatches {
 
