@@ -10,6 +10,7 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
@@ -94,7 +95,6 @@ public final class HadoopPaths {
     }
   }
 
-  /** Names of the visible files directly inside a directory (no _SUCCESS or dot files). */
   public void rename(String from, String to) {
     try {
       Path source = new Path(from);
@@ -106,6 +106,21 @@ public final class HadoopPaths {
     }
   }
 
+  /** Copies a file or a directory tree (within or across file systems). */
+  public void copy(String from, String to) {
+    try {
+      Path source = new Path(from);
+      Path target = new Path(to);
+      if (!FileUtil.copy(source.getFileSystem(hadoopConf), source, target.getFileSystem(hadoopConf), target, false,
+          hadoopConf)) {
+        throw new IOException("copy returned false");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot copy " + from + " to " + to, e);
+    }
+  }
+
+  /** Names of the visible files directly inside a directory (no _SUCCESS or dot files). */
   public List<String> fileNames(String directory) {
     try {
       Path p = new Path(directory);
