@@ -63,7 +63,8 @@ public final class RelabelBenchmark {
     LocalDate nightDate = LocalDate.parse("2026-01-02");
     double nightly = timed(() -> RelabelJob.run(spark, new RelabelSettings(source, store, night,
         nightDate, 1000, 10)));
-    out.printf(Locale.ROOT, "night (%,d new rows, %.2f %% of the store's): %.2f s%n", nightRows, 100 * fraction, nightly);
+    out.printf(Locale.ROOT, "night (%,d new rows, %.2f %% of the store's): %.2f s%n", nightRows, 100 * fraction,
+        nightly);
     out.flush();
     double aggregate = timed(() -> AggregateJob.run(spark, AggregateSettings.majority(config, source, all,
         HadoopPaths.child(workDir, "relabel-aggregate-out"))));

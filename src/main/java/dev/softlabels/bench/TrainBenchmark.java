@@ -22,8 +22,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -54,7 +60,8 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * Training throughput of two networks on the same minibatches of generated images, three ways: DL4J
  * in one JVM ({@code MultiLayerNetwork.fit}), DL4J with Spark parameter averaging in the given session,
  * and PyTorch on the same CPU ({@code bench/torch_train.py}, skipped with a message where Debian's
- * python3-torch is missing). The networks: the issue's reference CNN (conv 3x3x16 + ReLU, max-pool, conv
+ * python3-torch is missing), plus parameter averaging on plain threads without Spark, the ceiling of the
+ * Spark figure on this machine. The networks: the issue's reference CNN (conv 3x3x16 + ReLU, max-pool, conv
  * 3x3x64 + ReLU, global average pool, dense + softmax; Adam 2e-3) and the project's configured one.
  */
 public final class TrainBenchmark {
@@ -66,10 +73,17 @@ public final class TrainBenchmark {
 
   private TrainBenchmark() {}
 
-  /** Examples per second of one network, each way; torch is NaN when skipped. */
-  public record Figures(String network, double single, double spark, double torch) {
+  /**
+   * Examples per second of one network, each way; torch is NaN when skipped. threads is parameter
+   * averaging without Spark (see {@link #averagedThreads}), the ceiling of the spark figure.
+   */
+  public record Figures(String network, double single, double threads, double spark, double torch) {
     public double sparkToSingle() {
       return spark / single;
+    }
+
+    public double threadsToSingle() {
+      return threads / single;
     }
 
     public double singleToTorch() {
@@ -103,6 +117,7 @@ public final class TrainBenchmark {
           int threads = Runtime.getRuntime().availableProcessors();
           double[] torch = new double[repeats];
           double[] single = new double[repeats];
+          double[] averaged = new double[repeats];
           double[] distributed = new double[repeats];
           for (int r = 0; r < repeats; r++) {
             String round = repeats == 1 ? network
@@ -115,21 +130,29 @@ public final class TrainBenchmark {
                 "%s: DL4J single JVM (oneDNN on %d threads, ND4J's own loops on %d): %,.0f examples/s%n",
                 round, threads, Nd4j.getEnvironment().maxThreads(), single[r]);
             out.flush();
+            MultiLayerNetwork template = fresh.get();
+            List<MultiLayerNetwork> workers = IntStream.range(0, threads).mapToObj(w -> template.clone()).toList();
+            averaged[r] = averagedThreads(workers, local, examples, epochs, settings.averagingFrequency());
+            out.printf(Locale.ROOT, "%s: parameter averaging without Spark (%d threads in this JVM, one native "
+                + "thread and one network each, kept between rounds; every %d minibatches): %,.0f examples/s%n",
+                round, threads, settings.averagingFrequency(), averaged[r]);
+            out.flush();
             distributed[r] = spark(spark, settings, fresh.get(), minibatches, examples, epochs);
             out.printf(Locale.ROOT, "%s: DL4J Spark parameter averaging (%s, every %d minibatches, repartition %s): "
                 + "%,.0f examples/s%n", round, spark.sparkContext().master(), settings.averagingFrequency(),
                 settings.repartition(), distributed[r]);
             out.flush();
           }
-          Figures figures = new Figures(network, median(single), median(distributed), median(torch));
+          Figures figures = new Figures(network, median(single), median(averaged), median(distributed),
+              median(torch));
           if (repeats > 1) {
-            out.printf(Locale.ROOT,
-                "%s: medians of %d runs: PyTorch %,.0f, DL4J single JVM %,.0f, Spark %,.0f examples/s%n",
-                network, repeats, figures.torch(), figures.single(), figures.spark());
+            out.printf(Locale.ROOT, "%s: medians of %d runs: PyTorch %,.0f, DL4J single JVM %,.0f, averaging "
+                + "without Spark %,.0f, Spark %,.0f examples/s%n", network, repeats, figures.torch(), figures.single(),
+                figures.threads(), figures.spark());
           }
-          out.printf(Locale.ROOT, "%s: Spark / single JVM %.2fx; DL4J single JVM / PyTorch %s%n", network,
-              figures.sparkToSingle(), Double.isNaN(figures.torch()) ? "n/a" : String.format(Locale.ROOT, "%.2fx",
-                  figures.singleToTorch()));
+          out.printf(Locale.ROOT, "%s: Spark / single JVM %.2fx (averaging without Spark / single JVM %.2fx); "
+              + "DL4J single JVM / PyTorch %s%n", network, figures.sparkToSingle(), figures.threadsToSingle(),
+              Double.isNaN(figures.torch()) ? "n/a" : String.format(Locale.ROOT, "%.2fx", figures.singleToTorch()));
           out.flush();
           all.add(figures);
         }
@@ -163,6 +186,78 @@ public final class TrainBenchmark {
       return epochs * examples / ((System.nanoTime() - started) / 1e9);
     } finally {
       nativeOps.setOmpNumThreads(before);
+    }
+  }
+
+  /**
+   * Parameter averaging as Spark's workers do it, minus Spark: one thread per network, each with one
+   * native thread (as a task slot gets) and an equal share of the minibatches, fitting
+   * {@code frequency} minibatches, then waiting for the others while the parameters and updater
+   * states are averaged into every network. The networks are kept between rounds (DL4J's worker
+   * builds a new one per round), so the figure is the most parameter averaging can reach here.
+   * After one warm-up epoch, times {@code epochs} epochs; the networks end averaged.
+   */
+  static double averagedThreads(List<MultiLayerNetwork> networks, List<DataSet> batches, long examples, int epochs,
+      int frequency) {
+    int workers = networks.size();
+    List<List<DataSet>> shares = IntStream.range(0, workers)
+        .mapToObj(w -> batches.subList(w * batches.size() / workers, (w + 1) * batches.size() / workers)).toList();
+    int rounds = (shares.stream().mapToInt(List::size).max().orElse(0) + frequency - 1) / frequency;
+    CyclicBarrier averaging = new CyclicBarrier(workers, () -> average(networks));
+    ExecutorService pool = Executors.newFixedThreadPool(workers);
+    try {
+      averagedEpochs(pool, networks, shares, rounds, frequency, averaging, 1);
+      long started = System.nanoTime();
+      averagedEpochs(pool, networks, shares, rounds, frequency, averaging, epochs);
+      return epochs * examples / ((System.nanoTime() - started) / 1e9);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void averagedEpochs(ExecutorService pool, List<MultiLayerNetwork> networks,
+      List<List<DataSet>> shares, int rounds, int frequency, CyclicBarrier averaging, int epochs) {
+    List<Future<?>> running = new ArrayList<>();
+    for (int w = 0; w < networks.size(); w++) {
+      MultiLayerNetwork network = networks.get(w);
+      List<DataSet> share = shares.get(w);
+      running.add(pool.submit(() -> {
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
+        for (int e = 0; e < epochs; e++) {
+          for (int round = 0; round < rounds; round++) {
+            share.subList(Math.min(round * frequency, share.size()), Math.min((round + 1) * frequency, share.size()))
+                .forEach(network::fit);
+            averaging.await();
+          }
+        }
+        return null;
+      }));
+    }
+    try {
+      for (Future<?> worker : running) {
+        worker.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while training", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a training thread failed", e.getCause());
+    }
+  }
+
+  /** Every network gets the mean of their parameters and of their updater states. */
+  static void average(List<MultiLayerNetwork> networks) {
+    INDArray params = networks.get(0).params().dup();
+    INDArray updaterState = networks.get(0).getUpdater().getStateViewArray().dup();
+    for (MultiLayerNetwork network : networks.subList(1, networks.size())) {
+      params.addi(network.params());
+      updaterState.addi(network.getUpdater().getStateViewArray());
+    }
+    params.divi(networks.size());
+    updaterState.divi(networks.size());
+    for (MultiLayerNetwork network : networks) {
+      network.params().assign(params);
+      network.getUpdater().getStateViewArray().assign(updaterState);
     }
   }
 
