@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -222,26 +223,39 @@ public final class TrainBenchmark {
       MultiLayerNetwork network = networks.get(w);
       List<DataSet> share = shares.get(w);
       running.add(pool.submit(() -> {
-        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
-        for (int e = 0; e < epochs; e++) {
-          for (int round = 0; round < rounds; round++) {
-            share.subList(Math.min(round * frequency, share.size()), Math.min((round + 1) * frequency, share.size()))
-                .forEach(network::fit);
-            averaging.await();
+        try {
+          NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
+          for (int e = 0; e < epochs; e++) {
+            for (int round = 0; round < rounds; round++) {
+              share.subList(Math.min(round * frequency, share.size()),
+                  Math.min((round + 1) * frequency, share.size())).forEach(network::fit);
+              averaging.await();
+            }
           }
+          return null;
+        } catch (Throwable failure) {
+          // Releases the threads waiting at the barrier, which would otherwise wait forever.
+          averaging.reset();
+          throw failure;
         }
-        return null;
       }));
     }
-    try {
-      for (Future<?> worker : running) {
+    Throwable failure = null;
+    for (Future<?> worker : running) {
+      try {
         worker.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while training", e);
+      } catch (ExecutionException e) {
+        // The thread that failed first, not the others' broken barrier.
+        if (failure == null || failure instanceof BrokenBarrierException) {
+          failure = e.getCause();
+        }
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while training", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("a training thread failed", e.getCause());
+    }
+    if (failure != null) {
+      throw new IllegalStateException("a training thread failed: " + failure, failure);
     }
   }
 

@@ -1,9 +1,14 @@
 package dev.softlabels.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.softlabels.train.TrainingData;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -71,6 +76,20 @@ class TrainBenchmarkTest {
     assertThat(threaded.get(1).params()).isEqualTo(threaded.get(0).params());
     assertThat(threaded.get(0).params().equalsWithEps(first.params(), 1e-5)).isTrue();
     assertThat(threaded.get(0).params().equalsWithEps(template.params(), 1e-3)).isFalse();
+  }
+
+  @Test
+  void aThreadThatFailsStopsTheOthersAndNamesItsOwnError() {
+    List<DataSet> batches = IntStream.range(0, 4).mapToObj(i -> minibatch()).collect(Collectors.toList());
+    // In the second thread's share: two-channel images, which the network (three channels) refuses.
+    batches.set(3, new DataSet(Nd4j.rand(DataType.FLOAT, 4, 2, 8, 8), batches.get(3).getLabels()));
+    MultiLayerNetwork template = network();
+
+    assertThatThrownBy(() -> assertTimeoutPreemptively(Duration.ofSeconds(60),
+        () -> TrainBenchmark.averagedThreads(List.of(template.clone(), template.clone()), batches, 16, 1, 2)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("a training thread failed")
+        .cause().isNotInstanceOf(BrokenBarrierException.class);
   }
 
   private static MultiLayerNetwork network() {
