@@ -179,12 +179,7 @@ public final class TrainBenchmark {
     int before = nativeOps.ompGetMaxThreads();
     nativeOps.setOmpNumThreads(threads);
     try {
-      batches.forEach(network::fit);
-      long started = System.nanoTime();
-      for (int e = 0; e < epochs; e++) {
-        batches.forEach(network::fit);
-      }
-      return epochs * examples / ((System.nanoTime() - started) / 1e9);
+      return examplesPerSecond(() -> batches.forEach(network::fit), examples, epochs);
     } finally {
       nativeOps.setOmpNumThreads(before);
     }
@@ -207,17 +202,15 @@ public final class TrainBenchmark {
     CyclicBarrier averaging = new CyclicBarrier(workers, () -> average(networks));
     ExecutorService pool = Executors.newFixedThreadPool(workers);
     try {
-      averagedEpochs(pool, networks, shares, rounds, frequency, averaging, 1);
-      long started = System.nanoTime();
-      averagedEpochs(pool, networks, shares, rounds, frequency, averaging, epochs);
-      return epochs * examples / ((System.nanoTime() - started) / 1e9);
+      return examplesPerSecond(() -> averagedEpoch(pool, networks, shares, rounds, frequency, averaging), examples,
+          epochs);
     } finally {
       pool.shutdownNow();
     }
   }
 
-  private static void averagedEpochs(ExecutorService pool, List<MultiLayerNetwork> networks,
-      List<List<DataSet>> shares, int rounds, int frequency, CyclicBarrier averaging, int epochs) {
+  private static void averagedEpoch(ExecutorService pool, List<MultiLayerNetwork> networks,
+      List<List<DataSet>> shares, int rounds, int frequency, CyclicBarrier averaging) {
     List<Future<?>> running = new ArrayList<>();
     for (int w = 0; w < networks.size(); w++) {
       MultiLayerNetwork network = networks.get(w);
@@ -225,12 +218,10 @@ public final class TrainBenchmark {
       running.add(pool.submit(() -> {
         try {
           NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
-          for (int e = 0; e < epochs; e++) {
-            for (int round = 0; round < rounds; round++) {
-              share.subList(Math.min(round * frequency, share.size()),
-                  Math.min((round + 1) * frequency, share.size())).forEach(network::fit);
-              averaging.await();
-            }
+          for (int round = 0; round < rounds; round++) {
+            share.subList(Math.min(round * frequency, share.size()), Math.min((round + 1) * frequency, share.size()))
+                .forEach(network::fit);
+            averaging.await();
           }
           return null;
         } catch (Throwable failure) {
@@ -279,10 +270,15 @@ public final class TrainBenchmark {
       Minibatches minibatches, long examples, int epochs) {
     SparkDl4jMultiLayer sparkNetwork = new SparkDl4jMultiLayer(JavaSparkContext.fromSparkContext(spark.sparkContext()),
         network, TrainJob.trainingMaster(settings));
-    minibatches.fit(sparkNetwork);
+    return examplesPerSecond(() -> minibatches.fit(sparkNetwork), examples, epochs);
+  }
+
+  /** Examples per second over {@code epochs} runs of {@code epoch}, after one untimed warm-up run. */
+  private static double examplesPerSecond(Runnable epoch, long examples, int epochs) {
+    epoch.run();
     long started = System.nanoTime();
     for (int e = 0; e < epochs; e++) {
-      minibatches.fit(sparkNetwork);
+      epoch.run();
     }
     return epochs * examples / ((System.nanoTime() - started) / 1e9);
   }
