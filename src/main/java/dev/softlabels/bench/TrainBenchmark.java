@@ -7,6 +7,7 @@ import dev.softlabels.train.Networks;
 import dev.softlabels.train.TrainJob;
 import dev.softlabels.train.TrainSettings;
 import dev.softlabels.train.TrainingData;
+import dev.softlabels.train.VectorisedRelu;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -388,9 +389,9 @@ public final class TrainBenchmark {
         .convolutionMode(ConvolutionMode.Same)
         .cacheMode(CacheMode.DEVICE)
         .list()
-        .layer(new ConvolutionLayer.Builder(3, 3).nOut(16).activation(Activation.RELU).build())
+        .layer(new ConvolutionLayer.Builder(3, 3).nOut(16).activation(new VectorisedRelu()).build())
         .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
-        .layer(new ConvolutionLayer.Builder(3, 3).nOut(64).activation(Activation.RELU).build())
+        .layer(new ConvolutionLayer.Builder(3, 3).nOut(64).activation(new VectorisedRelu()).build())
         .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build())
         .layer(new OutputLayer.Builder(new LossMCXENT()).nOut(shape.classes()).activation(Activation.SOFTMAX).build())
         .setInputType(InputType.convolutional(shape.height(), shape.width(), shape.channels()))

@@ -60,7 +60,7 @@ public final class Networks {
       for (int c = 0; c < convolutions; c++) {
         layers.layer(new ConvolutionLayer.Builder(3, 3).nOut(widths[block]).activation(Activation.IDENTITY).build())
             .layer(new BatchNormalization.Builder().build())
-            .layer(new ActivationLayer.Builder().activation(Activation.RELU).build());
+            .layer(new ActivationLayer.Builder().activation(new VectorisedRelu()).build());
       }
       if (block < widths.length - 1) {
         layers.layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build());
