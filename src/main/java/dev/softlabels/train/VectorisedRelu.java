@@ -24,7 +24,8 @@ public final class VectorisedRelu extends ActivationReLU {
       return super.backprop(in, epsilon);
     }
     assertShape(in, epsilon);
-    // DL4J lets an activation overwrite its input during backprop (ActivationReLU does too).
+    // Writes the gradient into the input, as DL4J's own tanh and sigmoid backprop do: layers pass a
+    // pre-activation array they do not read again.
     Nd4j.exec(new Step(in, in, 0.0));
     return new Pair<>(in.muli(epsilon), null);
   }
