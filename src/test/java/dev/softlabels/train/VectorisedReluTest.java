@@ -37,7 +37,7 @@ class VectorisedReluTest {
     INDArray vectorised = new VectorisedRelu().backprop(in.dup(), epsilon.dup()).getFirst();
     // Exactly, but not bit for bit: where a negative gradient is blocked it gives -0.0, DL4J +0.0.
     assertThat(vectorised.sub(dl4j).amaxNumber().doubleValue()).isZero();
-    assertThat(vectorised.neq(0).castTo(DataType.INT).sumNumber().intValue())
+    assertThat(vectorised.neq(0).castTo(DataType.INT32).sumNumber().intValue())
         .as("about half of 18,432 inputs are above zero").isBetween(8700, 9700);
   }
 
