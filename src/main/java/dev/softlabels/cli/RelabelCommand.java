@@ -7,6 +7,7 @@ import dev.softlabels.relabel.Night;
 import dev.softlabels.relabel.RelabelJob;
 import dev.softlabels.relabel.RelabelSettings;
 import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.spark.StagedOutput;
 import dev.softlabels.spark.Sessions;
 import java.util.HashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -122,8 +124,11 @@ final class RelabelCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       return store.inSession((spark, path) -> {
-        HadoopPaths.of(spark).prepareOutput(output, overwrite, "--output");
-        LabelColumns.table(new LabelStore(spark, path).readAsOf(asOf)).write().parquet(output);
+        try (StagedOutput staged = StagedOutput.directory(spark, output, overwrite, "--output", List.of(path))) {
+          LabelColumns.table(new LabelStore(spark, path).readAsOf(asOf)).write().mode(SaveMode.Overwrite)
+              .parquet(staged.path());
+          staged.commit();
+        }
         spec.commandLine().getOut().println("relabel export: labels of " + path
             + (asOf.isBlank() ? "" : " as of " + asOf) + " -> " + output);
       });

@@ -11,6 +11,7 @@ import dev.softlabels.annotations.LabelMath;
 import dev.softlabels.config.Json;
 import dev.softlabels.config.UserError;
 import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.spark.StagedOutput;
 import dev.softlabels.train.Checkpoints;
 import dev.softlabels.train.Inference;
 import dev.softlabels.train.TrainingData;
@@ -70,9 +71,12 @@ public final class EmbedJob {
     HadoopPaths paths = HadoopPaths.of(spark);
     Map<String, MultiLayerNetwork> networks = new LinkedHashMap<>();
     settings.models().forEach((name, dir) -> networks.put(name, new Checkpoints(spark, dir).require(settings.checkpoint())));
-    paths.prepareOutput(settings.output(), settings.overwrite(), "output");
-    TrainingData.Prepared data = TrainingData.prepare(spark, settings.data());
-    try {
+    List<String> inputs = new ArrayList<>(settings.models().values());
+    inputs.addAll(List.of(settings.data().images(), settings.data().labels()));
+    TrainingData.Prepared data = null;
+    try (StagedOutput output = StagedOutput.directory(spark, settings.output(), settings.overwrite(), "output",
+        inputs)) {
+      data = TrainingData.prepare(spark, settings.data());
       Dataset<Row> rows = data.split(settings.splitName());
       long images = rows.count();
       // The same images for every model; bounded by max-points, so it may come to the driver.
@@ -95,7 +99,7 @@ public final class EmbedJob {
       String pcaNote = "";
       Map<String, Map<String, Double>> measures = new LinkedHashMap<>();
       for (Map.Entry<String, MultiLayerNetwork> model : networks.entrySet()) {
-        String featuresPath = HadoopPaths.child(HadoopPaths.child(settings.output(), FEATURES), model.getKey());
+        String featuresPath = HadoopPaths.child(output.child(FEATURES), model.getKey());
         Dataset<Row> features = Inference.features(spark, model.getValue(), rows, data.shape(), settings.inferenceBatch())
             .withColumn(FEATURES, functions.array_to_vector(col(FEATURES)))
             .persist(StorageLevel.MEMORY_AND_DISK());
@@ -124,7 +128,7 @@ public final class EmbedJob {
         pcaNote = reduce ? String.format(Locale.ROOT, " (PCA to %d of %d dimensions first)", settings.pcaComponents(),
             width) : "";
       }
-      writeCoordinates(spark, settings, sample, embeddings);
+      writeCoordinates(spark, output.child(TSNE), sample, embeddings);
 
       String caption = String.format(Locale.ROOT,
           "t-SNE (perplexity %.0f, %d iterations) of the global-average-pool features%s of %,d of the %,d %s images"
@@ -138,7 +142,7 @@ public final class EmbedJob {
         List<ScatterPlots.Panel> panels = embeddings.stream()
             .map(e -> new ScatterPlots.Panel(e.model() + " labels", e.coordinates(), colours)).toList();
         String path = HadoopPaths.child(settings.output(), colouring.fileName() + ".png");
-        paths.writeBytes(path, ScatterPlots.png("Feature space by " + colouring.description(), caption,
+        paths.writeBytes(output.child(colouring.fileName() + ".png"), ScatterPlots.png("Feature space by " + colouring.description(), caption,
             colouring.legend(settings.classes()), panels, settings.panelWidth(), settings.panelHeight()));
         plots.put(colouring.fileName(), path);
       }
@@ -150,11 +154,14 @@ public final class EmbedJob {
       summary.put("plots", plots);
       summary.put("neighbours", NEIGHBOURS);
       summary.put("measures", measures);
-      paths.writeText(HadoopPaths.child(settings.output(), SUMMARY), Json.write(summary));
+      paths.writeText(output.child(SUMMARY), Json.write(summary));
+      output.commit();
       LOG.info("embed: plots {}", plots.values());
       return result;
     } finally {
-      data.examples().unpersist();
+      if (data != null) {
+        data.examples().unpersist();
+      }
     }
   }
 
@@ -189,7 +196,7 @@ public final class EmbedJob {
     into.put(space + "_distribution_distance", Tsne.neighbourDistributionDistance(neighbours, truth));
   }
 
-  private static void writeCoordinates(SparkSession spark, EmbedSettings settings, List<Row> sample,
+  private static void writeCoordinates(SparkSession spark, String directory, List<Row> sample,
       List<Embedding> embeddings) {
     List<Row> rows = new ArrayList<>();
     for (Embedding e : embeddings) {
@@ -204,7 +211,7 @@ public final class EmbedJob {
         .add("x", DataTypes.DoubleType, false)
         .add("y", DataTypes.DoubleType, false)
         .add(LabelColumns.SOFT_LABEL, DataTypes.createArrayType(DataTypes.DoubleType, false), false);
-    spark.createDataFrame(rows, schema).coalesce(1).write().parquet(HadoopPaths.child(settings.output(), TSNE));
+    spark.createDataFrame(rows, schema).coalesce(1).write().parquet(directory);
   }
 
   private static double[] toDoubles(List<Object> values) {

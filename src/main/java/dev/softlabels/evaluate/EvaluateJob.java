@@ -7,9 +7,11 @@ import dev.softlabels.annotations.LabelColumns;
 import dev.softlabels.config.Json;
 import dev.softlabels.ml.SoftLabelEvaluator;
 import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.spark.StagedOutput;
 import dev.softlabels.train.Checkpoints;
 import dev.softlabels.train.Inference;
 import dev.softlabels.train.TrainingData;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -36,13 +38,14 @@ public final class EvaluateJob {
   public static Map<String, Double> run(SparkSession spark, EvaluateSettings settings) {
     HadoopPaths paths = HadoopPaths.of(spark);
     MultiLayerNetwork network = new Checkpoints(spark, settings.modelDir()).require(settings.checkpoint());
-    paths.prepareOutput(settings.output(), settings.overwrite(), "output");
-    TrainingData.Prepared data = TrainingData.prepare(spark, settings.data());
-    try {
+    TrainingData.Prepared data = null;
+    try (StagedOutput output = StagedOutput.directory(spark, settings.output(), settings.overwrite(), "output",
+        List.of(settings.modelDir(), settings.data().images(), settings.data().labels()))) {
+      data = TrainingData.prepare(spark, settings.data());
       Dataset<Row> rows = data.split(settings.splitName());
-      String predictionsPath = HadoopPaths.child(settings.output(), PREDICTIONS);
+      String predictionsPath = output.child(PREDICTIONS);
       LOG.info("evaluate: scoring the {} images of split {} with {}/{} -> {}", settings.splitName(),
-          settings.data().split(), settings.modelDir(), settings.checkpoint(), predictionsPath);
+          settings.data().split(), settings.modelDir(), settings.checkpoint(), settings.output());
       long started = System.nanoTime();
       Inference.predict(spark, network, rows, data.shape(), settings.inferenceBatch())
           .withColumn(PREDICTED_LABEL, LabelColumns.argmax(col(Inference.PROBABILITIES)))
@@ -56,11 +59,14 @@ public final class EvaluateJob {
       Map<String, Object> report = new java.util.LinkedHashMap<>(metrics);
       report.put("images", spark.read().parquet(predictionsPath).count());
       report.put("inference_seconds", seconds);
-      paths.writeText(HadoopPaths.child(settings.output(), METRICS), Json.write(report));
+      paths.writeText(output.child(METRICS), Json.write(report));
+      output.commit();
       LOG.info("evaluate: {}", format(metrics));
       return metrics;
     } finally {
-      data.examples().unpersist();
+      if (data != null) {
+        data.examples().unpersist();
+      }
     }
   }
 

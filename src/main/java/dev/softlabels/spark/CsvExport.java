@@ -19,7 +19,7 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Any of the project's Parquet tables as one CSV file with a header, for tools without a Parquet
  * reader (pandas without pyarrow, spreadsheets): arrays, maps and structs become JSON text, binary
- * columns (image bytes) are left out. Written by the executors, renamed into place at the end.
+ * columns (image bytes) are left out. Written by the executors, moved into place at the end ({@link StagedOutput}).
  */
 public final class CsvExport {
 
@@ -29,26 +29,23 @@ public final class CsvExport {
   public static List<String> run(SparkSession spark, String input, String output, boolean overwrite) {
     HadoopPaths paths = HadoopPaths.of(spark);
     paths.requireExists(input, "input");
-    if (paths.exists(output) && !overwrite) {
-      throw new UserError("output " + output + " exists: pass --overwrite to replace it");
+    try (StagedOutput staged = StagedOutput.file(spark, output, overwrite, "output", List.of(input))) {
+      Dataset<Row> table = spark.read().parquet(input);
+      List<StructField> kept = Arrays.stream(table.schema().fields())
+          .filter(f -> !(f.dataType() instanceof BinaryType)).toList();
+      Column[] columns = kept.stream().map(CsvExport::text).toArray(Column[]::new);
+      if (columns.length == 0) {
+        throw new UserError(input + " has no column that can be written as text");
+      }
+      String parts = staged.child("parts");
+      // One file: a notebook opens it directly. Rows stream through one task; nothing is collected.
+      table.select(columns).coalesce(1).write().option("header", true).option("escape", "\"").csv(parts);
+      String part = paths.fileNames(parts).stream().filter(name -> name.startsWith("part-")).findFirst()
+          .orElseThrow(() -> new IllegalStateException("Spark wrote no part file under " + parts));
+      paths.rename(HadoopPaths.child(parts, part), staged.file());
+      staged.commit();
+      return kept.stream().map(StructField::name).toList();
     }
-    Dataset<Row> table = spark.read().parquet(input);
-    List<StructField> kept = Arrays.stream(table.schema().fields())
-        .filter(f -> !(f.dataType() instanceof BinaryType)).toList();
-    Column[] columns = kept.stream().map(CsvExport::text).toArray(Column[]::new);
-    if (columns.length == 0) {
-      throw new UserError(input + " has no column that can be written as text");
-    }
-    String parts = output + ".parts";
-    paths.delete(parts);
-    // One file: a notebook opens it directly. Rows stream through one task; nothing is collected.
-    table.select(columns).coalesce(1).write().option("header", true).option("escape", "\"").csv(parts);
-    String part = paths.fileNames(parts).stream().filter(name -> name.startsWith("part-")).findFirst()
-        .orElseThrow(() -> new IllegalStateException("Spark wrote no part file under " + parts));
-    paths.delete(output);
-    paths.rename(HadoopPaths.child(parts, part), output);
-    paths.delete(parts);
-    return kept.stream().map(StructField::name).toList();
   }
 
   private static Column text(StructField field) {

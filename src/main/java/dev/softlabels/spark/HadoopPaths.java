@@ -5,12 +5,16 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
@@ -67,22 +71,6 @@ public final class HadoopPaths {
     }
     if (!exists(path)) {
       throw new UserError(what + " not found: " + path);
-    }
-  }
-
-  /**
-   * Makes sure an output directory may be written: refuses an existing one unless overwrite is set,
-   * in which case it is deleted first.
-   */
-  public void prepareOutput(String path, boolean overwrite, String what) {
-    if (path == null || path.isBlank()) {
-      throw new UserError(what + " is not set");
-    }
-    if (exists(path)) {
-      if (!overwrite) {
-        throw new UserError(what + " already exists: " + path + " (pass --overwrite to replace it)");
-      }
-      delete(path);
     }
   }
 
@@ -159,10 +147,27 @@ public final class HadoopPaths {
     return new String(readBytes(path), StandardCharsets.UTF_8);
   }
 
+  /**
+   * Writes a whole file. On the local disk it is written beside its place and moved over it, so a
+   * reader (or a run killed meanwhile) never sees half a file; an object store's upload appears whole
+   * anyway.
+   */
   public void writeBytes(String path, byte[] bytes) {
     try {
       Path p = new Path(path);
-      try (OutputStream out = p.getFileSystem(hadoopConf).create(p, true)) {
+      FileSystem fs = p.getFileSystem(hadoopConf);
+      if (fs instanceof LocalFileSystem local) {
+        java.nio.file.Path file = local.pathToFile(p).toPath();
+        java.nio.file.Path directory = Files.createDirectories(file.getParent());
+        // Not createTempFile: its owner-only permissions would stick to the file.
+        java.nio.file.Path partial = directory.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".partial");
+        Files.write(partial, bytes);
+        // A checksum of an earlier version would no longer match.
+        Files.deleteIfExists(directory.resolve("." + file.getFileName() + ".crc"));
+        Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return;
+      }
+      try (OutputStream out = fs.create(p, true)) {
         out.write(bytes);
       }
     } catch (IOException e) {

@@ -9,6 +9,7 @@ import dev.softlabels.annotations.LabelColumns;
 import dev.softlabels.config.Json;
 import dev.softlabels.config.UserError;
 import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.spark.StagedOutput;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -50,10 +51,17 @@ public final class AnnotateJob {
   }
 
   public static Map<String, Object> run(SparkSession spark, AnnotateSettings settings) {
+    HadoopPaths.of(spark).requireExists(settings.input(), "input");
+    try (StagedOutput output = StagedOutput.directory(spark, settings.output(), settings.overwrite(), "output",
+        List.of(settings.input()))) {
+      Map<String, Object> summary = write(spark, settings, output);
+      output.commit();
+      return summary;
+    }
+  }
+
+  private static Map<String, Object> write(SparkSession spark, AnnotateSettings settings, StagedOutput output) {
     long started = System.nanoTime();
-    HadoopPaths paths = HadoopPaths.of(spark);
-    paths.requireExists(settings.input(), "input");
-    paths.prepareOutput(settings.output(), settings.overwrite(), "output");
     Dataset<Row> labels = spark.read().parquet(settings.input());
     if (!Arrays.asList(labels.columns()).containsAll(List.of(AnnotationReader.IMAGE, LabelColumns.SOFT_LABEL))) {
       throw new UserError("input " + settings.input() + " is not a label table: it needs image_id and soft_label, has "
@@ -76,9 +84,9 @@ public final class AnnotateJob {
           .map(v -> RowFactory.create(image, v.annotatorId(), names.get(v.label())))
           .iterator();
     };
-    String annotationsPath = HadoopPaths.child(settings.output(), ANNOTATIONS);
+    String annotationsPath = output.child(ANNOTATIONS);
     LOG.info("annotate: {} annotators, about {} votes per image -> {}", settings.pool(), settings.votesPerImage(),
-        annotationsPath);
+        HadoopPaths.child(settings.output(), ANNOTATIONS));
     labels.select(col(AnnotationReader.IMAGE), col(LabelColumns.SOFT_LABEL))
         .flatMap(vote, Encoders.row(annotationSchema()))
         .write().parquet(annotationsPath);
@@ -95,7 +103,7 @@ public final class AnnotateJob {
         .add("flip_rate", DataTypes.DoubleType, false)
         .add(ConfusionColumn.FIELD);
     spark.createDataFrame(annotatorRows, annotatorSchema).coalesce(1)
-        .write().parquet(HadoopPaths.child(settings.output(), ANNOTATORS));
+        .write().parquet(output.child(ANNOTATORS));
     shared.destroy();
 
     Dataset<Row> written = spark.read().parquet(annotationsPath);
@@ -107,7 +115,7 @@ public final class AnnotateJob {
     summary.put("mean_votes_per_image", images == 0 ? 0.0 : (double) rows / images);
     summary.put("annotators", types);
     summary.put("seconds", (System.nanoTime() - started) / 1e9);
-    paths.writeText(HadoopPaths.child(settings.output(), "summary.json"), Json.write(summary));
+    HadoopPaths.of(spark).writeText(output.child("summary.json"), Json.write(summary));
     LOG.info("annotate: {} annotation rows for {} images in {} s", rows, images,
         String.format(Locale.ROOT, "%.1f", summary.get("seconds")));
     return summary;

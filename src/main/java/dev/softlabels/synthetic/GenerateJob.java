@@ -8,6 +8,7 @@ import dev.softlabels.annotations.LabelColumns;
 import dev.softlabels.config.Json;
 import dev.softlabels.spark.HadoopConfSnapshot;
 import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.spark.StagedOutput;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -126,21 +127,29 @@ public final class GenerateJob {
   }
 
   public static Map<String, Object> run(SparkSession spark, GenerateSettings settings) {
+    try (StagedOutput output = StagedOutput.directory(spark, settings.output(), settings.overwrite(), "output",
+        List.of(settings.exportPng()))) {
+      Map<String, Object> summary = write(spark, settings, output);
+      output.commit();
+      LOG.info("generate: done in {} s", String.format(Locale.ROOT, "%.1f", summary.get("seconds")));
+      return summary;
+    }
+  }
+
+  private static Map<String, Object> write(SparkSession spark, GenerateSettings settings, StagedOutput output) {
     long started = System.nanoTime();
-    HadoopPaths paths = HadoopPaths.of(spark);
-    paths.prepareOutput(settings.output(), settings.overwrite(), "output");
-    String imagesPath = HadoopPaths.child(settings.output(), IMAGES);
-    String labelsPath = HadoopPaths.child(settings.output(), LABELS);
+    String imagesPath = output.child(IMAGES);
+    String labelsPath = output.child(LABELS);
     int partitions = settings.partitions() > 0
         ? settings.partitions()
         : (int) Math.max(1, Math.min(settings.images() / 500, 4L * spark.sparkContext().defaultParallelism()));
 
     LOG.info("generate: rendering {} images of {}x{} px in {} partitions -> {}", settings.images(), settings.size(),
-        settings.size(), partitions, imagesPath);
+        settings.size(), partitions, HadoopPaths.child(settings.output(), IMAGES));
     render(spark, settings, partitions).write().parquet(imagesPath);
 
     Dataset<Row> images = spark.read().parquet(imagesPath);
-    LOG.info("generate: writing the ground-truth label table -> {}", labelsPath);
+    LOG.info("generate: writing the ground-truth label table -> {}", HadoopPaths.child(settings.output(), LABELS));
     Dataset<Row> truth = images.select(
         col(AnnotationReader.IMAGE),
         lit(0).as(LabelColumns.N_ANNOTATIONS),
@@ -150,7 +159,7 @@ public final class GenerateJob {
 
     if (!settings.exportPng().isBlank()) {
       LOG.info("generate: exporting PNG files -> {}", settings.exportPng());
-      exportPng(spark, images, settings.exportPng(), settings.overwrite());
+      exportPng(spark, images, settings.exportPng(), settings.overwrite(), settings.output());
     }
 
     Map<String, Object> summary = new LinkedHashMap<>();
@@ -165,8 +174,7 @@ public final class GenerateJob {
     }
     summary.put("splits", splits);
     summary.put("seconds", (System.nanoTime() - started) / 1e9);
-    paths.writeText(HadoopPaths.child(settings.output(), SUMMARY), Json.write(summary));
-    LOG.info("generate: done in {} s", String.format(Locale.ROOT, "%.1f", summary.get("seconds")));
+    HadoopPaths.of(spark).writeText(output.child(SUMMARY), Json.write(summary));
     return summary;
   }
 
@@ -178,8 +186,16 @@ public final class GenerateJob {
   }
 
   /** Writes each image as DIR/image_id_kind_hardlabel.png from the executors. */
-  private static void exportPng(SparkSession spark, Dataset<Row> images, String directory, boolean overwrite) {
-    HadoopPaths.of(spark).prepareOutput(directory, overwrite, "--export-png directory");
+  private static void exportPng(SparkSession spark, Dataset<Row> images, String target, boolean overwrite,
+      String datasetOutput) {
+    try (StagedOutput staged = StagedOutput.directory(spark, target, overwrite, "--export-png directory",
+        List.of(datasetOutput))) {
+      writePng(spark, images, staged.path());
+      staged.commit();
+    }
+  }
+
+  private static void writePng(SparkSession spark, Dataset<Row> images, String directory) {
     HadoopConfSnapshot conf = new HadoopConfSnapshot(spark);
     List<String> names = SyntheticClasses.CLASSES.names();
     ForeachPartitionFunction<Row> write = rows -> {

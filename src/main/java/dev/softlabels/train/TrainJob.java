@@ -7,6 +7,7 @@ import dev.softlabels.annotations.LabelColumns;
 import dev.softlabels.evaluate.Metrics;
 import dev.softlabels.evaluate.SoftLabelMetrics;
 import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.spark.StagedOutput;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,12 +41,27 @@ public final class TrainJob {
 
   public static TrainState run(SparkSession spark, TrainSettings settings) {
     String labels = settings.data().labels();
-    HadoopPaths.of(spark).requireExists(labels, "labels");
+    HadoopPaths paths = HadoopPaths.of(spark);
+    paths.requireExists(labels, "labels");
     settings.data().labelType().requireFits(spark.read().parquet(labels).schema(), labels);
-    Checkpoints checkpoints = new Checkpoints(spark, settings.modelDir());
+    if (settings.resume() || !paths.exists(settings.modelDir())) {
+      // Resumable in place: every checkpoint is swapped in whole (Checkpoints.save).
+      return train(spark, settings, settings.modelDir());
+    }
+    // Starting over on a model directory that exists: the old model stays until the new one is done.
+    try (StagedOutput staged = StagedOutput.directory(spark, settings.modelDir(), true, "model directory",
+        List.of(settings.data().images(), labels))) {
+      TrainState state = train(spark, settings, staged.path());
+      staged.commit();
+      return state;
+    }
+  }
+
+  private static TrainState train(SparkSession spark, TrainSettings settings, String modelDir) {
+    Checkpoints checkpoints = new Checkpoints(spark, modelDir);
     Optional<TrainState> previous = settings.resume() ? checkpoints.state(Checkpoints.LAST) : Optional.empty();
     if (previous.isPresent() && previous.get().epochsDone() >= settings.epochs()) {
-      LOG.info("train: {} already holds all {} epochs; nothing to do", settings.modelDir(), settings.epochs());
+      LOG.info("train: {} already holds all {} epochs; nothing to do", modelDir, settings.epochs());
       return previous.get();
     }
     TrainingData.Prepared data = TrainingData.prepare(spark, settings.data());
@@ -61,7 +77,7 @@ public final class TrainJob {
         history.addAll(previous.get().history());
         bestEpoch = previous.get().bestEpoch();
         bestLoss = previous.get().bestValidationLoss();
-        LOG.info("train: resuming {} after epoch {}", settings.modelDir(), previous.get().epochsDone());
+        LOG.info("train: resuming {} after epoch {}", modelDir, previous.get().epochsDone());
       } else {
         network = new MultiLayerNetwork(Networks.build(settings.network(), shape.channels(), shape.height(),
             shape.width(), shape.classes(), settings.optimizer(), settings.classWeights(), settings.seed()));
@@ -77,7 +93,7 @@ public final class TrainJob {
       SparkDl4jMultiLayer sparkNetwork = new SparkDl4jMultiLayer(JavaSparkContext.fromSparkContext(spark.sparkContext()),
           network, trainingMaster(settings));
       minibatches = Minibatches.of(spark, TrainingData.batches(train, shape, settings.batchSizePerWorker()),
-          settings.trainingApproach(), exportDir(settings));
+          settings.trainingApproach(), exportDir(settings, modelDir));
 
       for (int epoch = history.size(); epoch < settings.epochs(); epoch++) {
         double learningRate = settings.optimizer().learningRate(epoch, settings.epochs());
@@ -116,15 +132,15 @@ public final class TrainJob {
       }
       if (settings.exportDir().isBlank()) {
         // The default export directory is scratch space inside the model directory.
-        HadoopPaths.of(spark).delete(exportDir(settings));
+        HadoopPaths.of(spark).delete(exportDir(settings, modelDir));
       }
       data.examples().unpersist();
     }
   }
 
   /** Scratch space for the exported minibatches: export-dir, or inside the model directory. */
-  private static String exportDir(TrainSettings settings) {
-    return settings.exportDir().isBlank() ? HadoopPaths.child(settings.modelDir(), "export") : settings.exportDir();
+  private static String exportDir(TrainSettings settings, String modelDir) {
+    return settings.exportDir().isBlank() ? HadoopPaths.child(modelDir, "export") : settings.exportDir();
   }
 
   /** Validation metrics of a network on rows of (image_id, image_bytes, soft_label, target). */
