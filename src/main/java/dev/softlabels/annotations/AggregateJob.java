@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.softlabels.ml.LabelAggregator;
 import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.spark.StagedOutput;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -47,15 +48,25 @@ public final class AggregateJob {
 
   public static AggregateSummary run(SparkSession spark, AggregateSettings settings) {
     long started = System.nanoTime();
-    HadoopPaths paths = HadoopPaths.of(spark);
-    paths.requireExists(settings.input(), "input");
-    paths.prepareOutput(settings.output(), settings.overwrite(), "output");
-    String labelsPath = HadoopPaths.child(settings.output(), LABELS);
-    String quarantinePath = HadoopPaths.child(settings.output(), QUARANTINE);
+    HadoopPaths.of(spark).requireExists(settings.input(), "input");
+    try (StagedOutput output = StagedOutput.directory(spark, settings.output(), settings.overwrite(), "output",
+        List.of(settings.input()))) {
+      AggregateSummary summary = write(spark, settings, output, started);
+      output.commit();
+      LOG.info("aggregate: done in {} s", String.format(Locale.ROOT, "%.1f", summary.seconds()));
+      return summary;
+    }
+  }
+
+  /** Every part of the output into the staging folder; fails before the commit when the data is rejected. */
+  private static AggregateSummary write(SparkSession spark, AggregateSettings settings, StagedOutput output,
+      long started) {
+    String labelsPath = output.child(LABELS);
+    String quarantinePath = output.child(QUARANTINE);
     LabelEncoding encoding = settings.source().labelEncoding();
 
     LOG.info("aggregate: reading {} ({} classes); {} labels per image -> {}",
-        settings.input(), settings.classes().size(), settings.method().configName(), labelsPath);
+        settings.input(), settings.classes().size(), settings.method().configName(), output.target());
     Dataset<Row> raw = AnnotationReader.read(spark, settings.source(), settings.input());
     VoteTally tally = VoteTally.of("aggregate-tally");
     Dataset<Row> classified = tally.observe(VoteValidation.classify(raw, settings.classes(), encoding));
@@ -73,10 +84,8 @@ public final class AggregateJob {
           .write().parquet(labelsPath);
       fit = aggregation.fit();
       if (fit != null) {
-        String annotatorsPath = HadoopPaths.child(settings.output(), ANNOTATORS);
-        LOG.info("aggregate: {} annotators' confusion matrices -> {}", fit.model().annotators().size(),
-            annotatorsPath);
-        annotatorTable(spark, fit.model()).coalesce(1).write().parquet(annotatorsPath);
+        LOG.info("aggregate: {} annotators' confusion matrices -> {}", fit.model().annotators().size(), ANNOTATORS);
+        annotatorTable(spark, fit.model()).coalesce(1).write().parquet(output.child(ANNOTATORS));
       }
     }
 
@@ -85,15 +94,16 @@ public final class AggregateJob {
     SortedMap<String, Long> byReason = tallied.byReason();
     long quarantined = tallied.quarantined();
 
-    LOG.info("aggregate: writing {} rejected rows -> {}", quarantined, quarantinePath);
+    LOG.info("aggregate: writing {} rejected rows -> {}", quarantined, QUARANTINE);
     Dataset<Row> rejected = byReason.get(QuarantineReason.DUPLICATE_VOTE.code()) > 0
         ? VoteValidation.classify(raw, settings.classes(), encoding)
         : VoteValidation.checkRows(quarantined > 0 ? raw : raw.limit(0), settings.classes(), encoding);
     VoteTally.rejected(rejected).write().parquet(quarantinePath);
 
     AggregateSummary summary = summarise(spark, settings, labelsPath, used, quarantined, byReason, fit, started);
-    paths.writeText(HadoopPaths.child(settings.output(), SUMMARY), summary.toJson());
-    LOG.info("aggregate: done in {} s", String.format(Locale.ROOT, "%.1f", summary.seconds()));
+    settings.rejectionLimit().check("", tallied, summary.images(),
+        HadoopPaths.of(spark).exists(settings.output()) ? settings.output() + " is unchanged" : "no output created");
+    HadoopPaths.of(spark).writeText(output.child(SUMMARY), summary.toJson());
     return summary;
   }
 

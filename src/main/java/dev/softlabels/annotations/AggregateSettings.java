@@ -6,7 +6,7 @@ import dev.softlabels.config.UserError;
 
 /** Typed, validated settings of the aggregate job ({@code softlabels.aggregate} and the source). */
 public record AggregateSettings(AnnotationSource source, String input, String output, boolean overwrite,
-    AggregationMethod method, DawidSkeneSettings dawidSkene) {
+    AggregationMethod method, DawidSkeneSettings dawidSkene, RejectionLimit rejectionLimit) {
 
   public AggregateSettings {
     if (input.isBlank()) {
@@ -25,17 +25,18 @@ public record AggregateSettings(AnnotationSource source, String input, String ou
         aggregate.getString("output"),
         aggregate.getBoolean("overwrite"),
         AggregationMethod.parse(aggregate.getString("method"), "softlabels.aggregate.method"),
-        DawidSkeneSettings.from(aggregate));
+        DawidSkeneSettings.from(aggregate),
+        RejectionLimit.from(config));
   }
 
   /** Majority-vote settings with the Dawid–Skene part from {@code config} (unused by majority). */
   public static AggregateSettings majority(Config config, AnnotationSource source, String input, String output) {
     return new AggregateSettings(source, input, output, true, AggregationMethod.MAJORITY,
-        DawidSkeneSettings.from(config.getConfig("softlabels.aggregate")));
+        DawidSkeneSettings.from(config.getConfig("softlabels.aggregate")), RejectionLimit.from(config));
   }
 
   public AggregateSettings withMethod(AggregationMethod other) {
-    return new AggregateSettings(source, input, output, overwrite, other, dawidSkene);
+    return new AggregateSettings(source, input, output, overwrite, other, dawidSkene, rejectionLimit);
   }
 
   public ClassList classes() {

@@ -6,6 +6,7 @@ import com.typesafe.config.Config;
 import dev.softlabels.annotations.AggregateJob;
 import dev.softlabels.annotations.AggregateSettings;
 import dev.softlabels.annotations.AnnotationSource;
+import dev.softlabels.annotations.RejectionLimit;
 import dev.softlabels.relabel.LabelStore;
 import dev.softlabels.relabel.RelabelJob;
 import dev.softlabels.relabel.RelabelSettings;
@@ -57,12 +58,12 @@ public final class RelabelBenchmark {
     HadoopPaths.of(spark).delete(store);
 
     double first = timed(() -> RelabelJob.run(spark, new RelabelSettings(source, store, history,
-        LocalDate.parse("2026-01-01"), 1000, 10)));
+        LocalDate.parse("2026-01-01"), 1000, 10, RejectionLimit.from(config))));
     out.printf(Locale.ROOT, "first night (%,d rows into an empty store): %.2f s%n", rows, first);
     out.flush();
     LocalDate nightDate = LocalDate.parse("2026-01-02");
     double nightly = timed(() -> RelabelJob.run(spark, new RelabelSettings(source, store, night,
-        nightDate, 1000, 10)));
+        nightDate, 1000, 10, RejectionLimit.from(config))));
     out.printf(Locale.ROOT, "night (%,d new rows, %.2f %% of the store's): %.2f s%n", nightRows, 100 * fraction,
         nightly);
     out.flush();

@@ -13,6 +13,7 @@ import java.time.LocalDate;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -59,6 +60,33 @@ public final class LabelStore {
 
   public String changesPath(LocalDate date) {
     return HadoopPaths.child(HadoopPaths.child(root, CHANGES), "date=" + date);
+  }
+
+  /** Where a night's report is written before the night's commit: a hidden sibling of its place. */
+  static String pending(String report) {
+    Path path = new Path(report);
+    return new Path(path.getParent(), "." + path.getName() + ".pending").toString();
+  }
+
+  /**
+   * Moves night {@code date}'s pending reports into place when the night was committed, and removes
+   * them when it was not (a run stopped before its commit). A committed night's reports may still be
+   * pending when a run was stopped between the commit and the move: the next run finishes it.
+   */
+  public void settleReports(LocalDate date, boolean committed) {
+    HadoopPaths paths = HadoopPaths.of(spark);
+    for (String report : List.of(quarantinePath(date), changesPath(date))) {
+      String pending = pending(report);
+      if (!paths.exists(pending)) {
+        continue;
+      }
+      if (committed) {
+        paths.delete(report);
+        paths.rename(pending, report);
+      } else {
+        paths.delete(pending);
+      }
+    }
   }
 
   public boolean exists() {

@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * images the night touches are read and recomputed: the batch is validated as in aggregate (plus
  * duplicates of votes from earlier nights), its counts are added to those images' counts, and one
  * Delta MERGE writes their new rows together with the ledger entry. Before that commit the night's
- * quarantine and change report are written (replaced if the night is re-run after a failure), so a
- * run that dies anywhere leaves the previous version complete and the next run redoes the night.
+ * quarantine and change report are written into hidden pending folders, moved into place after it
+ * ({@link LabelStore#settleReports}), so a run that dies anywhere leaves the previous version complete
+ * with no report of a night it did not apply, and the next run redoes the night.
  */
 public final class RelabelJob {
 
@@ -84,6 +85,7 @@ public final class RelabelJob {
     LabelStore.Ledger ledger = store.ledger();
     List<Night> nights = ledger.nights();
     Optional<Night> done = nights.stream().filter(n -> n.date().equals(date.toString())).findFirst();
+    store.settleReports(date, done.isPresent());
     if (done.isPresent()) {
       LOG.info("relabel: night {} was already applied (version {}, committed {}); nothing to do", date,
           done.get().version(), done.get().committedAt());
@@ -123,16 +125,16 @@ public final class RelabelJob {
               lit(QuarantineReason.DUPLICATE_VOTE.code())).otherwise(col(REASON)))
           .persist(StorageLevel.MEMORY_AND_DISK());
       VoteTally.Counts counts = VoteTally.Counts.of(classified);
-      // Replaces what a failed attempt at this night left; a clean night leaves no folder.
-      HadoopPaths.of(spark).delete(store.quarantinePath(date));
+      // The night's reports are written beside their final place and moved there only after the
+      // commit, so a night that never committed leaves no report behind.
       if (counts.quarantined() > 0) {
-        VoteTally.rejected(classified).write().parquet(store.quarantinePath(date));
+        VoteTally.rejected(classified).write().parquet(LabelStore.pending(store.quarantinePath(date)));
       }
       LOG.info(String.format(Locale.ROOT, "relabel: %,d rows validated, %,d quarantined (%.1f s)", counts.read(),
           counts.quarantined(), (System.nanoTime() - started) / 1e9));
 
       touched = touched(classified, previous, classes, date).persist(StorageLevel.MEMORY_AND_DISK());
-      String changes = store.changesPath(date);
+      String changes = LabelStore.pending(store.changesPath(date));
       touched.select(col(IMAGE), col(CHANGE), col(PREVIOUS + LabelColumns.HARD_LABEL_NAME),
               col(LabelColumns.HARD_LABEL_NAME), col(PREVIOUS + LabelColumns.N_ANNOTATIONS),
               col(LabelColumns.N_ANNOTATIONS), col(PREVIOUS + LabelColumns.SOFT_LABEL), col(LabelColumns.SOFT_LABEL),
@@ -147,6 +149,8 @@ public final class RelabelJob {
       Row totals = touched.agg(count(lit(1)), sum(when(col(CHANGE).equalTo("new"), 1).otherwise(0)),
           sum(when(col(CHANGE).equalTo("flipped"), 1).otherwise(0))).first();
       long images = totals.getLong(0);
+      settings.rejectionLimit().check("night " + date + ": ", counts, images,
+          "the label store stays at version " + version);
       Night night = new Night(date.toString(), settings.batch(), counts.read(), counts.used(), counts.quarantined(),
           images, images == 0 ? 0 : totals.getLong(1), images == 0 ? 0 : totals.getLong(2), null, null);
       HadoopPaths.of(spark).writeText(HadoopPaths.child(changes, SUMMARY),
@@ -159,13 +163,14 @@ public final class RelabelJob {
           .toArray(Column[]::new)), night);
       if (after == version) {
         LOG.warn("relabel: Delta skipped the commit: another run applied night {} meanwhile", date);
-        return new Result(false, night, after, changes);
+        return new Result(false, night, after, store.changesPath(date));
       }
+      store.settleReports(date, true);
       LOG.info(String.format(Locale.ROOT, "relabel: night %s -> version %d in %.1f s: %,d rows (%,d used, %,d "
               + "quarantined), %,d images touched (%,d new, %,d flipped); report %s", date, after,
           (System.nanoTime() - started) / 1e9, counts.read(), counts.used(), counts.quarantined(), images,
-          night.newImages(), night.flippedImages(), changes));
-      return new Result(true, night.committed(after, null), after, changes);
+          night.newImages(), night.flippedImages(), store.changesPath(date)));
+      return new Result(true, night.committed(after, null), after, store.changesPath(date));
     } finally {
       for (Dataset<Row> cached : new Dataset[] {needs, touched, classified, previous, checked}) {
         if (cached != null) {

@@ -2,13 +2,14 @@ package dev.softlabels.relabel;
 
 import com.typesafe.config.Config;
 import dev.softlabels.annotations.AnnotationSource;
+import dev.softlabels.annotations.RejectionLimit;
 import dev.softlabels.config.UserError;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 
 /** Typed, validated {@code softlabels.relabel} with the annotation source of {@code softlabels.annotations}. */
 public record RelabelSettings(AnnotationSource source, String state, String batch, LocalDate date,
-    int needsAnnotations, int summaryExamples) {
+    int needsAnnotations, int summaryExamples, RejectionLimit rejectionLimit) {
 
   public RelabelSettings {
     if (state.isBlank()) {
@@ -25,7 +26,8 @@ public record RelabelSettings(AnnotationSource source, String state, String batc
   public static RelabelSettings from(Config config) {
     Config relabel = config.getConfig("softlabels.relabel");
     return new RelabelSettings(AnnotationSource.from(config), relabel.getString("state"), relabel.getString("batch"),
-        date(relabel.getString("date")), relabel.getInt("needs-annotations"), relabel.getInt("summary-examples"));
+        date(relabel.getString("date")), relabel.getInt("needs-annotations"), relabel.getInt("summary-examples"),
+        RejectionLimit.from(config));
   }
 
   /** The store alone, for reading it (history, export). */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.typesafe.config.Config;
 import dev.softlabels.config.ConfigLoader;
+import dev.softlabels.config.DataRejected;
 import dev.softlabels.config.UserError;
 import dev.softlabels.testing.SparkExtension;
 import dev.softlabels.testing.TestFiles;
@@ -269,6 +270,59 @@ class AggregateJobTest {
     assertThatThrownBy(() -> AggregateJob.run(spark, settings(dir.resolve("absent.csv"), dir.resolve("o2"), Map.of())))
         .isInstanceOf(UserError.class)
         .hasMessage("input not found: " + dir.resolve("absent.csv"));
+  }
+
+  @Test
+  void overwriteNeverDeletesTheInputOrAGoodOutputBeforeTheRunSucceeds(SparkSession spark) throws Exception {
+    Path output = dir.resolve("o");
+    Path input = TestFiles.write(Files.createDirectories(output), "a.csv", "image_id,annotator_id,label", "a,u1,cat");
+    assertThatThrownBy(() -> AggregateJob.run(spark, settings(input, output, Map.of("softlabels.aggregate.overwrite",
+        true)))).isInstanceOf(UserError.class).hasMessage("output " + output + " contains the input " + input
+            + ": write the output somewhere else");
+    assertThat(input).hasContent("image_id,annotator_id,label\na,u1,cat");
+
+    Path good = dir.resolve("good");
+    AggregateJob.run(spark, settings(input, good, Map.of()));
+    byte[] summary = Files.readAllBytes(good.resolve("summary.json"));
+    Path wrongColumns = TestFiles.write(dir, "b.csv", "image,annotator_id,label", "a,u1,cat");
+    assertThatThrownBy(() -> AggregateJob.run(spark, settings(wrongColumns, good, Map.of(
+        "softlabels.aggregate.overwrite", true)))).isInstanceOf(UserError.class)
+        .hasMessageContaining("column 'image_id' (softlabels.annotations.columns.image) not found");
+    assertThat(good.resolve("summary.json")).hasBinaryContent(summary);
+    assertThat(labelsByImage(spark, good)).containsOnlyKeys("a");
+    try (var names = Files.list(dir)) {
+      assertThat(names.map(p -> p.getFileName().toString())).as("no staging folder left")
+          .containsExactlyInAnyOrder("o", "good", "b.csv");
+    }
+  }
+
+  @Test
+  void runsThatRejectMostRowsOrLeaveNoImageFailAndWriteNothing(SparkSession spark) {
+    // Labels of another class list: every row is an unknown class.
+    Path wrongClasses = TestFiles.write(dir, "wrong.csv", "image_id,annotator_id,label", "a,u1,red", "a,u2,blue",
+        "b,u1,red");
+    Path output = dir.resolve("rejected");
+    assertThatThrownBy(() -> AggregateJob.run(spark, settings(wrongClasses, output, Map.of())))
+        .isInstanceOf(DataRejected.class)
+        .hasMessage("3 of 3 rows rejected (100.0 %: unknown_class 3), over softlabels.annotations.max-rejected-share"
+            + " = 0.5; nothing written, no output created (a wrong class list, column or encoding is the usual"
+            + " cause)");
+    assertThat(output).doesNotExist();
+
+    // Two of three rows rejected: over the default half, within a limit of 0.7.
+    Path mostlyWrong = TestFiles.write(dir, "mostly.csv", "image_id,annotator_id,label", "a,u1,cat", "a,u2,blue",
+        "b,u1,red");
+    assertThatThrownBy(() -> AggregateJob.run(spark, settings(mostlyWrong, output, Map.of())))
+        .isInstanceOf(DataRejected.class).hasMessageStartingWith("2 of 3 rows rejected (66.7 %: unknown_class 2)");
+    AggregateSummary allowed = AggregateJob.run(spark, settings(mostlyWrong, output,
+        Map.of("softlabels.annotations.max-rejected-share", 0.7)));
+    assertThat(allowed.images()).isEqualTo(1);
+
+    Path headerOnly = TestFiles.write(dir, "empty.csv", "image_id,annotator_id,label");
+    assertThatThrownBy(() -> AggregateJob.run(spark, settings(headerOnly, output, Map.of(
+        "softlabels.aggregate.overwrite", true)))).isInstanceOf(DataRejected.class)
+        .hasMessage("0 rows read and no image has a usable vote; nothing written, " + output + " is unchanged");
+    assertThat(labelsByImage(spark, output)).containsOnlyKeys("a");
   }
 
   /** A bean for building Parquet inputs. */

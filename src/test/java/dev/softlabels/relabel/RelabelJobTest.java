@@ -8,6 +8,7 @@ import dev.softlabels.annotations.AggregateJob;
 import dev.softlabels.annotations.AggregateSettings;
 import dev.softlabels.annotations.LabelColumns;
 import dev.softlabels.config.ConfigLoader;
+import dev.softlabels.config.DataRejected;
 import dev.softlabels.config.UserError;
 import dev.softlabels.testing.SparkExtension;
 import dev.softlabels.testing.TestFiles;
@@ -165,6 +166,50 @@ class RelabelJobTest {
         .isEqualTo(labels(spark.read().parquet(expected.resolve("labels").toString())));
     assertThat(spark.read().parquet(store.quarantinePath(LocalDate.parse("2026-11-02"))).count())
         .as("the failed attempt's quarantine is replaced, not doubled").isEqualTo(1);
+  }
+
+  @Test
+  void aNightsReportsAppearOnlyWithItsCommit(SparkSession spark) throws Exception {
+    Path state = dir.resolve("store-reports");
+    RelabelJob.run(spark, night(state, "2026-11-01"));
+    LabelStore store = new LabelStore(spark, state.toString());
+    LocalDate second = LocalDate.parse("2026-11-02");
+
+    assertThatThrownBy(() -> RelabelJob.run(spark, night(state, "2026-11-02"), () -> {
+      throw new IllegalStateException("injected failure before the commit");
+    })).hasMessageContaining("injected failure");
+    assertThat(Path.of(java.net.URI.create(store.changesPath(second)))).as("no report of a night never applied")
+        .doesNotExist();
+    assertThat(Path.of(java.net.URI.create(store.quarantinePath(second)))).doesNotExist();
+
+    RelabelJob.Result applied = RelabelJob.run(spark, night(state, "2026-11-02"));
+    assertThat(applied.applied()).isTrue();
+    assertThat(Path.of(java.net.URI.create(store.changesPath(second))).resolve("summary.json")).isNotEmptyFile();
+    assertThat(spark.read().parquet(store.changesPath(second) + "/images").count()).isEqualTo(3);
+    assertThat(spark.read().parquet(store.quarantinePath(second)).count()).isEqualTo(1);
+    try (var names = Files.list(state.resolve("changes"))) {
+      assertThat(names.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("date=2026-11-01",
+          "date=2026-11-02");
+    }
+  }
+
+  @Test
+  void aNightThatRejectsMostRowsIsNotApplied(SparkSession spark) throws Exception {
+    Path state = dir.resolve("store-rejected");
+    RelabelJob.run(spark, night(state, "2026-11-01"));
+    Path wrong = TestFiles.write(Files.createDirectories(dir.resolve("wrong")), "2026-11-02.csv", HEADER,
+        "a,u7,red", "b,u7,blue", "c,u7,cat");
+    Map<String, Object> overrides = base();
+    overrides.put("softlabels.relabel.state", state.toString());
+    overrides.put("softlabels.relabel.batch", wrong.toString());
+    overrides.put("softlabels.relabel.date", "2026-11-02");
+    assertThatThrownBy(() -> RelabelJob.run(spark, RelabelSettings.from(ConfigLoader.withOverrides(overrides))))
+        .isInstanceOf(DataRejected.class)
+        .hasMessageStartingWith("night 2026-11-02: 2 of 3 rows rejected (66.7 %: unknown_class 2)")
+        .hasMessageContaining("the label store stays at version 1");
+    LabelStore store = new LabelStore(spark, state.toString());
+    assertThat(store.version()).isEqualTo(1L);
+    assertThat(Path.of(java.net.URI.create(store.changesPath(LocalDate.parse("2026-11-02"))))).doesNotExist();
   }
 
   @Test
