@@ -1,6 +1,7 @@
 package dev.softlabels.cli;
 
 import com.typesafe.config.ConfigException;
+import dev.softlabels.config.DataRejected;
 import dev.softlabels.config.UserError;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -27,6 +28,8 @@ public final class SoftLabels implements Callable<Integer> {
 
   /** Exit code for user mistakes (bad option, missing path, bad configuration). */
   public static final int USER_ERROR = 2;
+  /** Exit code after a stop by a signal (the JVM's own for SIGTERM, 128 + 15). */
+  static final int STOPPED = 143;
 
   @Spec CommandSpec spec;
 
@@ -38,7 +41,10 @@ public final class SoftLabels implements Callable<Integer> {
   static final int HELP_WIDTH = 110;
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    Termination.install();
+    int exitCode = commandLine().execute(args);
+    Termination.finished();
+    System.exit(exitCode);
   }
 
   public static CommandLine commandLine() {
@@ -61,11 +67,18 @@ public final class SoftLabels implements Callable<Integer> {
 
   private static int failed(Exception e, CommandLine command, ParseResult parsed) {
     PrintWriter err = command.getErr();
+    if (Termination.stopping()) {
+      return STOPPED;
+    }
     String name = command.getCommandSpec().qualifiedName();
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
       if (cause instanceof UserError || cause instanceof ConfigException) {
         err.println(name + ": error: " + cause.getMessage());
         return USER_ERROR;
+      }
+      if (cause instanceof DataRejected) {
+        err.println(name + ": error: " + cause.getMessage());
+        return DataRejected.EXIT_CODE;
       }
     }
     err.println(name + ": failed: " + e);
