@@ -19,7 +19,8 @@ public final class ConfigOptions {
   Path file;
 
   @Option(names = "-D", paramLabel = "KEY=VALUE", mapFallbackValue = "",
-      description = "Set one configuration key, e.g. -Dsoftlabels.annotations.format=csv. Repeatable.")
+      description = "Set one configuration key, e.g. -Dsoftlabels.annotations.format=csv, or a Spark setting, "
+          + "e.g. -Dspark.sql.shuffle.partitions=8. Repeatable.")
   Map<String, String> properties = new LinkedHashMap<>();
 
   /**

@@ -4,11 +4,14 @@ import java.io.Serializable;
 import java.util.HashSet;
 import java.util.List;
 
-/** The ordered class names; a class's index is its position. Never inferred from data. */
+/**
+ * The ordered class names; a class's index is its position. Never inferred from data. Names are
+ * trimmed: "--classes 'cat, dog'" means cat and dog, not " dog", which no annotation would match.
+ */
 public record ClassList(List<String> names) implements Serializable {
 
   public ClassList {
-    names = List.copyOf(names);
+    names = names.stream().map(String::strip).toList();
     if (names.size() < 2) {
       throw new UserError("softlabels.classes needs at least two classes, got " + names);
     }

@@ -22,20 +22,30 @@ public final class Sessions {
   private Sessions() {}
 
   public static SparkSession start(Config config) {
-    SparkConf sparkConf = new SparkConf();
-    if (!sparkConf.contains("spark.master")) {
+    SparkConf settings = settings(new SparkConf(), config);
+    if (!settings.contains("spark.master")) {
       throw new UserError("no Spark master is set: run through bin/softlabels or spark-submit, "
           + "or pass -Dspark.master=local[*] to the JVM");
     }
-    SparkSession.Builder builder = withDelta(SparkSession.builder()
+    SparkSession.Builder builder = SparkSession.builder()
         .appName(config.getString("softlabels.spark.app-name"))
-        .config(sparkConf), sparkConf);
+        .config(settings);
+    return withDelta(builder, settings).getOrCreate();
+  }
+
+  /**
+   * The session's Spark settings: the JVM's spark.* properties (bin/softlabels' local defaults,
+   * spark-submit's settings) overridden by softlabels.spark.conf, where the configuration files and
+   * the command's -Dspark.* options put theirs.
+   */
+  static SparkConf settings(SparkConf jvm, Config config) {
+    SparkConf settings = jvm.clone();
     // entrySet flattens both "spark.x.y" = v and nested spark { x.y = v } forms to one quoted path.
     for (Map.Entry<String, ConfigValue> entry : config.getConfig("softlabels.spark.conf").entrySet()) {
       String key = String.join(".", ConfigUtil.splitPath(entry.getKey()));
-      builder.config(key, String.valueOf(entry.getValue().unwrapped()));
+      settings.set(key, String.valueOf(entry.getValue().unwrapped()));
     }
-    return builder.getOrCreate();
+    return settings;
   }
 
   /**

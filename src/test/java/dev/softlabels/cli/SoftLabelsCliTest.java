@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import dev.softlabels.testing.TestFiles;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -75,5 +77,32 @@ class SoftLabelsCliTest {
         .isOneLineUserError("softlabels.reproduce.label-types must be one of hard, soft, posterior; got 'fuzzy'");
     run("reproduce", "--dataset", "cifar10h", "--annotate", "--label-types", "posterior", "--output", "y")
         .isOneLineUserError("CIFAR-10H publishes only counts per image");
+  }
+
+  @Test
+  void keysNothingWouldReadAreRefused() {
+    run("aggregate", "-Dsoftlables.classes=[a,b]", "--input", "x", "--output", "y").isOneLineUserError(
+        "unknown configuration key softlables.classes from -Dsoftlables.classes (did you mean softlabels.classes?)");
+    run("aggregate", "-Dsprak.sql.shuffle.partitions=1", "--input", "x", "--output", "y").isOneLineUserError(
+        "unknown configuration key sprak.sql.shuffle.partitions from -Dsprak.sql.shuffle.partitions "
+            + "(did you mean spark.sql.shuffle.partitions?)");
+    Path file = TestFiles.write(dir, "misspelt.conf", "softlables.classes = [a, b]");
+    run("aggregate", "--conf", file.toString(), "--input", "x", "--output", "y").isOneLineUserError(
+        "unknown configuration key softlables.classes from " + file + ": 1 (did you mean softlabels.classes?)");
+  }
+
+  @Test
+  void sparkSettingsGivenWithDReachSparkConf() {
+    CommandLine command = SoftLabels.commandLine();
+    command.parseArgs("aggregate", "-Dspark.sql.shuffle.partitions=1");
+    AggregateCommand aggregate = command.getSubcommands().get("aggregate").getCommand();
+    assertThat(aggregate.config.load(Map.of()).getString("softlabels.spark.conf.\"spark.sql.shuffle.partitions\""))
+        .isEqualTo("1");
+  }
+
+  @Test
+  void classNamesAreTrimmed() {
+    run("aggregate", "--classes", "cat, cat", "--input", "x", "--output", "y")
+        .isOneLineUserError("softlabels.classes has duplicate names: [cat, cat]");
   }
 }

@@ -89,4 +89,67 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> new ClassList(List.of("only"))).isInstanceOf(UserError.class);
     assertThatThrownBy(() -> new ClassList(List.of("a", "a"))).hasMessageContaining("duplicate");
   }
+
+  @Test
+  void aDKeyOutsideSoftlabelsAndSparkIsRefusedWithTheKeyItWasMeantFor() {
+    assertThatThrownBy(() -> ConfigLoader.withOverrides(Map.of("softlables.classes", "[a, b]")))
+        .isInstanceOf(UserError.class)
+        .hasMessage("unknown configuration key softlables.classes from -Dsoftlables.classes "
+            + "(did you mean softlabels.classes?)");
+    assertThatThrownBy(() -> ConfigLoader.withOverrides(Map.of("sprak.sql.shuffle.partitions", "1")))
+        .hasMessage("unknown configuration key sprak.sql.shuffle.partitions from -Dsprak.sql.shuffle.partitions "
+            + "(did you mean spark.sql.shuffle.partitions?)");
+    assertThatThrownBy(() -> ConfigLoader.withOverrides(Map.of("aggregate.input", "x")))
+        .hasMessage("unknown configuration key aggregate.input from -Daggregate.input "
+            + "(did you mean softlabels.aggregate.input?)");
+  }
+
+  @Test
+  void filesSetOnlySoftlabels() throws Exception {
+    Path misspelt = TestFiles.write(dir, "misspelt.conf", "softlables { classes = [a, b] }");
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Optional.of(misspelt), Map.of()))
+        .isInstanceOf(UserError.class)
+        .hasMessage("unknown configuration key softlables.classes from " + misspelt
+            + ": 1 (did you mean softlabels.classes?)");
+    Files.createDirectories(dir.resolve("conf"));
+    Path application = TestFiles.write(dir.resolve("conf"), "application.conf",
+        "spark.conff { \"spark.sql.shuffle.partitions\" = 4 }");
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(dir), Optional.empty(), Map.of()))
+        .hasMessage("unknown configuration key spark.conff.\"spark.sql.shuffle.partitions\" from " + application
+            + ": 1 (did you mean softlabels.spark.conf.\"spark.sql.shuffle.partitions\"?)");
+    assertThat(ConfigLoader.load(Optional.empty(), Optional.of(Path.of("conf/cifar10h.conf")), Map.of())
+        .getStringList("softlabels.classes")).hasSize(10).startsWith("airplane");
+  }
+
+  @Test
+  void aJvmSystemPropertyUnderAMisspeltRootIsRefused() {
+    System.setProperty("softlables.classes", "[a, b]");
+    try {
+      assertThatThrownBy(() -> ConfigLoader.withOverrides(Map.of()))
+          .isInstanceOf(UserError.class)
+          .hasMessage("unknown configuration key softlables.classes from JVM system property "
+              + "-Dsoftlables.classes (did you mean softlabels.classes?)");
+    } finally {
+      System.clearProperty("softlables.classes");
+    }
+  }
+
+  @Test
+  void aSparkSettingGivenWithDIsASparkConfEntryThatWinsOverFiles() {
+    Path file = TestFiles.write(dir, "job.conf", "softlabels.spark.conf { \"spark.sql.shuffle.partitions\" = 64 }");
+    Config config = ConfigLoader.load(Optional.empty(), Optional.of(file),
+        Map.of("spark.sql.shuffle.partitions", "1"));
+    assertThat(config.getString("softlabels.spark.conf.\"spark.sql.shuffle.partitions\"")).isEqualTo("1");
+  }
+
+  @Test
+  void classNamesAreTrimmedAndBlankOnesStayRefused() {
+    assertThat(new ClassList(List.of(" cat", "dog ", " fox ")).names()).containsExactly("cat", "dog", "fox");
+    Config quoted = ConfigLoader.withOverrides(Map.of("softlabels.classes", "[\" cat\", \"dog \"]"));
+    assertThat(new ClassList(quoted.getStringList("softlabels.classes")).names()).containsExactly("cat", "dog");
+    assertThatThrownBy(() -> new ClassList(List.of("cat", " cat"))).hasMessage(
+        "softlabels.classes has duplicate names: [cat, cat]");
+    assertThatThrownBy(() -> new ClassList(List.of("cat", " "))).hasMessage(
+        "softlabels.classes has a blank class name: [cat, ]");
+  }
 }
