@@ -48,7 +48,9 @@ public final class ConfigLoader {
    *     booleans) as they are
    */
   public static Config load(Optional<Path> home, Optional<Path> file, Map<String, ?> overrides) {
-    Config reference = ConfigFactory.defaultReference().resolve();
+    // Unresolved: defaultReference() folds every JVM system property into the reference, which would
+    // make a misspelt -Dsoftlabels.x in SOFTLABELS_JAVA_OPTS a "known" key.
+    Config reference = ConfigFactory.defaultReferenceUnresolved().resolve();
     rejectMisspeltSystemProperties(reference);
     Config merged = ConfigFactory.empty();
     for (Map.Entry<String, ?> entry : overrides.entrySet()) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigException;
 import dev.softlabels.testing.TestFiles;
 import java.nio.file.Files;
@@ -131,6 +132,22 @@ class ConfigLoaderTest {
               + "-Dsoftlables.classes (did you mean softlabels.classes?)");
     } finally {
       System.clearProperty("softlables.classes");
+    }
+  }
+
+  @Test
+  void aJvmSystemPropertyWithATypoUnderSoftlabelsIsRefused() {
+    System.setProperty("softlabels.agregate.input", "x");
+    // Typesafe Config reads system properties once per JVM; a real JVM has them from the start.
+    ConfigFactory.invalidateCaches();
+    try {
+      assertThatThrownBy(() -> ConfigLoader.withOverrides(Map.of()))
+          .isInstanceOf(UserError.class)
+          .hasMessageStartingWith("unknown configuration key softlabels.agregate.input from")
+          .hasMessageEndingWith("(did you mean softlabels.aggregate.input?)");
+    } finally {
+      System.clearProperty("softlabels.agregate.input");
+      ConfigFactory.invalidateCaches();
     }
   }
 
