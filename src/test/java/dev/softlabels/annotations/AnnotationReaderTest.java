@@ -160,4 +160,20 @@ class AnnotationReaderTest {
 
     assertThat(rows(raw)).containsExactly("café|u1|cat|null|0", "b|u2|d\r\nog|null|0");
   }
+
+  @Test
+  void encodingsThatDoNotWriteAsciiAsSingleBytesAndWideDelimitersAreRefused() {
+    assertThatThrownBy(() -> source(Map.of("softlabels.annotations.csv.encoding", "UTF-16")))
+        .isInstanceOf(UserError.class)
+        .hasMessage("encoding UTF-16 (softlabels.annotations.csv.encoding) is not supported: CSV input needs one "
+            + "in which ASCII characters are single bytes, such as UTF-8 or ISO-8859-1");
+    assertThatThrownBy(() -> source(Map.of("softlabels.annotations.csv.encoding", "klingon")))
+        .isInstanceOf(UserError.class)
+        .hasMessage("unknown encoding 'klingon' (softlabels.annotations.csv.encoding)");
+    assertThatThrownBy(() -> source(Map.of("softlabels.annotations.csv.delimiter", "||")))
+        .isInstanceOf(UserError.class)
+        .hasMessage("softlabels.annotations.csv.delimiter must be one ASCII character other than a quote or a "
+            + "line break, not '||'");
+    assertThat(source(Map.of("softlabels.annotations.csv.delimiter", "\\t")).csvDelimiter()).isEqualTo("\t");
+  }
 }
