@@ -11,24 +11,22 @@ import static org.apache.spark.sql.functions.trim;
 import dev.softlabels.config.UserError;
 import dev.softlabels.spark.HadoopPaths;
 import java.util.Arrays;
-import java.util.stream.IntStream;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
  * Reads annotation rows from CSV, JSON lines or Parquet into the canonical raw form: string columns
- * {@code image_id, annotator_id, label}, {@code raw_record} (the unparsable line, else null) and
- * the input order, which decides which of two duplicate votes is "the first": {@code file_order}
- * (the file's rank by name, so nightly files named by date count in date order) then
- * {@code row_order} (line order within a file).
+ * {@code image_id, annotator_id, label} (trimmed of spaces), {@code raw_record} (the unparsable
+ * record, else null) and the input order, which decides which of two duplicate votes is "the
+ * first": {@code file_order} (the file's rank by name, so nightly files named by date count in date
+ * order) then {@code row_order} (record order within a file). CSV is read by {@link CsvAnnotations}.
  */
 public final class AnnotationReader {
 
@@ -46,15 +44,28 @@ public final class AnnotationReader {
     HadoopPaths paths = HadoopPaths.of(spark);
     paths.requireExists(path, "input");
     InputFormat format = source.format() == InputFormat.AUTO ? detect(paths, path) : source.format();
-    Dataset<Row> raw = switch (format) {
-      case CSV -> readCsv(spark, source, path);
-      case JSON -> readJson(spark, source, path);
-      case PARQUET -> readParquet(spark, source, path);
+    Dataset<Row> rows = switch (format) {
+      case CSV -> CsvAnnotations.read(spark, source, path);
+      case JSON -> withFileOrder(readJson(spark, source, path));
+      case PARQUET -> withFileOrder(readParquet(spark, source, path));
       case AUTO -> throw new IllegalStateException("format was resolved above");
     };
-    // Numbered before any shuffle, so the order is the input's (line order within a file). Spark
-    // packs files into partitions largest first, so the file's own rank gives the order across files.
-    return raw.withColumn(FILE_ORDER, fileRank(raw.inputFiles())).withColumn(ROW_ORDER, monotonically_increasing_id());
+    // Numbered before any shuffle, so the order is the input's (record order within a file).
+    return rows.select(
+        trim(col(IMAGE)).as(IMAGE),
+        trim(col(ANNOTATOR)).as(ANNOTATOR),
+        trim(col(LABEL)).as(LABEL),
+        col(RAW_RECORD),
+        col(FILE_ORDER),
+        monotonically_increasing_id().as(ROW_ORDER));
+  }
+
+  /**
+   * Spark packs files into partitions largest first, so the order across files is each file's own
+   * rank by name.
+   */
+  private static Dataset<Row> withFileOrder(Dataset<Row> rows) {
+    return rows.withColumn(FILE_ORDER, fileRank(rows.inputFiles()));
   }
 
   /** Each row's file's position among {@code files} sorted by name (0 for a single file). */
@@ -76,22 +87,6 @@ public final class AnnotationReader {
     List<String> names = paths.fileNames(path);
     return names.stream().map(InputFormat::fromFileName).flatMap(Optional::stream).findFirst()
         .orElse(InputFormat.PARQUET);
-  }
-
-  private static Dataset<Row> readCsv(SparkSession spark, AnnotationSource source, String path) {
-    DataFrameReader reader = spark.read()
-        .option("header", source.csvHeader())
-        .option("delimiter", source.csvDelimiter())
-        .option("mode", "PERMISSIVE")
-        .option("columnNameOfCorruptRecord", CORRUPT);
-    // With an explicit schema Spark maps CSV columns by position, so take the names from the header.
-    String[] header = reader.csv(path).columns();
-    StructType schema = new StructType(Arrays.stream(header)
-        .map(name -> new StructField(name, DataTypes.StringType, true, org.apache.spark.sql.types.Metadata.empty()))
-        .toArray(StructField[]::new))
-        .add(CORRUPT, DataTypes.StringType, true);
-    Dataset<Row> rows = reader.schema(schema).csv(path);
-    return canonical(rows, source, header, col(CORRUPT), path);
   }
 
   private static Dataset<Row> readJson(SparkSession spark, AnnotationSource source, String path) {
@@ -119,9 +114,9 @@ public final class AnnotationReader {
     requireColumn(available, source.annotatorColumn(), "annotator", path);
     requireColumn(available, source.labelColumn(), "label", path);
     return rows.select(
-        trim(col(quoted(source.imageColumn())).cast(DataTypes.StringType)).as(IMAGE),
-        trim(col(quoted(source.annotatorColumn())).cast(DataTypes.StringType)).as(ANNOTATOR),
-        trim(col(quoted(source.labelColumn())).cast(DataTypes.StringType)).as(LABEL),
+        col(quoted(source.imageColumn())).cast(DataTypes.StringType).as(IMAGE),
+        col(quoted(source.annotatorColumn())).cast(DataTypes.StringType).as(ANNOTATOR),
+        col(quoted(source.labelColumn())).cast(DataTypes.StringType).as(LABEL),
         rawRecord.as(RAW_RECORD));
   }
 
@@ -129,7 +124,7 @@ public final class AnnotationReader {
     return "`" + column.replace("`", "``") + "`";
   }
 
-  private static void requireColumn(String[] available, String column, String role, String path) {
+  static void requireColumn(String[] available, String column, String role, String path) {
     if (!Arrays.asList(available).contains(column)) {
       throw new UserError("column '" + column + "' (softlabels.annotations.columns." + role
           + ") not found in " + path + "; its columns are " + Arrays.toString(available));

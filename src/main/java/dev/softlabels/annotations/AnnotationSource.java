@@ -2,7 +2,13 @@ package dev.softlabels.annotations;
 
 import com.typesafe.config.Config;
 import dev.softlabels.config.ClassList;
+import dev.softlabels.config.UserError;
 import java.io.Serializable;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.StandardCharsets;
+import java.nio.charset.UnsupportedCharsetException;
+import java.util.Arrays;
 
 /**
  * Where annotation rows come from and how to read them: the typed form of
@@ -16,8 +22,19 @@ public record AnnotationSource(
     LabelEncoding labelEncoding,
     boolean csvHeader,
     String csvDelimiter,
+    String csvEncoding,
     ClassList classes)
     implements Serializable {
+
+  public AnnotationSource {
+    // "\t" as typed on a command line, where a real tab is awkward to pass.
+    csvDelimiter = csvDelimiter.equals("\\t") ? "\t" : csvDelimiter;
+    if (csvDelimiter.length() != 1 || csvDelimiter.charAt(0) > 0x7F || "\"\r\n".contains(csvDelimiter)) {
+      throw new UserError("softlabels.annotations.csv.delimiter must be one ASCII character other than a quote or a "
+          + "line break, not '" + csvDelimiter + "'");
+    }
+    csvCharset(csvEncoding, csvDelimiter);
+  }
 
   public static AnnotationSource from(Config config) {
     Config annotations = config.getConfig("softlabels.annotations");
@@ -29,6 +46,33 @@ public record AnnotationSource(
         LabelEncoding.parse(annotations.getString("label-encoding"), "softlabels.annotations.label-encoding"),
         annotations.getBoolean("csv.header"),
         annotations.getString("csv.delimiter"),
+        annotations.getString("csv.encoding"),
         new ClassList(config.getStringList("softlabels.classes")));
+  }
+
+  /** The CSV encoding (validated when the source was built; a Charset itself is not serializable). */
+  public Charset csvCharset() {
+    return csvCharset(csvEncoding, csvDelimiter);
+  }
+
+  /**
+   * CSV records are split on bytes before decoding (see {@link CsvRecordReader}), so the encoding
+   * must write the quote, the delimiter and line breaks as their single ASCII bytes: UTF-16 and
+   * UTF-32 do not.
+   */
+  private static Charset csvCharset(String name, String delimiter) {
+    Charset charset;
+    try {
+      charset = Charset.forName(name);
+    } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+      throw new UserError("unknown encoding '" + name + "' (softlabels.annotations.csv.encoding)");
+    }
+    String structure = "\"\r\n" + delimiter;
+    if (!charset.canEncode()
+        || !Arrays.equals(structure.getBytes(charset), structure.getBytes(StandardCharsets.US_ASCII))) {
+      throw new UserError("encoding " + charset.name() + " (softlabels.annotations.csv.encoding) is not supported: "
+          + "CSV input needs one in which ASCII characters are single bytes, such as UTF-8 or ISO-8859-1");
+    }
+    return charset;
   }
 }

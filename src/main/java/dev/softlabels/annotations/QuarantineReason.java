@@ -7,8 +7,17 @@ import java.util.Locale;
  * The codes are stable: they are written to quarantine/ and summary.json.
  */
 public enum QuarantineReason {
-  /** The line could not be parsed (wrong number of fields, broken JSON). */
+  /**
+   * The record could not be parsed: a number of fields other than the header's, text after a closing
+   * quote, a quote never closed, a record over the reader's size limit, broken JSON.
+   */
   UNPARSABLE_ROW,
+  /**
+   * Image id, annotator id or label holds bytes the encoding (softlabels.annotations.csv.encoding)
+   * cannot decode, or U+FFFD, the mark such bytes leave when an earlier step decoded them: ids that
+   * differed in those bytes would otherwise become one.
+   */
+  UNDECODABLE_TEXT,
   /** Image id null or blank. */
   MISSING_IMAGE_ID,
   /** Annotator id null or blank. */

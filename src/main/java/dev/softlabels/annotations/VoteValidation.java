@@ -31,6 +31,7 @@ public final class VoteValidation {
 
   public static final String CLASS_INDEX = "class_index";
   public static final String REASON = "reason";
+  private static final String REPLACEMENT_CHARACTER = "\uFFFD";
 
   private VoteValidation() {}
 
@@ -79,10 +80,17 @@ public final class VoteValidation {
 
   private static Column rowReason() {
     return when(col(RAW_RECORD).isNotNull(), code(QuarantineReason.UNPARSABLE_ROW))
+        .when(undecoded(col(IMAGE)).or(undecoded(col(ANNOTATOR))).or(undecoded(col(LABEL))),
+            code(QuarantineReason.UNDECODABLE_TEXT))
         .when(blank(col(IMAGE)), code(QuarantineReason.MISSING_IMAGE_ID))
         .when(blank(col(ANNOTATOR)), code(QuarantineReason.MISSING_ANNOTATOR_ID))
         .when(blank(col(LABEL)), code(QuarantineReason.MISSING_LABEL))
         .when(col(CLASS_INDEX).isNull(), code(QuarantineReason.UNKNOWN_CLASS));
+  }
+
+  /** Holds U+FFFD, what decoding with replacement puts where the bytes were not text (null: no). */
+  private static Column undecoded(Column value) {
+    return value.contains(REPLACEMENT_CHARACTER);
   }
 
   private static Column blank(Column value) {
