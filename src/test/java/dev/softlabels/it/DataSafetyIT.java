@@ -163,7 +163,7 @@ class DataSafetyIT {
     double delay = new Random(seed).nextDouble() * job.seconds();
     String when = String.format(Locale.ROOT, "%s killed %.1f s after it started writing (seed %d)", job, delay, seed);
 
-    Process process = start(job.args());
+    Process process = start(job.args(), ProcessBuilder.Redirect.DISCARD);
     try {
       boolean killed = killWhileWriting(process, job, delay);
       assertThat(killed || process.exitValue() == 0).as(when + ": it ended on its own with an error").isTrue();
@@ -203,10 +203,8 @@ class DataSafetyIT {
     Map<String, String> before = fingerprint(output);
 
     Path err = Files.createTempFile(dir, "sigterm", ".err");
-    Process process = new ProcessBuilder(LauncherIT.HOME.resolve("bin/softlabels").toString(), "aggregate", "--input",
-        input.toString(), "--output", output.toString(), "--overwrite")
-        .directory(LauncherIT.HOME.toFile()).redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    Process process = start(List.of("aggregate", "--input", input.toString(), "--output", output.toString(),
+        "--overwrite"), ProcessBuilder.Redirect.to(err.toFile()));
     try {
       waitForLine(process, err, "aggregate: reading");
       process.destroy();
@@ -232,10 +230,8 @@ class DataSafetyIT {
     Path input = Files.write(dir.resolve("votes.csv"), rows);
     Path output = dir.resolve("first");
     Path err = Files.createTempFile(dir, "killed", ".err");
-    Process process = new ProcessBuilder(LauncherIT.HOME.resolve("bin/softlabels").toString(), "aggregate", "--input",
-        input.toString(), "--output", output.toString())
-        .directory(LauncherIT.HOME.toFile()).redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    Process process = start(List.of("aggregate", "--input", input.toString(), "--output", output.toString()),
+        ProcessBuilder.Redirect.to(err.toFile()));
     try {
       waitForLine(process, err, "rejected rows");
       process.destroyForcibly();
@@ -331,11 +327,12 @@ class DataSafetyIT {
     return args;
   }
 
-  private static Process start(List<String> args) throws IOException {
+  /** bin/softlabels in the background, for a test to stop; its standard error to {@code err}. */
+  private static Process start(List<String> args, ProcessBuilder.Redirect err) throws IOException {
     List<String> command = new ArrayList<>(List.of(LauncherIT.HOME.resolve("bin/softlabels").toString()));
     command.addAll(args);
     return new ProcessBuilder(command).directory(LauncherIT.HOME.toFile())
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err).start();
   }
 
   /** Kills the run {@code delay} seconds after its work shows; false when it ended before that. */

@@ -33,6 +33,10 @@ class StagedOutputTest {
     }
   }
 
+  private static void writeSummary(StagedOutput staged, String text) throws IOException {
+    Files.writeString(Path.of(java.net.URI.create(staged.child("summary.json"))), text);
+  }
+
   private Path previousOutput() throws IOException {
     Path output = Files.createDirectories(dir.resolve("out"));
     Files.writeString(output.resolve("summary.json"), "previous");
@@ -43,7 +47,7 @@ class StagedOutputTest {
   void theTargetChangesOnlyAtTheCommit() throws IOException {
     Path output = previousOutput();
     try (StagedOutput staged = open(output, true)) {
-      Files.writeString(Path.of(staged.child("summary.json").replace("file:", "")), "new");
+      writeSummary(staged, "new");
       assertThat(output.resolve("summary.json")).hasContent("previous");
       assertThat(names(dir)).hasSize(2).contains("out").anyMatch(n -> n.startsWith(".out.staging-"));
       staged.commit();
@@ -56,7 +60,7 @@ class StagedOutputTest {
   void anOutputThatIsNotCommittedLeavesThePreviousOneAndNoStaging() throws IOException {
     Path output = previousOutput();
     try (StagedOutput staged = open(output, true)) {
-      Files.writeString(Path.of(staged.child("summary.json").replace("file:", "")), "half");
+      writeSummary(staged, "half");
     }
     assertThat(output.resolve("summary.json")).hasContent("previous");
     assertThat(names(dir)).containsExactly("out");
