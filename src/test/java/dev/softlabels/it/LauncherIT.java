@@ -35,9 +35,9 @@ class LauncherIT {
   }
 
   /**
-   * A prepared process, run from the installation folder with a time limit of ten minutes: a launch
-   * takes 10 to 40 s on an idle 2-core machine, and several times that while other builds and jobs
-   * share its cores, so the limit only catches a run that hangs.
+   * A prepared process, run from the installation folder with a time limit of ten minutes: ClusterIT's
+   * launches took 23 to 114 s on a 2-core machine at a load average of 10 to 15 (other builds' test
+   * JVMs and two busy loops), so the limit leaves room for a loaded machine and still ends a run that hangs.
    */
   static Result run(ProcessBuilder builder) throws IOException, InterruptedException {
     return run(builder, 10);
