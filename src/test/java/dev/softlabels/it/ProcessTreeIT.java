@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +54,33 @@ class ProcessTreeIT {
       assertThat(s3.waitFor(Duration.ofSeconds(30))).as("with-s3mock ends on SIGTERM").isTrue();
       assertThat(s3.process().exitValue()).isEqualTo(143);
       assertThat(tree).as("processes left running").filteredOn(ProcessHandle::isAlive).isEmpty();
+    }
+  }
+
+  @Test
+  void localClusterStartStopsWhatItStartedOnSigterm() throws Exception {
+    Path cluster = dir.resolve("cluster");
+    ProcessBuilder builder = new ProcessBuilder(LauncherIT.HOME.resolve("bin/local-cluster").toString(), "start",
+        "--port", "7277").directory(LauncherIT.HOME.toFile()).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("out").toFile());
+    builder.environment().put("SOFTLABELS_CLUSTER_DIR", cluster.toString());
+    try (ProcessTree start = ProcessTree.start(builder)) {
+      // ui-port is written once the Master and both Workers are launched, before they register.
+      long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+      while (!Files.exists(cluster.resolve("ui-port"))) {
+        assertThat(start.process().isAlive()).as(Files.readString(dir.resolve("out"))).isTrue();
+        assertThat(System.nanoTime()).as("the cluster launched within 10 minutes").isLessThan(deadline);
+        Thread.sleep(100);
+      }
+      List<Long> daemons = new ArrayList<>();
+      for (String name : List.of("master", "worker-1", "worker-2")) {
+        daemons.add(Long.parseLong(Files.readString(cluster.resolve(name + ".pid")).strip()));
+      }
+
+      start.process().destroy(); // SIGTERM to the script alone, as Ctrl-C or kill PID would
+      assertThat(start.waitFor(Duration.ofSeconds(60))).as("local-cluster start ends on SIGTERM").isTrue();
+      assertThat(start.process().exitValue()).as(Files.readString(dir.resolve("out"))).isEqualTo(143);
+      assertThat(daemons).as("Master and Workers left running").filteredOn(ProcessTreeIT::alive).isEmpty();
     }
   }
 
