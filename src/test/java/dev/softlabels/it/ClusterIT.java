@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -128,21 +129,23 @@ class ClusterIT {
         dir.resolve("many-local").toString());
 
     Path out = Files.createTempFile("cluster-aggregate", ".out");
-    Process job = new ProcessBuilder(HOME.resolve("bin/softlabels").toString(), "--master", master, "aggregate",
-        "--input", input.toString(), "--output", dir.resolve("many-cluster").toString())
-        .directory(HOME.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-    // Kill Worker 1 once the application has its executors and is running tasks.
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-    while (!Files.readString(out).contains("Starting task") && !Files.readString(out).contains("aggregate: reading")) {
-      assertThat(job.isAlive()).as("the job ended before a worker could be killed: " + Files.readString(out)).isTrue();
-      assertThat(System.nanoTime()).as("the job did not start within 3 minutes").isLessThan(deadline);
-      Thread.sleep(200);
+    try (ProcessTree job = ProcessTree.start(new ProcessBuilder(HOME.resolve("bin/softlabels").toString(), "--master",
+        master, "aggregate", "--input", input.toString(), "--output", dir.resolve("many-cluster").toString())
+        .directory(HOME.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()))) {
+      // Kill Worker 1 once the application has its executors and is running tasks.
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+      while (!Files.readString(out).contains("Starting task") && !Files.readString(out).contains("aggregate: reading")) {
+        assertThat(job.process().isAlive()).as("the job ended before a worker could be killed: " + Files.readString(out))
+            .isTrue();
+        assertThat(System.nanoTime()).as("the job did not start within 10 minutes").isLessThan(deadline);
+        Thread.sleep(200);
+      }
+      Thread.sleep(1500);
+      long worker = Long.parseLong(Files.readString(HOME.resolve("target/local-cluster/worker-1.pid")).strip());
+      ProcessHandle.of(worker).ifPresent(ProcessHandle::destroyForcibly);
+      assertThat(job.waitFor(Duration.ofMinutes(10))).as("the job finishes after losing a worker").isTrue();
+      assertThat(job.process().exitValue()).as(Files.readString(out)).isZero();
     }
-    Thread.sleep(1500);
-    long worker = Long.parseLong(Files.readString(HOME.resolve("target/local-cluster/worker-1.pid")).strip());
-    ProcessHandle.of(worker).ifPresent(ProcessHandle::destroyForcibly);
-    assertThat(job.waitFor(5, TimeUnit.MINUTES)).as("the job finishes after losing a worker").isTrue();
-    assertThat(job.exitValue()).as(Files.readString(out)).isZero();
 
     assertThat(rows(spark, dir.resolve("many-cluster/labels"), "image_id"))
         .isEqualTo(rows(spark, dir.resolve("many-local/labels"), "image_id"));

@@ -13,12 +13,12 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,11 +58,12 @@ class ReportScreenshotIT {
     Path page = Files.writeString(dir.resolve(name), html);
     Path shot = dir.resolve(name + ".png");
     Path log = dir.resolve(name + ".log");
-    Process process = new ProcessBuilder(HOME.resolve("bin/screenshot-report").toString(), page.toString(),
-        shot.toString(), String.valueOf(WIDTH), String.valueOf(HEIGHT))
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    assertThat(process.waitFor(3, TimeUnit.MINUTES)).as("screenshot within 3 minutes").isTrue();
-    assertThat(process.exitValue()).as(Files.readString(log)).isZero();
+    try (ProcessTree screenshot = ProcessTree.start(new ProcessBuilder(HOME.resolve("bin/screenshot-report").toString(),
+        page.toString(), shot.toString(), String.valueOf(WIDTH), String.valueOf(HEIGHT))
+        .redirectErrorStream(true).redirectOutput(log.toFile()))) {
+      assertThat(screenshot.waitFor(Duration.ofMinutes(3))).as("screenshot within 3 minutes").isTrue();
+      assertThat(screenshot.process().exitValue()).as(Files.readString(log)).isZero();
+    }
     return ImageIO.read(shot.toFile());
   }
 

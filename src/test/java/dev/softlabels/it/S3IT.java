@@ -45,7 +45,9 @@ class S3IT {
     ProcessBuilder builder = new ProcessBuilder(LauncherIT.HOME.resolve("bin/with-s3mock").toString(), "--port", "9390",
         "--", "bash", script.toString());
     builder.environment().put("AWS_SECRET_ACCESS_KEY", SECRET);
-    LauncherIT.Result onS3 = LauncherIT.run(builder);
+    // S3Mock and four launches one after the other: this whole test took 8 minutes at a load average of
+    // 10 to 15 on 2 cores, where 5 minutes for this call were too few; 20 leave room for more.
+    LauncherIT.Result onS3 = LauncherIT.run(builder, 20);
     assertThat(onS3.exitCode()).as(onS3.out() + onS3.err()).isZero();
     assertThat(onS3.out()).contains("100 rows read, 96 used, 4 quarantined",
         "night 2026-11-01 applied as version 1", "night 2026-11-01 was already applied (version 1)");
