@@ -163,8 +163,8 @@ class DataSafetyIT {
     double delay = new Random(seed).nextDouble() * job.seconds();
     String when = String.format(Locale.ROOT, "%s killed %.1f s after it started writing (seed %d)", job, delay, seed);
 
-    Process process = start(job.args(), ProcessBuilder.Redirect.DISCARD);
-    try {
+    try (ProcessTree tree = start(job.args(), ProcessBuilder.Redirect.DISCARD)) {
+      Process process = tree.process();
       boolean killed = killWhileWriting(process, job, delay);
       assertThat(killed || process.exitValue() == 0).as(when + ": it ended on its own with an error").isTrue();
       if (killed) {
@@ -179,8 +179,6 @@ class DataSafetyIT {
               .isEqualTo(beside);
         }
       }
-    } finally {
-      process.destroyForcibly().waitFor(1, TimeUnit.MINUTES);
     }
 
     LauncherIT.Result rerun = LauncherIT.launch(job.args().toArray(String[]::new));
@@ -203,9 +201,9 @@ class DataSafetyIT {
     Map<String, String> before = fingerprint(output);
 
     Path err = Files.createTempFile(dir, "sigterm", ".err");
-    Process process = start(List.of("aggregate", "--input", input.toString(), "--output", output.toString(),
-        "--overwrite"), ProcessBuilder.Redirect.to(err.toFile()));
-    try {
+    try (ProcessTree tree = start(List.of("aggregate", "--input", input.toString(), "--output", output.toString(),
+        "--overwrite"), ProcessBuilder.Redirect.to(err.toFile()))) {
+      Process process = tree.process();
       waitForLine(process, err, "aggregate: reading");
       process.destroy();
       assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
@@ -215,8 +213,6 @@ class DataSafetyIT {
           + " it was: " + output);
       assertThat(lines).noneMatch(line -> line.contains("Exception") || line.startsWith("\tat "));
       assertThat(fingerprint(output)).isEqualTo(before);
-    } finally {
-      process.destroyForcibly().waitFor(1, TimeUnit.MINUTES);
     }
   }
 
@@ -230,14 +226,12 @@ class DataSafetyIT {
     Path input = Files.write(dir.resolve("votes.csv"), rows);
     Path output = dir.resolve("first");
     Path err = Files.createTempFile(dir, "killed", ".err");
-    Process process = start(List.of("aggregate", "--input", input.toString(), "--output", output.toString()),
-        ProcessBuilder.Redirect.to(err.toFile()));
-    try {
+    try (ProcessTree tree = start(List.of("aggregate", "--input", input.toString(), "--output", output.toString()),
+        ProcessBuilder.Redirect.to(err.toFile()))) {
+      Process process = tree.process();
       waitForLine(process, err, "rejected rows");
       process.destroyForcibly();
       assertThat(process.waitFor(1, TimeUnit.MINUTES)).isTrue();
-    } finally {
-      process.destroyForcibly().waitFor(1, TimeUnit.MINUTES);
     }
     assertThat(output).as("nothing that looks like a finished output").doesNotExist();
 
@@ -328,11 +322,11 @@ class DataSafetyIT {
   }
 
   /** bin/softlabels in the background, for a test to stop; its standard error to {@code err}. */
-  private static Process start(List<String> args, ProcessBuilder.Redirect err) throws IOException {
+  private static ProcessTree start(List<String> args, ProcessBuilder.Redirect err) throws IOException {
     List<String> command = new ArrayList<>(List.of(LauncherIT.HOME.resolve("bin/softlabels").toString()));
     command.addAll(args);
-    return new ProcessBuilder(command).directory(LauncherIT.HOME.toFile())
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err).start();
+    return ProcessTree.start(new ProcessBuilder(command).directory(LauncherIT.HOME.toFile())
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err));
   }
 
   /** Kills the run {@code delay} seconds after its work shows; false when it ended before that. */
