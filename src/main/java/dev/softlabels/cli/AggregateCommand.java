@@ -1,21 +1,17 @@
 package dev.softlabels.cli;
 
-import com.typesafe.config.Config;
 import dev.softlabels.annotations.AggregateJob;
 import dev.softlabels.annotations.AggregateSettings;
-import dev.softlabels.annotations.AggregateSummary;
 import dev.softlabels.spark.HadoopPaths;
-import dev.softlabels.spark.Sessions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(
     name = "aggregate",
@@ -55,7 +51,7 @@ final class AggregateCommand implements Callable<Integer> {
   Boolean overwrite;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     Map<String, Object> options = new HashMap<>();
     options.put("softlabels.aggregate.input", input);
     options.put("softlabels.aggregate.output", output);
@@ -63,13 +59,10 @@ final class AggregateCommand implements Callable<Integer> {
     options.put("softlabels.classes", classes);
     options.put("softlabels.aggregate.overwrite", overwrite);
     options.put("softlabels.aggregate.method", method);
-    Config effective = config.load(options);
-    AggregateSettings settings = AggregateSettings.from(effective);
-    HadoopPaths.requireLocalExists(settings.input(), "input");
-    try (SparkSession spark = Sessions.start(effective)) {
-      AggregateSummary summary = AggregateJob.run(spark, settings);
-      spec.commandLine().getOut().println(summary.line());
-    }
-    return 0;
+    return config.run(options, effective -> {
+      AggregateSettings settings = AggregateSettings.from(effective);
+      HadoopPaths.requireLocalExists(settings.input(), "input");
+      return settings;
+    }, (spark, effective, settings) -> spec.commandLine().getOut().println(AggregateJob.run(spark, settings).line()));
   }
 }

@@ -1,15 +1,12 @@
 package dev.softlabels.cli;
 
-import com.typesafe.config.Config;
 import dev.softlabels.spark.HadoopPaths;
-import dev.softlabels.spark.Sessions;
 import dev.softlabels.synthetic.AnnotateJob;
 import dev.softlabels.synthetic.AnnotateSettings;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,7 +48,7 @@ final class AnnotateCommand implements Callable<Integer> {
   Boolean overwrite;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     Map<String, Object> options = new HashMap<>();
     options.put("softlabels.annotate.input", input);
     options.put("softlabels.annotate.output", output);
@@ -60,16 +57,16 @@ final class AnnotateCommand implements Callable<Integer> {
     options.put("softlabels.annotate.pool", pool);
     options.put("softlabels.annotate.seed", seed);
     options.put("softlabels.annotate.overwrite", overwrite);
-    Config effective = config.load(options);
-    AnnotateSettings settings = AnnotateSettings.from(effective);
-    HadoopPaths.requireLocalExists(settings.input(), "input");
-    try (SparkSession spark = Sessions.start(effective)) {
+    return config.run(options, effective -> {
+      AnnotateSettings settings = AnnotateSettings.from(effective);
+      HadoopPaths.requireLocalExists(settings.input(), "input");
+      return settings;
+    }, (spark, effective, settings) -> {
       Map<String, Object> summary = AnnotateJob.run(spark, settings);
       spec.commandLine().getOut().printf(Locale.ROOT,
           "annotate: %,d annotation rows for %,d images (%.1f per image), annotators %s, in %.1f s -> %s%n",
           (Long) summary.get("annotations"), (Long) summary.get("images"), (Double) summary.get("mean_votes_per_image"),
           summary.get("annotators"), (Double) summary.get("seconds"), settings.output());
-    }
-    return 0;
+    });
   }
 }

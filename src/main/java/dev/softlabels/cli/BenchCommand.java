@@ -7,9 +7,9 @@ import dev.softlabels.bench.EvaluateBenchmark;
 import dev.softlabels.bench.GenerateBenchmark;
 import dev.softlabels.bench.RelabelBenchmark;
 import dev.softlabels.bench.TrainBenchmark;
-import dev.softlabels.spark.Sessions;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,11 +47,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     int inSession(Task task) throws Exception {
-      Config effective = config.load(Map.of());
-      try (SparkSession spark = Sessions.start(effective)) {
-        task.run(spark, effective);
-      }
-      return 0;
+      return config.run(Map.of(), Function.identity(), (spark, effective, same) -> task.run(spark, effective));
     }
   }
 

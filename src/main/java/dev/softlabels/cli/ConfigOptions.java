@@ -2,14 +2,25 @@ package dev.softlabels.cli;
 
 import com.typesafe.config.Config;
 import dev.softlabels.config.ConfigLoader;
+import dev.softlabels.spark.Sessions;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Option;
 
-/** The configuration options every command takes: --conf FILE and -Dkey=value. */
+/**
+ * The configuration options every command takes (--conf FILE and -Dkey=value), and the one way a
+ * command runs: {@link #run}.
+ */
 public final class ConfigOptions {
+
+  /** A command's work in its Spark session, with the effective configuration and its typed settings. */
+  public interface Job<S> {
+    void run(SparkSession spark, Config config, S settings) throws Exception;
+  }
 
   /** Set by bin/softlabels: the installation whose conf/application.conf is read. */
   public static final String HOME_PROPERTY = "softlabels.home";
@@ -27,6 +38,22 @@ public final class ConfigOptions {
    * The effective configuration. {@code fromOptions} holds the command's own options (key to value,
    * null for options not given); they win over -D, which wins over files.
    */
+  /**
+   * Loads the configuration with the command's options over it, builds the command's typed settings
+   * (so every check runs before Spark starts), then runs the job in a session that is stopped
+   * afterwards, whatever happens.
+   *
+   * @return the exit code of a run that did not throw
+   */
+  public <S> int run(Map<String, ?> fromOptions, Function<Config, S> settings, Job<S> job) throws Exception {
+    Config effective = load(fromOptions);
+    S typed = settings.apply(effective);
+    try (SparkSession spark = Sessions.start(effective)) {
+      job.run(spark, effective, typed);
+    }
+    return 0;
+  }
+
   public Config load(Map<String, ?> fromOptions) {
     Map<String, Object> overrides = new LinkedHashMap<>();
     fromOptions.forEach((key, value) -> {

@@ -1,13 +1,10 @@
 package dev.softlabels.cli;
 
-import com.typesafe.config.Config;
 import dev.softlabels.embed.EmbedJob;
 import dev.softlabels.embed.EmbedSettings;
-import dev.softlabels.spark.Sessions;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,19 +42,15 @@ final class EmbedCommand implements Callable<Integer> {
   Integer iterations;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     Map<String, Object> options = new HashMap<>();
     options.put("softlabels.embed.models", models);
     data.addTo(options);
     scoring.addTo(options, "softlabels.embed");
     options.put("softlabels.embed.max-points", maxPoints);
     options.put("softlabels.embed.iterations", iterations);
-    Config effective = config.load(options);
-    EmbedSettings settings = EmbedSettings.from(effective);
-    try (SparkSession spark = Sessions.start(effective)) {
-      EmbedJob.Result result = EmbedJob.run(spark, settings);
-      result.plots().values().forEach(plot -> spec.commandLine().getOut().println("embed: " + plot));
-    }
-    return 0;
+    return config.run(options, EmbedSettings::from, (spark, effective, settings) ->
+        EmbedJob.run(spark, settings).plots().values()
+            .forEach(plot -> spec.commandLine().getOut().println("embed: " + plot)));
   }
 }

@@ -1,13 +1,10 @@
 package dev.softlabels.cli;
 
-import com.typesafe.config.Config;
 import dev.softlabels.evaluate.EvaluateJob;
 import dev.softlabels.evaluate.EvaluateSettings;
-import dev.softlabels.spark.Sessions;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,17 +32,13 @@ final class EvaluateCommand implements Callable<Integer> {
   @Mixin ScoringOptions scoring;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     Map<String, Object> options = new HashMap<>();
     options.put("softlabels.evaluate.model-dir", modelDir);
     data.addTo(options);
     scoring.addTo(options, "softlabels.evaluate");
-    Config effective = config.load(options);
-    EvaluateSettings settings = EvaluateSettings.from(effective);
-    try (SparkSession spark = Sessions.start(effective)) {
-      spec.commandLine().getOut().println("evaluate: " + EvaluateJob.format(EvaluateJob.run(spark, settings))
-          + " -> " + settings.output());
-    }
-    return 0;
+    return config.run(options, EvaluateSettings::from, (spark, effective, settings) ->
+        spec.commandLine().getOut().println("evaluate: " + EvaluateJob.format(EvaluateJob.run(spark, settings))
+            + " -> " + settings.output()));
   }
 }

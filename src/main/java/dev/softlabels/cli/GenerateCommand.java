@@ -1,14 +1,11 @@
 package dev.softlabels.cli;
 
-import com.typesafe.config.Config;
-import dev.softlabels.spark.Sessions;
 import dev.softlabels.synthetic.GenerateJob;
 import dev.softlabels.synthetic.GenerateSettings;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,7 +51,7 @@ final class GenerateCommand implements Callable<Integer> {
   Boolean overwrite;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     Map<String, Object> options = new HashMap<>();
     options.put("softlabels.generate.output", output);
     options.put("softlabels.generate.images", images);
@@ -64,14 +61,11 @@ final class GenerateCommand implements Callable<Integer> {
     options.put("softlabels.generate.partitions", partitions);
     options.put("softlabels.generate.export-png", exportPng);
     options.put("softlabels.generate.overwrite", overwrite);
-    Config effective = config.load(options);
-    GenerateSettings settings = GenerateSettings.from(effective);
-    try (SparkSession spark = Sessions.start(effective)) {
+    return config.run(options, GenerateSettings::from, (spark, effective, settings) -> {
       Map<String, Object> summary = GenerateJob.run(spark, settings);
       spec.commandLine().getOut().printf(Locale.ROOT, "generate: %,d images of %dx%d px, by kind %s, in %.1f s -> %s%n",
           (Long) summary.get("images"), settings.size(), settings.size(), summary.get("by_kind"),
           (Double) summary.get("seconds"), settings.output());
-    }
-    return 0;
+    });
   }
 }

@@ -1,6 +1,5 @@
 package dev.softlabels.cli;
 
-import com.typesafe.config.Config;
 import dev.softlabels.annotations.LabelColumns;
 import dev.softlabels.relabel.LabelStore;
 import dev.softlabels.relabel.Night;
@@ -8,7 +7,6 @@ import dev.softlabels.relabel.RelabelJob;
 import dev.softlabels.relabel.RelabelSettings;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.StagedOutput;
-import dev.softlabels.spark.Sessions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -54,16 +52,17 @@ final class RelabelCommand implements Callable<Integer> {
   String format;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     Map<String, Object> options = new HashMap<>();
     options.put("softlabels.relabel.state", state);
     options.put("softlabels.relabel.batch", batch);
     options.put("softlabels.relabel.date", date);
     options.put("softlabels.annotations.format", format);
-    Config effective = config.load(options);
-    RelabelSettings settings = RelabelSettings.from(effective);
-    HadoopPaths.requireLocalExists(settings.batch(), "batch");
-    try (SparkSession spark = Sessions.start(effective)) {
+    return config.run(options, effective -> {
+      RelabelSettings settings = RelabelSettings.from(effective);
+      HadoopPaths.requireLocalExists(settings.batch(), "batch");
+      return settings;
+    }, (spark, effective, settings) -> {
       RelabelJob.Result result = RelabelJob.run(spark, settings);
       Night night = result.night();
       spec.commandLine().getOut().println(result.applied()
@@ -73,8 +72,7 @@ final class RelabelCommand implements Callable<Integer> {
               night.flippedImages(), result.changes())
           : String.format(Locale.ROOT, "relabel: night %s was already applied (version %d); nothing changed, the "
               + "store is at version %d", night.date(), night.version(), result.version()));
-    }
-    return 0;
+    });
   }
 
   @Command(name = "history", mixinStandardHelpOptions = true,
@@ -86,7 +84,7 @@ final class RelabelCommand implements Callable<Integer> {
     @Mixin StoreOptions store;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
       return store.inSession((spark, path) -> {
         List<Night> nights = new LabelStore(spark, path).nights();
         CommandLine.Help.TextTable table = CommandLine.Help.TextTable.forColumnWidths(
@@ -122,7 +120,7 @@ final class RelabelCommand implements Callable<Integer> {
     boolean overwrite;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
       return store.inSession((spark, path) -> {
         try (StagedOutput staged = StagedOutput.directory(spark, output, overwrite, "--output", List.of(path))) {
           LabelColumns.table(new LabelStore(spark, path).readAsOf(asOf)).write().mode(SaveMode.Overwrite)
@@ -147,15 +145,10 @@ final class RelabelCommand implements Callable<Integer> {
       void run(SparkSession spark, String store);
     }
 
-    int inSession(Task task) {
+    int inSession(Task task) throws Exception {
       Map<String, Object> options = new HashMap<>();
       options.put("softlabels.relabel.state", state);
-      Config effective = config.load(options);
-      String store = RelabelSettings.state(effective);
-      try (SparkSession spark = Sessions.start(effective)) {
-        task.run(spark, store);
-      }
-      return 0;
+      return config.run(options, RelabelSettings::state, (spark, effective, store) -> task.run(spark, store));
     }
   }
 }

@@ -1,15 +1,12 @@
 package dev.softlabels.cli;
 
-import com.typesafe.config.Config;
 import dev.softlabels.reproduce.CellResult;
 import dev.softlabels.reproduce.ReproduceJob;
 import dev.softlabels.reproduce.ReproduceSettings;
-import dev.softlabels.spark.Sessions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,20 +45,17 @@ final class ReproduceCommand implements Callable<Integer> {
   List<String> labelTypes;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     Map<String, Object> options = new HashMap<>();
     options.put("softlabels.reproduce.preset", preset);
     options.put("softlabels.reproduce.dataset", dataset);
     options.put("softlabels.reproduce.output", output);
     options.put("softlabels.reproduce.annotate", annotate);
     options.put("softlabels.reproduce.label-types", labelTypes);
-    Config effective = config.load(options);
-    ReproduceSettings settings = ReproduceSettings.from(effective);
-    try (SparkSession spark = Sessions.start(effective)) {
+    return config.run(options, ReproduceSettings::from, (spark, effective, settings) -> {
       List<CellResult> cells = ReproduceJob.run(spark, effective, settings);
       spec.commandLine().getOut().println("reproduce: " + cells.size() + " cells -> " + settings.output()
           + "/report.md, report.html, results.csv, results.json");
-    }
-    return 0;
+    });
   }
 }

@@ -1,13 +1,11 @@
 package dev.softlabels.cli;
 
-import com.typesafe.config.Config;
 import dev.softlabels.spark.CsvExport;
 import dev.softlabels.spark.HadoopPaths;
-import dev.softlabels.spark.Sessions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,22 +35,20 @@ final class ToCsvCommand implements Callable<Integer> {
   boolean overwrite;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     if (tables.size() % 2 != 0) {
       throw new ParameterException(spec.commandLine(), "give PARQUET CSV pairs: " + tables.get(tables.size() - 1)
           + " has no CSV file");
     }
-    Config effective = config.load(Map.of());
     for (int i = 0; i < tables.size(); i += 2) {
       HadoopPaths.requireLocalExists(tables.get(i), "input");
     }
-    try (SparkSession spark = Sessions.start(effective)) {
+    return config.run(Map.of(), Function.identity(), (spark, effective, same) -> {
       for (int i = 0; i < tables.size(); i += 2) {
         List<String> columns = CsvExport.run(spark, tables.get(i), tables.get(i + 1), overwrite);
         spec.commandLine().getOut().println("to-csv: " + tables.get(i) + " -> " + tables.get(i + 1) + " ("
             + String.join(", ", columns) + ")");
       }
-    }
-    return 0;
+    });
   }
 }

@@ -1,8 +1,6 @@
 package dev.softlabels.cli;
 
-import com.typesafe.config.Config;
 import dev.softlabels.spark.HadoopPaths;
-import dev.softlabels.spark.Sessions;
 import dev.softlabels.train.TrainJob;
 import dev.softlabels.train.TrainSettings;
 import dev.softlabels.train.TrainState;
@@ -10,7 +8,6 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,7 +50,7 @@ final class TrainCommand implements Callable<Integer> {
   boolean fresh;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     Map<String, Object> options = new HashMap<>();
     data.addTo(options);
     options.put("softlabels.train.label-type", labelType);
@@ -62,18 +59,18 @@ final class TrainCommand implements Callable<Integer> {
     options.put("softlabels.train.network", network);
     options.put("softlabels.train.resume", fresh ? false : null);
     options.put("softlabels.train.epochs", epochs);
-    Config effective = config.load(options);
-    TrainSettings settings = TrainSettings.from(effective);
-    HadoopPaths.requireLocalExists(settings.data().images(), "images");
-    HadoopPaths.requireLocalExists(settings.data().labels(), "labels");
-    try (SparkSession spark = Sessions.start(effective)) {
+    return config.run(options, effective -> {
+      TrainSettings settings = TrainSettings.from(effective);
+      HadoopPaths.requireLocalExists(settings.data().images(), "images");
+      HadoopPaths.requireLocalExists(settings.data().labels(), "labels");
+      return settings;
+    }, (spark, effective, settings) -> {
       TrainState state = TrainJob.run(spark, settings);
       TrainState.Epoch best = state.history().get(state.bestEpoch() - 1);
       spec.commandLine().getOut().printf(Locale.ROOT,
           "train: %d epochs; best epoch %d: validation loss %.4f, KL %.4f, macro accuracy %.4f -> %s%n",
           state.epochsDone(), state.bestEpoch(), best.validationLoss(), best.validationKl(),
           best.validationMacroAccuracy(), settings.modelDir());
-    }
-    return 0;
+    });
   }
 }
