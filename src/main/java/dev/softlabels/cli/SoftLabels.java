@@ -42,8 +42,13 @@ public final class SoftLabels implements Callable<Integer> {
 
   public static void main(String[] args) {
     Termination.install();
-    int exitCode = commandLine().execute(args);
-    Termination.finished();
+    int exitCode;
+    try {
+      exitCode = commandLine().execute(args);
+    } finally {
+      // Also when an Error escapes: the JVM then exits on its own, and that is not a stop by a signal.
+      Termination.finished();
+    }
     System.exit(exitCode);
   }
 
