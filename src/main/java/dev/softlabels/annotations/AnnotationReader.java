@@ -40,6 +40,7 @@ public final class AnnotationReader {
 
   private AnnotationReader() {}
 
+  /** The rows at {@code path}, which the caller has checked exists: jobs check it before staging their output. */
   public static Dataset<Row> read(SparkSession spark, AnnotationSource source, String path) {
     HadoopPaths paths = HadoopPaths.of(spark);
     InputFormat format = source.format() == InputFormat.AUTO ? detect(paths, path) : source.format();

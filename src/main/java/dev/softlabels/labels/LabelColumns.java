@@ -1,6 +1,5 @@
 package dev.softlabels.labels;
 
-import static dev.softlabels.labels.LabelColumns.IMAGE;
 import static org.apache.spark.sql.functions.aggregate;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_max;
@@ -31,8 +30,9 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The label table contract shared by every job: the columns of annotation votes and of {@code labels/}
- * (per image the vote counts and what follows from them), its one schema, and the class-index mapping. Counts are additive, so the derived columns are a function of the counts alone
- * (nightly relabeling recomputes them after merging counts). Built-in expressions only; the plain-Java
+ * (per image the vote counts and what follows from them), its one schema, and the class-index mapping.
+ * Counts are additive, so the derived columns are a function of the counts alone (nightly relabeling
+ * recomputes them after merging counts). Built-in expressions only; the plain-Java
  * reference for the same rules is {@link LabelMath}.
  */
 public final class LabelColumns {
@@ -55,10 +55,7 @@ public final class LabelColumns {
   public static final String ENTROPY = "entropy";
   /** soft_label's metadata key naming the {@link AggregationMethod} that produced it. */
   public static final String AGGREGATION = "aggregation";
-  /** The columns of labels/, in order. */
-  public static final List<String> COLUMNS = List.of(IMAGE, N_ANNOTATIONS, COUNTS, SOFT_LABEL, HARD_LABEL,
-      HARD_LABEL_NAME, IS_TIE, AGREEMENT, ENTROPY);
-  /** The schema of labels/: {@link #COLUMNS} with their types. */
+  /** The schema of labels/, the one definition of its columns, their order and types. */
   public static final StructType SCHEMA = new StructType(new StructField[] {
       DataTypes.createStructField(IMAGE, DataTypes.StringType, false),
       DataTypes.createStructField(N_ANNOTATIONS, DataTypes.IntegerType, true),
@@ -69,6 +66,8 @@ public final class LabelColumns {
       DataTypes.createStructField(IS_TIE, DataTypes.BooleanType, true),
       DataTypes.createStructField(AGREEMENT, DataTypes.DoubleType, true),
       DataTypes.createStructField(ENTROPY, DataTypes.DoubleType, true)});
+  /** The columns of labels/, in order. */
+  public static final List<String> COLUMNS = List.of(SCHEMA.fieldNames());
 
   private LabelColumns() {}
 

@@ -42,8 +42,9 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>Dawid–Skene is transductive: an image's posterior depends on every annotator's estimated reliability,
  * which depends on all the annotations being aggregated. So this is a Transformer, and for dawid-skene
- * {@link #transform} runs the EM iterations (Spark jobs) on the rows it is given. Its params are turned
- * into the aggregate job's typed settings and passed to the same {@link LabelAggregation}.
+ * {@link #transform} runs the EM iterations (Spark jobs) on the rows it is given. {@link #aggregate} also
+ * returns the fitted annotator model. Its params are turned into the aggregate job's typed settings and
+ * passed to the same {@link LabelAggregation} as the aggregate job's.
  *
  * <p>The label column holds class names (string) or 0-based class indices (integer); a null or unknown
  * label, image or annotator fails the job ({@code handleInvalid = error}) or drops the row ({@code skip}).
@@ -105,14 +106,23 @@ public final class LabelAggregator extends Transformer implements DefaultParamsW
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
-    transformSchema(dataset.schema(), true);
-    ClassList classList = new ClassList(List.of(getClasses()));
-    try (LabelAggregation aggregation = LabelAggregation.of(votes(dataset, classList), classList,
-        AggregationMethod.parse(getMethod(), "method"), new DawidSkeneSettings(getMaxIter(), getTol(), getSmoothing()))) {
+    try (LabelAggregation aggregation = aggregate(dataset)) {
       // Dawid–Skene's labels are read from the cached votes: computed, lineage cut, before those are released,
       // so that the caller's actions do not compute the EM's input again.
-      return output(aggregation.fit() == null ? aggregation.labels() : aggregation.labels().localCheckpoint());
+      return aggregation.fit() == null ? aggregation.labels() : aggregation.labels().localCheckpoint();
     }
+  }
+
+  /**
+   * The labels, in this stage's columns, and for dawid-skene the fit (annotator confusion matrices,
+   * iterations). For dawid-skene the votes stay cached, partitioned by image, until the aggregation is closed.
+   */
+  public LabelAggregation aggregate(Dataset<?> dataset) {
+    transformSchema(dataset.schema(), true);
+    ClassList classList = new ClassList(List.of(getClasses()));
+    LabelAggregation aggregation = LabelAggregation.of(votes(dataset, classList), classList,
+        AggregationMethod.parse(getMethod(), "method"), new DawidSkeneSettings(getMaxIter(), getTol(), getSmoothing()));
+    return new LabelAggregation(output(aggregation.labels()), aggregation.fit(), aggregation.cached());
   }
 
   /** The input as (image_id, annotator_id, class_index), invalid rows failed or dropped. */
