@@ -8,7 +8,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import dev.softlabels.ml.LabelAggregator;
+import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.StagedOutput;
 import java.util.ArrayList;
@@ -71,17 +71,10 @@ public final class AggregateJob {
     VoteTally tally = VoteTally.of("aggregate-tally");
     Dataset<Row> classified = tally.observe(VoteValidation.classify(raw, settings.classes(), encoding));
     Dataset<Row> votes = classified.filter(col(REASON).isNull());
-    LabelAggregator aggregator = new LabelAggregator()
-        .setLabelCol(VoteValidation.CLASS_INDEX)
-        .setClasses(settings.classes().names().toArray(String[]::new))
-        .setMethod(settings.method().configName())
-        .setMaxIter(settings.dawidSkene().maxIterations())
-        .setTol(settings.dawidSkene().tolerance())
-        .setSmoothing(settings.dawidSkene().smoothing());
     DawidSkene.Fit fit;
-    try (LabelAggregator.Aggregation aggregation = aggregator.aggregate(votes)) {
-      LabelColumns.withAggregation(aggregation.labels().drop(aggregator.getVectorCol()), settings.method())
-          .write().parquet(labelsPath);
+    try (LabelAggregation aggregation = LabelAggregation.of(votes, settings.classes(), settings.method(),
+        settings.dawidSkene())) {
+      LabelColumns.withAggregation(aggregation.labels(), settings.method()).write().parquet(labelsPath);
       fit = aggregation.fit();
       if (fit != null) {
         LOG.info("aggregate: {} annotators' confusion matrices -> {}", fit.model().annotators().size(), ANNOTATORS);
@@ -113,7 +106,7 @@ public final class AggregateJob {
     model.annotators().forEach((id, estimate) -> rows.add(RowFactory.create(id, estimate.labels(), estimate.accuracy(),
         ConfusionColumn.value(estimate.confusion()))));
     StructType schema = new StructType()
-        .add(AnnotationReader.ANNOTATOR, DataTypes.StringType, false)
+        .add(LabelColumns.ANNOTATOR, DataTypes.StringType, false)
         .add("labels", DataTypes.LongType, false)
         .add("accuracy", DataTypes.DoubleType, false)
         .add(ConfusionColumn.FIELD);

@@ -1,8 +1,9 @@
 package dev.softlabels.annotations;
 
 import com.typesafe.config.Config;
-import dev.softlabels.config.ClassList;
 import dev.softlabels.config.UserError;
+import dev.softlabels.labels.AggregationMethod;
+import dev.softlabels.labels.ClassList;
 
 /** Typed, validated settings of the aggregate job ({@code softlabels.aggregate} and the source). */
 public record AggregateSettings(AnnotationSource source, String input, String output, boolean overwrite,

@@ -1,5 +1,8 @@
 package dev.softlabels.annotations;
 
+import static dev.softlabels.labels.LabelColumns.ANNOTATOR;
+import static dev.softlabels.labels.LabelColumns.IMAGE;
+import static dev.softlabels.labels.LabelColumns.LABEL;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.input_file_name;
@@ -30,9 +33,6 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class AnnotationReader {
 
-  public static final String IMAGE = "image_id";
-  public static final String ANNOTATOR = "annotator_id";
-  public static final String LABEL = "label";
   public static final String RAW_RECORD = "raw_record";
   public static final String FILE_ORDER = "file_order";
   public static final String ROW_ORDER = "row_order";
@@ -40,9 +40,9 @@ public final class AnnotationReader {
 
   private AnnotationReader() {}
 
+  /** The rows at {@code path}, which the caller has checked exists: jobs check it before staging their output. */
   public static Dataset<Row> read(SparkSession spark, AnnotationSource source, String path) {
     HadoopPaths paths = HadoopPaths.of(spark);
-    paths.requireExists(path, "input");
     InputFormat format = source.format() == InputFormat.AUTO ? detect(paths, path) : source.format();
     Dataset<Row> rows = switch (format) {
       case CSV -> CsvAnnotations.read(spark, source, path);

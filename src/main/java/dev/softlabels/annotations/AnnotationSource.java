@@ -1,8 +1,8 @@
 package dev.softlabels.annotations;
 
 import com.typesafe.config.Config;
-import dev.softlabels.config.ClassList;
 import dev.softlabels.config.UserError;
+import dev.softlabels.labels.ClassList;
 import java.io.Serializable;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;

@@ -1,6 +1,7 @@
 package dev.softlabels.annotations;
 
 import dev.softlabels.config.UserError;
+import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.HadoopConfSnapshot;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,9 +49,9 @@ final class CsvAnnotations {
   private static final long BYTES_PER_TASK = 128L << 20;
 
   static final StructType SCHEMA = new StructType()
-      .add(AnnotationReader.IMAGE, DataTypes.StringType, true)
-      .add(AnnotationReader.ANNOTATOR, DataTypes.StringType, true)
-      .add(AnnotationReader.LABEL, DataTypes.StringType, true)
+      .add(LabelColumns.IMAGE, DataTypes.StringType, true)
+      .add(LabelColumns.ANNOTATOR, DataTypes.StringType, true)
+      .add(LabelColumns.LABEL, DataTypes.StringType, true)
       .add(AnnotationReader.RAW_RECORD, DataTypes.StringType, true)
       .add(AnnotationReader.FILE_ORDER, DataTypes.IntegerType, false);
 

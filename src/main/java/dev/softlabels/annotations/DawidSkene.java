@@ -1,8 +1,8 @@
 package dev.softlabels.annotations;
 
-import static dev.softlabels.annotations.AnnotationReader.ANNOTATOR;
-import static dev.softlabels.annotations.AnnotationReader.IMAGE;
-import static dev.softlabels.annotations.VoteValidation.CLASS_INDEX;
+import static dev.softlabels.labels.LabelColumns.ANNOTATOR;
+import static dev.softlabels.labels.LabelColumns.CLASS_INDEX;
+import static dev.softlabels.labels.LabelColumns.IMAGE;
 import static org.apache.spark.sql.functions.aggregate;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_max;

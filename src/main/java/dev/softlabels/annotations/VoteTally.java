@@ -1,11 +1,11 @@
 package dev.softlabels.annotations;
 
-import static dev.softlabels.annotations.AnnotationReader.ANNOTATOR;
-import static dev.softlabels.annotations.AnnotationReader.IMAGE;
-import static dev.softlabels.annotations.AnnotationReader.LABEL;
 import static dev.softlabels.annotations.AnnotationReader.RAW_RECORD;
 import static dev.softlabels.annotations.AnnotationReader.ROW_ORDER;
 import static dev.softlabels.annotations.VoteValidation.REASON;
+import static dev.softlabels.labels.LabelColumns.ANNOTATOR;
+import static dev.softlabels.labels.LabelColumns.IMAGE;
+import static dev.softlabels.labels.LabelColumns.LABEL;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;

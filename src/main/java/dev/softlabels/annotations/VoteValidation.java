@@ -1,13 +1,12 @@
 package dev.softlabels.annotations;
 
-import static dev.softlabels.annotations.AnnotationReader.ANNOTATOR;
-import static dev.softlabels.annotations.AnnotationReader.IMAGE;
-import static dev.softlabels.annotations.AnnotationReader.LABEL;
-import static dev.softlabels.annotations.AnnotationReader.RAW_RECORD;
 import static dev.softlabels.annotations.AnnotationReader.FILE_ORDER;
+import static dev.softlabels.annotations.AnnotationReader.RAW_RECORD;
 import static dev.softlabels.annotations.AnnotationReader.ROW_ORDER;
-import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.array_position;
+import static dev.softlabels.labels.LabelColumns.ANNOTATOR;
+import static dev.softlabels.labels.LabelColumns.CLASS_INDEX;
+import static dev.softlabels.labels.LabelColumns.IMAGE;
+import static dev.softlabels.labels.LabelColumns.LABEL;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.length;
@@ -15,7 +14,8 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
 
-import dev.softlabels.config.ClassList;
+import dev.softlabels.labels.ClassList;
+import dev.softlabels.labels.LabelColumns;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -29,7 +29,6 @@ import org.apache.spark.sql.types.DataTypes;
  */
 public final class VoteValidation {
 
-  public static final String CLASS_INDEX = "class_index";
   public static final String REASON = "reason";
   private static final String REPLACEMENT_CHARACTER = "\uFFFD";
 
@@ -65,12 +64,10 @@ public final class VoteValidation {
 
   /** The 0-based class of a label, or null when it names no class. */
   static Column classIndex(Column label, ClassList classes, LabelEncoding encoding) {
-    Column names = array(classes.names().stream().map(name -> lit(name)).toArray(Column[]::new));
-    Column position = array_position(names, label).cast(DataTypes.IntegerType).minus(1);
-    Column byName = when(position.geq(0), position);
+    Column byName = LabelColumns.classIndexOfName(label, classes);
     // At most 9 digits so the cast to int cannot overflow.
-    Column index = when(label.rlike("^[0-9]{1,9}$"), label.cast(DataTypes.IntegerType));
-    Column byIndex = when(index.lt(classes.size()), index);
+    Column byIndex = LabelColumns.classIndexOfIndex(when(label.rlike("^[0-9]{1,9}$"), label.cast(DataTypes.IntegerType)),
+        classes);
     return switch (encoding) {
       case NAME -> byName;
       case INDEX -> byIndex;

@@ -1,6 +1,5 @@
 package dev.softlabels.bench;
 
-import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.element_at;
@@ -10,7 +9,8 @@ import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
-import dev.softlabels.config.ClassList;
+import dev.softlabels.labels.ClassList;
+import dev.softlabels.labels.LabelColumns;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -67,11 +67,10 @@ public final class AnnotationGenerator {
 
   /** The image's dominant class 60 % of the time, any class otherwise. */
   private static Column label(Column image, Column id, ClassList classes, long seed) {
-    Column names = array(classes.names().stream().map(name -> lit(name)).toArray(Column[]::new));
     Column dominant = pmod(xxhash64(image, lit(seed)), lit(classes.size()));
     Column anyClass = pmod(xxhash64(id, lit(seed + 1)), lit(classes.size()));
     Column useDominant = pmod(xxhash64(id, lit(seed + 2)), lit(10)).lt(6);
-    return element_at(names, when(useDominant, dominant).otherwise(anyClass).cast(DataTypes.IntegerType).plus(1))
+    return element_at(LabelColumns.classNames(classes), when(useDominant, dominant).otherwise(anyClass).cast(DataTypes.IntegerType).plus(1))
         .as("label");
   }
 }

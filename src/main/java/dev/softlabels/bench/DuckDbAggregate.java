@@ -1,6 +1,6 @@
 package dev.softlabels.bench;
 
-import dev.softlabels.config.ClassList;
+import dev.softlabels.labels.ClassList;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

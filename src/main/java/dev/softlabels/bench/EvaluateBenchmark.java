@@ -7,7 +7,7 @@ import static org.apache.spark.sql.functions.rand;
 import static org.apache.spark.sql.functions.transform;
 
 import com.typesafe.config.Config;
-import dev.softlabels.evaluate.SoftLabelMetrics;
+import dev.softlabels.labels.SoftLabelMetrics;
 import dev.softlabels.train.ImageTable;
 import dev.softlabels.train.Inference;
 import dev.softlabels.train.Networks;

@@ -1,12 +1,13 @@
 package dev.softlabels.cli;
 
 import com.typesafe.config.Config;
-import dev.softlabels.annotations.AggregationMethod;
 import dev.softlabels.bench.AggregateBenchmark;
 import dev.softlabels.bench.EvaluateBenchmark;
 import dev.softlabels.bench.GenerateBenchmark;
 import dev.softlabels.bench.RelabelBenchmark;
 import dev.softlabels.bench.TrainBenchmark;
+import dev.softlabels.labels.AggregationMethod;
+import dev.softlabels.spark.Sessions;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;

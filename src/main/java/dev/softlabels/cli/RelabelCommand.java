@@ -1,11 +1,13 @@
 package dev.softlabels.cli;
 
-import dev.softlabels.annotations.LabelColumns;
+import com.typesafe.config.Config;
+import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.relabel.LabelStore;
 import dev.softlabels.relabel.Night;
 import dev.softlabels.relabel.RelabelJob;
 import dev.softlabels.relabel.RelabelSettings;
 import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.spark.Sessions;
 import dev.softlabels.spark.StagedOutput;
 import java.util.HashMap;
 import java.util.List;
@@ -15,12 +17,12 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 @Command(
     name = "relabel",

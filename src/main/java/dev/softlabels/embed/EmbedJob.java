@@ -5,11 +5,10 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.xxhash64;
 
-import dev.softlabels.annotations.AnnotationReader;
-import dev.softlabels.annotations.LabelColumns;
-import dev.softlabels.annotations.LabelMath;
 import dev.softlabels.config.Json;
 import dev.softlabels.config.UserError;
+import dev.softlabels.labels.LabelColumns;
+import dev.softlabels.labels.LabelMath;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.StagedOutput;
 import dev.softlabels.train.Checkpoints;
@@ -80,8 +79,8 @@ public final class EmbedJob {
       Dataset<Row> rows = data.split(settings.splitName());
       long images = rows.count();
       // The same images for every model; bounded by max-points, so it may come to the driver.
-      List<Row> sample = rows.select(col(AnnotationReader.IMAGE), col(LabelColumns.SOFT_LABEL))
-          .orderBy(xxhash64(col(AnnotationReader.IMAGE), lit(settings.seed())), col(AnnotationReader.IMAGE))
+      List<Row> sample = rows.select(col(LabelColumns.IMAGE), col(LabelColumns.SOFT_LABEL))
+          .orderBy(xxhash64(col(LabelColumns.IMAGE), lit(settings.seed())), col(LabelColumns.IMAGE))
           .limit(settings.maxPoints()).collectAsList();
       if (sample.size() < Tsne.MIN_POINTS) {
         throw new UserError("split " + settings.data().split() + " has " + sample.size() + " "
@@ -91,7 +90,7 @@ public final class EmbedJob {
       int[] classes = Arrays.stream(truth).mapToInt(LabelMath::argmax).toArray();
       Dataset<Row> sampleIds = spark.createDataFrame(
           sample.stream().map(r -> RowFactory.create(r.getString(0))).toList(),
-          new StructType().add(AnnotationReader.IMAGE, DataTypes.StringType, false));
+          new StructType().add(LabelColumns.IMAGE, DataTypes.StringType, false));
       LOG.info("embed: {} {} images of split {}; t-SNE on a seeded sample of {} (max-points {})", images,
           settings.splitName(), settings.data().split(), sample.size(), settings.maxPoints());
 
@@ -169,8 +168,8 @@ public final class EmbedJob {
   private static Map<String, double[][]> sampleFeatures(Dataset<Row> features, Dataset<Row> sampleIds,
       List<Row> sample, String input) {
     Map<String, Row> byId = new HashMap<>();
-    features.join(broadcast(sampleIds), AnnotationReader.IMAGE)
-        .select(col(AnnotationReader.IMAGE), col(FEATURES), col(input)).collectAsList()
+    features.join(broadcast(sampleIds), LabelColumns.IMAGE)
+        .select(col(LabelColumns.IMAGE), col(FEATURES), col(input)).collectAsList()
         .forEach(r -> byId.put(r.getString(0), r));
     Map<String, double[][]> byColumn = new HashMap<>();
     byColumn.put(FEATURES, sample.stream().map(r -> byId.get(r.getString(0)).<Vector>getAs(1).toArray())
@@ -207,7 +206,7 @@ public final class EmbedJob {
     }
     StructType schema = new StructType()
         .add("model", DataTypes.StringType, false)
-        .add(AnnotationReader.IMAGE, DataTypes.StringType, false)
+        .add(LabelColumns.IMAGE, DataTypes.StringType, false)
         .add("x", DataTypes.DoubleType, false)
         .add("y", DataTypes.DoubleType, false)
         .add(LabelColumns.SOFT_LABEL, DataTypes.createArrayType(DataTypes.DoubleType, false), false);

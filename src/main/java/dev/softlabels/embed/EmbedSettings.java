@@ -1,8 +1,8 @@
 package dev.softlabels.embed;
 
 import com.typesafe.config.Config;
-import dev.softlabels.config.ClassList;
 import dev.softlabels.config.UserError;
+import dev.softlabels.labels.ClassList;
 import dev.softlabels.synthetic.SyntheticClasses;
 import dev.softlabels.train.Checkpoints;
 import dev.softlabels.train.DataSpec;

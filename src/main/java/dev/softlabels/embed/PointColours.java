@@ -1,6 +1,6 @@
 package dev.softlabels.embed;
 
-import dev.softlabels.config.ClassList;
+import dev.softlabels.labels.ClassList;
 import dev.softlabels.synthetic.SyntheticClasses;
 import java.awt.Color;
 import java.util.LinkedHashMap;

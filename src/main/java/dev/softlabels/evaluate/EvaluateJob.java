@@ -2,9 +2,8 @@ package dev.softlabels.evaluate;
 
 import static org.apache.spark.sql.functions.col;
 
-import dev.softlabels.annotations.AnnotationReader;
-import dev.softlabels.annotations.LabelColumns;
 import dev.softlabels.config.Json;
+import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.ml.SoftLabelEvaluator;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.StagedOutput;
@@ -48,14 +47,14 @@ public final class EvaluateJob {
           settings.data().split(), settings.modelDir(), settings.checkpoint(), settings.output());
       long started = System.nanoTime();
       Inference.predict(spark, network, rows, data.shape(), settings.inferenceBatch())
-          .withColumn(PREDICTED_LABEL, LabelColumns.argmax(col(Inference.PROBABILITIES)))
+          .withColumn(PREDICTED_LABEL, LabelColumns.argmax(col(LabelColumns.PROBABILITIES)))
           .write().parquet(predictionsPath);
       double seconds = (System.nanoTime() - started) / 1e9;
 
       Dataset<Row> scored = spark.read().parquet(predictionsPath).join(
-          rows.select(col(AnnotationReader.IMAGE), col(LabelColumns.SOFT_LABEL)), AnnotationReader.IMAGE);
+          rows.select(col(LabelColumns.IMAGE), col(LabelColumns.SOFT_LABEL)), LabelColumns.IMAGE);
       Map<String, Double> metrics = new SoftLabelEvaluator().setLabelCol(LabelColumns.SOFT_LABEL)
-          .setProbabilityCol(Inference.PROBABILITIES).metrics(scored);
+          .setProbabilityCol(LabelColumns.PROBABILITIES).metrics(scored);
       Map<String, Object> report = new java.util.LinkedHashMap<>(metrics);
       report.put("images", spark.read().parquet(predictionsPath).count());
       report.put("inference_seconds", seconds);

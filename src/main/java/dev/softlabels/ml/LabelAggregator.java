@@ -1,19 +1,15 @@
 package dev.softlabels.ml;
 
-import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.array_position;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.raise_error;
 import static org.apache.spark.sql.functions.when;
 
-import dev.softlabels.annotations.AggregationMethod;
-import dev.softlabels.annotations.AnnotationReader;
-import dev.softlabels.annotations.DawidSkene;
 import dev.softlabels.annotations.DawidSkeneSettings;
-import dev.softlabels.annotations.LabelColumns;
-import dev.softlabels.annotations.VoteValidation;
-import dev.softlabels.config.ClassList;
+import dev.softlabels.annotations.LabelAggregation;
+import dev.softlabels.labels.AggregationMethod;
+import dev.softlabels.labels.ClassList;
+import dev.softlabels.labels.LabelColumns;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.Transformer;
@@ -37,7 +33,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.IntegralType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * Annotation rows (image, annotator, label) to one row per image with its hard and soft label, as a
@@ -48,8 +43,8 @@ import org.apache.spark.storage.StorageLevel;
  * <p>Dawid–Skene is transductive: an image's posterior depends on every annotator's estimated reliability,
  * which depends on all the annotations being aggregated. So this is a Transformer, and for dawid-skene
  * {@link #transform} runs the EM iterations (Spark jobs) on the rows it is given. {@link #aggregate} also
- * returns the fitted annotator model; the aggregate job uses it, so the command line and this stage share
- * one code path.
+ * returns the fitted annotator model. Its params are turned into the aggregate job's typed settings and
+ * passed to the same {@link LabelAggregation} as the aggregate job's.
  *
  * <p>The label column holds class names (string) or 0-based class indices (integer); a null or unknown
  * label, image or annotator fails the job ({@code handleInvalid = error}) or drops the row ({@code skip}).
@@ -96,9 +91,9 @@ public final class LabelAggregator extends Transformer implements DefaultParamsW
         ParamValidators.gtEq(0));
     smoothing = new DoubleParam(this, "smoothing", "Dawid–Skene: Laplace pseudo-count (> 0)",
         ParamValidators.gt(0));
-    setDefault(imageCol, AnnotationReader.IMAGE);
-    setDefault(annotatorCol, AnnotationReader.ANNOTATOR);
-    setDefault(labelCol, AnnotationReader.LABEL);
+    setDefault(imageCol, LabelColumns.IMAGE);
+    setDefault(annotatorCol, LabelColumns.ANNOTATOR);
+    setDefault(labelCol, LabelColumns.LABEL);
     setDefault(method, AggregationMethod.MAJORITY.configName());
     setDefault(softLabelCol, LabelColumns.SOFT_LABEL);
     setDefault(hardLabelCol, LabelColumns.HARD_LABEL);
@@ -109,62 +104,42 @@ public final class LabelAggregator extends Transformer implements DefaultParamsW
     setDefault(smoothing, 0.01);
   }
 
-  /** What {@link #aggregate} produced; close it once the labels are written to release the cached votes. */
-  public record Aggregation(Dataset<Row> labels, DawidSkene.Fit fit, List<Dataset<Row>> cached)
-      implements AutoCloseable {
-    @Override
-    public void close() {
-      cached.forEach(Dataset::unpersist);
-    }
-  }
-
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
-    try (Aggregation aggregation = aggregate(dataset)) {
-      return aggregation.labels();
+    try (LabelAggregation aggregation = aggregate(dataset)) {
+      // Dawid–Skene's labels are read from the cached votes: computed, lineage cut, before those are released,
+      // so that the caller's actions do not compute the EM's input again.
+      return aggregation.fit() == null ? aggregation.labels() : aggregation.labels().localCheckpoint();
     }
   }
 
   /**
-   * The labels and, for dawid-skene, the fit (annotator confusion matrices, iterations). For
-   * dawid-skene the votes stay cached, partitioned by image, until the aggregation is closed.
+   * The labels, in this stage's columns, and for dawid-skene the fit (annotator confusion matrices,
+   * iterations). For dawid-skene the votes stay cached, partitioned by image, until the aggregation is closed.
    */
-  public Aggregation aggregate(Dataset<?> dataset) {
+  public LabelAggregation aggregate(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
     ClassList classList = new ClassList(List.of(getClasses()));
-    Dataset<Row> votes = votes(dataset, classList);
-    if (AggregationMethod.parse(getMethod(), "method") == AggregationMethod.MAJORITY) {
-      return new Aggregation(output(LabelColumns.derive(LabelColumns.countVotes(votes, classList), classList)),
-          null, List.of());
-    }
-    Dataset<Row> partitioned = votes.repartition(col(AnnotationReader.IMAGE)).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> counts = LabelColumns.countVotes(partitioned, classList).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> voteFractions = LabelColumns.withDerived(counts, classList)
-        .select(col(AnnotationReader.IMAGE), col(LabelColumns.SOFT_LABEL).as(DawidSkene.POSTERIOR));
-    DawidSkene.Fit fit = DawidSkene.fit(partitioned, voteFractions, classList.size(),
-        new DawidSkeneSettings(getMaxIter(), getTol(), getSmoothing()));
-    Dataset<Row> posteriors = fit.posteriors().select(col(AnnotationReader.IMAGE), col(DawidSkene.POSTERIOR));
-    Dataset<Row> labels = LabelColumns.table(LabelColumns.withDerived(counts.join(posteriors, AnnotationReader.IMAGE),
-        classList, col(DawidSkene.POSTERIOR)));
-    return new Aggregation(output(labels), fit, List.of(counts, partitioned));
+    LabelAggregation aggregation = LabelAggregation.of(votes(dataset, classList), classList,
+        AggregationMethod.parse(getMethod(), "method"), new DawidSkeneSettings(getMaxIter(), getTol(), getSmoothing()));
+    return new LabelAggregation(output(aggregation.labels()), aggregation.fit(), aggregation.cached());
   }
 
   /** The input as (image_id, annotator_id, class_index), invalid rows failed or dropped. */
   private Dataset<Row> votes(Dataset<?> dataset, ClassList classList) {
     Column label = col(getLabelCol());
     Column classIndex = isIntegral(dataset.schema().apply(getLabelCol()).dataType())
-        ? when(label.geq(0).and(label.lt(classList.size())), label.cast(DataTypes.IntegerType))
-        : array_position(array(classList.names().stream().map(n -> lit(n)).toArray(Column[]::new)), label)
-            .cast(DataTypes.IntegerType).minus(1);
-    Column valid = col(VoteValidation.CLASS_INDEX).geq(0)
-        .and(col(AnnotationReader.IMAGE).isNotNull()).and(col(AnnotationReader.ANNOTATOR).isNotNull());
-    Dataset<Row> indexed = dataset.select(col(getImageCol()).cast(DataTypes.StringType).as(AnnotationReader.IMAGE),
-        col(getAnnotatorCol()).cast(DataTypes.StringType).as(AnnotationReader.ANNOTATOR),
-        classIndex.as(VoteValidation.CLASS_INDEX));
+        ? LabelColumns.classIndexOfIndex(label, classList)
+        : LabelColumns.classIndexOfName(label, classList);
+    Column valid = col(LabelColumns.CLASS_INDEX).isNotNull()
+        .and(col(LabelColumns.IMAGE).isNotNull()).and(col(LabelColumns.ANNOTATOR).isNotNull());
+    Dataset<Row> indexed = dataset.select(col(getImageCol()).cast(DataTypes.StringType).as(LabelColumns.IMAGE),
+        col(getAnnotatorCol()).cast(DataTypes.StringType).as(LabelColumns.ANNOTATOR),
+        classIndex.as(LabelColumns.CLASS_INDEX));
     if (getHandleInvalid().equals("skip")) {
       return indexed.filter(valid);
     }
-    return indexed.withColumn(VoteValidation.CLASS_INDEX, when(valid, col(VoteValidation.CLASS_INDEX)).otherwise(
+    return indexed.withColumn(LabelColumns.CLASS_INDEX, when(valid, col(LabelColumns.CLASS_INDEX)).otherwise(
         raise_error(lit("LabelAggregator: a row has a null image or annotator, or a label that is no class of "
             + classList.names() + " (set handleInvalid to skip to drop such rows)"))));
   }
@@ -175,7 +150,7 @@ public final class LabelAggregator extends Transformer implements DefaultParamsW
         .withColumn(getVectorCol(), functions.array_to_vector(col(LabelColumns.SOFT_LABEL)))
         .withColumnRenamed(LabelColumns.SOFT_LABEL, getSoftLabelCol())
         .withColumnRenamed(LabelColumns.HARD_LABEL, getHardLabelCol())
-        .withColumnRenamed(AnnotationReader.IMAGE, getImageCol());
+        .withColumnRenamed(LabelColumns.IMAGE, getImageCol());
   }
 
   private static boolean isIntegral(DataType type) {
@@ -196,24 +171,19 @@ public final class LabelAggregator extends Transformer implements DefaultParamsW
           + "' must hold class names (string) or class indices (integer), not " + labelType.simpleString());
     }
     StructType out = new StructType();
-    for (String column : LabelColumns.COLUMNS) {
-      out = out.add(outputField(column));
+    for (StructField field : LabelColumns.SCHEMA.fields()) {
+      out = out.add(outputName(field.name()), field.dataType(), true);
     }
     return out.add(getVectorCol(), SQLDataTypes.VectorType(), true);
   }
 
-  private StructField outputField(String column) {
+  /** This stage's name for a column of labels/. */
+  private String outputName(String column) {
     return switch (column) {
-      case AnnotationReader.IMAGE -> DataTypes.createStructField(getImageCol(), DataTypes.StringType, true);
-      case LabelColumns.N_ANNOTATIONS, LabelColumns.HARD_LABEL -> DataTypes.createStructField(
-          column.equals(LabelColumns.HARD_LABEL) ? getHardLabelCol() : column, DataTypes.IntegerType, true);
-      case LabelColumns.COUNTS -> DataTypes.createStructField(column,
-          DataTypes.createArrayType(DataTypes.IntegerType), true);
-      case LabelColumns.SOFT_LABEL -> DataTypes.createStructField(getSoftLabelCol(),
-          DataTypes.createArrayType(DataTypes.DoubleType), true);
-      case LabelColumns.HARD_LABEL_NAME -> DataTypes.createStructField(column, DataTypes.StringType, true);
-      case LabelColumns.IS_TIE -> DataTypes.createStructField(column, DataTypes.BooleanType, true);
-      default -> DataTypes.createStructField(column, DataTypes.DoubleType, true);
+      case LabelColumns.IMAGE -> getImageCol();
+      case LabelColumns.SOFT_LABEL -> getSoftLabelCol();
+      case LabelColumns.HARD_LABEL -> getHardLabelCol();
+      default -> column;
     };
   }
 

@@ -3,10 +3,9 @@ package dev.softlabels.ml;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.size;
 
-import dev.softlabels.annotations.LabelColumns;
-import dev.softlabels.evaluate.Metrics;
-import dev.softlabels.evaluate.SoftLabelMetrics;
-import dev.softlabels.train.Inference;
+import dev.softlabels.labels.LabelColumns;
+import dev.softlabels.labels.Metrics;
+import dev.softlabels.labels.SoftLabelMetrics;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.ml.evaluation.Evaluator;
@@ -62,7 +61,7 @@ public final class SoftLabelEvaluator extends Evaluator implements DefaultParams
     probabilityCol = new Param<>(this, "probabilityCol", "predicted distribution: array<double> or vector");
     setDefault(metricName, "macroAccuracy");
     setDefault(labelCol, LabelColumns.SOFT_LABEL);
-    setDefault(probabilityCol, Inference.PROBABILITIES);
+    setDefault(probabilityCol, LabelColumns.PROBABILITIES);
   }
 
   @Override

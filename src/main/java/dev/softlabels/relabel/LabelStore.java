@@ -2,11 +2,10 @@ package dev.softlabels.relabel;
 
 import static org.apache.spark.sql.functions.col;
 
-import dev.softlabels.annotations.AnnotationReader;
-import dev.softlabels.annotations.LabelColumns;
-import dev.softlabels.config.ClassList;
 import dev.softlabels.config.Json;
 import dev.softlabels.config.UserError;
+import dev.softlabels.labels.ClassList;
+import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.HadoopPaths;
 import io.delta.tables.DeltaTable;
 import java.time.LocalDate;
@@ -95,16 +94,7 @@ public final class LabelStore {
 
   /** The table's columns: the aggregate job's, then the store's own. */
   public static StructType schema() {
-    return new StructType()
-        .add(AnnotationReader.IMAGE, DataTypes.StringType, false)
-        .add(LabelColumns.N_ANNOTATIONS, DataTypes.IntegerType)
-        .add(LabelColumns.COUNTS, DataTypes.createArrayType(DataTypes.IntegerType))
-        .add(LabelColumns.SOFT_LABEL, DataTypes.createArrayType(DataTypes.DoubleType))
-        .add(LabelColumns.HARD_LABEL, DataTypes.IntegerType)
-        .add(LabelColumns.HARD_LABEL_NAME, DataTypes.StringType)
-        .add(LabelColumns.IS_TIE, DataTypes.BooleanType)
-        .add(LabelColumns.AGREEMENT, DataTypes.DoubleType)
-        .add(LabelColumns.ENTROPY, DataTypes.DoubleType)
+    return LabelColumns.SCHEMA
         .add(ANNOTATORS, DataTypes.createArrayType(DataTypes.StringType))
         .add(FIRST_SEEN, DataTypes.StringType)
         .add(LAST_CHANGED, DataTypes.StringType)
@@ -224,7 +214,7 @@ public final class LabelStore {
    */
   public void upsert(Dataset<Row> touched) {
     DeltaTable.forPath(spark, labelsPath()).as("t")
-        .merge(touched.as("s"), "t." + AnnotationReader.IMAGE + " = s." + AnnotationReader.IMAGE)
+        .merge(touched.as("s"), "t." + LabelColumns.IMAGE + " = s." + LabelColumns.IMAGE)
         .whenMatched().updateAll()
         .whenNotMatched().insertAll()
         .execute();

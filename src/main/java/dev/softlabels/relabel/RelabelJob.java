@@ -1,8 +1,8 @@
 package dev.softlabels.relabel;
 
-import static dev.softlabels.annotations.AnnotationReader.ANNOTATOR;
-import static dev.softlabels.annotations.AnnotationReader.IMAGE;
 import static dev.softlabels.annotations.VoteValidation.REASON;
+import static dev.softlabels.labels.LabelColumns.ANNOTATOR;
+import static dev.softlabels.labels.LabelColumns.IMAGE;
 import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
@@ -16,14 +16,14 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.zip_with;
 
 import dev.softlabels.annotations.AnnotationReader;
-import dev.softlabels.annotations.LabelColumns;
 import dev.softlabels.annotations.QuarantineReason;
 import dev.softlabels.annotations.VoteTally;
 import dev.softlabels.annotations.VoteValidation;
-import dev.softlabels.config.ClassList;
 import dev.softlabels.config.Json;
 import dev.softlabels.config.UserError;
-import dev.softlabels.evaluate.SoftLabelMetrics;
+import dev.softlabels.labels.ClassList;
+import dev.softlabels.labels.LabelColumns;
+import dev.softlabels.labels.SoftLabelMetrics;
 import dev.softlabels.spark.HadoopPaths;
 import java.time.LocalDate;
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package dev.softlabels.reproduce;
 
-import dev.softlabels.evaluate.Metrics;
+import dev.softlabels.labels.Metrics;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;

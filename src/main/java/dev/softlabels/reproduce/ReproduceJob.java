@@ -1,18 +1,18 @@
 package dev.softlabels.reproduce;
 
-import dev.softlabels.evaluate.Metrics;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.softlabels.annotations.AggregateJob;
 import dev.softlabels.annotations.AggregateSettings;
-import dev.softlabels.annotations.AggregationMethod;
 import dev.softlabels.config.Json;
 import dev.softlabels.embed.EmbedJob;
 import dev.softlabels.embed.EmbedSettings;
 import dev.softlabels.evaluate.EvaluateJob;
 import dev.softlabels.evaluate.EvaluateSettings;
+import dev.softlabels.labels.AggregationMethod;
+import dev.softlabels.labels.Metrics;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.synthetic.AnnotateJob;
 import dev.softlabels.synthetic.AnnotateSettings;

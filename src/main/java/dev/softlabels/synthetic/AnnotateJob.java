@@ -3,11 +3,10 @@ package dev.softlabels.synthetic;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.size;
 
-import dev.softlabels.annotations.AnnotationReader;
 import dev.softlabels.annotations.ConfusionColumn;
-import dev.softlabels.annotations.LabelColumns;
 import dev.softlabels.config.Json;
 import dev.softlabels.config.UserError;
+import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.StagedOutput;
 import java.util.ArrayList;
@@ -45,9 +44,9 @@ public final class AnnotateJob {
 
   public static StructType annotationSchema() {
     return new StructType()
-        .add(AnnotationReader.IMAGE, DataTypes.StringType, false)
-        .add(AnnotationReader.ANNOTATOR, DataTypes.StringType, false)
-        .add(AnnotationReader.LABEL, DataTypes.StringType, false);
+        .add(LabelColumns.IMAGE, DataTypes.StringType, false)
+        .add(LabelColumns.ANNOTATOR, DataTypes.StringType, false)
+        .add(LabelColumns.LABEL, DataTypes.StringType, false);
   }
 
   public static Map<String, Object> run(SparkSession spark, AnnotateSettings settings) {
@@ -63,7 +62,7 @@ public final class AnnotateJob {
   private static Map<String, Object> write(SparkSession spark, AnnotateSettings settings, StagedOutput output) {
     long started = System.nanoTime();
     Dataset<Row> labels = spark.read().parquet(settings.input());
-    if (!Arrays.asList(labels.columns()).containsAll(List.of(AnnotationReader.IMAGE, LabelColumns.SOFT_LABEL))) {
+    if (!Arrays.asList(labels.columns()).containsAll(List.of(LabelColumns.IMAGE, LabelColumns.SOFT_LABEL))) {
       throw new UserError("input " + settings.input() + " is not a label table: it needs image_id and soft_label, has "
           + Arrays.toString(labels.columns()));
     }
@@ -87,7 +86,7 @@ public final class AnnotateJob {
     String annotationsPath = output.child(ANNOTATIONS);
     LOG.info("annotate: {} annotators, about {} votes per image -> {}", settings.pool(), settings.votesPerImage(),
         HadoopPaths.child(settings.output(), ANNOTATIONS));
-    labels.select(col(AnnotationReader.IMAGE), col(LabelColumns.SOFT_LABEL))
+    labels.select(col(LabelColumns.IMAGE), col(LabelColumns.SOFT_LABEL))
         .flatMap(vote, Encoders.row(annotationSchema()))
         .write().parquet(annotationsPath);
 
@@ -98,7 +97,7 @@ public final class AnnotateJob {
       types.merge(a.type(), 1L, Long::sum);
     }
     StructType annotatorSchema = new StructType()
-        .add(AnnotationReader.ANNOTATOR, DataTypes.StringType, false)
+        .add(LabelColumns.ANNOTATOR, DataTypes.StringType, false)
         .add("type", DataTypes.StringType, false)
         .add("flip_rate", DataTypes.DoubleType, false)
         .add(ConfusionColumn.FIELD);

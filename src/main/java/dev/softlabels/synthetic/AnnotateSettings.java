@@ -1,8 +1,8 @@
 package dev.softlabels.synthetic;
 
 import com.typesafe.config.Config;
-import dev.softlabels.config.ClassList;
 import dev.softlabels.config.UserError;
+import dev.softlabels.labels.ClassList;
 import java.io.Serializable;
 import java.util.List;
 

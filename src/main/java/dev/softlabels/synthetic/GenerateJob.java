@@ -3,9 +3,9 @@ package dev.softlabels.synthetic;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import dev.softlabels.annotations.AnnotationReader;
-import dev.softlabels.annotations.LabelColumns;
 import dev.softlabels.config.Json;
+import dev.softlabels.labels.ImageColumns;
+import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.HadoopConfSnapshot;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.StagedOutput;
@@ -45,21 +45,16 @@ public final class GenerateJob {
   public static final String IMAGES = "images";
   public static final String LABELS = "labels";
   public static final String SUMMARY = "summary.json";
-  public static final String PNG = "png";
   public static final String KIND = "kind";
   private static final Logger LOG = LoggerFactory.getLogger(GenerateJob.class);
 
   private GenerateJob() {}
 
-  public static String splitColumn(int split) {
-    return "split_" + split;
-  }
-
   public static StructType schema(int splits) {
     StructType schema = new StructType()
-        .add(AnnotationReader.IMAGE, DataTypes.StringType, false)
+        .add(LabelColumns.IMAGE, DataTypes.StringType, false)
         .add("index", DataTypes.LongType, false)
-        .add(PNG, DataTypes.BinaryType, false)
+        .add(ImageColumns.PNG, DataTypes.BinaryType, false)
         .add("height", DataTypes.IntegerType, false)
         .add("width", DataTypes.IntegerType, false)
         .add(KIND, DataTypes.StringType, false)
@@ -76,7 +71,7 @@ public final class GenerateJob {
         .add(LabelColumns.SOFT_LABEL, DataTypes.createArrayType(DataTypes.DoubleType, false), false)
         .add(LabelColumns.HARD_LABEL, DataTypes.IntegerType, false);
     for (int s = 0; s < splits; s++) {
-      schema = schema.add(splitColumn(s), DataTypes.StringType, false);
+      schema = schema.add(ImageColumns.splitColumn(s), DataTypes.StringType, false);
     }
     return schema;
   }
@@ -151,7 +146,7 @@ public final class GenerateJob {
     Dataset<Row> images = spark.read().parquet(imagesPath);
     LOG.info("generate: writing the ground-truth label table -> {}", HadoopPaths.child(settings.output(), LABELS));
     Dataset<Row> truth = images.select(
-        col(AnnotationReader.IMAGE),
+        col(LabelColumns.IMAGE),
         lit(0).as(LabelColumns.N_ANNOTATIONS),
         lit(null).cast(DataTypes.createArrayType(DataTypes.IntegerType)).as(LabelColumns.COUNTS),
         col(LabelColumns.SOFT_LABEL));
@@ -170,7 +165,7 @@ public final class GenerateJob {
     summary.put("by_hard_label", tally(spark.read().parquet(labelsPath), LabelColumns.HARD_LABEL_NAME));
     Map<String, Object> splits = new TreeMap<>();
     for (int s = 0; s < settings.splits(); s++) {
-      splits.put(splitColumn(s), tally(images, splitColumn(s)));
+      splits.put(ImageColumns.splitColumn(s), tally(images, ImageColumns.splitColumn(s)));
     }
     summary.put("splits", splits);
     summary.put("seconds", (System.nanoTime() - started) / 1e9);
@@ -212,7 +207,7 @@ public final class GenerateJob {
         }
       }
     };
-    images.select(col(AnnotationReader.IMAGE), col(KIND), col(LabelColumns.HARD_LABEL), col(PNG)).foreachPartition(write);
+    images.select(col(LabelColumns.IMAGE), col(KIND), col(LabelColumns.HARD_LABEL), col(ImageColumns.PNG)).foreachPartition(write);
   }
 
   private static Integer[] boxed(int[] values) {

@@ -1,6 +1,6 @@
 package dev.softlabels.synthetic;
 
-import dev.softlabels.annotations.LabelMath;
+import dev.softlabels.labels.LabelMath;
 import java.util.Arrays;
 
 /**

@@ -1,6 +1,6 @@
 package dev.softlabels.synthetic;
 
-import dev.softlabels.config.ClassList;
+import dev.softlabels.labels.ClassList;
 import java.util.ArrayList;
 import java.util.List;
 

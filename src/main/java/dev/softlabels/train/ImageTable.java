@@ -9,10 +9,10 @@ import static org.apache.spark.sql.functions.split;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
-import dev.softlabels.annotations.AnnotationReader;
 import dev.softlabels.config.UserError;
+import dev.softlabels.labels.ImageColumns;
+import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.HadoopPaths;
-import dev.softlabels.synthetic.GenerateJob;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -50,29 +50,29 @@ public final class ImageTable {
     boolean parquet = paths.isDirectory(path)
         ? paths.fileNames(path).stream().anyMatch(n -> n.endsWith(".parquet"))
         : path.endsWith(".parquet");
-    Column computedSplit = computedSplit(col(AnnotationReader.IMAGE), split, trainFraction, validationFraction);
+    Column computedSplit = computedSplit(col(LabelColumns.IMAGE), split, trainFraction, validationFraction);
     if (parquet) {
       Dataset<Row> images = spark.read().parquet(path);
-      if (!Arrays.asList(images.columns()).contains(GenerateJob.PNG)) {
+      if (!Arrays.asList(images.columns()).contains(ImageColumns.PNG)) {
         throw new UserError("images " + path + " is Parquet without a png column (the generate job's images/)");
       }
-      String splitColumn = GenerateJob.splitColumn(split);
+      String splitColumn = ImageColumns.splitColumn(split);
       Column chosen = Arrays.asList(images.columns()).contains(splitColumn) ? col(splitColumn) : computedSplit;
-      return images.select(col(AnnotationReader.IMAGE), col(GenerateJob.PNG).as(BYTES), chosen.as(SPLIT));
+      return images.select(col(LabelColumns.IMAGE), col(ImageColumns.PNG).as(BYTES), chosen.as(SPLIT));
     }
     Dataset<Row> files = spark.read().format("binaryFile")
         .option("pathGlobFilter", "*.{png,jpg,jpeg,PNG,JPG,JPEG}")
         .option("recursiveFileLookup", "true")
         .load(path)
-        .select(regexp_extract(element_at(split(col("path"), "/"), -1), idPattern, 1).as(AnnotationReader.IMAGE),
+        .select(regexp_extract(element_at(split(col("path"), "/"), -1), idPattern, 1).as(LabelColumns.IMAGE),
             col("path"), col("content").as(BYTES));
-    Row unmatched = files.filter(col(AnnotationReader.IMAGE).equalTo("")).select(col("path")).limit(1)
+    Row unmatched = files.filter(col(LabelColumns.IMAGE).equalTo("")).select(col("path")).limit(1)
         .collectAsList().stream().findFirst().orElse(null);
     if (unmatched != null) {
       throw new UserError("image file " + unmatched.getString(0) + " does not match softlabels.train.image-id-pattern '"
           + idPattern + "'");
     }
-    return files.select(col(AnnotationReader.IMAGE), col(BYTES), computedSplit.as(SPLIT));
+    return files.select(col(LabelColumns.IMAGE), col(BYTES), computedSplit.as(SPLIT));
   }
 
   /** train / validation / test from a hash of (image id, split number): stable across runs and machines. */

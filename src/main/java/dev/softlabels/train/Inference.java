@@ -2,8 +2,8 @@ package dev.softlabels.train;
 
 import static org.apache.spark.sql.functions.col;
 
-import dev.softlabels.annotations.AnnotationReader;
 import dev.softlabels.config.UserError;
+import dev.softlabels.labels.LabelColumns;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,7 +29,6 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Inference {
 
-  public static final String PROBABILITIES = "probabilities";
   public static final String FEATURES = "features";
 
   /** Which activations of the network a run returns. */
@@ -58,14 +57,14 @@ public final class Inference {
 
   private static StructType schema(String column) {
     return new StructType()
-        .add(AnnotationReader.IMAGE, DataTypes.StringType, false)
+        .add(LabelColumns.IMAGE, DataTypes.StringType, false)
         .add(column, DataTypes.createArrayType(DataTypes.DoubleType, false), false);
   }
 
   /** Predicted class distributions for rows of (image_id, image_bytes): (image_id, probabilities). */
   public static Dataset<Row> predict(SparkSession spark, MultiLayerNetwork network, Dataset<Row> images,
       TrainingData.Shape shape, int batchSize) {
-    return activations(spark, network, images, shape, batchSize, Activations.OUTPUT, PROBABILITIES);
+    return activations(spark, network, images, shape, batchSize, Activations.OUTPUT, LabelColumns.PROBABILITIES);
   }
 
   /** The global-average-pooling activations for rows of (image_id, image_bytes): (image_id, features). */
@@ -105,7 +104,7 @@ public final class Inference {
       }
       return out.iterator();
     };
-    return images.select(col(AnnotationReader.IMAGE), col(ImageTable.BYTES))
+    return images.select(col(LabelColumns.IMAGE), col(ImageTable.BYTES))
         .mapPartitions(score, Encoders.row(schema(column)));
   }
 }

@@ -1,9 +1,9 @@
 package dev.softlabels.train;
 
-import dev.softlabels.annotations.AggregationMethod;
-import dev.softlabels.annotations.LabelColumns;
 import dev.softlabels.config.Choices;
 import dev.softlabels.config.UserError;
+import dev.softlabels.labels.AggregationMethod;
+import dev.softlabels.labels.LabelColumns;
 import java.util.Optional;
 import org.apache.spark.sql.types.StructType;
 

@@ -2,10 +2,9 @@ package dev.softlabels.train;
 
 import static org.apache.spark.sql.functions.col;
 
-import dev.softlabels.annotations.AnnotationReader;
-import dev.softlabels.annotations.LabelColumns;
-import dev.softlabels.evaluate.Metrics;
-import dev.softlabels.evaluate.SoftLabelMetrics;
+import dev.softlabels.labels.LabelColumns;
+import dev.softlabels.labels.Metrics;
+import dev.softlabels.labels.SoftLabelMetrics;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.StagedOutput;
 import java.net.URI;
@@ -148,9 +147,9 @@ public final class TrainJob {
       TrainingData.Shape shape, int batchSize) {
     Dataset<Row> predictions = Inference.predict(spark, network, rows, shape, batchSize);
     Dataset<Row> joined = predictions.join(
-        rows.select(col(AnnotationReader.IMAGE), col(LabelColumns.SOFT_LABEL), col(TrainingData.TARGET)),
-        AnnotationReader.IMAGE);
-    return SoftLabelMetrics.withLoss(joined, LabelColumns.SOFT_LABEL, TrainingData.TARGET, Inference.PROBABILITIES,
+        rows.select(col(LabelColumns.IMAGE), col(LabelColumns.SOFT_LABEL), col(TrainingData.TARGET)),
+        LabelColumns.IMAGE);
+    return SoftLabelMetrics.withLoss(joined, LabelColumns.SOFT_LABEL, TrainingData.TARGET, LabelColumns.PROBABILITIES,
         shape.classes());
   }
 

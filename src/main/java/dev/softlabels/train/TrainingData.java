@@ -6,9 +6,8 @@ import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
 
-import dev.softlabels.annotations.AnnotationReader;
-import dev.softlabels.annotations.LabelColumns;
 import dev.softlabels.config.UserError;
+import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.HadoopPaths;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -55,9 +54,9 @@ public final class TrainingData {
     Dataset<Row> images = ImageTable.read(spark, settings.images(), settings.split(), settings.trainFraction(),
         settings.validationFraction(), settings.imageIdPattern());
     Dataset<Row> labels = spark.read().parquet(settings.labels())
-        .select(col(AnnotationReader.IMAGE), col(LabelColumns.SOFT_LABEL), col(LabelColumns.HARD_LABEL));
-    Dataset<Row> joined = images.join(labels, AnnotationReader.IMAGE);
-    Row first = joined.select(col(ImageTable.BYTES), col(LabelColumns.SOFT_LABEL), col(AnnotationReader.IMAGE))
+        .select(col(LabelColumns.IMAGE), col(LabelColumns.SOFT_LABEL), col(LabelColumns.HARD_LABEL));
+    Dataset<Row> joined = images.join(labels, LabelColumns.IMAGE);
+    Row first = joined.select(col(ImageTable.BYTES), col(LabelColumns.SOFT_LABEL), col(LabelColumns.IMAGE))
         .limit(1).collectAsList().stream().findFirst()
         .orElseThrow(() -> new UserError("no image of " + settings.images() + " has a label in " + settings.labels()
             + " (they are joined on image_id)"));
@@ -86,7 +85,7 @@ public final class TrainingData {
 
   /** Minibatches of at most batchSize examples, decoded where the rows live. */
   public static JavaRDD<DataSet> batches(Dataset<Row> rows, Shape shape, int batchSize) {
-    return rows.select(col(AnnotationReader.IMAGE), col(ImageTable.BYTES), col(TARGET)).javaRDD()
+    return rows.select(col(LabelColumns.IMAGE), col(ImageTable.BYTES), col(TARGET)).javaRDD()
         .mapPartitions(partition -> {
           List<DataSet> out = new ArrayList<>();
           List<Row> batch = new ArrayList<>(batchSize);

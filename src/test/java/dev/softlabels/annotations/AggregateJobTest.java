@@ -8,6 +8,8 @@ import com.typesafe.config.Config;
 import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.config.DataRejected;
 import dev.softlabels.config.UserError;
+import dev.softlabels.labels.AggregationMethod;
+import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.testing.SparkExtension;
 import dev.softlabels.testing.TestFiles;
 import java.nio.file.Files;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.config.UserError;
+import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.testing.SparkExtension;
 import dev.softlabels.testing.TestFiles;
 import java.io.ByteArrayOutputStream;
@@ -42,7 +43,7 @@ class AnnotationReaderTest {
   /** The canonical rows as image|annotator|label|raw_record|file_order, in input order. */
   private static List<String> rows(Dataset<Row> raw) {
     return raw.orderBy(col(AnnotationReader.FILE_ORDER), col(AnnotationReader.ROW_ORDER))
-        .select(AnnotationReader.IMAGE, AnnotationReader.ANNOTATOR, AnnotationReader.LABEL,
+        .select(LabelColumns.IMAGE, LabelColumns.ANNOTATOR, LabelColumns.LABEL,
             AnnotationReader.RAW_RECORD, AnnotationReader.FILE_ORDER)
         .collectAsList().stream()
         .map(r -> r.getString(0) + "|" + r.getString(1) + "|" + r.getString(2) + "|" + r.getString(3) + "|" + r.get(4))
@@ -53,7 +54,7 @@ class AnnotationReaderTest {
   private static List<String> reasons(Dataset<Row> raw) {
     return VoteValidation.classify(raw, source(Map.of()).classes(), LabelEncoding.AUTO)
         .orderBy(col(AnnotationReader.FILE_ORDER), col(AnnotationReader.ROW_ORDER))
-        .select(AnnotationReader.IMAGE, VoteValidation.REASON)
+        .select(LabelColumns.IMAGE, VoteValidation.REASON)
         .collectAsList().stream()
         .map(r -> r.getString(0) + "|" + r.getString(1))
         .toList();

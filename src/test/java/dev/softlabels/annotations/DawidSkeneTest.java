@@ -5,8 +5,10 @@ import static org.apache.spark.sql.functions.lit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.softlabels.config.ClassList;
 import dev.softlabels.config.ConfigLoader;
+import dev.softlabels.labels.AggregationMethod;
+import dev.softlabels.labels.ClassList;
+import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.synthetic.AnnotateJob;
 import dev.softlabels.synthetic.AnnotateSettings;
 import dev.softlabels.testing.SparkExtension;
@@ -38,10 +40,10 @@ class DawidSkeneTest {
         RowFactory.create("i2", "a1", 1), RowFactory.create("i2", "a2", 1), RowFactory.create("i2", "a3", 1),
         RowFactory.create("i3", "a1", 0), RowFactory.create("i3", "a2", 1));
     StructType schema = new StructType()
-        .add(AnnotationReader.IMAGE, DataTypes.StringType)
-        .add(AnnotationReader.ANNOTATOR, DataTypes.StringType)
-        .add(VoteValidation.CLASS_INDEX, DataTypes.IntegerType);
-    return spark.createDataFrame(rows, schema).repartition(col(AnnotationReader.IMAGE));
+        .add(LabelColumns.IMAGE, DataTypes.StringType)
+        .add(LabelColumns.ANNOTATOR, DataTypes.StringType)
+        .add(LabelColumns.CLASS_INDEX, DataTypes.IntegerType);
+    return spark.createDataFrame(rows, schema).repartition(col(LabelColumns.IMAGE));
   }
 
   private static Map<String, Row> byImage(Dataset<Row> posteriors) {
@@ -56,7 +58,7 @@ class DawidSkeneTest {
   void oneEmIterationByHand(SparkSession spark) {
     Dataset<Row> votes = handVotes(spark);
     StructType schema = new StructType()
-        .add(AnnotationReader.IMAGE, DataTypes.StringType)
+        .add(LabelColumns.IMAGE, DataTypes.StringType)
         .add(DawidSkene.POSTERIOR, DataTypes.createArrayType(DataTypes.DoubleType));
     Dataset<Row> fractions = spark.createDataFrame(List.of(
         RowFactory.create("i1", new Double[] {2.0 / 3, 1.0 / 3}),
@@ -105,7 +107,7 @@ class DawidSkeneTest {
   void fitStopsAtTheToleranceOrTheCap(SparkSession spark) {
     Dataset<Row> votes = handVotes(spark).cache();
     ClassList classes = new ClassList(List.of("x", "y"));
-    Dataset<Row> fractions = LabelColumns.withDerived(LabelColumns.countVotes(votes, classes), classes).select(col(AnnotationReader.IMAGE), col(LabelColumns.SOFT_LABEL).as(DawidSkene.POSTERIOR));
+    Dataset<Row> fractions = LabelColumns.withDerived(LabelColumns.countVotes(votes, classes), classes).select(col(LabelColumns.IMAGE), col(LabelColumns.SOFT_LABEL).as(DawidSkene.POSTERIOR));
     DawidSkene.Fit capped = DawidSkene.fit(votes, fractions, 2, new DawidSkeneSettings(2, 0, 1.0));
     assertThat(capped.iterations()).isEqualTo(2);
     assertThat(capped.converged()).isFalse();
@@ -136,7 +138,7 @@ class DawidSkeneTest {
       truthRows.add(RowFactory.create(String.format("img-%05d", i), oneHot));
     }
     StructType truthSchema = new StructType()
-        .add(AnnotationReader.IMAGE, DataTypes.StringType)
+        .add(LabelColumns.IMAGE, DataTypes.StringType)
         .add(LabelColumns.SOFT_LABEL, DataTypes.createArrayType(DataTypes.DoubleType));
     Path truth = dir.resolve("truth");
     spark.createDataFrame(truthRows, truthSchema).write().parquet(truth.toString());
@@ -156,7 +158,7 @@ class DawidSkeneTest {
           "softlabels.aggregate.output", out.toString(),
           "softlabels.aggregate.method", method.configName()))));
       List<Row> labels = spark.read().parquet(out.resolve("labels").toString())
-          .select(AnnotationReader.IMAGE, LabelColumns.HARD_LABEL).collectAsList();
+          .select(LabelColumns.IMAGE, LabelColumns.HARD_LABEL).collectAsList();
       assertThat(labels).hasSize(images);
       accuracy.put(method.configName(), labels.stream()
           .filter(r -> r.getInt(1) == Integer.parseInt(r.getString(0).substring(4)) % k).count() / (double) images);
@@ -189,7 +191,7 @@ class DawidSkeneTest {
 
   private static Map<String, Row> byAnnotator(SparkSession spark, Path path) {
     return spark.read().parquet(path.toString()).collectAsList().stream()
-        .collect(Collectors.toMap(r -> r.getString(r.fieldIndex(AnnotationReader.ANNOTATOR)), r -> r));
+        .collect(Collectors.toMap(r -> r.getString(r.fieldIndex(LabelColumns.ANNOTATOR)), r -> r));
   }
 
   private static double[][] matrix(Row row) {

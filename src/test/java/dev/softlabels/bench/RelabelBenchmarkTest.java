@@ -3,8 +3,8 @@ package dev.softlabels.bench;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.softlabels.annotations.LabelColumns;
 import dev.softlabels.config.ConfigLoader;
+import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.relabel.LabelStore;
 import dev.softlabels.testing.SparkExtension;
 import java.io.PrintWriter;

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import dev.softlabels.labels.ClassList;
 import dev.softlabels.testing.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.softlabels.config.ClassList;
 import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.config.UserError;
+import dev.softlabels.labels.ClassList;
 import dev.softlabels.synthetic.SyntheticClasses;
 import dev.softlabels.testing.Pixels;
 import dev.softlabels.testing.SparkExtension;

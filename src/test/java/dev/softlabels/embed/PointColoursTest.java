@@ -3,7 +3,7 @@ package dev.softlabels.embed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
-import dev.softlabels.config.ClassList;
+import dev.softlabels.labels.ClassList;
 import dev.softlabels.synthetic.SyntheticClasses;
 import java.awt.Color;
 import java.util.List;

@@ -2,8 +2,8 @@ package dev.softlabels.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.softlabels.evaluate.Metrics;
 import dev.softlabels.embed.ScatterPlots;
+import dev.softlabels.labels.Metrics;
 import dev.softlabels.reproduce.CellResult;
 import dev.softlabels.reproduce.FeatureSpace;
 import dev.softlabels.reproduce.ReportRenderer;

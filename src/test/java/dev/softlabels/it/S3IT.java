@@ -2,7 +2,7 @@ package dev.softlabels.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.softlabels.annotations.LabelColumns;
+import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.testing.SparkExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;

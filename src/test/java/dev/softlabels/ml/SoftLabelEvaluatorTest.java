@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.softlabels.evaluate.Metrics;
+import dev.softlabels.labels.Metrics;
 import dev.softlabels.testing.HandWorkedMetrics;
 import dev.softlabels.testing.SparkExtension;
 import java.nio.file.Path;

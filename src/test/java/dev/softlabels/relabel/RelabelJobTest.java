@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.softlabels.annotations.AggregateJob;
 import dev.softlabels.annotations.AggregateSettings;
-import dev.softlabels.annotations.LabelColumns;
 import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.config.DataRejected;
 import dev.softlabels.config.UserError;
+import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.testing.SparkExtension;
 import dev.softlabels.testing.TestFiles;
 import java.nio.file.Files;

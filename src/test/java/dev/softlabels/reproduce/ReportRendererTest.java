@@ -3,7 +3,7 @@ package dev.softlabels.reproduce;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.softlabels.evaluate.Metrics;
+import dev.softlabels.labels.Metrics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

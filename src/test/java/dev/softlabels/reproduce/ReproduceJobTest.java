@@ -2,11 +2,11 @@ package dev.softlabels.reproduce;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.softlabels.evaluate.Metrics;
 import com.typesafe.config.Config;
-import dev.softlabels.annotations.AggregationMethod;
-import dev.softlabels.annotations.LabelColumns;
 import dev.softlabels.config.ConfigLoader;
+import dev.softlabels.labels.AggregationMethod;
+import dev.softlabels.labels.LabelColumns;
+import dev.softlabels.labels.Metrics;
 import dev.softlabels.testing.SparkExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;

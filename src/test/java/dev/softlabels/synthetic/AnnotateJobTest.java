@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.softlabels.annotations.AggregateJob;
 import dev.softlabels.annotations.AggregateSettings;
-import dev.softlabels.annotations.LabelMath;
 import dev.softlabels.config.ConfigLoader;
+import dev.softlabels.labels.LabelMath;
 import dev.softlabels.testing.SparkExtension;
 import dev.softlabels.testing.SyntheticData;
 import java.nio.file.Path;

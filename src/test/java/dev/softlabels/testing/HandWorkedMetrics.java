@@ -1,6 +1,6 @@
 package dev.softlabels.testing;
 
-import dev.softlabels.evaluate.Metrics;
+import dev.softlabels.labels.Metrics;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;

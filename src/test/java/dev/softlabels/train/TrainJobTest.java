@@ -4,11 +4,11 @@ import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.softlabels.annotations.AggregationMethod;
-import dev.softlabels.annotations.LabelColumns;
-import dev.softlabels.annotations.LabelMath;
 import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.config.UserError;
+import dev.softlabels.labels.AggregationMethod;
+import dev.softlabels.labels.LabelColumns;
+import dev.softlabels.labels.LabelMath;
 import dev.softlabels.testing.SparkExtension;
 import dev.softlabels.testing.SyntheticData;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
-package dev.softlabels.annotations;
+package dev.softlabels.labels;
 
-import static dev.softlabels.annotations.AnnotationReader.IMAGE;
 import static org.apache.spark.sql.functions.aggregate;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_max;
@@ -15,7 +14,6 @@ import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
 
-import dev.softlabels.config.ClassList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -27,16 +25,26 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The label table schema shared by every job ({@code labels/}): per image the vote counts and what
- * follows from them. Counts are additive, so the derived columns are a function of the counts alone
- * (nightly relabeling recomputes them after merging counts). Built-in expressions only; the plain-Java
+ * The label table contract shared by every job: the columns of annotation votes and of {@code labels/}
+ * (per image the vote counts and what follows from them), its one schema, and the class-index mapping.
+ * Counts are additive, so the derived columns are a function of the counts alone (nightly relabeling
+ * recomputes them after merging counts). Built-in expressions only; the plain-Java
  * reference for the same rules is {@link LabelMath}.
  */
 public final class LabelColumns {
 
+  public static final String IMAGE = "image_id";
+  public static final String ANNOTATOR = "annotator_id";
+  /** A vote's class as given: a class name or a 0-based class index. */
+  public static final String LABEL = "label";
+  /** A vote's 0-based class in the class list. */
+  public static final String CLASS_INDEX = "class_index";
+  /** A predicted distribution over the classes (array&lt;double&gt;), scored against soft_label. */
+  public static final String PROBABILITIES = "probabilities";
   public static final String N_ANNOTATIONS = "n_annotations";
   public static final String COUNTS = "counts";
   public static final String SOFT_LABEL = "soft_label";
@@ -47,11 +55,37 @@ public final class LabelColumns {
   public static final String ENTROPY = "entropy";
   /** soft_label's metadata key naming the {@link AggregationMethod} that produced it. */
   public static final String AGGREGATION = "aggregation";
+  /** The schema of labels/, the one definition of its columns, their order and types. */
+  public static final StructType SCHEMA = new StructType(new StructField[] {
+      DataTypes.createStructField(IMAGE, DataTypes.StringType, false),
+      DataTypes.createStructField(N_ANNOTATIONS, DataTypes.IntegerType, true),
+      DataTypes.createStructField(COUNTS, DataTypes.createArrayType(DataTypes.IntegerType), true),
+      DataTypes.createStructField(SOFT_LABEL, DataTypes.createArrayType(DataTypes.DoubleType), true),
+      DataTypes.createStructField(HARD_LABEL, DataTypes.IntegerType, true),
+      DataTypes.createStructField(HARD_LABEL_NAME, DataTypes.StringType, true),
+      DataTypes.createStructField(IS_TIE, DataTypes.BooleanType, true),
+      DataTypes.createStructField(AGREEMENT, DataTypes.DoubleType, true),
+      DataTypes.createStructField(ENTROPY, DataTypes.DoubleType, true)});
   /** The columns of labels/, in order. */
-  public static final List<String> COLUMNS = List.of(IMAGE, N_ANNOTATIONS, COUNTS, SOFT_LABEL, HARD_LABEL,
-      HARD_LABEL_NAME, IS_TIE, AGREEMENT, ENTROPY);
+  public static final List<String> COLUMNS = List.of(SCHEMA.fieldNames());
 
   private LabelColumns() {}
+
+  /** The class names as an array&lt;string&gt; literal, in class-index order. */
+  public static Column classNames(ClassList classes) {
+    return array(classes.names().stream().map(name -> lit(name)).toArray(Column[]::new));
+  }
+
+  /** The 0-based class a class name names, or null when it names none. */
+  public static Column classIndexOfName(Column name, ClassList classes) {
+    Column position = array_position(classNames(classes), name).cast(DataTypes.IntegerType).minus(1);
+    return when(position.geq(0), position);
+  }
+
+  /** An integral label as a class index, or null when it is no class's index (range checked before the cast). */
+  public static Column classIndexOfIndex(Column index, ClassList classes) {
+    return when(index.geq(0).and(index.lt(classes.size())), index.cast(DataTypes.IntegerType));
+  }
 
   /** Per-image vote counts (array&lt;int&gt; in class order) from usable votes with a class_index. */
   public static Dataset<Row> countVotes(Dataset<Row> votes, ClassList classes) {
@@ -60,7 +94,7 @@ public final class LabelColumns {
 
   /** The aggregate expression of {@link #countVotes}: the group's votes per class, in class order. */
   public static Column counts(ClassList classes) {
-    Column classIndex = col(VoteValidation.CLASS_INDEX);
+    Column classIndex = col(CLASS_INDEX);
     return array(IntStream.range(0, classes.size())
         .mapToObj(k -> count(when(classIndex.equalTo(k), lit(1))).cast(DataTypes.IntegerType))
         .toArray(Column[]::new));
@@ -145,13 +179,12 @@ public final class LabelColumns {
   private static Dataset<Row> withHardLabel(Dataset<Row> labels, ClassList classes) {
     Column p = col(SOFT_LABEL);
     Column max = array_max(p);
-    Column names = array(classes.names().stream().map(name -> lit(name)).toArray(Column[]::new));
     Column entropy = aggregate(p, lit(0.0),
         (acc, x) -> acc.minus(when(x.gt(0), x.multiply(log(x))).otherwise(0.0)))
         .divide(Math.log(classes.size()));
     return labels
         .withColumn(HARD_LABEL, argmax(p))
-        .withColumn(HARD_LABEL_NAME, element_at(names, col(HARD_LABEL).plus(1)))
+        .withColumn(HARD_LABEL_NAME, element_at(classNames(classes), col(HARD_LABEL).plus(1)))
         .withColumn(IS_TIE, size(filter(p, x -> x.equalTo(max))).gt(1))
         .withColumn(AGREEMENT, max)
         .withColumn(ENTROPY, entropy);

@@ -1,4 +1,4 @@
-package dev.softlabels.annotations;
+package dev.softlabels.labels;
 
 import dev.softlabels.config.Choices;
 import java.util.Locale;

@@ -1,10 +1,9 @@
-package dev.softlabels.annotations;
+package dev.softlabels.labels;
 
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.softlabels.config.ClassList;
 import dev.softlabels.testing.SparkExtension;
 import java.util.ArrayList;
 import java.util.Arrays;

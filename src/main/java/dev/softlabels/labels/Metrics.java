@@ -1,4 +1,4 @@
-package dev.softlabels.evaluate;
+package dev.softlabels.labels;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

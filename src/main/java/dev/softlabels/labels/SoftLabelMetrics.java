@@ -1,4 +1,4 @@
-package dev.softlabels.evaluate;
+package dev.softlabels.labels;
 
 import static org.apache.spark.sql.functions.aggregate;
 import static org.apache.spark.sql.functions.array_max;
@@ -14,7 +14,6 @@ import static org.apache.spark.sql.functions.log;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.zip_with;
 
-import dev.softlabels.annotations.LabelColumns;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.Column;

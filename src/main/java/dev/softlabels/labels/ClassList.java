@@ -1,5 +1,6 @@
-package dev.softlabels.config;
+package dev.softlabels.labels;
 
+import dev.softlabels.config.UserError;
 import java.io.Serializable;
 import java.util.HashSet;
 import java.util.List;

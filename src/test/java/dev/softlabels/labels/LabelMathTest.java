@@ -1,4 +1,4 @@
-package dev.softlabels.annotations;
+package dev.softlabels.labels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

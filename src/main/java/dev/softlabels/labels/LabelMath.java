@@ -1,4 +1,4 @@
-package dev.softlabels.annotations;
+package dev.softlabels.labels;
 
 /**
  * The label rules on one image's vote counts, in plain Java: the specification that
