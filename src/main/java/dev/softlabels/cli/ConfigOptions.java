@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /** The configuration options every command takes: --conf FILE and -Dkey=value. */
@@ -25,9 +26,11 @@ public final class ConfigOptions {
 
   /**
    * The effective configuration. {@code fromOptions} holds the command's own options (key to value,
-   * null for options not given); they win over -D, which wins over files.
+   * null for options not given); they win over -D, which wins over files. {@code presets}: the
+   * command's own presets, as for {@link ConfigLoader#load}.
    */
-  public Config load(Map<String, ?> fromOptions) {
+  @SafeVarargs
+  public final Config load(Map<String, ?> fromOptions, Function<Config, Config>... presets) {
     Map<String, Object> overrides = new LinkedHashMap<>();
     fromOptions.forEach((key, value) -> {
       if (value != null) {
@@ -36,6 +39,6 @@ public final class ConfigOptions {
     });
     properties.forEach(overrides::putIfAbsent);
     Optional<Path> home = Optional.ofNullable(System.getProperty(HOME_PROPERTY)).map(Path::of);
-    return ConfigLoader.load(home, Optional.ofNullable(file), overrides);
+    return ConfigLoader.load(home, Optional.ofNullable(file), overrides, presets);
   }
 }

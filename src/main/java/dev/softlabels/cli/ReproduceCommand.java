@@ -55,7 +55,7 @@ final class ReproduceCommand implements Callable<Integer> {
     options.put("softlabels.reproduce.output", output);
     options.put("softlabels.reproduce.annotate", annotate);
     options.put("softlabels.reproduce.label-types", labelTypes);
-    Config effective = config.load(options);
+    Config effective = config.load(options, ReproduceSettings::preset);
     ReproduceSettings settings = ReproduceSettings.from(effective);
     try (SparkSession spark = Sessions.start(effective)) {
       List<CellResult> cells = ReproduceJob.run(spark, effective, settings);
