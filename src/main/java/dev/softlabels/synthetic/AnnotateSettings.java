@@ -1,8 +1,9 @@
 package dev.softlabels.synthetic;
 
+import static dev.softlabels.config.UserError.require;
+
 import com.typesafe.config.Config;
 import dev.softlabels.config.ClassList;
-import dev.softlabels.config.UserError;
 import java.io.Serializable;
 import java.util.List;
 
@@ -60,11 +61,5 @@ public record AnnotateSettings(
         c.getDouble("swapper-share"),
         c.getDouble("swap-rate"),
         new ClassList(config.getStringList("softlabels.classes")));
-  }
-
-  private static void require(boolean condition, String message) {
-    if (!condition) {
-      throw new UserError(message);
-    }
   }
 }
