@@ -1,6 +1,7 @@
 package dev.softlabels.bench;
 
 import com.typesafe.config.Config;
+import dev.softlabels.config.Choices;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.train.Minibatches;
 import dev.softlabels.train.Networks;
@@ -142,7 +143,7 @@ public final class TrainBenchmark {
             distributed[r] = spark(spark, settings, fresh.get(), minibatches, examples, epochs);
             out.printf(Locale.ROOT, "%s: DL4J Spark parameter averaging (%s, every %d minibatches, repartition %s): "
                 + "%,.0f examples/s%n", round, spark.sparkContext().master(), settings.averagingFrequency(),
-                settings.repartition(), distributed[r]);
+                Choices.name(settings.repartition()), distributed[r]);
             out.flush();
           }
           Figures figures = new Figures(network, median(single), median(averaged), median(distributed),

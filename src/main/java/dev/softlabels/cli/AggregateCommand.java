@@ -59,7 +59,7 @@ final class AggregateCommand implements Callable<Integer> {
     options.put("softlabels.classes", classes);
     options.put("softlabels.aggregate.overwrite", overwrite);
     options.put("softlabels.aggregate.method", method);
-    return config.run(options, effective -> {
+    return ConfigOptions.run(config.load(options), effective -> {
       AggregateSettings settings = AggregateSettings.from(effective);
       HadoopPaths.requireLocalExists(settings.input(), "input");
       return settings;

@@ -57,7 +57,7 @@ final class AnnotateCommand implements Callable<Integer> {
     options.put("softlabels.annotate.pool", pool);
     options.put("softlabels.annotate.seed", seed);
     options.put("softlabels.annotate.overwrite", overwrite);
-    return config.run(options, effective -> {
+    return ConfigOptions.run(config.load(options), effective -> {
       AnnotateSettings settings = AnnotateSettings.from(effective);
       HadoopPaths.requireLocalExists(settings.input(), "input");
       return settings;

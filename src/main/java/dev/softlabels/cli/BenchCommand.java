@@ -48,7 +48,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     int inSession(Task task) throws Exception {
-      return config.run(Map.of(), Function.identity(), (spark, effective, same) -> task.run(spark, effective));
+      return ConfigOptions.run(config.load(Map.of()), Function.identity(), (spark, effective, same) -> task.run(spark, effective));
     }
   }
 

@@ -36,17 +36,17 @@ public final class ConfigOptions {
 
   /**
    * The effective configuration. {@code fromOptions} holds the command's own options (key to value,
-   * null for options not given); they win over -D, which wins over files.
+   * null for options not given); they win over -D, which wins over files. {@code presets}: the
+   * command's own presets, as for {@link ConfigLoader#load}.
    */
   /**
-   * Loads the configuration with the command's options over it, builds the command's typed settings
-   * (so every check runs before Spark starts), then runs the job in a session that is stopped
-   * afterwards, whatever happens.
+   * The one way a command runs: builds its typed settings from the effective configuration (so every
+   * check runs before Spark starts), then runs the job in a session that is stopped afterwards,
+   * whatever happens.
    *
    * @return the exit code of a run that did not throw
    */
-  public <S> int run(Map<String, ?> fromOptions, Function<Config, S> settings, Job<S> job) throws Exception {
-    Config effective = load(fromOptions);
+  public static <S> int run(Config effective, Function<Config, S> settings, Job<S> job) throws Exception {
     S typed = settings.apply(effective);
     try (SparkSession spark = Sessions.start(effective)) {
       job.run(spark, effective, typed);
@@ -54,7 +54,8 @@ public final class ConfigOptions {
     return 0;
   }
 
-  public Config load(Map<String, ?> fromOptions) {
+  @SafeVarargs
+  public final Config load(Map<String, ?> fromOptions, Function<Config, Config>... presets) {
     Map<String, Object> overrides = new LinkedHashMap<>();
     fromOptions.forEach((key, value) -> {
       if (value != null) {
@@ -63,6 +64,6 @@ public final class ConfigOptions {
     });
     properties.forEach(overrides::putIfAbsent);
     Optional<Path> home = Optional.ofNullable(System.getProperty(HOME_PROPERTY)).map(Path::of);
-    return ConfigLoader.load(home, Optional.ofNullable(file), overrides);
+    return ConfigLoader.load(home, Optional.ofNullable(file), overrides, presets);
   }
 }

@@ -49,7 +49,7 @@ final class EmbedCommand implements Callable<Integer> {
     scoring.addTo(options, "softlabels.embed");
     options.put("softlabels.embed.max-points", maxPoints);
     options.put("softlabels.embed.iterations", iterations);
-    return config.run(options, EmbedSettings::from, (spark, effective, settings) ->
+    return ConfigOptions.run(config.load(options), EmbedSettings::from, (spark, effective, settings) ->
         EmbedJob.run(spark, settings).plots().values()
             .forEach(plot -> spec.commandLine().getOut().println("embed: " + plot)));
   }

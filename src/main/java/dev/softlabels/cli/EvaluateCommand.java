@@ -37,7 +37,7 @@ final class EvaluateCommand implements Callable<Integer> {
     options.put("softlabels.evaluate.model-dir", modelDir);
     data.addTo(options);
     scoring.addTo(options, "softlabels.evaluate");
-    return config.run(options, EvaluateSettings::from, (spark, effective, settings) ->
+    return ConfigOptions.run(config.load(options), EvaluateSettings::from, (spark, effective, settings) ->
         spec.commandLine().getOut().println("evaluate: " + EvaluateJob.format(EvaluateJob.run(spark, settings))
             + " -> " + settings.output()));
   }

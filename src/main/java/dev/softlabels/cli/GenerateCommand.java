@@ -61,7 +61,7 @@ final class GenerateCommand implements Callable<Integer> {
     options.put("softlabels.generate.partitions", partitions);
     options.put("softlabels.generate.export-png", exportPng);
     options.put("softlabels.generate.overwrite", overwrite);
-    return config.run(options, GenerateSettings::from, (spark, effective, settings) -> {
+    return ConfigOptions.run(config.load(options), GenerateSettings::from, (spark, effective, settings) -> {
       Map<String, Object> summary = GenerateJob.run(spark, settings);
       spec.commandLine().getOut().printf(Locale.ROOT, "generate: %,d images of %dx%d px, by kind %s, in %.1f s -> %s%n",
           (Long) summary.get("images"), settings.size(), settings.size(), summary.get("by_kind"),

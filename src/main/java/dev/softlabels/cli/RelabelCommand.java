@@ -60,7 +60,7 @@ final class RelabelCommand implements Callable<Integer> {
     options.put("softlabels.relabel.batch", batch);
     options.put("softlabels.relabel.date", date);
     options.put("softlabels.annotations.format", format);
-    return config.run(options, effective -> {
+    return ConfigOptions.run(config.load(options), effective -> {
       RelabelSettings settings = RelabelSettings.from(effective);
       HadoopPaths.requireLocalExists(settings.batch(), "batch");
       return settings;
@@ -150,7 +150,7 @@ final class RelabelCommand implements Callable<Integer> {
     int inSession(Task task) throws Exception {
       Map<String, Object> options = new HashMap<>();
       options.put("softlabels.relabel.state", state);
-      return config.run(options, RelabelSettings::state, (spark, effective, store) -> task.run(spark, store));
+      return ConfigOptions.run(config.load(options), RelabelSettings::state, (spark, effective, store) -> task.run(spark, store));
     }
   }
 }

@@ -52,10 +52,11 @@ final class ReproduceCommand implements Callable<Integer> {
     options.put("softlabels.reproduce.output", output);
     options.put("softlabels.reproduce.annotate", annotate);
     options.put("softlabels.reproduce.label-types", labelTypes);
-    return config.run(options, ReproduceSettings::from, (spark, effective, settings) -> {
-      List<CellResult> cells = ReproduceJob.run(spark, effective, settings);
-      spec.commandLine().getOut().println("reproduce: " + cells.size() + " cells -> " + settings.output()
-          + "/report.md, report.html, results.csv, results.json");
-    });
+    return ConfigOptions.run(config.load(options, ReproduceSettings::preset), ReproduceSettings::from,
+        (spark, effective, settings) -> {
+          List<CellResult> cells = ReproduceJob.run(spark, effective, settings);
+          spec.commandLine().getOut().println("reproduce: " + cells.size() + " cells -> " + settings.output()
+              + "/report.md, report.html, results.csv, results.json");
+        });
   }
 }

@@ -43,7 +43,7 @@ final class ToCsvCommand implements Callable<Integer> {
     for (int i = 0; i < tables.size(); i += 2) {
       HadoopPaths.requireLocalExists(tables.get(i), "input");
     }
-    return config.run(Map.of(), Function.identity(), (spark, effective, same) -> {
+    return ConfigOptions.run(config.load(Map.of()), Function.identity(), (spark, effective, same) -> {
       for (int i = 0; i < tables.size(); i += 2) {
         List<String> columns = CsvExport.run(spark, tables.get(i), tables.get(i + 1), overwrite);
         spec.commandLine().getOut().println("to-csv: " + tables.get(i) + " -> " + tables.get(i + 1) + " ("

@@ -59,7 +59,7 @@ final class TrainCommand implements Callable<Integer> {
     options.put("softlabels.train.network", network);
     options.put("softlabels.train.resume", fresh ? false : null);
     options.put("softlabels.train.epochs", epochs);
-    return config.run(options, effective -> {
+    return ConfigOptions.run(config.load(options), effective -> {
       TrainSettings settings = TrainSettings.from(effective);
       HadoopPaths.requireLocalExists(settings.data().images(), "images");
       HadoopPaths.requireLocalExists(settings.data().labels(), "labels");

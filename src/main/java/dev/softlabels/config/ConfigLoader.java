@@ -17,13 +17,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.apache.commons.text.similarity.LevenshteinDistance;
 
 /**
- * Builds the effective configuration: reference.conf &lt; conf/application.conf &lt; --conf FILE &lt;
- * JVM system properties &lt; -Dkey=value, then validates it against reference.conf, rejecting wrong
- * types and unknown keys under {@code softlabels} (except inside free-form maps), and any key that
- * nothing would read: files may only set {@code softlabels}, -D also Spark's own {@code spark.*}.
+ * Builds the effective configuration with one layering rule: reference.conf &lt; presets &lt;
+ * conf/application.conf &lt; --conf FILE &lt; JVM system properties &lt; -Dkey=value &lt; command options,
+ * then validates it against reference.conf, rejecting wrong types and unknown keys under
+ * {@code softlabels} (except inside free-form maps), and any key that nothing would read: files may
+ * only set {@code softlabels}, -D also Spark's own {@code spark.*}.
  */
 public final class ConfigLoader {
 
@@ -31,8 +34,6 @@ public final class ConfigLoader {
   /** -Dspark.x=v on the command line is the Spark setting softlabels.spark.conf."spark.x" = v. */
   private static final String SPARK_ROOT = "spark";
   private static final String SPARK_CONF = ROOT + ".spark.conf";
-  /** Settings trees that take a named preset (softlabels.train.preset) layered under the user's keys. */
-  private static final List<String> PRESET_SCOPES = List.of("softlabels.train");
   /** Sub-trees whose keys are the user's own (Spark settings, preset and model names): any key is allowed there. */
   private static final List<String> OPEN_MAPS =
       List.of(SPARK_CONF, "softlabels.train.presets", "softlabels.reproduce.presets", "softlabels.embed.models");
@@ -46,8 +47,12 @@ public final class ConfigLoader {
    *     (spark.*); a String value starting with '[' or '{' is read as HOCON (lists, objects), any
    *     other String as plain text so paths such as s3a://b/k stay intact, and other values (lists,
    *     booleans) as they are
+   * @param presets a command's own presets, most specific first: each turns the configuration as set so
+   *     far into keys that sit under everything the user set (softlabels.train.preset always applies last)
    */
-  public static Config load(Optional<Path> home, Optional<Path> file, Map<String, ?> overrides) {
+  @SafeVarargs
+  public static Config load(Optional<Path> home, Optional<Path> file, Map<String, ?> overrides,
+      Function<Config, Config>... presets) {
     // Unresolved: defaultReference() folds every JVM system property into the reference, which would
     // make a misspelt -Dsoftlabels.x in SOFTLABELS_JAVA_OPTS a "known" key.
     Config reference = ConfigFactory.defaultReferenceUnresolved().resolve();
@@ -71,7 +76,8 @@ public final class ConfigLoader {
     try {
       effective = merged.withFallback(reference).resolve();
       rejectOtherRoots(merged, effective, reference);
-      effective = withPresets(merged, effective, reference);
+      effective = withPresets(merged, effective, reference,
+          Stream.concat(Stream.of(presets), Stream.<Function<Config, Config>>of(ConfigLoader::trainPreset)).toList());
       effective.checkValid(reference, ROOT);
     } catch (ConfigException e) {
       throw new UserError("bad configuration: " + e.getMessage());
@@ -81,29 +87,64 @@ public final class ConfigLoader {
   }
 
   /** Reference configuration only, with the given overrides: for tests and embedding. */
-  public static Config withOverrides(Map<String, ?> overrides) {
-    return load(Optional.empty(), Optional.empty(), overrides);
+  @SafeVarargs
+  public static Config withOverrides(Map<String, ?> overrides, Function<Config, Config>... presets) {
+    return load(Optional.empty(), Optional.empty(), overrides, presets);
   }
 
   /**
-   * A scope's named preset (e.g. softlabels.train.preset = paper) sits between reference.conf and
-   * everything the user set, so an explicit key always beats the preset's value.
+   * {@code effective} with per-run values that beat every layer (a study's paths for one cell), checked
+   * like the user's keys so a wrong name fails instead of falling back to a default.
    */
-  private static Config withPresets(Config user, Config effective, Config reference) {
+  public static Config withValues(Config effective, Map<String, ?> values) {
+    Config reference = ConfigFactory.defaultReferenceUnresolved().resolve();
+    Config result;
+    try {
+      result = ConfigFactory.parseMap(values, "per-run values").withFallback(effective).resolve();
+      result.checkValid(reference, ROOT);
+    } catch (ConfigException e) {
+      throw new UserError("bad configuration: " + e.getMessage());
+    }
+    rejectUnknownKeys(result, reference);
+    return result;
+  }
+
+  /**
+   * Presets sit between reference.conf and everything the user set, so an explicit key always beats a
+   * preset's value; a more specific preset (a study's) beats the named train preset it selects.
+   */
+  private static Config withPresets(Config user, Config effective, Config reference,
+      List<Function<Config, Config>> presets) {
+    Config layers = ConfigFactory.empty();
     Config result = effective;
-    for (String scope : PRESET_SCOPES) {
-      String preset = effective.getString(scope + ".preset");
-      if (preset.isBlank()) {
-        continue;
-      }
-      String path = scope + ".presets." + ConfigUtil.quoteString(preset);
-      if (!effective.hasPath(path)) {
-        throw new UserError("unknown preset '" + preset + "' (" + scope + ".preset); known: "
-            + effective.getConfig(scope + ".presets").root().keySet());
-      }
-      result = user.withFallback(effective.getConfig(path).atPath(scope)).withFallback(reference).resolve();
+    for (Function<Config, Config> preset : presets) {
+      layers = layers.withFallback(preset.apply(result));
+      result = user.withFallback(layers).withFallback(reference).resolve();
     }
     return result;
+  }
+
+  /** softlabels.train.preset = NAME: softlabels.train.presets.NAME's keys under softlabels.train. */
+  private static Config trainPreset(Config effective) {
+    return named(effective, "softlabels.train").atPath("softlabels.train");
+  }
+
+  /**
+   * The preset that {@code scope}.preset names from {@code scope}.presets; empty for a blank name.
+   *
+   * @throws UserError for a name that is not there
+   */
+  public static Config named(Config effective, String scope) {
+    String preset = effective.getString(scope + ".preset");
+    if (preset.isBlank()) {
+      return ConfigFactory.empty();
+    }
+    String path = scope + ".presets." + ConfigUtil.quoteString(preset);
+    if (!effective.hasPath(path)) {
+      throw new UserError("unknown preset '" + preset + "' (" + scope + ".preset); known: "
+          + effective.getConfig(scope + ".presets").root().keySet());
+    }
+    return effective.getConfig(path);
   }
 
   private static Config override(String key, Object value, Config reference) {

@@ -8,4 +8,11 @@ public final class UserError extends RuntimeException {
   public UserError(String message) {
     super(message);
   }
+
+  /** Settings checks: {@code message} as a UserError unless {@code condition} holds. */
+  public static void require(boolean condition, String message) {
+    if (!condition) {
+      throw new UserError(message);
+    }
+  }
 }

@@ -3,9 +3,9 @@ package dev.softlabels.reproduce;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.softlabels.annotations.AggregateJob;
 import dev.softlabels.annotations.AggregateSettings;
+import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.config.Json;
 import dev.softlabels.embed.EmbedJob;
 import dev.softlabels.embed.EmbedSettings;
@@ -86,9 +86,7 @@ public final class ReproduceJob {
         cellSettings.put("softlabels.train.label-type", labelType);
         cellSettings.put("softlabels.train.split", split);
         cellSettings.put("softlabels.train.model-dir", HadoopPaths.child(cell, "model"));
-        cellSettings.put("softlabels.train.epochs", settings.epochs());
-        cellSettings.put("softlabels.train.network", settings.network());
-        Config trainConfig = overlay(withTrainPreset(config, settings.trainPreset()), cellSettings);
+        Config trainConfig = ConfigLoader.withValues(config, cellSettings);
         TrainJob.run(spark, TrainSettings.from(trainConfig));
 
         Map<String, Object> evaluate = new HashMap<>();
@@ -96,7 +94,7 @@ public final class ReproduceJob {
         evaluate.put("softlabels.evaluate.model-dir", HadoopPaths.child(cell, "model"));
         evaluate.put("softlabels.evaluate.output", evaluation);
         evaluate.put("softlabels.evaluate.overwrite", true);
-        EvaluateJob.run(spark, EvaluateSettings.from(overlay(trainConfig, evaluate)));
+        EvaluateJob.run(spark, EvaluateSettings.from(ConfigLoader.withValues(trainConfig, evaluate)));
       }
     }
     if (settings.embed()) {
@@ -122,10 +120,9 @@ public final class ReproduceJob {
     embed.put("softlabels.train.split", 0);
     embed.put("softlabels.embed.models", models);
     embed.put("softlabels.embed.output", output);
-    embed.put("softlabels.embed.iterations", settings.embedIterations());
     embed.put("softlabels.embed.overwrite", true);
     LOG.info("reproduce: feature-space plots of split 0's models -> {}", output);
-    EmbedJob.run(spark, EmbedSettings.from(overlay(config, embed)));
+    EmbedJob.run(spark, EmbedSettings.from(ConfigLoader.withValues(config, embed)));
   }
 
   private static String cell(String root, int split, String labelType) {
@@ -153,9 +150,7 @@ public final class ReproduceJob {
     HadoopPaths paths = HadoopPaths.of(spark);
     String data = HadoopPaths.child(root, "data");
     if (!paths.exists(HadoopPaths.child(data, GenerateJob.SUMMARY))) {
-      GenerateJob.run(spark, GenerateSettings.from(overlay(config, Map.of(
-          "softlabels.generate.images", settings.images(),
-          "softlabels.generate.size", settings.size(),
+      GenerateJob.run(spark, GenerateSettings.from(ConfigLoader.withValues(config, Map.of(
           "softlabels.generate.splits", settings.splits(),
           "softlabels.generate.output", data,
           "softlabels.generate.overwrite", true))));
@@ -166,7 +161,7 @@ public final class ReproduceJob {
     if (settings.annotate()) {
       String annotated = HadoopPaths.child(root, "annotated");
       if (!paths.exists(HadoopPaths.child(annotated, "summary.json"))) {
-        AnnotateJob.run(spark, AnnotateSettings.from(overlay(config, Map.of(
+        AnnotateJob.run(spark, AnnotateSettings.from(ConfigLoader.withValues(config, Map.of(
             "softlabels.annotate.input", truth, "softlabels.annotate.output", annotated,
             "softlabels.annotate.overwrite", true))));
       }
@@ -204,7 +199,7 @@ public final class ReproduceJob {
       settings.put("softlabels.aggregate.overwrite", true);
       settings.put("softlabels.annotations.format", "parquet");
       settings.putIfAbsent("softlabels.aggregate.method", AggregationMethod.MAJORITY.configName());
-      AggregateJob.run(spark, AggregateSettings.from(overlay(config, settings)));
+      AggregateJob.run(spark, AggregateSettings.from(ConfigLoader.withValues(config, settings)));
     }
     return HadoopPaths.child(output, AggregateJob.LABELS);
   }
@@ -249,13 +244,5 @@ public final class ReproduceJob {
     json.put("cells", cells);
     paths.writeText(HadoopPaths.child(settings.output(), "results.json"), Json.write(json));
     LOG.info(String.format(Locale.ROOT, "reproduce: %d cells -> %s/report.md", cells.size(), settings.output()));
-  }
-
-  private static Config withTrainPreset(Config config, String preset) {
-    return config.getConfig("softlabels.train.presets." + preset).atPath("softlabels.train").withFallback(config);
-  }
-
-  private static Config overlay(Config config, Map<String, Object> values) {
-    return ConfigFactory.parseMap(values).withFallback(config);
   }
 }

@@ -1,11 +1,17 @@
 package dev.softlabels.reproduce;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.config.UserError;
 import dev.softlabels.train.LabelType;
 import java.util.List;
+import java.util.Map;
 
-/** Typed, validated {@code softlabels.reproduce} with its preset resolved. */
+/**
+ * Typed, validated {@code softlabels.reproduce}. Its preset sets the jobs' keys through
+ * {@link #preset}, so the study's sizes come from the jobs' own settings.
+ */
 public record ReproduceSettings(
     String preset,
     String dataset,
@@ -14,13 +20,7 @@ public record ReproduceSettings(
     boolean embed,
     int splits,
     List<String> labelTypes,
-    String sharedData,
-    long images,
-    int size,
-    int epochs,
-    int embedIterations,
-    String network,
-    String trainPreset) {
+    String sharedData) {
 
   public ReproduceSettings {
     if (!List.of("synthetic", "cifar10h").contains(dataset)) {
@@ -47,18 +47,31 @@ public record ReproduceSettings(
 
   public static ReproduceSettings from(Config config) {
     Config r = config.getConfig("softlabels.reproduce");
-    String preset = r.getString("preset");
-    if (!r.hasPath("presets." + preset)) {
-      throw new UserError("unknown preset '" + preset + "' (softlabels.reproduce.preset); known: "
-          + r.getConfig("presets").root().keySet());
+    return new ReproduceSettings(r.getString("preset"), r.getString("dataset"), r.getString("output"),
+        r.getBoolean("annotate"), r.getBoolean("embed"), r.getInt("splits"), r.getStringList("label-types"),
+        r.getString("shared-data"));
+  }
+
+  /**
+   * The study preset (softlabels.reproduce.preset) as the jobs' keys: a preset layer for
+   * {@link ConfigLoader#load}, so an explicit softlabels.generate.images, softlabels.generate.size,
+   * softlabels.train.epochs, softlabels.train.network, softlabels.train.preset or
+   * softlabels.embed.iterations beats it.
+   */
+  public static Config preset(Config config) {
+    String name = config.getString("softlabels.reproduce.preset");
+    if (name.isBlank()) {
+      throw new UserError("softlabels.reproduce.preset must name a study preset; known: "
+          + config.getConfig("softlabels.reproduce.presets").root().keySet());
     }
-    Config p = r.getConfig("presets." + preset);
-    String dataset = r.getString("dataset");
-    return new ReproduceSettings(preset, dataset, r.getString("output"), r.getBoolean("annotate"), r.getBoolean("embed"),
-        r.getInt("splits"),
-        r.getStringList("label-types"), r.getString("shared-data"), p.getLong("images"), p.getInt("size"),
-        dataset.equals("cifar10h") ? p.getInt("cifar10h-epochs") : p.getInt("epochs"), p.getInt("embed-iterations"),
-        p.getString("network"),
-        p.getString("train-preset"));
+    Config p = ConfigLoader.named(config, "softlabels.reproduce");
+    boolean cifar10h = config.getString("softlabels.reproduce.dataset").equals("cifar10h");
+    return ConfigFactory.parseMap(Map.of(
+        "softlabels.generate.images", p.getLong("images"),
+        "softlabels.generate.size", p.getInt("size"),
+        "softlabels.train.epochs", p.getInt(cifar10h ? "cifar10h-epochs" : "epochs"),
+        "softlabels.train.network", p.getString("network"),
+        "softlabels.train.preset", p.getString("train-preset"),
+        "softlabels.embed.iterations", p.getInt("embed-iterations")), "softlabels.reproduce.presets." + name);
   }
 }

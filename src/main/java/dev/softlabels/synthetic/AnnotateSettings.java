@@ -1,5 +1,7 @@
 package dev.softlabels.synthetic;
 
+import static dev.softlabels.config.UserError.require;
+
 import com.typesafe.config.Config;
 import dev.softlabels.config.UserError;
 import dev.softlabels.labels.ClassList;
@@ -60,11 +62,5 @@ public record AnnotateSettings(
         c.getDouble("swapper-share"),
         c.getDouble("swap-rate"),
         new ClassList(config.getStringList("softlabels.classes")));
-  }
-
-  private static void require(boolean condition, String message) {
-    if (!condition) {
-      throw new UserError(message);
-    }
   }
 }

@@ -1,7 +1,8 @@
 package dev.softlabels.synthetic;
 
+import static dev.softlabels.config.UserError.require;
+
 import com.typesafe.config.Config;
-import dev.softlabels.config.UserError;
 import java.util.List;
 
 /** Typed, validated {@code softlabels.generate}. */
@@ -61,11 +62,5 @@ public record GenerateSettings(
         c.getString("output"),
         c.getString("export-png"),
         c.getBoolean("overwrite"));
-  }
-
-  private static void require(boolean condition, String message) {
-    if (!condition) {
-      throw new UserError(message);
-    }
   }
 }

@@ -53,15 +53,16 @@ public final class Minibatches {
   }
 
   /**
-   * @param approach auto | export | direct: auto exports in local mode or to a remote directory
-   *     (s3a://, hdfs://), which every executor sees, and passes the RDD through otherwise
+   * @param approach AUTO exports in local mode or to a remote directory (s3a://, hdfs://), which every
+   *     executor sees, and passes the RDD through otherwise
    * @param exportDir where the export approach writes, in a new subdirectory
    */
-  public static Minibatches of(SparkSession spark, JavaRDD<DataSet> batches, String approach, String exportDir) {
+  public static Minibatches of(SparkSession spark, JavaRDD<DataSet> batches, TrainingApproach approach,
+      String exportDir) {
     boolean export = switch (approach) {
-      case "export" -> true;
-      case "direct" -> false;
-      default -> spark.sparkContext().isLocal() || isRemote(exportDir);
+      case EXPORT -> true;
+      case DIRECT -> false;
+      case AUTO -> spark.sparkContext().isLocal() || isRemote(exportDir);
     };
     if (!export) {
       LOG.info("train: minibatches decoded from the cached examples every round (direct approach)");

@@ -2,6 +2,7 @@ package dev.softlabels.train;
 
 import static org.apache.spark.sql.functions.col;
 
+import dev.softlabels.config.Choices;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.labels.Metrics;
 import dev.softlabels.labels.SoftLabelMetrics;
@@ -20,7 +21,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
-import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
@@ -154,13 +154,8 @@ public final class TrainJob {
   }
 
   public static ParameterAveragingTrainingMaster trainingMaster(TrainSettings settings) {
-    Repartition repartition = switch (settings.repartition()) {
-      case "never" -> Repartition.Never;
-      case "num-partitions-workers-differs" -> Repartition.NumPartitionsWorkersDiffers;
-      default -> Repartition.Always;
-    };
     LOG.info("train: parameter averaging, {} examples per worker batch, averaging every {} batches, repartition {}",
-        settings.batchSizePerWorker(), settings.averagingFrequency(), settings.repartition());
+        settings.batchSizePerWorker(), settings.averagingFrequency(), Choices.name(settings.repartition()));
     // Minibatches.fit passes either exported files or an RDD of minibatches of batchSizePerWorker
     // examples (TrainingData.batches); the master never exports them again.
     return new ParameterAveragingTrainingMaster.Builder(settings.batchSizePerWorker())
@@ -168,7 +163,7 @@ public final class TrainJob {
         .averagingFrequency(settings.averagingFrequency())
         .workerPrefetchNumBatches(settings.prefetchBatches())
         .saveUpdater(true)
-        .repartionData(repartition)
+        .repartionData(settings.repartition().dl4j())
         .rddTrainingApproach(RDDTrainingApproach.Direct)
         .storageLevel(null)
         .rngSeed(settings.seed())

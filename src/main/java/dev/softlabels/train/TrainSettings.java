@@ -1,7 +1,9 @@
 package dev.softlabels.train;
 
+import static dev.softlabels.config.UserError.require;
+
 import com.typesafe.config.Config;
-import dev.softlabels.config.UserError;
+import dev.softlabels.config.Choices;
 import java.io.Serializable;
 import java.util.List;
 
@@ -15,8 +17,8 @@ public record TrainSettings(
     int batchSizePerWorker,
     int averagingFrequency,
     int prefetchBatches,
-    String repartition,
-    String trainingApproach,
+    MinibatchRepartition repartition,
+    TrainingApproach trainingApproach,
     String exportDir,
     OptimizerSettings optimizer,
     double[] classWeights,
@@ -29,10 +31,6 @@ public record TrainSettings(
     require(epochs >= 1, "softlabels.train.epochs must be at least 1, got " + epochs);
     require(batchSizePerWorker >= 1 && averagingFrequency >= 1 && prefetchBatches >= 0 && inferenceBatch >= 1,
         "softlabels.train batch sizes and frequencies must be positive");
-    require(List.of("always", "never", "num-partitions-workers-differs").contains(repartition),
-        "softlabels.train.repartition must be always, never or num-partitions-workers-differs, got '" + repartition + "'");
-    require(List.of("auto", "export", "direct").contains(trainingApproach),
-        "softlabels.train.training-approach must be auto, export or direct, got '" + trainingApproach + "'");
     require(List.of("cosine", "constant").contains(optimizer.schedule()),
         "softlabels.train.optimizer.schedule must be cosine or constant, got '" + optimizer.schedule() + "'");
     require(optimizer.learningRate() > 0 && optimizer.minLearningRate() >= 0
@@ -53,8 +51,9 @@ public record TrainSettings(
         train.getInt("batch-size-per-worker"),
         train.getInt("averaging-frequency"),
         train.getInt("prefetch-batches"),
-        train.getString("repartition"),
-        train.getString("training-approach"),
+        Choices.parse(MinibatchRepartition.class, train.getString("repartition"), "softlabels.train.repartition"),
+        Choices.parse(TrainingApproach.class, train.getString("training-approach"),
+            "softlabels.train.training-approach"),
         train.getString("export-dir"),
         new OptimizerSettings(o.getDouble("learning-rate"), o.getDouble("min-learning-rate"), o.getDouble("momentum"),
             o.getDouble("weight-decay"), o.getString("schedule"), o.getInt("restart-epochs"),
@@ -62,11 +61,5 @@ public record TrainSettings(
         weights.isEmpty() ? null : weights.stream().mapToDouble(Double::doubleValue).toArray(),
         train.getBoolean("resume"),
         train.getInt("inference-batch"));
-  }
-
-  private static void require(boolean condition, String message) {
-    if (!condition) {
-      throw new UserError(message);
-    }
   }
 }

@@ -141,8 +141,8 @@ class DataSafetyIT {
     Path study = dir.resolve("study");
     Map<String, Object> tiny = Map.of("softlabels.reproduce.splits", 1, "softlabels.reproduce.embed", false,
         "softlabels.reproduce.presets.quick.images", 200, "softlabels.reproduce.presets.quick.epochs", 1);
-    Config hardOnly = config(with(tiny, "softlabels.reproduce.output", study.toString(),
-        "softlabels.reproduce.label-types", List.of("hard")));
+    Config hardOnly = ConfigLoader.withOverrides(with(tiny, "softlabels.reproduce.output", study.toString(),
+        "softlabels.reproduce.label-types", List.of("hard")), ReproduceSettings::preset);
     long started = System.nanoTime();
     ReproduceJob.run(spark, hardOnly, ReproduceSettings.from(hardOnly));
     double seconds = (System.nanoTime() - started) / 1e9;

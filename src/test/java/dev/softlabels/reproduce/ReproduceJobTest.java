@@ -30,7 +30,7 @@ class ReproduceJobTest {
         "softlabels.reproduce.splits", 2,
         "softlabels.reproduce.presets.quick.images", 300,
         "softlabels.reproduce.presets.quick.epochs", 2,
-        "softlabels.reproduce.presets.quick.embed-iterations", 250));
+        "softlabels.reproduce.presets.quick.embed-iterations", 250), ReproduceSettings::preset);
     ReproduceSettings settings = ReproduceSettings.from(config);
 
     List<CellResult> cells = ReproduceJob.run(spark, config, settings);
@@ -69,7 +69,7 @@ class ReproduceJobTest {
         "softlabels.reproduce.label-types", List.of("soft", "posterior"),
         "softlabels.annotate.votes-per-image", 5,
         "softlabels.reproduce.presets.quick.images", 300,
-        "softlabels.reproduce.presets.quick.epochs", 1));
+        "softlabels.reproduce.presets.quick.epochs", 1), ReproduceSettings::preset);
 
     List<CellResult> cells = ReproduceJob.run(spark, config, ReproduceSettings.from(config));
 

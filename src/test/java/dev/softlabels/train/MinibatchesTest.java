@@ -80,7 +80,7 @@ class MinibatchesTest {
     List<DataSet> batches = List.of(tiny(0), tiny(1), tiny(2), tiny(3), tiny(4));
     JavaRDD<DataSet> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(batches, 2);
 
-    Minibatches minibatches = Minibatches.of(spark, rdd, "export", dir.resolve("export").toString());
+    Minibatches minibatches = Minibatches.of(spark, rdd, TrainingApproach.EXPORT, dir.resolve("export").toString());
 
     List<Path> files;
     try (Stream<Path> walk = Files.walk(dir.resolve("export"))) {
@@ -109,7 +109,7 @@ class MinibatchesTest {
   void theDirectApproachWritesNothing(SparkSession spark) {
     JavaRDD<DataSet> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(List.of(tiny(0)), 1);
 
-    Minibatches.of(spark, rdd, "direct", dir.resolve("export").toString()).release();
+    Minibatches.of(spark, rdd, TrainingApproach.DIRECT, dir.resolve("export").toString()).release();
 
     assertThat(dir.resolve("export")).doesNotExist();
   }
