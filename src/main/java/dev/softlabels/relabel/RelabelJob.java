@@ -107,9 +107,7 @@ public final class RelabelJob {
       VoteTally.Counts counts = VoteTally.Counts.of(classified);
       // The night's reports are written beside their final place and moved there only after the
       // commit, so a night that never committed leaves no report behind.
-      if (counts.quarantined() > 0) {
-        VoteTally.rejected(classified).write().parquet(LabelStore.pending(store.quarantinePath(date)));
-      }
+      writeQuarantine(classified, counts, store, date);
       stopwatch.log("relabel: %,d rows validated, %,d quarantined", counts.read(), counts.quarantined());
 
       Dataset<Row> touched = persisted.persist(touched(classified, previous, classes, date));
@@ -128,8 +126,7 @@ public final class RelabelJob {
 
       beforeCommit.run();
       stopwatch.log("relabel: summary written; committing");
-      long after = store.commit(touched.select(Arrays.stream(LabelStore.schema().fieldNames()).map(functions::col)
-          .toArray(Column[]::new)), night);
+      long after = store.commit(inStoreColumns(touched), night);
       if (after == version) {
         LOG.warn("relabel: Delta skipped the commit: another run applied night {} meanwhile", date);
         return new Result(false, night, after, store.changesPath(date));
@@ -185,6 +182,13 @@ public final class RelabelJob {
             lit(QuarantineReason.DUPLICATE_VOTE.code())).otherwise(col(REASON)));
   }
 
+  private static void writeQuarantine(Dataset<Row> classified, VoteTally.Counts counts, LabelStore store,
+      LocalDate date) {
+    if (counts.quarantined() > 0) {
+      VoteTally.rejected(classified).write().parquet(LabelStore.pending(store.quarantinePath(date)));
+    }
+  }
+
   private static void writeChangeReport(Dataset<Row> touched, String changes) {
     touched.select(col(IMAGE), col(CHANGE), col(PREVIOUS + LabelColumns.HARD_LABEL_NAME),
             col(LabelColumns.HARD_LABEL_NAME), col(PREVIOUS + LabelColumns.N_ANNOTATIONS),
@@ -202,6 +206,10 @@ public final class RelabelJob {
     return new Night(settings.date().toString(), settings.batch(), counts.read(), counts.used(),
         counts.quarantined(), images, images == 0 ? 0 : totals.getLong(1), images == 0 ? 0 : totals.getLong(2), null,
         null);
+  }
+
+  private static Dataset<Row> inStoreColumns(Dataset<Row> touched) {
+    return touched.select(Arrays.stream(LabelStore.schema().fieldNames()).map(functions::col).toArray(Column[]::new));
   }
 
   private static Column is(ImageChange change) {
@@ -260,7 +268,8 @@ public final class RelabelJob {
     summary.put("largest_shifts", rows(images.filter(col(SHIFT_KL).isNotNull()).orderBy(col(SHIFT_KL).desc(),
         col(IMAGE)).select(col(IMAGE), col(SHIFT_KL), col(PREVIOUS + LabelColumns.N_ANNOTATIONS).as("from_n"),
         col(LabelColumns.N_ANNOTATIONS).as("to_n")), examples));
-    summary.put("most_in_need", rows(needs.orderBy(col(LabelStore.FLIP_PROBABILITY).desc(), col(LabelColumns.N_ANNOTATIONS), col(IMAGE)), examples));
+    summary.put("most_in_need", rows(needs.orderBy(col(LabelStore.FLIP_PROBABILITY).desc(),
+        col(LabelColumns.N_ANNOTATIONS), col(IMAGE)), examples));
     return summary;
   }
 
