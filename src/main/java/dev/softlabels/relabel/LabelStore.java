@@ -18,6 +18,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import scala.collection.JavaConverters;
 
 /**
  * A label store on disk: {@code labels/}, a Delta table with one row per image (the aggregate job's
@@ -160,7 +161,7 @@ public final class LabelStore {
   }
 
   public Optional<Night> night(LocalDate date) {
-    return nights().stream().filter(n -> n.date().equals(date.toString())).findFirst();
+    return nights().stream().filter(n -> n.day().equals(date)).findFirst();
   }
 
   /**
@@ -195,17 +196,26 @@ public final class LabelStore {
    * @return the table version after the commit
    */
   public long commit(Dataset<Row> touched, Night night) {
-    spark.conf().set(TXN_APP_ID, APP_ID);
-    spark.conf().set(TXN_VERSION, String.valueOf(LocalDate.parse(night.date()).toEpochDay()));
-    spark.conf().set(USER_METADATA, Json.write(night));
-    try {
-      upsert(touched);
-    } finally {
-      spark.conf().unset(TXN_APP_ID);
-      spark.conf().unset(TXN_VERSION);
-      spark.conf().unset(USER_METADATA);
-    }
+    merge(committingSession(night), touched);
     return version();
+  }
+
+  /**
+   * Delta takes a MERGE's idempotent-write id and commit metadata only from the session's SQL
+   * settings, so the commit runs in a session of its own (same SparkContext and cache) carrying the
+   * caller's SQL settings and these: the caller's session never holds them, not even while it runs.
+   */
+  private SparkSession committingSession(Night night) {
+    SparkSession committing = spark.newSession();
+    JavaConverters.mapAsJavaMap(spark.conf().getAll()).forEach((key, value) -> {
+      if (spark.conf().isModifiable(key)) {
+        committing.conf().set(key, value);
+      }
+    });
+    committing.conf().set(TXN_APP_ID, APP_ID);
+    committing.conf().set(TXN_VERSION, String.valueOf(night.day().toEpochDay()));
+    committing.conf().set(USER_METADATA, Json.write(night));
+    return committing;
   }
 
   /**
@@ -213,7 +223,11 @@ public final class LabelStore {
    * time it alone, on a copy of a store.
    */
   public void upsert(Dataset<Row> touched) {
-    DeltaTable.forPath(spark, labelsPath()).as("t")
+    merge(spark, touched);
+  }
+
+  private void merge(SparkSession session, Dataset<Row> touched) {
+    DeltaTable.forPath(session, labelsPath()).as("t")
         .merge(touched.as("s"), "t." + LabelColumns.IMAGE + " = s." + LabelColumns.IMAGE)
         .whenMatched().updateAll()
         .whenNotMatched().insertAll()

@@ -3,6 +3,7 @@ package dev.softlabels.relabel;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.LocalDate;
 
 /**
  * One applied night in the label store's ledger. Written as the Delta commit's user metadata, so the
@@ -22,6 +23,11 @@ public record Night(
     @JsonProperty("flipped_images") long flippedImages,
     @JsonProperty("version") Long version,
     @JsonProperty("committed_at") String committedAt) {
+
+  /** The night's date as a date: the ledger keeps it as text, the form Delta's user metadata holds. */
+  public LocalDate day() {
+    return LocalDate.parse(date);
+  }
 
   Night committed(long version, String committedAt) {
     return new Night(date, batch, rowsRead, rowsUsed, rowsQuarantined, imagesTouched, newImages, flippedImages,

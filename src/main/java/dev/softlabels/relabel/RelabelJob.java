@@ -25,8 +25,10 @@ import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.labels.SoftLabelMetrics;
 import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.spark.PersistedDatasets;
 import java.time.LocalDate;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +39,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,91 +77,56 @@ public final class RelabelJob {
 
   /** @param beforeCommit runs after the night's reports are written, just before the commit */
   static Result run(SparkSession spark, RelabelSettings settings, Runnable beforeCommit) {
-    long started = System.nanoTime();
+    Stopwatch stopwatch = new Stopwatch(System.nanoTime());
     LocalDate date = settings.date();
     ClassList classes = settings.source().classes();
     LabelStore store = new LabelStore(spark, settings.state());
     store.createIfMissing(classes);
     store.requireClasses(classes);
     LabelStore.Ledger ledger = store.ledger();
-    List<Night> nights = ledger.nights();
-    Optional<Night> done = nights.stream().filter(n -> n.date().equals(date.toString())).findFirst();
+    Optional<Night> done = ledger.nights().stream().filter(n -> n.day().equals(date)).findFirst();
     store.settleReports(date, done.isPresent());
     if (done.isPresent()) {
       LOG.info("relabel: night {} was already applied (version {}, committed {}); nothing to do", date,
           done.get().version(), done.get().committedAt());
       return new Result(false, done.get(), ledger.version(), store.changesPath(date));
     }
-    nights.stream().map(Night::date).filter(d -> d.compareTo(date.toString()) > 0).max(String::compareTo)
-        .ifPresent(later -> {
-          throw new UserError("nights are applied in date order and " + later + " is already applied, so " + date
-              + " can no longer be: fold its rows into the next night's batch instead");
-        });
+    requireDateOrder(ledger.nights(), date);
     HadoopPaths.of(spark).requireExists(settings.batch(), "batch");
 
     long version = ledger.version();
     Dataset<Row> current = store.read(version);
-    LOG.info(String.format(Locale.ROOT, "relabel: night %s: reading %s; label store %s at version %d (%.1f s)", date,
-        settings.batch(), settings.state(), version, (System.nanoTime() - started) / 1e9));
-    Dataset<Row> checked = VoteValidation.classify(
-        AnnotationReader.read(spark, settings.source(), settings.batch()), classes,
-        settings.source().labelEncoding()).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> previous = null;
-    Dataset<Row> classified = null;
-    Dataset<Row> touched = null;
-    Dataset<Row> needs = null;
-    try {
-      // The store's rows of the images this night votes on: a broadcast join reads nothing else.
-      previous = current
-          .join(broadcast(checked.filter(col(REASON).isNull()).select(col(IMAGE)).distinct()), IMAGE)
-          .select(Arrays.stream(LabelStore.schema().fieldNames())
-              .map(name -> name.equals(IMAGE) ? col(IMAGE) : col(name).as(PREVIOUS + name)).toArray(Column[]::new))
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      Column seenBefore = array_contains(col(PREVIOUS + LabelStore.ANNOTATORS), col(ANNOTATOR));
-      classified = checked
-          .join(previous.select(col(IMAGE), col(PREVIOUS + LabelStore.ANNOTATORS)), checked.col(IMAGE)
-              .equalTo(previous.col(IMAGE)), "left")
-          .drop(previous.col(IMAGE))
-          .withColumn(REASON, when(col(REASON).isNull().and(coalesce(seenBefore, lit(false))),
-              lit(QuarantineReason.DUPLICATE_VOTE.code())).otherwise(col(REASON)))
-          .persist(StorageLevel.MEMORY_AND_DISK());
+    stopwatch.log("relabel: night %s: reading %s; label store %s at version %d", date, settings.batch(),
+        settings.state(), version);
+    try (PersistedDatasets persisted = new PersistedDatasets()) {
+      Dataset<Row> checked = persisted.persist(VoteValidation.classify(
+          AnnotationReader.read(spark, settings.source(), settings.batch()), classes,
+          settings.source().labelEncoding()));
+      Dataset<Row> previous = persisted.persist(previousRows(current, checked));
+      Dataset<Row> classified = persisted.persist(withCrossNightDuplicates(checked, previous));
       VoteTally.Counts counts = VoteTally.Counts.of(classified);
       // The night's reports are written beside their final place and moved there only after the
       // commit, so a night that never committed leaves no report behind.
-      if (counts.quarantined() > 0) {
-        VoteTally.rejected(classified).write().parquet(LabelStore.pending(store.quarantinePath(date)));
-      }
-      LOG.info(String.format(Locale.ROOT, "relabel: %,d rows validated, %,d quarantined (%.1f s)", counts.read(),
-          counts.quarantined(), (System.nanoTime() - started) / 1e9));
+      writeQuarantine(classified, counts, store, date);
+      stopwatch.log("relabel: %,d rows validated, %,d quarantined", counts.read(), counts.quarantined());
 
-      touched = touched(classified, previous, classes, date).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> touched = persisted.persist(touched(classified, previous, classes, date));
       String changes = LabelStore.pending(store.changesPath(date));
-      touched.select(col(IMAGE), col(CHANGE), col(PREVIOUS + LabelColumns.HARD_LABEL_NAME),
-              col(LabelColumns.HARD_LABEL_NAME), col(PREVIOUS + LabelColumns.N_ANNOTATIONS),
-              col(LabelColumns.N_ANNOTATIONS), col(PREVIOUS + LabelColumns.SOFT_LABEL), col(LabelColumns.SOFT_LABEL),
-              col(SHIFT_KL), col(LabelStore.FLIP_PROBABILITY))
-          .write().mode("overwrite").parquet(HadoopPaths.child(changes, IMAGES));
-      LOG.info(String.format(Locale.ROOT, "relabel: change report written (%.1f s)", (System.nanoTime() - started) / 1e9));
-      needs = needsAnnotations(current, touched, settings.needsAnnotations()).persist(StorageLevel.MEMORY_AND_DISK());
+      writeChangeReport(touched, changes);
+      stopwatch.log("relabel: change report written");
+      Dataset<Row> needs = persisted.persist(needsAnnotations(current, touched, settings.needsAnnotations()));
       needs.write().mode("overwrite").parquet(HadoopPaths.child(changes, NEEDS_ANNOTATIONS));
-      LOG.info(String.format(Locale.ROOT, "relabel: needs-annotations ranking written (%.1f s)",
-          (System.nanoTime() - started) / 1e9));
+      stopwatch.log("relabel: needs-annotations ranking written");
 
-      Row totals = touched.agg(count(lit(1)), sum(when(col(CHANGE).equalTo("new"), 1).otherwise(0)),
-          sum(when(col(CHANGE).equalTo("flipped"), 1).otherwise(0))).first();
-      long images = totals.getLong(0);
-      settings.rejectionLimit().check("night " + date + ": ", counts, images,
+      Night night = night(settings, counts, touched);
+      settings.rejectionLimit().check("night " + date + ": ", counts, night.imagesTouched(),
           "the label store stays at version " + version);
-      Night night = new Night(date.toString(), settings.batch(), counts.read(), counts.used(), counts.quarantined(),
-          images, images == 0 ? 0 : totals.getLong(1), images == 0 ? 0 : totals.getLong(2), null, null);
       HadoopPaths.of(spark).writeText(HadoopPaths.child(changes, SUMMARY),
           Json.write(summary(touched, needs, night, counts, version, settings.summaryExamples())));
 
       beforeCommit.run();
-      LOG.info(String.format(Locale.ROOT, "relabel: summary written; committing (%.1f s)",
-          (System.nanoTime() - started) / 1e9));
-      long after = store.commit(touched.select(Arrays.stream(LabelStore.schema().fieldNames()).map(functions::col)
-          .toArray(Column[]::new)), night);
+      stopwatch.log("relabel: summary written; committing");
+      long after = store.commit(inStoreColumns(touched), night);
       if (after == version) {
         LOG.warn("relabel: Delta skipped the commit: another run applied night {} meanwhile", date);
         return new Result(false, night, after, store.changesPath(date));
@@ -168,16 +134,86 @@ public final class RelabelJob {
       store.settleReports(date, true);
       LOG.info(String.format(Locale.ROOT, "relabel: night %s -> version %d in %.1f s: %,d rows (%,d used, %,d "
               + "quarantined), %,d images touched (%,d new, %,d flipped); report %s", date, after,
-          (System.nanoTime() - started) / 1e9, counts.read(), counts.used(), counts.quarantined(), images,
+          stopwatch.seconds(), counts.read(), counts.used(), counts.quarantined(), night.imagesTouched(),
           night.newImages(), night.flippedImages(), store.changesPath(date)));
       return new Result(true, night.committed(after, null), after, store.changesPath(date));
-    } finally {
-      for (Dataset<Row> cached : new Dataset[] {needs, touched, classified, previous, checked}) {
-        if (cached != null) {
-          cached.unpersist();
-        }
-      }
     }
+  }
+
+  /** Seconds since the run started, logged after each step (the run's progress on a slow store). */
+  private record Stopwatch(long started) {
+    double seconds() {
+      return (System.nanoTime() - started) / 1e9;
+    }
+
+    void log(String step, Object... arguments) {
+      LOG.info(String.format(Locale.ROOT, step, arguments) + String.format(Locale.ROOT, " (%.1f s)", seconds()));
+    }
+  }
+
+  /**
+   * Time travel by night, first_seen and last_changed all assume the nights were applied in date
+   * order, so an earlier night than one applied is refused.
+   */
+  private static void requireDateOrder(List<Night> applied, LocalDate date) {
+    applied.stream().map(Night::day).filter(day -> day.isAfter(date)).max(Comparator.naturalOrder())
+        .ifPresent(later -> {
+          throw new UserError("nights are applied in date order and " + later + " is already applied, so " + date
+              + " can no longer be: fold its rows into the next night's batch instead");
+        });
+  }
+
+  /** The store's rows of the images this night votes on: a broadcast join reads nothing else. */
+  private static Dataset<Row> previousRows(Dataset<Row> current, Dataset<Row> checked) {
+    return current
+        .join(broadcast(checked.filter(col(REASON).isNull()).select(col(IMAGE)).distinct()), IMAGE)
+        .select(Arrays.stream(LabelStore.schema().fieldNames())
+            .map(name -> name.equals(IMAGE) ? col(IMAGE) : col(name).as(PREVIOUS + name)).toArray(Column[]::new));
+  }
+
+  /** The night's rows with votes already counted on an earlier night quarantined as duplicates. */
+  private static Dataset<Row> withCrossNightDuplicates(Dataset<Row> checked, Dataset<Row> previous) {
+    Column seenBefore = array_contains(col(PREVIOUS + LabelStore.ANNOTATORS), col(ANNOTATOR));
+    return checked
+        .join(previous.select(col(IMAGE), col(PREVIOUS + LabelStore.ANNOTATORS)), checked.col(IMAGE)
+            .equalTo(previous.col(IMAGE)), "left")
+        .drop(previous.col(IMAGE))
+        .withColumn(REASON, when(col(REASON).isNull().and(coalesce(seenBefore, lit(false))),
+            lit(QuarantineReason.DUPLICATE_VOTE.code())).otherwise(col(REASON)));
+  }
+
+  private static void writeQuarantine(Dataset<Row> classified, VoteTally.Counts counts, LabelStore store,
+      LocalDate date) {
+    if (counts.quarantined() > 0) {
+      VoteTally.rejected(classified).write().parquet(LabelStore.pending(store.quarantinePath(date)));
+    }
+  }
+
+  private static void writeChangeReport(Dataset<Row> touched, String changes) {
+    touched.select(col(IMAGE), col(CHANGE), col(PREVIOUS + LabelColumns.HARD_LABEL_NAME),
+            col(LabelColumns.HARD_LABEL_NAME), col(PREVIOUS + LabelColumns.N_ANNOTATIONS),
+            col(LabelColumns.N_ANNOTATIONS), col(PREVIOUS + LabelColumns.SOFT_LABEL), col(LabelColumns.SOFT_LABEL),
+            col(SHIFT_KL), col(LabelStore.FLIP_PROBABILITY))
+        .write().mode("overwrite").parquet(HadoopPaths.child(changes, IMAGES));
+  }
+
+  /** The night's ledger entry, before its commit gives it a version. */
+  private static Night night(RelabelSettings settings, VoteTally.Counts counts, Dataset<Row> touched) {
+    Row totals = touched.agg(count(lit(1)), sum(when(is(ImageChange.NEW), 1).otherwise(0)),
+        sum(when(is(ImageChange.FLIPPED), 1).otherwise(0))).first();
+    long images = totals.getLong(0);
+    // sum() over no rows is null, not 0.
+    return new Night(settings.date().toString(), settings.batch(), counts.read(), counts.used(),
+        counts.quarantined(), images, images == 0 ? 0 : totals.getLong(1), images == 0 ? 0 : totals.getLong(2), null,
+        null);
+  }
+
+  private static Dataset<Row> inStoreColumns(Dataset<Row> touched) {
+    return touched.select(Arrays.stream(LabelStore.schema().fieldNames()).map(functions::col).toArray(Column[]::new));
+  }
+
+  private static Column is(ImageChange change) {
+    return col(CHANGE).equalTo(change.code());
   }
 
   /**
@@ -199,9 +235,10 @@ public final class RelabelJob {
         .withColumn(LabelStore.LAST_CHANGED, lit(date.toString()))
         .withColumn(LabelStore.FLIP_PROBABILITY, LabelColumns.flipProbability(col(LabelColumns.COUNTS)));
     return LabelColumns.withDerived(merged, classes)
-        .withColumn(CHANGE, when(isNew, lit("new"))
-            .when(col(PREVIOUS + LabelColumns.HARD_LABEL).notEqual(col(LabelColumns.HARD_LABEL)), lit("flipped"))
-            .otherwise(lit("updated")))
+        .withColumn(CHANGE, when(isNew, lit(ImageChange.NEW.code()))
+            .when(col(PREVIOUS + LabelColumns.HARD_LABEL).notEqual(col(LabelColumns.HARD_LABEL)),
+                lit(ImageChange.FLIPPED.code()))
+            .otherwise(lit(ImageChange.UPDATED.code())))
         .withColumn(SHIFT_KL, when(previousCounts.isNotNull(),
             SoftLabelMetrics.kl(col(LabelColumns.SOFT_LABEL), col(PREVIOUS + LabelColumns.SOFT_LABEL))));
   }
@@ -225,13 +262,14 @@ public final class RelabelJob {
     summary.put("night", night);
     summary.put("previous_version", previousVersion);
     summary.put("quarantined_by_reason", counts.byReason());
-    summary.put("flips", rows(images.filter(col(CHANGE).equalTo("flipped")).orderBy(col(SHIFT_KL).desc(), col(IMAGE))
+    summary.put("flips", rows(images.filter(is(ImageChange.FLIPPED)).orderBy(col(SHIFT_KL).desc(), col(IMAGE))
         .select(col(IMAGE), col(PREVIOUS + LabelColumns.HARD_LABEL_NAME).as("from"),
             col(LabelColumns.HARD_LABEL_NAME).as("to"), col(SHIFT_KL)), examples));
     summary.put("largest_shifts", rows(images.filter(col(SHIFT_KL).isNotNull()).orderBy(col(SHIFT_KL).desc(),
         col(IMAGE)).select(col(IMAGE), col(SHIFT_KL), col(PREVIOUS + LabelColumns.N_ANNOTATIONS).as("from_n"),
         col(LabelColumns.N_ANNOTATIONS).as("to_n")), examples));
-    summary.put("most_in_need", rows(needs.orderBy(col(LabelStore.FLIP_PROBABILITY).desc(), col(LabelColumns.N_ANNOTATIONS), col(IMAGE)), examples));
+    summary.put("most_in_need", rows(needs.orderBy(col(LabelStore.FLIP_PROBABILITY).desc(),
+        col(LabelColumns.N_ANNOTATIONS), col(IMAGE)), examples));
     return summary;
   }
 

@@ -2,6 +2,7 @@ package dev.softlabels.relabel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.softlabels.annotations.AggregateJob;
@@ -223,5 +224,23 @@ class RelabelJobTest {
     overrides.put("softlabels.relabel.date", "2026-11-02");
     assertThatThrownBy(() -> RelabelJob.run(spark, RelabelSettings.from(ConfigLoader.withOverrides(overrides))))
         .isInstanceOf(UserError.class).hasMessageContaining("counts votes for the classes [cat,dog,fox]");
+  }
+
+  @Test
+  void aCommitLeavesTheCallersSessionSettingsAsTheyWere(SparkSession spark) {
+    Path state = dir.resolve("store-session");
+    String userMetadata = "spark.databricks.delta.commitInfo.userMetadata";
+    String callers = "{\"by\":\"nightly-cron\"}";
+    spark.conf().set(userMetadata, callers);
+    try {
+      assertThat(RelabelJob.run(spark, night(state, "2026-11-01")).applied()).isTrue();
+      assertThat(spark.conf().get(userMetadata)).isEqualTo(callers);
+    } finally {
+      spark.conf().unset(userMetadata);
+    }
+    assertThat(spark.conf().getOption("spark.databricks.delta.write.txnAppId").isDefined()).isFalse();
+    assertThat(spark.conf().getOption("spark.databricks.delta.write.txnVersion").isDefined()).isFalse();
+    LabelStore store = new LabelStore(spark, state.toString());
+    assertThat(store.nights()).extracting(Night::date, Night::version).containsExactly(tuple("2026-11-01", 1L));
   }
 }
