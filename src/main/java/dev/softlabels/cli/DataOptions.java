@@ -3,7 +3,7 @@ package dev.softlabels.cli;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** Where the images and labels are and which seeded split: the softlabels.train data keys. */
+/** Where the images and labels are and which seeded split: the data keys of the command's settings scope. */
 final class DataOptions {
 
   @Option(names = "--images", paramLabel = "PATH",
@@ -16,9 +16,10 @@ final class DataOptions {
   @Option(names = "--split", paramLabel = "K", description = "Which seeded split (default 0).")
   Integer split;
 
-  void addTo(Map<String, Object> options) {
-    options.put("softlabels.train.images", images);
-    options.put("softlabels.train.labels", labels);
-    options.put("softlabels.train.split", split);
+  /** @param scope softlabels.train, softlabels.evaluate or softlabels.embed */
+  void addTo(Map<String, Object> options, String scope) {
+    options.put(scope + ".images", images);
+    options.put(scope + ".labels", labels);
+    options.put(scope + ".split", split);
   }
 }

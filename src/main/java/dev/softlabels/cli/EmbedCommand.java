@@ -45,7 +45,7 @@ final class EmbedCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Map<String, Object> options = new HashMap<>();
     options.put("softlabels.embed.models", models);
-    data.addTo(options);
+    data.addTo(options, "softlabels.embed");
     scoring.addTo(options, "softlabels.embed");
     options.put("softlabels.embed.max-points", maxPoints);
     options.put("softlabels.embed.iterations", iterations);

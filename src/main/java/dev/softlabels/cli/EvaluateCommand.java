@@ -35,7 +35,7 @@ final class EvaluateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Map<String, Object> options = new HashMap<>();
     options.put("softlabels.evaluate.model-dir", modelDir);
-    data.addTo(options);
+    data.addTo(options, "softlabels.evaluate");
     scoring.addTo(options, "softlabels.evaluate");
     return ConfigOptions.run(config.load(options), EvaluateSettings::from, (spark, effective, settings) ->
         spec.commandLine().getOut().println("evaluate: " + EvaluateJob.format(EvaluateJob.run(spark, settings))

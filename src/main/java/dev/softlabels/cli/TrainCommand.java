@@ -52,7 +52,7 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Map<String, Object> options = new HashMap<>();
-    data.addTo(options);
+    data.addTo(options, "softlabels.train");
     options.put("softlabels.train.label-type", labelType);
     options.put("softlabels.train.model-dir", modelDir);
     options.put("softlabels.train.preset", preset);

@@ -65,7 +65,7 @@ public record EmbedSettings(
     Config modelDirs = embed.getConfig("models");
     modelDirs.root().keySet().forEach(name -> models.put(name, modelDirs.getString("\"" + name + "\"")));
     ClassList classes = new ClassList(config.getStringList("softlabels.classes"));
-    return new EmbedSettings(DataSpec.from(config).asGroundTruth(), classes, models, embed.getString("checkpoint"),
+    return new EmbedSettings(DataSpec.forScoring(config, "softlabels.embed"), classes, models, embed.getString("checkpoint"),
         embed.getString("split-name"), embed.getString("output"), embed.getBoolean("overwrite"),
         config.getInt("softlabels.train.inference-batch"), embed.getInt("max-points"), embed.getInt("pca-components"),
         embed.getDouble("perplexity"),

@@ -24,7 +24,7 @@ public record EvaluateSettings(DataSpec data, String modelDir, String checkpoint
   public static EvaluateSettings from(Config config) {
     Config train = config.getConfig("softlabels.train");
     Config evaluate = config.getConfig("softlabels.evaluate");
-    return new EvaluateSettings(DataSpec.from(config).asGroundTruth(), evaluate.getString("model-dir"), evaluate.getString("checkpoint"),
+    return new EvaluateSettings(DataSpec.forScoring(config, "softlabels.evaluate"), evaluate.getString("model-dir"), evaluate.getString("checkpoint"),
         evaluate.getString("split-name"), evaluate.getString("output"), evaluate.getBoolean("overwrite"),
         train.getInt("inference-batch"));
   }

@@ -90,7 +90,9 @@ public final class ReproduceJob {
         TrainJob.run(spark, TrainSettings.from(trainConfig));
 
         Map<String, Object> evaluate = new HashMap<>();
-        evaluate.put("softlabels.train.labels", inputs.truth());
+        evaluate.put("softlabels.evaluate.images", inputs.images());
+        evaluate.put("softlabels.evaluate.labels", inputs.truth());
+        evaluate.put("softlabels.evaluate.split", split);
         evaluate.put("softlabels.evaluate.model-dir", HadoopPaths.child(cell, "model"));
         evaluate.put("softlabels.evaluate.output", evaluation);
         evaluate.put("softlabels.evaluate.overwrite", true);
@@ -115,9 +117,9 @@ public final class ReproduceJob {
     Map<String, String> models = new LinkedHashMap<>();
     settings.labelTypes().forEach(type -> models.put(type, HadoopPaths.child(cell(root, 0, type), "model")));
     Map<String, Object> embed = new HashMap<>(inputs.dataSettings());
-    embed.put("softlabels.train.images", inputs.images());
-    embed.put("softlabels.train.labels", inputs.truth());
-    embed.put("softlabels.train.split", 0);
+    embed.put("softlabels.embed.images", inputs.images());
+    embed.put("softlabels.embed.labels", inputs.truth());
+    embed.put("softlabels.embed.split", 0);
     embed.put("softlabels.embed.models", models);
     embed.put("softlabels.embed.output", output);
     embed.put("softlabels.embed.overwrite", true);

@@ -4,10 +4,13 @@ import com.typesafe.config.Config;
 import dev.softlabels.config.UserError;
 import java.io.Serializable;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Which images and labels a job reads, and how images are split: shared by train and evaluate
- * (both read {@code softlabels.train}'s data keys) so both see exactly the same split of the same data.
+ * Which images and labels a job reads, and how images are split: train reads {@code softlabels.train},
+ * the scoring jobs (evaluate, embed) their own images, labels and split with train's split fractions and
+ * image-id pattern, so every job sees exactly the same split of the same data.
  */
 public record DataSpec(
     String images,
@@ -19,25 +22,61 @@ public record DataSpec(
     String imageIdPattern)
     implements Serializable {
 
-  public DataSpec {
+  private static final Logger LOG = LoggerFactory.getLogger(DataSpec.class);
+  private static final String TRAIN = "softlabels.train";
+
+  /** Checks the paths and split, naming the settings scope the job reads them from. */
+  private DataSpec checked(String scope) {
     if (images.isBlank()) {
-      throw new UserError("no images given: pass --images PATH (or set softlabels.train.images)");
+      throw new UserError("no images given: pass --images PATH (or set " + scope + ".images)");
     }
     if (labels.isBlank()) {
-      throw new UserError("no labels given: pass --labels PATH (or set softlabels.train.labels)");
+      throw new UserError("no labels given: pass --labels PATH (or set " + scope + ".labels)");
     }
     if (split < 0) {
-      throw new UserError("softlabels.train.split must be >= 0, got " + split);
+      throw new UserError(scope + ".split must be >= 0, got " + split);
     }
+    return this;
   }
 
-  /** The same data read for scoring: the target is the soft ground truth, whatever a model was trained on. */
-  public DataSpec asGroundTruth() {
-    return new DataSpec(images, labels, LabelType.SOFT, split, trainFraction, validationFraction, imageIdPattern);
+
+  /**
+   * A scoring job's data ({@code scope}: softlabels.evaluate or softlabels.embed), read as soft ground
+   * truth. Its images, labels and split fall back to softlabels.train's, where these jobs read them
+   * before, with a warning naming the key to use.
+   */
+  public static DataSpec forScoring(Config config, String scope) {
+    DataSpec train = read(config);
+    Config own = config.getConfig(scope);
+    int split = own.getInt("split");
+    return new DataSpec(
+        ownOrTrain(own.getString("images"), train.images(), scope + ".images", TRAIN + ".images"),
+        ownOrTrain(own.getString("labels"), train.labels(), scope + ".labels", TRAIN + ".labels"),
+        LabelType.SOFT,
+        split >= 0 ? split : train.split(),
+        train.trainFraction(),
+        train.validationFraction(),
+        train.imageIdPattern()).checked(scope);
   }
 
+  private static String ownOrTrain(String own, String train, String ownKey, String trainKey) {
+    if (!own.isBlank()) {
+      return own;
+    }
+    if (!train.isBlank()) {
+      LOG.warn("{} is read from {}, which is deprecated for this job: set {} (--images / --labels)", ownKey,
+          trainKey, ownKey);
+    }
+    return train;
+  }
+
+  /** The train job's data. */
   public static DataSpec from(Config config) {
-    Config train = config.getConfig("softlabels.train");
+    return read(config).checked(TRAIN);
+  }
+
+  private static DataSpec read(Config config) {
+    Config train = config.getConfig(TRAIN);
     List<Double> fractions = train.getDoubleList("split-fractions");
     if (fractions.size() != 3) {
       throw new UserError("softlabels.train.split-fractions needs [train, validation, test]");
