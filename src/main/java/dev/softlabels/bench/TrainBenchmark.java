@@ -115,7 +115,7 @@ public final class TrainBenchmark {
           HadoopPaths.child(work, "train-export"));
       try {
         List<Figures> all = new ArrayList<>();
-        for (String network : List.of(SMALL_CNN, settings.network())) {
+        for (String network : List.of(SMALL_CNN, settings.network().toString())) {
           Supplier<MultiLayerNetwork> fresh = () -> newNetwork(network, settings, shape);
           int threads = Runtime.getRuntime().availableProcessors();
           double[] torch = new double[repeats];
@@ -371,9 +371,11 @@ public final class TrainBenchmark {
     return buffer.array();
   }
 
+  /** The reference network, or else the configured one. */
   private static MultiLayerNetwork newNetwork(String name, TrainSettings settings, TrainingData.Shape shape) {
     MultiLayerConfiguration configuration = name.equals(SMALL_CNN) ? smallCnn(shape, settings.seed())
-        : Networks.build(name, shape.channels(), shape.height(), shape.width(), shape.classes(), settings.optimizer(),
+        : Networks.build(settings.network(), shape.channels(), shape.height(), shape.width(), shape.classes(),
+            settings.optimizer(),
             settings.classWeights(), settings.seed());
     MultiLayerNetwork network = new MultiLayerNetwork(configuration);
     network.init();

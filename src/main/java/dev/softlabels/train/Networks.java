@@ -1,18 +1,17 @@
 package dev.softlabels.train;
 
-import dev.softlabels.config.UserError;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -33,17 +32,12 @@ public final class Networks {
   private Networks() {}
 
   /**
-   * @param name cnn (small, for CPUs) or cnn-large (deeper and wider, for GPU clusters)
+   * @param network cnn (small, for CPUs) or cnn-large (deeper and wider, for GPU clusters)
    * @param classWeights per-class loss weights, or null for none
    */
-  public static MultiLayerConfiguration build(String name, int channels, int height, int width, int classes,
+  public static MultiLayerConfiguration build(Network network, int channels, int height, int width, int classes,
       OptimizerSettings optimizer, double[] classWeights, long seed) {
-    int[] widths = switch (name) {
-      case "cnn" -> new int[] {16, 32, 64};
-      case "cnn-large" -> new int[] {64, 128, 256};
-      default -> throw new UserError("softlabels.train.network must be cnn or cnn-large, got '" + name + "'");
-    };
-    boolean deep = name.equals("cnn-large");
+    int[] widths = network.widths();
     NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
         .seed(seed)
         .dataType(DataType.FLOAT)
@@ -56,8 +50,7 @@ public final class Networks {
         .cacheMode(CacheMode.DEVICE)
         .list();
     for (int block = 0; block < widths.length; block++) {
-      int convolutions = deep ? 2 : 1;
-      for (int c = 0; c < convolutions; c++) {
+      for (int c = 0; c < network.convolutionsPerBlock(); c++) {
         layers.layer(new ConvolutionLayer.Builder(3, 3).nOut(widths[block]).activation(Activation.IDENTITY).build())
             .layer(new BatchNormalization.Builder().build())
             .layer(new ActivationLayer.Builder().activation(new VectorisedRelu()).build());

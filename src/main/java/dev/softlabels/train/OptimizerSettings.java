@@ -15,14 +15,14 @@ public record OptimizerSettings(
     double minLearningRate,
     double momentum,
     double weightDecay,
-    String schedule,
+    LearningRateSchedule schedule,
     int restartEpochs,
     int restartMultiplier)
     implements Serializable {
 
   /** The learning rate for a 0-based epoch out of {@code epochs}. */
   public double learningRate(int epoch, int epochs) {
-    if (schedule.equals("constant")) {
+    if (schedule == LearningRateSchedule.CONSTANT) {
       return learningRate;
     }
     int cycle = restartEpochs > 0 ? restartEpochs : epochs;

@@ -11,7 +11,7 @@ import java.util.List;
 public record TrainSettings(
     DataSpec data,
     String modelDir,
-    String network,
+    Network network,
     int epochs,
     long seed,
     int batchSizePerWorker,
@@ -31,8 +31,6 @@ public record TrainSettings(
     require(epochs >= 1, "softlabels.train.epochs must be at least 1, got " + epochs);
     require(batchSizePerWorker >= 1 && averagingFrequency >= 1 && prefetchBatches >= 0 && inferenceBatch >= 1,
         "softlabels.train batch sizes and frequencies must be positive");
-    require(List.of("cosine", "constant").contains(optimizer.schedule()),
-        "softlabels.train.optimizer.schedule must be cosine or constant, got '" + optimizer.schedule() + "'");
     require(optimizer.learningRate() > 0 && optimizer.minLearningRate() >= 0
             && optimizer.minLearningRate() <= optimizer.learningRate(),
         "softlabels.train.optimizer needs learning-rate > 0 and 0 <= min-learning-rate <= learning-rate");
@@ -45,7 +43,7 @@ public record TrainSettings(
     return new TrainSettings(
         DataSpec.from(config),
         train.getString("model-dir"),
-        train.getString("network"),
+        Choices.parse(Network.class, train.getString("network"), "softlabels.train.network"),
         train.getInt("epochs"),
         train.getLong("seed"),
         train.getInt("batch-size-per-worker"),
@@ -56,7 +54,9 @@ public record TrainSettings(
             "softlabels.train.training-approach"),
         train.getString("export-dir"),
         new OptimizerSettings(o.getDouble("learning-rate"), o.getDouble("min-learning-rate"), o.getDouble("momentum"),
-            o.getDouble("weight-decay"), o.getString("schedule"), o.getInt("restart-epochs"),
+            o.getDouble("weight-decay"),
+            Choices.parse(LearningRateSchedule.class, o.getString("schedule"), "softlabels.train.optimizer.schedule"),
+            o.getInt("restart-epochs"),
             o.getInt("restart-multiplier")),
         weights.isEmpty() ? null : weights.stream().mapToDouble(Double::doubleValue).toArray(),
         train.getBoolean("resume"),

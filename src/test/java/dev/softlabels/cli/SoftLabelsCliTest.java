@@ -105,4 +105,21 @@ class SoftLabelsCliTest {
     run("aggregate", "--classes", "cat, cat", "--input", "x", "--output", "y")
         .isOneLineUserError("softlabels.classes has duplicate names: [cat, cat]");
   }
+
+  @Test
+  void trainingChoicesAreEnumsNamedWithTheirKey() {
+    String[] data = {"--images", "x", "--labels", "y", "--model-dir", "m"};
+    run(concat(new String[] {"train", "--network", "resnet"}, data))
+        .isOneLineUserError("softlabels.train.network must be one of cnn, cnn-large; got 'resnet'");
+    run(concat(new String[] {"train", "-Dsoftlabels.train.optimizer.schedule=step"}, data))
+        .isOneLineUserError("softlabels.train.optimizer.schedule must be one of cosine, constant; got 'step'");
+    run(concat(new String[] {"train", "-Dsoftlabels.train.repartition=sometimes"}, data))
+        .isOneLineUserError("softlabels.train.repartition must be one of always, never, num-partitions-workers-differs;"
+            + " got 'sometimes'");
+  }
+
+  private static String[] concat(String[] first, String[] second) {
+    return java.util.stream.Stream.concat(java.util.Arrays.stream(first), java.util.Arrays.stream(second))
+        .toArray(String[]::new);
+  }
 }

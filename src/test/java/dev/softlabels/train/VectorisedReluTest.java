@@ -43,8 +43,8 @@ class VectorisedReluTest {
 
   @Test
   void trainsTheCnnExactlyAsDl4jsReluDoes() {
-    MultiLayerConfiguration configuration = Networks.build("cnn", 3, 16, 16, 4,
-        new OptimizerSettings(0.1, 0.0, 0.9, 5e-4, "constant", 0, 2), null, 3);
+    MultiLayerConfiguration configuration = Networks.build(Network.CNN, 3, 16, 16, 4,
+        new OptimizerSettings(0.1, 0.0, 0.9, 5e-4, LearningRateSchedule.CONSTANT, 0, 2), null, 3);
     String json = configuration.toJson();
     assertThat(json).contains(VECTORISED_RELU);
     MultiLayerConfiguration restored = MultiLayerConfiguration.fromJson(json);

@@ -1,0 +1,36 @@
+package dev.softlabels.train;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.softlabels.config.Choices;
+
+/** The networks {@link Networks} builds (softlabels.train.network). */
+public enum Network {
+  /** Small, for CPUs: one convolution per block. */
+  CNN(new int[] {16, 32, 64}, 1),
+  /** Deeper and wider, for GPU clusters: two convolutions per block. */
+  CNN_LARGE(new int[] {64, 128, 256}, 2);
+
+  private final int[] widths;
+  private final int convolutionsPerBlock;
+
+  Network(int[] widths, int convolutionsPerBlock) {
+    this.widths = widths;
+    this.convolutionsPerBlock = convolutionsPerBlock;
+  }
+
+  /** Channels of each block's convolutions. */
+  int[] widths() {
+    return widths.clone();
+  }
+
+  int convolutionsPerBlock() {
+    return convolutionsPerBlock;
+  }
+
+  /** As written in configuration (and in a checkpoint's state.json): cnn, cnn-large. */
+  @JsonValue
+  @Override
+  public String toString() {
+    return Choices.name(this);
+  }
+}
