@@ -114,10 +114,12 @@ public final class TrainJob {
           bestEpoch = epoch + 1;
         }
         TrainState state = new TrainState(epoch + 1, bestEpoch, bestLoss, List.copyOf(history), settings);
-        checkpoints.save(Checkpoints.LAST, network, state);
+        // best/ before last/: last/ saying "epoch N done" is the epoch's commit, so a run killed between
+        // the two redoes the epoch instead of finding all epochs done and no best model.
         if (best) {
           checkpoints.save(Checkpoints.BEST, network, state);
         }
+        checkpoints.save(Checkpoints.LAST, network, state);
         LOG.info(String.format(Locale.ROOT,
             "train: epoch %d/%d lr %.4f | %,d examples in %.1f s (%.0f ex/s) | validation loss %.4f, KL %.4f, "
                 + "macro acc %.4f%s",
