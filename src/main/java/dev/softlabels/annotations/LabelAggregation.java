@@ -5,10 +5,9 @@ import static org.apache.spark.sql.functions.col;
 import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
-import java.util.List;
+import dev.softlabels.spark.PersistedDatasets;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * Usable votes (image_id, annotator_id, class_index) to the label table: counts per image, then the
@@ -23,7 +22,7 @@ import org.apache.spark.storage.StorageLevel;
  * @param labels the columns of labels/, lazy
  * @param fit for Dawid–Skene the annotator model and the iterations; null for majority
  */
-public record LabelAggregation(Dataset<Row> labels, DawidSkene.Fit fit, List<Dataset<Row>> cached)
+public record LabelAggregation(Dataset<Row> labels, DawidSkene.Fit fit, PersistedDatasets cached)
     implements AutoCloseable {
 
   /** The labels from the votes' image_id, annotator_id and class_index; other columns are not cached. */
@@ -32,22 +31,23 @@ public record LabelAggregation(Dataset<Row> labels, DawidSkene.Fit fit, List<Dat
     Dataset<Row> votes = rows.select(col(LabelColumns.IMAGE), col(LabelColumns.ANNOTATOR), col(LabelColumns.CLASS_INDEX));
     if (method == AggregationMethod.MAJORITY) {
       return new LabelAggregation(LabelColumns.derive(LabelColumns.countVotes(votes, classes), classes), null,
-          List.of());
+          new PersistedDatasets());
     }
-    Dataset<Row> partitioned = votes.repartition(col(LabelColumns.IMAGE)).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> counts = LabelColumns.countVotes(partitioned, classes).persist(StorageLevel.MEMORY_AND_DISK());
+    PersistedDatasets cached = new PersistedDatasets();
+    Dataset<Row> partitioned = cached.persist(votes.repartition(col(LabelColumns.IMAGE)));
+    Dataset<Row> counts = cached.persist(LabelColumns.countVotes(partitioned, classes));
     Dataset<Row> voteFractions = LabelColumns.withDerived(counts, classes)
         .select(col(LabelColumns.IMAGE), col(LabelColumns.SOFT_LABEL).as(DawidSkene.POSTERIOR));
     DawidSkene.Fit fit = DawidSkene.fit(partitioned, voteFractions, classes.size(), dawidSkene);
     Dataset<Row> posteriors = fit.posteriors().select(col(LabelColumns.IMAGE), col(DawidSkene.POSTERIOR));
     Dataset<Row> labels = LabelColumns.table(LabelColumns.withDerived(counts.join(posteriors, LabelColumns.IMAGE),
         classes, col(DawidSkene.POSTERIOR)));
-    return new LabelAggregation(labels, fit, List.of(counts, partitioned));
+    return new LabelAggregation(labels, fit, cached);
   }
 
   /** Releases the cached votes and counts. */
   @Override
   public void close() {
-    cached.forEach(Dataset::unpersist);
+    cached.close();
   }
 }
