@@ -32,6 +32,8 @@ public record AggregateSummary(
    * How the Dawid–Skene fit went.
    *
    * @param logLikelihoods the log-likelihood entering each iteration
+   * @param firstPassSeconds the pass that starts EM from the vote fractions: a majority vote's pass over
+   *     the cached votes, the yardstick of an iteration
    * @param hardLabelsChanged images whose hard label differs from their majority vote
    */
   public record DawidSkeneSummary(
@@ -39,6 +41,7 @@ public record AggregateSummary(
       @JsonProperty("converged") boolean converged,
       @JsonProperty("log_likelihoods") List<Double> logLikelihoods,
       @JsonProperty("seconds_per_iteration") double secondsPerIteration,
+      @JsonProperty("first_pass_seconds") double firstPassSeconds,
       @JsonProperty("annotators") int annotators,
       @JsonProperty("hard_labels_changed") long hardLabelsChanged) {}
 

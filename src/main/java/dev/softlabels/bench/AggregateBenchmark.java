@@ -7,74 +7,209 @@ import dev.softlabels.annotations.AggregateSummary;
 import dev.softlabels.annotations.AnnotationSource;
 import dev.softlabels.annotations.InputFormat;
 import dev.softlabels.labels.AggregationMethod;
+import dev.softlabels.labels.ClassList;
 import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.spark.Sessions;
+import java.io.File;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Times the aggregate job on generated annotation rows (10 votes per image, string ids) and, for the
- * majority vote when DuckDB's JDBC driver is on the classpath, DuckDB's group-by over the same Parquet files.
+ * Times the aggregate job on generated annotation rows (10 votes per image, string ids, a share of
+ * duplicate votes) against DuckDB doing the same semantics (and today's plain group-by) on the same
+ * Parquet files: in-process, and as whole processes; then small inputs, majority and Dawid–Skene.
  */
 public final class AggregateBenchmark {
 
   public static final int VOTES_PER_IMAGE = 10;
   static final long SEED = 42L;
+  private static final long PROCESS_TIMEOUT_MINUTES = 10;
 
   private AggregateBenchmark() {}
 
-  public record Figures(long rows, double sparkSeconds, Double duckDbSeconds) {
-    public double rowsPerSecond() {
-      return rows / sparkSeconds;
+  /**
+   * What to run.
+   *
+   * @param duplicates the share of rows that repeat an annotator's vote on an image
+   * @param smallRows the small inputs' sizes (none: skip them)
+   * @param processes whether to time whole processes too
+   */
+  public record Options(long rows, double duplicates, AggregationMethod method, int repeats, String workDir,
+      List<Long> smallRows, boolean processes) {}
+
+  public static void run(SparkSession spark, Config config, Options options, PrintWriter out) throws Exception {
+    AnnotationSource source = parquet(AnnotationSource.from(config));
+    out.printf(Locale.ROOT, "spark session start-up: %.2f s%n", Sessions.startSeconds());
+    String input = input(spark, options, options.rows(), options.duplicates(), source.classes(), out);
+    Timing timing = jobSeconds(spark, config, source, options, input, options.method(), options.repeats(), out);
+    out.printf(Locale.ROOT, "spark aggregate (%s), %,d rows, %.4f duplicates: best %.2f s, median %.2f s%n",
+        options.method().configName(), options.rows(), options.duplicates(), timing.best(), timing.median());
+    if (options.duplicates() > 0) {
+      String clean = input(spark, options, options.rows(), 0.0, source.classes(), out);
+      Timing cleanTiming = jobSeconds(spark, config, source, options, clean, options.method(), options.repeats(), out);
+      out.printf(Locale.ROOT, "without duplicates: best %.2f s; with / without: %.2fx%n", cleanTiming.best(),
+          timing.best() / cleanTiming.best());
+    }
+    if (options.method() == AggregationMethod.MAJORITY) {
+      duckDb(options, input, source.classes(), timing, out);
+    }
+    for (long rows : options.smallRows()) {
+      String small = input(spark, options, rows, 0.0, source.classes(), out);
+      Timing majority = jobSeconds(spark, config, source, options, small, AggregationMethod.MAJORITY,
+          options.repeats(), out);
+      Timing dawidSkene = jobSeconds(spark, config, source, options, small, AggregationMethod.DAWID_SKENE,
+          options.repeats(), out);
+      out.printf(Locale.ROOT, "small input %,d rows: majority best %.2f s (first run %.2f s), dawid-skene best %.2f s "
+              + "(first run %.2f s); dawid-skene / majority: %.2fx%n", rows, majority.best(), majority.first(),
+          dawidSkene.best(), dawidSkene.first(), dawidSkene.best() / majority.best());
+      out.flush();
     }
   }
 
-  public static Figures run(SparkSession spark, Config config, AggregationMethod method, long rows, String workDir,
-      int repeats, PrintWriter out) throws SQLException {
-    AnnotationSource source = AnnotationSource.from(config);
-    HadoopPaths paths = HadoopPaths.of(spark);
-    String input = generated(spark, workDir, "annotations-" + rows, out,
-        () -> AnnotationGenerator.rows(spark, rows, VOTES_PER_IMAGE, source.classes(), SEED));
-    AggregateSettings settings = AggregateSettings.majority(config, parquet(source), input,
-        HadoopPaths.child(workDir, "spark-out")).withMethod(method);
-    double best = Double.MAX_VALUE;
+  /** Seconds of a job's runs in this session. */
+  private record Timing(double[] seconds) {
+    double best() {
+      return Arrays.stream(seconds).min().orElseThrow();
+    }
+
+    double first() {
+      return seconds[0];
+    }
+
+    double median() {
+      double[] sorted = seconds.clone();
+      Arrays.sort(sorted);
+      return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+          : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
+  }
+
+  private static Timing jobSeconds(SparkSession spark, Config config, AnnotationSource source, Options options,
+      String input, AggregationMethod method, int repeats, PrintWriter out) {
+    AggregateSettings settings = AggregateSettings.majority(config, source, input,
+        HadoopPaths.child(options.workDir(), "spark-out")).withMethod(method);
+    double[] seconds = new double[repeats];
     for (int i = 0; i < repeats; i++) {
       AggregateSummary summary = AggregateJob.run(spark, settings);
-      best = Math.min(best, summary.seconds());
-      out.printf(Locale.ROOT, "spark aggregate (%s) run %d: %.2f s (%,.0f rows/s)%n", method.configName(), i + 1,
-          summary.seconds(), rows / summary.seconds());
+      seconds[i] = summary.seconds();
+      out.printf(Locale.ROOT, "  spark aggregate (%s) on %s, run %d: %.2f s (%,.0f rows/s)%n", method.configName(),
+          new File(input).getName(), i + 1, summary.seconds(), summary.rowsRead() / summary.seconds());
       if (summary.dawidSkene() != null) {
-        out.printf(Locale.ROOT, "  dawid-skene: %s after %d iterations, %.2f s per iteration%n",
+        out.printf(Locale.ROOT, "    dawid-skene: %s after %d iterations; first pass (vote fractions, a majority pass "
+                + "over the cached votes) %.3f s, %.3f s per iteration: %.2fx%n",
             summary.dawidSkene().converged() ? "converged" : "NOT converged", summary.dawidSkene().iterations(),
-            summary.dawidSkene().secondsPerIteration());
+            summary.dawidSkene().firstPassSeconds(), summary.dawidSkene().secondsPerIteration(),
+            summary.dawidSkene().secondsPerIteration() / summary.dawidSkene().firstPassSeconds());
       }
       out.flush();
     }
-    Double duck = null;
-    if (method != AggregationMethod.MAJORITY) {
-      out.println("DuckDB comparison: only for the majority vote (a single group-by)");
-    } else if (DuckDbAggregate.available()) {
-      String duckOut = HadoopPaths.child(workDir, "duckdb-out.parquet");
-      duck = Double.MAX_VALUE;
-      for (int i = 0; i < repeats; i++) {
-        paths.delete(duckOut);
-        duck = Math.min(duck, DuckDbAggregate.seconds(input + "/*.parquet", duckOut, source.classes()));
-      }
-    } else {
+    return new Timing(seconds);
+  }
+
+  /** DuckDB in-process with the job's semantics and with a plain group-by; then both as whole processes. */
+  private static void duckDb(Options options, String input, ClassList classes, Timing spark, PrintWriter out)
+      throws SQLException, IOException, InterruptedException {
+    if (!DuckDbAggregate.available()) {
       out.println("DuckDB's JDBC driver is not on the classpath: skipping the DuckDB comparison");
+      return;
     }
-    Figures figures = new Figures(rows, best, duck);
-    out.printf(Locale.ROOT, "rows: %,d%nspark aggregate, %s (best of %d): %.2f s, %,.0f rows/s%n",
-        rows, method.configName(), repeats, best, figures.rowsPerSecond());
-    if (duck != null) {
-      out.printf(Locale.ROOT, "duckdb group-by (best of %d): %.2f s, %,.0f rows/s%nspark / duckdb: %.2fx%n",
-          repeats, duck, rows / duck, best / duck);
+    String glob = input + "/*.parquet";
+    double same = Double.MAX_VALUE;
+    double groupBy = Double.MAX_VALUE;
+    for (int i = 0; i < options.repeats(); i++) {
+      same = Math.min(same, DuckDbAggregate.seconds(DuckDbAggregate.sameSemantics(glob, duckOut(options), classes)));
+      groupBy = Math.min(groupBy, DuckDbAggregate.seconds(DuckDbAggregate.groupBy(glob, duckOut(options), classes)));
     }
-    return figures;
+    out.printf(Locale.ROOT, "duckdb, same semantics (duplicate rule, quarantine; best of %d): %.2f s; spark / duckdb: "
+        + "%.2fx%n", options.repeats(), same, spark.best() / same);
+    out.printf(Locale.ROOT, "duckdb, plain group-by (best of %d): %.2f s; spark / duckdb: %.2fx%n", options.repeats(),
+        groupBy, spark.best() / groupBy);
+    out.flush();
+    if (options.processes()) {
+      wholeProcesses(options, input, glob, classes, out);
+    }
+  }
+
+  /** bin/softlabels aggregate and a DuckDB process on the same file, alternated, wall-clock seconds. */
+  private static void wholeProcesses(Options options, String input, String glob, ClassList classes, PrintWriter out)
+      throws IOException, InterruptedException {
+    String home = System.getProperty("softlabels.home");
+    if (home == null) {
+      out.println("softlabels.home is not set (run through bin/softlabels): skipping the whole-process timings");
+      return;
+    }
+    List<String> softlabels = List.of(Path.of(home, "bin", "softlabels").toString(), "aggregate", "--input", input,
+        "--output", HadoopPaths.child(options.workDir(), "process-out"), "--overwrite");
+    List<String> duck = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), DuckDbAggregate.class.getName(),
+        DuckDbAggregate.Peer.SAME_SEMANTICS.name(), glob, duckOut(options)));
+    duck.addAll(classes.names());
+    double[] sparkSeconds = new double[options.repeats()];
+    double[] duckSeconds = new double[options.repeats()];
+    for (int i = 0; i < options.repeats(); i++) {
+      sparkSeconds[i] = processSeconds(softlabels, options);
+      duckSeconds[i] = processSeconds(duck, options);
+      out.printf(Locale.ROOT, "  whole process, run %d: bin/softlabels aggregate %.2f s, duckdb %.2f s%n", i + 1,
+          sparkSeconds[i], duckSeconds[i]);
+      out.flush();
+    }
+    double sparkMedian = new Timing(sparkSeconds).median();
+    double duckMedian = new Timing(duckSeconds).median();
+    out.printf(Locale.ROOT, "whole process (median of %d): bin/softlabels aggregate %.2f s, duckdb same semantics "
+        + "%.2f s; softlabels / duckdb: %.2fx%n", options.repeats(), sparkMedian, duckMedian, sparkMedian / duckMedian);
+  }
+
+  private static double processSeconds(List<String> command, Options options)
+      throws IOException, InterruptedException {
+    Path log = Path.of(options.workDir(), "process.log");
+    Files.createDirectories(log.getParent());
+    long started = System.nanoTime();
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    if (!process.waitFor(PROCESS_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      throw new IllegalStateException(command.get(0) + " ran over " + PROCESS_TIMEOUT_MINUTES + " minutes; see " + log);
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    if (process.exitValue() != 0) {
+      throw new IllegalStateException(String.join(" ", command.subList(0, 2)) + " failed with exit code "
+          + process.exitValue() + "; see " + log);
+    }
+    return seconds;
+  }
+
+  private static String duckOut(Options options) throws IOException {
+    Path out = Path.of(options.workDir(), "duckdb-out");
+    if (Files.exists(out)) {
+      try (var files = Files.list(out)) {
+        for (Path file : files.toList()) {
+          Files.delete(file);
+        }
+      }
+    }
+    Files.createDirectories(out);
+    return out.toString();
+  }
+
+  private static String input(SparkSession spark, Options options, long rows, double duplicates, ClassList classes,
+      PrintWriter out) {
+    String name = duplicates > 0
+        ? String.format(Locale.ROOT, "annotations-%d-duplicates-%s", rows, duplicates)
+        : "annotations-" + rows;
+    return generated(spark, options.workDir(), name, out,
+        () -> AnnotationGenerator.rows(spark, rows, VOTES_PER_IMAGE, classes, SEED, duplicates));
   }
 
   /** {@code workDir/name}, written from {@code rows} unless an earlier run left it complete. */

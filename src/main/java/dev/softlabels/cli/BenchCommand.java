@@ -8,6 +8,7 @@ import dev.softlabels.bench.RelabelBenchmark;
 import dev.softlabels.bench.TrainBenchmark;
 import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.spark.Sessions;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -56,9 +57,10 @@ final class BenchCommand implements Callable<Integer> {
       name = "aggregate",
       mixinStandardHelpOptions = true,
       description = {
-          "Generate N annotation rows (10 per image, string ids) as Parquet, time the aggregate job on",
-          "them, and the same group-by in DuckDB (in-process) when its driver is on the classpath.",
-          "With --method dawid-skene: EM to convergence, with the seconds per iteration."})
+          "Generate N annotation rows (10 per image, string ids, a share of duplicate votes) as Parquet, time",
+          "the aggregate job on them in this session, and DuckDB (in-process) doing the same semantics and a",
+          "plain group-by on the same files; then both as whole processes, and small inputs with majority and",
+          "Dawid-Skene. Prints the Spark session's start-up time, seconds, and the ratios."})
   static final class Aggregate implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -69,22 +71,39 @@ final class BenchCommand implements Callable<Integer> {
         description = "Annotation rows (default: ${DEFAULT-VALUE}).")
     long rows;
 
+    @Option(names = "--duplicates", paramLabel = "SHARE", defaultValue = "0.0002",
+        description = "Share of rows that repeat an annotator's vote on an image; with a share above 0 the same "
+            + "rows without duplicates are timed too (default: ${DEFAULT-VALUE}).")
+    double duplicates;
+
     @Option(names = "--method", paramLabel = "METHOD", defaultValue = "majority",
-        description = "majority or dawid-skene (default: ${DEFAULT-VALUE}).")
+        description = "majority or dawid-skene for the N rows; DuckDB runs only for majority (default: "
+            + "${DEFAULT-VALUE}).")
     String method;
 
     @Option(names = "--repeats", paramLabel = "K", defaultValue = "3",
-        description = "Timed runs of each side; the best is reported (default: ${DEFAULT-VALUE}).")
+        description = "Timed runs of each side (default: ${DEFAULT-VALUE}).")
     int repeats;
+
+    @Option(names = "--small-rows", paramLabel = "N", split = ",", defaultValue = "10000,150000",
+        description = "Small inputs timed with both methods; 0 skips them (default: ${DEFAULT-VALUE}).")
+    List<Long> smallRows;
+
+    @Option(names = "--no-processes", negatable = false,
+        description = "Skip the whole-process timings (bin/softlabels aggregate and a DuckDB process).")
+    boolean noProcesses;
 
     @Override
     public Integer call() throws Exception {
-      if (rows <= 0 || repeats <= 0) {
-        throw new ParameterException(spec.commandLine(), "--rows and --repeats must be positive");
+      if (rows <= 0 || repeats <= 0 || duplicates < 0 || duplicates >= 0.5) {
+        throw new ParameterException(spec.commandLine(),
+            "--rows and --repeats must be positive and --duplicates in [0, 0.5)");
       }
+      AggregateBenchmark.Options options = new AggregateBenchmark.Options(rows, duplicates,
+          AggregationMethod.parse(method, "--method"), repeats, scratch.work,
+          smallRows.stream().filter(n -> n > 0).toList(), !noProcesses);
       return scratch.inSession((spark, config) ->
-          AggregateBenchmark.run(spark, config, AggregationMethod.parse(method, "--method"), rows, scratch.work,
-              repeats, spec.commandLine().getOut()));
+          AggregateBenchmark.run(spark, config, options, spec.commandLine().getOut()));
     }
   }
 

@@ -109,20 +109,23 @@ public final class LabelAggregator extends Transformer implements DefaultParamsW
     try (LabelAggregation aggregation = aggregate(dataset)) {
       // Dawid–Skene's labels are read from the cached votes: computed, lineage cut, before those are released,
       // so that the caller's actions do not compute the EM's input again.
-      return aggregation.fit() == null ? aggregation.labels() : aggregation.labels().localCheckpoint();
+      Dataset<Row> labels = output(aggregation.labels());
+      return aggregation.fit() == null ? labels : labels.localCheckpoint();
     }
   }
 
   /**
-   * The labels, in this stage's columns, and for dawid-skene the fit (annotator confusion matrices,
-   * iterations). For dawid-skene the votes stay cached, partitioned by image, until the aggregation is closed.
+   * The labels, in the label table's columns ({@link #transform} gives them this stage's), and for
+   * dawid-skene the fit (annotator confusion matrices, iterations). For dawid-skene the votes stay cached, as blocks of images, until the aggregation is closed.
    */
   public LabelAggregation aggregate(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
     ClassList classList = new ClassList(List.of(getClasses()));
-    LabelAggregation aggregation = LabelAggregation.of(votes(dataset, classList), classList,
-        AggregationMethod.parse(getMethod(), "method"), new DawidSkeneSettings(getMaxIter(), getTol(), getSmoothing()));
-    return new LabelAggregation(output(aggregation.labels()), aggregation.fit(), aggregation.cached());
+    AggregationMethod aggregationMethod = AggregationMethod.parse(getMethod(), "method");
+    return LabelAggregation.of(dataset.sparkSession(),
+        LabelAggregation.imageVotes(votes(dataset, classList), classList,
+            aggregationMethod == AggregationMethod.DAWID_SKENE),
+        classList, aggregationMethod, new DawidSkeneSettings(getMaxIter(), getTol(), getSmoothing()));
   }
 
   /** The input as (image_id, annotator_id, class_index), invalid rows failed or dropped. */

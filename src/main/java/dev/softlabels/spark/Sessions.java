@@ -4,9 +4,12 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import dev.softlabels.config.UserError;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the job's SparkSession from configuration. The master is never set in code: bin/softlabels
@@ -19,6 +22,9 @@ public final class Sessions {
   private static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
   private static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
 
+  private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
+  private static volatile double startSeconds = Double.NaN;
+
   private Sessions() {}
 
   public static SparkSession start(Config config) {
@@ -27,10 +33,20 @@ public final class Sessions {
       throw new UserError("no Spark master is set: run through bin/softlabels or spark-submit, "
           + "or pass -Dspark.master=local[*] to the JVM");
     }
+    long started = System.nanoTime();
     SparkSession.Builder builder = SparkSession.builder()
         .appName(config.getString("softlabels.spark.app-name"))
         .config(settings);
-    return withDelta(builder, settings).getOrCreate();
+    SparkSession spark = withDelta(builder, settings).getOrCreate();
+    startSeconds = (System.nanoTime() - started) / 1e9;
+    LOG.info(String.format(Locale.ROOT, "spark: session on %s started in %.1f s", spark.sparkContext().master(),
+        startSeconds));
+    return spark;
+  }
+
+  /** How long the last {@link #start} took: the fixed cost every job pays before its own work. */
+  public static double startSeconds() {
+    return startSeconds;
   }
 
   /**

@@ -43,7 +43,7 @@ class DawidSkeneTest {
         .add(LabelColumns.IMAGE, DataTypes.StringType)
         .add(LabelColumns.ANNOTATOR, DataTypes.StringType)
         .add(LabelColumns.CLASS_INDEX, DataTypes.IntegerType);
-    return spark.createDataFrame(rows, schema).repartition(col(LabelColumns.IMAGE));
+    return spark.createDataFrame(rows, schema);
   }
 
   private static Map<String, Row> byImage(Dataset<Row> posteriors) {
@@ -56,17 +56,14 @@ class DawidSkeneTest {
 
   @Test
   void oneEmIterationByHand(SparkSession spark) {
-    Dataset<Row> votes = handVotes(spark);
-    StructType schema = new StructType()
-        .add(LabelColumns.IMAGE, DataTypes.StringType)
-        .add(DawidSkene.POSTERIOR, DataTypes.createArrayType(DataTypes.DoubleType));
-    Dataset<Row> fractions = spark.createDataFrame(List.of(
-        RowFactory.create("i1", new Double[] {2.0 / 3, 1.0 / 3}),
-        RowFactory.create("i2", new Double[] {0.0, 1.0}),
-        RowFactory.create("i3", new Double[] {0.5, 0.5})), schema)
-        .withColumn(DawidSkene.LOG_LIKELIHOOD, lit(null).cast(DataTypes.DoubleType));
+    try (VoteBlocks votes = blocks(spark, handVotes(spark))) {
+      checkOneIterationByHand(votes);
+    }
+  }
 
-    DawidSkene.Step initial = DawidSkene.mStep(votes, fractions, 2, 1.0);
+  /** The vote fractions: i1 (2/3, 1/3), i2 (0, 1), i3 (1/2, 1/2). */
+  private static void checkOneIterationByHand(VoteBlocks votes) {
+    DawidSkene.Step initial = DawidSkene.initialStep(votes, 1.0);
     DawidSkeneModel expected = DawidSkeneModelTest.handExample();
     assertThat(initial.votes()).isEqualTo(8);
     assertThat(initial.logLikelihood()).isNull();
@@ -98,26 +95,29 @@ class DawidSkeneTest {
     // i3's two annotators disagree, and the vote fractions' tie is broken by the prior and a2's label 1.
     assertThat(posterior(posteriors.get("i3"))[0]).isCloseTo(0.4428, within(1e-4));
 
-    DawidSkene.Step next = DawidSkene.mStep(votes, DawidSkene.eStep(votes, initial.model()), 2, 1.0);
+    DawidSkene.Step next = DawidSkene.step(votes, initial.model(), 1.0);
     assertThat(next.logLikelihood()).as("the M-step reports the log-likelihood of the model it started from")
         .isCloseTo(logLikelihood, within(1e-9));
   }
 
   @Test
   void fitStopsAtTheToleranceOrTheCap(SparkSession spark) {
-    Dataset<Row> votes = handVotes(spark).cache();
+    try (VoteBlocks votes = blocks(spark, handVotes(spark))) {
+      DawidSkene.Fit capped = DawidSkene.fit(votes, new DawidSkeneSettings(2, 0, 1.0));
+      assertThat(capped.iterations()).isEqualTo(2);
+      assertThat(capped.converged()).isFalse();
+      DawidSkene.Fit converged = DawidSkene.fit(votes, new DawidSkeneSettings(200, 1e-9, 1.0));
+      assertThat(converged.converged()).isTrue();
+      assertThat(converged.iterations()).isBetween(2, 199);
+      List<Double> lls = converged.logLikelihoods();
+      assertThat(Math.abs(lls.get(lls.size() - 1) - lls.get(lls.size() - 2)) / 8).isLessThan(1e-9);
+      assertThat(converged.posteriors().count()).isEqualTo(3);
+    }
+  }
+
+  private static VoteBlocks blocks(SparkSession spark, Dataset<Row> votes) {
     ClassList classes = new ClassList(List.of("x", "y"));
-    Dataset<Row> fractions = LabelColumns.withDerived(LabelColumns.countVotes(votes, classes), classes).select(col(LabelColumns.IMAGE), col(LabelColumns.SOFT_LABEL).as(DawidSkene.POSTERIOR));
-    DawidSkene.Fit capped = DawidSkene.fit(votes, fractions, 2, new DawidSkeneSettings(2, 0, 1.0));
-    assertThat(capped.iterations()).isEqualTo(2);
-    assertThat(capped.converged()).isFalse();
-    DawidSkene.Fit converged = DawidSkene.fit(votes, fractions, 2, new DawidSkeneSettings(200, 1e-9, 1.0));
-    assertThat(converged.converged()).isTrue();
-    assertThat(converged.iterations()).isBetween(2, 199);
-    List<Double> lls = converged.logLikelihoods();
-    assertThat(Math.abs(lls.get(lls.size() - 1) - lls.get(lls.size() - 2)) / 8).isLessThan(1e-9);
-    assertThat(converged.posteriors().count()).isEqualTo(3);
-    votes.unpersist();
+    return VoteBlocks.of(spark, LabelAggregation.imageVotes(votes, classes, true), classes);
   }
 
   /**

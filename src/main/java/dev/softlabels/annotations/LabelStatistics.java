@@ -1,0 +1,77 @@
+package dev.softlabels.annotations;
+
+import dev.softlabels.labels.LabelMath;
+import dev.softlabels.labels.LabelRow;
+import java.io.Serializable;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The label table's figures for summary.json, summed over label rows where they are
+ * made, so no job reads the labels again: images, votes used, ties, unanimous images,
+ * the entropy's sum, images per annotation count, and hard labels that differ from the counts' majority.
+ */
+public final class LabelStatistics implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+  private long images;
+  private long votes;
+  private long ties;
+  private long unanimous;
+  private double entropy;
+  private long changedFromMajority;
+  private final TreeMap<Integer, Long> histogram = new TreeMap<>();
+
+  /** Counts one label row. */
+  public LabelStatistics add(LabelRow label) {
+    int n = label.annotations();
+    images++;
+    votes += n;
+    ties += label.isTie() ? 1 : 0;
+    unanimous += label.agreement() == 1.0 ? 1 : 0;
+    entropy += label.entropy();
+    changedFromMajority += LabelMath.argmax(label.counts()) != label.hardLabel() ? 1 : 0;
+    histogram.merge(n, 1L, Long::sum);
+    return this;
+  }
+
+  public LabelStatistics merge(LabelStatistics other) {
+    images += other.images;
+    votes += other.votes;
+    ties += other.ties;
+    unanimous += other.unanimous;
+    entropy += other.entropy;
+    changedFromMajority += other.changedFromMajority;
+    other.histogram.forEach((n, count) -> histogram.merge(n, count, Long::sum));
+    return this;
+  }
+
+  public long images() {
+    return images;
+  }
+
+  public long votes() {
+    return votes;
+  }
+
+  public long ties() {
+    return ties;
+  }
+
+  public long unanimous() {
+    return unanimous;
+  }
+
+  public double meanEntropy() {
+    return images == 0 ? 0.0 : entropy / images;
+  }
+
+  public long changedFromMajority() {
+    return changedFromMajority;
+  }
+
+  /** Images per annotation count. */
+  public SortedMap<Integer, Long> histogram() {
+    return new TreeMap<>(histogram);
+  }
+}

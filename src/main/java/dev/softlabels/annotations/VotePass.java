@@ -1,0 +1,256 @@
+package dev.softlabels.annotations;
+
+import static dev.softlabels.annotations.AnnotationReader.FILE_ORDER;
+import static dev.softlabels.annotations.AnnotationReader.RAW_RECORD;
+import static dev.softlabels.annotations.AnnotationReader.ROW_ORDER;
+import static dev.softlabels.annotations.VoteValidation.REASON;
+import static dev.softlabels.labels.LabelColumns.ANNOTATOR;
+import static dev.softlabels.labels.LabelColumns.CLASS_INDEX;
+import static dev.softlabels.labels.LabelColumns.IMAGE;
+import static dev.softlabels.labels.LabelColumns.LABEL;
+import static org.apache.spark.sql.functions.col;
+
+import dev.softlabels.labels.ClassList;
+import java.io.Serializable;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.NoSuchElementException;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The aggregate job's one pass over its checked rows ({@link VoteValidation#checkRows}): one shuffle by
+ * image, each partition sorted by (image, annotator, input order), then one streaming walk that applies
+ * the duplicate rule (an annotator's first usable vote on an image counts, later ones are quarantined
+ * as duplicate_vote), counts each image's votes per class into its label row, and passes the rows
+ * rejected on their own through. The walk's output, small next to the input (a row per image and per
+ * rejected row), is cached as Java objects and feeds the counts, labels/, quarantine/ and the summary,
+ * so the input is read and shuffled once.
+ *
+ * <p>Why a sort and a walk rather than hash aggregations: the duplicate rule needs each annotator's
+ * first vote and every later row itself (the quarantine), and Spark's built-ins give the rows only
+ * through a window (measured at 2× the sort) or a join back (a second read of the rows); see the
+ * README's Performance section.
+ */
+public final class VotePass implements AutoCloseable {
+
+  /** The quarantine table's schema: the rejected rows as read, with their reason and input order. */
+  public static final StructType QUARANTINE = new StructType()
+      .add(IMAGE, DataTypes.StringType, true)
+      .add(ANNOTATOR, DataTypes.StringType, true)
+      .add(LABEL, DataTypes.StringType, true)
+      .add(RAW_RECORD, DataTypes.StringType, true)
+      .add(REASON, DataTypes.StringType, true)
+      .add(ROW_ORDER, DataTypes.LongType, true);
+  /** Sorted partitions per core: small enough to sort in memory, few enough to start quickly. */
+  private static final int PARTITIONS_PER_CORE = 8;
+
+  private final SparkSession spark;
+  private final JavaRDD<Passed> passed;
+
+  private VotePass(SparkSession spark, JavaRDD<Passed> passed) {
+    this.spark = spark;
+    this.passed = passed;
+  }
+
+  /** One element of the walk's output: an image's votes, or a rejected row (quarantine columns). */
+  record Passed(ImageVotes votes, Row rejected) implements Serializable {}
+
+  /** Rows read, used and quarantined by reason, and the images with a vote. */
+  public record Tally(VoteTally.Counts counts, long images) {}
+
+  /**
+   * The pass over {@code checked}, cached once computed (by {@link #tally}); {@code keepVotes} keeps
+   * who gave which vote, for Dawid–Skene.
+   */
+  public static VotePass run(Dataset<Row> checked, ClassList classes, boolean keepVotes) {
+    JavaRDD<Row> sorted = checked
+        .select(col(IMAGE), col(ANNOTATOR), col(LABEL), col(RAW_RECORD), col(REASON), col(CLASS_INDEX),
+            col(ROW_ORDER), col(FILE_ORDER))
+        .repartition(partitions(checked.sparkSession()), col(IMAGE))
+        .sortWithinPartitions(col(IMAGE), col(ANNOTATOR), col(FILE_ORDER), col(ROW_ORDER))
+        .drop(FILE_ORDER)
+        .javaRDD();
+    return new VotePass(checked.sparkSession(),
+        sorted.mapPartitions(new Walk(classes.size(), keepVotes)).persist(StorageLevel.MEMORY_AND_DISK()));
+  }
+
+  /** The counts, from one Spark job: the first computes the pass and caches it. */
+  public Tally tally() {
+    TallyParts parts = passed.aggregate(new TallyParts(new long[QuarantineReason.values().length]),
+        TallyParts::add, TallyParts::merge);
+    SortedMap<String, Long> byReason = new TreeMap<>();
+    QuarantineReason[] reasons = QuarantineReason.values();
+    for (int r = 0; r < reasons.length; r++) {
+      byReason.put(reasons[r].code(), parts.byReason[r]);
+    }
+    return new Tally(new VoteTally.Counts(parts.votes, byReason), parts.images);
+  }
+
+  /** Every image's votes: the input of {@link LabelAggregation}. */
+  public JavaRDD<ImageVotes> imageVotes() {
+    return passed.filter(p -> p.votes() != null).map(Passed::votes);
+  }
+
+  /** The quarantine table ({@link #QUARANTINE}). */
+  public Dataset<Row> rejected() {
+    return spark.createDataFrame(passed.filter(p -> p.rejected() != null).map(Passed::rejected), QUARANTINE);
+  }
+
+  /** Releases the cached pass. */
+  @Override
+  public void close() {
+    passed.unpersist(false);
+  }
+
+  private static int partitions(SparkSession spark) {
+    int configured = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
+    return Math.max(configured, PARTITIONS_PER_CORE * spark.sparkContext().defaultParallelism());
+  }
+
+  /** What {@link #tally} sums: votes used, images, and rejected rows per reason (in enum order). */
+  private static final class TallyParts implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final long[] byReason;
+    private long votes;
+    private long images;
+
+    TallyParts(long[] byReason) {
+      this.byReason = byReason;
+    }
+
+    TallyParts add(Passed passed) {
+      if (passed.rejected() != null) {
+        byReason[QuarantineReason.valueOf(passed.rejected().getString(4).toUpperCase(Locale.ROOT)).ordinal()]++;
+      } else {
+        images++;
+        for (int n : passed.votes().counts()) {
+          votes += n;
+        }
+      }
+      return this;
+    }
+
+    TallyParts merge(TallyParts other) {
+      for (int r = 0; r < byReason.length; r++) {
+        byReason[r] += other.byReason[r];
+      }
+      votes += other.votes;
+      images += other.images;
+      return this;
+    }
+  }
+
+  /**
+   * The walk over one sorted partition, as a function Spark runs on each: its input columns are
+   * image_id, annotator_id, label, raw_record, reason, class_index, row_order.
+   */
+  static final class Walk implements FlatMapFunction<Iterator<Row>, Passed> {
+    private static final long serialVersionUID = 1L;
+    private final int classes;
+    private final boolean keepVotes;
+
+    Walk(int classes, boolean keepVotes) {
+      this.classes = classes;
+      this.keepVotes = keepVotes;
+    }
+
+    @Override
+    public Iterator<Passed> call(Iterator<Row> sorted) {
+      return new Output(sorted);
+    }
+
+    /** Streams the output: memory holds one image's votes, not the partition. */
+    private final class Output implements Iterator<Passed> {
+      private final Iterator<Row> input;
+      private final Deque<Passed> ready = new ArrayDeque<>();
+      private final List<String> annotators = new ArrayList<>();
+      private final List<Integer> reported = new ArrayList<>();
+      private String image;
+      private String lastAnnotator;
+      private int[] counts;
+
+      Output(Iterator<Row> input) {
+        this.input = input;
+      }
+
+      @Override
+      public boolean hasNext() {
+        while (ready.isEmpty() && input.hasNext()) {
+          take(input.next());
+        }
+        if (ready.isEmpty()) {
+          finishImage();
+        }
+        return !ready.isEmpty();
+      }
+
+      @Override
+      public Passed next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return ready.poll();
+      }
+
+      private void take(Row row) {
+        String reason = row.getString(4);
+        if (reason != null) {
+          ready.add(rejected(row, reason));
+          return;
+        }
+        String rowImage = row.getString(0);
+        if (!rowImage.equals(image)) {
+          finishImage();
+          image = rowImage;
+          counts = new int[classes];
+          lastAnnotator = null;
+        }
+        String annotator = row.getString(1);
+        // Sorted by annotator then input order: a usable row of the annotator just seen is a later vote.
+        if (annotator.equals(lastAnnotator)) {
+          ready.add(rejected(row, QuarantineReason.DUPLICATE_VOTE.code()));
+          return;
+        }
+        lastAnnotator = annotator;
+        int classIndex = row.getInt(5);
+        counts[classIndex]++;
+        if (keepVotes) {
+          annotators.add(annotator);
+          reported.add(classIndex);
+        }
+      }
+
+      private void finishImage() {
+        if (image == null) {
+          return;
+        }
+        ready.add(new Passed(keepVotes
+            ? new ImageVotes(image, counts, annotators.toArray(String[]::new),
+                reported.stream().mapToInt(Integer::intValue).toArray())
+            : new ImageVotes(image, counts, null, null), null));
+        annotators.clear();
+        reported.clear();
+        image = null;
+      }
+
+      private Passed rejected(Row row, String reason) {
+        return new Passed(null, RowFactory.create(row.getString(0), row.getString(1), row.getString(2),
+            row.getString(3), reason, row.isNullAt(6) ? null : row.getLong(6)));
+      }
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package dev.softlabels.labels;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+/**
+ * One image's row of the label table ({@link LabelColumns#SCHEMA}) built in plain Java from
+ * {@link LabelMath}: for code that already holds an image's counts on an executor, where the same
+ * columns as Spark expressions ({@link LabelColumns#withDerived}) would cost a conversion and
+ * interpreted higher-order functions.
+ */
+public record LabelRow(String image, int[] counts, double[] soft, int hardLabel, String hardLabelName, boolean isTie,
+    double agreement, double entropy) implements Serializable {
+
+  /** The row of an image with these vote counts and soft label (the vote fractions or a posterior). */
+  public static LabelRow of(String image, int[] counts, double[] soft, ClassList classes) {
+    int hard = LabelMath.argmax(soft);
+    double max = soft[hard];
+    int atMax = 0;
+    for (double p : soft) {
+      if (p == max) {
+        atMax++;
+      }
+    }
+    return new LabelRow(image, counts, soft, hard, classes.name(hard), atMax > 1, max,
+        LabelMath.normalizedEntropy(soft));
+  }
+
+  public int annotations() {
+    return Arrays.stream(counts).sum();
+  }
+
+  /** As a Spark row in {@link LabelColumns#SCHEMA}'s column order. */
+  public Row toRow() {
+    return RowFactory.create(image, annotations(), Arrays.stream(counts).boxed().toArray(Integer[]::new),
+        Arrays.stream(soft).boxed().toArray(Double[]::new), hardLabel, hardLabelName, isTie, agreement, entropy);
+  }
+}
