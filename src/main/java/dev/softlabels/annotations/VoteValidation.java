@@ -9,7 +9,6 @@ import static dev.softlabels.labels.LabelColumns.IMAGE;
 import static dev.softlabels.labels.LabelColumns.LABEL;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
@@ -91,7 +90,8 @@ public final class VoteValidation {
   }
 
   private static Column blank(Column value) {
-    return value.isNull().or(length(value).equalTo(0));
+    // Compared with "" rather than by length: a length counts characters, decoding every id.
+    return value.isNull().or(value.equalTo(""));
   }
 
   private static Column code(QuarantineReason reason) {

@@ -224,6 +224,63 @@ class AggregateJobTest {
     assertThat(written).isEqualTo(summary);
   }
 
+  /**
+   * The one-pass job against the plan it replaced, kept in {@link VoteValidation#classify} (validation and
+   * a window over (image, annotator) in input order) with the labels from {@link LabelColumns#derive}: on
+   * two files of messy rows (duplicate votes within and across files, a bad row between two votes of one
+   * annotator, index labels written with leading zeros, unknown classes, missing fields, broken records),
+   * the same labels and the same quarantine rows, reasons and input order.
+   */
+  @Test
+  void givesTheSameLabelsAndQuarantineAsTheWindowPlan(SparkSession spark) throws Exception {
+    Path input = Files.createDirectories(dir.resolve("messy"));
+    java.util.Random random = new java.util.Random(7);
+    String[] labels = {"cat", "dog", "fox", "1", "02", "wolf", "", "cat ", "9"};
+    for (String file : List.of("2026-11-02.csv", "2026-11-01.csv")) {
+      List<String> lines = new java.util.ArrayList<>(List.of("image_id,annotator_id,label"));
+      for (int i = 0; i < 1500; i++) {
+        int roll = random.nextInt(100);
+        String image = roll == 0 ? "" : "img-" + random.nextInt(120);
+        String annotator = roll == 1 ? "" : "u" + random.nextInt(12);
+        lines.add(roll == 2 ? "\"text\" after the quote," + i + ",cat" : roll == 3 ? image + "," + annotator + ",cat,extra"
+            : image + "," + annotator + "," + labels[random.nextInt(labels.length)]);
+      }
+      TestFiles.write(input, file, lines.toArray(String[]::new));
+    }
+    Path output = dir.resolve("out");
+    AggregateSettings settings = settings(input, output, Map.of("softlabels.annotations.max-rejected-share", 1.0));
+    AggregateSummary summary = AggregateJob.run(spark, settings);
+
+    org.apache.spark.sql.Dataset<Row> classified = VoteValidation.classify(
+        AnnotationReader.read(spark, settings.source(), input.toString()), settings.classes(), LabelEncoding.AUTO);
+    Map<String, Row> expectedLabels = LabelColumns.derive(LabelColumns.countVotes(
+        classified.filter(org.apache.spark.sql.functions.col(VoteValidation.REASON).isNull()), settings.classes()),
+        settings.classes()).collectAsList().stream().collect(Collectors.toMap(r -> r.getString(0), r -> r));
+    Map<String, Row> actualLabels = labelsByImage(spark, output);
+    assertThat(actualLabels.keySet()).isEqualTo(expectedLabels.keySet());
+    expectedLabels.forEach((image, expected) -> {
+      Row actual = actualLabels.get(image);
+      for (String column : LabelColumns.COLUMNS) {
+        Object want = expected.get(expected.fieldIndex(column));
+        Object got = actual.get(actual.fieldIndex(column));
+        if (want instanceof Double number) {
+          assertThat((Double) got).as(image + " " + column).isCloseTo(number, within(1e-12));
+        } else {
+          assertThat(String.valueOf(got)).as(image + " " + column).isEqualTo(String.valueOf(want));
+        }
+      }
+    });
+    List<String> expectedQuarantine = VoteTally.rejected(classified).collectAsList().stream().map(Row::toString)
+        .sorted().toList();
+    List<String> actualQuarantine = spark.read().parquet(output.resolve("quarantine").toString())
+        .collectAsList().stream().map(Row::toString).sorted().toList();
+    assertThat(actualQuarantine).isEqualTo(expectedQuarantine);
+    assertThat(summary.quarantinedByReason().get("duplicate_vote")).isGreaterThan(100);
+    assertThat(summary.quarantinedByReason().get("unparsable_row")).isGreaterThan(10);
+    assertThat(summary.rowsRead()).isEqualTo(3000);
+    assertThat(summary.rowsUsed()).isEqualTo(classified.filter("reason IS NULL").count());
+  }
+
   @Test
   void readsJsonLinesWithRenamedColumnsAndIndexLabels(SparkSession spark) {
     Path input = TestFiles.write(dir, "votes.jsonl",

@@ -1,0 +1,70 @@
+package dev.softlabels.annotations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.unsafe.types.UTF8String;
+import org.junit.jupiter.api.Test;
+
+/** The walk of {@link VotePass} on hand-made sorted rows, without Spark. */
+class VotePassTest {
+
+  /** image_id, annotator_id, label, raw_record, reason, class_index, row_order: the walk's input. */
+  private static InternalRow row(String image, String annotator, String label, String reason, Integer classIndex,
+      long rowOrder) {
+    return new GenericInternalRow(new Object[] {text(image), text(annotator), text(label), null, text(reason),
+        classIndex, rowOrder});
+  }
+
+  private static UTF8String text(String value) {
+    return value == null ? null : UTF8String.fromString(value);
+  }
+
+  private static List<VotePass.Passed> walk(boolean keepVotes, InternalRow... sorted) {
+    List<VotePass.Passed> out = new ArrayList<>();
+    Iterator<VotePass.Passed> passed = new VotePass.Walk(3, keepVotes).call(List.of(sorted).iterator());
+    passed.forEachRemaining(out::add);
+    return out;
+  }
+
+  @Test
+  void countsTheFirstUsableVoteOfEachAnnotatorAndQuarantinesTheRest() {
+    List<VotePass.Passed> out = walk(true,
+        row(null, "u9", "cat", "missing_image_id", null, 40),
+        row("a", "u1", "dog", null, 1, 3),
+        row("a", "u1", "cat", null, 0, 7),
+        row("a", "u2", "wolf", "unknown_class", null, 1),
+        row("a", "u2", "2", null, 2, 5),
+        row("a", "u2", "fox", null, 2, 9),
+        row("a", "u2", "cat", null, 0, 11),
+        row("b", "u1", "cat", null, 0, 2));
+
+    List<String> rejected = out.stream().filter(p -> p.rejected() != null).map(p -> p.rejected().toString()).toList();
+    assertThat(rejected).containsExactly(
+        "[null,u9,cat,null,missing_image_id,40]",
+        "[a,u1,cat,null,duplicate_vote,7]",
+        "[a,u2,wolf,null,unknown_class,1]",
+        "[a,u2,fox,null,duplicate_vote,9]",
+        "[a,u2,cat,null,duplicate_vote,11]");
+    List<ImageVotes> images = out.stream().filter(p -> p.votes() != null).map(VotePass.Passed::votes).toList();
+    assertThat(images).extracting(ImageVotes::image).containsExactly("a", "b");
+    assertThat(images.get(0).counts()).as("u1's dog and u2's 2; the unknown class does not shadow u2's vote")
+        .containsExactly(0, 1, 1);
+    assertThat(images.get(0).annotators()).containsExactly("u1", "u2");
+    assertThat(images.get(0).classes()).containsExactly(1, 2);
+    assertThat(images.get(1).counts()).containsExactly(1, 0, 0);
+  }
+
+  @Test
+  void withoutVotesKeepsOnlyTheCountsAndAnEmptyPartitionGivesNothing() {
+    List<VotePass.Passed> out = walk(false, row("a", "u1", "dog", null, 1, 0), row("a", "u2", "dog", null, 1, 1));
+    assertThat(out).hasSize(1);
+    assertThat(out.get(0).votes().counts()).containsExactly(0, 2, 0);
+    assertThat(out.get(0).votes().annotators()).isNull();
+    assertThat(walk(true)).isEmpty();
+  }
+}
