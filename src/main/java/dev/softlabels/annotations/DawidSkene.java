@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntFunction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -31,6 +32,8 @@ public final class DawidSkene {
       .add(LabelColumns.COUNTS, DataTypes.createArrayType(DataTypes.IntegerType, false), false)
       .add(POSTERIOR, DataTypes.createArrayType(DataTypes.DoubleType, false), false)
       .add(LOG_LIKELIHOOD, DataTypes.DoubleType, false);
+  /** The vote fractions as posteriors, for k classes. */
+  static final IntFunction<VoteBlocks.Posteriors> VOTE_FRACTIONS = VoteFractions::new;
   private static final Logger LOG = LoggerFactory.getLogger(DawidSkene.class);
 
   private DawidSkene() {}
@@ -89,7 +92,7 @@ public final class DawidSkene {
 
   /** The M-step from the vote fractions: EM's starting model (no log-likelihood yet). */
   static Step initialStep(VoteBlocks votes, double smoothing) {
-    VoteBlocks.Statistics statistics = votes.statistics(new VoteFractions(votes.classes()));
+    VoteBlocks.Statistics statistics = votes.statistics(VOTE_FRACTIONS.apply(votes.classes()));
     return new Step(estimate(votes, statistics, smoothing), null, statistics.votes);
   }
 

@@ -32,15 +32,12 @@ public final class VoteBlocks implements AutoCloseable {
   private final SparkSession spark;
   private final JavaRDD<Block> blocks;
   private final List<String> annotators;
-  private final Broadcast<Map<String, Integer>> annotatorIndex;
   private final ClassList classes;
 
-  private VoteBlocks(SparkSession spark, JavaRDD<Block> blocks, List<String> annotators,
-      Broadcast<Map<String, Integer>> annotatorIndex, ClassList classes) {
+  private VoteBlocks(SparkSession spark, JavaRDD<Block> blocks, List<String> annotators, ClassList classes) {
     this.spark = spark;
     this.blocks = blocks;
     this.annotators = annotators;
-    this.annotatorIndex = annotatorIndex;
     this.classes = classes;
   }
 
@@ -49,11 +46,11 @@ public final class VoteBlocks implements AutoCloseable {
    * would only add tasks). Runs the Spark job that caches them.
    */
   public static VoteBlocks of(SparkSession spark, JavaRDD<ImageVotes> images, ClassList classes) {
-    JavaRDD<Block> blocks = images.coalesce(spark.sparkContext().defaultParallelism())
+    JavaRDD<Block> local = images.coalesce(spark.sparkContext().defaultParallelism())
         .mapPartitions(votes -> List.of(Block.of(votes)).iterator())
         .persist(StorageLevel.MEMORY_AND_DISK());
     // Every annotator gets a model row, so the list is as large as the model the driver holds anyway.
-    TreeSet<String> names = blocks.aggregate(new TreeSet<>(), (set, block) -> {
+    TreeSet<String> names = local.aggregate(new TreeSet<>(), (set, block) -> {
       set.addAll(Arrays.asList(block.annotators()));
       return set;
     }, (left, right) -> {
@@ -65,8 +62,15 @@ public final class VoteBlocks implements AutoCloseable {
     for (int a = 0; a < annotators.size(); a++) {
       index.put(annotators.get(a), a);
     }
-    return new VoteBlocks(spark, blocks, annotators,
-        JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(index), classes);
+    Broadcast<Map<String, Integer>> broadcastIndex =
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(index);
+    JavaRDD<Block> global = local.map(block -> block.withGlobalAnnotators(broadcastIndex.value()))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    global.count();
+    local.unpersist(false);
+    // Not destroyed: the blocks' lineage, which recomputes a lost block, still names it.
+    broadcastIndex.unpersist(false);
+    return new VoteBlocks(spark, global, annotators, classes);
   }
 
   /** Every annotator with a vote, in id order: index a of the statistics. */
@@ -84,30 +88,33 @@ public final class VoteBlocks implements AutoCloseable {
 
   /** One pass: the statistics of the posteriors {@code posteriors} gives each image. */
   Statistics statistics(Posteriors posteriors) {
-    Broadcast<Map<String, Integer>> index = annotatorIndex;
     return blocks.treeAggregate(new Statistics(annotators.size(), classes.size()),
-        (statistics, block) -> block.addTo(statistics, index.value(), posteriors),
-        Statistics::merge, TREE_DEPTH);
+        (statistics, block) -> block.addTo(statistics, posteriors), Statistics::merge, TREE_DEPTH);
   }
 
   /** Per image: image_id, counts, posterior (array&lt;double&gt;) and its log-normaliser ({@link DawidSkene#POSTERIORS}). */
   JavaRDD<Row> posteriorRows(Posteriors posteriors) {
-    Broadcast<Map<String, Integer>> index = annotatorIndex;
     int k = classes.size();
-    return blocks.flatMap(block -> block.posteriorRows(index.value(), posteriors, k));
+    return blocks.flatMap(block -> block.posteriorRows(posteriors, k));
+  }
+
+  /**
+   * Every image's majority label row (the vote fractions as soft label), from the cached votes: the
+   * yardstick of an EM iteration, which makes one such pass too.
+   */
+  public JavaRDD<LabelRow> majorityLabels() {
+    return labelRows(DawidSkene.VOTE_FRACTIONS.apply(classes.size()));
   }
 
   /** Per image its label row with the posterior as soft label. */
   JavaRDD<LabelRow> labelRows(Posteriors posteriors) {
-    Broadcast<Map<String, Integer>> index = annotatorIndex;
     ClassList labelClasses = classes;
-    return blocks.flatMap(block -> block.labelRows(index.value(), posteriors, labelClasses));
+    return blocks.flatMap(block -> block.labelRows(posteriors, labelClasses));
   }
 
   @Override
   public void close() {
     blocks.unpersist(false);
-    annotatorIndex.destroy();
   }
 
   /** Gives each image its posterior: the vote fractions, or the E-step of a model. */
@@ -123,7 +130,7 @@ public final class VoteBlocks implements AutoCloseable {
   static final class Statistics implements Serializable {
     private static final long serialVersionUID = 1L;
     final int classes;
-    /** mass[(a k + c) k + j]: posterior mass of true class c over the labels j annotator a gave. */
+    /** mass[(a k + j) k + c]: posterior mass of true class c over the labels j annotator a gave. */
     final double[] mass;
     /** labels[a k + j]: how many labels j annotator a gave. */
     final long[] labels;
@@ -166,7 +173,7 @@ public final class VoteBlocks implements AutoCloseable {
           }
           double[] byTrueClass = new double[classes];
           for (int c = 0; c < classes; c++) {
-            byTrueClass[c] = mass[(a * classes + c) * classes + j];
+            byTrueClass[c] = mass[(a * classes + j) * classes + c];
           }
           masses.add(new DawidSkeneModel.Mass(annotators.get(a), j, byTrueClass, n));
         }
@@ -176,8 +183,9 @@ public final class VoteBlocks implements AutoCloseable {
   }
 
   /**
-   * One partition's votes: image i's votes are v in [offsets[i], offsets[i + 1]), by the annotator
-   * {@code annotators[annotator[v]]} (a block-local index), reporting class reported[v].
+   * One partition's votes: image i's votes are v in [offsets[i], offsets[i + 1]), by annotator[v],
+   * reporting class reported[v]. As read, annotator[v] indexes the block's own {@code annotators};
+   * {@link #withGlobalAnnotators} makes it an index into the list of all annotators.
    */
   record Block(String[] images, int[] offsets, String[] annotators, int[] annotator, int[] reported)
       implements Serializable {
@@ -206,8 +214,8 @@ public final class VoteBlocks implements AutoCloseable {
           annotator.toArray(), reported.toArray());
     }
 
-    /** The block's votes with annotators as indices of the sorted list of all annotators. */
-    private int[] globalAnnotators(Map<String, Integer> index) {
+    /** This block with annotator[v] an index into the sorted list of all annotators. */
+    Block withGlobalAnnotators(Map<String, Integer> index) {
       int[] global = new int[annotators.length];
       for (int a = 0; a < global.length; a++) {
         global[a] = index.get(annotators[a]);
@@ -216,26 +224,24 @@ public final class VoteBlocks implements AutoCloseable {
       for (int v = 0; v < byVote.length; v++) {
         byVote[v] = global[annotator[v]];
       }
-      return byVote;
+      return new Block(images, offsets, null, byVote, reported);
     }
 
-    Statistics addTo(Statistics statistics, Map<String, Integer> index, Posteriors posteriors) {
+    Statistics addTo(Statistics statistics, Posteriors posteriors) {
       int k = statistics.classes;
-      int[] byVote = globalAnnotators(index);
       double[] posterior = new double[k];
       for (int i = 0; i < images.length; i++) {
-        double logNormaliser = posteriors.posterior(byVote, reported, offsets[i], offsets[i + 1], posterior);
+        double logNormaliser = posteriors.posterior(annotator, reported, offsets[i], offsets[i + 1], posterior);
         statistics.logLikelihood += logNormaliser;
         statistics.images++;
         for (int c = 0; c < k; c++) {
           statistics.posteriorTotals[c] += posterior[c];
         }
         for (int v = offsets[i]; v < offsets[i + 1]; v++) {
-          int a = byVote[v];
-          int j = reported[v];
-          statistics.labels[a * k + j]++;
+          int cell = annotator[v] * k + reported[v];
+          statistics.labels[cell]++;
           for (int c = 0; c < k; c++) {
-            statistics.mass[(a * k + c) * k + j] += posterior[c];
+            statistics.mass[cell * k + c] += posterior[c];
           }
         }
         statistics.votes += offsets[i + 1] - offsets[i];
@@ -243,26 +249,25 @@ public final class VoteBlocks implements AutoCloseable {
       return statistics;
     }
 
-    Iterator<Row> posteriorRows(Map<String, Integer> index, Posteriors posteriors, int k) {
+    Iterator<Row> posteriorRows(Posteriors posteriors, int k) {
       List<Row> rows = new ArrayList<>(images.length);
-      forEachImage(index, posteriors, k, (i, counts, posterior, logNormaliser) -> rows.add(RowFactory.create(
+      forEachImage(posteriors, k, (i, counts, posterior, logNormaliser) -> rows.add(RowFactory.create(
           images[i], Arrays.stream(counts).boxed().toArray(Integer[]::new),
           Arrays.stream(posterior).boxed().toArray(Double[]::new), logNormaliser)));
       return rows.iterator();
     }
 
-    Iterator<LabelRow> labelRows(Map<String, Integer> index, Posteriors posteriors, ClassList classes) {
+    Iterator<LabelRow> labelRows(Posteriors posteriors, ClassList classes) {
       List<LabelRow> rows = new ArrayList<>(images.length);
-      forEachImage(index, posteriors, classes.size(),
+      forEachImage(posteriors, classes.size(),
           (i, counts, posterior, logNormaliser) -> rows.add(LabelRow.of(images[i], counts, posterior, classes)));
       return rows.iterator();
     }
 
-    private void forEachImage(Map<String, Integer> index, Posteriors posteriors, int k, ImageResult result) {
-      int[] byVote = globalAnnotators(index);
+    private void forEachImage(Posteriors posteriors, int k, ImageResult result) {
       for (int i = 0; i < images.length; i++) {
         double[] posterior = new double[k];
-        double logNormaliser = posteriors.posterior(byVote, reported, offsets[i], offsets[i + 1], posterior);
+        double logNormaliser = posteriors.posterior(annotator, reported, offsets[i], offsets[i + 1], posterior);
         int[] counts = new int[k];
         for (int v = offsets[i]; v < offsets[i + 1]; v++) {
           counts[reported[v]]++;

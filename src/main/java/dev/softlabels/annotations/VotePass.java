@@ -16,9 +16,11 @@ import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -191,6 +193,7 @@ public final class VotePass implements AutoCloseable {
       private final Deque<Passed> ready = new ArrayDeque<>();
       private final List<String> annotators = new ArrayList<>();
       private final List<Integer> reported = new ArrayList<>();
+      private final Map<UTF8String, String> names = new HashMap<>();
       private UTF8String image;
       private UTF8String lastAnnotator;
       private int[] counts;
@@ -240,7 +243,8 @@ public final class VotePass implements AutoCloseable {
         int classIndex = row.getInt(5);
         counts[classIndex]++;
         if (keepVotes) {
-          annotators.add(annotator.toString());
+          // One string per annotator, not per vote: an image's votes stay cached for the whole fit.
+          annotators.add(names.computeIfAbsent(lastAnnotator, UTF8String::toString));
           reported.add(classIndex);
         }
       }

@@ -4,8 +4,14 @@ import com.typesafe.config.Config;
 import dev.softlabels.annotations.AggregateJob;
 import dev.softlabels.annotations.AggregateSettings;
 import dev.softlabels.annotations.AggregateSummary;
+import dev.softlabels.annotations.AnnotationReader;
 import dev.softlabels.annotations.AnnotationSource;
+import dev.softlabels.annotations.DawidSkene;
+import dev.softlabels.annotations.DawidSkeneSettings;
 import dev.softlabels.annotations.InputFormat;
+import dev.softlabels.annotations.VoteBlocks;
+import dev.softlabels.annotations.VotePass;
+import dev.softlabels.annotations.VoteValidation;
 import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.labels.ClassList;
 import dev.softlabels.spark.HadoopPaths;
@@ -64,6 +70,8 @@ public final class AggregateBenchmark {
     }
     if (options.method() == AggregationMethod.MAJORITY) {
       duckDb(options, input, source.classes(), timing, out);
+    } else {
+      iterationAgainstMajorityPass(spark, config, source, input, options.repeats(), out);
     }
     for (long rows : options.smallRows()) {
       String small = input(spark, options, rows, 0.0, source.classes(), out);
@@ -116,6 +124,35 @@ public final class AggregateBenchmark {
       out.flush();
     }
     return new Timing(seconds);
+  }
+
+  /**
+   * On the same cached votes, a majority pass (every image's label row from its vote fractions) and an
+   * EM iteration (the E-step per image and the M-step's statistics): what the iterations cost beyond the
+   * one pass any aggregation makes.
+   */
+  private static void iterationAgainstMajorityPass(SparkSession spark, Config config, AnnotationSource source,
+      String input, int repeats, PrintWriter out) {
+    ClassList classes = source.classes();
+    Dataset<Row> checked = VoteValidation.checkRows(AnnotationReader.read(spark, source, input), classes,
+        source.labelEncoding());
+    try (VotePass pass = VotePass.run(checked, classes, true);
+        VoteBlocks votes = VoteBlocks.of(spark, pass.imageVotes(), classes)) {
+      double majority = Double.MAX_VALUE;
+      for (int i = 0; i < repeats + 1; i++) {
+        long started = System.nanoTime();
+        votes.majorityLabels().count();
+        // The first pass warms the code up, as the fit's own first pass does for its iterations.
+        majority = i == 0 ? majority : Math.min(majority, (System.nanoTime() - started) / 1e9);
+      }
+      double perIteration = Double.MAX_VALUE;
+      for (int i = 0; i < repeats; i++) {
+        perIteration = Math.min(perIteration,
+            DawidSkene.fit(votes, DawidSkeneSettings.from(config.getConfig("softlabels.aggregate"))).secondsPerIteration());
+      }
+      out.printf(Locale.ROOT, "on the cached votes: majority pass (label rows of the vote fractions) best %.3f s, "
+          + "dawid-skene iteration best mean %.3f s: %.2fx%n", majority, perIteration, perIteration / majority);
+    }
   }
 
   /** DuckDB in-process with the job's semantics and with a plain group-by; then both as whole processes. */
