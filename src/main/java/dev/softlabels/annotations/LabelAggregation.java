@@ -76,7 +76,7 @@ public final class LabelAggregation implements AutoCloseable {
 
   /** The label table ({@link LabelColumns#SCHEMA}), lazy. */
   public Dataset<Row> labels() {
-    return spark.createDataFrame(rows.map(LabelRow::toRow), LabelColumns.SCHEMA);
+    return spark.internalCreateDataFrame(rows.map(LabelRow::toInternalRow).rdd(), LabelColumns.SCHEMA, false);
   }
 
   /** The labels' figures for a summary: one Spark job. */

@@ -55,33 +55,74 @@ public final class AggregateBenchmark {
   public record Options(long rows, double duplicates, AggregationMethod method, int repeats, String workDir,
       List<Long> smallRows, boolean processes) {}
 
-  public static void run(SparkSession spark, Config config, Options options, PrintWriter out) throws Exception {
+  public static void run(SparkSession session, Config config, Options options, PrintWriter out) throws Exception {
     AnnotationSource source = parquet(AnnotationSource.from(config));
     out.printf(Locale.ROOT, "spark session start-up: %.2f s%n", Sessions.startSeconds());
-    String input = input(spark, options, options.rows(), options.duplicates(), source.classes(), out);
-    Timing timing = jobSeconds(spark, config, source, options, input, options.method(), options.repeats(), out);
+    String input = input(session, options, options.rows(), options.duplicates(), source.classes(), out);
+    String clean = options.duplicates() > 0 ? input(session, options, options.rows(), 0.0, source.classes(), out)
+        : null;
+    boolean duckDb = options.method() == AggregationMethod.MAJORITY && DuckDbAggregate.available();
+    String glob = input + "/*.parquet";
+    if (duckDb) {
+      out.printf(Locale.ROOT, "duckdb, same semantics, the SQL:%n%s;%n",
+          String.join(";\n", DuckDbAggregate.sameSemantics(glob, "OUT", source.classes())));
+    }
+    // Each side's runs alternate with the others', so that a machine that slows down or speeds up during
+    // the benchmark does not favour one side.
+    int repeats = options.repeats();
+    double[] spark = new double[repeats];
+    double[] withoutDuplicates = new double[repeats];
+    double[] duckSame = new double[repeats];
+    double[] duckGroupBy = new double[repeats];
+    for (int i = 0; i < repeats; i++) {
+      spark[i] = jobSeconds(session, config, source, options, input, options.method(), out);
+      if (clean != null) {
+        withoutDuplicates[i] = jobSeconds(session, config, source, options, clean, options.method(), out);
+      }
+      if (duckDb) {
+        duckSame[i] = DuckDbAggregate.seconds(DuckDbAggregate.sameSemantics(glob, duckOut(options), source.classes()));
+        duckGroupBy[i] = DuckDbAggregate.seconds(DuckDbAggregate.groupBy(glob, duckOut(options), source.classes()));
+        out.printf(Locale.ROOT, "  duckdb run %d: same semantics %.2f s, plain group-by %.2f s%n", i + 1, duckSame[i],
+            duckGroupBy[i]);
+      }
+    }
+    Timing timing = new Timing(spark);
     out.printf(Locale.ROOT, "spark aggregate (%s), %,d rows, %.4f duplicates: best %.2f s, median %.2f s%n",
         options.method().configName(), options.rows(), options.duplicates(), timing.best(), timing.median());
-    if (options.duplicates() > 0) {
-      String clean = input(spark, options, options.rows(), 0.0, source.classes(), out);
-      Timing cleanTiming = jobSeconds(spark, config, source, options, clean, options.method(), options.repeats(), out);
+    if (clean != null) {
+      Timing cleanTiming = new Timing(withoutDuplicates);
       out.printf(Locale.ROOT, "without duplicates: best %.2f s; with / without: %.2fx%n", cleanTiming.best(),
           timing.best() / cleanTiming.best());
     }
-    if (options.method() == AggregationMethod.MAJORITY) {
-      duckDb(options, input, source.classes(), timing, out);
+    if (duckDb) {
+      double same = new Timing(duckSame).best();
+      double groupBy = new Timing(duckGroupBy).best();
+      out.printf(Locale.ROOT, "duckdb, same semantics (duplicate rule, quarantine; best of %d): %.2f s; spark / duckdb: "
+          + "%.2fx%n", repeats, same, timing.best() / same);
+      out.printf(Locale.ROOT, "duckdb, plain group-by (best of %d): %.2f s; spark / duckdb: %.2fx%n", repeats, groupBy,
+          timing.best() / groupBy);
+      if (options.processes()) {
+        wholeProcesses(options, input, glob, source.classes(), out);
+      }
+    } else if (options.method() == AggregationMethod.MAJORITY) {
+      out.println("DuckDB's JDBC driver is not on the classpath: skipping the DuckDB comparison");
     } else {
-      iterationAgainstMajorityPass(spark, config, source, input, options.repeats(), out);
+      iterationAgainstMajorityPass(session, config, source, input, repeats, out);
     }
     for (long rows : options.smallRows()) {
-      String small = input(spark, options, rows, 0.0, source.classes(), out);
-      Timing majority = jobSeconds(spark, config, source, options, small, AggregationMethod.MAJORITY,
-          options.repeats(), out);
-      Timing dawidSkene = jobSeconds(spark, config, source, options, small, AggregationMethod.DAWID_SKENE,
-          options.repeats(), out);
+      String small = input(session, options, rows, 0.0, source.classes(), out);
+      double[] majority = new double[repeats];
+      double[] dawidSkene = new double[repeats];
+      for (int i = 0; i < repeats; i++) {
+        majority[i] = jobSeconds(session, config, source, options, small, AggregationMethod.MAJORITY, out);
+        dawidSkene[i] = jobSeconds(session, config, source, options, small, AggregationMethod.DAWID_SKENE, out);
+      }
+      Timing majorityTiming = new Timing(majority);
+      Timing dawidSkeneTiming = new Timing(dawidSkene);
       out.printf(Locale.ROOT, "small input %,d rows: majority best %.2f s (first run %.2f s), dawid-skene best %.2f s "
-              + "(first run %.2f s); dawid-skene / majority: %.2fx%n", rows, majority.best(), majority.first(),
-          dawidSkene.best(), dawidSkene.first(), dawidSkene.best() / majority.best());
+              + "(first run %.2f s); dawid-skene / majority: %.2fx%n", rows, majorityTiming.best(),
+          majorityTiming.first(), dawidSkeneTiming.best(), dawidSkeneTiming.first(),
+          dawidSkeneTiming.best() / majorityTiming.best());
       out.flush();
     }
   }
@@ -104,26 +145,23 @@ public final class AggregateBenchmark {
     }
   }
 
-  private static Timing jobSeconds(SparkSession spark, Config config, AnnotationSource source, Options options,
-      String input, AggregationMethod method, int repeats, PrintWriter out) {
+  /** One run of the job in this session, printed. */
+  private static double jobSeconds(SparkSession spark, Config config, AnnotationSource source, Options options,
+      String input, AggregationMethod method, PrintWriter out) {
     AggregateSettings settings = AggregateSettings.majority(config, source, input,
         HadoopPaths.child(options.workDir(), "spark-out")).withMethod(method);
-    double[] seconds = new double[repeats];
-    for (int i = 0; i < repeats; i++) {
-      AggregateSummary summary = AggregateJob.run(spark, settings);
-      seconds[i] = summary.seconds();
-      out.printf(Locale.ROOT, "  spark aggregate (%s) on %s, run %d: %.2f s (%,.0f rows/s)%n", method.configName(),
-          new File(input).getName(), i + 1, summary.seconds(), summary.rowsRead() / summary.seconds());
-      if (summary.dawidSkene() != null) {
-        out.printf(Locale.ROOT, "    dawid-skene: %s after %d iterations; first pass (vote fractions, a majority pass "
-                + "over the cached votes) %.3f s, %.3f s per iteration: %.2fx%n",
-            summary.dawidSkene().converged() ? "converged" : "NOT converged", summary.dawidSkene().iterations(),
-            summary.dawidSkene().firstPassSeconds(), summary.dawidSkene().secondsPerIteration(),
-            summary.dawidSkene().secondsPerIteration() / summary.dawidSkene().firstPassSeconds());
-      }
-      out.flush();
+    AggregateSummary summary = AggregateJob.run(spark, settings);
+    out.printf(Locale.ROOT, "  spark aggregate (%s) on %s: %.2f s (%,.0f rows/s)%n", method.configName(),
+        new File(input).getName(), summary.seconds(), summary.rowsRead() / summary.seconds());
+    if (summary.dawidSkene() != null) {
+      out.printf(Locale.ROOT, "    dawid-skene: %s after %d iterations; first pass (statistics of the vote fractions) "
+              + "%.3f s, %.3f s per iteration: %.2fx%n",
+          summary.dawidSkene().converged() ? "converged" : "NOT converged", summary.dawidSkene().iterations(),
+          summary.dawidSkene().firstPassSeconds(), summary.dawidSkene().secondsPerIteration(),
+          summary.dawidSkene().secondsPerIteration() / summary.dawidSkene().firstPassSeconds());
     }
-    return new Timing(seconds);
+    out.flush();
+    return summary.seconds();
   }
 
   /**
@@ -152,30 +190,6 @@ public final class AggregateBenchmark {
       }
       out.printf(Locale.ROOT, "on the cached votes: majority pass (label rows of the vote fractions) best %.3f s, "
           + "dawid-skene iteration best mean %.3f s: %.2fx%n", majority, perIteration, perIteration / majority);
-    }
-  }
-
-  /** DuckDB in-process with the job's semantics and with a plain group-by; then both as whole processes. */
-  private static void duckDb(Options options, String input, ClassList classes, Timing spark, PrintWriter out)
-      throws SQLException, IOException, InterruptedException {
-    if (!DuckDbAggregate.available()) {
-      out.println("DuckDB's JDBC driver is not on the classpath: skipping the DuckDB comparison");
-      return;
-    }
-    String glob = input + "/*.parquet";
-    double same = Double.MAX_VALUE;
-    double groupBy = Double.MAX_VALUE;
-    for (int i = 0; i < options.repeats(); i++) {
-      same = Math.min(same, DuckDbAggregate.seconds(DuckDbAggregate.sameSemantics(glob, duckOut(options), classes)));
-      groupBy = Math.min(groupBy, DuckDbAggregate.seconds(DuckDbAggregate.groupBy(glob, duckOut(options), classes)));
-    }
-    out.printf(Locale.ROOT, "duckdb, same semantics (duplicate rule, quarantine; best of %d): %.2f s; spark / duckdb: "
-        + "%.2fx%n", options.repeats(), same, spark.best() / same);
-    out.printf(Locale.ROOT, "duckdb, plain group-by (best of %d): %.2f s; spark / duckdb: %.2fx%n", options.repeats(),
-        groupBy, spark.best() / groupBy);
-    out.flush();
-    if (options.processes()) {
-      wholeProcesses(options, input, glob, classes, out);
     }
   }
 

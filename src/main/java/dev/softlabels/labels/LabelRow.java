@@ -2,8 +2,10 @@ package dev.softlabels.labels;
 
 import java.io.Serializable;
 import java.util.Arrays;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * One image's row of the label table ({@link LabelColumns#SCHEMA}) built in plain Java from
@@ -32,9 +34,13 @@ public record LabelRow(String image, int[] counts, double[] soft, int hardLabel,
     return Arrays.stream(counts).sum();
   }
 
-  /** As a Spark row in {@link LabelColumns#SCHEMA}'s column order. */
-  public Row toRow() {
-    return RowFactory.create(image, annotations(), Arrays.stream(counts).boxed().toArray(Integer[]::new),
-        Arrays.stream(soft).boxed().toArray(Double[]::new), hardLabel, hardLabelName, isTie, agreement, entropy);
+  /**
+   * As Spark's internal row in {@link LabelColumns#SCHEMA}'s column order: what a DataFrame holds, with no
+   * conversion of boxed arrays in between.
+   */
+  public InternalRow toInternalRow() {
+    return new GenericInternalRow(new Object[] {UTF8String.fromString(image), annotations(),
+        UnsafeArrayData.fromPrimitiveArray(counts), UnsafeArrayData.fromPrimitiveArray(soft), hardLabel,
+        UTF8String.fromString(hardLabelName), isTie, agreement, entropy});
   }
 }
