@@ -1,22 +1,13 @@
 package dev.softlabels.annotations;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
-
 import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
-import dev.softlabels.spark.PersistedDatasets;
-import dev.softlabels.spark.PhaseLog;
 import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.spark.PhaseLog;
 import dev.softlabels.spark.StagedOutput;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SortedMap;
-import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;

@@ -7,7 +7,6 @@ import dev.softlabels.bench.GenerateBenchmark;
 import dev.softlabels.bench.RelabelBenchmark;
 import dev.softlabels.bench.TrainBenchmark;
 import dev.softlabels.labels.AggregationMethod;
-import dev.softlabels.spark.Sessions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
