@@ -74,7 +74,8 @@ public final class AggregateJob {
         if (fit != null) {
           phases.done("dawid-skene fitted in %d iterations", fit.iterations());
         }
-        LabelColumns.withAggregation(aggregation.labels(), settings.method()).write().parquet(output.child(LABELS));
+        LabelColumns.withAggregation(aggregation.labels(), settings.method())
+            .coalesce(spark.sparkContext().defaultParallelism()).write().parquet(output.child(LABELS));
         phases.done("labels written");
         if (fit != null) {
           annotatorTable(spark, fit.model()).coalesce(1).write().parquet(output.child(ANNOTATORS));
