@@ -38,10 +38,10 @@ import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * The aggregate job's one pass over its checked rows ({@link VoteValidation#checkRows}): one shuffle by
- * image, each partition sorted by (image, annotator, input order), then one streaming walk that applies
- * the duplicate rule (an annotator's first usable vote on an image counts, later ones are quarantined
- * as duplicate_vote), counts each image's votes per class into its label row, and passes the rows
- * rejected on their own through. The walk's output, small next to the input (a row per image and per
+ * image, each partition sorted so that an image's rows are together in (annotator, input order), then
+ * one streaming walk that applies the duplicate rule (an annotator's first usable vote on an image
+ * counts, later ones are quarantined as duplicate_vote), counts each image's votes per class, and passes
+ * the rows rejected on their own through. The walk's output, small next to the input (a row per image and per
  * rejected row), is cached as Java objects and feeds the counts, labels/, quarantine/ and the summary,
  * so the input is read and shuffled once.
  *
@@ -79,8 +79,9 @@ public final class VotePass implements AutoCloseable {
   public record Tally(VoteTally.Counts counts, long images) {}
 
   /**
-   * The pass over {@code checked}, cached once computed (by {@link #tally}); {@code keepVotes} keeps
-   * who gave which vote, for Dawid–Skene.
+   * The pass over {@code checked}: the shuffle runs here (Spark's adaptive execution runs a plan's
+   * shuffles when its rows are asked for), the walk's output is cached by the first action on it
+   * ({@link #tally}). {@code keepVotes} keeps who gave which vote, for Dawid–Skene.
    */
   public static VotePass run(Dataset<Row> checked, ClassList classes, boolean keepVotes) {
     // Spark's own row form, not Java objects: converting ten rows per image to Java strings cost more
