@@ -4,12 +4,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import dev.softlabels.config.UserError;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Builds the job's SparkSession from configuration. The master is never set in code: bin/softlabels
@@ -22,7 +19,6 @@ public final class Sessions {
   private static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
   private static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
 
-  private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
   private static volatile double startSeconds = Double.NaN;
 
   private Sessions() {}
@@ -38,9 +34,9 @@ public final class Sessions {
         .appName(config.getString("softlabels.spark.app-name"))
         .config(settings);
     SparkSession spark = withDelta(builder, settings).getOrCreate();
+    // Not logged here: a job's first line says it, after the job's own checks, so that a user error stays
+    // the only line a failed command prints.
     startSeconds = (System.nanoTime() - started) / 1e9;
-    LOG.info(String.format(Locale.ROOT, "spark: session on %s started in %.1f s", spark.sparkContext().master(),
-        startSeconds));
     return spark;
   }
 
