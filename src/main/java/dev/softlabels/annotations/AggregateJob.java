@@ -33,6 +33,7 @@ public final class AggregateJob {
 
   public static final String LABELS = "labels";
   public static final String QUARANTINE = "quarantine";
+  private static final long QUARANTINE_ROWS_PER_FILE = 1_000_000;
   public static final String SUMMARY = "summary.json";
   public static final String ANNOTATORS = "annotators";
   private static final Logger LOG = LoggerFactory.getLogger(AggregateJob.class);
@@ -88,13 +89,22 @@ public final class AggregateJob {
         }
         statistics = aggregation.statistics();
       }
-      pass.rejected().write().parquet(output.child(QUARANTINE));
+      pass.rejected().coalesce(quarantineFiles(spark, counts.quarantined())).write()
+          .parquet(output.child(QUARANTINE));
       phases.done("%,d rejected rows written", counts.quarantined());
       AggregateSummary summary = summary(settings, counts, statistics, fit, phases.seconds());
       HadoopPaths.of(spark).writeText(output.child(SUMMARY), summary.toJson());
       phases.done("summary written");
       return summary;
     }
+  }
+
+  /**
+   * One quarantine file per million rejected rows, at most one per core: the usual handful of rejected rows
+   * is one small file, not one per shuffle partition (a file and a task each cost more than the rows).
+   */
+  private static int quarantineFiles(SparkSession spark, long rows) {
+    return (int) Math.max(1, Math.min(spark.sparkContext().defaultParallelism(), rows / QUARANTINE_ROWS_PER_FILE));
   }
 
   /** annotators/: annotator_id, labels, accuracy, confusion (row c: the true class, column j: the label given). */
