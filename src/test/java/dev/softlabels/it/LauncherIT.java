@@ -2,6 +2,7 @@ package dev.softlabels.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.softlabels.annotations.AggregateJob;
 import dev.softlabels.annotations.AggregateSummary;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,6 +77,29 @@ class LauncherIT {
         .containsEntry("missing_image_id", 1L).containsEntry("unparsable_row", 1L);
     assertThat(output.resolve("labels")).isDirectory();
     assertThat(output.resolve("quarantine")).isDirectory();
+  }
+
+  @Test
+  void startsLocalJobsFromTheClassArchiveRecordedOnFirstUse() throws Exception {
+    assertThat(launch("aggregate", "--input", "examples/annotations.csv", "--output", dir.resolve("first").toString())
+        .exitCode()).isZero();
+    assertThat(HOME.resolve("target/softlabels.jsa")).isNotEmptyFile();
+
+    assertThat(classSource("with-archive", Map.of())).isEqualTo("shared objects file (top)");
+    assertThat(classSource("without-archive", Map.of("SOFTLABELS_CLASS_ARCHIVE", "off"))).startsWith("jar:file:");
+  }
+
+  /** Where the JVM of an aggregate run took the job's class from, as its class-loading log says. */
+  private String classSource(String name, Map<String, String> environment) throws Exception {
+    Path log = dir.resolve(name + ".log");
+    ProcessBuilder builder = new ProcessBuilder(HOME.resolve("bin/softlabels").toString(), "aggregate", "--input",
+        "examples/annotations.csv", "--output", dir.resolve(name).toString());
+    builder.environment().putAll(environment);
+    builder.environment().put("SOFTLABELS_JAVA_OPTS", "-Xlog:class+load=info:file=" + log);
+    assertThat(run(builder).exitCode()).isZero();
+    String loaded = "] " + AggregateJob.class.getName() + " source: ";
+    return Files.readAllLines(log).stream().filter(line -> line.contains(loaded))
+        .map(line -> line.substring(line.indexOf(loaded) + loaded.length())).findFirst().orElseThrow();
   }
 
   @Test
