@@ -2,6 +2,7 @@ package dev.softlabels.annotations;
 
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.labels.LabelRow;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,6 +35,11 @@ public final class DawidSkene {
       .add(LOG_LIKELIHOOD, DataTypes.DoubleType, false);
   /** The vote fractions as posteriors, for k classes. */
   static final IntFunction<VoteBlocks.Posteriors> VOTE_FRACTIONS = VoteFractions::new;
+  /**
+   * Up to this many votes the EM loop runs in one task: one core makes such a pass in about the time a
+   * Spark job takes to schedule (some 30 ms), so an iteration per job would be mostly overhead.
+   */
+  static final long ONE_TASK_VOTES = 1_000_000;
   private static final Logger LOG = LoggerFactory.getLogger(DawidSkene.class);
 
   private DawidSkene() {}
@@ -60,46 +66,33 @@ public final class DawidSkene {
 
   /**
    * EM from the vote fractions until the log-likelihood changes by less than the tolerance per vote, or
-   * the iteration cap.
+   * the iteration cap. Up to {@link #ONE_TASK_VOTES} votes the whole loop runs in one task on the votes
+   * merged into one block; more votes make each iteration one Spark job over all blocks.
    */
   public static Fit fit(VoteBlocks votes, DawidSkeneSettings settings) {
-    long firstPass = System.nanoTime();
-    Step step = initialStep(votes, settings.smoothing());
-    double firstPassSeconds = (System.nanoTime() - firstPass) / 1e9;
-    List<Double> logLikelihoods = new ArrayList<>();
-    boolean converged = false;
-    long started = System.nanoTime();
-    while (!converged && logLikelihoods.size() < settings.maxIterations()) {
-      long iterationStarted = System.nanoTime();
-      step = step(votes, step.model(), settings.smoothing());
-      double logLikelihood = step.logLikelihood();
-      double change = logLikelihoods.isEmpty() ? Double.NaN
-          : (logLikelihood - logLikelihoods.get(logLikelihoods.size() - 1)) / Math.max(1, step.votes());
-      logLikelihoods.add(logLikelihood);
-      converged = Math.abs(change) < settings.tolerance();
-      LOG.info(String.format(Locale.ROOT,
-          "dawid-skene: iteration %d: log-likelihood %.6e (%+.3e per vote), %.2f s", logLikelihoods.size(),
-          logLikelihood, change, (System.nanoTime() - iterationStarted) / 1e9));
-    }
-    double perIteration = (System.nanoTime() - started) / 1e9 / logLikelihoods.size();
-    if (!converged) {
-      LOG.warn("dawid-skene: not converged after {} iterations (softlabels.aggregate.dawid-skene.max-iterations); "
-          + "using the last estimate", logLikelihoods.size());
-    }
-    return new Fit(eStep(votes, step.model()), step.model(), List.copyOf(logLikelihoods), converged, perIteration,
-        firstPassSeconds);
+    return fit(votes, settings, ONE_TASK_VOTES);
+  }
+
+  static Fit fit(VoteBlocks votes, DawidSkeneSettings settings, long oneTaskVotes) {
+    List<String> annotators = votes.annotators();
+    int classes = votes.classes();
+    Em.Result result = votes.votes() <= oneTaskVotes
+        ? votes.inOneTask(block -> new Em(annotators, classes,
+            posteriors -> block.addTo(new VoteBlocks.Statistics(annotators.size(), classes), posteriors))
+            .run(settings))
+        : Em.of(votes).run(settings);
+    return new Fit(eStep(votes, result.model()), result.model(), result.logLikelihoods(), result.converged(),
+        result.secondsPerIteration(), result.firstPassSeconds());
   }
 
   /** The M-step from the vote fractions: EM's starting model (no log-likelihood yet). */
   static Step initialStep(VoteBlocks votes, double smoothing) {
-    VoteBlocks.Statistics statistics = votes.statistics(VOTE_FRACTIONS.apply(votes.classes()));
-    return new Step(estimate(votes, statistics, smoothing), null, statistics.votes);
+    return Em.of(votes).initialStep(smoothing);
   }
 
   /** One iteration: the E-step with {@code model}, then the M-step from its posteriors. */
   static Step step(VoteBlocks votes, DawidSkeneModel model, double smoothing) {
-    VoteBlocks.Statistics statistics = votes.statistics(EStep.of(model, votes.annotators()));
-    return new Step(estimate(votes, statistics, smoothing), statistics.logLikelihood, statistics.votes);
+    return Em.of(votes).step(model, smoothing);
   }
 
   /**
@@ -115,9 +108,68 @@ public final class DawidSkene {
     return votes.labelRows(EStep.of(model, votes.annotators()));
   }
 
-  private static DawidSkeneModel estimate(VoteBlocks votes, VoteBlocks.Statistics statistics, double smoothing) {
-    return DawidSkeneModel.estimate(statistics.posteriorTotals, statistics.images,
-        statistics.masses(votes.annotators()), smoothing);
+  /**
+   * The EM loop over one way of making a pass: a Spark job over the cached blocks, or arithmetic on the
+   * one block a task holds.
+   *
+   * @param annotators every annotator, index a of the statistics
+   */
+  private record Em(List<String> annotators, int classes, Pass pass) {
+
+    static Em of(VoteBlocks votes) {
+      return new Em(votes.annotators(), votes.classes(), votes::statistics);
+    }
+
+    /** What the loop found; small (the model), so a task can return it. */
+    record Result(DawidSkeneModel model, List<Double> logLikelihoods, boolean converged, double secondsPerIteration,
+        double firstPassSeconds) implements Serializable {}
+
+    Result run(DawidSkeneSettings settings) {
+      long firstPass = System.nanoTime();
+      Step step = initialStep(settings.smoothing());
+      double firstPassSeconds = (System.nanoTime() - firstPass) / 1e9;
+      List<Double> logLikelihoods = new ArrayList<>();
+      boolean converged = false;
+      long started = System.nanoTime();
+      while (!converged && logLikelihoods.size() < settings.maxIterations()) {
+        long iterationStarted = System.nanoTime();
+        step = step(step.model(), settings.smoothing());
+        double logLikelihood = step.logLikelihood();
+        double change = logLikelihoods.isEmpty() ? Double.NaN
+            : (logLikelihood - logLikelihoods.get(logLikelihoods.size() - 1)) / Math.max(1, step.votes());
+        logLikelihoods.add(logLikelihood);
+        converged = Math.abs(change) < settings.tolerance();
+        LOG.info(String.format(Locale.ROOT,
+            "dawid-skene: iteration %d: log-likelihood %.6e (%+.3e per vote), %.3f s", logLikelihoods.size(),
+            logLikelihood, change, (System.nanoTime() - iterationStarted) / 1e9));
+      }
+      double perIteration = (System.nanoTime() - started) / 1e9 / logLikelihoods.size();
+      if (!converged) {
+        LOG.warn("dawid-skene: not converged after {} iterations (softlabels.aggregate.dawid-skene.max-iterations); "
+            + "using the last estimate", logLikelihoods.size());
+      }
+      return new Result(step.model(), List.copyOf(logLikelihoods), converged, perIteration, firstPassSeconds);
+    }
+
+    Step initialStep(double smoothing) {
+      VoteBlocks.Statistics statistics = pass.statistics(VOTE_FRACTIONS.apply(classes));
+      return new Step(estimate(statistics, smoothing), null, statistics.votes);
+    }
+
+    Step step(DawidSkeneModel model, double smoothing) {
+      VoteBlocks.Statistics statistics = pass.statistics(EStep.of(model, annotators));
+      return new Step(estimate(statistics, smoothing), statistics.logLikelihood, statistics.votes);
+    }
+
+    private DawidSkeneModel estimate(VoteBlocks.Statistics statistics, double smoothing) {
+      return DawidSkeneModel.estimate(statistics.posteriorTotals, statistics.images, statistics.masses(annotators),
+          smoothing);
+    }
+  }
+
+  /** One pass over all votes: the M-step's statistics of the posteriors it is given. */
+  private interface Pass {
+    VoteBlocks.Statistics statistics(VoteBlocks.Posteriors posteriors);
   }
 
   /** The vote fractions as posteriors. */

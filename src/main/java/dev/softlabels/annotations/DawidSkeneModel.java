@@ -1,5 +1,6 @@
 package dev.softlabels.annotations;
 
+import java.io.Serializable;
 import java.util.Collections;
 import java.util.List;
 import java.util.SortedMap;
@@ -14,7 +15,7 @@ import java.util.TreeMap;
  * @param prior probability of each true class
  * @param annotators per annotator id, in id order
  */
-public record DawidSkeneModel(double[] prior, SortedMap<String, AnnotatorEstimate> annotators) {
+public record DawidSkeneModel(double[] prior, SortedMap<String, AnnotatorEstimate> annotators) implements Serializable {
 
   /**
    * One annotator's estimate.
@@ -23,7 +24,7 @@ public record DawidSkeneModel(double[] prior, SortedMap<String, AnnotatorEstimat
    * @param labels how many labels it gave
    * @param accuracy the share of its labels that agree with the true class, in expectation over the posteriors
    */
-  public record AnnotatorEstimate(double[][] confusion, long labels, double accuracy) {}
+  public record AnnotatorEstimate(double[][] confusion, long labels, double accuracy) implements Serializable {}
 
   /**
    * Posterior mass of one (annotator, reported class) pair.

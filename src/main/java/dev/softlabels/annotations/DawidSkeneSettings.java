@@ -1,6 +1,7 @@
 package dev.softlabels.annotations;
 
 import com.typesafe.config.Config;
+import java.io.Serializable;
 import dev.softlabels.config.UserError;
 
 /**
@@ -10,7 +11,7 @@ import dev.softlabels.config.UserError;
  * @param tolerance stop once the log-likelihood changes by less than this per annotation between iterations
  * @param smoothing Laplace pseudo-count added to every confusion-matrix cell and class-prior count
  */
-public record DawidSkeneSettings(int maxIterations, double tolerance, double smoothing) {
+public record DawidSkeneSettings(int maxIterations, double tolerance, double smoothing) implements Serializable {
 
   private static final String KEY = "softlabels.aggregate.dawid-skene.";
 

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -32,12 +33,15 @@ public final class VoteBlocks implements AutoCloseable {
   private final SparkSession spark;
   private final JavaRDD<Block> blocks;
   private final List<String> annotators;
+  private final long votes;
   private final ClassList classes;
 
-  private VoteBlocks(SparkSession spark, JavaRDD<Block> blocks, List<String> annotators, ClassList classes) {
+  private VoteBlocks(SparkSession spark, JavaRDD<Block> blocks, List<String> annotators, long votes,
+      ClassList classes) {
     this.spark = spark;
     this.blocks = blocks;
     this.annotators = annotators;
+    this.votes = votes;
     this.classes = classes;
   }
 
@@ -50,14 +54,8 @@ public final class VoteBlocks implements AutoCloseable {
         .mapPartitions(votes -> List.of(Block.of(votes)).iterator())
         .persist(StorageLevel.MEMORY_AND_DISK());
     // Every annotator gets a model row, so the list is as large as the model the driver holds anyway.
-    TreeSet<String> names = local.aggregate(new TreeSet<>(), (set, block) -> {
-      set.addAll(Arrays.asList(block.annotators()));
-      return set;
-    }, (left, right) -> {
-      left.addAll(right);
-      return left;
-    });
-    List<String> annotators = List.copyOf(names);
+    Census census = local.aggregate(new Census(new TreeSet<>(), new long[1]), Census::add, Census::merge);
+    List<String> annotators = List.copyOf(census.annotators());
     Map<String, Integer> index = new HashMap<>();
     for (int a = 0; a < annotators.size(); a++) {
       index.put(annotators.get(a), a);
@@ -70,7 +68,22 @@ public final class VoteBlocks implements AutoCloseable {
     local.unpersist(false);
     // Not destroyed: the blocks' lineage, which recomputes a lost block, still names it.
     broadcastIndex.unpersist(false);
-    return new VoteBlocks(spark, global, annotators, classes);
+    return new VoteBlocks(spark, global, annotators, census.votes()[0], classes);
+  }
+
+  /** The blocks' annotators and votes, summed. */
+  private record Census(TreeSet<String> annotators, long[] votes) implements Serializable {
+    Census add(Block block) {
+      annotators.addAll(Arrays.asList(block.annotators()));
+      votes[0] += block.reported().length;
+      return this;
+    }
+
+    Census merge(Census other) {
+      annotators.addAll(other.annotators());
+      votes[0] += other.votes()[0];
+      return this;
+    }
   }
 
   /** Every annotator with a vote, in id order: index a of the statistics. */
@@ -80,6 +93,16 @@ public final class VoteBlocks implements AutoCloseable {
 
   public int classes() {
     return classes.size();
+  }
+
+  /** How many votes the blocks hold. */
+  public long votes() {
+    return votes;
+  }
+
+  /** {@code work}'s result on all the votes merged into one block, computed in one task. */
+  <T> T inOneTask(Function<Block, T> work) {
+    return blocks.coalesce(1).mapPartitions(all -> List.of(work.call(Block.merged(all))).iterator()).first();
   }
 
   SparkSession spark() {
@@ -212,6 +235,31 @@ public final class VoteBlocks implements AutoCloseable {
       }
       return new Block(images.toArray(String[]::new), offsets.toArray(), annotators.toArray(String[]::new),
           annotator.toArray(), reported.toArray());
+    }
+
+    /** Blocks with global annotator indices, as one block. */
+    static Block merged(Iterator<Block> blocks) {
+      List<Block> parts = new ArrayList<>();
+      blocks.forEachRemaining(parts::add);
+      int images = parts.stream().mapToInt(part -> part.images().length).sum();
+      int votes = parts.stream().mapToInt(part -> part.reported().length).sum();
+      String[] allImages = new String[images];
+      int[] offsets = new int[images + 1];
+      int[] annotator = new int[votes];
+      int[] reported = new int[votes];
+      int image = 0;
+      int vote = 0;
+      for (Block part : parts) {
+        System.arraycopy(part.images(), 0, allImages, image, part.images().length);
+        for (int i = 1; i <= part.images().length; i++) {
+          offsets[image + i] = vote + part.offsets()[i];
+        }
+        System.arraycopy(part.annotator(), 0, annotator, vote, part.annotator().length);
+        System.arraycopy(part.reported(), 0, reported, vote, part.reported().length);
+        image += part.images().length;
+        vote += part.reported().length;
+      }
+      return new Block(allImages, offsets, null, annotator, reported);
     }
 
     /** This block with annotator[v] an index into the sorted list of all annotators. */

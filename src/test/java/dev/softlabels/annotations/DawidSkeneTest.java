@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.Dataset;
@@ -114,8 +115,54 @@ class DawidSkeneTest {
   }
 
   private static VoteBlocks blocks(SparkSession spark, Dataset<Row> votes) {
-    ClassList classes = new ClassList(List.of("x", "y"));
+    return blocks(spark, votes, new ClassList(List.of("x", "y")));
+  }
+
+  private static VoteBlocks blocks(SparkSession spark, Dataset<Row> votes, ClassList classes) {
     return VoteBlocks.of(spark, LabelAggregation.imageVotes(votes, classes, true), classes);
+  }
+
+  /** Small inputs run the EM loop in one task: the same fit as a Spark job per iteration. */
+  @Test
+  void fitsTheSameInOneTaskAsWithASparkJobPerIteration(SparkSession spark) {
+    Random random = new Random(7);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      int truth = i % 3;
+      for (int a = 0; a < 5; a++) {
+        int annotator = random.nextInt(12);
+        int label = random.nextDouble() < 0.6 + annotator * 0.03 ? truth : random.nextInt(3);
+        rows.add(RowFactory.create("i" + i, "a" + annotator + "-" + a, label));
+      }
+    }
+    StructType schema = new StructType()
+        .add(LabelColumns.IMAGE, DataTypes.StringType)
+        .add(LabelColumns.ANNOTATOR, DataTypes.StringType)
+        .add(LabelColumns.CLASS_INDEX, DataTypes.IntegerType);
+    try (VoteBlocks votes = blocks(spark, spark.createDataFrame(rows, schema).repartition(4),
+        new ClassList(List.of("x", "y", "z")))) {
+      assertThat(votes.votes()).isEqualTo(1500);
+      DawidSkeneSettings settings = new DawidSkeneSettings(100, 1e-7, 1.0);
+      DawidSkene.Fit jobs = DawidSkene.fit(votes, settings, 0);
+      DawidSkene.Fit oneTask = DawidSkene.fit(votes, settings, votes.votes());
+
+      assertThat(oneTask.iterations()).isEqualTo(jobs.iterations()).isGreaterThan(2);
+      assertThat(oneTask.converged()).isEqualTo(jobs.converged()).isTrue();
+      for (int n = 0; n < jobs.iterations(); n++) {
+        assertThat(oneTask.logLikelihoods().get(n)).isCloseTo(jobs.logLikelihoods().get(n), within(1e-9));
+      }
+      assertThat(oneTask.model().prior()).containsExactly(jobs.model().prior(), within(1e-12));
+      assertThat(oneTask.model().annotators().keySet()).isEqualTo(jobs.model().annotators().keySet());
+      jobs.model().annotators().forEach((annotator, estimate) -> {
+        for (int c = 0; c < 3; c++) {
+          assertThat(oneTask.model().annotators().get(annotator).confusion()[c])
+              .containsExactly(estimate.confusion()[c], within(1e-12));
+        }
+      });
+      Map<String, Row> expected = byImage(jobs.posteriors());
+      byImage(oneTask.posteriors()).forEach((image, row) ->
+          assertThat(posterior(row)).containsExactly(posterior(expected.get(image)), within(1e-12)));
+    }
   }
 
   /**
