@@ -2,6 +2,7 @@ package dev.softlabels.cli;
 
 import com.typesafe.config.Config;
 import dev.softlabels.labels.LabelColumns;
+import dev.softlabels.config.UserError;
 import dev.softlabels.relabel.LabelStore;
 import dev.softlabels.relabel.Night;
 import dev.softlabels.relabel.RelabelJob;
@@ -27,14 +28,15 @@ import picocli.CommandLine;
 @Command(
     name = "relabel",
     mixinStandardHelpOptions = true,
-    subcommands = {RelabelCommand.History.class, RelabelCommand.Export.class},
+    subcommands = {RelabelCommand.History.class, RelabelCommand.Export.class, RelabelCommand.Compact.class},
     description = {
         "Fold one night's annotation rows into a versioned label store (Delta Lake): validate them as",
         "aggregate does (plus duplicates of earlier nights' votes), add their vote counts to the images they",
         "touch and commit those images' new labels together with the night's ledger entry. Each night is",
         "applied at most once, in date order; re-running an applied night does nothing. Writes",
         "STATE/quarantine/date=D/ and STATE/changes/date=D/ (images/, needs-annotations/, summary.json).",
-        "Subcommands: history (the applied nights), export (the labels as of a version, night or time)."})
+        "Subcommands: history (the applied nights), export (the labels as of a version, night or time),",
+        "compact (fold the rows that later nights superseded away)."})
 final class RelabelCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -131,6 +133,32 @@ final class RelabelCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().println("relabel export: labels of " + path
             + (asOf.isBlank() ? "" : " as of " + asOf) + " -> " + output);
+      });
+    }
+  }
+
+  @Command(name = "compact", mixinStandardHelpOptions = true,
+      description = {"Rewrite a label store's table with each image's latest row only, in one commit: nights",
+          "append a row per image they touch, so the table grows by every night's touched images until this",
+          "folds them away. The labels read the same before and after; earlier versions stay readable until",
+          "Delta's VACUUM removes their files. Run it when no night is running (one writer per store)."})
+  static final class Compact implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Mixin StoreOptions store;
+
+    @Override
+    public Integer call() throws Exception {
+      return store.inSession((spark, path) -> {
+        LabelStore labels = new LabelStore(spark, path);
+        if (!labels.exists()) {
+          throw new UserError("no label store at " + path + " (softlabels.relabel.state): run relabel first");
+        }
+        LabelStore.Compaction compaction = labels.compact();
+        spec.commandLine().getOut().println(String.format(Locale.ROOT,
+            "relabel compact: %,d rows -> %,d (one per image) as version %d of %s", compaction.before(),
+            compaction.after(), labels.version(), path));
       });
     }
   }

@@ -1,29 +1,42 @@
 package dev.softlabels.relabel;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.struct;
 
 import dev.softlabels.config.Json;
 import dev.softlabels.config.UserError;
 import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.HadoopPaths;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.delta.tables.DeltaTable;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.Snapshot;
+import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import scala.collection.JavaConverters;
 
 /**
- * A label store on disk: {@code labels/}, a Delta table with one row per image (the aggregate job's
- * columns plus the annotators seen, first and last night and flip probability), whose commit history
- * is the ledger of applied nights; {@code quarantine/date=D/} and {@code changes/date=D/} per night.
+ * A label store on disk: {@code labels/}, an append-only Delta table — each night appends one row per
+ * image it touched (the aggregate job's columns plus the annotators seen, first and last night and flip
+ * probability), and an image's labels are its latest row ({@link #latest}) — whose commit history is the
+ * ledger of applied nights; {@code quarantine/date=D/} and {@code changes/date=D/} per night.
+ * {@link #compact} folds the superseded rows away.
  */
 public final class LabelStore {
 
@@ -37,9 +50,7 @@ public final class LabelStore {
   /** Delta's idempotent-write application id: a night's commit carries (this, the night's epoch day). */
   static final String APP_ID = "softlabels-relabel";
   private static final String CLASSES_PROPERTY = "softlabels.classes";
-  private static final String TXN_APP_ID = "spark.databricks.delta.write.txnAppId";
-  private static final String TXN_VERSION = "spark.databricks.delta.write.txnVersion";
-  private static final String USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
+  private static final String LATEST = "latest";
 
   private final SparkSession spark;
   private final String root;
@@ -102,32 +113,54 @@ public final class LabelStore {
         .add(FLIP_PROBABILITY, DataTypes.DoubleType);
   }
 
-  /**
-   * Creates the empty table (version 0) unless it exists. Deletion vectors let a night's MERGE
-   * write only the changed rows instead of rewriting every file that holds one of them.
-   */
+  /** Creates the empty table (version 0) unless it exists. */
   public void createIfMissing(ClassList classes) {
     if (exists()) {
       return;
     }
     DeltaTable.createIfNotExists(spark).location(labelsPath()).addColumns(schema())
-        .property("delta.enableDeletionVectors", "true")
         .property(CLASSES_PROPERTY, String.join(",", classes.names()))
         .execute();
   }
 
-  /** Stops when the store was built for another class list: counts would silently mean other classes. */
-  public void requireClasses(ClassList classes) {
-    Row properties = DeltaTable.forPath(spark, labelsPath()).detail().select(col("properties")).first();
-    String stored = properties.<String, String>getJavaMap(0).get(CLASSES_PROPERTY);
-    if (stored != null && !stored.equals(String.join(",", classes.names()))) {
-      throw new UserError("the label store " + root + " counts votes for the classes [" + stored
-          + "] but softlabels.classes is " + classes.names() + ": use the store's class list, in its order");
+  /**
+   * What a night needs to know before it starts, from the table's snapshot alone (no read of the commit
+   * history, which grows with every night).
+   *
+   * @param version the latest version, -1 when there is no table yet
+   * @param lastNight the latest night committed (Delta's idempotent-write id), if any
+   * @param classes the class list the store counts votes for
+   */
+  public record State(long version, Optional<LocalDate> lastNight, Optional<String> classes) {
+
+    /** Stops when the store was built for another class list: counts would silently mean other classes. */
+    void requireClasses(ClassList expected, String root) {
+      classes.filter(stored -> !stored.equals(String.join(",", expected.names()))).ifPresent(stored -> {
+        throw new UserError("the label store " + root + " counts votes for the classes [" + stored
+            + "] but softlabels.classes is " + expected.names() + ": use the store's class list, in its order");
+      });
     }
   }
 
+  public State state() {
+    if (!exists()) {
+      return new State(-1, Optional.empty(), Optional.empty());
+    }
+    Snapshot snapshot = DeltaLog.forTableWithSnapshot(spark, labelsPath())._2();
+    Optional<LocalDate> lastNight = Optional.ofNullable(JavaConverters.mapAsJavaMap(snapshot.transactions()).get(APP_ID))
+        .map(day -> LocalDate.ofEpochDay(((Number) day).longValue()));
+    return new State(snapshot.version(), lastNight,
+        Optional.ofNullable(JavaConverters.mapAsJavaMap(snapshot.metadata().configuration()).get(CLASSES_PROPERTY)));
+  }
+
+  /** Stops when the store was built for another class list. */
+  public void requireClasses(ClassList classes) {
+    state().requireClasses(classes, root);
+  }
+
+  /** The latest version, -1 when there is no table yet (a listing of the log, not a read of its state). */
   public long version() {
-    return ledger().version();
+    return exists() ? DeltaLog.forTableWithSnapshot(spark, labelsPath())._2().version() : -1;
   }
 
   /** The table's latest version and the nights applied, oldest first. */
@@ -150,9 +183,29 @@ public final class LabelStore {
     return new Ledger(version, nights);
   }
 
-  /** The table as of {@code version}. */
+  /** The labels as of {@code version}: every image's latest row. */
   public Dataset<Row> read(long version) {
+    return latest(rows(version));
+  }
+
+  /** Every row of the table as of {@code version}, superseded ones included. */
+  Dataset<Row> rows(long version) {
     return spark.read().format("delta").option("versionAsOf", version).load(labelsPath());
+  }
+
+  /**
+   * Each image's latest row (of the columns {@code rows} has): the one of the last night that touched it.
+   * A night writes an image at most once and nights go in date order, so {@code last_changed} orders an
+   * image's rows.
+   */
+  public static Dataset<Row> latest(Dataset<Row> rows) {
+    List<String> fields = Arrays.stream(rows.columns()).filter(name -> !name.equals(LabelColumns.IMAGE)).toList();
+    List<Column> columns = new ArrayList<>();
+    columns.add(col(LabelColumns.IMAGE));
+    fields.forEach(name -> columns.add(col(LATEST + "." + name).as(name)));
+    return rows.groupBy(col(LabelColumns.IMAGE))
+        .agg(max_by(struct(fields.stream().map(functions::col).toArray(Column[]::new)), col(LAST_CHANGED)).as(LATEST))
+        .select(columns.toArray(Column[]::new));
   }
 
   /** Every applied night, oldest first. */
@@ -186,51 +239,48 @@ public final class LabelStore {
       return read(night(RelabelSettings.date(asOf)).map(Night::version).orElseThrow(() -> new UserError(
           "--as-of " + asOf + ": no night of that date was applied (see softlabels relabel history)")));
     }
-    return spark.read().format("delta").option("timestampAsOf", asOf).load(labelsPath());
+    return latest(spark.read().format("delta").option("timestampAsOf", asOf).load(labelsPath()));
   }
 
   /**
-   * Upserts a night's recomputed rows for the images it touched and records the night in the same
+   * Appends a night's recomputed rows for the images it touched and records the night in the same
    * commit (user metadata, plus Delta's idempotent-write id so the same night can never commit twice).
    *
-   * @return the table version after the commit
+   * @return the table version after the commit (unchanged when Delta found the night already committed)
    */
   public long commit(Dataset<Row> touched, Night night) {
-    merge(committingSession(night), touched);
+    touched.write().format("delta").mode(SaveMode.Append)
+        .option("txnAppId", APP_ID)
+        .option("txnVersion", night.day().toEpochDay())
+        .option("userMetadata", Json.write(night))
+        .save(labelsPath());
     return version();
   }
 
   /**
-   * Delta takes a MERGE's idempotent-write id and commit metadata only from the session's SQL
-   * settings, so the commit runs in a session of its own (same SparkContext and cache) carrying the
-   * caller's SQL settings and these: the caller's session never holds them, not even while it runs.
+   * Rewrites the table with each image's latest row only, in one commit (user metadata: the rows before
+   * and after). Readers see the same labels before and after it; versions before it stay readable until
+   * Delta's VACUUM removes their files.
+   *
+   * @return the rows before and after
    */
-  private SparkSession committingSession(Night night) {
-    SparkSession committing = spark.newSession();
-    JavaConverters.mapAsJavaMap(spark.conf().getAll()).forEach((key, value) -> {
-      if (spark.conf().isModifiable(key)) {
-        committing.conf().set(key, value);
-      }
-    });
-    committing.conf().set(TXN_APP_ID, APP_ID);
-    committing.conf().set(TXN_VERSION, String.valueOf(night.day().toEpochDay()));
-    committing.conf().set(USER_METADATA, Json.write(night));
-    return committing;
+  public Compaction compact() {
+    long version = version();
+    long before = rows(version).count();
+    Dataset<Row> latest = read(version).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long after = latest.count();
+      Compaction compaction = new Compaction(version, before, after);
+      latest.write().format("delta").mode(SaveMode.Overwrite)
+          .option("userMetadata", Json.write(compaction))
+          .save(labelsPath());
+      return compaction;
+    } finally {
+      latest.unpersist();
+    }
   }
 
-  /**
-   * The MERGE of a night's commit without its ledger entry: public so that {@code bench relabel} can
-   * time it alone, on a copy of a store.
-   */
-  public void upsert(Dataset<Row> touched) {
-    merge(spark, touched);
-  }
-
-  private void merge(SparkSession session, Dataset<Row> touched) {
-    DeltaTable.forPath(session, labelsPath()).as("t")
-        .merge(touched.as("s"), "t." + LabelColumns.IMAGE + " = s." + LabelColumns.IMAGE)
-        .whenMatched().updateAll()
-        .whenNotMatched().insertAll()
-        .execute();
-  }
+  /** A compaction's figures: the version it started from, the table's rows before and after. */
+  public record Compaction(@JsonProperty("compacted_version") long version, @JsonProperty("rows_before") long before,
+      @JsonProperty("rows_after") long after) {}
 }

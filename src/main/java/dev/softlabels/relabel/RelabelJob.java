@@ -7,14 +7,13 @@ import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.zip_with;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.softlabels.annotations.AnnotationReader;
 import dev.softlabels.annotations.QuarantineReason;
 import dev.softlabels.annotations.VoteTally;
@@ -23,15 +22,14 @@ import dev.softlabels.config.Json;
 import dev.softlabels.config.UserError;
 import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
-import dev.softlabels.labels.SoftLabelMetrics;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.PersistedDatasets;
+import dev.softlabels.spark.PhaseLog;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Column;
@@ -44,10 +42,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Folds one night's annotation rows into the label store. Vote counts are additive, so only the
- * images the night touches are read and recomputed: the batch is validated as in aggregate (plus
- * duplicates of votes from earlier nights), its counts are added to those images' counts, and one
- * Delta MERGE writes their new rows together with the ledger entry. Before that commit the night's
- * quarantine and change report are written into hidden pending folders, moved into place after it
+ * images the night touches are looked up and recomputed: the batch is validated as in aggregate (plus
+ * duplicates of votes from earlier nights), its counts are added to those images' latest counts, and one
+ * Delta append writes their new rows together with the ledger entry. The needs-annotations ranking is
+ * carried from night to night ({@link NeedsRanking}). Before the commit the night's quarantine and change
+ * report are written into hidden pending folders, moved into place after it
  * ({@link LabelStore#settleReports}), so a run that dies anywhere leaves the previous version complete
  * with no report of a night it did not apply, and the next run redoes the night.
  */
@@ -55,12 +54,12 @@ public final class RelabelJob {
 
   public static final String IMAGES = "images";
   public static final String NEEDS_ANNOTATIONS = "needs-annotations";
+  /** The kept ranking the next night starts from (deeper than needs-annotations). */
+  public static final String RANKING = "ranking";
   public static final String SUMMARY = "summary.json";
-  public static final String CHANGE = "change";
-  public static final String SHIFT_KL = "shift_kl";
-  static final String PREVIOUS = "previous_";
-  private static final String BATCH_COUNTS = "batch_counts";
-  private static final String BATCH_ANNOTATORS = "batch_annotators";
+  public static final String CHANGE = TouchedImages.CHANGE;
+  public static final String SHIFT_KL = TouchedImages.SHIFT_KL;
+  private static final String PREVIOUS = TouchedImages.PREVIOUS;
   private static final Logger LOG = LoggerFactory.getLogger(RelabelJob.class);
 
   private RelabelJob() {}
@@ -77,78 +76,83 @@ public final class RelabelJob {
 
   /** @param beforeCommit runs after the night's reports are written, just before the commit */
   static Result run(SparkSession spark, RelabelSettings settings, Runnable beforeCommit) {
-    Stopwatch stopwatch = new Stopwatch(System.nanoTime());
+    PhaseLog phases = new PhaseLog(LOG, "relabel", System.nanoTime());
     LocalDate date = settings.date();
     ClassList classes = settings.source().classes();
     LabelStore store = new LabelStore(spark, settings.state());
     store.createIfMissing(classes);
-    store.requireClasses(classes);
-    LabelStore.Ledger ledger = store.ledger();
-    Optional<Night> done = ledger.nights().stream().filter(n -> n.day().equals(date)).findFirst();
+    LabelStore.State state = store.state();
+    state.requireClasses(classes, settings.state());
+    Optional<Night> done = appliedBefore(store, state, date);
     store.settleReports(date, done.isPresent());
     if (done.isPresent()) {
       LOG.info("relabel: night {} was already applied (version {}, committed {}); nothing to do", date,
           done.get().version(), done.get().committedAt());
-      return new Result(false, done.get(), ledger.version(), store.changesPath(date));
+      return new Result(false, done.get(), state.version(), store.changesPath(date));
     }
-    requireDateOrder(ledger.nights(), date);
     HadoopPaths.of(spark).requireExists(settings.batch(), "batch");
 
-    long version = ledger.version();
-    Dataset<Row> current = store.read(version);
-    stopwatch.log("relabel: night %s: reading %s; label store %s at version %d", date, settings.batch(),
-        settings.state(), version);
+    long version = state.version();
+    phases.done("night %s: reading %s; label store %s at version %d", date, settings.batch(), settings.state(),
+        version);
     try (PersistedDatasets persisted = new PersistedDatasets()) {
       Dataset<Row> checked = persisted.persist(VoteValidation.classify(
           AnnotationReader.read(spark, settings.source(), settings.batch()), classes,
           settings.source().labelEncoding()));
-      Dataset<Row> previous = persisted.persist(previousRows(current, checked));
+      Dataset<Row> previous = persisted.persist(previousRows(store.rows(version), checked));
       Dataset<Row> classified = persisted.persist(withCrossNightDuplicates(checked, previous));
       VoteTally.Counts counts = VoteTally.Counts.of(classified);
       // The night's reports are written beside their final place and moved there only after the
       // commit, so a night that never committed leaves no report behind.
       writeQuarantine(classified, counts, store, date);
-      stopwatch.log("relabel: %,d rows validated, %,d quarantined", counts.read(), counts.quarantined());
+      phases.done("%,d rows validated against the images they touch, %,d quarantined", counts.read(),
+          counts.quarantined());
 
-      Dataset<Row> touched = persisted.persist(touched(classified, previous, classes, date));
+      Dataset<Row> touched = persisted.persist(TouchedImages.of(classified, previous, classes, date.toString()));
       String changes = LabelStore.pending(store.changesPath(date));
       writeChangeReport(touched, changes);
-      stopwatch.log("relabel: change report written");
-      Dataset<Row> needs = persisted.persist(needsAnnotations(current, touched, settings.needsAnnotations()));
-      needs.write().mode("overwrite").parquet(HadoopPaths.child(changes, NEEDS_ANNOTATIONS));
-      stopwatch.log("relabel: needs-annotations ranking written");
-
       Night night = night(settings, counts, touched);
+      phases.done("%,d touched images' new rows and change report written", night.imagesTouched());
       settings.rejectionLimit().check("night " + date + ": ", counts, night.imagesTouched(),
           "the label store stays at version " + version);
-      HadoopPaths.of(spark).writeText(HadoopPaths.child(changes, SUMMARY),
-          Json.write(summary(touched, needs, night, counts, version, settings.summaryExamples())));
+
+      NeedsRanking ranking = ranking(store, state, touched, settings.needsAnnotations());
+      List<Row> needs = ranking.top(settings.needsAnnotations());
+      NeedsRanking.frame(spark, needs).write().parquet(HadoopPaths.child(changes, NEEDS_ANNOTATIONS));
+      NeedsRanking.frame(spark, ranking.rows()).write().parquet(HadoopPaths.child(changes, RANKING));
+      phases.done("needs-annotations ranking written (%s)", ranking.kept().rebuilt() ? "rebuilt from the store"
+          : "carried from the previous night");
+      HadoopPaths.of(spark).writeText(HadoopPaths.child(changes, SUMMARY), Json.write(
+          summary(touched, needs, night, counts, version, ranking.kept(), settings.summaryExamples())));
 
       beforeCommit.run();
-      stopwatch.log("relabel: summary written; committing");
       long after = store.commit(inStoreColumns(touched), night);
       if (after == version) {
         LOG.warn("relabel: Delta skipped the commit: another run applied night {} meanwhile", date);
         return new Result(false, night, after, store.changesPath(date));
       }
       store.settleReports(date, true);
-      LOG.info(String.format(Locale.ROOT, "relabel: night %s -> version %d in %.1f s: %,d rows (%,d used, %,d "
-              + "quarantined), %,d images touched (%,d new, %,d flipped); report %s", date, after,
-          stopwatch.seconds(), counts.read(), counts.used(), counts.quarantined(), night.imagesTouched(),
-          night.newImages(), night.flippedImages(), store.changesPath(date)));
+      phases.done("night %s committed as version %d: %,d rows (%,d used, %,d quarantined), %,d images touched "
+              + "(%,d new, %,d flipped); report %s", date, after, counts.read(), counts.used(), counts.quarantined(),
+          night.imagesTouched(), night.newImages(), night.flippedImages(), store.changesPath(date));
       return new Result(true, night.committed(after, null), after, store.changesPath(date));
     }
   }
 
-  /** Seconds since the run started, logged after each step (the run's progress on a slow store). */
-  private record Stopwatch(long started) {
-    double seconds() {
-      return (System.nanoTime() - started) / 1e9;
+  /**
+   * The night of {@code date} if it was applied. The snapshot names the last night committed; only a
+   * date before it needs the commit history, to tell an applied night from one that comes too late.
+   */
+  private static Optional<Night> appliedBefore(LabelStore store, LabelStore.State state, LocalDate date) {
+    if (state.lastNight().isEmpty() || state.lastNight().get().isBefore(date)) {
+      return Optional.empty();
     }
-
-    void log(String step, Object... arguments) {
-      LOG.info(String.format(Locale.ROOT, step, arguments) + String.format(Locale.ROOT, " (%.1f s)", seconds()));
+    List<Night> applied = store.nights();
+    Optional<Night> night = applied.stream().filter(n -> n.day().equals(date)).findFirst();
+    if (night.isEmpty()) {
+      requireDateOrder(applied, date);
     }
+    return night;
   }
 
   /**
@@ -163,19 +167,25 @@ public final class RelabelJob {
         });
   }
 
-  /** The store's rows of the images this night votes on: a broadcast join reads nothing else. */
-  private static Dataset<Row> previousRows(Dataset<Row> current, Dataset<Row> checked) {
-    return current
-        .join(broadcast(checked.filter(col(REASON).isNull()).select(col(IMAGE)).distinct()), IMAGE)
-        .select(Arrays.stream(LabelStore.schema().fieldNames())
-            .map(name -> name.equals(IMAGE) ? col(IMAGE) : col(name).as(PREVIOUS + name)).toArray(Column[]::new));
+  /**
+   * The latest counts, annotators and first night of the images this night votes on: a broadcast join
+   * that reads only those columns of the store's rows.
+   */
+  private static Dataset<Row> previousRows(Dataset<Row> storeRows, Dataset<Row> checked) {
+    Dataset<Row> latest = LabelStore.latest(storeRows
+        .select(col(IMAGE), col(LabelColumns.COUNTS), col(LabelStore.ANNOTATORS), col(LabelStore.FIRST_SEEN),
+            col(LabelStore.LAST_CHANGED))
+        .join(broadcast(checked.filter(col(REASON).isNull()).select(col(IMAGE)).distinct()), IMAGE));
+    return latest.select(col(IMAGE), col(LabelColumns.COUNTS).as(TouchedImages.PREVIOUS_COUNTS),
+        col(LabelStore.ANNOTATORS).as(TouchedImages.PREVIOUS_ANNOTATORS),
+        col(LabelStore.FIRST_SEEN).as(TouchedImages.PREVIOUS_FIRST_SEEN));
   }
 
   /** The night's rows with votes already counted on an earlier night quarantined as duplicates. */
   private static Dataset<Row> withCrossNightDuplicates(Dataset<Row> checked, Dataset<Row> previous) {
-    Column seenBefore = array_contains(col(PREVIOUS + LabelStore.ANNOTATORS), col(ANNOTATOR));
+    Column seenBefore = array_contains(col(TouchedImages.PREVIOUS_ANNOTATORS), col(ANNOTATOR));
     return checked
-        .join(previous.select(col(IMAGE), col(PREVIOUS + LabelStore.ANNOTATORS)), checked.col(IMAGE)
+        .join(previous.select(col(IMAGE), col(TouchedImages.PREVIOUS_ANNOTATORS)), checked.col(IMAGE)
             .equalTo(previous.col(IMAGE)), "left")
         .drop(previous.col(IMAGE))
         .withColumn(REASON, when(col(REASON).isNull().and(coalesce(seenBefore, lit(false))),
@@ -217,50 +227,37 @@ public final class RelabelJob {
   }
 
   /**
-   * The night's new rows for the images it touched, in the store's columns, with the previous values
-   * beside them and what changed.
+   * The ranking after this night, carried from the last night's kept ranking when its report is there
+   * (rebuilt from the store otherwise: the first night, a store written before rankings were kept, a
+   * report removed).
    */
-  private static Dataset<Row> touched(Dataset<Row> classified, Dataset<Row> previous, ClassList classes,
-      LocalDate date) {
-    Dataset<Row> batch = classified.filter(col(REASON).isNull()).groupBy(col(IMAGE))
-        .agg(LabelColumns.counts(classes).as(BATCH_COUNTS), collect_list(col(ANNOTATOR)).as(BATCH_ANNOTATORS));
-    Column previousCounts = col(PREVIOUS + LabelColumns.COUNTS);
-    Column isNew = previousCounts.isNull();
-    Dataset<Row> merged = batch.join(previous, IMAGE, "left")
-        .withColumn(LabelColumns.COUNTS, when(isNew, col(BATCH_COUNTS))
-            .otherwise(zip_with(previousCounts, col(BATCH_COUNTS), Column::plus)))
-        .withColumn(LabelStore.ANNOTATORS, when(isNew, col(BATCH_ANNOTATORS))
-            .otherwise(concat(col(PREVIOUS + LabelStore.ANNOTATORS), col(BATCH_ANNOTATORS))))
-        .withColumn(LabelStore.FIRST_SEEN, coalesce(col(PREVIOUS + LabelStore.FIRST_SEEN), lit(date.toString())))
-        .withColumn(LabelStore.LAST_CHANGED, lit(date.toString()))
-        .withColumn(LabelStore.FLIP_PROBABILITY, LabelColumns.flipProbability(col(LabelColumns.COUNTS)));
-    return LabelColumns.withDerived(merged, classes)
-        .withColumn(CHANGE, when(isNew, lit(ImageChange.NEW.code()))
-            .when(col(PREVIOUS + LabelColumns.HARD_LABEL).notEqual(col(LabelColumns.HARD_LABEL)),
-                lit(ImageChange.FLIPPED.code()))
-            .otherwise(lit(ImageChange.UPDATED.code())))
-        .withColumn(SHIFT_KL, when(previousCounts.isNotNull(),
-            SoftLabelMetrics.kl(col(LabelColumns.SOFT_LABEL), col(PREVIOUS + LabelColumns.SOFT_LABEL))));
+  private static NeedsRanking ranking(LabelStore store, LabelStore.State state, Dataset<Row> touched, int listed) {
+    SparkSession spark = touched.sparkSession();
+    HadoopPaths paths = HadoopPaths.of(spark);
+    Dataset<Row> previous = null;
+    NeedsRanking.Kept kept = null;
+    if (state.lastNight().isPresent()) {
+      String changes = store.changesPath(state.lastNight().get());
+      String summary = HadoopPaths.child(changes, SUMMARY);
+      String ranking = HadoopPaths.child(changes, RANKING);
+      if (paths.exists(summary) && paths.exists(ranking)) {
+        kept = Json.read(paths.readText(summary), RankingOfSummary.class).ranking();
+        previous = kept == null ? null : spark.read().parquet(ranking);
+      }
+    }
+    return NeedsRanking.after(previous, kept, touched, () -> store.read(state.version()), listed);
   }
 
-  /**
-   * The images that most need another annotation after this night, over the whole store: highest
-   * flip probability first, then fewest annotations. Untouched images come from the current version.
-   */
-  private static Dataset<Row> needsAnnotations(Dataset<Row> current, Dataset<Row> touched, int top) {
-    Column[] columns = {col(IMAGE), col(LabelColumns.N_ANNOTATIONS), col(LabelColumns.HARD_LABEL_NAME),
-        col(LabelColumns.AGREEMENT), col(LabelStore.FLIP_PROBABILITY)};
-    return current.join(broadcast(touched.select(col(IMAGE))), IMAGE, "left_anti").select(columns)
-        .unionByName(touched.select(columns))
-        .orderBy(col(LabelStore.FLIP_PROBABILITY).desc(), col(LabelColumns.N_ANNOTATIONS).asc(), col(IMAGE).asc())
-        .limit(top);
-  }
+  /** The kept ranking's entry of a night's summary.json. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  private record RankingOfSummary(@JsonProperty("ranking") NeedsRanking.Kept ranking) {}
 
-  private static Map<String, Object> summary(Dataset<Row> images, Dataset<Row> needs, Night night,
-      VoteTally.Counts counts, long previousVersion, int examples) {
+  private static Map<String, Object> summary(Dataset<Row> images, List<Row> needs, Night night,
+      VoteTally.Counts counts, long previousVersion, NeedsRanking.Kept ranking, int examples) {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("night", night);
     summary.put("previous_version", previousVersion);
+    summary.put("ranking", ranking);
     summary.put("quarantined_by_reason", counts.byReason());
     summary.put("flips", rows(images.filter(is(ImageChange.FLIPPED)).orderBy(col(SHIFT_KL).desc(), col(IMAGE))
         .select(col(IMAGE), col(PREVIOUS + LabelColumns.HARD_LABEL_NAME).as("from"),
@@ -268,19 +265,21 @@ public final class RelabelJob {
     summary.put("largest_shifts", rows(images.filter(col(SHIFT_KL).isNotNull()).orderBy(col(SHIFT_KL).desc(),
         col(IMAGE)).select(col(IMAGE), col(SHIFT_KL), col(PREVIOUS + LabelColumns.N_ANNOTATIONS).as("from_n"),
         col(LabelColumns.N_ANNOTATIONS).as("to_n")), examples));
-    summary.put("most_in_need", rows(needs.orderBy(col(LabelStore.FLIP_PROBABILITY).desc(),
-        col(LabelColumns.N_ANNOTATIONS), col(IMAGE)), examples));
+    summary.put("most_in_need", needs.subList(0, Math.min(examples, needs.size())).stream().map(RelabelJob::asMap)
+        .toList());
     return summary;
   }
 
   /** At most {@code limit} rows as maps (a bounded sample for summary.json). */
   private static List<Map<String, Object>> rows(Dataset<Row> rows, int limit) {
-    return rows.limit(limit).collectAsList().stream().map(r -> {
-      Map<String, Object> map = new LinkedHashMap<>();
-      for (String field : r.schema().fieldNames()) {
-        map.put(field, r.get(r.fieldIndex(field)));
-      }
-      return map;
-    }).toList();
+    return rows.limit(limit).collectAsList().stream().map(RelabelJob::asMap).toList();
+  }
+
+  private static Map<String, Object> asMap(Row row) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    for (String field : row.schema().fieldNames()) {
+      map.put(field, row.get(row.fieldIndex(field)));
+    }
+    return map;
   }
 }

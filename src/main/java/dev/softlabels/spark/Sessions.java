@@ -15,6 +15,7 @@ import org.apache.spark.sql.SparkSession;
 public final class Sessions {
 
   private static final String EXTENSIONS = "spark.sql.extensions";
+  private static final String DELTA_SNAPSHOT_PARTITIONS = "spark.databricks.delta.snapshotPartitions";
   private static final String SESSION_CATALOG = "spark.sql.catalog.spark_catalog";
   private static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
   private static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
@@ -71,6 +72,11 @@ public final class Sessions {
     }
     if (!given.contains(SESSION_CATALOG)) {
       builder.config(SESSION_CATALOG, DELTA_CATALOG);
+    }
+    // Reading a table's state (its files, its idempotent-write ids) is a Spark job over the commit log,
+    // shuffled into 50 partitions by default: 1.2 s for a label store's few commits, 0.3 s in one.
+    if (!given.contains(DELTA_SNAPSHOT_PARTITIONS)) {
+      builder.config(DELTA_SNAPSHOT_PARTITIONS, "1");
     }
     return builder;
   }

@@ -117,6 +117,35 @@ class RelabelJobTest {
         .hasMessageContaining("no night of that date");
   }
 
+  /** Nights append a row per touched image; readers take each image's latest; compaction keeps the labels. */
+  @Test
+  void readersSeeEachImagesLatestRowAndCompactionKeepsTheLabels(SparkSession spark) {
+    Path state = dir.resolve("store-compact");
+    for (String date : List.of("2026-11-01", "2026-11-02", "2026-11-03")) {
+      RelabelJob.run(spark, night(state, date));
+    }
+    LabelStore store = new LabelStore(spark, state.toString());
+    List<Row> labels = labels(store.read(store.version()));
+    List<Row> firstNight = labels(store.readAsOf("2026-11-01"));
+    // Night 1 touches a, b, c; night 2 a, b, f; night 3 c, f, g: 9 rows of 5 images.
+    assertThat(store.rows(store.version()).count()).isEqualTo(9);
+    assertThat(labels).extracting(row -> row.getString(0)).containsExactly("a", "b", "c", "f", "g");
+
+    LabelStore.Compaction compaction = store.compact();
+
+    assertThat(compaction).isEqualTo(new LabelStore.Compaction(3, 9, 5));
+    assertThat(store.version()).isEqualTo(4);
+    assertThat(store.rows(store.version()).count()).isEqualTo(5);
+    assertThat(labels(store.read(store.version()))).isEqualTo(labels);
+    assertThat(labels(store.readAsOf("2026-11-01"))).as("time travel before the compaction").isEqualTo(firstNight);
+    assertThat(store.nights()).extracting(Night::date).containsExactly("2026-11-01", "2026-11-02", "2026-11-03");
+    RelabelJob.Result again = RelabelJob.run(spark, night(state, "2026-11-03"));
+    assertThat(again.applied()).as("the last night is still known after the compaction").isFalse();
+    assertThat(again.night().version()).isEqualTo(3L);
+    assertThat(RelabelJob.run(spark, night(state, "2026-11-02")).night().version())
+        .as("an applied night before the last one is found in the history").isEqualTo(2L);
+  }
+
   @Test
   void rerunningAnAppliedNightChangesNothing(SparkSession spark) {
     Path state = dir.resolve("store-rerun");
