@@ -216,30 +216,38 @@ final class BenchCommand implements Callable<Integer> {
       name = "relabel",
       mixinStandardHelpOptions = true,
       description = {
-          "A nightly relabel against a full aggregate in one run: a label store from N generated rows, then a",
-          "night adding a fraction of N rows (half on existing images), then aggregate over all rows; prints",
-          "the seconds of each and the night / aggregate ratio (target <= 0.20)."})
+          "Nights against a full aggregate in one run, for each store size: a label store from S generated",
+          "votes, then a night of a fraction of S rows and nights of fixed sizes (half on existing images),",
+          "each on its own copy of the store, then aggregate over the store's rows and the fractional night's;",
+          "prints the seconds of each, night / aggregate ratios and the same night's spread across stores."})
   static final class Relabel implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
     @Mixin Scratch scratch;
 
-    @Option(names = "--rows", paramLabel = "N", defaultValue = "10000000",
-        description = "Rows in the store before the night (default: ${DEFAULT-VALUE}).")
-    long rows;
+    @Option(names = "--store-rows", paramLabel = "S[,S...]", split = ",", defaultValue = "10000000",
+        description = "Votes in each store before its nights (default: ${DEFAULT-VALUE}).")
+    List<Long> storeRows;
 
     @Option(names = "--night-fraction", paramLabel = "F", defaultValue = "0.01",
-        description = "The night's rows as a fraction of N (default: ${DEFAULT-VALUE}).")
+        description = "The first night's rows as a fraction of S (default: ${DEFAULT-VALUE}).")
     double fraction;
+
+    @Option(names = "--night-rows", paramLabel = "N[,N...]", split = ",", defaultValue = "100000,100",
+        description = "Nights of fixed sizes, against every store; 0 for none (default: ${DEFAULT-VALUE}).")
+    List<Long> nightRows;
 
     @Override
     public Integer call() throws Exception {
-      if (rows <= 0 || fraction <= 0 || fraction > 1) {
-        throw new ParameterException(spec.commandLine(), "--rows must be positive and --night-fraction in (0, 1]");
+      List<Long> fixed = nightRows.stream().filter(n -> n != 0).toList();
+      if (storeRows.stream().anyMatch(s -> s <= 0) || fixed.stream().anyMatch(n -> n < 0) || fraction <= 0
+          || fraction > 1) {
+        throw new ParameterException(spec.commandLine(),
+            "--store-rows and --night-rows must be positive and --night-fraction in (0, 1]");
       }
-      return scratch.inSession((spark, config) ->
-          RelabelBenchmark.run(spark, config, rows, fraction, scratch.work, spec.commandLine().getOut()));
+      return scratch.inSession((spark, config) -> RelabelBenchmark.run(spark, config, storeRows, fraction, fixed,
+          scratch.work, spec.commandLine().getOut()));
     }
   }
 }

@@ -4,11 +4,14 @@ import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.softlabels.annotations.AnnotationSource;
 import dev.softlabels.config.ConfigLoader;
+import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.relabel.LabelStore;
 import dev.softlabels.relabel.Night;
 import dev.softlabels.testing.SparkExtension;
+import dev.softlabels.testing.SqlLabels;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -21,43 +24,47 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code bench relabel} at a small size: what it prints, and that its MERGE replay changes no label. */
+/** {@code bench relabel} at a small size: what it prints, and that each night's store is right. */
 @ExtendWith(SparkExtension.class)
 class RelabelBenchmarkTest {
 
   @TempDir Path work;
 
   @Test
-  void replayingTheNightsMergeOnACopyLeavesTheLabelsAsTheNightLeftThem(SparkSession spark) {
+  void everyNightMeetsTheSameStoreAndLeavesTheLabelsOfOneAggregateOverItsRows(SparkSession spark) {
     StringWriter printed = new StringWriter();
-    RelabelBenchmark.Figures figures = RelabelBenchmark.run(spark, ConfigLoader.withOverrides(Map.of()), 3_000,
-        0.1, work.toString(), new PrintWriter(printed, true));
+    List<RelabelBenchmark.Figures> all = RelabelBenchmark.run(spark, ConfigLoader.withOverrides(Map.of()),
+        List.of(3_000L), 0.1, List.of(100L, 7L), work.toString(), new PrintWriter(printed, true));
 
-    LabelStore store = new LabelStore(spark, work.resolve("relabel-store-3000").toString());
-    LabelStore replay = new LabelStore(spark, work.resolve("relabel-merge-3000").toString());
-    assertThat(store.version()).isEqualTo(2);
-    assertThat(replay.version()).isEqualTo(3);
-    List<Row> nightLabels = sorted(store.read(2));
-    assertThat(sorted(replay.read(3))).isEqualTo(nightLabels);
-    long touched = store.read(2).where(col(LabelStore.LAST_CHANGED).equalTo("2026-01-02")).count();
-    assertThat(touched).isPositive().isLessThan(nightLabels.size());
-
-    // 3,000 rows of 10 votes an image: 300 images; the night's 300 rows: 150 more votes on them, 150 on 15 new ones.
-    assertThat(nightLabels).hasSize(315);
-    assertThat(store.nights()).extracting(Night::date, Night::rowsRead, Night::rowsQuarantined, Night::imagesTouched,
-        Night::newImages).containsExactly(tuple("2026-01-01", 3_000L, 0L, 300L, 300L),
-        tuple("2026-01-02", 300L, 0L, touched, 15L));
-    assertThat(replay.nights()).as("the replayed MERGE records no night").extracting(Night::version)
-        .containsExactly(1L, 2L);
-
+    assertThat(all).hasSize(1);
+    RelabelBenchmark.Figures figures = all.get(0);
     assertThat(figures.rows()).isEqualTo(3_000);
-    assertThat(figures.nightRows()).isEqualTo(300);
-    assertThat(figures.touchedImages()).isEqualTo(touched);
-    assertThat(figures.mergeSeconds()).isPositive();
+    assertThat(figures.nights()).extracting(RelabelBenchmark.NightFigures::rows).containsExactly(300L, 100L, 7L);
+    assertThat(figures.aggregateSeconds()).isPositive();
+    LabelStore store = new LabelStore(spark, work.resolve("relabel-store-3000").toString());
+    // 3,000 rows of 10 votes an image: 300 images, one night.
+    assertThat(store.nights()).extracting(Night::date, Night::rowsRead, Night::imagesTouched, Night::newImages)
+        .containsExactly(tuple("2026-01-01", 3_000L, 300L, 300L));
+
+    // The last night (7 rows: 3 more votes on existing images, 4 on a new one) ran on a copy of that store.
+    LabelStore last = new LabelStore(spark, work.resolve("relabel-night-store").toString());
+    assertThat(last.nights()).extracting(Night::date, Night::rowsRead, Night::newImages)
+        .containsExactly(tuple("2026-01-01", 3_000L, 300L), tuple("2026-01-02", 7L, 1L));
+    assertThat(figures.nights().get(2).touchedImages()).isEqualTo(last.nights().get(1).imagesTouched()).isBetween(2L,
+        4L);
+    ClassList classes = AnnotationSource.from(ConfigLoader.withOverrides(Map.of())).classes();
+    Dataset<Row> votes = spark.read().parquet(work.resolve("annotations-3000").toString())
+        .unionByName(spark.read().parquet(work.resolve("night-3000-7").toString()))
+        .withColumn(LabelColumns.CLASS_INDEX, LabelColumns.classIndexOfName(col(LabelColumns.LABEL), classes));
+    assertThat(sorted(last.read(last.version())))
+        .isEqualTo(sorted(SqlLabels.derive(LabelColumns.countVotes(votes, classes), classes)));
+
     assertThat(printed.toString())
-        .contains("night (300 new rows, 10.00 % of the store's)")
-        .contains("the night's Delta MERGE alone (its " + touched + " touched images")
-        .containsPattern("night / full aggregate: \\d+\\.\\d{3} \\(target <= 0\\.20: (met|NOT met)\\)");
+        .contains("3,000-vote store: first night (all its rows into an empty store)")
+        .contains("night of 300 rows (10.000 % of the store's)")
+        .contains("night of 7 rows")
+        .contains("full aggregate (3,300 rows)")
+        .containsPattern("3,000-vote store, 7-row night: \\d+\\.\\d{2} s / \\d+\\.\\d{2} s = \\d+\\.\\d{3}");
   }
 
   private static List<Row> sorted(Dataset<Row> table) {
