@@ -11,7 +11,6 @@ import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log;
 import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.Arrays;
@@ -31,9 +30,9 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The label table contract shared by every job: the columns of annotation votes and of {@code labels/}
  * (per image the vote counts and what follows from them), its one schema, and the class-index mapping.
- * Counts are additive, so the derived columns are a function of the counts alone (nightly relabeling
- * recomputes them after merging counts). Built-in expressions only; the plain-Java
- * reference for the same rules is {@link LabelMath}.
+ * Counts are additive, so the derived columns are a function of the counts alone; the jobs compute
+ * them in Java ({@link LabelRow}, {@link LabelMath}), and the built-in expressions here derive them
+ * from a soft label where no counts exist (the synthetic ground truth).
  */
 public final class LabelColumns {
 
@@ -100,39 +99,9 @@ public final class LabelColumns {
         .toArray(Column[]::new));
   }
 
-  /** {@link LabelMath#flipProbability} of an array&lt;int&gt; counts column, with built-ins. */
-  public static Column flipProbability(Column counts) {
-    Column n = total(counts);
-    Column classes = size(counts);
-    Column hard = argmax(counts);
-    Column perClass = transform(counts, (x, k) -> {
-      Column bumped = transform(counts, (y, j) -> when(j.equalTo(k), y.plus(1)).otherwise(y));
-      return when(argmax(bumped).notEqual(hard), x.plus(1).cast(DataTypes.DoubleType).divide(n.plus(classes)))
-          .otherwise(0.0);
-    });
-    return aggregate(perClass, lit(0.0), (acc, p) -> acc.plus(p));
-  }
-
   /** 0-based index of the first maximum of an array column: ties go to the lowest class index. */
   public static Column argmax(Column values) {
     return array_position(values, array_max(values)).cast(DataTypes.IntegerType).minus(1);
-  }
-
-  /** Adds n_annotations, soft_label and the columns {@link #fromSoftLabel} adds, from counts. */
-  public static Dataset<Row> derive(Dataset<Row> counts, ClassList classes) {
-    return table(withDerived(counts, classes));
-  }
-
-  /** {@link #derive} keeping the input's other columns. */
-  public static Dataset<Row> withDerived(Dataset<Row> counts, ClassList classes) {
-    Column n = total(col(COUNTS));
-    return withDerived(counts, classes, transform(col(COUNTS), x -> x.cast(DataTypes.DoubleType).divide(n)));
-  }
-
-  /** {@link #withDerived} with another soft label than the vote fractions (a Dawid–Skene posterior). */
-  public static Dataset<Row> withDerived(Dataset<Row> counts, ClassList classes, Column softLabel) {
-    return withHardLabel(counts.withColumn(N_ANNOTATIONS, total(col(COUNTS))).withColumn(SOFT_LABEL, softLabel),
-        classes);
   }
 
   /**
@@ -156,10 +125,6 @@ public final class LabelColumns {
     return metadata.contains(AGGREGATION)
         ? Optional.of(AggregationMethod.parse(metadata.getString(AGGREGATION), "the aggregation of " + SOFT_LABEL))
         : Optional.empty();
-  }
-
-  private static Column total(Column counts) {
-    return aggregate(counts, lit(0), (acc, x) -> acc.plus(x));
   }
 
   /**

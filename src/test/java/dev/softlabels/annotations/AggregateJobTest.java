@@ -11,6 +11,7 @@ import dev.softlabels.config.UserError;
 import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.testing.SparkExtension;
+import dev.softlabels.testing.SqlLabels;
 import dev.softlabels.testing.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -253,7 +254,7 @@ class AggregateJobTest {
 
     org.apache.spark.sql.Dataset<Row> classified = VoteValidation.classify(
         AnnotationReader.read(spark, settings.source(), input.toString()), settings.classes(), LabelEncoding.AUTO);
-    Map<String, Row> expectedLabels = LabelColumns.derive(LabelColumns.countVotes(
+    Map<String, Row> expectedLabels = SqlLabels.derive(LabelColumns.countVotes(
         classified.filter(org.apache.spark.sql.functions.col(VoteValidation.REASON).isNull()), settings.classes()),
         settings.classes()).collectAsList().stream().collect(Collectors.toMap(r -> r.getString(0), r -> r));
     Map<String, Row> actualLabels = labelsByImage(spark, output);
