@@ -2,6 +2,8 @@ package dev.softlabels.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.softlabels.labels.LabelColumns;
+import dev.softlabels.relabel.LabelStore;
 import dev.softlabels.testing.SparkExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -77,6 +79,13 @@ class ClusterIT {
         .isEqualTo(rows(spark, dir.resolve("local/labels"), "image_id"));
     assertThat(rows(spark, dir.resolve("cluster/quarantine"), "row_order"))
         .hasSameSizeAs(rows(spark, dir.resolve("local/quarantine"), "row_order"));
+
+    timed("relabel night, 2-worker cluster", result, "--master", master, "relabel", "--state",
+        dir.resolve("store").toString(), "--batch", input, "--date", "2026-11-01");
+    assertThat(result[0].out()).contains("night 2026-11-01 applied as version 1: 100 rows read, 96 used, 4 quarantined");
+    LabelStore store = new LabelStore(spark, dir.resolve("store").toString());
+    assertThat(LabelColumns.table(store.read(store.version())).orderBy("image_id").collectAsList())
+        .isEqualTo(rows(spark, dir.resolve("local/labels"), "image_id"));
   }
 
   @Test

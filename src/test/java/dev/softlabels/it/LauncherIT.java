@@ -162,6 +162,16 @@ class LauncherIT {
     Result history = launch("relabel", "history", "--state", dir.resolve("store").toString());
     assertThat(history.exitCode()).as(history.err()).isZero();
     assertThat(history.out()).containsPattern("1\\s+2026-11-01\\s+\\S+ \\S+\\s+100\\s+4\\s+12\\s+12\\s+0");
+
+    Result compact = launch("relabel", "compact", "--state", dir.resolve("store").toString());
+    assertThat(compact.exitCode()).as(compact.err()).isZero();
+    assertThat(compact.out()).contains("relabel compact: 12 rows -> 12 (one per image) as version 2 of");
+    Result afterCompaction = launch("relabel", "history", "--state", dir.resolve("store").toString());
+    assertThat(afterCompaction.out()).as("a compaction is no night").isEqualTo(history.out());
+    Result noStore = launch("relabel", "compact", "--state", dir.resolve("no-store").toString());
+    assertThat(noStore.exitCode()).isEqualTo(2);
+    assertThat(noStore.err().strip()).isEqualTo("softlabels relabel compact: error: no label store at "
+        + dir.resolve("no-store") + " (softlabels.relabel.state): run relabel first");
   }
 
   @Test
@@ -172,7 +182,8 @@ class LauncherIT {
         new String[] {"bench", "aggregate", "--help"}, new String[] {"bench", "generate", "--help"},
         new String[] {"bench", "train", "--help"}, new String[] {"bench", "evaluate", "--help"},
         new String[] {"relabel", "--help"}, new String[] {"relabel", "history", "--help"},
-        new String[] {"relabel", "export", "--help"}, new String[] {"bench", "relabel", "--help"},
+        new String[] {"relabel", "export", "--help"}, new String[] {"relabel", "compact", "--help"},
+        new String[] {"bench", "relabel", "--help"},
         new String[] {"to-csv", "--help"})) {
       Result help = launch(args);
       assertThat(help.exitCode()).isZero();
