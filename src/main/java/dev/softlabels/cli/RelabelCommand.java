@@ -2,7 +2,6 @@ package dev.softlabels.cli;
 
 import com.typesafe.config.Config;
 import dev.softlabels.labels.LabelColumns;
-import dev.softlabels.config.UserError;
 import dev.softlabels.relabel.LabelStore;
 import dev.softlabels.relabel.Night;
 import dev.softlabels.relabel.RelabelJob;
@@ -152,9 +151,6 @@ final class RelabelCommand implements Callable<Integer> {
     public Integer call() throws Exception {
       return store.inSession((spark, path) -> {
         LabelStore labels = new LabelStore(spark, path);
-        if (!labels.exists()) {
-          throw new UserError("no label store at " + path + " (softlabels.relabel.state): run relabel first");
-        }
         LabelStore.Compaction compaction = labels.compact();
         spec.commandLine().getOut().println(String.format(Locale.ROOT,
             "relabel compact: %,d rows -> %,d (one per image) as version %d of %s", compaction.before(),

@@ -53,10 +53,13 @@ public final class LabelStore {
   private static final String LATEST = "latest";
 
   private final SparkSession spark;
+  /** As the user gave it, for messages. */
+  private final String given;
   private final String root;
 
   public LabelStore(SparkSession spark, String root) {
     this.spark = spark;
+    this.given = root;
     // Delta's path-based tables take only absolute paths.
     this.root = HadoopPaths.of(spark).qualified(root);
   }
@@ -97,6 +100,13 @@ public final class LabelStore {
       } else {
         paths.delete(pending);
       }
+    }
+  }
+
+  /** Stops with a user error naming the store when there is none: a reader needs one. */
+  public void requireExists() {
+    if (!exists()) {
+      throw new UserError("no label store at " + given + " (softlabels.relabel.state): run relabel first");
     }
   }
 
@@ -155,7 +165,7 @@ public final class LabelStore {
 
   /** Stops when the store was built for another class list. */
   public void requireClasses(ClassList classes) {
-    state().requireClasses(classes, root);
+    state().requireClasses(classes, given);
   }
 
   /** The latest version, -1 when there is no table yet (a listing of the log, not a read of its state). */
@@ -222,9 +232,7 @@ public final class LabelStore {
    * a timestamp (Delta's timestampAsOf), with the aggregate job's columns and the store's own.
    */
   public Dataset<Row> readAsOf(String asOf) {
-    if (!exists()) {
-      throw new UserError("no label store at " + root + " (softlabels.relabel.state): run relabel first");
-    }
+    requireExists();
     if (asOf.isBlank()) {
       return read(version());
     }
@@ -265,6 +273,7 @@ public final class LabelStore {
    * @return the rows before and after
    */
   public Compaction compact() {
+    requireExists();
     long version = version();
     long before = rows(version).count();
     Dataset<Row> latest = read(version).persist(StorageLevel.MEMORY_AND_DISK());

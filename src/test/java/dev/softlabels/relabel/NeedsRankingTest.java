@@ -63,6 +63,14 @@ class NeedsRankingTest {
     return ranking.collectAsList().stream().map(row -> row.getString(0)).toList();
   }
 
+  /** The ranking after a night that must not rebuild it from the store. */
+  private static NeedsRanking carried(Dataset<Row> previous, NeedsRanking.Kept kept, Dataset<Row> touched,
+      int listed) {
+    return NeedsRanking.after(previous, kept, touched, () -> {
+      throw new AssertionError("no rebuild expected");
+    }, listed);
+  }
+
   private static List<String> ranked(NeedsRanking ranking) {
     return ranking.rows().stream().map(row -> row.getString(0)).toList();
   }
@@ -79,10 +87,7 @@ class NeedsRankingTest {
     Map<String, Row> after = new TreeMap<>(before);
     after.putAll(touched);
 
-    NeedsRanking ranking = NeedsRanking.after(previous, new NeedsRanking.Kept(10, false, false),
-        frame(spark, touched.values()), () -> {
-          throw new AssertionError("no rebuild expected");
-        }, 3);
+    NeedsRanking ranking = carried(previous, new NeedsRanking.Kept(10, false, false), frame(spark, touched.values()), 3);
 
     List<String> expected = fromScratch(spark, after);
     // Exact down to the old cutoff (img-09): 9 untouched entries left, plus img-25 and new-01.
@@ -102,17 +107,11 @@ class NeedsRankingTest {
     Map<String, Row> after = new TreeMap<>(before);
     after.putAll(touched);
 
-    NeedsRanking deep = NeedsRanking.after(previous, new NeedsRanking.Kept(40, true, false),
-        frame(spark, touched.values()), () -> {
-          throw new AssertionError("no rebuild expected");
-        }, 4);
+    NeedsRanking deep = carried(previous, new NeedsRanking.Kept(40, true, false), frame(spark, touched.values()), 4);
     assertThat(ranked(deep)).isEqualTo(fromScratch(spark, after));
     assertThat(deep.kept()).isEqualTo(new NeedsRanking.Kept(40, true, false));
 
-    NeedsRanking shallow = NeedsRanking.after(previous, new NeedsRanking.Kept(40, true, false),
-        frame(spark, touched.values()), () -> {
-          throw new AssertionError("no rebuild expected");
-        }, 2);
+    NeedsRanking shallow = carried(previous, new NeedsRanking.Kept(40, true, false), frame(spark, touched.values()), 2);
     assertThat(ranked(shallow)).isEqualTo(fromScratch(spark, after).subList(0, 20));
     assertThat(shallow.kept()).isEqualTo(new NeedsRanking.Kept(20, false, false));
   }
