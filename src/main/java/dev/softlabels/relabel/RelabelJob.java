@@ -84,6 +84,9 @@ public final class RelabelJob {
     LabelStore.State state = store.state();
     state.requireClasses(classes, settings.state());
     Optional<Night> done = appliedBefore(store, state, date);
+    // A run stopped between its commit and moving its reports leaves them pending: the last night's are
+    // settled here even when the next night comes first (its ranking is where this night starts).
+    state.lastNight().filter(last -> !last.equals(date)).ifPresent(last -> store.settleReports(last, true));
     store.settleReports(date, done.isPresent());
     if (done.isPresent()) {
       LOG.info("relabel: night {} was already applied (version {}, committed {}); nothing to do", date,

@@ -223,6 +223,27 @@ class RelabelJobTest {
     }
   }
 
+  /** A run stopped after its commit but before moving its reports: the next night settles them first. */
+  @Test
+  void theNextNightMovesTheReportsOfANightStoppedAfterItsCommit(SparkSession spark) throws Exception {
+    Path state = dir.resolve("store-settle");
+    RelabelJob.run(spark, night(state, "2026-11-01"));
+    LabelStore store = new LabelStore(spark, state.toString());
+    Path changes = Path.of(java.net.URI.create(store.changesPath(LocalDate.parse("2026-11-01"))));
+    Path pending = changes.resolveSibling(".date=2026-11-01.pending");
+    Files.move(changes, pending);
+
+    assertThat(RelabelJob.run(spark, night(state, "2026-11-02")).applied()).isTrue();
+
+    assertThat(pending).doesNotExist();
+    assertThat(changes.resolve("summary.json")).isNotEmptyFile();
+    assertThat(Path.of(java.net.URI.create(store.changesPath(LocalDate.parse("2026-11-02")))).resolve("ranking"))
+        .isDirectory();
+    String summary = Files.readString(Path.of(java.net.URI.create(store.changesPath(LocalDate.parse("2026-11-02"))))
+        .resolve("summary.json"));
+    assertThat(summary).as("night 2 starts from night 1's ranking").containsPattern("\"rebuilt\"\\s*:\\s*false");
+  }
+
   @Test
   void aNightThatRejectsMostRowsIsNotApplied(SparkSession spark) throws Exception {
     Path state = dir.resolve("store-rejected");
