@@ -71,6 +71,11 @@ class NeedsRankingTest {
     }, listed);
   }
 
+  /** The first {@code n} images of a ranking, as a kept list. */
+  private static Dataset<Row> firstOf(SparkSession spark, Map<String, Row> ranks, List<String> ranking, int n) {
+    return frame(spark, ranking.subList(0, n).stream().map(ranks::get).toList());
+  }
+
   private static List<String> ranked(NeedsRanking ranking) {
     return ranking.rows().stream().map(row -> row.getString(0)).toList();
   }
@@ -79,7 +84,7 @@ class NeedsRankingTest {
   void aNightsListFromAnIncompleteOneIsTheStoresRankingDownToTheOldCutoff(SparkSession spark) {
     Map<String, Row> before = store();
     List<String> old = fromScratch(spark, before);
-    Dataset<Row> previous = frame(spark, old.subList(0, 10).stream().map(before::get).toList());
+    Dataset<Row> previous = firstOf(spark, before, old, 10);
     Map<String, Row> touched = new TreeMap<>();
     rank(touched, "img-01", 9, 0.01);  // on the list, falls below its cutoff
     rank(touched, "img-25", 4, 0.50);  // off the list, rises to the top
@@ -120,7 +125,7 @@ class NeedsRankingTest {
   void aNightThatLeavesTooFewExactEntriesRebuildsFromTheStore(SparkSession spark) {
     Map<String, Row> before = store();
     List<String> old = fromScratch(spark, before);
-    Dataset<Row> previous = frame(spark, old.subList(0, 5).stream().map(before::get).toList());
+    Dataset<Row> previous = firstOf(spark, before, old, 5);
     Map<String, Row> touched = new TreeMap<>();
     IntStream.range(0, 4).forEach(i -> rank(touched, old.get(i), 12, 0.001 * i));
     Map<String, Row> after = new TreeMap<>(before);
