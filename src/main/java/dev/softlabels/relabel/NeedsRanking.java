@@ -98,9 +98,10 @@ final class NeedsRanking {
     if (previous != null) {
       List<Row> kept = new ArrayList<>(ranks(previous.select(COLUMNS)));
       kept.sort(RANK);
+      // The kept list is on the driver already: its ids go to the join from there, not from a second read.
       Set<String> touchedKept = ranks(touched.select(col(IMAGE))
-          .join(broadcast(previous.select(col(IMAGE))), IMAGE)).stream().map(row -> row.getString(0))
-          .collect(Collectors.toSet());
+          .join(broadcast(frame(touched.sparkSession(), kept).select(col(IMAGE))), IMAGE)).stream()
+          .map(row -> row.getString(0)).collect(Collectors.toSet());
       List<Row> candidates = new ArrayList<>(kept.stream().filter(row -> !touchedKept.contains(row.getString(0)))
           .toList());
       candidates.addAll(ranks(touched.select(COLUMNS).orderBy(ORDER).limit(depth)));
