@@ -24,12 +24,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Phaser;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -201,7 +201,13 @@ public final class TrainBenchmark {
     List<List<DataSet>> shares = IntStream.range(0, workers)
         .mapToObj(w -> batches.subList(w * batches.size() / workers, (w + 1) * batches.size() / workers)).toList();
     int rounds = (shares.stream().mapToInt(List::size).max().orElse(0) + frequency - 1) / frequency;
-    CyclicBarrier averaging = new CyclicBarrier(workers, () -> average(networks));
+    Phaser averaging = new Phaser(workers) {
+      @Override
+      protected boolean onAdvance(int phase, int registeredParties) {
+        average(networks);
+        return false;
+      }
+    };
     ExecutorService pool = Executors.newFixedThreadPool(workers);
     try {
       return examplesPerSecond(() -> averagedEpoch(pool, networks, shares, rounds, frequency, averaging), examples,
@@ -212,7 +218,7 @@ public final class TrainBenchmark {
   }
 
   private static void averagedEpoch(ExecutorService pool, List<MultiLayerNetwork> networks,
-      List<List<DataSet>> shares, int rounds, int frequency, CyclicBarrier averaging) {
+      List<List<DataSet>> shares, int rounds, int frequency, Phaser averaging) {
     List<Future<?>> running = new ArrayList<>();
     for (int w = 0; w < networks.size(); w++) {
       MultiLayerNetwork network = networks.get(w);
@@ -223,12 +229,15 @@ public final class TrainBenchmark {
           for (int round = 0; round < rounds; round++) {
             share.subList(Math.min(round * frequency, share.size()), Math.min((round + 1) * frequency, share.size()))
                 .forEach(network::fit);
-            averaging.await();
+            if (averaging.arriveAndAwaitAdvance() < 0) {
+              throw new CancellationException("another training thread failed");
+            }
           }
           return null;
         } catch (Throwable failure) {
-          // Releases the threads waiting at the barrier, which would otherwise wait forever.
-          averaging.reset();
+          // Termination is permanent: it releases the threads waiting now and those that arrive later,
+          // which would otherwise wait forever for this one.
+          averaging.forceTermination();
           throw failure;
         }
       }));
@@ -241,8 +250,8 @@ public final class TrainBenchmark {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while training", e);
       } catch (ExecutionException e) {
-        // The thread that failed first, not the others' broken barrier.
-        if (failure == null || failure instanceof BrokenBarrierException) {
+        // The thread that failed, not the others it stopped.
+        if (failure == null || failure instanceof CancellationException) {
           failure = e.getCause();
         }
       }
