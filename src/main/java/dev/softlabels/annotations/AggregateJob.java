@@ -4,6 +4,7 @@ import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.spark.OutputFiles;
 import dev.softlabels.spark.PhaseLog;
 import dev.softlabels.spark.Sessions;
 import dev.softlabels.spark.StagedOutput;
@@ -33,7 +34,6 @@ public final class AggregateJob {
 
   public static final String LABELS = "labels";
   public static final String QUARANTINE = "quarantine";
-  private static final long QUARANTINE_ROWS_PER_FILE = 1_000_000;
   public static final String SUMMARY = "summary.json";
   public static final String ANNOTATORS = "annotators";
   private static final Logger LOG = LoggerFactory.getLogger(AggregateJob.class);
@@ -89,7 +89,7 @@ public final class AggregateJob {
         }
         statistics = aggregation.statistics();
       }
-      pass.rejected().coalesce(quarantineFiles(spark, counts.quarantined())).write()
+      pass.rejected().coalesce(OutputFiles.forRows(spark, counts.quarantined())).write()
           .parquet(output.child(QUARANTINE));
       phases.done("%,d rejected rows written", counts.quarantined());
       AggregateSummary summary = summary(settings, counts, statistics, fit, phases.seconds());
@@ -97,14 +97,6 @@ public final class AggregateJob {
       phases.done("summary written");
       return summary;
     }
-  }
-
-  /**
-   * One quarantine file per million rejected rows, at most one per core: the usual handful of rejected rows
-   * is one small file, not one per shuffle partition (a file and a task each cost more than the rows).
-   */
-  private static int quarantineFiles(SparkSession spark, long rows) {
-    return (int) Math.max(1, Math.min(spark.sparkContext().defaultParallelism(), rows / QUARANTINE_ROWS_PER_FILE));
   }
 
   /** annotators/: annotator_id, labels, accuracy, confusion (row c: the true class, column j: the label given). */

@@ -1,8 +1,6 @@
 package dev.softlabels.annotations;
 
-import static dev.softlabels.annotations.AnnotationReader.FILE_ORDER;
 import static dev.softlabels.annotations.AnnotationReader.RAW_RECORD;
-import static dev.softlabels.annotations.AnnotationReader.ROW_ORDER;
 import static dev.softlabels.labels.LabelColumns.ANNOTATOR;
 import static dev.softlabels.labels.LabelColumns.CLASS_INDEX;
 import static dev.softlabels.labels.LabelColumns.IMAGE;
@@ -10,7 +8,6 @@ import static dev.softlabels.labels.LabelColumns.LABEL;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
 
 import dev.softlabels.labels.ClassList;
@@ -18,13 +15,13 @@ import dev.softlabels.labels.LabelColumns;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Decides for every raw annotation row whether it is a usable vote: adds {@code class_index} (int)
- * and {@code reason} (a {@link QuarantineReason} code, null for a usable vote). Built-in Spark
- * expressions only; the duplicate check is one window over (image, annotator).
+ * Decides for every raw annotation row whether it is usable on its own: adds {@code class_index} (int)
+ * and {@code reason} (a {@link QuarantineReason} code, null for a usable row). Built-in Spark
+ * expressions only, no shuffle; the duplicate rule needs an image's rows together and is the vote
+ * pass's ({@link VotePass}).
  */
 public final class VoteValidation {
 
@@ -33,32 +30,11 @@ public final class VoteValidation {
 
   private VoteValidation() {}
 
-  /**
-   * Every row with its reason, duplicates included: one shuffle by image and a window over
-   * (image, annotator) that keeps the first usable vote in input order.
-   */
-  public static Dataset<Row> classify(Dataset<Row> raw, ClassList classes, LabelEncoding encoding) {
-    return markDuplicates(checkRows(raw, classes, encoding));
-  }
-
   /** The reasons a row is unusable on its own (everything but duplicates): no shuffle. */
   public static Dataset<Row> checkRows(Dataset<Row> raw, ClassList classes, LabelEncoding encoding) {
     return raw
         .withColumn(CLASS_INDEX, classIndex(col(LABEL), classes, encoding))
         .withColumn(REASON, rowReason());
-  }
-
-  private static Dataset<Row> markDuplicates(Dataset<Row> checked) {
-    // Only usable votes compete for "first": an unknown-class row does not shadow a later valid vote.
-    // Partitioning by the image first lets the window and the later per-image aggregation share one
-    // shuffle.
-    Column usable = col(REASON).isNull();
-    Column voteNumber = row_number().over(
-        Window.partitionBy(col(IMAGE), col(ANNOTATOR), usable).orderBy(col(FILE_ORDER), col(ROW_ORDER)));
-    return checked
-        .repartition(col(IMAGE))
-        .withColumn(REASON, when(usable.and(voteNumber.gt(1)), lit(QuarantineReason.DUPLICATE_VOTE.code()))
-            .otherwise(col(REASON)));
   }
 
   /** The 0-based class of a label, or null when it names no class. */

@@ -14,13 +14,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
 
 /**
  * Nights against a full aggregate, in one run, for each store size: a label store built from S
  * generated rows (one big first night), then each night — a fraction of S, and nights of fixed sizes —
  * applied to its own copy of that store (so every night meets the same store), then the aggregate job
- * over the store's rows and the fractional night's. A night adds half its votes to random existing
- * images (by annotators new to them) and half to new images.
+ * over the store's rows and the fractional night's; the nights and the aggregate take turns for the
+ * repeats, and each figure is the median of its runs (so both sides run with the same warm JVM). A
+ * night adds half its votes to random existing images (by annotators new to them) and half to new images.
  */
 public final class RelabelBenchmark {
 
@@ -46,14 +48,16 @@ public final class RelabelBenchmark {
   /**
    * @param storeRows the stores' sizes in votes
    * @param nightRows fixed night sizes, run against every store after the fractional night
+   * @param repeats runs of each night and of the aggregate, in turns; the figures are their medians
    */
   public static List<Figures> run(SparkSession spark, Config config, List<Long> storeRows, double fraction,
-      List<Long> nightRows, String workDir, PrintWriter out) {
+      List<Long> nightRows, int repeats, String workDir, PrintWriter out) {
     List<Figures> all = new ArrayList<>();
     for (long rows : storeRows) {
-      all.add(store(spark, config, rows, fraction, nightRows, workDir, out));
+      all.add(store(spark, config, rows, fraction, nightRows, repeats, workDir, out));
     }
-    out.println("night / full aggregate, by store:");
+    out.println(repeats == 1 ? "night / full aggregate, by store:"
+        : "night / full aggregate, by store (medians of " + repeats + " runs):");
     for (Figures figures : all) {
       for (NightFigures night : figures.nights()) {
         out.printf(Locale.ROOT, "  %,d-vote store, %,d-row night: %.2f s / %.2f s = %.3f%n", figures.rows(),
@@ -76,7 +80,7 @@ public final class RelabelBenchmark {
   }
 
   private static Figures store(SparkSession spark, Config config, long rows, double fraction, List<Long> nightRows,
-      String workDir, PrintWriter out) {
+      int repeats, String workDir, PrintWriter out) {
     AnnotationSource source = AggregateBenchmark.parquet(AnnotationSource.from(config));
     int votes = AggregateBenchmark.VOTES_PER_IMAGE;
     String history = AggregateBenchmark.generated(spark, workDir, "annotations-" + rows, out,
@@ -91,30 +95,43 @@ public final class RelabelBenchmark {
     List<Long> sizes = new ArrayList<>();
     sizes.add(Math.max(1, Math.round(rows * fraction)));
     nightRows.stream().filter(size -> !sizes.contains(size)).forEach(sizes::add);
-    List<NightFigures> nights = new ArrayList<>();
-    String fractional = null;
-    for (long size : sizes) {
-      String night = AggregateBenchmark.generated(spark, workDir, "night-" + rows + "-" + size, out,
-          () -> AnnotationGenerator.night(spark, size, rows, votes, source.classes(), AggregateBenchmark.SEED));
-      fractional = fractional == null ? night : fractional;
-      String copy = HadoopPaths.child(workDir, "relabel-night-store");
-      paths.delete(copy);
-      paths.copy(store, copy);
-      RelabelJob.Result[] result = new RelabelJob.Result[1];
-      double seconds = timed(() -> result[0] = RelabelJob.run(spark, settings(config, source, copy, night, NIGHT)));
-      nights.add(new NightFigures(size, seconds, result[0].night().imagesTouched()));
-      out.printf(Locale.ROOT, "  night of %,d rows (%.3f %% of the store's): %.2f s, %,d images touched%n", size,
-          100.0 * size / rows, seconds, result[0].night().imagesTouched());
+    List<String> nightFiles = sizes.stream().map(size -> AggregateBenchmark.generated(spark, workDir,
+        "night-" + rows + "-" + size, out,
+        () -> AnnotationGenerator.night(spark, size, rows, votes, source.classes(), AggregateBenchmark.SEED))).toList();
+    String all = AggregateBenchmark.generated(spark, workDir, "all-" + rows + "-" + sizes.get(0), out,
+        () -> spark.read().parquet(history).unionByName(spark.read().parquet(nightFiles.get(0))));
+    double[][] nightSeconds = new double[sizes.size()][repeats];
+    long[] touched = new long[sizes.size()];
+    double[] aggregateSeconds = new double[repeats];
+    for (int r = 0; r < repeats; r++) {
+      String run = repeats == 1 ? "" : String.format(Locale.ROOT, " (run %d/%d)", r + 1, repeats);
+      for (int n = 0; n < sizes.size(); n++) {
+        String copy = HadoopPaths.child(workDir, "relabel-night-store");
+        paths.delete(copy);
+        paths.copy(store, copy);
+        // A new table where the last run's was: each night starts as a nightly process does, with no
+        // table state cached from another run.
+        DeltaLog.clearCache();
+        RelabelJob.Result[] result = new RelabelJob.Result[1];
+        String night = nightFiles.get(n);
+        nightSeconds[n][r] = timed(() -> result[0] = RelabelJob.run(spark, settings(config, source, copy, night,
+            NIGHT)));
+        touched[n] = result[0].night().imagesTouched();
+        out.printf(Locale.ROOT, "  night of %,d rows (%.3f %% of the store's)%s: %.2f s, %,d images touched%n",
+            sizes.get(n), 100.0 * sizes.get(n) / rows, run, nightSeconds[n][r], touched[n]);
+        out.flush();
+      }
+      aggregateSeconds[r] = timed(() -> AggregateJob.run(spark, AggregateSettings.majority(config, source, all,
+          HadoopPaths.child(workDir, "relabel-aggregate-out"))));
+      out.printf(Locale.ROOT, "  full aggregate (%,d rows)%s: %.2f s%n", rows + sizes.get(0), run,
+          aggregateSeconds[r]);
       out.flush();
     }
-    String nightFile = fractional;
-    String all = AggregateBenchmark.generated(spark, workDir, "all-" + rows + "-" + sizes.get(0), out,
-        () -> spark.read().parquet(history).unionByName(spark.read().parquet(nightFile)));
-    double aggregate = timed(() -> AggregateJob.run(spark, AggregateSettings.majority(config, source, all,
-        HadoopPaths.child(workDir, "relabel-aggregate-out"))));
-    out.printf(Locale.ROOT, "  full aggregate (%,d rows): %.2f s%n", rows + sizes.get(0), aggregate);
-    out.flush();
-    return new Figures(rows, first, nights, aggregate);
+    List<NightFigures> nights = new ArrayList<>();
+    for (int n = 0; n < sizes.size(); n++) {
+      nights.add(new NightFigures(sizes.get(n), TrainBenchmark.median(nightSeconds[n]), touched[n]));
+    }
+    return new Figures(rows, first, nights, TrainBenchmark.median(aggregateSeconds));
   }
 
   private static RelabelSettings settings(Config config, AnnotationSource source, String store, String batch,

@@ -218,8 +218,9 @@ final class BenchCommand implements Callable<Integer> {
       description = {
           "Nights against a full aggregate in one run, for each store size: a label store from S generated",
           "votes, then a night of a fraction of S rows and nights of fixed sizes (half on existing images),",
-          "each on its own copy of the store, then aggregate over the store's rows and the fractional night's;",
-          "prints the seconds of each, night / aggregate ratios and the same night's spread across stores."})
+          "each on its own copy of the store, then aggregate over the store's rows and the fractional night's,",
+          "in turns for the repeats; prints the seconds of each run, night / aggregate ratios of the medians",
+          "and the same night's spread across stores."})
   static final class Relabel implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -238,16 +239,21 @@ final class BenchCommand implements Callable<Integer> {
         description = "Nights of fixed sizes, against every store; 0 for none (default: ${DEFAULT-VALUE}).")
     List<Long> nightRows;
 
+    @Option(names = "--repeats", paramLabel = "K", defaultValue = "3",
+        description = "Runs of each night and of the aggregate, in turns; the figures are their medians "
+            + "(default: ${DEFAULT-VALUE}).")
+    int repeats;
+
     @Override
     public Integer call() throws Exception {
       List<Long> fixed = nightRows.stream().filter(n -> n != 0).toList();
       if (storeRows.stream().anyMatch(s -> s <= 0) || fixed.stream().anyMatch(n -> n < 0) || fraction <= 0
-          || fraction > 1) {
+          || fraction > 1 || repeats <= 0) {
         throw new ParameterException(spec.commandLine(),
-            "--store-rows and --night-rows must be positive and --night-fraction in (0, 1]");
+            "--store-rows, --night-rows and --repeats must be positive and --night-fraction in (0, 1]");
       }
       return scratch.inSession((spark, config) -> RelabelBenchmark.run(spark, config, storeRows, fraction, fixed,
-          scratch.work, spec.commandLine().getOut()));
+          repeats, scratch.work, spec.commandLine().getOut()));
     }
   }
 }

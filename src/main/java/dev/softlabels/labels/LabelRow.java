@@ -39,8 +39,13 @@ public record LabelRow(String image, int[] counts, double[] soft, int hardLabel,
    * conversion of boxed arrays in between.
    */
   public InternalRow toInternalRow() {
-    return new GenericInternalRow(new Object[] {UTF8String.fromString(image), annotations(),
-        UnsafeArrayData.fromPrimitiveArray(counts), UnsafeArrayData.fromPrimitiveArray(soft), hardLabel,
-        UTF8String.fromString(hardLabelName), isTie, agreement, entropy});
+    return new GenericInternalRow(internalValues());
+  }
+
+  /** The values of {@link #toInternalRow}, for a wider row that starts with them. */
+  public Object[] internalValues() {
+    return new Object[] {UTF8String.fromString(image), annotations(), UnsafeArrayData.fromPrimitiveArray(counts),
+        UnsafeArrayData.fromPrimitiveArray(soft), hardLabel, UTF8String.fromString(hardLabelName), isTie, agreement,
+        entropy};
   }
 }

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -25,11 +26,17 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.Snapshot;
+import org.apache.spark.sql.delta.VersionChecksum;
+import org.apache.spark.sql.delta.actions.AddFile;
+import org.apache.spark.sql.delta.actions.Metadata;
+import org.apache.spark.sql.delta.actions.SetTransaction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import scala.Option;
 import scala.collection.JavaConverters;
+import scala.collection.Seq;
 
 /**
  * A label store on disk: {@code labels/}, an append-only Delta table — each night appends one row per
@@ -53,6 +60,10 @@ public final class LabelStore {
   private static final String LATEST = "latest";
 
   private final SparkSession spark;
+  /** The latest snapshot {@link #state} read: its rows are read from the files its checksum lists. */
+  private Snapshot latest;
+  /** The background reconstruction {@link #prepareCommit} started, if any. */
+  private CompletableFuture<Void> commitState = CompletableFuture.completedFuture(null);
   /** As the user gave it, for messages. */
   private final String given;
   private final String root;
@@ -62,6 +73,10 @@ public final class LabelStore {
     this.given = root;
     // Delta's path-based tables take only absolute paths.
     this.root = HadoopPaths.of(spark).qualified(root);
+  }
+
+  SparkSession spark() {
+    return spark;
   }
 
   public String labelsPath() {
@@ -140,8 +155,9 @@ public final class LabelStore {
    * @param version the latest version, -1 when there is no table yet
    * @param lastNight the latest night committed (Delta's idempotent-write id), if any
    * @param classes the class list the store counts votes for
+   * @param empty whether the table has no rows (no data files)
    */
-  public record State(long version, Optional<LocalDate> lastNight, Optional<String> classes) {
+  public record State(long version, Optional<LocalDate> lastNight, Optional<String> classes, boolean empty) {
 
     /** Stops when the store was built for another class list: counts would silently mean other classes. */
     void requireClasses(ClassList expected, String root) {
@@ -154,18 +170,23 @@ public final class LabelStore {
 
   public State state() {
     if (!exists()) {
-      return new State(-1, Optional.empty(), Optional.empty());
+      return new State(-1, Optional.empty(), Optional.empty(), true);
     }
     Snapshot snapshot = DeltaLog.forTableWithSnapshot(spark, labelsPath())._2();
-    Optional<LocalDate> lastNight = Optional.ofNullable(JavaConverters.mapAsJavaMap(snapshot.transactions()).get(APP_ID))
-        .map(day -> LocalDate.ofEpochDay(((Number) day).longValue()));
+    latest = snapshot;
+    // From the version's checksum file when Delta wrote one with the transactions (it does after each
+    // commit): reconstructing the table's state instead costs three Spark jobs and their planning, a
+    // fifth of a small night.
+    Option<VersionChecksum> checksum = snapshot.checksumOpt().filter(crc -> crc.setTransactions().isDefined());
+    Seq<SetTransaction> transactions = checksum.isDefined() ? checksum.get().setTransactions().get()
+        : snapshot.setTransactions();
+    Optional<LocalDate> lastNight = JavaConverters.seqAsJavaList(transactions).stream()
+        .filter(transaction -> transaction.appId().equals(APP_ID)).findFirst()
+        .map(transaction -> LocalDate.ofEpochDay(transaction.version()));
+    Metadata metadata = checksum.isDefined() ? checksum.get().metadata() : snapshot.metadata();
+    long files = checksum.isDefined() ? checksum.get().numFiles() : snapshot.numOfFiles();
     return new State(snapshot.version(), lastNight,
-        Optional.ofNullable(JavaConverters.mapAsJavaMap(snapshot.metadata().configuration()).get(CLASSES_PROPERTY)));
-  }
-
-  /** Stops when the store was built for another class list. */
-  public void requireClasses(ClassList classes) {
-    state().requireClasses(classes, given);
+        Optional.ofNullable(JavaConverters.mapAsJavaMap(metadata.configuration()).get(CLASSES_PROPERTY)), files == 0);
   }
 
   /** The latest version, -1 when there is no table yet (a listing of the log, not a read of its state). */
@@ -198,8 +219,18 @@ public final class LabelStore {
     return latest(rows(version));
   }
 
-  /** Every row of the table as of {@code version}, superseded ones included. */
+  /**
+   * Every row of the table as of {@code version}, superseded ones included. The version {@link #state}
+   * read is read from the data files its checksum lists when Delta wrote them there (a table of few
+   * files): finding them by replaying the commit log is four Spark jobs, a fifth of a small night.
+   */
   Dataset<Row> rows(long version) {
+    if (latest != null && latest.version() == version) {
+      Option<Seq<AddFile>> files = latest.checksumOpt().flatMap(VersionChecksum::allFiles);
+      if (files.isDefined()) {
+        return latest.deltaLog().createDataFrame(latest, files.get(), false, Option.empty());
+      }
+    }
     return spark.read().format("delta").option("versionAsOf", version).load(labelsPath());
   }
 
@@ -251,18 +282,32 @@ public final class LabelStore {
   }
 
   /**
+   * Starts reconstructing the state of the version {@link #state} read (its files and idempotent-write
+   * ids, three Spark jobs over the commit log) on another thread: the commit needs it, and a night's own
+   * work hides its latency. A failure there is left to the commit, which then reconstructs it itself.
+   */
+  public void prepareCommit() {
+    Snapshot snapshot = latest;
+    if (snapshot != null) {
+      commitState = CompletableFuture.runAsync(snapshot::setTransactions);
+    }
+  }
+
+  /**
    * Appends a night's recomputed rows for the images it touched and records the night in the same
    * commit (user metadata, plus Delta's idempotent-write id so the same night can never commit twice).
    *
    * @return the table version after the commit (unchanged when Delta found the night already committed)
    */
   public long commit(Dataset<Row> touched, Night night) {
+    commitState.exceptionally(failure -> null).join();
     touched.write().format("delta").mode(SaveMode.Append)
         .option("txnAppId", APP_ID)
         .option("txnVersion", night.day().toEpochDay())
         .option("userMetadata", Json.write(night))
         .save(labelsPath());
-    return version();
+    // The write left its commit in the log's cached snapshot: no listing of the log to learn the version.
+    return DeltaLog.forTable(spark, labelsPath()).unsafeVolatileSnapshot().version();
   }
 
   /**

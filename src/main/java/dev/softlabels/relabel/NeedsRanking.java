@@ -9,16 +9,20 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.softlabels.config.Json;
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -46,8 +50,16 @@ final class NeedsRanking {
       col(FLIP_PROBABILITY)};
   private static final Column[] ORDER = {col(FLIP_PROBABILITY).desc(), col(N_ANNOTATIONS).asc(), col(IMAGE).asc()};
   /** Highest flip probability first, then fewest annotations, then image id: a total order. */
-  private static final Comparator<Row> RANK = Comparator.<Row>comparingDouble(row -> -row.getDouble(4))
-      .thenComparingInt(row -> row.getInt(1)).thenComparing(row -> row.getString(0));
+  static final Comparator<Row> RANK = (Comparator<Row> & Serializable) (a, b) -> {
+    int flip = Double.compare(b.getDouble(4), a.getDouble(4));
+    if (flip != 0) {
+      return flip;
+    }
+    int annotations = Integer.compare(a.getInt(1), b.getInt(1));
+    return annotations != 0 ? annotations : a.getString(0).compareTo(b.getString(0));
+  };
+  private static final int[] TOUCHED_FIELDS = Arrays.stream(SCHEMA.fieldNames())
+      .mapToInt(TouchedImages.SCHEMA::fieldIndex).toArray();
 
   /**
    * A kept ranking's description, in the night's summary.json.
@@ -57,6 +69,14 @@ final class NeedsRanking {
    */
   record Kept(@JsonProperty("depth") int depth, @JsonProperty("complete") boolean complete,
       @JsonProperty("rebuilt") boolean rebuilt) {}
+
+  /**
+   * What a night brings to the ranking.
+   *
+   * @param kept the images it touched that the previous kept ranking lists
+   * @param best its touched images' entries ({@link #SCHEMA}), best first, at least as many as the kept depth
+   */
+  record Touched(Set<String> kept, List<Row> best) {}
 
   private final List<Row> rows;
   private final Kept kept;
@@ -84,40 +104,70 @@ final class NeedsRanking {
     return spark.createDataFrame(rows, SCHEMA).coalesce(1);
   }
 
+  /** A touched image's ranking entry ({@link #SCHEMA}) from its new row ({@link TouchedImages#SCHEMA}). */
+  static Row entry(InternalRow touched) {
+    return RowFactory.create(touched.getUTF8String(TOUCHED_FIELDS[0]).toString(), touched.getInt(TOUCHED_FIELDS[1]),
+        touched.getUTF8String(TOUCHED_FIELDS[2]).toString(), touched.getDouble(TOUCHED_FIELDS[3]),
+        touched.getDouble(TOUCHED_FIELDS[4]));
+  }
+
+  /**
+   * A kept ranking as saved for the next night (JSON on the driver: bounded by its depth, and read and
+   * written with no Spark job).
+   *
+   * @param entries its entries in rank order, each {@link #SCHEMA}'s values
+   */
+  record Saved(@JsonProperty("kept") Kept kept, @JsonProperty("entries") List<List<Object>> entries) {
+
+    static Saved read(String json) {
+      return Json.read(json, Saved.class);
+    }
+
+    /** The entries as rows of {@link #SCHEMA}, in rank order. */
+    List<Row> rows() {
+      return entries.stream().map(entry -> RowFactory.create(entry.get(0), ((Number) entry.get(1)).intValue(),
+          entry.get(2), ((Number) entry.get(3)).doubleValue(), ((Number) entry.get(4)).doubleValue())).toList();
+    }
+  }
+
+  /** This ranking as the next night reads it ({@link Saved}). */
+  String saved() {
+    return Json.write(new Saved(kept, rows.stream().map(row -> List.of(row.get(0), row.get(1), row.get(2), row.get(3),
+        row.get(4))).toList()));
+  }
+
   /**
    * The ranking after a night.
    *
-   * @param previous the previous night's kept ranking, or null when there is none to start from
+   * @param previous the previous night's kept ranking in rank order, or null when there is none to start from
    * @param previousKept its description (null with it)
-   * @param touched the night's new rows of the images it touched
-   * @param store every image's latest row before the night, read only to rebuild
+   * @param touched what the night brings
+   * @param everyImage every image's entry after the night ({@link #SCHEMA}), read only to rebuild
    */
-  static NeedsRanking after(Dataset<Row> previous, Kept previousKept, Dataset<Row> touched,
-      Supplier<Dataset<Row>> store, int listed) {
+  static NeedsRanking after(List<Row> previous, Kept previousKept, Touched touched,
+      Supplier<Dataset<Row>> everyImage, int listed) {
     int depth = listed * DEPTH_PER_LISTED;
     if (previous != null) {
-      List<Row> kept = new ArrayList<>(ranks(previous.select(COLUMNS)));
-      kept.sort(RANK);
-      // The kept list is on the driver already: its ids go to the join from there, not from a second read.
-      Set<String> touchedKept = ranks(touched.select(col(IMAGE))
-          .join(broadcast(frame(touched.sparkSession(), kept).select(col(IMAGE))), IMAGE)).stream()
-          .map(row -> row.getString(0)).collect(Collectors.toSet());
-      List<Row> candidates = new ArrayList<>(kept.stream().filter(row -> !touchedKept.contains(row.getString(0)))
-          .toList());
-      candidates.addAll(ranks(touched.select(COLUMNS).orderBy(ORDER).limit(depth)));
+      List<Row> candidates = new ArrayList<>(previous.stream()
+          .filter(row -> !touched.kept().contains(row.getString(0))).toList());
+      candidates.addAll(touched.best().subList(0, Math.min(depth, touched.best().size())));
       candidates.sort(RANK);
       if (previousKept.complete()) {
         return ranked(candidates, depth, true, false);
       }
-      Row last = kept.get(kept.size() - 1);
+      Row last = previous.get(previous.size() - 1);
       List<Row> exact = candidates.stream().filter(row -> RANK.compare(row, last) <= 0).toList();
       if (exact.size() >= listed) {
         return ranked(exact, depth, false, false);
       }
     }
-    Dataset<Row> all = store.get().select(COLUMNS).join(broadcast(touched.select(col(IMAGE))), IMAGE, "left_anti")
+    return ranked(everyImage.get().orderBy(ORDER).limit(depth + 1).collectAsList(), depth, true, true);
+  }
+
+  /** Every image's entry after a night: the store's latest rows of the images it did not touch, and the touched. */
+  static Dataset<Row> everyImage(Dataset<Row> storeBefore, Dataset<Row> touched) {
+    return storeBefore.select(COLUMNS).join(broadcast(touched.select(col(IMAGE))), IMAGE, "left_anti")
         .unionByName(touched.select(COLUMNS));
-    return ranked(ranks(all.orderBy(ORDER).limit(depth + 1)), depth, true, true);
   }
 
   /** The first {@code depth} of {@code ranked}; complete when they were all the images and are all kept. */
@@ -125,10 +175,5 @@ final class NeedsRanking {
     boolean complete = allImages && ranked.size() <= depth;
     return new NeedsRanking(List.copyOf(ranked.subList(0, Math.min(depth, ranked.size()))),
         new Kept(depth, complete, rebuilt));
-  }
-
-  /** A bounded result on the driver (the kept list, a night's best ranks, or image ids among the kept). */
-  private static List<Row> ranks(Dataset<Row> bounded) {
-    return bounded.collectAsList();
   }
 }

@@ -1,21 +1,12 @@
 package dev.softlabels.relabel;
 
 import static dev.softlabels.annotations.VoteValidation.REASON;
-import static dev.softlabels.labels.LabelColumns.ANNOTATOR;
 import static dev.softlabels.labels.LabelColumns.IMAGE;
-import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.broadcast;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.softlabels.annotations.AnnotationReader;
-import dev.softlabels.annotations.QuarantineReason;
+import dev.softlabels.annotations.VotePass;
 import dev.softlabels.annotations.VoteTally;
 import dev.softlabels.annotations.VoteValidation;
 import dev.softlabels.config.Json;
@@ -23,7 +14,7 @@ import dev.softlabels.config.UserError;
 import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.HadoopPaths;
-import dev.softlabels.spark.PersistedDatasets;
+import dev.softlabels.spark.OutputFiles;
 import dev.softlabels.spark.PhaseLog;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -32,11 +23,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +49,7 @@ public final class RelabelJob {
   public static final String IMAGES = "images";
   public static final String NEEDS_ANNOTATIONS = "needs-annotations";
   /** The kept ranking the next night starts from (deeper than needs-annotations). */
-  public static final String RANKING = "ranking";
+  public static final String RANKING = "ranking.json";
   public static final String SUMMARY = "summary.json";
   public static final String CHANGE = TouchedImages.CHANGE;
   public static final String SHIFT_KL = TouchedImages.SHIFT_KL;
@@ -94,51 +88,68 @@ public final class RelabelJob {
       return new Result(false, done.get(), state.version(), store.changesPath(date));
     }
     HadoopPaths.of(spark).requireExists(settings.batch(), "batch");
+    store.prepareCommit();
 
     long version = state.version();
     phases.done("night %s: reading %s; label store %s at version %d", date, settings.batch(), settings.state(),
         version);
-    try (PersistedDatasets persisted = new PersistedDatasets()) {
-      Dataset<Row> checked = persisted.persist(VoteValidation.classify(
-          AnnotationReader.read(spark, settings.source(), settings.batch()), classes,
-          settings.source().labelEncoding()));
-      Dataset<Row> previous = persisted.persist(previousRows(store.rows(version), checked));
-      Dataset<Row> classified = persisted.persist(withCrossNightDuplicates(checked, previous));
-      VoteTally.Counts counts = VoteTally.Counts.of(classified);
-      // The night's reports are written beside their final place and moved there only after the
-      // commit, so a night that never committed leaves no report behind.
-      writeQuarantine(classified, counts, store, date);
-      phases.done("%,d rows validated against the images they touch, %,d quarantined", counts.read(),
-          counts.quarantined());
-
-      Dataset<Row> touched = persisted.persist(TouchedImages.of(classified, previous, classes, date.toString()));
-      String changes = LabelStore.pending(store.changesPath(date));
-      writeChangeReport(touched, changes);
-      Night night = night(settings, counts, touched);
-      phases.done("%,d touched images' new rows and change report written", night.imagesTouched());
-      settings.rejectionLimit().check("night " + date + ": ", counts, night.imagesTouched(),
+    Dataset<Row> checked = VoteValidation.checkRows(AnnotationReader.read(spark, settings.source(), settings.batch()),
+        classes, settings.source().labelEncoding());
+    try (VotePass pass = VotePass.onto(checked, state.empty() ? null : earlierRows(store.rows(version), checked),
+        classes)) {
+      VotePass.Tally tally = pass.tally();
+      VoteTally.Counts counts = tally.counts();
+      phases.done("%,d rows checked against the images they touch: %,d used, %,d quarantined, %,d images touched",
+          counts.read(), counts.used(), counts.quarantined(), tally.images());
+      settings.rejectionLimit().check("night " + date + ": ", counts, tally.images(),
           "the label store stays at version " + version);
 
-      NeedsRanking ranking = ranking(store, state, touched, settings.needsAnnotations());
-      List<Row> needs = ranking.top(settings.needsAnnotations());
-      NeedsRanking.frame(spark, needs).write().parquet(HadoopPaths.child(changes, NEEDS_ANNOTATIONS));
-      NeedsRanking.frame(spark, ranking.rows()).write().parquet(HadoopPaths.child(changes, RANKING));
-      phases.done("needs-annotations ranking written (%s)", ranking.kept().rebuilt() ? "rebuilt from the store"
-          : "carried from the previous night");
-      HadoopPaths.of(spark).writeText(HadoopPaths.child(changes, SUMMARY), Json.write(
-          summary(touched, needs, night, counts, version, ranking.kept(), settings.summaryExamples())));
+      // Cached as Spark caches tables (columns, not Java objects): the figures' pass fills it, the writes read it.
+      Dataset<Row> touched = TouchedImages.frame(spark, TouchedImages.of(pass, classes, date.toString()))
+          .coalesce(OutputFiles.forRows(spark, tally.images())).persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        PreviousRanking previous = previousRanking(store, state);
+        int listed = settings.needsAnnotations();
+        NightFigures figures = NightFigures.of(touched, previous.ids(), settings.summaryExamples(),
+            listed * NeedsRanking.DEPTH_PER_LISTED);
+        Night night = new Night(date.toString(), settings.batch(), counts.read(), counts.used(), counts.quarantined(),
+            figures.images(), figures.newImages(), figures.flipped(), null, null);
+        // The night's reports are written beside their final place and moved there only after the
+        // commit, so a night that never committed leaves no report behind.
+        if (counts.quarantined() > 0) {
+          pass.rejected().coalesce(OutputFiles.forRows(spark, counts.quarantined())).write()
+              .parquet(LabelStore.pending(store.quarantinePath(date)));
+        }
+        String changes = LabelStore.pending(store.changesPath(date));
+        writeChangeReport(touched, changes);
+        phases.done("%,d touched images' new rows computed, quarantine and change report written",
+            night.imagesTouched());
 
-      beforeCommit.run();
-      long after = store.commit(inStoreColumns(touched), night);
-      if (after == version) {
-        LOG.warn("relabel: Delta skipped the commit: another run applied night {} meanwhile", date);
-        return new Result(false, night, after, store.changesPath(date));
+        NeedsRanking ranking = NeedsRanking.after(previous.rows(), previous.kept(), figures.ranking(),
+            () -> NeedsRanking.everyImage(store.read(version), touched), listed);
+        List<Row> needs = ranking.top(listed);
+        NeedsRanking.frame(spark, needs).write().parquet(HadoopPaths.child(changes, NEEDS_ANNOTATIONS));
+        HadoopPaths.of(spark).writeText(HadoopPaths.child(changes, RANKING), ranking.saved());
+        HadoopPaths.of(spark).writeText(HadoopPaths.child(changes, SUMMARY), Json.write(
+            summary(figures, needs, night, counts, version, ranking.kept(), settings.summaryExamples())));
+        phases.done("needs-annotations ranking (%s) and summary written", ranking.kept().rebuilt()
+            ? "rebuilt from the store" : "carried from the previous night");
+
+        beforeCommit.run();
+        long after = store.commit(inStoreColumns(touched), night);
+        if (after == version) {
+          LOG.warn("relabel: Delta skipped the commit: another run applied night {} meanwhile", date);
+          return new Result(false, night, after, store.changesPath(date));
+        }
+        store.settleReports(date, true);
+        phases.done("night %s committed as version %d: %,d rows (%,d used, %,d quarantined), %,d images touched "
+                + "(%,d new, %,d flipped); report %s", date, after, counts.read(), counts.used(),
+            counts.quarantined(), night.imagesTouched(), night.newImages(), night.flippedImages(),
+            store.changesPath(date));
+        return new Result(true, night.committed(after, null), after, store.changesPath(date));
+      } finally {
+        touched.unpersist(false);
       }
-      store.settleReports(date, true);
-      phases.done("night %s committed as version %d: %,d rows (%,d used, %,d quarantined), %,d images touched "
-              + "(%,d new, %,d flipped); report %s", date, after, counts.read(), counts.used(), counts.quarantined(),
-          night.imagesTouched(), night.newImages(), night.flippedImages(), store.changesPath(date));
-      return new Result(true, night.committed(after, null), after, store.changesPath(date));
     }
   }
 
@@ -171,35 +182,16 @@ public final class RelabelJob {
   }
 
   /**
-   * The latest counts, annotators and first night of the images this night votes on: a broadcast join
-   * that reads only those columns of the store's rows.
+   * The store's rows (every night's, superseded ones too: the vote pass takes each image's latest) of the
+   * images the night votes on, with the columns the pass needs: a broadcast semi-join, so the store is
+   * read once, those columns only, and only its rows of the night's images are shuffled.
    */
-  private static Dataset<Row> previousRows(Dataset<Row> storeRows, Dataset<Row> checked) {
-    Dataset<Row> latest = LabelStore.latest(storeRows
-        .select(col(IMAGE), col(LabelColumns.COUNTS), col(LabelStore.ANNOTATORS), col(LabelStore.FIRST_SEEN),
-            col(LabelStore.LAST_CHANGED))
-        .join(broadcast(checked.filter(col(REASON).isNull()).select(col(IMAGE)).distinct()), IMAGE));
-    return latest.select(col(IMAGE), col(LabelColumns.COUNTS).as(TouchedImages.PREVIOUS_COUNTS),
-        col(LabelStore.ANNOTATORS).as(TouchedImages.PREVIOUS_ANNOTATORS),
-        col(LabelStore.FIRST_SEEN).as(TouchedImages.PREVIOUS_FIRST_SEEN));
-  }
-
-  /** The night's rows with votes already counted on an earlier night quarantined as duplicates. */
-  private static Dataset<Row> withCrossNightDuplicates(Dataset<Row> checked, Dataset<Row> previous) {
-    Column seenBefore = array_contains(col(TouchedImages.PREVIOUS_ANNOTATORS), col(ANNOTATOR));
-    return checked
-        .join(previous.select(col(IMAGE), col(TouchedImages.PREVIOUS_ANNOTATORS)), checked.col(IMAGE)
-            .equalTo(previous.col(IMAGE)), "left")
-        .drop(previous.col(IMAGE))
-        .withColumn(REASON, when(col(REASON).isNull().and(coalesce(seenBefore, lit(false))),
-            lit(QuarantineReason.DUPLICATE_VOTE.code())).otherwise(col(REASON)));
-  }
-
-  private static void writeQuarantine(Dataset<Row> classified, VoteTally.Counts counts, LabelStore store,
-      LocalDate date) {
-    if (counts.quarantined() > 0) {
-      VoteTally.rejected(classified).write().parquet(LabelStore.pending(store.quarantinePath(date)));
-    }
+  private static Dataset<Row> earlierRows(Dataset<Row> storeRows, Dataset<Row> checked) {
+    return storeRows.select(col(IMAGE), col(LabelColumns.COUNTS).as(VotePass.PRIOR_COUNTS),
+            col(LabelStore.ANNOTATORS).as(VotePass.PRIOR_ANNOTATORS),
+            col(LabelStore.FIRST_SEEN).as(VotePass.PRIOR_FIRST_SEEN),
+            col(LabelStore.LAST_CHANGED).as(VotePass.PRIOR_ORDER))
+        .join(broadcast(checked.filter(col(REASON).isNull()).select(col(IMAGE)).distinct()), IMAGE, "left_semi");
   }
 
   private static void writeChangeReport(Dataset<Row> touched, String changes) {
@@ -210,78 +202,51 @@ public final class RelabelJob {
         .write().mode("overwrite").parquet(HadoopPaths.child(changes, IMAGES));
   }
 
-  /** The night's ledger entry, before its commit gives it a version. */
-  private static Night night(RelabelSettings settings, VoteTally.Counts counts, Dataset<Row> touched) {
-    Row totals = touched.agg(count(lit(1)), sum(when(is(ImageChange.NEW), 1).otherwise(0)),
-        sum(when(is(ImageChange.FLIPPED), 1).otherwise(0))).first();
-    long images = totals.getLong(0);
-    // sum() over no rows is null, not 0.
-    return new Night(settings.date().toString(), settings.batch(), counts.read(), counts.used(),
-        counts.quarantined(), images, images == 0 ? 0 : totals.getLong(1), images == 0 ? 0 : totals.getLong(2), null,
-        null);
-  }
-
   private static Dataset<Row> inStoreColumns(Dataset<Row> touched) {
     return touched.select(Arrays.stream(LabelStore.schema().fieldNames()).map(functions::col).toArray(Column[]::new));
   }
 
-  private static Column is(ImageChange change) {
-    return col(CHANGE).equalTo(change.code());
-  }
+  /** The last night's kept ranking, its description and image ids; all empty when there is none to start from. */
+  private record PreviousRanking(List<Row> rows, NeedsRanking.Kept kept, Set<String> ids) {}
 
   /**
-   * The ranking after this night, carried from the last night's kept ranking when its report is there
-   * (rebuilt from the store otherwise: the first night, a store written before rankings were kept, a
-   * report removed).
+   * The last night's kept ranking, when its report is there (none: the first night, a store written
+   * before rankings were kept, a report removed; the ranking is then rebuilt from the store).
    */
-  private static NeedsRanking ranking(LabelStore store, LabelStore.State state, Dataset<Row> touched, int listed) {
-    SparkSession spark = touched.sparkSession();
-    HadoopPaths paths = HadoopPaths.of(spark);
-    Dataset<Row> previous = null;
-    NeedsRanking.Kept kept = null;
+  private static PreviousRanking previousRanking(LabelStore store, LabelStore.State state) {
     if (state.lastNight().isPresent()) {
-      String changes = store.changesPath(state.lastNight().get());
-      String summary = HadoopPaths.child(changes, SUMMARY);
-      String ranking = HadoopPaths.child(changes, RANKING);
-      if (paths.exists(summary) && paths.exists(ranking)) {
-        kept = Json.read(paths.readText(summary), RankingOfSummary.class).ranking();
-        previous = kept == null ? null : spark.read().parquet(ranking);
+      HadoopPaths paths = HadoopPaths.of(store.spark());
+      String ranking = HadoopPaths.child(store.changesPath(state.lastNight().get()), RANKING);
+      if (paths.exists(ranking)) {
+        NeedsRanking.Saved saved = NeedsRanking.Saved.read(paths.readText(ranking));
+        List<Row> rows = saved.rows();
+        return new PreviousRanking(rows, saved.kept(),
+            rows.stream().map(row -> row.getString(0)).collect(Collectors.toSet()));
       }
     }
-    return NeedsRanking.after(previous, kept, touched, () -> store.read(state.version()), listed);
+    return new PreviousRanking(null, null, Set.of());
   }
 
-  /** The kept ranking's entry of a night's summary.json. */
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  private record RankingOfSummary(@JsonProperty("ranking") NeedsRanking.Kept ranking) {}
-
-  private static Map<String, Object> summary(Dataset<Row> images, List<Row> needs, Night night,
+  private static Map<String, Object> summary(NightFigures figures, List<Row> needs, Night night,
       VoteTally.Counts counts, long previousVersion, NeedsRanking.Kept ranking, int examples) {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("night", night);
     summary.put("previous_version", previousVersion);
     summary.put("ranking", ranking);
     summary.put("quarantined_by_reason", counts.byReason());
-    summary.put("flips", rows(images.filter(is(ImageChange.FLIPPED)).orderBy(col(SHIFT_KL).desc(), col(IMAGE))
-        .select(col(IMAGE), col(PREVIOUS + LabelColumns.HARD_LABEL_NAME).as("from"),
-            col(LabelColumns.HARD_LABEL_NAME).as("to"), col(SHIFT_KL)), examples));
-    summary.put("largest_shifts", rows(images.filter(col(SHIFT_KL).isNotNull()).orderBy(col(SHIFT_KL).desc(),
-        col(IMAGE)).select(col(IMAGE), col(SHIFT_KL), col(PREVIOUS + LabelColumns.N_ANNOTATIONS).as("from_n"),
-        col(LabelColumns.N_ANNOTATIONS).as("to_n")), examples));
+    summary.put("flips", figures.flips());
+    summary.put("largest_shifts", figures.shifts());
     summary.put("most_in_need", needs.subList(0, Math.min(examples, needs.size())).stream().map(RelabelJob::asMap)
         .toList());
     return summary;
   }
 
-  /** At most {@code limit} rows as maps (a bounded sample for summary.json). */
-  private static List<Map<String, Object>> rows(Dataset<Row> rows, int limit) {
-    return rows.limit(limit).collectAsList().stream().map(RelabelJob::asMap).toList();
-  }
-
-  private static Map<String, Object> asMap(Row row) {
+  /** A ranking entry ({@link NeedsRanking#SCHEMA}) by field name. */
+  private static Map<String, Object> asMap(Row entry) {
     Map<String, Object> map = new LinkedHashMap<>();
-    for (String field : row.schema().fieldNames()) {
-      map.put(field, row.get(row.fieldIndex(field)));
+    String[] fields = NeedsRanking.SCHEMA.fieldNames();
+    for (int f = 0; f < fields.length; f++) {
+      map.put(fields[f], entry.get(f));
     }
     return map;
   }

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import dev.softlabels.config.UserError;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -77,6 +78,14 @@ public final class Sessions {
     // shuffled into 50 partitions by default: 1.2 s for a label store's few commits, 0.3 s in one.
     if (!given.contains(DELTA_SNAPSHOT_PARTITIONS)) {
       builder.config(DELTA_SNAPSHOT_PARTITIONS, "1");
+    }
+    // A version's checksum file then lists its data files, protocol and metadata: a night reads the store's
+    // rows and state from it instead of replaying the commit log in Spark jobs.
+    for (String key : List.of("spark.databricks.delta.allFilesInCrc.enabled",
+        "spark.databricks.delta.readProtocolAndMetadataFromChecksum.enabled")) {
+      if (!given.contains(key)) {
+        builder.config(key, "true");
+      }
     }
     return builder;
   }

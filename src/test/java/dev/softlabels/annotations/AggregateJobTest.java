@@ -13,6 +13,7 @@ import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.testing.SparkExtension;
 import dev.softlabels.testing.SqlLabels;
 import dev.softlabels.testing.TestFiles;
+import dev.softlabels.testing.WindowValidation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -226,7 +227,7 @@ class AggregateJobTest {
   }
 
   /**
-   * The one-pass job against the plan it replaced, kept in {@link VoteValidation#classify} (validation and
+   * The one-pass job against the plan it replaced, kept in {@link WindowValidation#classify} (validation and
    * a window over (image, annotator) in input order) with the labels from {@link LabelColumns#derive}: on
    * two files of messy rows (duplicate votes within and across files, a bad row between two votes of one
    * annotator, index labels written with leading zeros, unknown classes, missing fields, broken records),
@@ -252,7 +253,7 @@ class AggregateJobTest {
     AggregateSettings settings = settings(input, output, Map.of("softlabels.annotations.max-rejected-share", 1.0));
     AggregateSummary summary = AggregateJob.run(spark, settings);
 
-    org.apache.spark.sql.Dataset<Row> classified = VoteValidation.classify(
+    org.apache.spark.sql.Dataset<Row> classified = WindowValidation.classify(
         AnnotationReader.read(spark, settings.source(), input.toString()), settings.classes(), LabelEncoding.AUTO);
     Map<String, Row> expectedLabels = SqlLabels.derive(LabelColumns.countVotes(
         classified.filter(org.apache.spark.sql.functions.col(VoteValidation.REASON).isNull()), settings.classes()),
@@ -271,7 +272,7 @@ class AggregateJobTest {
         }
       }
     });
-    List<String> expectedQuarantine = VoteTally.rejected(classified).collectAsList().stream().map(Row::toString)
+    List<String> expectedQuarantine = WindowValidation.rejected(classified).collectAsList().stream().map(Row::toString)
         .sorted().toList();
     List<String> actualQuarantine = spark.read().parquet(output.resolve("quarantine").toString())
         .collectAsList().stream().map(Row::toString).sorted().toList();

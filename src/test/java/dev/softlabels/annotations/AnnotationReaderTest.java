@@ -9,6 +9,7 @@ import dev.softlabels.config.UserError;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.testing.SparkExtension;
 import dev.softlabels.testing.TestFiles;
+import dev.softlabels.testing.WindowValidation;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +53,7 @@ class AnnotationReaderTest {
 
   /** image|reason of every row, in input order (reason null for a usable vote). */
   private static List<String> reasons(Dataset<Row> raw) {
-    return VoteValidation.classify(raw, source(Map.of()).classes(), LabelEncoding.AUTO)
+    return WindowValidation.classify(raw, source(Map.of()).classes(), LabelEncoding.AUTO)
         .orderBy(col(AnnotationReader.FILE_ORDER), col(AnnotationReader.ROW_ORDER))
         .select(LabelColumns.IMAGE, VoteValidation.REASON)
         .collectAsList().stream()

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
 
@@ -20,13 +23,28 @@ class VotePassTest {
         classIndex, rowOrder});
   }
 
+  /** A night's row in the walk onto earlier rows: the earlier columns null. */
+  private static InternalRow nightRow(String image, String annotator, int classIndex, long rowOrder) {
+    return new GenericInternalRow(new Object[] {text(image), text(annotator), text("c" + classIndex), null, null,
+        classIndex, rowOrder, null, null, null, null});
+  }
+
+  /** An earlier row of an image: counts, annotators, first_seen and its order; the night's columns null. */
+  private static InternalRow earlierRow(String image, int[] counts, String firstSeen, String order,
+      String... annotators) {
+    return new GenericInternalRow(new Object[] {text(image), null, null, null, null, null, null,
+        UnsafeArrayData.fromPrimitiveArray(counts),
+        new GenericArrayData(Stream.of(annotators).map(UTF8String::fromString).toArray()), text(firstSeen),
+        text(order)});
+  }
+
   private static UTF8String text(String value) {
     return value == null ? null : UTF8String.fromString(value);
   }
 
   private static List<VotePass.Passed> walk(boolean keepVotes, InternalRow... sorted) {
     List<VotePass.Passed> out = new ArrayList<>();
-    Iterator<VotePass.Passed> passed = new VotePass.Walk(3, keepVotes).call(List.of(sorted).iterator());
+    Iterator<VotePass.Passed> passed = new VotePass.Walk(3, keepVotes, false).call(List.of(sorted).iterator());
     passed.forEachRemaining(out::add);
     return out;
   }
@@ -57,6 +75,33 @@ class VotePassTest {
     assertThat(images.get(0).annotators()).containsExactly("u1", "u2");
     assertThat(images.get(0).classes()).containsExactly(1, 2);
     assertThat(images.get(1).counts()).containsExactly(1, 0, 0);
+  }
+
+  @Test
+  void ontoEarlierRowsTheLatestCountsAndItsAnnotatorsVotesAreDuplicates() {
+    // Sorted as the pass sorts: an image's earlier rows first, latest first, then its night rows.
+    Iterator<VotePass.Passed> passed = new VotePass.Walk(3, true, true).call(List.of(
+        earlierRow("a", new int[] {2, 1, 0}, "2026-01-01", "2026-01-03", "u1", "u2", "u3"),
+        earlierRow("a", new int[] {1, 1, 0}, "2026-01-01", "2026-01-02", "u1", "u2"),
+        nightRow("a", "u2", 1, 4),
+        nightRow("a", "u4", 2, 2),
+        nightRow("a", "u4", 0, 3),
+        earlierRow("b", new int[] {0, 0, 1}, "2026-01-02", "2026-01-02", "u1"),
+        nightRow("c", "u1", 0, 1)).iterator());
+    List<VotePass.Passed> out = new ArrayList<>();
+    passed.forEachRemaining(out::add);
+
+    assertThat(out.stream().filter(p -> p.rejected() != null).map(p -> p.rejected().toString()))
+        .containsExactly("[a,u2,c1,null,duplicate_vote,4]", "[a,u4,c0,null,duplicate_vote,3]");
+    List<VotePass.Passed> voted = out.stream().filter(p -> p.votes() != null).toList();
+    assertThat(voted).as("b has no vote tonight").extracting(p -> p.votes().image()).containsExactly("a", "c");
+    assertThat(voted.get(0).votes().counts()).containsExactly(0, 0, 1);
+    assertThat(voted.get(0).votes().annotators()).containsExactly("u4");
+    assertThat(voted.get(0).prior().counts()).as("the latest earlier row").containsExactly(2, 1, 0);
+    assertThat(voted.get(0).prior().annotators()).containsExactly("u1", "u2", "u3");
+    assertThat(voted.get(0).prior().firstSeen()).isEqualTo("2026-01-01");
+    assertThat(voted.get(1).prior()).as("a new image").isNull();
+    assertThat(voted.get(1).votes().counts()).containsExactly(1, 0, 0);
   }
 
   @Test

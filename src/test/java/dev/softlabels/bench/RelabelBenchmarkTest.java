@@ -34,7 +34,7 @@ class RelabelBenchmarkTest {
   void everyNightMeetsTheSameStoreAndLeavesTheLabelsOfOneAggregateOverItsRows(SparkSession spark) {
     StringWriter printed = new StringWriter();
     List<RelabelBenchmark.Figures> all = RelabelBenchmark.run(spark, ConfigLoader.withOverrides(Map.of()),
-        List.of(3_000L), 0.1, List.of(100L, 7L), work.toString(), new PrintWriter(printed, true));
+        List.of(3_000L), 0.1, List.of(100L, 7L), 2, work.toString(), new PrintWriter(printed, true));
 
     assertThat(all).hasSize(1);
     RelabelBenchmark.Figures figures = all.get(0);
@@ -61,9 +61,10 @@ class RelabelBenchmarkTest {
 
     assertThat(printed.toString())
         .contains("3,000-vote store: first night (all its rows into an empty store)")
-        .contains("night of 300 rows (10.000 % of the store's)")
-        .contains("night of 7 rows")
-        .contains("full aggregate (3,300 rows)")
+        .contains("night of 300 rows (10.000 % of the store's) (run 1/2)")
+        .contains("night of 7 rows (0.233 % of the store's) (run 2/2)")
+        .contains("full aggregate (3,300 rows) (run 2/2)")
+        .contains("night / full aggregate, by store (medians of 2 runs):")
         .containsPattern("3,000-vote store, 7-row night: \\d+\\.\\d{2} s / \\d+\\.\\d{2} s = \\d+\\.\\d{3}");
   }
 

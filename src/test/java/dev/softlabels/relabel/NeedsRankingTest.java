@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -64,16 +65,24 @@ class NeedsRankingTest {
   }
 
   /** The ranking after a night that must not rebuild it from the store. */
-  private static NeedsRanking carried(Dataset<Row> previous, NeedsRanking.Kept kept, Dataset<Row> touched,
+  private static NeedsRanking carried(List<Row> previous, NeedsRanking.Kept kept, Map<String, Row> touched,
       int listed) {
-    return NeedsRanking.after(previous, kept, touched, () -> {
+    return NeedsRanking.after(previous, kept, touched(previous, touched), () -> {
       throw new AssertionError("no rebuild expected");
     }, listed);
   }
 
+  /** What a night brings: its images on the kept list, and all its entries, best first. */
+  private static NeedsRanking.Touched touched(List<Row> previous, Map<String, Row> touched) {
+    List<Row> best = new ArrayList<>(touched.values());
+    best.sort(NeedsRanking.RANK);
+    return new NeedsRanking.Touched(previous.stream().map(row -> row.getString(0)).filter(touched::containsKey)
+        .collect(Collectors.toSet()), best);
+  }
+
   /** The first {@code n} images of a ranking, as a kept list. */
-  private static Dataset<Row> firstOf(SparkSession spark, Map<String, Row> ranks, List<String> ranking, int n) {
-    return frame(spark, ranking.subList(0, n).stream().map(ranks::get).toList());
+  private static List<Row> firstOf(Map<String, Row> ranks, List<String> ranking, int n) {
+    return ranking.subList(0, n).stream().map(ranks::get).toList();
   }
 
   private static List<String> ranked(NeedsRanking ranking) {
@@ -84,7 +93,7 @@ class NeedsRankingTest {
   void aNightsListFromAnIncompleteOneIsTheStoresRankingDownToTheOldCutoff(SparkSession spark) {
     Map<String, Row> before = store();
     List<String> old = fromScratch(spark, before);
-    Dataset<Row> previous = firstOf(spark, before, old, 10);
+    List<Row> previous = firstOf(before, old, 10);
     Map<String, Row> touched = new TreeMap<>();
     rank(touched, "img-01", 9, 0.01);  // on the list, falls below its cutoff
     rank(touched, "img-25", 4, 0.50);  // off the list, rises to the top
@@ -92,7 +101,7 @@ class NeedsRankingTest {
     Map<String, Row> after = new TreeMap<>(before);
     after.putAll(touched);
 
-    NeedsRanking ranking = carried(previous, new NeedsRanking.Kept(10, false, false), frame(spark, touched.values()), 3);
+    NeedsRanking ranking = carried(previous, new NeedsRanking.Kept(10, false, false), touched, 3);
 
     List<String> expected = fromScratch(spark, after);
     // Exact down to the old cutoff (img-09): 9 untouched entries left, plus img-25 and new-01.
@@ -105,18 +114,21 @@ class NeedsRankingTest {
   @Test
   void aCompleteListStaysCompleteUntilItOutgrowsItsDepth(SparkSession spark) {
     Map<String, Row> before = store();
-    Dataset<Row> previous = frame(spark, before.values());
+    List<Row> previous = firstOf(before, fromScratch(spark, before), before.size());
     Map<String, Row> touched = new TreeMap<>();
     rank(touched, "img-05", 7, 0.02);
     rank(touched, "new-01", 1, 0.40);
     Map<String, Row> after = new TreeMap<>(before);
     after.putAll(touched);
 
-    NeedsRanking deep = carried(previous, new NeedsRanking.Kept(40, true, false), frame(spark, touched.values()), 4);
+    NeedsRanking deep = carried(previous, new NeedsRanking.Kept(40, true, false), touched, 4);
     assertThat(ranked(deep)).isEqualTo(fromScratch(spark, after));
     assertThat(deep.kept()).isEqualTo(new NeedsRanking.Kept(40, true, false));
+    NeedsRanking.Saved saved = NeedsRanking.Saved.read(deep.saved());
+    assertThat(saved.kept()).isEqualTo(deep.kept());
+    assertThat(saved.rows()).as("what the next night reads back").isEqualTo(deep.rows());
 
-    NeedsRanking shallow = carried(previous, new NeedsRanking.Kept(40, true, false), frame(spark, touched.values()), 2);
+    NeedsRanking shallow = carried(previous, new NeedsRanking.Kept(40, true, false), touched, 2);
     assertThat(ranked(shallow)).isEqualTo(fromScratch(spark, after).subList(0, 20));
     assertThat(shallow.kept()).isEqualTo(new NeedsRanking.Kept(20, false, false));
   }
@@ -125,14 +137,15 @@ class NeedsRankingTest {
   void aNightThatLeavesTooFewExactEntriesRebuildsFromTheStore(SparkSession spark) {
     Map<String, Row> before = store();
     List<String> old = fromScratch(spark, before);
-    Dataset<Row> previous = firstOf(spark, before, old, 5);
+    List<Row> previous = firstOf(before, old, 5);
     Map<String, Row> touched = new TreeMap<>();
     IntStream.range(0, 4).forEach(i -> rank(touched, old.get(i), 12, 0.001 * i));
     Map<String, Row> after = new TreeMap<>(before);
     after.putAll(touched);
 
     NeedsRanking ranking = NeedsRanking.after(previous, new NeedsRanking.Kept(5, false, false),
-        frame(spark, touched.values()), () -> frame(spark, before.values()), 3);
+        touched(previous, touched),
+        () -> NeedsRanking.everyImage(frame(spark, before.values()), frame(spark, touched.values())), 3);
 
     assertThat(ranked(ranking)).isEqualTo(fromScratch(spark, after));
     assertThat(ranking.kept()).isEqualTo(new NeedsRanking.Kept(30, true, true));

@@ -237,8 +237,8 @@ class RelabelJobTest {
 
     assertThat(pending).doesNotExist();
     assertThat(changes.resolve("summary.json")).isNotEmptyFile();
-    assertThat(Path.of(java.net.URI.create(store.changesPath(LocalDate.parse("2026-11-02")))).resolve("ranking"))
-        .isDirectory();
+    assertThat(Path.of(java.net.URI.create(store.changesPath(LocalDate.parse("2026-11-02"))))
+        .resolve(RelabelJob.RANKING)).isNotEmptyFile();
     String summary = Files.readString(Path.of(java.net.URI.create(store.changesPath(LocalDate.parse("2026-11-02"))))
         .resolve("summary.json"));
     assertThat(summary).as("night 2 starts from night 1's ranking").containsPattern("\"rebuilt\"\\s*:\\s*false");

@@ -1,0 +1,185 @@
+package dev.softlabels.relabel;
+
+import static dev.softlabels.labels.LabelColumns.HARD_LABEL_NAME;
+import static dev.softlabels.labels.LabelColumns.IMAGE;
+import static dev.softlabels.labels.LabelColumns.N_ANNOTATIONS;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * What a night's ledger entry, summary and ranking take from its touched rows ({@link TouchedImages#SCHEMA}),
+ * from one Spark job over them: the images touched, new and flipped; the largest shifts and flips; the
+ * touched images' best ranks and which of them the kept ranking lists. Every list is bounded by a
+ * setting, not by the night.
+ */
+final class NightFigures implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+  private static final int IMAGE_FIELD = TouchedImages.SCHEMA.fieldIndex(IMAGE);
+  private static final int CHANGE_FIELD = TouchedImages.SCHEMA.fieldIndex(TouchedImages.CHANGE);
+  private static final int SHIFT_FIELD = TouchedImages.SCHEMA.fieldIndex(TouchedImages.SHIFT_KL);
+  /** Largest shift first, then image id. */
+  private static final Comparator<InternalRow> BY_SHIFT = (Comparator<InternalRow> & Serializable) (a, b) -> {
+    int shift = Double.compare(b.getDouble(SHIFT_FIELD), a.getDouble(SHIFT_FIELD));
+    return shift != 0 ? shift : a.getUTF8String(IMAGE_FIELD).compareTo(b.getUTF8String(IMAGE_FIELD));
+  };
+
+  private final Broadcast<Set<String>> kept;
+  private final Best<InternalRow> flips;
+  private final Best<InternalRow> shifts;
+  private final Best<Row> ranked;
+  private final Set<String> keptTouched = new HashSet<>();
+  private long images;
+  private long newImages;
+  private long flipped;
+
+  private NightFigures(Broadcast<Set<String>> kept, int examples, int depth) {
+    this.kept = kept;
+    this.flips = new Best<>(examples, BY_SHIFT);
+    this.shifts = new Best<>(examples, BY_SHIFT);
+    this.ranked = new Best<>(depth, NeedsRanking.RANK);
+  }
+
+  /**
+   * @param kept the image ids on the previous night's kept ranking
+   * @param examples how many flips and shifts the summary shows
+   * @param depth how many of the touched images' best ranks the ranking needs
+   */
+  static NightFigures of(Dataset<Row> touched, Set<String> kept, int examples, int depth) {
+    Broadcast<Set<String>> ids = JavaSparkContext.fromSparkContext(touched.sparkSession().sparkContext())
+        .broadcast(kept);
+    try {
+      return touched.queryExecution().toRdd().toJavaRDD()
+          .aggregate(new NightFigures(ids, examples, depth), NightFigures::add, NightFigures::merge);
+    } finally {
+      ids.destroy();
+    }
+  }
+
+  long images() {
+    return images;
+  }
+
+  long newImages() {
+    return newImages;
+  }
+
+  long flipped() {
+    return flipped;
+  }
+
+  /** The touched images among the kept ranking's, and the touched images' best ranks. */
+  NeedsRanking.Touched ranking() {
+    return new NeedsRanking.Touched(keptTouched, ranked.rows());
+  }
+
+  /** The largest flips, largest first: image, from, to, shift_kl. */
+  List<Map<String, Object>> flips() {
+    return flips.rows().stream().map(row -> entry(row, "from", TouchedImages.PREVIOUS + HARD_LABEL_NAME, "to",
+        HARD_LABEL_NAME)).toList();
+  }
+
+  /** The largest shifts of images the store had, largest first: image, shift_kl, from_n, to_n. */
+  List<Map<String, Object>> shifts() {
+    return shifts.rows().stream().map(row -> entry(row, "from_n", TouchedImages.PREVIOUS + N_ANNOTATIONS, "to_n",
+        N_ANNOTATIONS)).toList();
+  }
+
+  private static Map<String, Object> entry(InternalRow row, String from, String fromField, String to,
+      String toField) {
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put(IMAGE, row.getUTF8String(IMAGE_FIELD).toString());
+    entry.put(from, value(row, TouchedImages.SCHEMA.fieldIndex(fromField)));
+    entry.put(to, value(row, TouchedImages.SCHEMA.fieldIndex(toField)));
+    entry.put(TouchedImages.SHIFT_KL, row.getDouble(SHIFT_FIELD));
+    return entry;
+  }
+
+  /** A label name or an annotation count as Java gives it. */
+  private static Object value(InternalRow row, int field) {
+    return TouchedImages.SCHEMA.fields()[field].dataType() == DataTypes.StringType
+        ? row.getUTF8String(field).toString() : row.getInt(field);
+  }
+
+  private NightFigures add(InternalRow row) {
+    images++;
+    String change = row.getUTF8String(CHANGE_FIELD).toString();
+    if (change.equals(ImageChange.NEW.code())) {
+      newImages++;
+    } else {
+      // The row is a reused buffer of the cached table: what is kept is a copy.
+      if (change.equals(ImageChange.FLIPPED.code())) {
+        flipped++;
+        flips.add(row.copy());
+      }
+      shifts.add(row.copy());
+    }
+    ranked.add(NeedsRanking.entry(row));
+    String image = row.getUTF8String(IMAGE_FIELD).toString();
+    if (kept.value().contains(image)) {
+      keptTouched.add(image);
+    }
+    return this;
+  }
+
+  private NightFigures merge(NightFigures other) {
+    images += other.images;
+    newImages += other.newImages;
+    flipped += other.flipped;
+    flips.merge(other.flips);
+    shifts.merge(other.shifts);
+    ranked.merge(other.ranked);
+    keptTouched.addAll(other.keptTouched);
+    return this;
+  }
+
+  /** The first {@code limit} rows in {@code order} of those added: sorted and cut whenever it doubles. */
+  private static final class Best<T> implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final int limit;
+    private final Comparator<T> order;
+    private final List<T> rows = new ArrayList<>();
+
+    Best(int limit, Comparator<T> order) {
+      this.limit = limit;
+      this.order = order;
+    }
+
+    void add(T row) {
+      rows.add(row);
+      if (rows.size() >= 2 * limit + 16) {
+        cut();
+      }
+    }
+
+    void merge(Best<T> other) {
+      rows.addAll(other.rows);
+      cut();
+    }
+
+    List<T> rows() {
+      cut();
+      return List.copyOf(rows);
+    }
+
+    private void cut() {
+      rows.sort(order);
+      if (rows.size() > limit) {
+        rows.subList(limit, rows.size()).clear();
+      }
+    }
+  }
+}
