@@ -28,6 +28,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.Function;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -114,12 +115,12 @@ public final class VotePass implements AutoCloseable {
    * image_id and the {@code PRIOR_*} columns, any number of rows per image (the one with the greatest
    * {@link #PRIOR_ORDER} counts). A usable vote of an annotator the image's earlier votes already name is a
    * duplicate_vote; an image's votes are the night's alone, its {@link Prior} beside them. Who voted is kept.
+   * The walk's output is not cached: the caller caches what it makes of it ({@link #map}) as a table, which
+   * costs less than caching these Java objects (estimating their size, or serializing them, cost as much
+   * as the walk itself).
    */
   public static VotePass onto(Dataset<Row> checked, Dataset<Row> priors, ClassList classes) {
-    // Serialized: estimating the size of cached Java objects that hold every annotator's name cost more
-    // than the walk itself (half of a 1 % night's pass).
-    return new VotePass(checked.sparkSession(), walked(checked, priors, classes, true,
-        StorageLevel.MEMORY_AND_DISK_SER()));
+    return new VotePass(checked.sparkSession(), walked(checked, priors, classes, true, StorageLevel.NONE()));
   }
 
   private static JavaRDD<Passed> walked(Dataset<Row> checked, Dataset<Row> priors, ClassList classes,
@@ -151,7 +152,8 @@ public final class VotePass implements AutoCloseable {
         .sortWithinPartitions(order.toArray(Column[]::new))
         .drop(FILE_ORDER, IMAGE_HASH)
         .queryExecution().toRdd().toJavaRDD();
-    return sorted.mapPartitions(new Walk(classes.size(), keepVotes, priors != null)).persist(cached);
+    JavaRDD<Passed> walked = sorted.mapPartitions(new Walk(classes.size(), keepVotes, priors != null));
+    return cached.equals(StorageLevel.NONE()) ? walked : walked.persist(cached);
   }
 
   /** The counts, from one Spark job: the first computes the pass and caches it. */
@@ -171,9 +173,9 @@ public final class VotePass implements AutoCloseable {
     return passed.filter(p -> p.votes() != null).map(Passed::votes);
   }
 
-  /** {@code each} of every voted image's votes and earlier votes (null prior: none), as {@link #onto} found them. */
-  public <T> JavaRDD<T> imageVotes(Function2<ImageVotes, Prior, T> each) {
-    return passed.filter(p -> p.votes() != null).map(p -> each.call(p.votes(), p.prior()));
+  /** Every element of the walk's output: a voted image's votes and earlier votes, or a rejected row ({@link #QUARANTINE}). */
+  public <T> JavaRDD<T> map(Function2<ImageVotes, Prior, T> voted, Function<Row, T> rejected) {
+    return passed.map(p -> p.votes() != null ? voted.call(p.votes(), p.prior()) : rejected.call(p.rejected()));
   }
 
   /** The quarantine table ({@link #QUARANTINE}). */

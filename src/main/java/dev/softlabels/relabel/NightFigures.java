@@ -4,14 +4,19 @@ import static dev.softlabels.labels.LabelColumns.HARD_LABEL_NAME;
 import static dev.softlabels.labels.LabelColumns.IMAGE;
 import static dev.softlabels.labels.LabelColumns.N_ANNOTATIONS;
 
+import dev.softlabels.annotations.QuarantineReason;
+import dev.softlabels.annotations.VoteTally;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -20,10 +25,10 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * What a night's ledger entry, summary and ranking take from its touched rows ({@link TouchedImages#SCHEMA}),
- * from one Spark job over them: the images touched, new and flipped; the largest shifts and flips; the
- * touched images' best ranks and which of them the kept ranking lists. Every list is bounded by a
- * setting, not by the night.
+ * What a night's ledger entry, summary and ranking take from its table ({@link TouchedImages#NIGHT}), from
+ * one Spark job over it: the rows used and rejected by reason; the images touched, new and flipped; the
+ * largest shifts and flips; the touched images' best ranks and which of them the kept ranking lists. Every
+ * list is bounded by a setting, not by the night.
  */
 final class NightFigures implements Serializable {
 
@@ -42,6 +47,8 @@ final class NightFigures implements Serializable {
   private final Best<InternalRow> shifts;
   private final Best<Row> ranked;
   private final Set<String> keptTouched = new HashSet<>();
+  private final long[] rejectedByReason = new long[QuarantineReason.values().length];
+  private long votes;
   private long images;
   private long newImages;
   private long flipped;
@@ -58,15 +65,25 @@ final class NightFigures implements Serializable {
    * @param examples how many flips and shifts the summary shows
    * @param depth how many of the touched images' best ranks the ranking needs
    */
-  static NightFigures of(Dataset<Row> touched, Set<String> kept, int examples, int depth) {
-    Broadcast<Set<String>> ids = JavaSparkContext.fromSparkContext(touched.sparkSession().sparkContext())
+  static NightFigures of(Dataset<Row> night, Set<String> kept, int examples, int depth) {
+    Broadcast<Set<String>> ids = JavaSparkContext.fromSparkContext(night.sparkSession().sparkContext())
         .broadcast(kept);
     try {
-      return touched.queryExecution().toRdd().toJavaRDD()
+      return night.queryExecution().toRdd().toJavaRDD()
           .aggregate(new NightFigures(ids, examples, depth), NightFigures::add, NightFigures::merge);
     } finally {
       ids.destroy();
     }
+  }
+
+  /** Rows used and rejected by reason: rows read = used + quarantined. */
+  VoteTally.Counts counts() {
+    SortedMap<String, Long> byReason = new TreeMap<>();
+    QuarantineReason[] reasons = QuarantineReason.values();
+    for (int r = 0; r < reasons.length; r++) {
+      byReason.put(reasons[r].code(), rejectedByReason[r]);
+    }
+    return new VoteTally.Counts(votes, byReason);
   }
 
   long images() {
@@ -115,6 +132,11 @@ final class NightFigures implements Serializable {
   }
 
   private NightFigures add(InternalRow row) {
+    if (TouchedImages.isRejected(row)) {
+      rejectedByReason[QuarantineReason.valueOf(TouchedImages.reason(row).toUpperCase(Locale.ROOT)).ordinal()]++;
+      return this;
+    }
+    votes += TouchedImages.nightVotes(row);
     images++;
     String change = row.getUTF8String(CHANGE_FIELD).toString();
     if (change.equals(ImageChange.NEW.code())) {
@@ -136,6 +158,10 @@ final class NightFigures implements Serializable {
   }
 
   private NightFigures merge(NightFigures other) {
+    for (int r = 0; r < rejectedByReason.length; r++) {
+      rejectedByReason[r] += other.rejectedByReason[r];
+    }
+    votes += other.votes;
     images += other.images;
     newImages += other.newImages;
     flipped += other.flipped;

@@ -97,33 +97,33 @@ public final class RelabelJob {
         classes, settings.source().labelEncoding());
     try (VotePass pass = VotePass.onto(checked, state.empty() ? null : earlierRows(store.rows(version), checked),
         classes)) {
-      VotePass.Tally tally = pass.tally();
-      VoteTally.Counts counts = tally.counts();
-      phases.done("%,d rows checked against the images they touch: %,d used, %,d quarantined, %,d images touched",
-          counts.read(), counts.used(), counts.quarantined(), tally.images());
-      settings.rejectionLimit().check("night " + date + ": ", counts, tally.images(),
-          "the label store stays at version " + version);
-
-      // Cached as Spark caches tables (columns, not Java objects): the figures' pass fills it, the writes read it.
-      Dataset<Row> touched = TouchedImages.frame(spark, TouchedImages.of(pass, classes, date.toString()))
-          .coalesce(OutputFiles.forRows(spark, tally.images())).persist(StorageLevel.MEMORY_AND_DISK());
+      // Cached as Spark caches tables (columns, not Java objects): the figures' job walks and fills it, the
+      // writes read it.
+      Dataset<Row> nightTable = TouchedImages.night(spark, pass, classes, date.toString())
+          .persist(StorageLevel.MEMORY_AND_DISK());
       try {
         PreviousRanking previous = previousRanking(store, state);
         int listed = settings.needsAnnotations();
-        NightFigures figures = NightFigures.of(touched, previous.ids(), settings.summaryExamples(),
+        NightFigures figures = NightFigures.of(nightTable, previous.ids(), settings.summaryExamples(),
             listed * NeedsRanking.DEPTH_PER_LISTED);
+        VoteTally.Counts counts = figures.counts();
+        phases.done("%,d rows checked against the images they touch: %,d used, %,d quarantined, %,d images "
+            + "touched", counts.read(), counts.used(), counts.quarantined(), figures.images());
+        settings.rejectionLimit().check("night " + date + ": ", counts, figures.images(),
+            "the label store stays at version " + version);
         Night night = new Night(date.toString(), settings.batch(), counts.read(), counts.used(), counts.quarantined(),
             figures.images(), figures.newImages(), figures.flipped(), null, null);
+        Dataset<Row> touched = TouchedImages.touched(nightTable)
+            .coalesce(OutputFiles.forRows(spark, figures.images()));
         // The night's reports are written beside their final place and moved there only after the
         // commit, so a night that never committed leaves no report behind.
         if (counts.quarantined() > 0) {
-          pass.rejected().coalesce(OutputFiles.forRows(spark, counts.quarantined())).write()
+          TouchedImages.rejected(nightTable).coalesce(OutputFiles.forRows(spark, counts.quarantined())).write()
               .parquet(LabelStore.pending(store.quarantinePath(date)));
         }
         String changes = LabelStore.pending(store.changesPath(date));
         writeChangeReport(touched, changes);
-        phases.done("%,d touched images' new rows computed, quarantine and change report written",
-            night.imagesTouched());
+        phases.done("quarantine and change report written");
 
         NeedsRanking ranking = NeedsRanking.after(previous.rows(), previous.kept(), figures.ranking(),
             () -> NeedsRanking.everyImage(store.read(version), touched), listed);
@@ -148,7 +148,7 @@ public final class RelabelJob {
             store.changesPath(date));
         return new Result(true, night.committed(after, null), after, store.changesPath(date));
       } finally {
-        touched.unpersist(false);
+        nightTable.unpersist(false);
       }
     }
   }

@@ -3,9 +3,11 @@ package dev.softlabels.relabel;
 import static dev.softlabels.labels.LabelColumns.HARD_LABEL_NAME;
 import static dev.softlabels.labels.LabelColumns.N_ANNOTATIONS;
 import static dev.softlabels.labels.LabelColumns.SOFT_LABEL;
+import static org.apache.spark.sql.functions.col;
 
 import dev.softlabels.annotations.ImageVotes;
 import dev.softlabels.annotations.VotePass;
+import dev.softlabels.annotations.VoteValidation;
 import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.labels.LabelMath;
@@ -14,6 +16,7 @@ import dev.softlabels.labels.SoftLabelMetrics;
 import java.util.Arrays;
 import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -21,7 +24,9 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.GenericArrayData;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 
@@ -43,15 +48,72 @@ final class TouchedImages {
       .add(PREVIOUS + SOFT_LABEL, DataTypes.createArrayType(DataTypes.DoubleType, false), true)
       .add(SHIFT_KL, DataTypes.DoubleType, true);
 
+  /** The votes a touched image got tonight (0 on a rejected row). */
+  static final String NIGHT_VOTES = "night_votes";
+  /**
+   * The night's table: a touched image's row ({@link #SCHEMA}, reason null) or a rejected row (the
+   * quarantine columns, {@link VotePass#QUARANTINE}), in one table so that the walk runs once and its
+   * result is cached in Spark's columnar form.
+   */
+  static final StructType NIGHT = nightSchema();
+  private static final int NIGHT_VOTES_FIELD = SCHEMA.size();
+  private static final int[] QUARANTINE_FIELDS = Arrays.stream(VotePass.QUARANTINE.fieldNames())
+      .mapToInt(NIGHT::fieldIndex).toArray();
+
   private TouchedImages() {}
 
-  /** The touched rows of {@code pass} ({@link #SCHEMA}), in Spark's row form: written as they are. */
-  static JavaRDD<InternalRow> of(VotePass pass, ClassList classes, String night) {
-    return pass.imageVotes((votes, prior) -> row(votes, prior, classes, night));
+  private static StructType nightSchema() {
+    StructType night = new StructType();
+    for (StructField field : SCHEMA.fields()) {
+      night = night.add(field.name(), field.dataType(), true);
+    }
+    night = night.add(NIGHT_VOTES, DataTypes.IntegerType, true);
+    for (StructField field : VotePass.QUARANTINE.fields()) {
+      if (!field.name().equals(LabelColumns.IMAGE)) {
+        night = night.add(field);
+      }
+    }
+    return night;
   }
 
-  static Dataset<Row> frame(SparkSession spark, JavaRDD<InternalRow> touched) {
-    return spark.internalCreateDataFrame(touched.rdd(), SCHEMA, false);
+  /** The night's table ({@link #NIGHT}) from its vote pass, lazy: the first action walks and caches it. */
+  static Dataset<Row> night(SparkSession spark, VotePass pass, ClassList classes, String night) {
+    JavaRDD<InternalRow> rows = pass.map((votes, prior) -> row(votes, prior, classes, night), TouchedImages::rejected);
+    return spark.internalCreateDataFrame(rows.rdd(), NIGHT, false);
+  }
+
+  /** The touched images' rows ({@link #SCHEMA}) of a night's table. */
+  static Dataset<Row> touched(Dataset<Row> night) {
+    return night.filter(col(VoteValidation.REASON).isNull())
+        .select(Arrays.stream(SCHEMA.fieldNames()).map(functions::col).toArray(Column[]::new));
+  }
+
+  /** The rejected rows ({@link VotePass#QUARANTINE}) of a night's table. */
+  static Dataset<Row> rejected(Dataset<Row> night) {
+    return night.filter(col(VoteValidation.REASON).isNotNull())
+        .select(Arrays.stream(VotePass.QUARANTINE.fieldNames()).map(functions::col).toArray(Column[]::new));
+  }
+
+  /** Whether a row of the night's table is a rejected one, and its reason. */
+  static boolean isRejected(InternalRow night) {
+    return !night.isNullAt(QUARANTINE_FIELDS[VotePass.QUARANTINE.fieldIndex(VoteValidation.REASON)]);
+  }
+
+  static String reason(InternalRow night) {
+    return night.getUTF8String(QUARANTINE_FIELDS[VotePass.QUARANTINE.fieldIndex(VoteValidation.REASON)]).toString();
+  }
+
+  static int nightVotes(InternalRow night) {
+    return night.getInt(NIGHT_VOTES_FIELD);
+  }
+
+  private static InternalRow rejected(Row rejected) {
+    Object[] values = new Object[NIGHT.size()];
+    for (int f = 0; f < QUARANTINE_FIELDS.length; f++) {
+      Object value = rejected.get(f);
+      values[QUARANTINE_FIELDS[f]] = value instanceof String text ? UTF8String.fromString(text) : value;
+    }
+    return new GenericInternalRow(values);
   }
 
   static InternalRow row(ImageVotes votes, VotePass.Prior prior, ClassList classes, String night) {
@@ -71,7 +133,7 @@ final class TouchedImages {
     LabelRow after = LabelRow.of(image, counts, LabelMath.soft(counts), classes);
     ImageChange change = before == null ? ImageChange.NEW
         : before.hardLabel() != after.hardLabel() ? ImageChange.FLIPPED : ImageChange.UPDATED;
-    Object[] values = Arrays.copyOf(after.internalValues(), SCHEMA.size());
+    Object[] values = Arrays.copyOf(after.internalValues(), NIGHT.size());
     int field = LabelColumns.SCHEMA.size();
     values[field++] = new GenericArrayData(Stream.of(annotators).map(UTF8String::fromString).toArray());
     values[field++] = firstSeen;
@@ -84,6 +146,7 @@ final class TouchedImages {
       values[field++] = UnsafeArrayData.fromPrimitiveArray(before.soft());
       values[field] = LabelMath.klDivergence(after.soft(), before.soft(), SoftLabelMetrics.KL_EPSILON);
     }
+    values[NIGHT_VOTES_FIELD] = Arrays.stream(votes.counts()).sum();
     return new GenericInternalRow(values);
   }
 }
