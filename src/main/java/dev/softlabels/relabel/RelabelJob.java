@@ -184,14 +184,16 @@ public final class RelabelJob {
   /**
    * The store's rows (every night's, superseded ones too: the vote pass takes each image's latest) of the
    * images the night votes on, with the columns the pass needs: a broadcast semi-join, so the store is
-   * read once, those columns only, and only its rows of the night's images are shuffled.
+   * read once, those columns only, and only its rows of the night's images are shuffled. The night's
+   * image ids are broadcast as read (a semi-join's build side may repeat keys): no shuffle to make them
+   * distinct first.
    */
   private static Dataset<Row> earlierRows(Dataset<Row> storeRows, Dataset<Row> checked) {
     return storeRows.select(col(IMAGE), col(LabelColumns.COUNTS).as(VotePass.PRIOR_COUNTS),
             col(LabelStore.ANNOTATORS).as(VotePass.PRIOR_ANNOTATORS),
             col(LabelStore.FIRST_SEEN).as(VotePass.PRIOR_FIRST_SEEN),
             col(LabelStore.LAST_CHANGED).as(VotePass.PRIOR_ORDER))
-        .join(broadcast(checked.filter(col(REASON).isNull()).select(col(IMAGE)).distinct()), IMAGE, "left_semi");
+        .join(broadcast(checked.filter(col(REASON).isNull()).select(col(IMAGE))), IMAGE, "left_semi");
   }
 
   private static void writeChangeReport(Dataset<Row> touched, String changes) {
