@@ -15,17 +15,15 @@ import dev.softlabels.labels.ClassList;
 import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
-import java.util.SortedMap;
-import java.util.TreeMap;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.Function;
@@ -158,14 +156,8 @@ public final class VotePass implements AutoCloseable {
 
   /** The counts, from one Spark job: the first computes the pass and caches it. */
   public Tally tally() {
-    TallyParts parts = passed.aggregate(new TallyParts(new long[QuarantineReason.values().length]),
-        TallyParts::add, TallyParts::merge);
-    SortedMap<String, Long> byReason = new TreeMap<>();
-    QuarantineReason[] reasons = QuarantineReason.values();
-    for (int r = 0; r < reasons.length; r++) {
-      byReason.put(reasons[r].code(), parts.byReason[r]);
-    }
-    return new Tally(new VoteTally.Counts(parts.votes, byReason), parts.images);
+    TallyParts parts = passed.aggregate(new TallyParts(), TallyParts::add, TallyParts::merge);
+    return new Tally(parts.sums.counts(), parts.images);
   }
 
   /** Every image's votes: the input of {@link LabelAggregation}. */
@@ -194,34 +186,24 @@ public final class VotePass implements AutoCloseable {
     return Math.max(configured, PARTITIONS_PER_CORE * spark.sparkContext().defaultParallelism());
   }
 
-  /** What {@link #tally} sums: votes used, images, and rejected rows per reason (in enum order). */
+  /** What {@link #tally} sums: votes used and rejected rows per reason, and images. */
   private static final class TallyParts implements Serializable {
     private static final long serialVersionUID = 1L;
-    private final long[] byReason;
-    private long votes;
+    private final VoteTally.Sums sums = new VoteTally.Sums();
     private long images;
-
-    TallyParts(long[] byReason) {
-      this.byReason = byReason;
-    }
 
     TallyParts add(Passed passed) {
       if (passed.rejected() != null) {
-        byReason[QuarantineReason.valueOf(passed.rejected().getString(4).toUpperCase(Locale.ROOT)).ordinal()]++;
+        sums.rejected(passed.rejected().getString(4));
       } else {
         images++;
-        for (int n : passed.votes().counts()) {
-          votes += n;
-        }
+        sums.used(Arrays.stream(passed.votes().counts()).sum());
       }
       return this;
     }
 
     TallyParts merge(TallyParts other) {
-      for (int r = 0; r < byReason.length; r++) {
-        byReason[r] += other.byReason[r];
-      }
-      votes += other.votes;
+      sums.merge(other.sums);
       images += other.images;
       return this;
     }

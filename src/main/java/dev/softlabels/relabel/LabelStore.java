@@ -60,7 +60,7 @@ public final class LabelStore {
   private static final String LATEST = "latest";
 
   private final SparkSession spark;
-  /** The latest snapshot {@link #state} read: its rows are read from the files its checksum lists. */
+  /** The latest snapshot {@link #open} read: its rows are read from the files its checksum lists. */
   private Snapshot latest;
   /** The background reconstruction {@link #prepareCommit} started, if any. */
   private CompletableFuture<Void> commitState = CompletableFuture.completedFuture(null);
@@ -138,21 +138,11 @@ public final class LabelStore {
         .add(FLIP_PROBABILITY, DataTypes.DoubleType);
   }
 
-  /** Creates the empty table (version 0) unless it exists. */
-  public void createIfMissing(ClassList classes) {
-    if (exists()) {
-      return;
-    }
-    DeltaTable.createIfNotExists(spark).location(labelsPath()).addColumns(schema())
-        .property(CLASSES_PROPERTY, String.join(",", classes.names()))
-        .execute();
-  }
-
   /**
    * What a night needs to know before it starts, from the table's snapshot alone (no read of the commit
    * history, which grows with every night).
    *
-   * @param version the latest version, -1 when there is no table yet
+   * @param version the latest version
    * @param lastNight the latest night committed (Delta's idempotent-write id), if any
    * @param classes the class list the store counts votes for
    * @param empty whether the table has no rows (no data files)
@@ -168,9 +158,12 @@ public final class LabelStore {
     }
   }
 
-  public State state() {
+  /** The store's state, after creating its empty table (version 0) when there is none. */
+  public State open(ClassList classes) {
     if (!exists()) {
-      return new State(-1, Optional.empty(), Optional.empty(), true);
+      DeltaTable.createIfNotExists(spark).location(labelsPath()).addColumns(schema())
+          .property(CLASSES_PROPERTY, String.join(",", classes.names()))
+          .execute();
     }
     Snapshot snapshot = DeltaLog.forTableWithSnapshot(spark, labelsPath())._2();
     latest = snapshot;
@@ -220,7 +213,7 @@ public final class LabelStore {
   }
 
   /**
-   * Every row of the table as of {@code version}, superseded ones included. The version {@link #state}
+   * Every row of the table as of {@code version}, superseded ones included. The version {@link #open}
    * read is read from the data files its checksum lists when Delta wrote them there (a table of few
    * files): finding them by replaying the commit log is four Spark jobs, a fifth of a small night.
    */
@@ -282,7 +275,7 @@ public final class LabelStore {
   }
 
   /**
-   * Starts reconstructing the state of the version {@link #state} read (its files and idempotent-write
+   * Starts reconstructing the state of the version {@link #open} read (its files and idempotent-write
    * ids, three Spark jobs over the commit log) on another thread: the commit needs it, and a night's own
    * work hides its latency. A failure there is left to the commit, which then reconstructs it itself.
    */

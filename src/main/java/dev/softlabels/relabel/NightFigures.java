@@ -4,7 +4,6 @@ import static dev.softlabels.labels.LabelColumns.HARD_LABEL_NAME;
 import static dev.softlabels.labels.LabelColumns.IMAGE;
 import static dev.softlabels.labels.LabelColumns.N_ANNOTATIONS;
 
-import dev.softlabels.annotations.QuarantineReason;
 import dev.softlabels.annotations.VoteTally;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -12,11 +11,8 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.SortedMap;
-import java.util.TreeMap;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -47,8 +43,7 @@ final class NightFigures implements Serializable {
   private final Best<InternalRow> shifts;
   private final Best<Row> ranked;
   private final Set<String> keptTouched = new HashSet<>();
-  private final long[] rejectedByReason = new long[QuarantineReason.values().length];
-  private long votes;
+  private final VoteTally.Sums sums = new VoteTally.Sums();
   private long images;
   private long newImages;
   private long flipped;
@@ -78,12 +73,7 @@ final class NightFigures implements Serializable {
 
   /** Rows used and rejected by reason: rows read = used + quarantined. */
   VoteTally.Counts counts() {
-    SortedMap<String, Long> byReason = new TreeMap<>();
-    QuarantineReason[] reasons = QuarantineReason.values();
-    for (int r = 0; r < reasons.length; r++) {
-      byReason.put(reasons[r].code(), rejectedByReason[r]);
-    }
-    return new VoteTally.Counts(votes, byReason);
+    return sums.counts();
   }
 
   long images() {
@@ -133,10 +123,10 @@ final class NightFigures implements Serializable {
 
   private NightFigures add(InternalRow row) {
     if (TouchedImages.isRejected(row)) {
-      rejectedByReason[QuarantineReason.valueOf(TouchedImages.reason(row).toUpperCase(Locale.ROOT)).ordinal()]++;
+      sums.rejected(TouchedImages.reason(row));
       return this;
     }
-    votes += TouchedImages.nightVotes(row);
+    sums.used(TouchedImages.nightVotes(row));
     images++;
     String change = row.getUTF8String(CHANGE_FIELD).toString();
     if (change.equals(ImageChange.NEW.code())) {
@@ -158,10 +148,7 @@ final class NightFigures implements Serializable {
   }
 
   private NightFigures merge(NightFigures other) {
-    for (int r = 0; r < rejectedByReason.length; r++) {
-      rejectedByReason[r] += other.rejectedByReason[r];
-    }
-    votes += other.votes;
+    sums.merge(other.sums);
     images += other.images;
     newImages += other.newImages;
     flipped += other.flipped;

@@ -74,8 +74,7 @@ public final class RelabelJob {
     LocalDate date = settings.date();
     ClassList classes = settings.source().classes();
     LabelStore store = new LabelStore(spark, settings.state());
-    store.createIfMissing(classes);
-    LabelStore.State state = store.state();
+    LabelStore.State state = store.open(classes);
     state.requireClasses(classes, settings.state());
     Optional<Night> done = appliedBefore(store, state, date);
     // A run stopped between its commit and moving its reports leaves them pending: the last night's are

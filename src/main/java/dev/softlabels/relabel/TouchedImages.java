@@ -59,6 +59,7 @@ final class TouchedImages {
   private static final int NIGHT_VOTES_FIELD = SCHEMA.size();
   private static final int[] QUARANTINE_FIELDS = Arrays.stream(VotePass.QUARANTINE.fieldNames())
       .mapToInt(NIGHT::fieldIndex).toArray();
+  private static final int REASON_FIELD = NIGHT.fieldIndex(VoteValidation.REASON);
 
   private TouchedImages() {}
 
@@ -96,11 +97,11 @@ final class TouchedImages {
 
   /** Whether a row of the night's table is a rejected one, and its reason. */
   static boolean isRejected(InternalRow night) {
-    return !night.isNullAt(QUARANTINE_FIELDS[VotePass.QUARANTINE.fieldIndex(VoteValidation.REASON)]);
+    return !night.isNullAt(REASON_FIELD);
   }
 
   static String reason(InternalRow night) {
-    return night.getUTF8String(QUARANTINE_FIELDS[VotePass.QUARANTINE.fieldIndex(VoteValidation.REASON)]).toString();
+    return night.getUTF8String(REASON_FIELD).toString();
   }
 
   static int nightVotes(InternalRow night) {
