@@ -17,16 +17,19 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaConcurrentModificationException;
 import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.DeltaOperations;
+import org.apache.spark.sql.delta.OptimisticTransaction;
 import org.apache.spark.sql.delta.Snapshot;
 import org.apache.spark.sql.delta.VersionChecksum;
+import org.apache.spark.sql.delta.actions.Action;
 import org.apache.spark.sql.delta.actions.AddFile;
 import org.apache.spark.sql.delta.actions.Metadata;
 import org.apache.spark.sql.delta.actions.SetTransaction;
@@ -62,8 +65,6 @@ public final class LabelStore {
   private final SparkSession spark;
   /** The latest snapshot {@link #open} read: its rows are read from the files its checksum lists. */
   private Snapshot latest;
-  /** The background reconstruction {@link #prepareCommit} started, if any. */
-  private CompletableFuture<Void> commitState = CompletableFuture.completedFuture(null);
   /** As the user gave it, for messages. */
   private final String given;
   private final String root;
@@ -275,32 +276,29 @@ public final class LabelStore {
   }
 
   /**
-   * Starts reconstructing the state of the version {@link #open} read (its files and idempotent-write
-   * ids, three Spark jobs over the commit log) on another thread: the commit needs it, and a night's own
-   * work hides its latency. A failure there is left to the commit, which then reconstructs it itself.
-   */
-  public void prepareCommit() {
-    Snapshot snapshot = latest;
-    if (snapshot != null) {
-      commitState = CompletableFuture.runAsync(snapshot::setTransactions);
-    }
-  }
-
-  /**
    * Appends a night's recomputed rows for the images it touched and records the night in the same
-   * commit (user metadata, plus Delta's idempotent-write id so the same night can never commit twice).
+   * commit: its figures as user metadata and Delta's idempotent-write id (application {@value #APP_ID},
+   * version the night's epoch day), which {@link #open} reads back as the last night. The commit is
+   * based on the version {@link #open} read and conflicts with any commit since (another night, a
+   * compaction): the night's rows were computed from that version's, so it fails rather than append
+   * stale rows, and a night can never be committed twice. Delta's own writer would instead ask the
+   * table state for the id's version, which replays the commit log in three Spark jobs.
    *
-   * @return the table version after the commit (unchanged when Delta found the night already committed)
+   * @return the table version after the commit
    */
   public long commit(Dataset<Row> touched, Night night) {
-    commitState.exceptionally(failure -> null).join();
-    touched.write().format("delta").mode(SaveMode.Append)
-        .option("txnAppId", APP_ID)
-        .option("txnVersion", night.day().toEpochDay())
-        .option("userMetadata", Json.write(night))
-        .save(labelsPath());
-    // The write left its commit in the log's cached snapshot: no listing of the log to learn the version.
-    return DeltaLog.forTable(spark, labelsPath()).unsafeVolatileSnapshot().version();
+    OptimisticTransaction transaction = latest.deltaLog().startTransaction(Option.empty(), Option.apply(latest));
+    transaction.readWholeTable();
+    List<Action> actions = new ArrayList<>(JavaConverters.seqAsJavaList(transaction.writeFiles(touched)));
+    actions.add(new SetTransaction(APP_ID, night.day().toEpochDay(), Option.apply(System.currentTimeMillis())));
+    try {
+      return transaction.commit(JavaConverters.asScalaBuffer(actions).toList(),
+          new DeltaOperations.Write(SaveMode.Append, Option.empty(), Option.empty(), Option.apply(Json.write(night))));
+    } catch (DeltaConcurrentModificationException concurrent) {
+      throw new IllegalStateException("another run changed the label store " + given + " after version "
+          + latest.version() + " while night " + night.date() + " ran (" + concurrent.conflictType()
+          + "): the night was not committed; run it again once that run has finished", concurrent);
+    }
   }
 
   /**

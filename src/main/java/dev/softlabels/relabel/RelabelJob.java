@@ -87,7 +87,6 @@ public final class RelabelJob {
       return new Result(false, done.get(), state.version(), store.changesPath(date));
     }
     HadoopPaths.of(spark).requireExists(settings.batch(), "batch");
-    store.prepareCommit();
 
     long version = state.version();
     phases.done("night %s: reading %s; label store %s at version %d", date, settings.batch(), settings.state(),
@@ -136,10 +135,6 @@ public final class RelabelJob {
 
         beforeCommit.run();
         long after = store.commit(inStoreColumns(touched), night);
-        if (after == version) {
-          LOG.warn("relabel: Delta skipped the commit: another run applied night {} meanwhile", date);
-          return new Result(false, night, after, store.changesPath(date));
-        }
         store.settleReports(date, true);
         phases.done("night %s committed as version %d: %,d rows (%,d used, %,d quarantined), %,d images touched "
                 + "(%,d new, %,d flipped); report %s", date, after, counts.read(), counts.used(),

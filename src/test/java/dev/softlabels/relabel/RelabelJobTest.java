@@ -198,6 +198,33 @@ class RelabelJobTest {
         .as("the failed attempt's quarantine is replaced, not doubled").isEqualTo(1);
   }
 
+  /**
+   * Night 3 started while another run (the nightly lock bypassed) applied night 2: night 3's rows were
+   * computed without night 2's votes, so its commit fails rather than append stale rows; its re-run
+   * starts from night 2 and the store ends as one aggregate over all three nights.
+   */
+  @Test
+  void aNightWhoseStoreChangedWhileItRanIsNotCommitted(SparkSession spark) {
+    Path state = dir.resolve("store-concurrent");
+    RelabelJob.run(spark, night(state, "2026-11-01"));
+    LabelStore store = new LabelStore(spark, state.toString());
+
+    assertThatThrownBy(() -> RelabelJob.run(spark, night(state, "2026-11-03"),
+        () -> assertThat(RelabelJob.run(spark, night(state, "2026-11-02")).applied()).isTrue()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("changed the label store " + state + " after version 1 while night 2026-11-03 ran")
+        .hasMessageContaining("the night was not committed");
+    assertThat(store.version()).isEqualTo(2L);
+    assertThat(store.nights()).extracting(Night::date).containsExactly("2026-11-01", "2026-11-02");
+
+    assertThat(RelabelJob.run(spark, night(state, "2026-11-03")).applied()).isTrue();
+    assertThat(store.nights()).extracting(Night::date, Night::version)
+        .containsExactly(tuple("2026-11-01", 1L), tuple("2026-11-02", 2L), tuple("2026-11-03", 3L));
+    Path expected = aggregate(spark, nights, "concurrent-aggregate");
+    assertThat(labels(store.read(store.version())))
+        .isEqualTo(labels(spark.read().parquet(expected.resolve("labels").toString())));
+  }
+
   @Test
   void aNightsReportsAppearOnlyWithItsCommit(SparkSession spark) throws Exception {
     Path state = dir.resolve("store-reports");
