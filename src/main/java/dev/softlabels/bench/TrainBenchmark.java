@@ -281,7 +281,8 @@ public final class TrainBenchmark {
       Minibatches minibatches, long examples, int epochs) {
     SparkDl4jMultiLayer sparkNetwork = new SparkDl4jMultiLayer(JavaSparkContext.fromSparkContext(spark.sparkContext()),
         network, TrainJob.trainingMaster(settings));
-    return examplesPerSecond(() -> minibatches.fit(sparkNetwork), examples, epochs);
+    return examplesPerSecond(() -> minibatches.fit(sparkNetwork, settings.augmentation(), settings.seed(), 0), examples,
+        epochs);
   }
 
   /** Examples per second over {@code epochs} runs of {@code epoch}, after one untimed warm-up run. */

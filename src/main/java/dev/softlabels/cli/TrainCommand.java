@@ -43,8 +43,17 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default 10, or the preset's).")
   Integer epochs;
 
-  @Option(names = "--network", paramLabel = "NAME", description = "cnn (default) or cnn-large.")
+  @Option(names = "--network", paramLabel = "NAME", description = "cnn (default), cnn-medium or cnn-large.")
   String network;
+
+  @Option(names = "--init-from", paramLabel = "MODEL",
+      description = "Start from a trained network: a model directory (its best/ checkpoint) or a DL4J model zip; "
+          + "the output layer is rebuilt for the labels' classes.")
+  String initFrom;
+
+  @Option(names = "--frozen-epochs", paramLabel = "N",
+      description = "With --init-from: first epochs that train only the new output layer (default 0).")
+  Integer frozenEpochs;
 
   @Option(names = "--fresh", description = "Start over even if MODEL_DIR has a checkpoint to resume from.")
   boolean fresh;
@@ -59,10 +68,15 @@ final class TrainCommand implements Callable<Integer> {
     options.put("softlabels.train.network", network);
     options.put("softlabels.train.resume", fresh ? false : null);
     options.put("softlabels.train.epochs", epochs);
+    options.put("softlabels.train.init-from", initFrom);
+    options.put("softlabels.train.frozen-epochs", frozenEpochs);
     return ConfigOptions.run(config.load(options), effective -> {
       TrainSettings settings = TrainSettings.from(effective);
       HadoopPaths.requireLocalExists(settings.data().images(), "images");
       HadoopPaths.requireLocalExists(settings.data().labels(), "labels");
+      if (settings.fineTunes()) {
+        HadoopPaths.requireLocalExists(settings.initFrom(), "--init-from");
+      }
       return settings;
     }, (spark, effective, settings) -> {
       TrainState state = TrainJob.run(spark, settings);

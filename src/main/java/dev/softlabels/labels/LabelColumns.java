@@ -99,6 +99,12 @@ public final class LabelColumns {
         .toArray(Column[]::new));
   }
 
+  /** The distribution that puts all mass on class {@code index} (0-based), as soft_label's type. */
+  public static Column oneHot(Column index, int classes) {
+    return array(IntStream.range(0, classes).mapToObj(k -> when(index.equalTo(k), lit(1.0)).otherwise(lit(0.0)))
+        .toArray(Column[]::new));
+  }
+
   /** 0-based index of the first maximum of an array column: ties go to the lowest class index. */
   public static Column argmax(Column values) {
     return array_position(values, array_max(values)).cast(DataTypes.IntegerType).minus(1);

@@ -11,6 +11,7 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.SplittableRandom;
 import java.util.UUID;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
@@ -89,12 +90,28 @@ public final class Minibatches {
     return new Minibatches(spark, files, null, directory);
   }
 
-  /** One pass of parameter averaging over every minibatch. */
-  public void fit(SparkDl4jMultiLayer network) {
+  /**
+   * One pass of parameter averaging over every minibatch, each augmented with the draws of (seed,
+   * epoch, minibatch) as it is read.
+   */
+  public void fit(SparkDl4jMultiLayer network, Augmentation augmentation, long seed, int epoch) {
     if (files != null) {
-      network.fitPaths(files, new Loader());
-    } else {
+      network.fitPaths(files, new Loader(augmentation, seed, epoch));
+    } else if (augmentation.isNone()) {
       network.fit(inMemory);
+    } else {
+      network.fit(inMemory.mapPartitionsWithIndex((partition, batches) -> {
+        List<DataSet> augmented = new ArrayList<>();
+        while (batches.hasNext()) {
+          DataSet batch = batches.next();
+          long[] shape = batch.getFeatures().shape();
+          float[] features = cOrderFloats(batch.getFeatures());
+          augmentation.apply(features, (int) shape[0], (int) shape[1], (int) shape[2], (int) shape[3],
+              Augmentation.random(seed, epoch, partition + "-" + augmented.size()));
+          augmented.add(new DataSet(Nd4j.create(features, shape, DataType.FLOAT), batch.getLabels()));
+        }
+        return augmented.iterator();
+      }, true));
     }
   }
 
@@ -121,7 +138,8 @@ public final class Minibatches {
     return buffer.array();
   }
 
-  static DataSet decode(byte[] bytes, String path) {
+  /** A minibatch file's examples, augmented with {@code random}'s draws. */
+  static DataSet decode(byte[] bytes, String path, Augmentation augmentation, SplittableRandom random) {
     ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     if (bytes.length < Integer.BYTES * HEADER_INTS || buffer.getInt() != MAGIC) {
       throw new IllegalStateException(path + " is not a softlabels minibatch file");
@@ -140,6 +158,7 @@ public final class Minibatches {
     FloatBuffer floats = buffer.asFloatBuffer();
     floats.get(features);
     floats.get(targets);
+    augmentation.apply(features, examples, channels, height, width, random);
     return new DataSet(Nd4j.create(features, new long[] {examples, channels, height, width}, DataType.FLOAT),
         Nd4j.create(targets, new long[] {examples, classes}, DataType.FLOAT));
   }
@@ -154,14 +173,24 @@ public final class Minibatches {
     return scheme != null && !scheme.equals("file");
   }
 
-  /** Reads the files {@link #of} writes, on the executors. */
+  /** Reads the files {@link #of} writes, on the executors, augmented for one epoch. */
   static final class Loader implements DataSetLoader {
     private static final long serialVersionUID = 1L;
+    private final Augmentation augmentation;
+    private final long seed;
+    private final int epoch;
+
+    Loader(Augmentation augmentation, long seed, int epoch) {
+      this.augmentation = augmentation;
+      this.seed = seed;
+      this.epoch = epoch;
+    }
 
     @Override
     public DataSet load(Source source) throws IOException {
       try (InputStream in = source.getInputStream()) {
-        return decode(in.readAllBytes(), source.getPath());
+        return decode(in.readAllBytes(), source.getPath(), augmentation,
+            Augmentation.random(seed, epoch, source.getPath()));
       }
     }
   }

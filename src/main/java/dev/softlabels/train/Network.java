@@ -7,6 +7,11 @@ import dev.softlabels.config.Choices;
 public enum Network {
   /** Small, for CPUs: one convolution per block. */
   CNN(new int[] {16, 32, 64}, 1),
+  /**
+   * Two convolutions per block at twice cnn's widths: the CIFAR-10 backbone, 0.80+ test accuracy in
+   * under half an hour on two CPU cores (README, backbone).
+   */
+  CNN_MEDIUM(new int[] {32, 64, 128}, 2),
   /** Deeper and wider, for GPU clusters: two convolutions per block. */
   CNN_LARGE(new int[] {64, 128, 256}, 2);
 

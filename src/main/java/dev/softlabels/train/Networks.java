@@ -59,11 +59,16 @@ public final class Networks {
         layers.layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build());
       }
     }
-    LossMCXENT loss = classWeights == null ? new LossMCXENT() : new LossMCXENT(Nd4j.create(classWeights));
     return layers
         .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).name(FEATURES).build())
-        .layer(new OutputLayer.Builder(loss).nOut(classes).activation(Activation.SOFTMAX).build())
+        .layer(output(classes, classWeights).build())
         .setInputType(InputType.convolutional(height, width, channels))
         .build();
+  }
+
+  /** The softmax output trained with cross-entropy against the target distribution (optionally class-weighted). */
+  static OutputLayer.Builder output(int classes, double[] classWeights) {
+    LossMCXENT loss = classWeights == null ? new LossMCXENT() : new LossMCXENT(Nd4j.create(classWeights));
+    return new OutputLayer.Builder(loss).nOut(classes).activation(Activation.SOFTMAX);
   }
 }

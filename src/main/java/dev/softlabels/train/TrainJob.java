@@ -77,6 +77,12 @@ public final class TrainJob {
         bestEpoch = previous.get().bestEpoch();
         bestLoss = previous.get().bestValidationLoss();
         LOG.info("train: resuming {} after epoch {}", modelDir, previous.get().epochsDone());
+      } else if (settings.fineTunes()) {
+        network = FineTuning.start(FineTuning.load(spark, settings.initFrom()), shape.classes(), settings.optimizer(),
+            settings.classWeights(), settings.seed(), settings.frozenEpochs() > 0);
+        LOG.info("train: starting from {} with a new output layer for {} classes{}", settings.initFrom(),
+            shape.classes(), settings.frozenEpochs() > 0
+                ? ", the layers below it frozen for " + settings.frozenEpochs() + " epoch(s)" : "");
       } else {
         network = new MultiLayerNetwork(Networks.build(settings.network(), shape.channels(), shape.height(),
             shape.width(), shape.classes(), settings.optimizer(), settings.classWeights(), settings.seed()));
@@ -95,10 +101,15 @@ public final class TrainJob {
           settings.trainingApproach(), exportDir(settings, modelDir));
 
       for (int epoch = history.size(); epoch < settings.epochs(); epoch++) {
+        if (epoch >= settings.frozenEpochs() && FineTuning.isFrozen(sparkNetwork.getNetwork())) {
+          LOG.info("train: epoch {}: every layer trains from here on", epoch + 1);
+          sparkNetwork = new SparkDl4jMultiLayer(sparkNetwork.getSparkContext(),
+              FineTuning.unfrozen(sparkNetwork.getNetwork()), trainingMaster(settings));
+        }
         double learningRate = settings.optimizer().learningRate(epoch, settings.epochs());
         sparkNetwork.getNetwork().setLearningRate(learningRate);
         long started = System.nanoTime();
-        minibatches.fit(sparkNetwork);
+        minibatches.fit(sparkNetwork, settings.augmentation(), settings.seed(), epoch);
         double seconds = (System.nanoTime() - started) / 1e9;
         network = sparkNetwork.getNetwork();
 

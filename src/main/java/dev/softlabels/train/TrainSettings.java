@@ -23,7 +23,10 @@ public record TrainSettings(
     OptimizerSettings optimizer,
     double[] classWeights,
     boolean resume,
-    int inferenceBatch)
+    int inferenceBatch,
+    Augmentation augmentation,
+    String initFrom,
+    int frozenEpochs)
     implements Serializable {
 
   public TrainSettings {
@@ -34,6 +37,14 @@ public record TrainSettings(
     require(optimizer.learningRate() > 0 && optimizer.minLearningRate() >= 0
             && optimizer.minLearningRate() <= optimizer.learningRate(),
         "softlabels.train.optimizer needs learning-rate > 0 and 0 <= min-learning-rate <= learning-rate");
+    require(frozenEpochs >= 0, "softlabels.train.frozen-epochs must be >= 0, got " + frozenEpochs);
+    require(frozenEpochs == 0 || !initFrom.isBlank(),
+        "softlabels.train.frozen-epochs needs a network to start from (softlabels.train.init-from, --init-from)");
+  }
+
+  /** Whether the run starts from a trained network rather than from random weights. */
+  public boolean fineTunes() {
+    return !initFrom.isBlank();
   }
 
   public static TrainSettings from(Config config) {
@@ -60,6 +71,9 @@ public record TrainSettings(
             o.getInt("restart-multiplier")),
         weights.isEmpty() ? null : weights.stream().mapToDouble(Double::doubleValue).toArray(),
         train.getBoolean("resume"),
-        train.getInt("inference-batch"));
+        train.getInt("inference-batch"),
+        Augmentation.from(train),
+        train.getString("init-from"),
+        train.getInt("frozen-epochs"));
   }
 }

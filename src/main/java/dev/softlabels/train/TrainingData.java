@@ -1,10 +1,6 @@
 package dev.softlabels.train;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sequence;
-import static org.apache.spark.sql.functions.transform;
-import static org.apache.spark.sql.functions.when;
 
 import dev.softlabels.config.UserError;
 import dev.softlabels.labels.LabelColumns;
@@ -18,7 +14,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
@@ -77,9 +72,7 @@ public final class TrainingData {
   private static Column target(LabelType type, int classes) {
     return switch (type) {
       case SOFT, POSTERIOR -> col(LabelColumns.SOFT_LABEL);
-      case HARD -> transform(sequence(lit(0), lit(classes - 1)),
-          k -> when(k.equalTo(col(LabelColumns.HARD_LABEL)), 1.0).otherwise(0.0)).cast(
-              DataTypes.createArrayType(DataTypes.DoubleType));
+      case HARD -> LabelColumns.oneHot(col(LabelColumns.HARD_LABEL), classes);
     };
   }
 

@@ -56,7 +56,7 @@ class MinibatchesTest {
   @Test
   void decodingGivesBackTheSameArrays() {
     DataSet batch = tiny(3);
-    DataSet decoded = Minibatches.decode(Minibatches.encode(batch), "x");
+    DataSet decoded = Minibatches.decode(Minibatches.encode(batch), "x", Augmentation.NONE, null);
 
     assertThat(decoded.getFeatures().shape()).containsExactly(2, 1, 2, 2);
     assertThat(decoded.getFeatures()).isEqualTo(batch.getFeatures());
@@ -69,9 +69,9 @@ class MinibatchesTest {
     byte[] other = bytes.clone();
     other[0] = 0;
 
-    assertThatThrownBy(() -> Minibatches.decode(other, "/data/a.bin"))
+    assertThatThrownBy(() -> Minibatches.decode(other, "/data/a.bin", Augmentation.NONE, null))
         .hasMessage("/data/a.bin is not a softlabels minibatch file");
-    assertThatThrownBy(() -> Minibatches.decode(Arrays.copyOf(bytes, bytes.length - 4), "/data/b.minibatch"))
+    assertThatThrownBy(() -> Minibatches.decode(Arrays.copyOf(bytes, bytes.length - 4), "/data/b.minibatch", Augmentation.NONE, null))
         .hasMessage("/data/b.minibatch is truncated: 52 bytes after its header, 56 expected");
   }
 
@@ -93,7 +93,7 @@ class MinibatchesTest {
         "part-00001-000000.minibatch", "part-00001-000001.minibatch", "part-00001-000002.minibatch");
     List<Float> firstValues = new ArrayList<>();
     for (Path file : files) {
-      DataSet loaded = new Minibatches.Loader().load(new LocalFileSource(file.toString()));
+      DataSet loaded = new Minibatches.Loader(Augmentation.NONE, 1, 0).load(new LocalFileSource(file.toString()));
       assertThat(loaded.getLabels()).isEqualTo(tiny(0).getLabels());
       firstValues.add(loaded.getFeatures().getFloat(0));
     }

@@ -20,6 +20,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -42,7 +43,11 @@ class TrainJobTest {
   }
 
   static TrainSettings settings(String labelType, Path labels, Path modelDir, int epochs) {
-    Map<String, Object> overrides = new HashMap<>();
+    return settings(labelType, labels, modelDir, epochs, Map.of());
+  }
+
+  static TrainSettings settings(String labelType, Path labels, Path modelDir, int epochs, Map<String, Object> extra) {
+    Map<String, Object> overrides = new HashMap<>(extra);
     overrides.put("softlabels.train.images", generated.resolve("images").toString());
     overrides.put("softlabels.train.labels", labels.toString());
     overrides.put("softlabels.train.model-dir", modelDir.toString());
@@ -76,6 +81,42 @@ class TrainJobTest {
 
     // Resuming a finished run does nothing more.
     assertThat(TrainJob.run(spark, settings).epochsDone()).isEqualTo(4);
+  }
+
+  /**
+   * A run started from another run's best model: its first epoch trains the new output layer only,
+   * checkpointed frozen; resumed for a second epoch it unfreezes and every layer trains.
+   */
+  @Test
+  void fineTuningStartsFromATrainedModelFrozenThenResumesIntoTrainingEveryLayer(SparkSession spark) throws Exception {
+    Path base = dir.resolve("base");
+    TrainJob.run(spark, settings("hard", base, 1));
+    MultiLayerNetwork pretrained = new Checkpoints(spark, base.toString()).network(Checkpoints.BEST);
+    Path zip = dir.resolve("base.zip");
+    ModelSerializer.writeModel(pretrained, zip.toFile(), false);
+    assertThat(FineTuning.load(spark, zip.toString()).params()).isEqualTo(pretrained.params());
+    assertThatThrownBy(() -> FineTuning.load(spark, dir.resolve("nothing-here").toString()))
+        .isInstanceOf(UserError.class).hasMessageContaining("nothing-here is neither a model zip nor a model directory");
+
+    Path tuned = dir.resolve("tuned");
+    Map<String, Object> fineTune = Map.of("softlabels.train.init-from", base.toString(),
+        "softlabels.train.frozen-epochs", 1);
+    TrainJob.run(spark, settings("soft", generated.resolve("labels"), tuned, 1, fineTune));
+    Checkpoints checkpoints = new Checkpoints(spark, tuned.toString());
+    MultiLayerNetwork frozen = checkpoints.network(Checkpoints.LAST);
+    assertThat(FineTuning.isFrozen(frozen)).isTrue();
+    int output = pretrained.getnLayers() - 1;
+    for (int layer = 0; layer < output; layer++) {
+      assertThat(frozen.getLayer(layer).params()).as("layer %d after the frozen epoch", layer)
+          .isEqualTo(pretrained.getLayer(layer).params());
+    }
+    assertThat(frozen.getLayer(output).params()).isNotEqualTo(pretrained.getLayer(output).params());
+
+    TrainState resumed = TrainJob.run(spark, settings("soft", generated.resolve("labels"), tuned, 2, fineTune));
+    assertThat(resumed.epochsDone()).isEqualTo(2);
+    MultiLayerNetwork trained = checkpoints.network(Checkpoints.LAST);
+    assertThat(FineTuning.isFrozen(trained)).isFalse();
+    assertThat(trained.getLayer(0).params()).isNotEqualTo(pretrained.getLayer(0).params());
   }
 
   @Test

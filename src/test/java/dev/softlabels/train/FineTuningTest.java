@@ -1,0 +1,92 @@
+package dev.softlabels.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Fine-tuning on a small network and random data (no Spark: DL4J's transfer learning itself). */
+class FineTuningTest {
+
+  private static final OptimizerSettings OPTIMIZER =
+      new OptimizerSettings(0.05, 0, 0.9, 5e-4, LearningRateSchedule.CONSTANT, 0, 2);
+
+  /** A cnn for 8x8 images and {@code classes} classes, trained a few steps so no parameter is at its initial value. */
+  private static MultiLayerNetwork pretrained(int classes) {
+    MultiLayerNetwork network = new MultiLayerNetwork(Networks.build(Network.CNN, 3, 8, 8, classes, OPTIMIZER, null, 3));
+    network.init();
+    for (int step = 0; step < 3; step++) {
+      network.fit(batch(classes, step));
+    }
+    return network;
+  }
+
+  private static DataSet batch(int classes, long seed) {
+    Nd4j.getRandom().setSeed(seed);
+    INDArray features = Nd4j.rand(DataType.FLOAT, 16, 3, 8, 8);
+    INDArray labels = Nd4j.zeros(DataType.FLOAT, 16, classes);
+    for (int i = 0; i < 16; i++) {
+      labels.putScalar(i, (i + seed) % classes, 1f);
+    }
+    return new DataSet(features, labels);
+  }
+
+  /** Every parameter of every layer below the output, by layer and name (copied, so later training cannot touch them). */
+  private static Map<String, INDArray> belowOutput(MultiLayerNetwork network) {
+    Map<String, INDArray> table = new java.util.TreeMap<>();
+    for (int layer = 0; layer < network.getnLayers() - 1; layer++) {
+      int index = layer;
+      network.getLayer(layer).paramTable().forEach((name, values) -> table.put(index + "_" + name, values.dup()));
+    }
+    return table;
+  }
+
+  @Test
+  void everyLayerButTheOutputIsCopiedAndTheOutputIsRebuiltForTheNewClasses() {
+    MultiLayerNetwork pretrained = pretrained(6);
+    MultiLayerNetwork tuned = FineTuning.start(pretrained, 10, OPTIMIZER, null, 5, false);
+
+    assertThat(tuned.getnLayers()).isEqualTo(pretrained.getnLayers());
+    Map<String, INDArray> before = belowOutput(pretrained);
+    assertThat(before).hasSizeGreaterThan(10); // conv weights and biases, batch-norm gamma, beta, mean, var
+    assertThat(belowOutput(tuned)).isEqualTo(before);
+    int output = tuned.getnLayers() - 1;
+    OutputLayer layer = (OutputLayer) tuned.getLayer(output).conf().getLayer();
+    assertThat(layer.getNIn()).isEqualTo(64);
+    assertThat(layer.getNOut()).isEqualTo(10);
+    assertThat(tuned.getLayer(output).getParam("W").shape()).containsExactly(64, 10);
+    assertThat(tuned.output(batch(10, 1).getFeatures()).shape()).containsExactly(16, 10);
+    assertThat(FineTuning.isFrozen(tuned)).isFalse();
+  }
+
+  @Test
+  void frozenEpochsTrainOnlyTheOutputAndUnfreezingKeepsEveryParameter() {
+    MultiLayerNetwork pretrained = pretrained(6);
+    Map<String, INDArray> before = belowOutput(pretrained);
+    MultiLayerNetwork tuned = FineTuning.start(pretrained, 4, OPTIMIZER, null, 5, true);
+    assertThat(FineTuning.isFrozen(tuned)).isTrue();
+    assertThat(Inference.featureLayerIndex(tuned)).as("the features layer is found inside its frozen wrapper")
+        .isEqualTo(Inference.featureLayerIndex(pretrained));
+    INDArray outputBefore = tuned.getLayer(tuned.getnLayers() - 1).params().dup();
+
+    for (int step = 0; step < 5; step++) {
+      tuned.fit(batch(4, 10 + step));
+    }
+    assertThat(belowOutput(tuned)).as("frozen layers, batch-norm statistics included, bit for bit")
+        .isEqualTo(before);
+    assertThat(tuned.getLayer(tuned.getnLayers() - 1).params()).isNotEqualTo(outputBefore);
+
+    MultiLayerNetwork trainable = FineTuning.unfrozen(tuned);
+    assertThat(FineTuning.isFrozen(trainable)).isFalse();
+    assertThat(trainable.params()).isEqualTo(tuned.params());
+    trainable.fit(batch(4, 20));
+    Map<String, INDArray> after = belowOutput(trainable);
+    assertThat(after.get("0_W")).as("the first convolution trains once unfrozen").isNotEqualTo(before.get("0_W"));
+  }
+}
