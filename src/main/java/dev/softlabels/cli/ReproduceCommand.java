@@ -44,6 +44,11 @@ final class ReproduceCommand implements Callable<Integer> {
           + "--annotate).")
   List<String> labelTypes;
 
+  @Option(names = "--backbone", negatable = true,
+      description = "Fine-tune every cell from the CIFAR-10 backbone (trained once into OUTPUT/backbone/), or not "
+          + "(--no-backbone). Default: for cifar10h only.")
+  Boolean backbone;
+
   @Override
   public Integer call() throws Exception {
     Map<String, Object> options = new HashMap<>();
@@ -52,6 +57,7 @@ final class ReproduceCommand implements Callable<Integer> {
     options.put("softlabels.reproduce.output", output);
     options.put("softlabels.reproduce.annotate", annotate);
     options.put("softlabels.reproduce.label-types", labelTypes);
+    options.put("softlabels.reproduce.backbone.use", backbone == null ? null : backbone.toString());
     return ConfigOptions.run(config.load(options, ReproduceSettings::preset), ReproduceSettings::from,
         (spark, effective, settings) -> {
           List<CellResult> cells = ReproduceJob.run(spark, effective, settings);

@@ -20,6 +20,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     version = "softlabels 0.1.0",
     description = "Crowdsourced annotations to label distributions, on Apache Spark.",
     subcommands = {AggregateCommand.class, GenerateCommand.class, AnnotateCommand.class, TrainCommand.class,
+        BackboneCommand.class,
         EvaluateCommand.class, EmbedCommand.class, ReproduceCommand.class, RelabelCommand.class, ToCsvCommand.class,
         BenchCommand.class,
         CommandLine.HelpCommand.class},

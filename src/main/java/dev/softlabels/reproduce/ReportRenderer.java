@@ -62,7 +62,9 @@ public final class ReportRenderer {
     return summary;
   }
 
-  public static String markdown(List<CellResult> cells, List<FeatureSpace> featureSpaces, String preset) {
+  /** @param regimes dataset -> how its networks were trained (from random weights or fine-tuned), where known */
+  public static String markdown(List<CellResult> cells, List<FeatureSpace> featureSpaces, String preset,
+      Map<String, String> regimes) {
     Map<String, Map<String, Map<String, double[]>>> summary = summarise(cells);
     StringBuilder md = new StringBuilder();
     md.append("# Hard versus soft labels\n\n")
@@ -89,6 +91,11 @@ public final class ReportRenderer {
         md.append(" |\n");
       }
     });
+    if (summary.keySet().stream().anyMatch(regimes::containsKey)) {
+      md.append("\nHow the networks were trained (both label types alike):\n\n");
+      summary.keySet().stream().filter(regimes::containsKey)
+          .forEach(dataset -> md.append("- **").append(dataset).append("**: ").append(regimes.get(dataset)).append(".\n"));
+    }
     md.append("\n## All metrics\n\n| Dataset | Labels |");
     Metrics.LARGER_IS_BETTER.forEach((metric, larger) -> md.append(' ').append(metric).append(larger ? " ↑" : " ↓").append(" |"));
     md.append("\n|---|---|").append("---|".repeat(Metrics.LARGER_IS_BETTER.size())).append('\n');

@@ -5,8 +5,11 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.typesafe.config.Config;
 import dev.softlabels.annotations.AggregateJob;
 import dev.softlabels.annotations.AggregateSettings;
+import dev.softlabels.backbone.BackboneJob;
+import dev.softlabels.backbone.BackboneSettings;
 import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.config.Json;
+import dev.softlabels.config.UserError;
 import dev.softlabels.embed.EmbedJob;
 import dev.softlabels.embed.EmbedSettings;
 import dev.softlabels.evaluate.EvaluateJob;
@@ -41,6 +44,10 @@ public final class ReproduceJob {
 
   public static final String CELLS = "cells";
   public static final String EMBEDDING = "embedding";
+  /** Under the output: the CIFAR-10 backbone every dataset's cells may start from. */
+  public static final String BACKBONE = "backbone";
+  /** Under a dataset's folder: how its cells were trained ({@link Regime}). */
+  static final String REGIME = "regime.json";
   private static final Logger LOG = LoggerFactory.getLogger(ReproduceJob.class);
 
   private ReproduceJob() {}
@@ -63,11 +70,37 @@ public final class ReproduceJob {
     }
   }
 
+  /**
+   * How a dataset's cells were trained: {@code name} scratch or backbone, {@code description} the
+   * report's sentence.
+   */
+  record Regime(@JsonProperty("name") String name, @JsonProperty("description") String description) {}
+
   public static List<CellResult> run(SparkSession spark, Config config, ReproduceSettings settings) {
     String root = HadoopPaths.child(settings.output(), settings.dataset());
+    HadoopPaths paths = HadoopPaths.of(spark);
+    Map<String, Object> start = new HashMap<>();
+    Regime regime;
+    if (settings.backbone().usedFor(settings.dataset())) {
+      String dir = HadoopPaths.child(settings.output(), BACKBONE);
+      BackboneJob.Result backbone = BackboneJob.run(spark, config, BackboneSettings.from(ConfigLoader.withValues(
+          config, Map.of("softlabels.backbone.shared-data", settings.sharedData(), "softlabels.backbone.model-dir", dir))));
+      start.put("softlabels.train.init-from", HadoopPaths.child(dir, BackboneJob.MODEL));
+      start.put("softlabels.train.frozen-epochs", settings.backbone().frozenEpochs());
+      start.put("softlabels.train.optimizer.learning-rate", settings.backbone().learningRate());
+      regime = new Regime(BACKBONE, String.format(Locale.ROOT, "fine-tuned from the CIFAR-10 backbone (%s, %d epochs "
+              + "on the 50,000 CIFAR-10 training images with their single labels; CIFAR-10 test accuracy %.4f): %d "
+              + "epoch(s) of the new output layer alone, then every layer, learning rate %s%s", backbone.network(),
+          backbone.epochs(), backbone.testAccuracy(), settings.backbone().frozenEpochs(),
+          settings.backbone().learningRate(), settings.dataset().equals("cifar10h")
+              ? ". The backbone saw no CIFAR-10 test image (CIFAR-10H's images), so the test splits stay clean" : ""));
+    } else {
+      regime = new Regime("scratch", "trained from random weights (" + config.getString("softlabels.train.network")
+          + ")");
+    }
+    requireRegime(paths, root, regime);
     Inputs inputs = settings.dataset().equals("cifar10h") ? cifar10h(spark, config, settings, root)
         : synthetic(spark, config, settings, root);
-    HadoopPaths paths = HadoopPaths.of(spark);
     int total = settings.splits() * settings.labelTypes().size();
     int done = 0;
     for (int split = 0; split < settings.splits(); split++) {
@@ -81,6 +114,7 @@ public final class ReproduceJob {
         }
         LOG.info("reproduce: cell {}/{}: split {}, {} labels", done, total, split, labelType);
         Map<String, Object> cellSettings = new HashMap<>(inputs.dataSettings());
+        cellSettings.putAll(start);
         cellSettings.put("softlabels.train.images", inputs.images());
         cellSettings.put("softlabels.train.labels", inputs.trainLabels(labelType));
         cellSettings.put("softlabels.train.label-type", labelType);
@@ -103,8 +137,26 @@ public final class ReproduceJob {
       embed(spark, config, settings, root, inputs);
     }
     List<CellResult> cells = collect(spark, settings.output());
-    writeReport(spark, settings, cells, featureSpaces(spark, settings.output()));
+    writeReport(spark, settings, cells, featureSpaces(spark, settings.output()), regimes(spark, settings.output()));
     return cells;
+  }
+
+  /**
+   * Records how the dataset's cells are trained, and refuses to mix regimes: cells kept from an earlier
+   * run must have been trained the same way as those this run adds.
+   */
+  private static void requireRegime(HadoopPaths paths, String root, Regime regime) {
+    String file = HadoopPaths.child(root, REGIME);
+    if (paths.exists(file)) {
+      Regime recorded = Json.read(paths.readText(file), Regime.class);
+      if (!recorded.name().equals(regime.name())) {
+        throw new UserError(root + " holds cells " + (recorded.name().equals(BACKBONE) ? "fine-tuned from the backbone"
+            : "trained from random weights") + ": choose another --output, or the same regime (--backbone / "
+            + "--no-backbone, softlabels.reproduce.backbone.use)");
+      }
+      return;
+    }
+    paths.writeText(file, Json.write(regime));
   }
 
   /** The embed job over split 0's models of every label type, unless it has run already. */
@@ -129,6 +181,19 @@ public final class ReproduceJob {
 
   private static String cell(String root, int split, String labelType) {
     return HadoopPaths.child(HadoopPaths.child(HadoopPaths.child(root, CELLS), "split-" + split), labelType);
+  }
+
+  /** How each dataset run into the output was trained: dataset -> the regime's description. */
+  static Map<String, String> regimes(SparkSession spark, String output) {
+    HadoopPaths paths = HadoopPaths.of(spark);
+    Map<String, String> regimes = new LinkedHashMap<>();
+    for (String dataset : paths.directoryNames(output)) {
+      String file = HadoopPaths.child(HadoopPaths.child(output, dataset), REGIME);
+      if (paths.exists(file)) {
+        regimes.put(dataset, Json.read(paths.readText(file), Regime.class).description());
+      }
+    }
+    return regimes;
   }
 
   /** The feature-space plots of every dataset run into the output, with paths relative to it. */
@@ -231,9 +296,9 @@ public final class ReproduceJob {
   }
 
   private static void writeReport(SparkSession spark, ReproduceSettings settings, List<CellResult> cells,
-      List<FeatureSpace> featureSpaces) {
+      List<FeatureSpace> featureSpaces, Map<String, String> regimes) {
     HadoopPaths paths = HadoopPaths.of(spark);
-    String markdown = ReportRenderer.markdown(cells, featureSpaces, settings.preset());
+    String markdown = ReportRenderer.markdown(cells, featureSpaces, settings.preset(), regimes);
     paths.writeText(HadoopPaths.child(settings.output(), "report.md"), markdown);
     Map<String, byte[]> images = new LinkedHashMap<>();
     featureSpaces.forEach(space -> space.plots().values()

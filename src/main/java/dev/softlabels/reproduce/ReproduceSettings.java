@@ -20,7 +20,34 @@ public record ReproduceSettings(
     boolean embed,
     int splits,
     List<String> labelTypes,
-    String sharedData) {
+    String sharedData,
+    Backbone backbone) {
+
+  /**
+   * Whether the cells fine-tune from the CIFAR-10 backbone, and how.
+   *
+   * @param use auto (cifar10h only), true or false
+   */
+  public record Backbone(String use, int frozenEpochs, double learningRate) {
+    public Backbone {
+      if (!List.of("auto", "true", "false").contains(use)) {
+        throw new UserError("softlabels.reproduce.backbone.use must be auto, true or false, got '" + use + "'");
+      }
+      if (frozenEpochs < 0 || learningRate <= 0) {
+        throw new UserError("softlabels.reproduce.backbone needs frozen-epochs >= 0 and learning-rate > 0");
+      }
+    }
+
+    static Backbone from(Config reproduce) {
+      Config b = reproduce.getConfig("backbone");
+      return new Backbone(b.getString("use"), b.getInt("frozen-epochs"), b.getDouble("learning-rate"));
+    }
+
+    /** Whether {@code dataset}'s cells start from the backbone. */
+    public boolean usedFor(String dataset) {
+      return use.equals("auto") ? dataset.equals("cifar10h") : Boolean.parseBoolean(use);
+    }
+  }
 
   public ReproduceSettings {
     if (!List.of("synthetic", "cifar10h").contains(dataset)) {
@@ -45,11 +72,14 @@ public record ReproduceSettings(
     }
   }
 
+  /** The CIFAR-10 backbone's image side: the synthetic images are drawn at it when the cells start from it. */
+  static final int BACKBONE_SIZE = 32;
+
   public static ReproduceSettings from(Config config) {
     Config r = config.getConfig("softlabels.reproduce");
     return new ReproduceSettings(r.getString("preset"), r.getString("dataset"), r.getString("output"),
         r.getBoolean("annotate"), r.getBoolean("embed"), r.getInt("splits"), r.getStringList("label-types"),
-        r.getString("shared-data"));
+        r.getString("shared-data"), Backbone.from(r));
   }
 
   /**
@@ -65,10 +95,12 @@ public record ReproduceSettings(
           + config.getConfig("softlabels.reproduce.presets").root().keySet());
     }
     Config p = ConfigLoader.named(config, "softlabels.reproduce");
-    boolean cifar10h = config.getString("softlabels.reproduce.dataset").equals("cifar10h");
+    String dataset = config.getString("softlabels.reproduce.dataset");
+    boolean cifar10h = dataset.equals("cifar10h");
+    boolean backbone = Backbone.from(config.getConfig("softlabels.reproduce")).usedFor(dataset);
     return ConfigFactory.parseMap(Map.of(
         "softlabels.generate.images", p.getLong("images"),
-        "softlabels.generate.size", p.getInt("size"),
+        "softlabels.generate.size", backbone ? BACKBONE_SIZE : p.getInt("size"),
         "softlabels.train.epochs", p.getInt(cifar10h ? "cifar10h-epochs" : "epochs"),
         "softlabels.train.network", p.getString("network"),
         "softlabels.train.preset", p.getString("train-preset"),

@@ -39,7 +39,7 @@ class ReportScreenshotIT {
   @Test
   void tablesAndInlinedPlotsAreVisible() throws Exception {
     String markdown = ReportRenderer.markdown(cells(), List.of(new FeatureSpace("synthetic", "A caption",
-        Map.of("colour-interpolation", PLOT), measures())), "quick");
+        Map.of("colour-interpolation", PLOT), measures())), "quick", Map.of());
 
     BufferedImage page = screenshot("report.html", ReportRenderer.html(markdown, Map.of(PLOT, plot())));
     assertThat(page.getWidth()).isEqualTo(WIDTH);

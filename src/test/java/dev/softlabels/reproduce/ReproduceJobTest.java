@@ -1,18 +1,30 @@
 package dev.softlabels.reproduce;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.Config;
+import dev.softlabels.backbone.BackboneJob;
 import dev.softlabels.config.ConfigLoader;
+import dev.softlabels.config.Json;
+import dev.softlabels.config.UserError;
 import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.labels.Metrics;
 import dev.softlabels.testing.SparkExtension;
+import dev.softlabels.train.Checkpoints;
+import dev.softlabels.train.LearningRateSchedule;
+import dev.softlabels.train.Network;
+import dev.softlabels.train.Networks;
+import dev.softlabels.train.OptimizerSettings;
+import dev.softlabels.train.TrainState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,5 +94,53 @@ class ReproduceJobTest {
     assertThat(Files.readString(dir.resolve("synthetic/cells/split-0/soft/model/last/state.json")))
         .contains(dir.resolve("synthetic/aggregated/labels").toString());
     assertThat(Files.readString(dir.resolve("report.md"))).contains("| synthetic | posterior |");
+  }
+
+  /**
+   * With the backbone, every cell starts from it (here a stand-in already in OUTPUT/backbone/: a
+   * 10-class network for 32 px images, so no CIFAR-10 training runs), the synthetic images are drawn at
+   * its 32 px, the report says so, and a later run may not add cells trained the other way.
+   */
+  @Test
+  void withTheBackboneEveryCellFineTunesFromItAndTheReportSaysSo(SparkSession spark) throws Exception {
+    Path backbone = dir.resolve(ReproduceJob.BACKBONE);
+    MultiLayerNetwork standIn = new MultiLayerNetwork(Networks.build(Network.CNN, 3, 32, 32, 10,
+        new OptimizerSettings(0.05, 0, 0.9, 5e-4, LearningRateSchedule.CONSTANT, 0, 2), null, 1));
+    standIn.init();
+    Checkpoints checkpoints = new Checkpoints(spark, backbone.resolve(BackboneJob.MODEL).toString());
+    TrainState state = new TrainState(1, 1, 2.3, List.of(), Map.of());
+    checkpoints.save(Checkpoints.BEST, standIn, state);
+    checkpoints.save(Checkpoints.LAST, standIn, state);
+    Files.writeString(backbone.resolve(BackboneJob.SUMMARY),
+        Json.write(new BackboneJob.Result("cnn", 1, 60, 70, 0.5, 0.5, backbone.toString())));
+    Config config = ConfigLoader.withOverrides(Map.of(
+        "softlabels.reproduce.output", dir.toString(),
+        "softlabels.reproduce.splits", 1,
+        "softlabels.reproduce.embed", false,
+        "softlabels.reproduce.backbone.use", "true",
+        "softlabels.backbone.epochs", 1,
+        "softlabels.reproduce.presets.quick.images", 300,
+        "softlabels.reproduce.presets.quick.epochs", 2), ReproduceSettings::preset);
+
+    List<CellResult> cells = ReproduceJob.run(spark, config, ReproduceSettings.from(config));
+
+    assertThat(cells).extracting(CellResult::labelType).containsExactlyInAnyOrder("hard", "soft");
+    assertThat(Files.readString(dir.resolve("synthetic/data/summary.json"))).containsPattern("\"size\"\\s*:\\s*32");
+    for (String type : List.of("hard", "soft")) {
+      Path model = dir.resolve("synthetic/cells/split-0/" + type + "/model");
+      assertThat(Files.readString(model.resolve("last/state.json")))
+          .contains(backbone.resolve(BackboneJob.MODEL).toString());
+      MultiLayerNetwork tuned = new Checkpoints(spark, model.toString()).network(Checkpoints.LAST);
+      OutputLayer output = (OutputLayer) tuned.getLayer(tuned.getnLayers() - 1).conf().getLayer();
+      assertThat(output.getNOut()).as("the six synthetic classes").isEqualTo(6);
+      assertThat(tuned.getLayer(0).params()).as("the second epoch trains every layer")
+          .isNotEqualTo(standIn.getLayer(0).params());
+    }
+    assertThat(Files.readString(dir.resolve("report.md")))
+        .contains("- **synthetic**: fine-tuned from the CIFAR-10 backbone (cnn, 1 epochs", "CIFAR-10 test accuracy 0.5000");
+
+    Config scratch = ConfigLoader.withValues(config, Map.of("softlabels.reproduce.backbone.use", "false"));
+    assertThatThrownBy(() -> ReproduceJob.run(spark, scratch, ReproduceSettings.from(scratch)))
+        .isInstanceOf(UserError.class).hasMessageContaining("holds cells fine-tuned from the backbone");
   }
 }
