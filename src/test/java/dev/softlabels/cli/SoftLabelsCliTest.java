@@ -110,7 +110,7 @@ class SoftLabelsCliTest {
   void trainingChoicesAreEnumsNamedWithTheirKey() {
     String[] data = {"--images", "x", "--labels", "y", "--model-dir", "m"};
     run(concat(new String[] {"train", "--network", "resnet"}, data))
-        .isOneLineUserError("softlabels.train.network must be one of cnn, cnn-large; got 'resnet'");
+        .isOneLineUserError("softlabels.train.network must be one of cnn, cnn-medium, cnn-large; got 'resnet'");
     run(concat(new String[] {"train", "-Dsoftlabels.train.optimizer.schedule=step"}, data))
         .isOneLineUserError("softlabels.train.optimizer.schedule must be one of cosine, constant; got 'step'");
     run(concat(new String[] {"train", "-Dsoftlabels.train.repartition=sometimes"}, data))
