@@ -48,6 +48,7 @@ public final class ReproduceJob {
   public static final String BACKBONE = "backbone";
   /** Under a dataset's folder: how its cells were trained ({@link Regime}). */
   static final String REGIME = "regime.json";
+  private static final String SCRATCH = "scratch";
   private static final Logger LOG = LoggerFactory.getLogger(ReproduceJob.class);
 
   private ReproduceJob() {}
@@ -80,8 +81,11 @@ public final class ReproduceJob {
     String root = HadoopPaths.child(settings.output(), settings.dataset());
     HadoopPaths paths = HadoopPaths.of(spark);
     Map<String, Object> start = new HashMap<>();
+    boolean fromBackbone = settings.backbone().usedFor(settings.dataset());
+    // Before the backbone: a refused run must not first spend half an hour training it.
+    requireRegime(paths, root, fromBackbone ? BACKBONE : SCRATCH);
     Regime regime;
-    if (settings.backbone().usedFor(settings.dataset())) {
+    if (fromBackbone) {
       String dir = HadoopPaths.child(settings.output(), BACKBONE);
       BackboneJob.Result backbone = BackboneJob.run(spark, config, BackboneSettings.from(ConfigLoader.withValues(
           config, Map.of("softlabels.backbone.shared-data", settings.sharedData(), "softlabels.backbone.model-dir", dir))));
@@ -95,10 +99,13 @@ public final class ReproduceJob {
           settings.backbone().learningRate(), settings.dataset().equals("cifar10h")
               ? ". The backbone saw no CIFAR-10 test image (CIFAR-10H's images), so the test splits stay clean" : ""));
     } else {
-      regime = new Regime("scratch", "trained from random weights (" + config.getString("softlabels.train.network")
+      regime = new Regime(SCRATCH, "trained from random weights (" + config.getString("softlabels.train.network")
           + ")");
     }
-    requireRegime(paths, root, regime);
+    String regimeFile = HadoopPaths.child(root, REGIME);
+    if (!paths.exists(regimeFile)) {
+      paths.writeText(regimeFile, Json.write(regime));
+    }
     Inputs inputs = settings.dataset().equals("cifar10h") ? cifar10h(spark, config, settings, root)
         : synthetic(spark, config, settings, root);
     int total = settings.splits() * settings.labelTypes().size();
@@ -141,22 +148,14 @@ public final class ReproduceJob {
     return cells;
   }
 
-  /**
-   * Records how the dataset's cells are trained, and refuses to mix regimes: cells kept from an earlier
-   * run must have been trained the same way as those this run adds.
-   */
-  private static void requireRegime(HadoopPaths paths, String root, Regime regime) {
+  /** Cells kept from an earlier run must have been trained the way this run trains its cells ({@code name}). */
+  private static void requireRegime(HadoopPaths paths, String root, String name) {
     String file = HadoopPaths.child(root, REGIME);
-    if (paths.exists(file)) {
-      Regime recorded = Json.read(paths.readText(file), Regime.class);
-      if (!recorded.name().equals(regime.name())) {
-        throw new UserError(root + " holds cells " + (recorded.name().equals(BACKBONE) ? "fine-tuned from the backbone"
-            : "trained from random weights") + ": choose another --output, or the same regime (--backbone / "
-            + "--no-backbone, softlabels.reproduce.backbone.use)");
-      }
-      return;
+    if (paths.exists(file) && !Json.read(paths.readText(file), Regime.class).name().equals(name)) {
+      throw new UserError(root + " holds cells " + (name.equals(BACKBONE) ? "trained from random weights"
+          : "fine-tuned from the backbone") + ": choose another --output, or the same regime (--backbone / "
+          + "--no-backbone, softlabels.reproduce.backbone.use)");
     }
-    paths.writeText(file, Json.write(regime));
   }
 
   /** The embed job over split 0's models of every label type, unless it has run already. */
