@@ -11,6 +11,7 @@ import dev.softlabels.labels.SoftLabelMetrics;
 import dev.softlabels.train.ImageTable;
 import dev.softlabels.train.Inference;
 import dev.softlabels.train.Networks;
+import dev.softlabels.train.NeuralNet;
 import dev.softlabels.train.TrainSettings;
 import dev.softlabels.train.TrainingData;
 import java.io.PrintWriter;
@@ -19,7 +20,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * Evaluation speed: distributed inference (predictions/s) of the configured network over generated
@@ -36,9 +36,7 @@ public final class EvaluateBenchmark {
       PrintWriter out) {
     TrainSettings settings = GeneratedImages.settings(spark, config, "evaluate", images, size, work, out);
     TrainingData.Shape shape = new TrainingData.Shape(3, size, size, CLASSES);
-    MultiLayerNetwork network = new MultiLayerNetwork(Networks.build(settings.network(), 3, size, size, CLASSES,
-        settings.optimizer(), null, settings.seed()));
-    network.init();
+    NeuralNet network = Networks.create(settings.network(), shape, settings.optimizer(), null, settings.seed());
     Dataset<Row> pictures = ImageTable.read(spark, settings.data().images(), 0, 0.6, 0.2, settings.data().imageIdPattern());
     long started = System.nanoTime();
     Inference.predict(spark, network, pictures, shape, settings.inferenceBatch()).write().format("noop")

@@ -2,9 +2,11 @@ package dev.softlabels.bench;
 
 import com.typesafe.config.Config;
 import dev.softlabels.config.Choices;
+import dev.softlabels.config.UserError;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.train.Minibatches;
 import dev.softlabels.train.Networks;
+import dev.softlabels.train.NeuralNet;
 import dev.softlabels.train.TrainJob;
 import dev.softlabels.train.TrainSettings;
 import dev.softlabels.train.TrainingData;
@@ -48,7 +50,6 @@ import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -98,6 +99,10 @@ public final class TrainBenchmark {
   public static List<Figures> run(SparkSession spark, Config config, long images, int size, int epochs, int repeats,
       String work, PrintWriter out) {
     TrainSettings settings = GeneratedImages.settings(spark, config, "train", images, size, work, out);
+    if (settings.network().fromZoo()) {
+      throw new UserError("bench train compares the layer-stack networks (cnn, cnn-medium, cnn-large), also with "
+          + "PyTorch; " + settings.network() + " is a DL4J zoo graph");
+    }
     TrainingData.Prepared data = TrainingData.prepare(spark, settings.data());
     try {
       TrainingData.Shape shape = data.shape();
@@ -279,9 +284,10 @@ public final class TrainBenchmark {
 
   private static double spark(SparkSession spark, TrainSettings settings, MultiLayerNetwork network,
       Minibatches minibatches, long examples, int epochs) {
-    SparkDl4jMultiLayer sparkNetwork = new SparkDl4jMultiLayer(JavaSparkContext.fromSparkContext(spark.sparkContext()),
-        network, TrainJob.trainingMaster(settings));
-    return examplesPerSecond(() -> minibatches.fit(sparkNetwork, settings.augmentation(), settings.seed(), 0), examples,
+    JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    NeuralNet.Distributed distributed = new NeuralNet.Stack(network).distributed(context,
+        TrainJob.trainingMaster(context, settings));
+    return examplesPerSecond(() -> minibatches.fit(distributed, settings.augmentation(), settings.seed(), 0), examples,
         epochs);
   }
 

@@ -43,12 +43,14 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default 10, or the preset's).")
   Integer epochs;
 
-  @Option(names = "--network", paramLabel = "NAME", description = "cnn (default), cnn-medium or cnn-large.")
+  @Option(names = "--network", paramLabel = "NAME",
+      description = "cnn (default), cnn-medium, cnn-large, or the DL4J zoo's resnet50 or vgg16 (for GPU clusters).")
   String network;
 
   @Option(names = "--init-from", paramLabel = "MODEL",
-      description = "Start from a trained network: a model directory (its best/ checkpoint) or a DL4J model zip; "
-          + "the output layer is rebuilt for the labels' classes.")
+      description = "Start from a trained network: a model directory (its best/ checkpoint), a DL4J model zip, or "
+          + "imagenet (the zoo network's ImageNet weights, downloaded by DL4J); the output layer is rebuilt for the "
+          + "labels' classes.")
   String initFrom;
 
   @Option(names = "--frozen-epochs", paramLabel = "N",
@@ -74,7 +76,7 @@ final class TrainCommand implements Callable<Integer> {
       TrainSettings settings = TrainSettings.from(effective);
       HadoopPaths.requireLocalExists(settings.data().images(), "images");
       HadoopPaths.requireLocalExists(settings.data().labels(), "labels");
-      if (settings.fineTunes()) {
+      if (settings.fineTunesFromPath()) {
         HadoopPaths.requireLocalExists(settings.initFrom(), "--init-from");
       }
       return settings;

@@ -32,7 +32,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import dev.softlabels.train.NeuralNet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +68,7 @@ public final class EmbedJob {
 
   public static Result run(SparkSession spark, EmbedSettings settings) {
     HadoopPaths paths = HadoopPaths.of(spark);
-    Map<String, MultiLayerNetwork> networks = new LinkedHashMap<>();
+    Map<String, NeuralNet> networks = new LinkedHashMap<>();
     settings.models().forEach((name, dir) -> networks.put(name, new Checkpoints(spark, dir).require(settings.checkpoint())));
     List<String> inputs = new ArrayList<>(settings.models().values());
     inputs.addAll(List.of(settings.data().images(), settings.data().labels()));
@@ -97,7 +97,7 @@ public final class EmbedJob {
       List<Embedding> embeddings = new ArrayList<>();
       String pcaNote = "";
       Map<String, Map<String, Double>> measures = new LinkedHashMap<>();
-      for (Map.Entry<String, MultiLayerNetwork> model : networks.entrySet()) {
+      for (Map.Entry<String, NeuralNet> model : networks.entrySet()) {
         String featuresPath = HadoopPaths.child(output.child(FEATURES), model.getKey());
         Dataset<Row> features = Inference.features(spark, model.getValue(), rows, data.shape(), settings.inferenceBatch())
             .withColumn(FEATURES, functions.array_to_vector(col(FEATURES)))

@@ -16,7 +16,7 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import dev.softlabels.train.NeuralNet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +36,7 @@ public final class EvaluateJob {
 
   public static Map<String, Double> run(SparkSession spark, EvaluateSettings settings) {
     HadoopPaths paths = HadoopPaths.of(spark);
-    MultiLayerNetwork network = new Checkpoints(spark, settings.modelDir()).require(settings.checkpoint());
+    NeuralNet network = new Checkpoints(spark, settings.modelDir()).require(settings.checkpoint());
     TrainingData.Prepared data = null;
     try (StagedOutput output = StagedOutput.directory(spark, settings.output(), settings.overwrite(), "output",
         List.of(settings.modelDir(), settings.data().images(), settings.data().labels()))) {

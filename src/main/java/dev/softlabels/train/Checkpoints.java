@@ -13,8 +13,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 
 /**
  * The model directory: {@code last/} (the latest epoch, for resuming) and {@code best/} (lowest
@@ -41,7 +39,7 @@ public final class Checkpoints {
   }
 
   /** Loads checkpoint {@code name}, or stops with a message saying to train first. */
-  public MultiLayerNetwork require(String name) {
+  public NeuralNet require(String name) {
     if (state(name).isEmpty()) {
       throw new UserError("no " + name + " checkpoint in " + directory + " (run train first)");
     }
@@ -53,14 +51,14 @@ public final class Checkpoints {
     this.hadoopConf = spark.sparkContext().hadoopConfiguration();
   }
 
-  public void save(String name, MultiLayerNetwork network, TrainState state) {
+  public void save(String name, NeuralNet network, TrainState state) {
     Path target = new Path(directory, name);
     Path staging = new Path(directory, name + ".tmp");
     try {
       FileSystem fs = target.getFileSystem(hadoopConf);
       fs.delete(staging, true);
       try (OutputStream out = fs.create(new Path(staging, MODEL), true)) {
-        ModelSerializer.writeModel(network, out, true);
+        network.write(out);
       }
       try (OutputStream out = fs.create(new Path(staging, STATE), true)) {
         out.write(Json.write(state).getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -85,10 +83,10 @@ public final class Checkpoints {
     });
   }
 
-  public MultiLayerNetwork network(String name) {
+  public NeuralNet network(String name) {
     Path dir = location(name).orElseThrow(() -> new IllegalStateException("no checkpoint " + name + " in " + directory));
-    try (InputStream in = dir.getFileSystem(hadoopConf).open(new Path(dir, MODEL))) {
-      return ModelSerializer.restoreMultiLayerNetwork(in, true);
+    try {
+      return NeuralNet.read(dir.getFileSystem(hadoopConf), new Path(dir, MODEL), true);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot load " + dir, e);
     }

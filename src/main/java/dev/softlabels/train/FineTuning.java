@@ -2,20 +2,24 @@ package dev.softlabels.train;
 
 import dev.softlabels.config.UserError;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.stream.Stream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.FrozenVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.learning.config.Nesterovs;
 
 /**
@@ -30,15 +34,19 @@ final class FineTuning {
   private FineTuning() {}
 
   /**
-   * The network at {@code location}: a softlabels model directory (its best checkpoint) or a DL4J
-   * MultiLayerNetwork zip, local or remote.
+   * The network at {@code location}: a softlabels model directory (its best checkpoint), a DL4J model
+   * zip (layer stack or graph), local or remote, or {@code imagenet}: the zoo {@code network}'s
+   * ImageNet weights.
    */
-  static MultiLayerNetwork load(SparkSession spark, String location) {
+  static NeuralNet load(SparkSession spark, String location, Network network, TrainingData.Shape shape) {
+    if (location.equals(ZooNetworks.IMAGENET)) {
+      return new NeuralNet.Graph(ZooNetworks.imagenet(network, shape));
+    }
     if (!location.endsWith(".zip")) {
       Checkpoints checkpoints = new Checkpoints(spark, location);
       if (checkpoints.state(Checkpoints.BEST).isEmpty()) {
         throw new UserError("softlabels.train.init-from: " + location + " is neither a model zip nor a model "
-            + "directory with a best/ checkpoint (train's --model-dir)");
+            + "directory with a best/ checkpoint (train's --model-dir), nor " + ZooNetworks.IMAGENET);
       }
       return checkpoints.network(Checkpoints.BEST);
     }
@@ -48,54 +56,108 @@ final class FineTuning {
       if (!fs.exists(zip)) {
         throw new UserError("softlabels.train.init-from: no model zip at " + location);
       }
-      try (InputStream in = fs.open(zip)) {
-        return ModelSerializer.restoreMultiLayerNetwork(in, false);
-      }
+      return NeuralNet.read(fs, zip, false);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the model zip " + location, e);
     }
+  }
+
+  /** The optimizer settings applied to every layer of a network that training starts from. */
+  static FineTuneConfiguration tuning(OptimizerSettings optimizer, long seed) {
+    return new FineTuneConfiguration.Builder()
+        .updater(new Nesterovs(optimizer.learningRate(), optimizer.momentum()))
+        .weightDecay(optimizer.weightDecay())
+        .seed(seed)
+        .build();
   }
 
   /**
    * {@code pretrained} with a new output layer for {@code classes}, trained with {@code optimizer};
    * everything below the output frozen when {@code freeze}.
    */
-  static MultiLayerNetwork start(MultiLayerNetwork pretrained, int classes, OptimizerSettings optimizer,
-      double[] classWeights, long seed, boolean freeze) {
-    int output = pretrained.getnLayers() - 1;
-    if (!(pretrained.getLayer(output).conf().getLayer() instanceof FeedForwardLayer last)) {
-      throw new UserError("softlabels.train.init-from: the network's last layer is not an output layer");
+  static NeuralNet start(NeuralNet pretrained, int classes, OptimizerSettings optimizer, double[] classWeights,
+      long seed, boolean freeze) {
+    if (pretrained instanceof NeuralNet.Graph graph) {
+      return new NeuralNet.Graph(start(graph.graph(), classes, optimizer, classWeights, seed, freeze));
     }
-    TransferLearning.Builder builder = new TransferLearning.Builder(pretrained)
-        .fineTuneConfiguration(new FineTuneConfiguration.Builder()
-            .updater(new Nesterovs(optimizer.learningRate(), optimizer.momentum()))
-            .weightDecay(optimizer.weightDecay())
-            .seed(seed)
-            .build())
+    MultiLayerNetwork stack = ((NeuralNet.Stack) pretrained).network();
+    int output = stack.getnLayers() - 1;
+    TransferLearning.Builder builder = new TransferLearning.Builder(stack)
+        .fineTuneConfiguration(tuning(optimizer, seed))
         .removeOutputLayer()
-        .addLayer(Networks.output(classes, classWeights).nIn(last.getNIn()).weightInit(WeightInit.XAVIER).build());
+        .addLayer(newOutput(stack.getLayer(output).conf().getLayer(), classes, classWeights));
     if (freeze) {
       builder.setFeatureExtractor(output - 1);
+    }
+    return new NeuralNet.Stack(builder.build());
+  }
+
+  private static ComputationGraph start(ComputationGraph pretrained, int classes, OptimizerSettings optimizer,
+      double[] classWeights, long seed, boolean freeze) {
+    ComputationGraphConfiguration conf = pretrained.getConfiguration();
+    String output = conf.getNetworkOutputs().get(0);
+    String[] below = conf.getVertexInputs().get(output).toArray(String[]::new);
+    TransferLearning.GraphBuilder builder = new TransferLearning.GraphBuilder(pretrained)
+        .fineTuneConfiguration(tuning(optimizer, seed))
+        .removeVertexAndConnections(output)
+        .addLayer(output, newOutput(((LayerVertex) conf.getVertices().get(output)).getLayerConf().getLayer(), classes,
+            classWeights), below)
+        .setOutputs(output);
+    if (freeze) {
+      builder.setFeatureExtractor(below);
     }
     return builder.build();
   }
 
-  static boolean isFrozen(MultiLayerNetwork network) {
-    return network.getLayerWiseConfigurations().getConfs().stream()
-        .anyMatch(conf -> conf.getLayer() instanceof FrozenLayer);
+  /** An output layer for {@code classes} in place of {@code old}, taking the same inputs. */
+  private static Layer newOutput(Layer old, int classes, double[] classWeights) {
+    if (!(old instanceof FeedForwardLayer last)) {
+      throw new UserError("softlabels.train.init-from: the network's last layer is not an output layer");
+    }
+    return Networks.output(classes, classWeights).nIn(last.getNIn()).weightInit(WeightInit.XAVIER).build();
   }
 
-  /** The same network and parameters with every layer trainable again (after the frozen epochs). */
-  static MultiLayerNetwork unfrozen(MultiLayerNetwork network) {
-    MultiLayerConfiguration configuration = network.getLayerWiseConfigurations().clone();
-    for (NeuralNetConfiguration layer : configuration.getConfs()) {
-      if (layer.getLayer() instanceof FrozenLayer frozen) {
-        layer.setLayer(frozen.getLayer());
-      }
+  static boolean isFrozen(NeuralNet network) {
+    return network instanceof NeuralNet.Graph graph
+        ? graph.graph().getConfiguration().getVertices().values().stream().anyMatch(FrozenVertex.class::isInstance)
+            || layers(graph.graph().getConfiguration()).anyMatch(FineTuning::isFrozen)
+        : ((NeuralNet.Stack) network).network().getLayerWiseConfigurations().getConfs().stream()
+            .anyMatch(FineTuning::isFrozen);
+  }
+
+  /**
+   * The same network and parameters with every layer trainable again (after the frozen epochs): a
+   * frozen layer or vertex keeps its inner one's parameters in the same order, so one flat copy
+   * carries them over.
+   */
+  static NeuralNet unfrozen(NeuralNet network) {
+    String configuration;
+    if (network instanceof NeuralNet.Graph graph) {
+      ComputationGraphConfiguration conf = graph.graph().getConfiguration().clone();
+      conf.getVertices().replaceAll((name, vertex) -> vertex instanceof FrozenVertex frozen ? frozen.getUnderlying()
+          : vertex);
+      layers(conf).forEach(FineTuning::unfreeze);
+      configuration = conf.toJson();
+    } else {
+      MultiLayerConfiguration conf = ((NeuralNet.Stack) network).network().getLayerWiseConfigurations().clone();
+      conf.getConfs().forEach(FineTuning::unfreeze);
+      configuration = conf.toJson();
     }
-    MultiLayerNetwork trainable = new MultiLayerNetwork(configuration);
-    // A frozen layer keeps its inner layer's parameters in the same order: one flat copy carries them.
-    trainable.init(network.params().dup(), false);
-    return trainable;
+    return NeuralNet.of(configuration, network.params().dup());
+  }
+
+  private static Stream<NeuralNetConfiguration> layers(ComputationGraphConfiguration conf) {
+    return conf.getVertices().values().stream().filter(LayerVertex.class::isInstance)
+        .map(vertex -> ((LayerVertex) vertex).getLayerConf());
+  }
+
+  private static boolean isFrozen(NeuralNetConfiguration layer) {
+    return layer.getLayer() instanceof FrozenLayer;
+  }
+
+  private static void unfreeze(NeuralNetConfiguration layer) {
+    if (layer.getLayer() instanceof FrozenLayer frozen) {
+      layer.setLayer(frozen.getLayer());
+    }
   }
 }

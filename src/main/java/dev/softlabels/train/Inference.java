@@ -2,8 +2,8 @@ package dev.softlabels.train;
 
 import static org.apache.spark.sql.functions.col;
 
-import dev.softlabels.config.UserError;
 import dev.softlabels.labels.LabelColumns;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,8 +17,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -31,28 +29,6 @@ public final class Inference {
 
   public static final String FEATURES = "features";
 
-  /** Which activations of the network a run returns. */
-  private enum Activations {
-    /** The softmax output: the predicted class distribution. */
-    OUTPUT {
-      @Override
-      INDArray of(MultiLayerNetwork network, INDArray input) {
-        return network.output(input, false);
-      }
-    },
-    /** The global-average-pooling layer {@link Networks#FEATURES}: the image's feature vector. */
-    POOLED_FEATURES {
-      @Override
-      INDArray of(MultiLayerNetwork network, INDArray input) {
-        int layer = featureLayerIndex(network);
-        // feedForwardToLayer returns the input first, then each layer's activations.
-        return network.feedForwardToLayer(layer, input, false).get(layer + 1);
-      }
-    };
-
-    abstract INDArray of(MultiLayerNetwork network, INDArray input);
-  }
-
   private Inference() {}
 
   private static StructType schema(String column) {
@@ -62,35 +38,29 @@ public final class Inference {
   }
 
   /** Predicted class distributions for rows of (image_id, image_bytes): (image_id, probabilities). */
-  public static Dataset<Row> predict(SparkSession spark, MultiLayerNetwork network, Dataset<Row> images,
+  public static Dataset<Row> predict(SparkSession spark, NeuralNet network, Dataset<Row> images,
       TrainingData.Shape shape, int batchSize) {
-    return activations(spark, network, images, shape, batchSize, Activations.OUTPUT, LabelColumns.PROBABILITIES);
+    return activations(spark, network, images, shape, batchSize, NeuralNet::output, LabelColumns.PROBABILITIES);
   }
 
   /** The global-average-pooling activations for rows of (image_id, image_bytes): (image_id, features). */
-  public static Dataset<Row> features(SparkSession spark, MultiLayerNetwork network, Dataset<Row> images,
+  public static Dataset<Row> features(SparkSession spark, NeuralNet network, Dataset<Row> images,
       TrainingData.Shape shape, int batchSize) {
-    featureLayerIndex(network);
-    return activations(spark, network, images, shape, batchSize, Activations.POOLED_FEATURES, FEATURES);
+    network.requireFeatures();
+    return activations(spark, network, images, shape, batchSize, NeuralNet::features, FEATURES);
   }
 
-  static int featureLayerIndex(MultiLayerNetwork network) {
-    Layer[] layers = network.getLayers();
-    for (int i = 0; i < layers.length; i++) {
-      if (Networks.FEATURES.equals(layers[i].conf().getLayer().getLayerName())) {
-        return i;
-      }
-    }
-    throw new UserError("the model has no layer named '" + Networks.FEATURES
-        + "' (the global-average-pooling layer the train job's networks have)");
+  /** Which activations of a network a run returns. */
+  private interface Activations extends Serializable {
+    INDArray of(NeuralNet network, INDArray input);
   }
 
-  private static Dataset<Row> activations(SparkSession spark, MultiLayerNetwork network, Dataset<Row> images,
+  private static Dataset<Row> activations(SparkSession spark, NeuralNet network, Dataset<Row> images,
       TrainingData.Shape shape, int batchSize, Activations which, String column) {
     Broadcast<ModelSnapshot> model = JavaSparkContext.fromSparkContext(spark.sparkContext())
         .broadcast(ModelSnapshot.of(network));
     MapPartitionsFunction<Row, Row> score = rows -> {
-      MultiLayerNetwork local = model.value().restore();
+      NeuralNet local = model.value().restore();
       List<Row> out = new ArrayList<>();
       while (rows.hasNext()) {
         List<String> ids = new ArrayList<>();

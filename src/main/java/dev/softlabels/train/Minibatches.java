@@ -16,7 +16,6 @@ import java.util.UUID;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.core.loader.DataSetLoader;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.nd4j.common.loader.Source;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -94,7 +93,7 @@ public final class Minibatches {
    * One pass of parameter averaging over every minibatch, each augmented with the draws of (seed,
    * epoch, minibatch) as it is read.
    */
-  public void fit(SparkDl4jMultiLayer network, Augmentation augmentation, long seed, int epoch) {
+  public void fit(NeuralNet.Distributed network, Augmentation augmentation, long seed, int epoch) {
     if (files != null) {
       network.fitPaths(files, new Loader(augmentation, seed, epoch));
     } else if (augmentation.isNone()) {

@@ -1,8 +1,6 @@
 package dev.softlabels.train;
 
 import java.io.Serializable;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -12,13 +10,11 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public record ModelSnapshot(String configuration, float[] parameters) implements Serializable {
 
-  public static ModelSnapshot of(MultiLayerNetwork network) {
-    return new ModelSnapshot(network.getLayerWiseConfigurations().toJson(), network.params().toFloatVector());
+  public static ModelSnapshot of(NeuralNet network) {
+    return new ModelSnapshot(network.configurationJson(), network.params().toFloatVector());
   }
 
-  public MultiLayerNetwork restore() {
-    MultiLayerNetwork network = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configuration));
-    network.init(Nd4j.create(parameters).reshape(1, parameters.length), false);
-    return network;
+  public NeuralNet restore() {
+    return NeuralNet.of(configuration, Nd4j.create(parameters).reshape(1, parameters.length));
   }
 }

@@ -13,7 +13,11 @@ public enum Network {
    */
   CNN_MEDIUM(new int[] {32, 64, 128}, 2),
   /** Deeper and wider, for GPU clusters: two convolutions per block. */
-  CNN_LARGE(new int[] {64, 128, 256}, 2);
+  CNN_LARGE(new int[] {64, 128, 256}, 2),
+  /** The DL4J zoo's ResNet50 (a computation graph; {@link ZooNetworks}), for GPU clusters. */
+  RESNET50,
+  /** The DL4J zoo's VGG16 convolutions (a computation graph; {@link ZooNetworks}), for GPU clusters. */
+  VGG16;
 
   private final int[] widths;
   private final int convolutionsPerBlock;
@@ -21,6 +25,15 @@ public enum Network {
   Network(int[] widths, int convolutionsPerBlock) {
     this.widths = widths;
     this.convolutionsPerBlock = convolutionsPerBlock;
+  }
+
+  Network() {
+    this(null, 0);
+  }
+
+  /** Built from a DL4J zoo architecture, as a computation graph, rather than as a softlabels layer stack. */
+  public boolean fromZoo() {
+    return widths == null;
   }
 
   /** Channels of each block's convolutions. */
@@ -32,7 +45,7 @@ public enum Network {
     return convolutionsPerBlock;
   }
 
-  /** As written in configuration (and in a checkpoint's state.json): cnn, cnn-large. */
+  /** As written in configuration (and in a checkpoint's state.json): cnn, cnn-large, resnet50. */
   @JsonValue
   @Override
   public String toString() {

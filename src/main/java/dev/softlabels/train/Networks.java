@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -20,7 +21,8 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
- * The networks the train job can build: conv blocks with batch norm, a global average pooling layer
+ * The networks the train job can build: conv blocks with batch norm (the cnn family, as layer stacks)
+ * or a zoo architecture's body ({@link ZooNetworks}, as graphs), then a global average pooling layer
  * (whose activations later jobs read as the image's feature vector) and a softmax output trained
  * with cross-entropy against the target distribution (KL up to a constant, so soft targets work).
  */
@@ -32,23 +34,34 @@ public final class Networks {
   private Networks() {}
 
   /**
-   * @param network cnn (small, for CPUs) or cnn-large (deeper and wider, for GPU clusters)
+   * A new network, initialised: a layer stack for the cnn family, a computation graph for the zoo's.
+   *
+   * @param classWeights per-class loss weights, or null for none
+   */
+  public static NeuralNet create(Network network, TrainingData.Shape shape, OptimizerSettings optimizer,
+      double[] classWeights, long seed) {
+    if (network.fromZoo()) {
+      return new NeuralNet.Graph(ZooNetworks.build(network, shape, optimizer, classWeights, seed));
+    }
+    MultiLayerNetwork stack = new MultiLayerNetwork(build(network, shape.channels(), shape.height(), shape.width(),
+        shape.classes(), optimizer, classWeights, seed));
+    stack.init();
+    return new NeuralNet.Stack(stack);
+  }
+
+  /**
+   * A layer stack's configuration.
+   *
+   * @param network cnn (small, for CPUs), cnn-medium or cnn-large (deeper and wider, for GPU clusters)
    * @param classWeights per-class loss weights, or null for none
    */
   public static MultiLayerConfiguration build(Network network, int channels, int height, int width, int classes,
       OptimizerSettings optimizer, double[] classWeights, long seed) {
+    if (network.fromZoo()) {
+      throw new IllegalArgumentException(network + " is a computation graph, not a layer stack");
+    }
     int[] widths = network.widths();
-    NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
-        .seed(seed)
-        .dataType(DataType.FLOAT)
-        .weightInit(WeightInit.RELU)
-        .updater(new Nesterovs(optimizer.learningRate(), optimizer.momentum()))
-        .weightDecay(optimizer.weightDecay())
-        .convolutionMode(ConvolutionMode.Same)
-        // Keeps each convolution's forward intermediates for its backward pass instead of recomputing
-        // them: 1.5x training throughput on CPU here (README, Performance).
-        .cacheMode(CacheMode.DEVICE)
-        .list();
+    NeuralNetConfiguration.ListBuilder layers = defaults(optimizer, seed).list();
     for (int block = 0; block < widths.length; block++) {
       for (int c = 0; c < network.convolutionsPerBlock(); c++) {
         layers.layer(new ConvolutionLayer.Builder(3, 3).nOut(widths[block]).activation(Activation.IDENTITY).build())
@@ -64,6 +77,20 @@ public final class Networks {
         .layer(output(classes, classWeights).build())
         .setInputType(InputType.convolutional(height, width, channels))
         .build();
+  }
+
+  /** Settings every layer the train job builds shares, unless the layer sets its own. */
+  static NeuralNetConfiguration.Builder defaults(OptimizerSettings optimizer, long seed) {
+    return new NeuralNetConfiguration.Builder()
+        .seed(seed)
+        .dataType(DataType.FLOAT)
+        .weightInit(WeightInit.RELU)
+        .updater(new Nesterovs(optimizer.learningRate(), optimizer.momentum()))
+        .weightDecay(optimizer.weightDecay())
+        .convolutionMode(ConvolutionMode.Same)
+        // Keeps each convolution's forward intermediates for its backward pass instead of recomputing
+        // them: 1.5x training throughput on CPU here (README, Performance).
+        .cacheMode(CacheMode.DEVICE);
   }
 
   /** The softmax output trained with cross-entropy against the target distribution (optionally class-weighted). */

@@ -19,9 +19,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
@@ -67,7 +65,7 @@ public final class TrainJob {
     TrainingData.Shape shape = data.shape();
     Minibatches minibatches = null;
     try {
-      MultiLayerNetwork network;
+      NeuralNet network;
       List<TrainState.Epoch> history = new ArrayList<>();
       int bestEpoch = -1;
       double bestLoss = Double.POSITIVE_INFINITY;
@@ -78,15 +76,14 @@ public final class TrainJob {
         bestLoss = previous.get().bestValidationLoss();
         LOG.info("train: resuming {} after epoch {}", modelDir, previous.get().epochsDone());
       } else if (settings.fineTunes()) {
-        network = FineTuning.start(FineTuning.load(spark, settings.initFrom()), shape.classes(), settings.optimizer(),
-            settings.classWeights(), settings.seed(), settings.frozenEpochs() > 0);
+        network = FineTuning.start(FineTuning.load(spark, settings.initFrom(), settings.network(), shape), shape.classes(),
+            settings.optimizer(), settings.classWeights(), settings.seed(), settings.frozenEpochs() > 0);
         LOG.info("train: starting from {} with a new output layer for {} classes{}", settings.initFrom(),
             shape.classes(), settings.frozenEpochs() > 0
                 ? ", the layers below it frozen for " + settings.frozenEpochs() + " epoch(s)" : "");
       } else {
-        network = new MultiLayerNetwork(Networks.build(settings.network(), shape.channels(), shape.height(),
-            shape.width(), shape.classes(), settings.optimizer(), settings.classWeights(), settings.seed()));
-        network.init();
+        network = Networks.create(settings.network(), shape, settings.optimizer(), settings.classWeights(),
+            settings.seed());
       }
 
       Dataset<Row> train = data.split(ImageTable.TRAIN);
@@ -95,23 +92,22 @@ public final class TrainJob {
       if (trainExamples == 0) {
         throw new dev.softlabels.config.UserError("split " + settings.data().split() + " has no training images");
       }
-      SparkDl4jMultiLayer sparkNetwork = new SparkDl4jMultiLayer(JavaSparkContext.fromSparkContext(spark.sparkContext()),
-          network, trainingMaster(settings));
+      JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      NeuralNet.Distributed distributed = network.distributed(context, trainingMaster(context, settings));
       minibatches = Minibatches.of(spark, TrainingData.batches(train, shape, settings.batchSizePerWorker()),
           settings.trainingApproach(), exportDir(settings, modelDir));
 
       for (int epoch = history.size(); epoch < settings.epochs(); epoch++) {
-        if (epoch >= settings.frozenEpochs() && FineTuning.isFrozen(sparkNetwork.getNetwork())) {
+        if (epoch >= settings.frozenEpochs() && FineTuning.isFrozen(distributed.network())) {
           LOG.info("train: epoch {}: every layer trains from here on", epoch + 1);
-          sparkNetwork = new SparkDl4jMultiLayer(sparkNetwork.getSparkContext(),
-              FineTuning.unfrozen(sparkNetwork.getNetwork()), trainingMaster(settings));
+          distributed = FineTuning.unfrozen(distributed.network()).distributed(context, trainingMaster(context, settings));
         }
         double learningRate = settings.optimizer().learningRate(epoch, settings.epochs());
-        sparkNetwork.getNetwork().setLearningRate(learningRate);
+        distributed.network().setLearningRate(learningRate);
         long started = System.nanoTime();
-        minibatches.fit(sparkNetwork, settings.augmentation(), settings.seed(), epoch);
+        minibatches.fit(distributed, settings.augmentation(), settings.seed(), epoch);
         double seconds = (System.nanoTime() - started) / 1e9;
-        network = sparkNetwork.getNetwork();
+        network = distributed.network();
 
         Map<String, Double> metrics = validate(spark, network, validation, shape, settings.inferenceBatch());
         double loss = metrics.get(SoftLabelMetrics.LOSS);
@@ -156,7 +152,7 @@ public final class TrainJob {
   }
 
   /** Validation metrics of a network on rows of (image_id, image_bytes, soft_label, target). */
-  public static Map<String, Double> validate(SparkSession spark, MultiLayerNetwork network, Dataset<Row> rows,
+  public static Map<String, Double> validate(SparkSession spark, NeuralNet network, Dataset<Row> rows,
       TrainingData.Shape shape, int batchSize) {
     Dataset<Row> predictions = Inference.predict(spark, network, rows, shape, batchSize);
     Dataset<Row> joined = predictions.join(
@@ -166,12 +162,14 @@ public final class TrainJob {
         shape.classes());
   }
 
-  public static ParameterAveragingTrainingMaster trainingMaster(TrainSettings settings) {
+  public static ParameterAveragingTrainingMaster trainingMaster(JavaSparkContext context, TrainSettings settings) {
     LOG.info("train: parameter averaging, {} examples per worker batch, averaging every {} batches, repartition {}",
         settings.batchSizePerWorker(), settings.averagingFrequency(), Choices.name(settings.repartition()));
     // Minibatches.fit passes either exported files or an RDD of minibatches of batchSizePerWorker
     // examples (TrainingData.batches); the master never exports them again.
-    return new ParameterAveragingTrainingMaster.Builder(settings.batchSizePerWorker())
+    // One worker per task slot, as DL4J picks when left unset; set here because its graph training on
+    // exported files asks a layer-stack network for that number and fails without one (M2).
+    return new ParameterAveragingTrainingMaster.Builder(context.defaultParallelism(), settings.batchSizePerWorker())
         .batchSizePerWorker(settings.batchSizePerWorker())
         .averagingFrequency(settings.averagingFrequency())
         .workerPrefetchNumBatches(settings.prefetchBatches())

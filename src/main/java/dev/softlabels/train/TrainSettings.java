@@ -40,11 +40,19 @@ public record TrainSettings(
     require(frozenEpochs >= 0, "softlabels.train.frozen-epochs must be >= 0, got " + frozenEpochs);
     require(frozenEpochs == 0 || !initFrom.isBlank(),
         "softlabels.train.frozen-epochs needs a network to start from (softlabels.train.init-from, --init-from)");
+    require(!initFrom.equals(ZooNetworks.IMAGENET) || network.fromZoo(),
+        "softlabels.train.init-from = imagenet needs a zoo network (--network resnet50 or vgg16): " + network
+            + " has no ImageNet weights");
   }
 
   /** Whether the run starts from a trained network rather than from random weights. */
   public boolean fineTunes() {
     return !initFrom.isBlank();
+  }
+
+  /** Whether the run starts from a trained model at a path (rather than from the zoo's ImageNet weights). */
+  public boolean fineTunesFromPath() {
+    return fineTunes() && !initFrom.equals(ZooNetworks.IMAGENET);
   }
 
   public static TrainSettings from(Config config) {

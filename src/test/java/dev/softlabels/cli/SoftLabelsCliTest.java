@@ -109,8 +109,11 @@ class SoftLabelsCliTest {
   @Test
   void trainingChoicesAreEnumsNamedWithTheirKey() {
     String[] data = {"--images", "x", "--labels", "y", "--model-dir", "m"};
-    run(concat(new String[] {"train", "--network", "resnet"}, data))
-        .isOneLineUserError("softlabels.train.network must be one of cnn, cnn-medium, cnn-large; got 'resnet'");
+    run(concat(new String[] {"train", "--network", "resnet"}, data)).isOneLineUserError(
+        "softlabels.train.network must be one of cnn, cnn-medium, cnn-large, resnet50, vgg16; got 'resnet'");
+    run(concat(new String[] {"train", "--init-from", "imagenet"}, data)).isOneLineUserError(
+        "softlabels.train.init-from = imagenet needs a zoo network (--network resnet50 or vgg16): cnn has no "
+            + "ImageNet weights");
     run(concat(new String[] {"train", "-Dsoftlabels.train.optimizer.schedule=step"}, data))
         .isOneLineUserError("softlabels.train.optimizer.schedule must be one of cosine, constant; got 'step'");
     run(concat(new String[] {"train", "-Dsoftlabels.train.repartition=sometimes"}, data))

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.softlabels.annotations.AggregateJob;
 import dev.softlabels.annotations.AggregateSummary;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.deeplearning4j.common.resources.DL4JResources;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -120,6 +123,33 @@ class LauncherIT {
         dir.resolve("labels").toString());
     assertThat(aggregate.exitCode()).as(aggregate.err()).isZero();
     assertThat(aggregate.out()).contains("1,200 rows read, 1,200 used, 0 quarantined", "120 images");
+  }
+
+  /** No network here (a closed loopback port stands in for the zoo's server): one line, what and where. */
+  @Test
+  void imagenetWeightsThatCannotBeDownloadedStopTrainWithOneLine() throws Exception {
+    Path generated = dir.resolve("generated-32");
+    assertThat(launch("generate", "--images", "60", "--size", "32", "--output", generated.toString()).exitCode())
+        .isZero();
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    ProcessBuilder train = new ProcessBuilder(HOME.resolve("bin/softlabels").toString(), "train",
+        "--images", generated.resolve("images").toString(), "--labels", generated.resolve("labels").toString(),
+        "--model-dir", dir.resolve("resnet50").toString(), "--network", "resnet50", "--init-from", "imagenet");
+    train.environment().put("SOFTLABELS_JAVA_OPTS",
+        "-D" + DL4JResources.DL4J_BASE_URL_PROPERTY + "=http://127.0.0.1:" + closedPort + "/ -D"
+            + DL4JResources.DL4J_RESOURCES_DIR_PROPERTY + "=" + dir.resolve("zoo"));
+    Result refused = run(train);
+    assertThat(refused.exitCode()).isEqualTo(2);
+    assertThat(refused.err()).contains("softlabels train: error: softlabels.train.init-from = imagenet: cannot "
+        + "download resnet50's ImageNet weights from http://127.0.0.1:" + closedPort
+        + "/models/resnet50_dl4j_inference.v3.zip (java.net.ConnectException: Connection refused); the DL4J zoo "
+        + "caches them as " + dir.resolve("zoo/models/resnet50/resnet50_dl4j_inference.v3.zip")
+        + ": copy the file there, or set -D" + DL4JResources.DL4J_BASE_URL_PROPERTY + " to a mirror\n")
+        .doesNotContain("\tat ");
+    assertThat(dir.resolve("resnet50")).as("nothing was trained").doesNotExist();
   }
 
   @Test

@@ -16,6 +16,7 @@ import dev.softlabels.train.Checkpoints;
 import dev.softlabels.train.LearningRateSchedule;
 import dev.softlabels.train.Network;
 import dev.softlabels.train.Networks;
+import dev.softlabels.train.NeuralNet;
 import dev.softlabels.train.OptimizerSettings;
 import dev.softlabels.train.TrainState;
 import java.nio.file.Files;
@@ -109,8 +110,8 @@ class ReproduceJobTest {
     standIn.init();
     Checkpoints checkpoints = new Checkpoints(spark, backbone.resolve(BackboneJob.MODEL).toString());
     TrainState state = new TrainState(1, 1, 2.3, List.of(), Map.of());
-    checkpoints.save(Checkpoints.BEST, standIn, state);
-    checkpoints.save(Checkpoints.LAST, standIn, state);
+    checkpoints.save(Checkpoints.BEST, new NeuralNet.Stack(standIn), state);
+    checkpoints.save(Checkpoints.LAST, new NeuralNet.Stack(standIn), state);
     Files.writeString(backbone.resolve(BackboneJob.SUMMARY),
         Json.write(new BackboneJob.Result("cnn", 1, 60, 70, 0.5, 0.5, backbone.toString())));
     Config config = ConfigLoader.withOverrides(Map.of(
@@ -130,7 +131,8 @@ class ReproduceJobTest {
       Path model = dir.resolve("synthetic/cells/split-0/" + type + "/model");
       assertThat(Files.readString(model.resolve("last/state.json")))
           .contains(backbone.resolve(BackboneJob.MODEL).toString());
-      MultiLayerNetwork tuned = new Checkpoints(spark, model.toString()).network(Checkpoints.LAST);
+      MultiLayerNetwork tuned = ((NeuralNet.Stack) new Checkpoints(spark, model.toString()).network(Checkpoints.LAST))
+          .network();
       OutputLayer output = (OutputLayer) tuned.getLayer(tuned.getnLayers() - 1).conf().getLayer();
       assertThat(output.getNOut()).as("the six synthetic classes").isEqualTo(6);
       assertThat(tuned.getLayer(0).params()).as("the second epoch trains every layer")

@@ -47,10 +47,14 @@ class FineTuningTest {
     return table;
   }
 
+  private static MultiLayerNetwork stack(NeuralNet network) {
+    return ((NeuralNet.Stack) network).network();
+  }
+
   @Test
   void everyLayerButTheOutputIsCopiedAndTheOutputIsRebuiltForTheNewClasses() {
     MultiLayerNetwork pretrained = pretrained(6);
-    MultiLayerNetwork tuned = FineTuning.start(pretrained, 10, OPTIMIZER, null, 5, false);
+    MultiLayerNetwork tuned = stack(FineTuning.start(new NeuralNet.Stack(pretrained), 10, OPTIMIZER, null, 5, false));
 
     assertThat(tuned.getnLayers()).isEqualTo(pretrained.getnLayers());
     Map<String, INDArray> before = belowOutput(pretrained);
@@ -62,17 +66,18 @@ class FineTuningTest {
     assertThat(layer.getNOut()).isEqualTo(10);
     assertThat(tuned.getLayer(output).getParam("W").shape()).containsExactly(64, 10);
     assertThat(tuned.output(batch(10, 1).getFeatures()).shape()).containsExactly(16, 10);
-    assertThat(FineTuning.isFrozen(tuned)).isFalse();
+    assertThat(FineTuning.isFrozen(new NeuralNet.Stack(tuned))).isFalse();
   }
 
   @Test
   void frozenEpochsTrainOnlyTheOutputAndUnfreezingKeepsEveryParameter() {
     MultiLayerNetwork pretrained = pretrained(6);
     Map<String, INDArray> before = belowOutput(pretrained);
-    MultiLayerNetwork tuned = FineTuning.start(pretrained, 4, OPTIMIZER, null, 5, true);
-    assertThat(FineTuning.isFrozen(tuned)).isTrue();
-    assertThat(Inference.featureLayerIndex(tuned)).as("the features layer is found inside its frozen wrapper")
-        .isEqualTo(Inference.featureLayerIndex(pretrained));
+    MultiLayerNetwork tuned = stack(FineTuning.start(new NeuralNet.Stack(pretrained), 4, OPTIMIZER, null, 5, true));
+    assertThat(FineTuning.isFrozen(new NeuralNet.Stack(tuned))).isTrue();
+    INDArray images = batch(4, 9).getFeatures();
+    assertThat(new NeuralNet.Stack(tuned).features(images)).as("the features layer, found inside its frozen wrapper")
+        .isEqualTo(new NeuralNet.Stack(pretrained).features(images));
     INDArray outputBefore = tuned.getLayer(tuned.getnLayers() - 1).params().dup();
 
     for (int step = 0; step < 5; step++) {
@@ -82,8 +87,8 @@ class FineTuningTest {
         .isEqualTo(before);
     assertThat(tuned.getLayer(tuned.getnLayers() - 1).params()).isNotEqualTo(outputBefore);
 
-    MultiLayerNetwork trainable = FineTuning.unfrozen(tuned);
-    assertThat(FineTuning.isFrozen(trainable)).isFalse();
+    MultiLayerNetwork trainable = stack(FineTuning.unfrozen(new NeuralNet.Stack(tuned)));
+    assertThat(FineTuning.isFrozen(new NeuralNet.Stack(trainable))).isFalse();
     assertThat(trainable.params()).isEqualTo(tuned.params());
     trainable.fit(batch(4, 20));
     Map<String, INDArray> after = belowOutput(trainable);
