@@ -11,6 +11,7 @@ import dev.softlabels.spark.StagedOutput;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -38,6 +39,9 @@ public final class AggregateJob {
   public static final String ANNOTATORS = "annotators";
   private static final Logger LOG = LoggerFactory.getLogger(AggregateJob.class);
 
+  /** summary.json's classes_from for a list the run was given. */
+  static final String GIVEN_CLASSES = "given with --classes or softlabels.classes";
+
   private AggregateJob() {}
 
   public static AggregateSummary run(SparkSession spark, AggregateSettings settings) {
@@ -55,14 +59,18 @@ public final class AggregateJob {
   /** Every part of the output into the staging folder; fails before the commit when the data is rejected. */
   private static AggregateSummary write(SparkSession spark, AggregateSettings settings, StagedOutput output,
       PhaseLog phases) {
-    ClassList classes = settings.classes();
     boolean dawidSkene = settings.method() == AggregationMethod.DAWID_SKENE;
     double sessionSeconds = Sessions.startSeconds();
-    LOG.info(String.format(Locale.ROOT, "aggregate: reading %s (%d classes); %s labels per image -> %s%s",
-        settings.input(), classes.size(), settings.method().configName(), output.target(),
+    LOG.info(String.format(Locale.ROOT, "aggregate: reading %s; %s labels per image -> %s%s",
+        settings.input(), settings.method().configName(), output.target(),
         Double.isNaN(sessionSeconds) ? "" : String.format(Locale.ROOT, "; the Spark session started in %.1f s",
             sessionSeconds)));
     Dataset<Row> raw = AnnotationReader.read(spark, settings.source(), settings.input());
+    Optional<ClassList> given = settings.source().givenClasses();
+    Optional<ClassInference.Inferred> inferred = given.isPresent() ? Optional.empty()
+        : Optional.of(ClassInference.infer(spark, settings.source(), raw, settings.input()));
+    ClassList classes = given.orElseGet(() -> inferred.orElseThrow().classes());
+    inferred.ifPresent(classList -> phases.done("%s", classList.line()));
     try (VotePass pass = VotePass.run(VoteValidation.checkRows(raw, classes, settings.source().labelEncoding()),
         classes, dawidSkene)) {
       VotePass.Tally tally = pass.tally();
@@ -80,7 +88,7 @@ public final class AggregateJob {
         if (fit != null) {
           phases.done("dawid-skene fitted in %d iterations", fit.iterations());
         }
-        LabelColumns.withAggregation(aggregation.labels(), settings.method())
+        LabelColumns.withClasses(LabelColumns.withAggregation(aggregation.labels(), settings.method()), classes)
             .coalesce(spark.sparkContext().defaultParallelism()).write().parquet(output.child(LABELS));
         phases.done("labels written");
         if (fit != null) {
@@ -92,7 +100,9 @@ public final class AggregateJob {
       pass.rejected().coalesce(OutputFiles.forRows(spark, counts.quarantined())).write()
           .parquet(output.child(QUARANTINE));
       phases.done("%,d rejected rows written", counts.quarantined());
-      AggregateSummary summary = summary(settings, counts, statistics, fit, phases.seconds());
+      AggregateSummary summary = summary(settings, classes,
+          inferred.map(ClassInference.Inferred::origin).orElse(GIVEN_CLASSES), counts, statistics, fit,
+          phases.seconds());
       HadoopPaths.of(spark).writeText(output.child(SUMMARY), summary.toJson());
       phases.done("summary written");
       return summary;
@@ -112,12 +122,13 @@ public final class AggregateJob {
     return spark.createDataFrame(rows, schema);
   }
 
-  private static AggregateSummary summary(AggregateSettings settings, VoteTally.Counts counts,
-      LabelStatistics labels, DawidSkene.Fit fit, double seconds) {
+  private static AggregateSummary summary(AggregateSettings settings, ClassList classes, String classesFrom,
+      VoteTally.Counts counts, LabelStatistics labels, DawidSkene.Fit fit, double seconds) {
     return new AggregateSummary(
         settings.input(),
         settings.output(),
-        settings.classes().names(),
+        classes.names(),
+        classesFrom,
         settings.method().configName(),
         counts.read(),
         counts.used(),
@@ -131,6 +142,6 @@ public final class AggregateJob {
         seconds,
         fit == null ? null : new AggregateSummary.DawidSkeneSummary(fit.iterations(), fit.converged(),
             fit.logLikelihoods(), fit.secondsPerIteration(), fit.firstPassSeconds(), fit.model().annotators().size(),
-            labels.changedFromMajority()));
+            labels.changedFromMajority(), labels.softTies(), labels.softCertain()));
   }
 }

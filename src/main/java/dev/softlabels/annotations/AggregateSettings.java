@@ -3,7 +3,6 @@ package dev.softlabels.annotations;
 import com.typesafe.config.Config;
 import dev.softlabels.config.UserError;
 import dev.softlabels.labels.AggregationMethod;
-import dev.softlabels.labels.ClassList;
 
 /** Typed, validated settings of the aggregate job ({@code softlabels.aggregate} and the source). */
 public record AggregateSettings(AnnotationSource source, String input, String output, boolean overwrite,
@@ -38,9 +37,5 @@ public record AggregateSettings(AnnotationSource source, String input, String ou
 
   public AggregateSettings withMethod(AggregationMethod other) {
     return new AggregateSettings(source, input, output, overwrite, other, dawidSkene, rejectionLimit);
-  }
-
-  public ClassList classes() {
-    return source.classes();
   }
 }

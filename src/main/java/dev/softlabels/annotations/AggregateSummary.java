@@ -15,6 +15,7 @@ public record AggregateSummary(
     @JsonProperty("input") String input,
     @JsonProperty("output") String output,
     @JsonProperty("classes") List<String> classes,
+    @JsonProperty("classes_from") String classesFrom,
     @JsonProperty("method") String method,
     @JsonProperty("rows_read") long rowsRead,
     @JsonProperty("rows_used") long rowsUsed,
@@ -35,6 +36,8 @@ public record AggregateSummary(
    * @param firstPassSeconds the pass that starts EM from the vote fractions: a majority vote's pass over
    *     the cached votes, the yardstick of an iteration
    * @param hardLabelsChanged images whose hard label differs from their majority vote
+   * @param tiedPosteriors images whose posterior has two or more classes at its maximum
+   * @param certainPosteriors images whose posterior puts all its mass on one class
    */
   public record DawidSkeneSummary(
       @JsonProperty("iterations") int iterations,
@@ -43,7 +46,9 @@ public record AggregateSummary(
       @JsonProperty("seconds_per_iteration") double secondsPerIteration,
       @JsonProperty("first_pass_seconds") double firstPassSeconds,
       @JsonProperty("annotators") int annotators,
-      @JsonProperty("hard_labels_changed") long hardLabelsChanged) {}
+      @JsonProperty("hard_labels_changed") long hardLabelsChanged,
+      @JsonProperty("tied_posteriors") long tiedPosteriors,
+      @JsonProperty("certain_posteriors") long certainPosteriors) {}
 
   public String toJson() {
     return Json.write(this);
@@ -57,9 +62,9 @@ public record AggregateSummary(
   public String line() {
     return String.format(Locale.ROOT,
         "aggregate: %,d rows read, %,d used, %,d quarantined%s; %,d images, %,d ties, %,d unanimous, "
-            + "mean entropy %.4f%s; %.1f s -> %s",
+            + "mean entropy %.4f%s; %s; %.1f s -> %s",
         rowsRead, rowsUsed, rowsQuarantined, reasonsText(), images, ties, unanimous, meanEntropy, dawidSkeneText(),
-        seconds, output);
+        "classes " + classes + " (" + classesFrom + ")", seconds, output);
   }
 
   private String dawidSkeneText() {
@@ -67,9 +72,10 @@ public record AggregateSummary(
       return "";
     }
     return String.format(Locale.ROOT, "; dawid-skene: %s after %d iterations (%.2f s each), %,d annotators, "
-            + "%,d hard labels differ from the majority vote",
+            + "%,d hard labels differ from the majority vote, posteriors: %,d tied, %,d certain",
         dawidSkene.converged() ? "converged" : "NOT converged", dawidSkene.iterations(),
-        dawidSkene.secondsPerIteration(), dawidSkene.annotators(), dawidSkene.hardLabelsChanged());
+        dawidSkene.secondsPerIteration(), dawidSkene.annotators(), dawidSkene.hardLabelsChanged(),
+        dawidSkene.tiedPosteriors(), dawidSkene.certainPosteriors());
   }
 
   private String reasonsText() {

@@ -12,6 +12,8 @@ import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.trim;
 
 import dev.softlabels.config.UserError;
+import dev.softlabels.labels.ClassList;
+import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.HadoopPaths;
 import java.util.Arrays;
 import java.util.List;
@@ -58,6 +60,13 @@ public final class AnnotationReader {
         col(RAW_RECORD),
         col(FILE_ORDER),
         monotonically_increasing_id().as(ROW_ORDER));
+  }
+
+  /** The class list a Parquet input records in its label column's metadata (annotate's output does), if any. */
+  public static Optional<ClassList> recordedClasses(SparkSession spark, AnnotationSource source, String path) {
+    InputFormat format = source.format() == InputFormat.AUTO ? detect(HadoopPaths.of(spark), path) : source.format();
+    return format == InputFormat.PARQUET
+        ? LabelColumns.classes(spark.read().parquet(path).schema(), source.labelColumn()) : Optional.empty();
   }
 
   /**

@@ -9,10 +9,13 @@ import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Where annotation rows come from and how to read them: the typed form of
- * {@code softlabels.annotations} plus the class list.
+ * {@code softlabels.annotations} plus the class list, when one is given ({@code softlabels.classes};
+ * empty: the jobs infer it, see {@link ClassInference}).
  */
 public record AnnotationSource(
     InputFormat format,
@@ -23,7 +26,7 @@ public record AnnotationSource(
     boolean csvHeader,
     String csvDelimiter,
     String csvEncoding,
-    ClassList classes)
+    List<String> classNames)
     implements Serializable {
 
   public AnnotationSource {
@@ -34,6 +37,15 @@ public record AnnotationSource(
           + "line break, not '" + csvDelimiter + "'");
     }
     csvCharset(csvEncoding, csvDelimiter);
+    classNames = List.copyOf(classNames);
+    if (!classNames.isEmpty()) {
+      new ClassList(classNames); // a given list is checked at start
+    }
+  }
+
+  /** The class list configured, if any. */
+  public Optional<ClassList> givenClasses() {
+    return classNames.isEmpty() ? Optional.empty() : Optional.of(new ClassList(classNames));
   }
 
   public static AnnotationSource from(Config config) {
@@ -47,7 +59,7 @@ public record AnnotationSource(
         annotations.getBoolean("csv.header"),
         annotations.getString("csv.delimiter"),
         annotations.getString("csv.encoding"),
-        new ClassList(config.getStringList("softlabels.classes")));
+        config.getStringList("softlabels.classes"));
   }
 
   /** The CSV encoding (validated when the source was built; a Charset itself is not serializable). */

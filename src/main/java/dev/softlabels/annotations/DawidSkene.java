@@ -139,9 +139,11 @@ public final class DawidSkene {
             : (logLikelihood - logLikelihoods.get(logLikelihoods.size() - 1)) / Math.max(1, step.votes());
         logLikelihoods.add(logLikelihood);
         converged = Math.abs(change) < settings.tolerance();
-        LOG.info(String.format(Locale.ROOT,
-            "dawid-skene: iteration %d: log-likelihood %.6e (%+.3e per vote), %.3f s", logLikelihoods.size(),
-            logLikelihood, change, (System.nanoTime() - iterationStarted) / 1e9));
+        LOG.info(String.format(Locale.ROOT, "dawid-skene: iteration %d: log-likelihood %.6e (%s), %.3f s",
+            logLikelihoods.size(), logLikelihood,
+            Double.isNaN(change) ? "the first: no change to measure" : String.format(Locale.ROOT, "%+.3e per vote",
+                change),
+            (System.nanoTime() - iterationStarted) / 1e9));
       }
       double perIteration = (System.nanoTime() - started) / 1e9 / logLikelihoods.size();
       if (!converged) {

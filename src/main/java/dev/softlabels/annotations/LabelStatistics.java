@@ -3,13 +3,15 @@ package dev.softlabels.annotations;
 import dev.softlabels.labels.LabelMath;
 import dev.softlabels.labels.LabelRow;
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
  * The label table's figures for summary.json, summed over label rows where they are
- * made, so no job reads the labels again: images, votes used, ties, unanimous images,
- * the entropy's sum, images per annotation count, and hard labels that differ from the counts' majority.
+ * made, so no job reads the labels again: images, votes used, images whose votes tie or are
+ * unanimous, images whose soft label (a posterior under Dawid–Skene) ties or is certain, the
+ * entropy's sum, images per annotation count, and hard labels that differ from the votes' majority.
  */
 public final class LabelStatistics implements Serializable {
 
@@ -18,6 +20,8 @@ public final class LabelStatistics implements Serializable {
   private long votes;
   private long ties;
   private long unanimous;
+  private long softTies;
+  private long softCertain;
   private double entropy;
   private long changedFromMajority;
   private final TreeMap<Integer, Long> histogram = new TreeMap<>();
@@ -27,8 +31,11 @@ public final class LabelStatistics implements Serializable {
     int n = label.annotations();
     images++;
     votes += n;
-    ties += label.isTie() ? 1 : 0;
-    unanimous += label.agreement() == 1.0 ? 1 : 0;
+    int top = Arrays.stream(label.counts()).max().orElse(0);
+    ties += Arrays.stream(label.counts()).filter(count -> count == top).count() > 1 ? 1 : 0;
+    unanimous += n > 0 && top == n ? 1 : 0;
+    softTies += label.isTie() ? 1 : 0;
+    softCertain += label.agreement() == 1.0 ? 1 : 0;
     entropy += label.entropy();
     changedFromMajority += LabelMath.argmax(label.counts()) != label.hardLabel() ? 1 : 0;
     histogram.merge(n, 1L, Long::sum);
@@ -40,6 +47,8 @@ public final class LabelStatistics implements Serializable {
     votes += other.votes;
     ties += other.ties;
     unanimous += other.unanimous;
+    softTies += other.softTies;
+    softCertain += other.softCertain;
     entropy += other.entropy;
     changedFromMajority += other.changedFromMajority;
     other.histogram.forEach((n, count) -> histogram.merge(n, count, Long::sum));
@@ -54,12 +63,24 @@ public final class LabelStatistics implements Serializable {
     return votes;
   }
 
+  /** Images whose votes have two or more classes at the highest count. */
   public long ties() {
     return ties;
   }
 
+  /** Images whose votes all name one class. */
   public long unanimous() {
     return unanimous;
+  }
+
+  /** Images whose soft label has two or more classes at its maximum. */
+  public long softTies() {
+    return softTies;
+  }
+
+  /** Images whose soft label puts all its mass on one class. */
+  public long softCertain() {
+    return softCertain;
   }
 
   public double meanEntropy() {

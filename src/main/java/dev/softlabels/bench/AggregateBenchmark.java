@@ -16,6 +16,7 @@ import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.labels.ClassList;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.Sessions;
+import dev.softlabels.synthetic.SyntheticClasses;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -57,14 +58,14 @@ public final class AggregateBenchmark {
   public static void run(SparkSession session, Config config, Options options, PrintWriter out) throws Exception {
     AnnotationSource source = parquet(AnnotationSource.from(config));
     out.printf(Locale.ROOT, "spark session start-up: %.2f s%n", Sessions.startSeconds());
-    String input = input(session, options, options.rows(), options.duplicates(), source.classes(), out);
-    String clean = options.duplicates() > 0 ? input(session, options, options.rows(), 0.0, source.classes(), out)
+    String input = input(session, options, options.rows(), options.duplicates(), source.givenClasses().orElseThrow(), out);
+    String clean = options.duplicates() > 0 ? input(session, options, options.rows(), 0.0, source.givenClasses().orElseThrow(), out)
         : null;
     boolean duckDb = options.method() == AggregationMethod.MAJORITY && DuckDbAggregate.available();
     String glob = input + "/*.parquet";
     if (duckDb) {
       out.printf(Locale.ROOT, "duckdb, same semantics, the SQL:%n%s;%n",
-          String.join(";\n", DuckDbAggregate.sameSemantics(glob, "OUT", source.classes())));
+          String.join(";\n", DuckDbAggregate.sameSemantics(glob, "OUT", source.givenClasses().orElseThrow())));
     }
     // Each side's runs alternate with the others', so that a machine that slows down or speeds up during
     // the benchmark does not favour one side.
@@ -79,8 +80,8 @@ public final class AggregateBenchmark {
         withoutDuplicates[i] = jobSeconds(session, config, source, options, clean, options.method(), out);
       }
       if (duckDb) {
-        duckSame[i] = DuckDbAggregate.seconds(DuckDbAggregate.sameSemantics(glob, duckOut(options), source.classes()));
-        duckGroupBy[i] = DuckDbAggregate.seconds(DuckDbAggregate.groupBy(glob, duckOut(options), source.classes()));
+        duckSame[i] = DuckDbAggregate.seconds(DuckDbAggregate.sameSemantics(glob, duckOut(options), source.givenClasses().orElseThrow()));
+        duckGroupBy[i] = DuckDbAggregate.seconds(DuckDbAggregate.groupBy(glob, duckOut(options), source.givenClasses().orElseThrow()));
         out.printf(Locale.ROOT, "  duckdb run %d: same semantics %.2f s, plain group-by %.2f s%n", i + 1, duckSame[i],
             duckGroupBy[i]);
       }
@@ -101,7 +102,7 @@ public final class AggregateBenchmark {
       out.printf(Locale.ROOT, "duckdb, plain group-by (best of %d): %.2f s; spark / duckdb: %.2fx%n", repeats, groupBy,
           timing.best() / groupBy);
       if (options.processes()) {
-        wholeProcesses(options, input, glob, source.classes(), out);
+        wholeProcesses(options, input, glob, source.givenClasses().orElseThrow(), out);
       }
     } else if (options.method() == AggregationMethod.MAJORITY) {
       out.println("DuckDB's JDBC driver is not on the classpath: skipping the DuckDB comparison");
@@ -109,7 +110,7 @@ public final class AggregateBenchmark {
       iterationAgainstMajorityPass(session, config, source, input, repeats, out);
     }
     for (long rows : options.smallRows()) {
-      String small = input(session, options, rows, 0.0, source.classes(), out);
+      String small = input(session, options, rows, 0.0, source.givenClasses().orElseThrow(), out);
       double[] majority = new double[repeats];
       double[] dawidSkene = new double[repeats];
       for (int i = 0; i < repeats; i++) {
@@ -170,7 +171,7 @@ public final class AggregateBenchmark {
    */
   private static void iterationAgainstMajorityPass(SparkSession spark, Config config, AnnotationSource source,
       String input, int repeats, PrintWriter out) {
-    ClassList classes = source.classes();
+    ClassList classes = source.givenClasses().orElseThrow();
     Dataset<Row> checked = VoteValidation.checkRows(AnnotationReader.read(spark, source, input), classes,
         source.labelEncoding());
     try (VotePass pass = VotePass.run(checked, classes, true);
@@ -274,9 +275,13 @@ public final class AggregateBenchmark {
     return path;
   }
 
-  /** The source settings for the generated Parquet annotations. */
+  /**
+   * The source settings for the generated Parquet annotations: the configured classes, or else the
+   * synthetic dataset's (the generated votes need a list before there is data to infer one from).
+   */
   static AnnotationSource parquet(AnnotationSource source) {
     return new AnnotationSource(InputFormat.PARQUET, "image_id", "annotator_id", "label",
-        source.labelEncoding(), source.csvHeader(), source.csvDelimiter(), source.csvEncoding(), source.classes());
+        source.labelEncoding(), source.csvHeader(), source.csvDelimiter(), source.csvEncoding(),
+        source.givenClasses().orElse(SyntheticClasses.CLASSES).names());
   }
 }

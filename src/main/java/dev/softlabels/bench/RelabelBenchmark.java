@@ -84,7 +84,7 @@ public final class RelabelBenchmark {
     AnnotationSource source = AggregateBenchmark.parquet(AnnotationSource.from(config));
     int votes = AggregateBenchmark.VOTES_PER_IMAGE;
     String history = AggregateBenchmark.generated(spark, workDir, "annotations-" + rows, out,
-        () -> AnnotationGenerator.rows(spark, rows, votes, source.classes(), AggregateBenchmark.SEED));
+        () -> AnnotationGenerator.rows(spark, rows, votes, source.givenClasses().orElseThrow(), AggregateBenchmark.SEED));
     String store = HadoopPaths.child(workDir, "relabel-store-" + rows);
     HadoopPaths paths = HadoopPaths.of(spark);
     paths.delete(store);
@@ -97,7 +97,7 @@ public final class RelabelBenchmark {
     nightRows.stream().filter(size -> !sizes.contains(size)).forEach(sizes::add);
     List<String> nightFiles = sizes.stream().map(size -> AggregateBenchmark.generated(spark, workDir,
         "night-" + rows + "-" + size, out,
-        () -> AnnotationGenerator.night(spark, size, rows, votes, source.classes(), AggregateBenchmark.SEED))).toList();
+        () -> AnnotationGenerator.night(spark, size, rows, votes, source.givenClasses().orElseThrow(), AggregateBenchmark.SEED))).toList();
     String all = AggregateBenchmark.generated(spark, workDir, "all-" + rows + "-" + sizes.get(0), out,
         () -> spark.read().parquet(history).unionByName(spark.read().parquet(nightFiles.get(0))));
     double[][] nightSeconds = new double[sizes.size()][repeats];

@@ -4,7 +4,6 @@ import dev.softlabels.annotations.AggregateJob;
 import dev.softlabels.annotations.AggregateSettings;
 import dev.softlabels.spark.HadoopPaths;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,13 +34,7 @@ final class AggregateCommand implements Callable<Integer> {
   @Option(names = "--output", paramLabel = "DIR", description = "Output directory, local or s3a://.")
   String output;
 
-  @Option(names = "--format", paramLabel = "FORMAT",
-      description = "csv, json, parquet or auto (from the extension).")
-  String format;
-
-  @Option(names = "--classes", paramLabel = "NAME", split = ",",
-      description = "Class names in order (default: softlabels.classes).")
-  List<String> classes;
+  @Mixin AnnotationOptions annotations;
 
   @Option(names = "--method", paramLabel = "METHOD",
       description = "majority (the default) or dawid-skene; EM settings under softlabels.aggregate.dawid-skene.")
@@ -55,8 +48,7 @@ final class AggregateCommand implements Callable<Integer> {
     Map<String, Object> options = new HashMap<>();
     options.put("softlabels.aggregate.input", input);
     options.put("softlabels.aggregate.output", output);
-    options.put("softlabels.annotations.format", format);
-    options.put("softlabels.classes", classes);
+    annotations.addTo(options);
     options.put("softlabels.aggregate.overwrite", overwrite);
     options.put("softlabels.aggregate.method", method);
     return ConfigOptions.run(config.load(options), effective -> {

@@ -51,8 +51,7 @@ final class RelabelCommand implements Callable<Integer> {
   @Option(names = "--date", paramLabel = "YYYY-MM-DD", description = "The night.")
   String date;
 
-  @Option(names = "--format", paramLabel = "FORMAT", description = "csv, json, parquet or auto (default).")
-  String format;
+  @Mixin AnnotationOptions annotations;
 
   @Override
   public Integer call() throws Exception {
@@ -60,7 +59,7 @@ final class RelabelCommand implements Callable<Integer> {
     options.put("softlabels.relabel.state", state);
     options.put("softlabels.relabel.batch", batch);
     options.put("softlabels.relabel.date", date);
-    options.put("softlabels.annotations.format", format);
+    annotations.addTo(options);
     return ConfigOptions.run(config.load(options), effective -> {
       RelabelSettings settings = RelabelSettings.from(effective);
       HadoopPaths.requireLocalExists(settings.batch(), "batch");

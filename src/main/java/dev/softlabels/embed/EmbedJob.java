@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.softlabels.config.Json;
 import dev.softlabels.config.UserError;
+import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.labels.LabelMath;
 import dev.softlabels.spark.HadoopPaths;
@@ -72,6 +73,8 @@ public final class EmbedJob {
     settings.models().forEach((name, dir) -> networks.put(name, new Checkpoints(spark, dir).require(settings.checkpoint())));
     List<String> inputs = new ArrayList<>(settings.models().values());
     inputs.addAll(List.of(settings.data().images(), settings.data().labels()));
+    ClassList classList = settings.classes(spark.read().parquet(settings.data().labels()).schema());
+    List<PointColours> colourings = EmbedSettings.colourings(settings.colouring(), classList);
     TrainingData.Prepared data = null;
     try (StagedOutput output = StagedOutput.directory(spark, settings.output(), settings.overwrite(), "output",
         inputs)) {
@@ -136,13 +139,13 @@ public final class EmbedJob {
           images,
           settings.splitName(), settings.data().split(), settings.maxPoints());
       Map<String, String> plots = new LinkedHashMap<>();
-      for (PointColours colouring : settings.colourings()) {
+      for (PointColours colouring : colourings) {
         Color[] colours = Arrays.stream(truth).map(colouring::of).toArray(Color[]::new);
         List<ScatterPlots.Panel> panels = embeddings.stream()
             .map(e -> new ScatterPlots.Panel(e.model() + " labels", e.coordinates(), colours)).toList();
         String path = HadoopPaths.child(settings.output(), colouring.fileName() + ".png");
         paths.writeBytes(output.child(colouring.fileName() + ".png"), ScatterPlots.png("Feature space by " + colouring.description(), caption,
-            colouring.legend(settings.classes()), panels, settings.panelWidth(), settings.panelHeight()));
+            colouring.legend(classList), panels, settings.panelWidth(), settings.panelHeight()));
         plots.put(colouring.fileName(), path);
       }
       Result result = new Result(plots, images, sample.size(), measures);

@@ -3,6 +3,7 @@ package dev.softlabels.embed;
 import com.typesafe.config.Config;
 import dev.softlabels.config.UserError;
 import dev.softlabels.labels.ClassList;
+import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.synthetic.SyntheticClasses;
 import dev.softlabels.train.Checkpoints;
 import dev.softlabels.train.DataSpec;
@@ -10,16 +11,18 @@ import dev.softlabels.train.ImageTable;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Typed, validated {@code softlabels.embed}, with the data read like the evaluate job's.
  *
+ * @param classNames softlabels.classes; empty: the list the label table records
  * @param models panel name to model directory, in panel order
- * @param colourings the plots to draw, one PNG each
+ * @param colouring auto, synthetic or classes: which plots to draw, one PNG each ({@link #colourings})
  */
 public record EmbedSettings(
     DataSpec data,
-    ClassList classes,
+    List<String> classNames,
     SortedMap<String, String> models,
     String checkpoint,
     String splitName,
@@ -32,11 +35,17 @@ public record EmbedSettings(
     int iterations,
     double learningRate,
     long seed,
-    List<PointColours> colourings,
+    String colouring,
     int panelWidth,
     int panelHeight) {
 
   public EmbedSettings {
+    classNames = List.copyOf(classNames);
+    if (classNames.isEmpty()) {
+      colourings(colouring, SyntheticClasses.CLASSES); // the choice's name, checked before any work
+    } else {
+      colourings(colouring, new ClassList(classNames));
+    }
     if (models.isEmpty()) {
       throw new UserError("no model given: pass --model NAME=DIR (or set softlabels.embed.models)");
     }
@@ -64,13 +73,22 @@ public record EmbedSettings(
     SortedMap<String, String> models = new TreeMap<>();
     Config modelDirs = embed.getConfig("models");
     modelDirs.root().keySet().forEach(name -> models.put(name, modelDirs.getString("\"" + name + "\"")));
-    ClassList classes = new ClassList(config.getStringList("softlabels.classes"));
-    return new EmbedSettings(DataSpec.forScoring(config, "softlabels.embed"), classes, models, embed.getString("checkpoint"),
+    return new EmbedSettings(DataSpec.forScoring(config, "softlabels.embed"),
+        config.getStringList("softlabels.classes"), models, embed.getString("checkpoint"),
         embed.getString("split-name"), embed.getString("output"), embed.getBoolean("overwrite"),
         config.getInt("softlabels.train.inference-batch"), embed.getInt("max-points"), embed.getInt("pca-components"),
         embed.getDouble("perplexity"),
         embed.getInt("iterations"), embed.getDouble("learning-rate"), embed.getLong("seed"),
-        colourings(embed.getString("colouring"), classes), embed.getInt("panel-width"), embed.getInt("panel-height"));
+        embed.getString("colouring"), embed.getInt("panel-width"), embed.getInt("panel-height"));
+  }
+
+  /** The classes: softlabels.classes when set, else the list the label table records. */
+  public ClassList classes(StructType labelSchema) {
+    if (!classNames.isEmpty()) {
+      return new ClassList(classNames);
+    }
+    return LabelColumns.classes(labelSchema).orElseThrow(() -> new UserError("the label table " + data.labels()
+        + " records no class list (aggregate's and generate's do): name the classes with softlabels.classes"));
   }
 
   static List<PointColours> colourings(String colouring, ClassList classes) {

@@ -54,6 +54,8 @@ public final class LabelColumns {
   public static final String ENTROPY = "entropy";
   /** soft_label's metadata key naming the {@link AggregationMethod} that produced it. */
   public static final String AGGREGATION = "aggregation";
+  /** soft_label's metadata key listing the class names, in class-index order. */
+  public static final String CLASSES = "classes";
   /** The schema of labels/, the one definition of its columns, their order and types. */
   public static final StructType SCHEMA = new StructType(new StructField[] {
       DataTypes.createStructField(IMAGE, DataTypes.StringType, false),
@@ -122,6 +124,38 @@ public final class LabelColumns {
     return table.withMetadata(SOFT_LABEL, metadata);
   }
 
+  /**
+   * Records in soft_label's column metadata the class list its entries follow, so later jobs name the
+   * classes as the table's maker did (the list may have been inferred from the data).
+   */
+  public static Dataset<Row> withClasses(Dataset<Row> table, ClassList classes) {
+    return withClasses(table, SOFT_LABEL, classes);
+  }
+
+  /** Records the class list in {@code column}'s metadata (annotation rows: their label column). */
+  public static Dataset<Row> withClasses(Dataset<Row> table, String column, ClassList classes) {
+    Metadata metadata = new MetadataBuilder()
+        .withMetadata(table.schema().apply(column).metadata())
+        .putStringArray(CLASSES, classes.names().toArray(String[]::new))
+        .build();
+    return table.withMetadata(column, metadata);
+  }
+
+  /** The class list recorded by {@link #withClasses} in a label table's schema, if any. */
+  public static Optional<ClassList> classes(StructType schema) {
+    return classes(schema, SOFT_LABEL);
+  }
+
+  /** The class list recorded in {@code column}'s metadata, if any. */
+  public static Optional<ClassList> classes(StructType schema, String column) {
+    if (!Arrays.asList(schema.fieldNames()).contains(column)) {
+      return Optional.empty();
+    }
+    Metadata metadata = schema.apply(column).metadata();
+    return metadata.contains(CLASSES) ? Optional.of(new ClassList(List.of(metadata.getStringArray(CLASSES))))
+        : Optional.empty();
+  }
+
   /** The aggregation recorded by {@link #withAggregation} in a label table's schema, if any. */
   public static Optional<AggregationMethod> aggregation(StructType schema) {
     if (!Arrays.asList(schema.fieldNames()).contains(SOFT_LABEL)) {
@@ -139,7 +173,7 @@ public final class LabelColumns {
    * n_annotations is 0 and counts null.
    */
   public static Dataset<Row> fromSoftLabel(Dataset<Row> labels, ClassList classes) {
-    return table(withHardLabel(labels, classes));
+    return withClasses(table(withHardLabel(labels, classes)), classes);
   }
 
   /** The label table's columns, in its order. */

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -145,25 +146,28 @@ public final class LabelStore {
    *
    * @param version the latest version
    * @param lastNight the latest night committed (Delta's idempotent-write id), if any
-   * @param classes the class list the store counts votes for
+   * @param classes the class list the store counts votes for, the one it was created with
    * @param empty whether the table has no rows (no data files)
    */
-  public record State(long version, Optional<LocalDate> lastNight, Optional<String> classes, boolean empty) {
+  public record State(long version, Optional<LocalDate> lastNight, ClassList classes, boolean empty) {
 
     /** Stops when the store was built for another class list: counts would silently mean other classes. */
     void requireClasses(ClassList expected, String root) {
-      classes.filter(stored -> !stored.equals(String.join(",", expected.names()))).ifPresent(stored -> {
-        throw new UserError("the label store " + root + " counts votes for the classes [" + stored
-            + "] but softlabels.classes is " + expected.names() + ": use the store's class list, in its order");
-      });
+      if (!classes.equals(expected)) {
+        throw new UserError("the label store " + root + " counts votes for the classes " + classes.names()
+            + " but softlabels.classes is " + expected.names() + ": use the store's class list, in its order");
+      }
     }
   }
 
-  /** The store's state, after creating its empty table (version 0) when there is none. */
-  public State open(ClassList classes) {
+  /**
+   * The store's state, after creating its empty table (version 0) when there is none, for the classes
+   * {@code forANewStore} gives (called only then).
+   */
+  public State open(Supplier<ClassList> forANewStore) {
     if (!exists()) {
       DeltaTable.createIfNotExists(spark).location(labelsPath()).addColumns(schema())
-          .property(CLASSES_PROPERTY, String.join(",", classes.names()))
+          .property(CLASSES_PROPERTY, String.join(",", forANewStore.get().names()))
           .execute();
     }
     Snapshot snapshot = DeltaLog.forTableWithSnapshot(spark, labelsPath())._2();
@@ -179,8 +183,8 @@ public final class LabelStore {
         .map(transaction -> LocalDate.ofEpochDay(transaction.version()));
     Metadata metadata = checksum.isDefined() ? checksum.get().metadata() : snapshot.metadata();
     long files = checksum.isDefined() ? checksum.get().numFiles() : snapshot.numOfFiles();
-    return new State(snapshot.version(), lastNight,
-        Optional.ofNullable(JavaConverters.mapAsJavaMap(metadata.configuration()).get(CLASSES_PROPERTY)), files == 0);
+    String classes = JavaConverters.mapAsJavaMap(metadata.configuration()).get(CLASSES_PROPERTY);
+    return new State(snapshot.version(), lastNight, new ClassList(List.of(classes.split(","))), files == 0);
   }
 
   /** The latest version, -1 when there is no table yet (a listing of the log, not a read of its state). */

@@ -6,6 +6,8 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 
 import dev.softlabels.annotations.AnnotationReader;
+import dev.softlabels.annotations.ClassInference;
+import dev.softlabels.annotations.QuarantineReason;
 import dev.softlabels.annotations.VotePass;
 import dev.softlabels.annotations.VoteTally;
 import dev.softlabels.annotations.VoteValidation;
@@ -21,12 +23,14 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
@@ -45,6 +49,8 @@ import org.slf4j.LoggerFactory;
  * with no report of a night it did not apply, and the next run redoes the night.
  */
 public final class RelabelJob {
+
+  private static final int LISTED_UNKNOWN_LABELS = 10;
 
   public static final String IMAGES = "images";
   public static final String NEEDS_ANNOTATIONS = "needs-annotations";
@@ -72,10 +78,11 @@ public final class RelabelJob {
   static Result run(SparkSession spark, RelabelSettings settings, Runnable beforeCommit) {
     PhaseLog phases = new PhaseLog(LOG, "relabel", System.nanoTime());
     LocalDate date = settings.date();
-    ClassList classes = settings.source().classes();
+    Optional<ClassList> given = settings.source().givenClasses();
     LabelStore store = new LabelStore(spark, settings.state());
-    LabelStore.State state = store.open(classes);
-    state.requireClasses(classes, settings.state());
+    LabelStore.State state = store.open(() -> given.orElseGet(() -> inferClasses(spark, settings, phases)));
+    given.ifPresent(classes -> state.requireClasses(classes, settings.state()));
+    ClassList classes = state.classes();
     Optional<Night> done = appliedBefore(store, state, date);
     // A run stopped between its commit and moving its reports leaves them pending: the last night's are
     // settled here even when the next night comes first (its ranking is where this night starts).
@@ -107,6 +114,9 @@ public final class RelabelJob {
         VoteTally.Counts counts = figures.counts();
         phases.done("%,d rows checked against the images they touch: %,d used, %,d quarantined, %,d images "
             + "touched", counts.read(), counts.used(), counts.quarantined(), figures.images());
+        if (given.isEmpty()) {
+          refuseLabelsOutsideTheStore(nightTable, counts, classes, date, settings.state());
+        }
         settings.rejectionLimit().check("night " + date + ": ", counts, figures.images(),
             "the label store stays at version " + version);
         Night night = new Night(date.toString(), settings.batch(), counts.read(), counts.used(), counts.quarantined(),
@@ -246,4 +256,36 @@ public final class RelabelJob {
     }
     return map;
   }
+
+  /** A new store's classes, when none are given: inferred from its first night. */
+  private static ClassList inferClasses(SparkSession spark, RelabelSettings settings, PhaseLog phases) {
+    HadoopPaths.of(spark).requireExists(settings.batch(), "batch");
+    ClassInference.Inferred inferred = ClassInference.infer(spark, settings.source(),
+        AnnotationReader.read(spark, settings.source(), settings.batch()), settings.batch());
+    phases.done("%s", inferred.line());
+    return inferred.classes();
+  }
+
+  /**
+   * With no class list given, the store's own applies, and a night naming a class outside it stops
+   * before its commit: quarantining those votes as unknown would drop a class nobody chose to drop.
+   */
+  private static void refuseLabelsOutsideTheStore(Dataset<Row> nightTable, VoteTally.Counts counts,
+      ClassList classes, LocalDate date, String store) {
+    long unknown = counts.byReason().getOrDefault(QuarantineReason.UNKNOWN_CLASS.code(), 0L);
+    if (unknown == 0) {
+      return;
+    }
+    List<String> labels = TouchedImages.rejected(nightTable)
+        .filter(col(REASON).equalTo(QuarantineReason.UNKNOWN_CLASS.code()))
+        .select(LabelColumns.LABEL).distinct().orderBy(LabelColumns.LABEL).limit(LISTED_UNKNOWN_LABELS)
+        .as(Encoders.STRING()).collectAsList();
+    throw new UserError(String.format(Locale.ROOT, "night %s has %,d votes for labels outside the label store's "
+        + "classes %s: %s%s; the store keeps the class list it was created with. To extend the list, build a new "
+        + "store with it (relabel --state NEW_DIR --classes %s,... and every night again, in date order); to "
+        + "quarantine these votes as unknown_class instead, pass --classes %s", date, unknown, classes.names(),
+        labels, labels.size() == LISTED_UNKNOWN_LABELS ? " and more" : "", String.join(",", classes.names()),
+        String.join(",", classes.names())));
+  }
+
 }

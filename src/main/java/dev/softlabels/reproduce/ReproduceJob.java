@@ -21,6 +21,7 @@ import dev.softlabels.synthetic.AnnotateJob;
 import dev.softlabels.synthetic.AnnotateSettings;
 import dev.softlabels.synthetic.GenerateJob;
 import dev.softlabels.synthetic.GenerateSettings;
+import dev.softlabels.synthetic.SyntheticClasses;
 import dev.softlabels.train.LabelType;
 import dev.softlabels.train.TrainJob;
 import dev.softlabels.train.TrainSettings;
@@ -213,6 +214,8 @@ public final class ReproduceJob {
   }
 
   private static Inputs synthetic(SparkSession spark, Config config, ReproduceSettings settings, String root) {
+    // The generator's class order: labels aggregated from simulated votes must index classes as the truth does.
+    Map<String, Object> classes = Map.of("softlabels.classes", SyntheticClasses.CLASSES.names());
     HadoopPaths paths = HadoopPaths.of(spark);
     String data = HadoopPaths.child(root, "data");
     if (!paths.exists(HadoopPaths.child(data, GenerateJob.SUMMARY))) {
@@ -232,14 +235,16 @@ public final class ReproduceJob {
             "softlabels.annotate.overwrite", true))));
       }
       String annotations = HadoopPaths.child(annotated, AnnotateJob.ANNOTATIONS);
-      trainLabels = aggregate(spark, config, annotations, HadoopPaths.child(root, "aggregated"), Map.of());
+      trainLabels = aggregate(spark, config, annotations, HadoopPaths.child(root, "aggregated"), classes);
       if (settings.labelTypes().stream()
           .anyMatch(type -> LabelType.parse(type, "softlabels.reproduce.label-types") == LabelType.POSTERIOR)) {
+        Map<String, Object> dawidSkene = new HashMap<>(classes);
+        dawidSkene.put("softlabels.aggregate.method", AggregationMethod.DAWID_SKENE.configName());
         posteriorLabels = aggregate(spark, config, annotations, HadoopPaths.child(root, "aggregated-dawid-skene"),
-            Map.of("softlabels.aggregate.method", AggregationMethod.DAWID_SKENE.configName()));
+            dawidSkene);
       }
     }
-    return new Inputs(HadoopPaths.child(data, GenerateJob.IMAGES), trainLabels, posteriorLabels, truth, Map.of());
+    return new Inputs(HadoopPaths.child(data, GenerateJob.IMAGES), trainLabels, posteriorLabels, truth, classes);
   }
 
   private static Inputs cifar10h(SparkSession spark, Config config, ReproduceSettings settings, String root) {

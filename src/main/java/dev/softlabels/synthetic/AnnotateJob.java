@@ -86,8 +86,9 @@ public final class AnnotateJob {
     String annotationsPath = output.child(ANNOTATIONS);
     LOG.info("annotate: {} annotators, about {} votes per image -> {}", settings.pool(), settings.votesPerImage(),
         HadoopPaths.child(settings.output(), ANNOTATIONS));
-    labels.select(col(LabelColumns.IMAGE), col(LabelColumns.SOFT_LABEL))
-        .flatMap(vote, Encoders.row(annotationSchema()))
+    // The class order travels with the votes, so aggregating them without --classes keeps the truth's order.
+    LabelColumns.withClasses(labels.select(col(LabelColumns.IMAGE), col(LabelColumns.SOFT_LABEL))
+        .flatMap(vote, Encoders.row(annotationSchema())), LabelColumns.LABEL, settings.classes())
         .write().parquet(annotationsPath);
 
     List<Row> annotatorRows = new ArrayList<>();

@@ -61,6 +61,12 @@ public record AnnotateSettings(
         c.getDouble("spammer-share"),
         c.getDouble("swapper-share"),
         c.getDouble("swap-rate"),
-        new ClassList(config.getStringList("softlabels.classes")));
+        classes(config));
+  }
+
+  /** The classes votes are drawn over: softlabels.classes when set, else the synthetic dataset's. */
+  private static ClassList classes(Config config) {
+    List<String> names = config.getStringList("softlabels.classes");
+    return names.isEmpty() ? SyntheticClasses.CLASSES : new ClassList(names);
   }
 }

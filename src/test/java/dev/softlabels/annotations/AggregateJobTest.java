@@ -9,6 +9,7 @@ import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.config.DataRejected;
 import dev.softlabels.config.UserError;
 import dev.softlabels.labels.AggregationMethod;
+import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.testing.SparkExtension;
 import dev.softlabels.testing.SqlLabels;
@@ -36,7 +37,7 @@ class AggregateJobTest {
 
   private static AggregateSettings settings(Path input, Path output, Map<String, Object> extra) {
     Map<String, Object> overrides = new HashMap<>(extra);
-    overrides.put("softlabels.classes", CLASSES);
+    overrides.putIfAbsent("softlabels.classes", CLASSES);
     overrides.put("softlabels.aggregate.input", input.toString());
     overrides.put("softlabels.aggregate.output", output.toString());
     Config config = ConfigLoader.withOverrides(overrides);
@@ -74,6 +75,29 @@ class AggregateJobTest {
     Row x = labelsByImage(spark, output).get("x");
     assertThat(x.<Integer>getList(x.fieldIndex("counts"))).containsExactly(1, 0, 0);
     assertThat(quarantineByReason(spark, output)).containsExactly(Map.entry("duplicate_vote", List.of("x/u1")));
+  }
+
+  /** No class list given: labels 0 and 1 make two classes, not indices into some default list. */
+  @Test
+  void infersTheClassesWhenNoneAreGivenAndRecordsThem(SparkSession spark) throws Exception {
+    Path input = TestFiles.write(dir, "binary.csv", "image_id,annotator_id,label",
+        "a,u1,1", "a,u2,0", "a,u3,1", "b,u1,0", "b,u2,0", "c,u1,", "c,u2,1");
+    Path output = dir.resolve("out-binary");
+
+    AggregateSummary summary = AggregateJob.run(spark, settings(input, output, Map.of("softlabels.classes", List.of())));
+
+    assertThat(summary.classes()).containsExactly("0", "1");
+    assertThat(summary.classesFrom()).isEqualTo("inferred from the labels (numbers in numeric order)");
+    assertThat(summary.line()).contains("classes [0, 1] (inferred from the labels (numbers in numeric order))");
+    assertThat(Files.readString(output.resolve("summary.json"))).contains("\"classes_from\" : \"inferred from");
+    Row a = labelsByImage(spark, output).get("a");
+    assertThat(a.<Integer>getList(a.fieldIndex("counts"))).containsExactly(1, 2);
+    assertThat(a.getString(a.fieldIndex("hard_label_name"))).isEqualTo("1");
+    // H(1/3, 2/3) / log 2: two classes, so normalised by log 2, not by the log of a default list's size.
+    assertThat(a.getDouble(a.fieldIndex("entropy"))).isCloseTo(0.9182958341, within(1e-9));
+    assertThat(summary.quarantinedByReason()).containsEntry("missing_label", 1L).containsEntry("unknown_class", 0L);
+    assertThat(LabelColumns.classes(spark.read().parquet(output.resolve("labels").toString()).schema()))
+        .as("the label table records its list").contains(new ClassList(List.of("0", "1")));
   }
 
   @Test
@@ -171,7 +195,13 @@ class AggregateJobTest {
     assertThat(summary.quarantinedByReason()).containsEntry("duplicate_vote", 1L).containsEntry("unknown_class", 1L);
     assertThat(summary.dawidSkene().iterations()).isEqualTo(summary.dawidSkene().logLikelihoods().size()).isPositive();
     assertThat(summary.dawidSkene().annotators()).isEqualTo(3);
-    assertThat(summary.line()).contains("dawid-skene: converged after");
+    assertThat(summary.unanimous()).as("vote-based for every method: c's three fox votes").isEqualTo(1);
+    assertThat(summary.ties()).as("no image's votes tie").isZero();
+    assertThat(summary.dawidSkene().certainPosteriors()).as("posteriors at 1 for one class, as the table's agreement")
+        .isEqualTo(labels.values().stream().filter(r -> r.getDouble(r.fieldIndex("agreement")) == 1.0).count());
+    assertThat(summary.dawidSkene().tiedPosteriors())
+        .isEqualTo(labels.values().stream().filter(r -> r.getBoolean(r.fieldIndex("is_tie"))).count());
+    assertThat(summary.line()).contains("dawid-skene: converged after", "posteriors: ");
     assertThat(AggregateSummary.fromJson(Files.readString(posterior.resolve("summary.json")))).isEqualTo(summary);
     assertThat(Files.readString(majority.resolve("summary.json"))).contains("\"method\" : \"majority\"")
         .doesNotContain("dawid_skene");
@@ -254,10 +284,10 @@ class AggregateJobTest {
     AggregateSummary summary = AggregateJob.run(spark, settings);
 
     org.apache.spark.sql.Dataset<Row> classified = WindowValidation.classify(
-        AnnotationReader.read(spark, settings.source(), input.toString()), settings.classes(), LabelEncoding.AUTO);
+        AnnotationReader.read(spark, settings.source(), input.toString()), settings.source().givenClasses().orElseThrow(), LabelEncoding.AUTO);
     Map<String, Row> expectedLabels = SqlLabels.derive(LabelColumns.countVotes(
-        classified.filter(org.apache.spark.sql.functions.col(VoteValidation.REASON).isNull()), settings.classes()),
-        settings.classes()).collectAsList().stream().collect(Collectors.toMap(r -> r.getString(0), r -> r));
+        classified.filter(org.apache.spark.sql.functions.col(VoteValidation.REASON).isNull()), settings.source().givenClasses().orElseThrow()),
+        settings.source().givenClasses().orElseThrow()).collectAsList().stream().collect(Collectors.toMap(r -> r.getString(0), r -> r));
     Map<String, Row> actualLabels = labelsByImage(spark, output);
     assertThat(actualLabels.keySet()).isEqualTo(expectedLabels.keySet());
     expectedLabels.forEach((image, expected) -> {

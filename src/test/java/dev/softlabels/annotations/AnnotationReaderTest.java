@@ -53,7 +53,7 @@ class AnnotationReaderTest {
 
   /** image|reason of every row, in input order (reason null for a usable vote). */
   private static List<String> reasons(Dataset<Row> raw) {
-    return WindowValidation.classify(raw, source(Map.of()).classes(), LabelEncoding.AUTO)
+    return WindowValidation.classify(raw, source(Map.of()).givenClasses().orElseThrow(), LabelEncoding.AUTO)
         .orderBy(col(AnnotationReader.FILE_ORDER), col(AnnotationReader.ROW_ORDER))
         .select(LabelColumns.IMAGE, VoteValidation.REASON)
         .collectAsList().stream()

@@ -34,7 +34,7 @@ class DuckDbAggregateTest {
   @Test
   void theSameSemanticsPeerGivesTheJobsLabelsAndQuarantine(SparkSession spark) throws Exception {
     AnnotationSource source = AggregateBenchmark.parquet(AnnotationSource.from(ConfigLoader.withOverrides(Map.of())));
-    ClassList classes = source.classes();
+    ClassList classes = source.givenClasses().orElseThrow();
     Path input = dir.resolve("annotations");
     AnnotationGenerator.rows(spark, 20_000, 10, classes, 5L, 0.01).write().parquet(input.toString());
     StructType schema = new StructType().add("image_id", DataTypes.StringType).add("annotator_id", DataTypes.StringType)

@@ -52,7 +52,8 @@ class RelabelBenchmarkTest {
         .containsExactly(tuple("2026-01-01", 3_000L, 300L), tuple("2026-01-02", 7L, 1L));
     assertThat(figures.nights().get(2).touchedImages()).isEqualTo(last.nights().get(1).imagesTouched()).isBetween(2L,
         4L);
-    ClassList classes = AnnotationSource.from(ConfigLoader.withOverrides(Map.of())).classes();
+    ClassList classes = AggregateBenchmark.parquet(AnnotationSource.from(ConfigLoader.withOverrides(Map.of())))
+        .givenClasses().orElseThrow();
     Dataset<Row> votes = spark.read().parquet(work.resolve("annotations-3000").toString())
         .unionByName(spark.read().parquet(work.resolve("night-3000-7").toString()))
         .withColumn(LabelColumns.CLASS_INDEX, LabelColumns.classIndexOfName(col(LabelColumns.LABEL), classes));

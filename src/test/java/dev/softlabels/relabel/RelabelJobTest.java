@@ -146,6 +146,42 @@ class RelabelJobTest {
         .as("an applied night before the last one is found in the history").isEqualTo(2L);
   }
 
+  /**
+   * No class list given: the first night's labels make the store's list, later nights use it, and a
+   * night with a label outside it is refused (not quarantined) with a line saying how to extend it.
+   */
+  @Test
+  void aStoreKeepsTheClassesItWasCreatedWithAndRefusesANightWithANewLabel(SparkSession spark) throws Exception {
+    Path inbox = Files.createDirectories(dir.resolve("inbox-inferred"));
+    TestFiles.write(inbox, "2026-11-01.csv", HEADER, "x,u1,dog", "x,u2,cat", "y,u1,dog");
+    TestFiles.write(inbox, "2026-11-02.csv", HEADER, "x,u3,fox", "y,u2,cat", "z,u1,owl", "z,u2,fox");
+    Path state = dir.resolve("store-inferred");
+    Map<String, Object> overrides = new HashMap<>();
+    overrides.put("softlabels.classes", List.of());
+    overrides.put("softlabels.relabel.state", state.toString());
+    overrides.put("softlabels.relabel.batch", inbox.resolve("2026-11-01.csv").toString());
+    overrides.put("softlabels.relabel.date", "2026-11-01");
+    assertThat(RelabelJob.run(spark, RelabelSettings.from(ConfigLoader.withOverrides(overrides))).applied()).isTrue();
+    LabelStore store = new LabelStore(spark, state.toString());
+    assertThat(store.open(() -> null).classes().names()).as("inferred from night 1, in alphabetical order")
+        .containsExactly("cat", "dog");
+
+    overrides.put("softlabels.relabel.batch", inbox.resolve("2026-11-02.csv").toString());
+    overrides.put("softlabels.relabel.date", "2026-11-02");
+    RelabelSettings inferred = RelabelSettings.from(ConfigLoader.withOverrides(overrides));
+    assertThatThrownBy(() -> RelabelJob.run(spark, inferred)).isInstanceOf(UserError.class).hasMessage(
+        "night 2026-11-02 has 3 votes for labels outside the label store's classes [cat, dog]: [fox, owl]; the "
+            + "store keeps the class list it was created with. To extend the list, build a new store with it "
+            + "(relabel --state NEW_DIR --classes cat,dog,... and every night again, in date order); to quarantine "
+            + "these votes as unknown_class instead, pass --classes cat,dog");
+    assertThat(store.version()).as("nothing committed").isEqualTo(1);
+
+    overrides.put("softlabels.classes", List.of("cat", "dog"));
+    overrides.put("softlabels.annotations.max-rejected-share", 1.0);
+    RelabelJob.Result given = RelabelJob.run(spark, RelabelSettings.from(ConfigLoader.withOverrides(overrides)));
+    assertThat(given.night().rowsQuarantined()).isEqualTo(3);
+  }
+
   @Test
   void rerunningAnAppliedNightChangesNothing(SparkSession spark) {
     Path state = dir.resolve("store-rerun");
@@ -300,7 +336,7 @@ class RelabelJobTest {
     overrides.put("softlabels.relabel.batch", nights.resolve("2026-11-02.csv").toString());
     overrides.put("softlabels.relabel.date", "2026-11-02");
     assertThatThrownBy(() -> RelabelJob.run(spark, RelabelSettings.from(ConfigLoader.withOverrides(overrides))))
-        .isInstanceOf(UserError.class).hasMessageContaining("counts votes for the classes [cat,dog,fox]");
+        .isInstanceOf(UserError.class).hasMessageContaining("counts votes for the classes [cat, dog, fox]");
   }
 
   @Test
