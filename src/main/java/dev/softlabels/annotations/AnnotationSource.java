@@ -23,6 +23,7 @@ public record AnnotationSource(
     boolean csvHeader,
     String csvDelimiter,
     String csvEncoding,
+    ExportFields exportFields,
     ClassList classes)
     implements Serializable {
 
@@ -47,6 +48,7 @@ public record AnnotationSource(
         annotations.getBoolean("csv.header"),
         annotations.getString("csv.delimiter"),
         annotations.getString("csv.encoding"),
+        ExportFields.from(config),
         new ClassList(config.getStringList("softlabels.classes")));
   }
 

@@ -277,6 +277,6 @@ public final class AggregateBenchmark {
   /** The source settings for the generated Parquet annotations. */
   static AnnotationSource parquet(AnnotationSource source) {
     return new AnnotationSource(InputFormat.PARQUET, "image_id", "annotator_id", "label",
-        source.labelEncoding(), source.csvHeader(), source.csvDelimiter(), source.csvEncoding(), source.classes());
+        source.labelEncoding(), source.csvHeader(), source.csvDelimiter(), source.csvEncoding(), source.exportFields(), source.classes());
   }
 }

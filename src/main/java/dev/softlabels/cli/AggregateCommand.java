@@ -36,7 +36,8 @@ final class AggregateCommand implements Callable<Integer> {
   String output;
 
   @Option(names = "--format", paramLabel = "FORMAT",
-      description = "csv, json, parquet or auto (from the extension).")
+      description = "csv, json, parquet, auto (from the extension), or a tool's export: label-studio, "
+          + "sagemaker-gt, mturk, toloka.")
   String format;
 
   @Option(names = "--classes", paramLabel = "NAME", split = ",",

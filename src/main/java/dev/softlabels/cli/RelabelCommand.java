@@ -51,7 +51,8 @@ final class RelabelCommand implements Callable<Integer> {
   @Option(names = "--date", paramLabel = "YYYY-MM-DD", description = "The night.")
   String date;
 
-  @Option(names = "--format", paramLabel = "FORMAT", description = "csv, json, parquet or auto (default).")
+  @Option(names = "--format", paramLabel = "FORMAT", description = "csv, json, parquet, auto (default), or a "
+      + "tool's export: label-studio, sagemaker-gt, mturk, toloka.")
   String format;
 
   @Override
