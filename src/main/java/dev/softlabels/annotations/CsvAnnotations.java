@@ -109,23 +109,23 @@ final class CsvAnnotations {
   }
 
   /**
-   * A tool's CSV or TSV of assignments, one row per vote: which columns hold the image id (and the
-   * setting naming it), the annotator, the label (and its setting) and the assignment's status, whose
-   * values (matched ignoring case) {@code reasonByStatus} maps to the tool's own verdict on the row.
+   * A tool's CSV or TSV of assignments, one row per vote: its image and label columns as configured,
+   * its fixed annotator and status columns, and the statuses (matched ignoring case) that are the
+   * tool's own verdict on a row, with the quarantine reason each stands for.
    */
-  record AssignmentTable(String tool, char delimiter, String imageColumn, String imageSetting,
-      String annotatorColumn, String labelColumn, String labelSetting, String statusColumn,
-      Map<String, QuarantineReason> reasonByStatus) {}
+  record AssignmentTable(String tool, char delimiter, ExportFields.TableColumns columns, String annotatorColumn,
+      String statusColumn, Map<String, QuarantineReason> reasonByStatus) {}
 
   /** The table's votes, the status's verdict as tool_reason (null: a usable vote). */
-  static Dataset<Row> readAssignments(SparkSession spark, AssignmentTable table, String encoding, String path) {
+  static Dataset<Row> readAssignments(SparkSession spark, AnnotationSource source, String path,
+      AssignmentTable table) {
     String status = "status";
     Layout layout = new Layout(List.of(
-        new Field(table.imageColumn(), LabelColumns.IMAGE, table.imageSetting()),
+        new Field(table.columns().image(), LabelColumns.IMAGE, table.columns().block() + ".image-column"),
         new Field(table.annotatorColumn(), LabelColumns.ANNOTATOR, "the " + table.tool() + " annotator column"),
-        new Field(table.labelColumn(), LabelColumns.LABEL, table.labelSetting()),
+        new Field(table.columns().label(), LabelColumns.LABEL, table.columns().block() + ".label-column"),
         new Field(table.statusColumn(), status, "the " + table.tool() + " status column")),
-        true, table.delimiter(), encoding);
+        true, table.delimiter(), source.csvEncoding());
     Column statusValue = upper(trim(col(status)));
     Column reason = lit(null).cast(DataTypes.StringType);
     for (Map.Entry<String, QuarantineReason> entry : table.reasonByStatus().entrySet()) {

@@ -8,26 +8,23 @@ import java.io.Serializable;
  * set up (the template's field names): {@code softlabels.annotations.label-studio}, {@code .mturk} and
  * {@code .toloka}. The annotator and the status always stand in the tool's own fixed columns.
  */
-public record ExportFields(
-    String labelStudioImageKey,
-    String mturkImageColumn,
-    String mturkLabelColumn,
-    String tolokaImageColumn,
-    String tolokaLabelColumn)
+public record ExportFields(String labelStudioImageKey, TableColumns mturk, TableColumns toloka)
     implements Serializable {
 
   public static final String LABEL_STUDIO_IMAGE_KEY = "softlabels.annotations.label-studio.image-key";
-  public static final String MTURK_IMAGE_COLUMN = "softlabels.annotations.mturk.image-column";
-  public static final String MTURK_LABEL_COLUMN = "softlabels.annotations.mturk.label-column";
-  public static final String TOLOKA_IMAGE_COLUMN = "softlabels.annotations.toloka.image-column";
-  public static final String TOLOKA_LABEL_COLUMN = "softlabels.annotations.toloka.label-column";
+
+  /** A tool table's image and label column names, and the configuration block that set them. */
+  public record TableColumns(String image, String label, String block) implements Serializable {
+
+    static TableColumns from(Config config, String block) {
+      return new TableColumns(config.getString(block + ".image-column"), config.getString(block + ".label-column"),
+          block);
+    }
+  }
 
   static ExportFields from(Config config) {
-    return new ExportFields(
-        config.getString(LABEL_STUDIO_IMAGE_KEY),
-        config.getString(MTURK_IMAGE_COLUMN),
-        config.getString(MTURK_LABEL_COLUMN),
-        config.getString(TOLOKA_IMAGE_COLUMN),
-        config.getString(TOLOKA_LABEL_COLUMN));
+    return new ExportFields(config.getString(LABEL_STUDIO_IMAGE_KEY),
+        TableColumns.from(config, "softlabels.annotations.mturk"),
+        TableColumns.from(config, "softlabels.annotations.toloka"));
   }
 }

@@ -17,10 +17,8 @@ final class MturkAnnotations {
   private MturkAnnotations() {}
 
   static Dataset<Row> read(SparkSession spark, AnnotationSource source, String path) {
-    ExportFields fields = source.exportFields();
-    return CsvAnnotations.readAssignments(spark, new CsvAnnotations.AssignmentTable("MTurk batch results", ',',
-        fields.mturkImageColumn(), ExportFields.MTURK_IMAGE_COLUMN, "WorkerId",
-        fields.mturkLabelColumn(), ExportFields.MTURK_LABEL_COLUMN, "AssignmentStatus",
-        Map.of("Rejected", QuarantineReason.REJECTED_BY_REQUESTER)), source.csvEncoding(), path);
+    return CsvAnnotations.readAssignments(spark, source, path, new CsvAnnotations.AssignmentTable("MTurk batch results",
+        ',', source.exportFields().mturk(), "WorkerId", "AssignmentStatus",
+        Map.of("Rejected", QuarantineReason.REJECTED_BY_REQUESTER)));
   }
 }

@@ -18,12 +18,11 @@ final class TolokaAnnotations {
   private TolokaAnnotations() {}
 
   static Dataset<Row> read(SparkSession spark, AnnotationSource source, String path) {
-    ExportFields fields = source.exportFields();
-    return CsvAnnotations.readAssignments(spark, new CsvAnnotations.AssignmentTable("Toloka results", '\t',
-        fields.tolokaImageColumn(), ExportFields.TOLOKA_IMAGE_COLUMN, "ASSIGNMENT:worker_id",
-        fields.tolokaLabelColumn(), ExportFields.TOLOKA_LABEL_COLUMN, "ASSIGNMENT:status",
-        Map.of("REJECTED", QuarantineReason.REJECTED_BY_REQUESTER,
-            "SKIPPED", QuarantineReason.SKIPPED_BY_ANNOTATOR,
-            "EXPIRED", QuarantineReason.SKIPPED_BY_ANNOTATOR)), source.csvEncoding(), path);
+    Map<String, QuarantineReason> verdicts = Map.of(
+        "REJECTED", QuarantineReason.REJECTED_BY_REQUESTER,
+        "SKIPPED", QuarantineReason.SKIPPED_BY_ANNOTATOR,
+        "EXPIRED", QuarantineReason.SKIPPED_BY_ANNOTATOR);
+    return CsvAnnotations.readAssignments(spark, source, path, new CsvAnnotations.AssignmentTable("Toloka results",
+        '\t', source.exportFields().toloka(), "ASSIGNMENT:worker_id", "ASSIGNMENT:status", verdicts));
   }
 }
