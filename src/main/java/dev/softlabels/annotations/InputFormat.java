@@ -11,6 +11,8 @@ public enum InputFormat {
   CSV,
   JSON,
   PARQUET,
+  /** Decided from the path's extension (for a directory: from the files inside). */
+  AUTO,
   /** A Label Studio JSON export ({@link LabelStudioAnnotations}). */
   LABEL_STUDIO,
   /** A SageMaker Ground Truth image-classification job's output folder ({@link SageMakerAnnotations}). */
@@ -18,9 +20,7 @@ public enum InputFormat {
   /** An Amazon Mechanical Turk batch results CSV ({@link MturkAnnotations}). */
   MTURK,
   /** A Toloka pool's results TSV ({@link TolokaAnnotations}). */
-  TOLOKA,
-  /** Decided from the path's extension (for a directory: from the files inside). */
-  AUTO;
+  TOLOKA;
 
   public static InputFormat parse(String value, String key) {
     return Choices.parse(InputFormat.class, value, key);
