@@ -27,17 +27,20 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Reads annotation rows from CSV, JSON lines or Parquet into the canonical raw form: string columns
- * {@code image_id, annotator_id, label} (trimmed of spaces), {@code raw_record} (the unparsable
- * record, else null) and the input order, which decides which of two duplicate votes is "the
- * first": {@code file_order} (the file's rank by name, so nightly files named by date count in date
- * order) then {@code row_order} (record order within a file). CSV is read by {@link CsvAnnotations}.
+ * Reads annotation rows from CSV, JSON lines, Parquet or an annotation tool's export into the
+ * canonical raw form: string columns {@code image_id, annotator_id, label} (trimmed of spaces),
+ * {@code raw_record} (the unparsable record, else null), {@code tool_reason} (the quarantine reason
+ * a tool's export itself gives, such as a skipped task; null for plain rows) and the input order,
+ * which decides which of two duplicate votes is "the first": {@code file_order} (the file's rank by
+ * name, so nightly files named by date count in date order) then {@code row_order} (record order
+ * within a file). CSV is read by {@link CsvAnnotations}, each tool's export by its own class.
  */
 public final class AnnotationReader {
 
   public static final String RAW_RECORD = "raw_record";
   public static final String FILE_ORDER = "file_order";
   public static final String ROW_ORDER = "row_order";
+  public static final String TOOL_REASON = "tool_reason";
   private static final String CORRUPT = "_corrupt_record";
 
   private AnnotationReader() {}
@@ -47,9 +50,13 @@ public final class AnnotationReader {
     HadoopPaths paths = HadoopPaths.of(spark);
     InputFormat format = source.format() == InputFormat.AUTO ? detect(paths, path) : source.format();
     Dataset<Row> rows = switch (format) {
-      case CSV -> CsvAnnotations.read(spark, source, path);
-      case JSON -> withFileOrder(readJson(spark, source, path));
-      case PARQUET -> withFileOrder(readParquet(spark, source, path));
+      case CSV -> withoutToolReason(CsvAnnotations.read(spark, CsvAnnotations.Layout.of(source), path));
+      case JSON -> withoutToolReason(withFileOrder(readJson(spark, source, path)));
+      case PARQUET -> withoutToolReason(withFileOrder(readParquet(spark, source, path)));
+      case LABEL_STUDIO -> LabelStudioAnnotations.read(spark, source, path);
+      case SAGEMAKER_GT -> SageMakerAnnotations.read(spark, path);
+      case MTURK -> MturkAnnotations.read(spark, source, path);
+      case TOLOKA -> TolokaAnnotations.read(spark, source, path);
       case AUTO -> throw new IllegalStateException("format was resolved above");
     };
     // Numbered before any shuffle, so the order is the input's (record order within a file).
@@ -58,6 +65,7 @@ public final class AnnotationReader {
         trim(col(ANNOTATOR)).as(ANNOTATOR),
         trim(col(LABEL)).as(LABEL),
         col(RAW_RECORD),
+        col(TOOL_REASON),
         col(FILE_ORDER),
         monotonically_increasing_id().as(ROW_ORDER));
   }
@@ -69,11 +77,15 @@ public final class AnnotationReader {
         ? LabelColumns.classes(spark.read().parquet(path).schema(), source.labelColumn()) : Optional.empty();
   }
 
+  private static Dataset<Row> withoutToolReason(Dataset<Row> rows) {
+    return rows.withColumn(TOOL_REASON, lit(null).cast(DataTypes.StringType));
+  }
+
   /**
    * Spark packs files into partitions largest first, so the order across files is each file's own
    * rank by name.
    */
-  private static Dataset<Row> withFileOrder(Dataset<Row> rows) {
+  static Dataset<Row> withFileOrder(Dataset<Row> rows) {
     return rows.withColumn(FILE_ORDER, fileRank(rows.inputFiles()));
   }
 
@@ -119,9 +131,9 @@ public final class AnnotationReader {
 
   private static Dataset<Row> canonical(
       Dataset<Row> rows, AnnotationSource source, String[] available, Column rawRecord, String path) {
-    requireColumn(available, source.imageColumn(), "image", path);
-    requireColumn(available, source.annotatorColumn(), "annotator", path);
-    requireColumn(available, source.labelColumn(), "label", path);
+    requireColumn(available, source.imageColumn(), "softlabels.annotations.columns.image", path);
+    requireColumn(available, source.annotatorColumn(), "softlabels.annotations.columns.annotator", path);
+    requireColumn(available, source.labelColumn(), "softlabels.annotations.columns.label", path);
     return rows.select(
         col(quoted(source.imageColumn())).cast(DataTypes.StringType).as(IMAGE),
         col(quoted(source.annotatorColumn())).cast(DataTypes.StringType).as(ANNOTATOR),
@@ -133,10 +145,10 @@ public final class AnnotationReader {
     return "`" + column.replace("`", "``") + "`";
   }
 
-  static void requireColumn(String[] available, String column, String role, String path) {
+  static void requireColumn(String[] available, String column, String setting, String path) {
     if (!Arrays.asList(available).contains(column)) {
-      throw new UserError("column '" + column + "' (softlabels.annotations.columns." + role
-          + ") not found in " + path + "; its columns are " + Arrays.toString(available));
+      throw new UserError("column '" + column + "' (" + setting + ") not found in " + path + "; its columns are "
+          + Arrays.toString(available));
     }
   }
 }

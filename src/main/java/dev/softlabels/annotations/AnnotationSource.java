@@ -26,6 +26,7 @@ public record AnnotationSource(
     boolean csvHeader,
     String csvDelimiter,
     String csvEncoding,
+    ExportFields exportFields,
     List<String> classNames)
     implements Serializable {
 
@@ -59,6 +60,7 @@ public record AnnotationSource(
         annotations.getBoolean("csv.header"),
         annotations.getString("csv.delimiter"),
         annotations.getString("csv.encoding"),
+        ExportFields.from(config),
         config.getStringList("softlabels.classes"));
   }
 

@@ -50,7 +50,9 @@ public final class ClassInference {
   }
 
   private static Inferred infer(Dataset<Row> raw, LabelEncoding encoding, String input) {
-    List<String> labels = raw.filter(col(AnnotationReader.RAW_RECORD).isNull().and(col(LABEL).notEqual("")))
+    // Votes the reader already rejects (unparsable, skipped or rejected in the tool) name no class.
+    List<String> labels = raw.filter(col(AnnotationReader.RAW_RECORD).isNull()
+            .and(col(AnnotationReader.TOOL_REASON).isNull()).and(col(LABEL).notEqual("")))
         .select(LABEL).distinct().limit(MAX_CLASSES + 1).as(Encoders.STRING()).collectAsList();
     if (labels.size() > MAX_CLASSES) {
       throw new UserError("more than " + MAX_CLASSES + " distinct labels in " + input + ": is the label column "

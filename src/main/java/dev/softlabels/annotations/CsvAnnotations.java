@@ -1,5 +1,11 @@
 package dev.softlabels.annotations;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.upper;
+import static org.apache.spark.sql.functions.when;
+
 import dev.softlabels.config.UserError;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.HadoopConfSnapshot;
@@ -12,6 +18,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,6 +34,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -35,8 +44,9 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.TaskCompletionListener;
 
 /**
- * CSV annotation files to rows of image, annotator, label, raw_record (set when the record is not
- * parsable) and file_order. Every file's first record is read on the driver first, so that each file
+ * CSV annotation files to rows of the columns a {@link Layout} names (image, annotator, label, and
+ * for a tool's export its status column), raw_record (set when the record is not parsable) and
+ * file_order. Every file's first record is read on the driver first, so that each file
  * is mapped by its own header and a file lacking a column is refused before any work; then each file
  * is read whole by one task (a quoted field may span lines, so a file cannot be split at an arbitrary
  * byte), many small files sharing a task.
@@ -48,35 +58,81 @@ final class CsvAnnotations {
   /** Input a task reads at most when files can be shared out, as Spark's own file sources do. */
   private static final long BYTES_PER_TASK = 128L << 20;
 
-  static final StructType SCHEMA = new StructType()
-      .add(LabelColumns.IMAGE, DataTypes.StringType, true)
-      .add(LabelColumns.ANNOTATOR, DataTypes.StringType, true)
-      .add(LabelColumns.LABEL, DataTypes.StringType, true)
-      .add(AnnotationReader.RAW_RECORD, DataTypes.StringType, true)
-      .add(AnnotationReader.FILE_ORDER, DataTypes.IntegerType, false);
-
   private CsvAnnotations() {}
 
-  /** One file to read: its rank by name, where its columns stand and how many fields a record has. */
-  record FileTask(String path, int fileOrder, boolean header, int fields, int image, int annotator, int label,
-      long bytes) implements Serializable {}
+  /** A column to take from every file: its name there, the column it becomes, the setting naming it. */
+  record Field(String name, String as, String setting) {}
 
-  static Dataset<Row> read(SparkSession spark, AnnotationSource source, String path) {
+  /** Which columns to take and how the files are written: header line or not, delimiter, encoding. */
+  record Layout(List<Field> fields, boolean header, char delimiter, String encoding) {
+
+    /** The plain three columns of softlabels.annotations.columns, as softlabels.annotations.csv says. */
+    static Layout of(AnnotationSource source) {
+      return new Layout(List.of(
+          new Field(source.imageColumn(), LabelColumns.IMAGE, "softlabels.annotations.columns.image"),
+          new Field(source.annotatorColumn(), LabelColumns.ANNOTATOR, "softlabels.annotations.columns.annotator"),
+          new Field(source.labelColumn(), LabelColumns.LABEL, "softlabels.annotations.columns.label")),
+          source.csvHeader(), source.csvDelimiter().charAt(0), source.csvEncoding());
+    }
+
+    StructType schema() {
+      StructType schema = new StructType();
+      for (Field field : fields) {
+        schema = schema.add(field.as(), DataTypes.StringType, true);
+      }
+      return schema
+          .add(AnnotationReader.RAW_RECORD, DataTypes.StringType, true)
+          .add(AnnotationReader.FILE_ORDER, DataTypes.IntegerType, false);
+    }
+  }
+
+  /** One file to read: its rank by name, where its columns stand and how many fields a record has. */
+  record FileTask(String path, int fileOrder, boolean header, int fields, int[] columns, long bytes)
+      implements Serializable {}
+
+  static Dataset<Row> read(SparkSession spark, Layout layout, String path) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     List<FileStatus> files = list(conf, path);
     if (files.isEmpty()) {
       throw new UserError("no files to read in " + path);
     }
     List<FileTask> tasks = IntStream.range(0, files.size())
-        .mapToObj(i -> task(conf, source, files.get(i), i))
+        .mapToObj(i -> task(conf, layout, files.get(i), i))
         .flatMap(Optional::stream)
         .toList();
     List<List<FileTask>> groups = pack(tasks, spark.sparkContext().defaultParallelism());
     HadoopConfSnapshot snapshot = new HadoopConfSnapshot(spark);
     JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(groups, groups.size())
-        .flatMap(reader(snapshot, source.csvDelimiter().charAt(0), source.csvEncoding()));
-    return spark.createDataFrame(rows, SCHEMA);
+        .flatMap(reader(snapshot, layout.delimiter(), layout.encoding()));
+    return spark.createDataFrame(rows, layout.schema());
+  }
+
+  /**
+   * A tool's CSV or TSV of assignments, one row per vote: its image and label columns as configured,
+   * its fixed annotator and status columns, and the statuses (matched ignoring case) that are the
+   * tool's own verdict on a row, with the quarantine reason each stands for.
+   */
+  record AssignmentTable(String tool, char delimiter, ExportFields.TableColumns columns, String annotatorColumn,
+      String statusColumn, Map<String, QuarantineReason> reasonByStatus) {}
+
+  /** The table's votes, the status's verdict as tool_reason (null: a usable vote). */
+  static Dataset<Row> readAssignments(SparkSession spark, AnnotationSource source, String path,
+      AssignmentTable table) {
+    String status = "status";
+    Layout layout = new Layout(List.of(
+        new Field(table.columns().image(), LabelColumns.IMAGE, table.columns().block() + ".image-column"),
+        new Field(table.annotatorColumn(), LabelColumns.ANNOTATOR, "the " + table.tool() + " annotator column"),
+        new Field(table.columns().label(), LabelColumns.LABEL, table.columns().block() + ".label-column"),
+        new Field(table.statusColumn(), status, "the " + table.tool() + " status column")),
+        true, table.delimiter(), source.csvEncoding());
+    Column statusValue = upper(trim(col(status)));
+    Column reason = lit(null).cast(DataTypes.StringType);
+    for (Map.Entry<String, QuarantineReason> entry : table.reasonByStatus().entrySet()) {
+      reason = when(statusValue.equalTo(entry.getKey().toUpperCase(Locale.ROOT)), lit(entry.getValue().code()))
+          .otherwise(reason);
+    }
+    return read(spark, layout, path).withColumn(AnnotationReader.TOOL_REASON, reason).drop(status);
   }
 
   /** The visible files at or under {@code path}, sorted by path: the order duplicates are decided in. */
@@ -108,38 +164,35 @@ final class CsvAnnotations {
   }
 
   /** The file's task from its first record; empty for a header-less empty file (no rows). */
-  private static Optional<FileTask> task(Configuration conf, AnnotationSource source, FileStatus file, int rank) {
+  private static Optional<FileTask> task(Configuration conf, Layout layout, FileStatus file, int rank) {
     String path = file.getPath().toString();
     List<String> columns = new ArrayList<>();
-    try (CsvRecordReader reader = open(conf, path, source.csvDelimiter().charAt(0), source.csvCharset())) {
+    try (CsvRecordReader reader = open(conf, path, layout.delimiter(), Charset.forName(layout.encoding()))) {
       boolean any = reader.next();
       if (any && reader.malformed()) {
         throw new UserError("the first record of " + path + " is not valid CSV (an unclosed quote, text after a "
             + "closing quote, or over " + (MAX_RECORD_BYTES >> 20) + " MiB), so its columns are unknown");
       }
-      if (!any && !source.csvHeader()) {
+      if (!any && !layout.header()) {
         return Optional.empty();
       }
       for (int i = 0; any && i < reader.fieldCount(); i++) {
-        columns.add(source.csvHeader() ? Objects.requireNonNullElse(reader.field(i), "") : "_c" + i);
+        columns.add(layout.header() ? Objects.requireNonNullElse(reader.field(i), "") : "_c" + i);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + path, e);
     }
-    return Optional.of(new FileTask(path, rank, source.csvHeader(), columns.size(),
-        column(columns, source.imageColumn(), "image", path),
-        column(columns, source.annotatorColumn(), "annotator", path),
-        column(columns, source.labelColumn(), "label", path),
-        file.getLen()));
+    int[] indices = layout.fields().stream().mapToInt(field -> index(columns, field, path)).toArray();
+    return Optional.of(new FileTask(path, rank, layout.header(), columns.size(), indices, file.getLen()));
   }
 
-  private static int column(List<String> columns, String name, String role, String path) {
-    AnnotationReader.requireColumn(columns.toArray(String[]::new), name, role, path);
-    if (columns.indexOf(name) != columns.lastIndexOf(name)) {
-      throw new UserError("column '" + name + "' (softlabels.annotations.columns." + role + ") appears twice in "
+  private static int index(List<String> columns, Field field, String path) {
+    AnnotationReader.requireColumn(columns.toArray(String[]::new), field.name(), field.setting(), path);
+    if (columns.indexOf(field.name()) != columns.lastIndexOf(field.name())) {
+      throw new UserError("column '" + field.name() + "' (" + field.setting() + ") appears twice in "
           + path + "; its columns are " + columns);
     }
-    return columns.indexOf(name);
+    return columns.indexOf(field.name());
   }
 
   /**
@@ -237,8 +290,13 @@ final class CsvAnnotations {
      */
     private Row row() {
       boolean parsed = !reader.malformed() && reader.fieldCount() == file.fields();
-      return RowFactory.create(field(file.image()), field(file.annotator()), field(file.label()),
-          parsed ? null : reader.text(), file.fileOrder());
+      Object[] values = new Object[file.columns().length + 2];
+      for (int i = 0; i < file.columns().length; i++) {
+        values[i] = field(file.columns()[i]);
+      }
+      values[values.length - 2] = parsed ? null : reader.text();
+      values[values.length - 1] = file.fileOrder();
+      return RowFactory.create(values);
     }
 
     private String field(int index) {

@@ -3,13 +3,24 @@ package dev.softlabels.annotations;
 import dev.softlabels.config.Choices;
 import java.util.Locale;
 
-/** The file formats annotation rows are read from. */
+/**
+ * The file formats annotation rows are read from: plain rows, or an annotation tool's export (chosen
+ * explicitly, never detected).
+ */
 public enum InputFormat {
   CSV,
   JSON,
   PARQUET,
   /** Decided from the path's extension (for a directory: from the files inside). */
-  AUTO;
+  AUTO,
+  /** A Label Studio JSON export ({@link LabelStudioAnnotations}). */
+  LABEL_STUDIO,
+  /** A SageMaker Ground Truth image-classification job's output folder ({@link SageMakerAnnotations}). */
+  SAGEMAKER_GT,
+  /** An Amazon Mechanical Turk batch results CSV ({@link MturkAnnotations}). */
+  MTURK,
+  /** A Toloka pool's results TSV ({@link TolokaAnnotations}). */
+  TOLOKA;
 
   public static InputFormat parse(String value, String key) {
     return Choices.parse(InputFormat.class, value, key);

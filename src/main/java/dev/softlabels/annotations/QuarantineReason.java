@@ -13,6 +13,16 @@ public enum QuarantineReason {
    */
   UNPARSABLE_ROW,
   /**
+   * A tool's export says the annotator gave no answer: a Label Studio annotation cancelled (skipped),
+   * a Toloka assignment SKIPPED or EXPIRED.
+   */
+  SKIPPED_BY_ANNOTATOR,
+  /**
+   * A tool's export says the requester rejected the work: an MTurk assignment Rejected, a Toloka
+   * assignment REJECTED. Its answer may be filled in, but the requester judged it not fit to use.
+   */
+  REJECTED_BY_REQUESTER,
+  /**
    * Image id, annotator id or label holds bytes the encoding (softlabels.annotations.csv.encoding)
    * cannot decode, or U+FFFD, the mark such bytes leave when an earlier step decoded them: ids that
    * differed in those bytes would otherwise become one.

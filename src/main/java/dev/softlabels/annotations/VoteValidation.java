@@ -1,6 +1,7 @@
 package dev.softlabels.annotations;
 
 import static dev.softlabels.annotations.AnnotationReader.RAW_RECORD;
+import static dev.softlabels.annotations.AnnotationReader.TOOL_REASON;
 import static dev.softlabels.labels.LabelColumns.ANNOTATOR;
 import static dev.softlabels.labels.LabelColumns.CLASS_INDEX;
 import static dev.softlabels.labels.LabelColumns.IMAGE;
@@ -52,6 +53,7 @@ public final class VoteValidation {
 
   private static Column rowReason() {
     return when(col(RAW_RECORD).isNotNull(), code(QuarantineReason.UNPARSABLE_ROW))
+        .when(col(TOOL_REASON).isNotNull(), col(TOOL_REASON))
         .when(undecoded(col(IMAGE)).or(undecoded(col(ANNOTATOR))).or(undecoded(col(LABEL))),
             code(QuarantineReason.UNDECODABLE_TEXT))
         .when(blank(col(IMAGE)), code(QuarantineReason.MISSING_IMAGE_ID))

@@ -281,7 +281,7 @@ public final class AggregateBenchmark {
    */
   static AnnotationSource parquet(AnnotationSource source) {
     return new AnnotationSource(InputFormat.PARQUET, "image_id", "annotator_id", "label",
-        source.labelEncoding(), source.csvHeader(), source.csvDelimiter(), source.csvEncoding(),
+        source.labelEncoding(), source.csvHeader(), source.csvDelimiter(), source.csvEncoding(), source.exportFields(),
         source.givenClasses().orElse(SyntheticClasses.CLASSES).names());
   }
 }

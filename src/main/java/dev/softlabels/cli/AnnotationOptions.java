@@ -7,7 +7,9 @@ import picocli.CommandLine.Option;
 /** How the commands that read annotation rows read them: format, columns and classes (softlabels.annotations). */
 final class AnnotationOptions {
 
-  @Option(names = "--format", paramLabel = "FORMAT", description = "csv, json, parquet or auto (from the extension).")
+  @Option(names = "--format", paramLabel = "FORMAT",
+      description = "csv, json, parquet, auto (from the extension), or a tool's export: label-studio, sagemaker-gt, "
+          + "mturk, toloka.")
   String format;
 
   @Option(names = "--image-col", paramLabel = "NAME", description = "The image id column (default image_id).")

@@ -64,7 +64,8 @@ class SoftLabelsCliTest {
     run("aggregate", "--conf", dir.resolve("nope.conf").toString())
         .isOneLineUserError("configuration file not found: " + dir.resolve("nope.conf"));
     run("aggregate", "-Dsoftlabels.annotations.format=xml", "--input", "x", "--output", "y")
-        .isOneLineUserError("softlabels.annotations.format must be one of csv, json, parquet, auto; got 'xml'");
+        .isOneLineUserError("softlabels.annotations.format must be one of csv, json, parquet, auto, label-studio, "
+            + "sagemaker-gt, mturk, toloka; got 'xml'");
     run("aggregate", "--classes", "only", "--input", "x", "--output", "y")
         .isOneLineUserError("softlabels.classes needs at least two classes");
     run("aggregate", "--method", "mean", "--input", "x", "--output", "y")

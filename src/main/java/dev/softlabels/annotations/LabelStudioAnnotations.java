@@ -1,0 +1,118 @@
+package dev.softlabels.annotations;
+
+import static dev.softlabels.labels.LabelColumns.ANNOTATOR;
+import static dev.softlabels.labels.LabelColumns.IMAGE;
+import static dev.softlabels.labels.LabelColumns.LABEL;
+import static org.apache.spark.sql.functions.array_max;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.get_json_object;
+import static org.apache.spark.sql.functions.input_file_name;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.when;
+
+import dev.softlabels.config.UserError;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A Label Studio JSON export (a JSON array of tasks; one file, or a folder of them) to canonical rows,
+ * one per annotation: image id from the task's {@code data.<image-key>}, annotator from
+ * {@code completed_by} (a user id, or the {@code id} of a user object as some versions write it), label
+ * from the one {@code choices} result's one choice. A cancelled (skipped) annotation is quarantined as
+ * skipped_by_annotator. Predictions and drafts are a model's or unfinished work, not votes, and are not
+ * read.
+ *
+ * <p>Only single-choice classification is read. An export with any other result (a bounding box, a
+ * polygon, a text area), with two choice questions in one annotation, or with an annotation choosing
+ * several classes is refused whole, naming the first such task: it is another kind of project, and
+ * reading only the parts that look like votes would make labels from a misread export.
+ */
+final class LabelStudioAnnotations {
+
+  private static final String CORRUPT = "_corrupt_record";
+  private static final String TASK = "task";
+  private static final String ANNOTATION = "annotation";
+  private static final String CHOICES = "choices";
+
+  /** Any JSON value read as a string keeps its JSON text: completed_by's object, data's numbers. */
+  private static final StructType RESULT = new StructType()
+      .add("type", DataTypes.StringType)
+      .add("value", new StructType().add(CHOICES, DataTypes.createArrayType(DataTypes.StringType)));
+  private static final StructType SCHEMA = new StructType()
+      .add("id", DataTypes.StringType)
+      .add("data", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
+      .add("annotations", DataTypes.createArrayType(new StructType()
+          .add("completed_by", DataTypes.StringType)
+          .add("was_cancelled", DataTypes.BooleanType)
+          .add("result", DataTypes.createArrayType(RESULT))))
+      .add(CORRUPT, DataTypes.StringType);
+
+  private LabelStudioAnnotations() {}
+
+  static Dataset<Row> read(SparkSession spark, AnnotationSource source, String path) {
+    Dataset<Row> tasks = spark.read()
+        .schema(SCHEMA)
+        .option("multiLine", true)
+        .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", CORRUPT)
+        .json(path);
+    refuseBrokenFile(tasks);
+    Dataset<Row> annotations = AnnotationReader.withFileOrder(tasks).select(
+        col("id").as(TASK),
+        col("data").getItem(source.exportFields().labelStudioImageKey()).as(IMAGE),
+        explode(col("annotations")).as(ANNOTATION),
+        col(AnnotationReader.FILE_ORDER));
+    refuseOtherThanSingleChoice(annotations);
+    Column cancelled = col(ANNOTATION + ".was_cancelled").equalTo(true);
+    Column completedBy = col(ANNOTATION + ".completed_by");
+    return annotations.select(
+        col(IMAGE),
+        when(completedBy.startsWith("{"), get_json_object(completedBy, "$.id")).otherwise(completedBy).as(ANNOTATOR),
+        when(cancelled.or(size(results()).notEqual(1)), lit(null))
+            .otherwise(results().getItem(0).getField("value").getField(CHOICES).getItem(0)).as(LABEL),
+        lit(null).cast(DataTypes.StringType).as(AnnotationReader.RAW_RECORD),
+        when(cancelled, lit(QuarantineReason.SKIPPED_BY_ANNOTATOR.code())).as(AnnotationReader.TOOL_REASON),
+        col(AnnotationReader.FILE_ORDER));
+  }
+
+  private static Column results() {
+    return col(ANNOTATION + ".result");
+  }
+
+  /** A file that is not JSON gives one corrupt record and no tasks: refused, not read as empty. */
+  private static void refuseBrokenFile(Dataset<Row> tasks) {
+    List<Row> broken = tasks.filter(col(CORRUPT).isNotNull()).select(col("id"), input_file_name()).limit(1)
+        .collectAsList();
+    if (!broken.isEmpty()) {
+      throw new UserError(broken.get(0).getString(1) + " is not a Label Studio JSON export: it is not valid JSON");
+    }
+  }
+
+  private static void refuseOtherThanSingleChoice(Dataset<Row> annotations) {
+    Column otherTypes = filter(results(), result -> result.getField("type").notEqual(CHOICES));
+    Column mostChoices = array_max(transform(results(), result -> size(result.getField("value").getField(CHOICES))));
+    List<Row> refused = annotations
+        .filter(size(otherTypes).gt(0).or(size(results()).gt(1)).or(mostChoices.gt(1)))
+        .select(col(TASK), otherTypes.getItem(0).getField("type"), size(results()), mostChoices)
+        .limit(1)
+        .collectAsList();
+    if (refused.isEmpty()) {
+      return;
+    }
+    Row task = refused.get(0);
+    String what = !task.isNullAt(1) ? "a '" + task.getString(1) + "' result"
+        : task.getInt(2) > 1 ? task.getInt(2) + " choice questions in one annotation"
+        : "an annotation choosing " + task.getInt(3) + " classes";
+    throw new UserError("Label Studio task " + task.getString(0) + " has " + what
+        + ": only single-choice image classification (one <Choices> with choice=\"single\") can be read");
+  }
+}

@@ -1,0 +1,114 @@
+package dev.softlabels.annotations;
+
+import static dev.softlabels.labels.LabelColumns.ANNOTATOR;
+import static dev.softlabels.labels.LabelColumns.IMAGE;
+import static dev.softlabels.labels.LabelColumns.LABEL;
+import static org.apache.spark.sql.functions.array_join;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.get_json_object;
+import static org.apache.spark.sql.functions.input_file_name;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map_keys;
+import static org.apache.spark.sql.functions.regexp_extract;
+
+import dev.softlabels.config.UserError;
+import dev.softlabels.spark.HadoopPaths;
+import java.util.List;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A SageMaker Ground Truth image-classification job's output folder (the job's folder under its S3
+ * output path) to canonical rows, one per worker's answer: the consolidated label in the output
+ * manifest is one label per image, so the votes are read from the worker responses,
+ * {@code annotations/worker-response/iteration-<i>/<object>/<time>.json}, each an {@code answers} array
+ * of {@code workerId} and {@code answerContent.crowd-image-classifier.label}. The image id is the
+ * {@code source-ref} of the object's line in {@code manifests/output/output.manifest} (the object
+ * number is its 0-based line). An answer for an object the manifest lacks keeps a null image id, so it
+ * is quarantined as missing_image_id rather than lost.
+ *
+ * <p>file_order is the iteration, so a later iteration's vote by the same worker is the duplicate.
+ * Answers of another template (a bounding box, a multi-select classifier) are refused whole, naming the
+ * first: only single-choice image classification can be read.
+ */
+final class SageMakerAnnotations {
+
+  static final String MANIFEST = "manifests/output/output.manifest";
+  static final String WORKER_RESPONSES = "annotations/worker-response";
+  private static final String CLASSIFIER = "crowd-image-classifier";
+  private static final String OBJECT = "data_object";
+  private static final String ANSWER = "answer";
+  private static final String FILE = "file";
+
+  private static final StructType RESPONSE = new StructType()
+      .add("answers", DataTypes.createArrayType(new StructType()
+          .add("workerId", DataTypes.StringType)
+          .add("answerContent", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))));
+  private static final StructType MANIFEST_LINE = new StructType().add("source-ref", DataTypes.StringType);
+  private static final StructType NUMBERED_LINE = new StructType()
+      .add(OBJECT, DataTypes.LongType, false)
+      .add("line", DataTypes.StringType, true);
+
+  private SageMakerAnnotations() {}
+
+  static Dataset<Row> read(SparkSession spark, String path) {
+    String manifest = HadoopPaths.child(path, MANIFEST);
+    String responses = HadoopPaths.child(path, WORKER_RESPONSES);
+    HadoopPaths paths = HadoopPaths.of(spark);
+    if (!paths.exists(manifest) || !paths.exists(responses)) {
+      throw new UserError(path + " is not a SageMaker Ground Truth job's output folder: it needs " + MANIFEST
+          + " and " + WORKER_RESPONSES + "/");
+    }
+    Dataset<Row> answers = spark.read()
+        .schema(RESPONSE)
+        .option("multiLine", true)
+        .option("recursiveFileLookup", true)
+        // Worker responses are named by time (10:12:31.json): the checksummed local file system cannot
+        // open such a name (its .crc sibling's name parses as a URI scheme); the raw one can. Read
+        // options reach this read's Hadoop configuration only, and other schemes (s3a) ignore them.
+        .option("fs.file.impl", RawLocalFileSystem.class.getName())
+        .option("fs.file.impl.disable.cache", true)
+        .json(responses)
+        .select(
+            input_file_name().as(FILE),
+            regexp_extract(input_file_name(), "/([0-9]+)/[^/]+$", 1).cast(DataTypes.LongType).as(OBJECT),
+            regexp_extract(input_file_name(), "/iteration-([0-9]+)/", 1).cast(DataTypes.IntegerType)
+                .as(AnnotationReader.FILE_ORDER),
+            explode(col("answers")).as(ANSWER));
+    refuseOtherTemplates(answers);
+    Column content = col(ANSWER + ".answerContent");
+    return answers.join(sourceRefs(spark, manifest), OBJECT, "left").select(
+        col(IMAGE),
+        col(ANSWER + ".workerId").as(ANNOTATOR),
+        get_json_object(content.getItem(CLASSIFIER), "$.label").as(LABEL),
+        lit(null).cast(DataTypes.StringType).as(AnnotationReader.RAW_RECORD),
+        lit(null).cast(DataTypes.StringType).as(AnnotationReader.TOOL_REASON),
+        col(AnnotationReader.FILE_ORDER));
+  }
+
+  /** Each manifest line's object number (its 0-based line) and source-ref. */
+  private static Dataset<Row> sourceRefs(SparkSession spark, String manifest) {
+    JavaRDD<Row> numbered = spark.read().textFile(manifest).javaRDD().zipWithIndex()
+        .map(line -> RowFactory.create(line._2(), line._1()));
+    return spark.createDataFrame(numbered, NUMBERED_LINE)
+        .select(col(OBJECT), from_json(col("line"), MANIFEST_LINE).getField("source-ref").as(IMAGE));
+  }
+
+  private static void refuseOtherTemplates(Dataset<Row> answers) {
+    Column keys = array_join(map_keys(col(ANSWER + ".answerContent")), ", ");
+    List<Row> refused = answers.filter(keys.notEqual(CLASSIFIER)).select(col(FILE), keys).limit(1).collectAsList();
+    if (!refused.isEmpty()) {
+      throw new UserError(refused.get(0).getString(0) + " holds a '" + refused.get(0).getString(1)
+          + "' answer: only single-choice image classification (" + CLASSIFIER + ") can be read");
+    }
+  }
+}

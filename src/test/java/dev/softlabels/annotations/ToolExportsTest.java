@@ -1,0 +1,221 @@
+package dev.softlabels.annotations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.softlabels.config.ConfigLoader;
+import dev.softlabels.config.UserError;
+import dev.softlabels.labels.LabelColumns;
+import dev.softlabels.relabel.Night;
+import dev.softlabels.relabel.RelabelJob;
+import dev.softlabels.relabel.RelabelSettings;
+import dev.softlabels.testing.SparkExtension;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Each tool's shipped example read row by row and aggregated, one relabelled as a night; exports of
+ * another kind refused.
+ */
+@ExtendWith(SparkExtension.class)
+class ToolExportsTest {
+
+  private static final List<String> CLASSES = List.of("Cat", "Dog", "Bird");
+
+  @TempDir Path dir;
+
+  /** A tool's shipped example, its format and the folder its image ids start with. */
+  private record Export(String format, Path input, String images) {
+
+    Map<String, Object> config(Path output) {
+      return Map.of(
+          "softlabels.classes", CLASSES,
+          "softlabels.annotations.format", format,
+          "softlabels.aggregate.input", input.toString(),
+          "softlabels.aggregate.output", output.toString());
+    }
+
+    /** The image id without the examples' common folder, which every id must start with. */
+    String image(String id) {
+      assertThat(id).startsWith(images);
+      return id.substring(images.length());
+    }
+  }
+
+  /** Every canonical row as image|annotator|label|tool_reason. */
+  private static List<String> rows(SparkSession spark, Export export) {
+    AnnotationSource source = AnnotationSource.from(ConfigLoader.withOverrides(export.config(export.input())));
+    return AnnotationReader.read(spark, source, export.input().toString())
+        .select(LabelColumns.IMAGE, LabelColumns.ANNOTATOR, LabelColumns.LABEL, AnnotationReader.TOOL_REASON)
+        .collectAsList().stream()
+        .map(r -> export.image(r.getString(0)) + "|" + r.getString(1) + "|" + r.getString(2) + "|" + r.getString(3))
+        .toList();
+  }
+
+  private AggregateSummary aggregate(SparkSession spark, Export export) {
+    Path output = dir.resolve("out");
+    return AggregateJob.run(spark, AggregateSettings.from(ConfigLoader.withOverrides(export.config(output))));
+  }
+
+  /** Each image's vote counts, in class order Cat, Dog, Bird. */
+  private Map<String, List<Integer>> counts(SparkSession spark, Export export) {
+    return spark.read().parquet(dir.resolve("out/labels").toString()).collectAsList().stream()
+        .collect(Collectors.toMap(r -> export.image(r.getString(r.fieldIndex("image_id"))),
+            r -> r.<Integer>getList(r.fieldIndex("counts")), (a, b) -> a, TreeMap::new));
+  }
+
+  /** Every quarantined row as image|annotator|label|reason. */
+  private List<String> quarantine(SparkSession spark, Export export) {
+    return spark.read().parquet(dir.resolve("out/quarantine").toString()).collectAsList().stream()
+        .map(r -> export.image(r.getString(r.fieldIndex("image_id"))) + "|" + r.getString(r.fieldIndex("annotator_id"))
+            + "|" + r.getString(r.fieldIndex("label")) + "|" + r.getString(r.fieldIndex("reason")))
+        .toList();
+  }
+
+  /**
+   * Reads the export and aggregates it: its rows must be {@code rows} exactly, the labels' counts
+   * {@code counts}, the quarantine {@code quarantined} (rows as image|annotator|label|reason) and the
+   * summary's figures theirs.
+   */
+  private void assertExport(SparkSession spark, Export export, List<String> rows, Map<String, List<Integer>> counts,
+      List<String> quarantined) {
+    assertThat(rows(spark, export)).containsExactlyInAnyOrderElementsOf(rows);
+
+    AggregateSummary summary = aggregate(spark, export);
+
+    assertThat(counts(spark, export)).containsExactlyInAnyOrderEntriesOf(counts);
+    assertThat(quarantine(spark, export)).containsExactlyInAnyOrderElementsOf(quarantined);
+    assertThat(summary.rowsRead()).isEqualTo(rows.size());
+    assertThat(summary.rowsUsed()).isEqualTo(rows.size() - quarantined.size());
+    quarantined.stream()
+        .collect(Collectors.groupingBy(row -> row.substring(row.lastIndexOf('|') + 1), Collectors.counting()))
+        .forEach((reason, n) -> assertThat(summary.quarantinedByReason()).containsEntry(reason, n));
+  }
+
+  @Test
+  void labelStudioExportGivesOneVotePerAnnotationAndQuarantinesTheSkippedOne(SparkSession spark) {
+    assertExport(spark, new Export("label-studio", Path.of("examples/label-studio/export.json"), "/data/upload/3/"),
+        List.of(
+            "cat_001.jpg|1|Cat|null",
+            "cat_001.jpg|2|Cat|null",
+            "cat_001.jpg|3|Dog|null",
+            "dog_002.jpg|1|Dog|null",
+            "dog_002.jpg|2|null|skipped_by_annotator",
+            "dog_002.jpg|3|Dog|null",
+            "bird_003.jpg|1|Bird|null",
+            "bird_003.jpg|2|Bird|null",
+            "bird_003.jpg|3|Cat|null",
+            "cat_004.jpg|2|Cat|null"),
+        Map.of(
+            "cat_001.jpg", List.of(2, 1, 0),
+            "dog_002.jpg", List.of(0, 2, 0),
+            "bird_003.jpg", List.of(1, 0, 2),
+            "cat_004.jpg", List.of(1, 0, 0)),
+        List.of("dog_002.jpg|2|null|skipped_by_annotator"));
+  }
+
+  @Test
+  void labelStudioBoundingBoxesAndMultiLabelChoicesAreRefusedWithOneLine(SparkSession spark) {
+    Path tests = Path.of("src/test/resources/label-studio");
+
+    assertThatThrownBy(() -> aggregate(spark, new Export("label-studio", tests.resolve("bounding-boxes.json"), "")))
+        .isInstanceOf(UserError.class)
+        .hasMessage("Label Studio task 201 has a 'rectanglelabels' result: only single-choice image classification "
+            + "(one <Choices> with choice=\"single\") can be read");
+    assertThatThrownBy(() -> aggregate(spark, new Export("label-studio", tests.resolve("multi-label.json"), "")))
+        .isInstanceOf(UserError.class)
+        .hasMessage("Label Studio task 302 has an annotation choosing 2 classes: only single-choice image "
+            + "classification (one <Choices> with choice=\"single\") can be read");
+    assertThat(dir.resolve("out")).doesNotExist();
+  }
+
+  /** Every worker's answer, "None of the above" (a class of the job's template, not of ours) too. */
+  @Test
+  void sageMakerJobGivesEveryWorkersAnswerOnTheManifestsSourceRef(SparkSession spark) {
+    assertExport(spark,
+        new Export("sagemaker-gt", Path.of("examples/sagemaker-gt/animals-job"), "s3://animals-bucket/images/"),
+        List.of(
+            "img_0001.jpg|private.us-east-1.1a2b3c4d5e6f7a8b|Cat|null",
+            "img_0001.jpg|private.us-east-1.9c8d7e6f5a4b3c2d|Cat|null",
+            "img_0001.jpg|private.us-east-1.0f1e2d3c4b5a6978|Dog|null",
+            "img_0002.jpg|private.us-east-1.1a2b3c4d5e6f7a8b|Dog|null",
+            "img_0002.jpg|private.us-east-1.9c8d7e6f5a4b3c2d|Dog|null",
+            "img_0002.jpg|private.us-east-1.0f1e2d3c4b5a6978|Dog|null",
+            "img_0003.jpg|private.us-east-1.1a2b3c4d5e6f7a8b|Bird|null",
+            "img_0003.jpg|private.us-east-1.9c8d7e6f5a4b3c2d|None of the above|null",
+            "img_0003.jpg|private.us-east-1.0f1e2d3c4b5a6978|Bird|null"),
+        Map.of("img_0001.jpg", List.of(2, 1, 0), "img_0002.jpg", List.of(0, 3, 0), "img_0003.jpg", List.of(0, 0, 2)),
+        List.of("img_0003.jpg|private.us-east-1.9c8d7e6f5a4b3c2d|None of the above|unknown_class"));
+  }
+
+  @Test
+  void mturkBatchResultsGiveOneVotePerAssignmentAndQuarantineTheRejectedOne(SparkSession spark) {
+    assertExport(spark, new Export("mturk", Path.of("examples/mturk/Batch_4981234_batch_results.csv"),
+            "https://animals-bucket.s3.amazonaws.com/images/"),
+        List.of(
+            "img_0001.jpg|A1X9E0QGZ8P2KD|Cat|null",
+            "img_0001.jpg|A3RM5TLP0Q2WJ7|Cat|null",
+            "img_0001.jpg|A2C7V3N9KDJ4XL|Dog|null",
+            "img_0002.jpg|A1X9E0QGZ8P2KD|Dog|null",
+            "img_0002.jpg|A2C7V3N9KDJ4XL|Dog|null",
+            "img_0002.jpg|AZ8KQ1T6W0YB3M|Bird|rejected_by_requester",
+            "img_0003.jpg|A3RM5TLP0Q2WJ7|Bird|null",
+            "img_0003.jpg|A2C7V3N9KDJ4XL|Bird|null",
+            "img_0003.jpg|A1X9E0QGZ8P2KD|Cat|null"),
+        Map.of("img_0001.jpg", List.of(2, 1, 0), "img_0002.jpg", List.of(0, 2, 0), "img_0003.jpg", List.of(1, 0, 2)),
+        List.of("img_0002.jpg|AZ8KQ1T6W0YB3M|Bird|rejected_by_requester"));
+  }
+
+  /** img_0002.jpg is a control task (GOLDEN:result Dog); its answers count like the others. */
+  @Test
+  void tolokaResultsKeepControlTasksAsVotesAndQuarantineRejectedAndSkippedAssignments(SparkSession spark) {
+    List<String> quarantined = List.of(
+        "img_0001.jpg|e7d61b2a4c9f4035b8a2d7c6e0f19a3b|Bird|rejected_by_requester",
+        "img_0002.jpg|e7d61b2a4c9f4035b8a2d7c6e0f19a3b|Bird|rejected_by_requester",
+        "img_0003.jpg|a09c7e3d1b5f48e2967d0c4ab3e1f8d6|null|skipped_by_annotator",
+        "img_0004.jpg|a09c7e3d1b5f48e2967d0c4ab3e1f8d6|null|skipped_by_annotator");
+    List<String> votes = List.of(
+        "img_0001.jpg|5f2ac1e07b9d4e6a8c3b1d0e9f7a6b52|Cat|null",
+        "img_0002.jpg|5f2ac1e07b9d4e6a8c3b1d0e9f7a6b52|Dog|null",
+        "img_0001.jpg|a09c7e3d1b5f48e2967d0c4ab3e1f8d6|Cat|null",
+        "img_0002.jpg|a09c7e3d1b5f48e2967d0c4ab3e1f8d6|Dog|null",
+        "img_0003.jpg|5f2ac1e07b9d4e6a8c3b1d0e9f7a6b52|Bird|null",
+        "img_0004.jpg|5f2ac1e07b9d4e6a8c3b1d0e9f7a6b52|Cat|null",
+        "img_0003.jpg|3c4b8f1d7e2a46c9a5b0e6d2f9c1847e|Bird|null",
+        "img_0004.jpg|3c4b8f1d7e2a46c9a5b0e6d2f9c1847e|Dog|null");
+
+    assertExport(spark, new Export("toloka", Path.of("examples/toloka/assignments_from_pool_41226871__14-05-2024.tsv"),
+            "https://animals-bucket.s3.amazonaws.com/images/"),
+        Stream.concat(votes.stream(), quarantined.stream()).toList(),
+        Map.of("img_0001.jpg", List.of(2, 0, 0), "img_0002.jpg", List.of(0, 2, 0), "img_0003.jpg", List.of(0, 0, 2),
+            "img_0004.jpg", List.of(1, 1, 0)),
+        quarantined);
+  }
+
+  @Test
+  void relabelReadsAToolsExportAsANightsBatch(SparkSession spark) {
+    Path state = dir.resolve("store");
+    RelabelSettings settings = RelabelSettings.from(ConfigLoader.withOverrides(Map.of(
+        "softlabels.classes", CLASSES,
+        "softlabels.annotations.format", "mturk",
+        "softlabels.relabel.state", state.toString(),
+        "softlabels.relabel.batch", "examples/mturk/Batch_4981234_batch_results.csv",
+        "softlabels.relabel.date", "2024-05-14")));
+
+    Night night = RelabelJob.run(spark, settings).night();
+
+    assertThat(night.rowsRead()).isEqualTo(9);
+    assertThat(night.rowsUsed()).isEqualTo(8);
+    assertThat(spark.read().parquet(state.resolve("quarantine").toString()).select("annotator_id", "reason")
+        .collectAsList()).extracting(Row::toString).containsExactly("[AZ8KQ1T6W0YB3M,rejected_by_requester]");
+  }
+}
