@@ -125,6 +125,48 @@ class LauncherIT {
     assertThat(aggregate.out()).contains("1,200 rows read, 1,200 used, 0 quarantined", "120 images");
   }
 
+  /**
+   * A crowd export as it comes (its own column names, labels 0 and 1, no class list): short column
+   * options, classes inferred and said, vote-based summary fields under Dawid–Skene, and relabel
+   * with --classes, then without them on a night with a new label.
+   */
+  @Test
+  void readsAnExportByItsOwnColumnsAndInfersItsClasses() throws Exception {
+    Path export = Files.writeString(dir.resolve("answers.csv"),
+        "question,worker,answer\nq1,w1,1\nq1,w2,1\nq1,w3,0\nq2,w1,0\nq2,w2,0\nq3,w2,1\nq3,w3,1\n");
+    String[] columns = {"--image-col", "question", "--annotator-col", "worker", "--label-col", "answer"};
+    Path labels = dir.resolve("answers-labels");
+    Result aggregate = launch(concat(new String[] {"aggregate", "--input", export.toString(), "--output",
+        labels.toString(), "--method", "dawid-skene"}, columns));
+    assertThat(aggregate.exitCode()).as(aggregate.err()).isZero();
+    assertThat(aggregate.out()).contains("7 rows read, 7 used, 0 quarantined", "3 images, 0 ties, 2 unanimous",
+        "classes [0, 1] (inferred from the labels (numbers in numeric order))");
+    assertThat(aggregate.err()).contains("classes inferred from the labels (numbers in numeric order): [0, 1]");
+    AggregateSummary summary = AggregateSummary.fromJson(Files.readString(labels.resolve("summary.json")));
+    assertThat(summary.unanimous()).as("q2's and q3's votes, counted as votes under dawid-skene").isEqualTo(2);
+    assertThat(summary.ties()).isZero();
+    assertThat(summary.dawidSkene().certainPosteriors() + summary.dawidSkene().tiedPosteriors()).isBetween(0L, 3L);
+    assertThat(Files.readString(labels.resolve("summary.json"))).contains("\"tied_posteriors\"",
+        "\"certain_posteriors\"", "\"classes_from\"");
+
+    Path store = dir.resolve("answers-store");
+    Result first = launch(concat(new String[] {"relabel", "--state", store.toString(), "--batch", export.toString(),
+        "--date", "2026-12-01", "--classes", "0,1"}, columns));
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    assertThat(first.out()).contains("relabel: night 2026-12-01 applied as version 1: 7 rows read, 7 used");
+    Path next = Files.writeString(dir.resolve("answers-2.csv"), "question,worker,answer\nq4,w1,2\nq4,w2,1\n");
+    Result refused = launch(concat(new String[] {"relabel", "--state", store.toString(), "--batch", next.toString(),
+        "--date", "2026-12-02"}, columns));
+    assertThat(refused.exitCode()).isEqualTo(2);
+    assertThat(refused.err()).contains("night 2026-12-02 has 1 votes for labels outside the label store's classes "
+        + "[0, 1]: [2]").doesNotContain("\tat ");
+  }
+
+  private static String[] concat(String[] first, String[] second) {
+    return java.util.stream.Stream.concat(java.util.Arrays.stream(first), java.util.Arrays.stream(second))
+        .toArray(String[]::new);
+  }
+
   /** No network here (a closed loopback port stands in for the zoo's server): one line, what and where. */
   @Test
   void imagenetWeightsThatCannotBeDownloadedStopTrainWithOneLine() throws Exception {
