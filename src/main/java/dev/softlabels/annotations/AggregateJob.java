@@ -6,7 +6,6 @@ import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.OutputFiles;
 import dev.softlabels.spark.PhaseLog;
-import dev.softlabels.spark.Sessions;
 import dev.softlabels.spark.StagedOutput;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,11 +56,8 @@ public final class AggregateJob {
       PhaseLog phases) {
     ClassList classes = settings.classes();
     boolean dawidSkene = settings.method() == AggregationMethod.DAWID_SKENE;
-    double sessionSeconds = Sessions.startSeconds();
-    LOG.info(String.format(Locale.ROOT, "aggregate: reading %s (%d classes); %s labels per image -> %s%s",
-        settings.input(), classes.size(), settings.method().configName(), output.target(),
-        Double.isNaN(sessionSeconds) ? "" : String.format(Locale.ROOT, "; the Spark session started in %.1f s",
-            sessionSeconds)));
+    LOG.info(String.format(Locale.ROOT, "aggregate: reading %s (%d classes); %s labels per image -> %s",
+        settings.input(), classes.size(), settings.method().configName(), output.target()));
     Dataset<Row> raw = AnnotationReader.read(spark, settings.source(), settings.input());
     try (VotePass pass = VotePass.run(VoteValidation.checkRows(raw, classes, settings.source().labelEncoding()),
         classes, dawidSkene)) {
