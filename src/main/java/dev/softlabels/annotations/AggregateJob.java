@@ -6,7 +6,6 @@ import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.OutputFiles;
 import dev.softlabels.spark.PhaseLog;
-import dev.softlabels.spark.Sessions;
 import dev.softlabels.spark.StagedOutput;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,11 +59,8 @@ public final class AggregateJob {
   private static AggregateSummary write(SparkSession spark, AggregateSettings settings, StagedOutput output,
       PhaseLog phases) {
     boolean dawidSkene = settings.method() == AggregationMethod.DAWID_SKENE;
-    double sessionSeconds = Sessions.startSeconds();
-    LOG.info(String.format(Locale.ROOT, "aggregate: reading %s; %s labels per image -> %s%s",
-        settings.input(), settings.method().configName(), output.target(),
-        Double.isNaN(sessionSeconds) ? "" : String.format(Locale.ROOT, "; the Spark session started in %.1f s",
-            sessionSeconds)));
+    LOG.info(String.format(Locale.ROOT, "aggregate: reading %s; %s labels per image -> %s",
+        settings.input(), settings.method().configName(), output.target()));
     Dataset<Row> raw = AnnotationReader.read(spark, settings.source(), settings.input());
     Optional<ClassList> given = settings.source().givenClasses();
     Optional<ClassInference.Inferred> inferred = given.isPresent() ? Optional.empty()

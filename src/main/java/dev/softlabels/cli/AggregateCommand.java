@@ -16,9 +16,10 @@ import picocli.CommandLine.Spec;
     name = "aggregate",
     mixinStandardHelpOptions = true,
     description = {
-        "Turn annotation rows (image, annotator, label) into per-image hard labels (majority vote, ties to",
-        "the lowest class index) and soft labels (vote fractions), or with --method dawid-skene into Dawid-Skene",
-        "posteriors and their argmax, estimating every annotator's confusion matrix by EM.",
+        "Turn annotation rows into per-image hard and soft labels.",
+        "Rows are (image, annotator, label). Hard labels are the majority vote (ties to the lowest class index)",
+        "and soft labels the vote fractions, or with --method dawid-skene the Dawid-Skene posteriors and their",
+        "argmax, estimating every annotator's confusion matrix by EM.",
         "Writes DIR/labels/ (Parquet), DIR/quarantine/ (rejected rows with a reason), DIR/summary.json and, for",
         "dawid-skene, DIR/annotators/ (confusion matrix, accuracy and label count per annotator)."})
 final class AggregateCommand implements Callable<Integer> {
@@ -28,7 +29,8 @@ final class AggregateCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
 
   @Option(names = "--input", paramLabel = "PATH",
-      description = "Annotation rows: CSV, JSON lines or Parquet; a file or directory, local or s3a://.")
+      description = "Annotation rows: CSV, JSON lines, Parquet or a tool's export (--format); a file or directory, "
+          + "local or s3a://.")
   String input;
 
   @Option(names = "--output", paramLabel = "DIR", description = "Output directory, local or s3a://.")
@@ -51,7 +53,7 @@ final class AggregateCommand implements Callable<Integer> {
     annotations.addTo(options);
     options.put("softlabels.aggregate.overwrite", overwrite);
     options.put("softlabels.aggregate.method", method);
-    return ConfigOptions.run(config.load(options), effective -> {
+    return ConfigOptions.run(spec, config.load(options), effective -> {
       AggregateSettings settings = AggregateSettings.from(effective);
       HadoopPaths.requireLocalExists(settings.input(), "input");
       return settings;

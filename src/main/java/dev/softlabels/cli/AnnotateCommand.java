@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
     name = "annotate",
     mixinStandardHelpOptions = true,
     description = {
+        "Simulate annotators voting on a label table's images.",
         "Simulate annotators on any label table with soft labels (e.g. generate's DIR/labels): each vote",
         "samples a class from the image's soft label, then passes it through the annotator's own noise.",
         "Writes DIR/annotations/ (the aggregate job's input schema), DIR/annotators/ and DIR/summary.json."})
@@ -57,7 +58,7 @@ final class AnnotateCommand implements Callable<Integer> {
     options.put("softlabels.annotate.pool", pool);
     options.put("softlabels.annotate.seed", seed);
     options.put("softlabels.annotate.overwrite", overwrite);
-    return ConfigOptions.run(config.load(options), effective -> {
+    return ConfigOptions.run(spec, config.load(options), effective -> {
       AnnotateSettings settings = AnnotateSettings.from(effective);
       HadoopPaths.requireLocalExists(settings.input(), "input");
       return settings;

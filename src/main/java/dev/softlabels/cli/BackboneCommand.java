@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
     name = "backbone",
     mixinStandardHelpOptions = true,
     description = {
+        "Train a CIFAR-10 backbone that train and reproduce fine-tune from.",
         "Train a backbone to fine-tune from (train --init-from DIR/model): a network trained on the 50,000",
         "CIFAR-10 training images with their labels (the recipe of softlabels.backbone.train-preset, with",
         "flips and crops), checkpointed and resumed like train, then scored on the 10,000 CIFAR-10 test",
@@ -42,7 +43,7 @@ final class BackboneCommand implements Callable<Integer> {
     options.put("softlabels.backbone.model-dir", modelDir);
     options.put("softlabels.backbone.shared-data", sharedData);
     options.put("softlabels.backbone.epochs", epochs);
-    return ConfigOptions.run(config.load(options), effective -> {
+    return ConfigOptions.run(spec, config.load(options), effective -> {
       BackboneSettings settings = BackboneSettings.from(effective);
       HadoopPaths.requireLocalExists(HadoopPaths.child(settings.sharedData(), BackboneJob.TRAIN_SET),
           "CIFAR-10 training images (--shared-data)");

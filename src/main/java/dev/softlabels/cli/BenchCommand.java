@@ -37,6 +37,9 @@ final class BenchCommand implements Callable<Integer> {
   /** What every benchmark takes: the configuration options and a scratch directory. */
   static final class Scratch {
 
+    /** The benchmark command this is mixed into. */
+    @Spec(Spec.Target.MIXEE) CommandSpec spec;
+
     @Mixin ConfigOptions config;
 
     @Option(names = "--work", paramLabel = "DIR", defaultValue = "target/bench",
@@ -48,7 +51,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     int inSession(Task task) throws Exception {
-      return ConfigOptions.run(config.load(Map.of()), Function.identity(), (spark, effective, same) -> task.run(spark, effective));
+      return ConfigOptions.run(spec, config.load(Map.of()), Function.identity(), (spark, effective, same) -> task.run(spark, effective));
     }
   }
 
@@ -56,6 +59,7 @@ final class BenchCommand implements Callable<Integer> {
       name = "aggregate",
       mixinStandardHelpOptions = true,
       description = {
+          "Time the aggregate job against DuckDB.",
           "Generate N annotation rows (10 per image, string ids, a share of duplicate votes) as Parquet, time",
           "the aggregate job on them in this session, and DuckDB (in-process) doing the same semantics and a",
           "plain group-by on the same files; then both as whole processes, and small inputs with majority and",
@@ -110,6 +114,7 @@ final class BenchCommand implements Callable<Integer> {
       name = "generate",
       mixinStandardHelpOptions = true,
       description = {
+          "Time synthetic image generation on one and two cores.",
           "Synthetic images per second on local[1] and local[2]: rendering + PNG encoding alone, and the",
           "whole generate job; prints images/s per core and the speed-up from one to two cores."})
   static final class Generate implements Callable<Integer> {
@@ -141,6 +146,7 @@ final class BenchCommand implements Callable<Integer> {
       name = "train",
       mixinStandardHelpOptions = true,
       description = {
+          "Time training: DL4J in one JVM, Spark parameter averaging and PyTorch.",
           "Training examples/s on the same minibatches of generated images, for a small reference CNN (conv",
           "16, max-pool, conv 64, global average pool, dense; Adam 2e-3) and the configured network, three",
           "ways: DL4J in one JVM, DL4J with Spark parameter averaging in this session (local[*] unless",
@@ -182,6 +188,7 @@ final class BenchCommand implements Callable<Integer> {
       name = "evaluate",
       mixinStandardHelpOptions = true,
       description = {
+          "Time distributed inference and the metrics.",
           "Evaluation speed: distributed inference over N generated images (predictions/s) and the seconds",
           "to compute all metrics over R prediction rows."})
   static final class Evaluate implements Callable<Integer> {
@@ -216,6 +223,7 @@ final class BenchCommand implements Callable<Integer> {
       name = "relabel",
       mixinStandardHelpOptions = true,
       description = {
+          "Time relabel nights against a full aggregate.",
           "Nights against a full aggregate in one run, for each store size: a label store from S generated",
           "votes, then a night of a fraction of S rows and nights of fixed sizes (half on existing images),",
           "each on its own copy of the store, then aggregate over the store's rows and the fractional night's,",

@@ -2,13 +2,20 @@ package dev.softlabels.cli;
 
 import com.typesafe.config.Config;
 import dev.softlabels.config.ConfigLoader;
+import dev.softlabels.spark.ProgressReporter;
 import dev.softlabels.spark.Sessions;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,6 +31,7 @@ public final class ConfigOptions {
 
   /** Set by bin/softlabels: the installation whose conf/application.conf is read. */
   public static final String HOME_PROPERTY = "softlabels.home";
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigOptions.class);
 
   @Option(names = "--conf", paramLabel = "FILE",
       description = "A HOCON file of settings (over conf/application.conf, under -D).")
@@ -35,25 +43,47 @@ public final class ConfigOptions {
   Map<String, String> properties = new LinkedHashMap<>();
 
   /**
+   * The one way a command runs: builds its typed settings from the effective configuration (so every
+   * check runs before Spark starts), then runs the job in a session that is stopped afterwards,
+   * whatever happens. Logs when the job starts, when its session is up and when it has finished, and
+   * a progress line every softlabels.progress.interval in between.
+   *
+   * @param command the command that runs: its name starts every line
+   * @return the exit code of a run that did not throw
+   */
+  public static <S> int run(CommandSpec command, Config effective, Function<Config, S> settings, Job<S> job)
+      throws Exception {
+    S typed = settings.apply(effective);
+    Duration interval = ProgressReporter.interval(effective);
+    String name = jobName(command);
+    // The session takes seconds to start: without this line a command would look hung until it is up.
+    LOG.info(String.format(Locale.ROOT, "%s: settings checked %.1f s after launch; starting the Spark session",
+        name, secondsSinceLaunch()));
+    try (SparkSession spark = Sessions.start(effective);
+        ProgressReporter progress = ProgressReporter.start(spark.sparkContext(), name, interval,
+            ConfigOptions::secondsSinceLaunch)) {
+      LOG.info(String.format(Locale.ROOT, "%s: Spark session started in %.1f s", name, Sessions.startSeconds()));
+      job.run(spark, effective, typed);
+    }
+    LOG.info(String.format(Locale.ROOT, "%s: finished %.1f s after launch", name, secondsSinceLaunch()));
+    return 0;
+  }
+
+  /** "relabel history" for softlabels relabel history. */
+  static String jobName(CommandSpec command) {
+    return command.qualifiedName().substring(command.root().name().length()).strip();
+  }
+
+  /** The JVM's age: bin/softlabels starts it at once, so this is the user's wait so far. */
+  private static double secondsSinceLaunch() {
+    return ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
+  }
+
+  /**
    * The effective configuration. {@code fromOptions} holds the command's own options (key to value,
    * null for options not given); they win over -D, which wins over files. {@code presets}: the
    * command's own presets, as for {@link ConfigLoader#load}.
    */
-  /**
-   * The one way a command runs: builds its typed settings from the effective configuration (so every
-   * check runs before Spark starts), then runs the job in a session that is stopped afterwards,
-   * whatever happens.
-   *
-   * @return the exit code of a run that did not throw
-   */
-  public static <S> int run(Config effective, Function<Config, S> settings, Job<S> job) throws Exception {
-    S typed = settings.apply(effective);
-    try (SparkSession spark = Sessions.start(effective)) {
-      job.run(spark, effective, typed);
-    }
-    return 0;
-  }
-
   @SafeVarargs
   public final Config load(Map<String, ?> fromOptions, Function<Config, Config>... presets) {
     Map<String, Object> overrides = new LinkedHashMap<>();

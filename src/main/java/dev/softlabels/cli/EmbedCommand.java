@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
     name = "embed",
     mixinStandardHelpOptions = true,
     description = {
+        "Plot trained models' feature spaces with t-SNE.",
         "Extract trained models' global-average-pool features for a split (distributed), run t-SNE on a",
         "seeded sample of them and draw PNG scatter plots with one panel per model, coloured by the ground",
         "truth: by colour and by shape interpolation for the synthetic classes, by class mix otherwise.",
@@ -49,7 +50,7 @@ final class EmbedCommand implements Callable<Integer> {
     scoring.addTo(options, "softlabels.embed");
     options.put("softlabels.embed.max-points", maxPoints);
     options.put("softlabels.embed.iterations", iterations);
-    return ConfigOptions.run(config.load(options), EmbedSettings::from, (spark, effective, settings) ->
+    return ConfigOptions.run(spec, config.load(options), EmbedSettings::from, (spark, effective, settings) ->
         EmbedJob.run(spark, settings).plots().values()
             .forEach(plot -> spec.commandLine().getOut().println("embed: " + plot)));
   }

@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
     name = "generate",
     mixinStandardHelpOptions = true,
     description = {
-        "Render the paper's synthetic dataset across executors: red/green/blue x circle/ellipse on black,",
+        "Render the paper's synthetic image dataset with exact soft labels.",
+        "Rendered across executors: red/green/blue x circle/ellipse on black,",
         "pure classes and colour/shape interpolations with exact soft labels.",
         "Writes DIR/images/ (Parquet: PNG bytes, parameters, labels, split_0..), DIR/labels/ (ground truth",
         "in the aggregate schema) and DIR/summary.json."})
@@ -61,7 +62,7 @@ final class GenerateCommand implements Callable<Integer> {
     options.put("softlabels.generate.partitions", partitions);
     options.put("softlabels.generate.export-png", exportPng);
     options.put("softlabels.generate.overwrite", overwrite);
-    return ConfigOptions.run(config.load(options), GenerateSettings::from, (spark, effective, settings) -> {
+    return ConfigOptions.run(spec, config.load(options), GenerateSettings::from, (spark, effective, settings) -> {
       Map<String, Object> summary = GenerateJob.run(spark, settings);
       spec.commandLine().getOut().printf(Locale.ROOT, "generate: %,d images of %dx%d px, by kind %s, in %.1f s -> %s%n",
           (Long) summary.get("images"), settings.size(), settings.size(), summary.get("by_kind"),

@@ -29,9 +29,10 @@ import picocli.CommandLine;
     mixinStandardHelpOptions = true,
     subcommands = {RelabelCommand.History.class, RelabelCommand.Export.class, RelabelCommand.Compact.class},
     description = {
-        "Fold one night's annotation rows into a versioned label store (Delta Lake): validate them as",
-        "aggregate does (plus duplicates of earlier nights' votes), add their vote counts to the images they",
-        "touch and commit those images' new labels together with the night's ledger entry. Each night is",
+        "Fold one night's annotation rows into a versioned label store.",
+        "The store is a Delta Lake table. A night validates its rows as aggregate does (plus duplicates of",
+        "earlier nights' votes), adds their vote counts to the images they touch and commits those images'",
+        "new labels together with the night's ledger entry. Each night is",
         "applied at most once, in date order; re-running an applied night does nothing. Writes",
         "STATE/quarantine/date=D/ and STATE/changes/date=D/ (images/, needs-annotations/, summary.json).",
         "Subcommands: history (the applied nights), export (the labels as of a version, night or time),",
@@ -60,7 +61,7 @@ final class RelabelCommand implements Callable<Integer> {
     options.put("softlabels.relabel.batch", batch);
     options.put("softlabels.relabel.date", date);
     annotations.addTo(options);
-    return ConfigOptions.run(config.load(options), effective -> {
+    return ConfigOptions.run(spec, config.load(options), effective -> {
       RelabelSettings settings = RelabelSettings.from(effective);
       HadoopPaths.requireLocalExists(settings.batch(), "batch");
       return settings;
@@ -103,8 +104,8 @@ final class RelabelCommand implements Callable<Integer> {
   }
 
   @Command(name = "export", mixinStandardHelpOptions = true,
-      description = {"Write a label store's labels as of a version, a night or a time as a Parquet label table",
-          "(aggregate's labels/ columns, usable as train --labels)."})
+      description = {"Export a label store's labels as of a version, night or time.",
+          "Writes them as a Parquet label table (aggregate's labels/ columns, usable as train --labels)."})
   static final class Export implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -136,7 +137,8 @@ final class RelabelCommand implements Callable<Integer> {
   }
 
   @Command(name = "compact", mixinStandardHelpOptions = true,
-      description = {"Rewrite a label store's table with each image's latest row only, in one commit: nights",
+      description = {"Keep only each image's latest row in a label store's table.",
+          "Rewrites the table with each image's latest row only, in one commit: nights",
           "append a row per image they touch, so the table grows by every night's touched images until this",
           "folds them away. The labels read the same before and after; earlier versions stay readable until",
           "Delta's VACUUM removes their files. Run it when no night is running (one writer per store)."})
@@ -161,6 +163,9 @@ final class RelabelCommand implements Callable<Integer> {
   /** The options of the commands that read a label store: configuration and --state. */
   static final class StoreOptions {
 
+    /** The command this is mixed into. */
+    @Spec(Spec.Target.MIXEE) CommandSpec spec;
+
     @Mixin ConfigOptions config;
 
     @Option(names = "--state", paramLabel = "DIR", description = "The label store.")
@@ -173,7 +178,7 @@ final class RelabelCommand implements Callable<Integer> {
     int inSession(Task task) throws Exception {
       Map<String, Object> options = new HashMap<>();
       options.put("softlabels.relabel.state", state);
-      return ConfigOptions.run(config.load(options), RelabelSettings::state, (spark, effective, store) -> task.run(spark, store));
+      return ConfigOptions.run(spec, config.load(options), RelabelSettings::state, (spark, effective, store) -> task.run(spark, store));
     }
   }
 }

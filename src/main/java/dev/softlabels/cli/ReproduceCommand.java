@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
     name = "reproduce",
     mixinStandardHelpOptions = true,
     description = {
+        "Run the paper's study end to end and write its report.",
         "The paper's study end to end: the dataset, then for each of three seeded splits and each label",
         "type (hard, soft) train -> evaluate on the test split, then a Table-1-style report (report.md,",
         "report.html, results.csv, results.json) beside the paper's numbers, with the feature-space (t-SNE)",
@@ -58,7 +59,7 @@ final class ReproduceCommand implements Callable<Integer> {
     options.put("softlabels.reproduce.annotate", annotate);
     options.put("softlabels.reproduce.label-types", labelTypes);
     options.put("softlabels.reproduce.backbone.use", backbone == null ? null : backbone.toString());
-    return ConfigOptions.run(config.load(options, ReproduceSettings::preset), ReproduceSettings::from,
+    return ConfigOptions.run(spec, config.load(options, ReproduceSettings::preset), ReproduceSettings::from,
         (spark, effective, settings) -> {
           List<CellResult> cells = ReproduceJob.run(spark, effective, settings);
           spec.commandLine().getOut().println("reproduce: " + cells.size() + " cells -> " + settings.output()

@@ -17,7 +17,6 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(
     name = "softlabels",
     mixinStandardHelpOptions = true,
-    version = "softlabels 0.1.0",
     description = "Crowdsourced annotations to label distributions, on Apache Spark.",
     subcommands = {AggregateCommand.class, GenerateCommand.class, AnnotateCommand.class, TrainCommand.class,
         BackboneCommand.class,
@@ -55,10 +54,21 @@ public final class SoftLabels implements Callable<Integer> {
 
   public static CommandLine commandLine() {
     // Descriptions are written as lines of up to 100 characters; the default 80 would rewrap them.
-    return new CommandLine(new SoftLabels())
+    CommandLine commandLine = new CommandLine(new SoftLabels())
         .setUsageHelpWidth(HELP_WIDTH)
         .setParameterExceptionHandler(SoftLabels::badParameters)
         .setExecutionExceptionHandler(SoftLabels::failed);
+    withProjectVersion(commandLine);
+    return commandLine;
+  }
+
+  /**
+   * Every command's --version (mixinStandardHelpOptions) prints the project version; picocli gives a
+   * subcommand no version of its own, and inheriting the top command's attributes would copy its footer too.
+   */
+  private static void withProjectVersion(CommandLine command) {
+    command.getCommandSpec().versionProvider(new ProjectVersion());
+    command.getSubcommands().values().forEach(SoftLabels::withProjectVersion);
   }
 
   private static int badParameters(ParameterException e, String[] args) {

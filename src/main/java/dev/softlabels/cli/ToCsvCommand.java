@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
     name = "to-csv",
     mixinStandardHelpOptions = true,
     description = {
+        "Write Parquet tables as single CSV files.",
         "Write one of the project's Parquet tables (labels/, annotations/, changes/.../images/, ...) as a single",
         "CSV file with a header, for pandas without a Parquet reader and for spreadsheets: arrays and maps",
         "become JSON text, binary columns (image bytes) are left out."})
@@ -43,7 +44,7 @@ final class ToCsvCommand implements Callable<Integer> {
     for (int i = 0; i < tables.size(); i += 2) {
       HadoopPaths.requireLocalExists(tables.get(i), "input");
     }
-    return ConfigOptions.run(config.load(Map.of()), Function.identity(), (spark, effective, same) -> {
+    return ConfigOptions.run(spec, config.load(Map.of()), Function.identity(), (spark, effective, same) -> {
       for (int i = 0; i < tables.size(); i += 2) {
         List<String> columns = CsvExport.run(spark, tables.get(i), tables.get(i + 1), overwrite);
         spec.commandLine().getOut().println("to-csv: " + tables.get(i) + " -> " + tables.get(i + 1) + " ("

@@ -18,9 +18,9 @@ import picocli.CommandLine.Spec;
     name = "train",
     mixinStandardHelpOptions = true,
     description = {
-        "Train a CNN on hard (one-hot majority vote) or soft (label distribution) targets with Spark",
-        "parameter averaging. Per epoch: validation loss, KL and macro accuracy; checkpoints in MODEL_DIR",
-        "(last/ to resume, best/ = lowest validation loss)."})
+        "Train a CNN on hard or soft labels with Spark parameter averaging.",
+        "Targets: hard (one-hot majority vote) or soft (label distribution). Per epoch: validation loss, KL",
+        "and macro accuracy; checkpoints in MODEL_DIR (last/ to resume, best/ = lowest validation loss)."})
 final class TrainCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -72,7 +72,7 @@ final class TrainCommand implements Callable<Integer> {
     options.put("softlabels.train.epochs", epochs);
     options.put("softlabels.train.init-from", initFrom);
     options.put("softlabels.train.frozen-epochs", frozenEpochs);
-    return ConfigOptions.run(config.load(options), effective -> {
+    return ConfigOptions.run(spec, config.load(options), effective -> {
       TrainSettings settings = TrainSettings.from(effective);
       HadoopPaths.requireLocalExists(settings.data().images(), "images");
       HadoopPaths.requireLocalExists(settings.data().labels(), "labels");

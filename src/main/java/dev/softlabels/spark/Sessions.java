@@ -36,8 +36,7 @@ public final class Sessions {
         .appName(config.getString("softlabels.spark.app-name"))
         .config(settings);
     SparkSession spark = withDelta(builder, settings).getOrCreate();
-    // Not logged here: a job's first line says it, after the job's own checks, so that a user error stays
-    // the only line a failed command prints.
+    // Not logged here: the command that runs the job logs it under its own name.
     startSeconds = (System.nanoTime() - started) / 1e9;
     return spark;
   }

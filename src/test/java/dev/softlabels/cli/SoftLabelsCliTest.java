@@ -6,6 +6,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import dev.softlabels.testing.TestFiles;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,6 +123,59 @@ class SoftLabelsCliTest {
     run(concat(new String[] {"train", "-Dsoftlabels.train.repartition=sometimes"}, data))
         .isOneLineUserError("softlabels.train.repartition must be one of always, never, num-partitions-workers-differs;"
             + " got 'sometimes'");
+  }
+
+  @Test
+  void aProgressIntervalThatIsNoDurationIsNamed() {
+    Path input = TestFiles.write(dir, "rows.csv", "image_id,annotator_id,label\n");
+    run("aggregate", "-Dsoftlabels.progress.interval=soon", "--input", input.toString(), "--output",
+        dir.resolve("out").toString()).isOneLineUserError(
+        "softlabels aggregate: error: softlabels.progress.interval must be a duration of at least 100ms, such as 10s, "
+            + "not 'soon'");
+  }
+
+  @Test
+  void everyCommandPrintsTheProjectVersion() {
+    List<CommandLine> commands = commands(SoftLabels.commandLine());
+    assertThat(commands).hasSizeGreaterThan(15);
+    for (CommandLine command : commands) {
+      List<String> args = new ArrayList<>(List.of(command.getCommandSpec().qualifiedName().split(" ")));
+      args.set(0, "--version");
+      Collections.rotate(args, -1);
+      Result result = run(args.toArray(String[]::new));
+      assertThat(result.exitCode()).as(args.toString()).isZero();
+      assertThat(result.out()).as(args.toString()).matches("softlabels \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n");
+    }
+  }
+
+  @Test
+  void commandListsShowEverySummaryWholeAsOneSentence() {
+    for (CommandLine parent : commands(SoftLabels.commandLine())) {
+      String usage = parent.getUsageMessage(CommandLine.Help.Ansi.OFF);
+      for (CommandLine command : parent.getSubcommands().values()) {
+        if (command.getCommand() instanceof CommandLine.HelpCommand) {
+          continue;
+        }
+        String summary = command.getCommandSpec().usageMessage().description()[0];
+        assertThat(summary).as(command.getCommandName()).endsWith(".");
+        assertThat(usage).as(parent.getCommandName()).containsPattern(
+            "(?m)^  " + command.getCommandName() + " +" + java.util.regex.Pattern.quote(summary) + "$");
+      }
+    }
+  }
+
+  @Test
+  void aJobIsNamedByItsCommandBelowSoftlabels() {
+    CommandLine history = SoftLabels.commandLine().getSubcommands().get("relabel").getSubcommands().get("history");
+    assertThat(ConfigOptions.jobName(history.getCommandSpec())).isEqualTo("relabel history");
+  }
+
+  /** {@code root} and every command below it but picocli's help command. */
+  private static List<CommandLine> commands(CommandLine root) {
+    List<CommandLine> all = new ArrayList<>(List.of(root));
+    root.getSubcommands().values().stream().filter(c -> !(c.getCommand() instanceof CommandLine.HelpCommand))
+        .forEach(c -> all.addAll(commands(c)));
+    return all;
   }
 
   private static String[] concat(String[] first, String[] second) {
