@@ -11,6 +11,7 @@ import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.labels.LabelMath;
 import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.spark.PhaseLog;
 import dev.softlabels.spark.StagedOutput;
 import dev.softlabels.train.Checkpoints;
 import dev.softlabels.train.Inference;
@@ -68,6 +69,7 @@ public final class EmbedJob {
   private record Embedding(String model, double[][] coordinates) {}
 
   public static Result run(SparkSession spark, EmbedSettings settings) {
+    PhaseLog phases = new PhaseLog(LOG, "embed", System.nanoTime());
     HadoopPaths paths = HadoopPaths.of(spark);
     Map<String, NeuralNet> networks = new LinkedHashMap<>();
     settings.models().forEach((name, dir) -> networks.put(name, new Checkpoints(spark, dir).require(settings.checkpoint())));
@@ -131,6 +133,7 @@ public final class EmbedJob {
             width) : "";
       }
       writeCoordinates(spark, output.child(TSNE), sample, embeddings);
+      phases.done("features and t-SNE maps of %d models", embeddings.size());
 
       String caption = String.format(Locale.ROOT,
           "t-SNE (perplexity %.0f, %d iterations) of the global-average-pool features%s of %,d of the %,d %s images"
@@ -158,7 +161,7 @@ public final class EmbedJob {
       summary.put("measures", measures);
       paths.writeText(output.child(SUMMARY), Json.write(summary));
       output.commit();
-      LOG.info("embed: plots {}", plots.values());
+      phases.done("plots %s", plots.values());
       return result;
     } finally {
       if (data != null) {

@@ -6,6 +6,7 @@ import dev.softlabels.config.Json;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.ml.SoftLabelEvaluator;
 import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.spark.PhaseLog;
 import dev.softlabels.spark.StagedOutput;
 import dev.softlabels.train.Checkpoints;
 import dev.softlabels.train.Inference;
@@ -35,6 +36,7 @@ public final class EvaluateJob {
   private EvaluateJob() {}
 
   public static Map<String, Double> run(SparkSession spark, EvaluateSettings settings) {
+    PhaseLog phases = new PhaseLog(LOG, "evaluate", System.nanoTime());
     HadoopPaths paths = HadoopPaths.of(spark);
     NeuralNet network = new Checkpoints(spark, settings.modelDir()).require(settings.checkpoint());
     TrainingData.Prepared data = null;
@@ -50,6 +52,7 @@ public final class EvaluateJob {
           .withColumn(PREDICTED_LABEL, LabelColumns.argmax(col(LabelColumns.PROBABILITIES)))
           .write().parquet(predictionsPath);
       double seconds = (System.nanoTime() - started) / 1e9;
+      phases.done("predictions written");
 
       Dataset<Row> scored = spark.read().parquet(predictionsPath).join(
           rows.select(col(LabelColumns.IMAGE), col(LabelColumns.SOFT_LABEL)), LabelColumns.IMAGE);
@@ -59,6 +62,7 @@ public final class EvaluateJob {
       report.put("images", spark.read().parquet(predictionsPath).count());
       report.put("inference_seconds", seconds);
       paths.writeText(output.child(METRICS), Json.write(report));
+      phases.done("metrics computed and written");
       output.commit();
       LOG.info("evaluate: {}", format(metrics));
       return metrics;

@@ -17,6 +17,7 @@ import dev.softlabels.evaluate.EvaluateSettings;
 import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.labels.Metrics;
 import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.spark.PhaseLog;
 import dev.softlabels.synthetic.AnnotateJob;
 import dev.softlabels.synthetic.AnnotateSettings;
 import dev.softlabels.synthetic.GenerateJob;
@@ -107,8 +108,10 @@ public final class ReproduceJob {
     if (!paths.exists(regimeFile)) {
       paths.writeText(regimeFile, Json.write(regime));
     }
+    PhaseLog phases = new PhaseLog(LOG, "reproduce", System.nanoTime());
     Inputs inputs = settings.dataset().equals("cifar10h") ? cifar10h(spark, config, settings, root)
         : synthetic(spark, config, settings, root);
+    phases.done("%s data and labels ready", settings.dataset());
     int total = settings.splits() * settings.labelTypes().size();
     int done = 0;
     for (int split = 0; split < settings.splits(); split++) {
@@ -139,10 +142,12 @@ public final class ReproduceJob {
         evaluate.put("softlabels.evaluate.output", evaluation);
         evaluate.put("softlabels.evaluate.overwrite", true);
         EvaluateJob.run(spark, EvaluateSettings.from(ConfigLoader.withValues(trainConfig, evaluate)));
+        phases.done("cell %d/%d (split %d, %s labels) trained and evaluated", done, total, split, labelType);
       }
     }
     if (settings.embed()) {
       embed(spark, config, settings, root, inputs);
+      phases.done("feature-space plots");
     }
     List<CellResult> cells = collect(spark, settings.output());
     writeReport(spark, settings, cells, featureSpaces(spark, settings.output()), regimes(spark, settings.output()));

@@ -8,6 +8,7 @@ import dev.softlabels.config.Json;
 import dev.softlabels.config.UserError;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.spark.PhaseLog;
 import dev.softlabels.spark.StagedOutput;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,6 +62,7 @@ public final class AnnotateJob {
 
   private static Map<String, Object> write(SparkSession spark, AnnotateSettings settings, StagedOutput output) {
     long started = System.nanoTime();
+    PhaseLog phases = new PhaseLog(LOG, "annotate", started);
     Dataset<Row> labels = spark.read().parquet(settings.input());
     if (!Arrays.asList(labels.columns()).containsAll(List.of(LabelColumns.IMAGE, LabelColumns.SOFT_LABEL))) {
       throw new UserError("input " + settings.input() + " is not a label table: it needs image_id and soft_label, has "
@@ -90,6 +92,7 @@ public final class AnnotateJob {
     LabelColumns.withClasses(labels.select(col(LabelColumns.IMAGE), col(LabelColumns.SOFT_LABEL))
         .flatMap(vote, Encoders.row(annotationSchema())), LabelColumns.LABEL, settings.classes())
         .write().parquet(annotationsPath);
+    phases.done("votes drawn and written");
 
     List<Row> annotatorRows = new ArrayList<>();
     Map<String, Long> types = new TreeMap<>();
@@ -105,6 +108,7 @@ public final class AnnotateJob {
     spark.createDataFrame(annotatorRows, annotatorSchema).coalesce(1)
         .write().parquet(output.child(ANNOTATORS));
     shared.destroy();
+    phases.done("%,d annotators written", annotatorRows.size());
 
     Dataset<Row> written = spark.read().parquet(annotationsPath);
     long rows = written.count();

@@ -8,6 +8,7 @@ import dev.softlabels.labels.ImageColumns;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.HadoopConfSnapshot;
 import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.spark.PhaseLog;
 import dev.softlabels.spark.StagedOutput;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -133,6 +134,7 @@ public final class GenerateJob {
 
   private static Map<String, Object> write(SparkSession spark, GenerateSettings settings, StagedOutput output) {
     long started = System.nanoTime();
+    PhaseLog phases = new PhaseLog(LOG, "generate", started);
     String imagesPath = output.child(IMAGES);
     String labelsPath = output.child(LABELS);
     int partitions = settings.partitions() > 0
@@ -142,6 +144,7 @@ public final class GenerateJob {
     LOG.info("generate: rendering {} images of {}x{} px in {} partitions -> {}", settings.images(), settings.size(),
         settings.size(), partitions, HadoopPaths.child(settings.output(), IMAGES));
     render(spark, settings, partitions).write().parquet(imagesPath);
+    phases.done("%,d images rendered and written", settings.images());
 
     Dataset<Row> images = spark.read().parquet(imagesPath);
     LOG.info("generate: writing the ground-truth label table -> {}", HadoopPaths.child(settings.output(), LABELS));
@@ -151,10 +154,12 @@ public final class GenerateJob {
         lit(null).cast(DataTypes.createArrayType(DataTypes.IntegerType)).as(LabelColumns.COUNTS),
         col(LabelColumns.SOFT_LABEL));
     LabelColumns.fromSoftLabel(truth, SyntheticClasses.CLASSES).write().parquet(labelsPath);
+    phases.done("label table written");
 
     if (!settings.exportPng().isBlank()) {
       LOG.info("generate: exporting PNG files -> {}", settings.exportPng());
       exportPng(spark, images, settings.exportPng(), settings.overwrite(), settings.output());
+      phases.done("PNG files exported");
     }
 
     Map<String, Object> summary = new LinkedHashMap<>();
