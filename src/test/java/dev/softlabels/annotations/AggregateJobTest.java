@@ -249,8 +249,8 @@ class AggregateJobTest {
     assertThat(summary.rowsQuarantined()).isEqualTo(9);
     assertThat(summary.quarantinedByReason()).containsExactly(
         Map.entry("duplicate_vote", 1L), Map.entry("missing_annotator_id", 1L), Map.entry("missing_image_id", 2L),
-        Map.entry("missing_label", 1L), Map.entry("undecodable_text", 0L), Map.entry("unknown_class", 2L),
-        Map.entry("unparsable_row", 2L));
+        Map.entry("missing_label", 1L), Map.entry("rejected_by_requester", 0L), Map.entry("skipped_by_annotator", 0L),
+        Map.entry("undecodable_text", 0L), Map.entry("unknown_class", 2L), Map.entry("unparsable_row", 2L));
 
     AggregateSummary written = AggregateSummary.fromJson(Files.readString(output.resolve("summary.json")));
     assertThat(written).isEqualTo(summary);
