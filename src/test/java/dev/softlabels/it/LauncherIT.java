@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.softlabels.annotations.AggregateJob;
 import dev.softlabels.annotations.AggregateSummary;
+import dev.softlabels.synthetic.SyntheticClasses;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -29,6 +30,9 @@ class LauncherIT {
   @TempDir Path dir;
 
   record Result(int exitCode, String out, String err) {}
+
+  /** The bundled example's classes (the synthetic six): its purple_square vote is meant to be an unknown class. */
+  static final String EXAMPLE_CLASSES = String.join(",", SyntheticClasses.CLASSES.names());
 
   static Result launch(String... args) throws IOException, InterruptedException {
     return run("bin/softlabels", args);
@@ -73,7 +77,8 @@ class LauncherIT {
   @Test
   void aggregatesTheBundledExample() throws Exception {
     Path output = dir.resolve("example");
-    Result result = launch("aggregate", "--input", "examples/annotations.csv", "--output", output.toString());
+    Result result = launch("aggregate", "--input", "examples/annotations.csv", "--output", output.toString(),
+        "--classes", EXAMPLE_CLASSES);
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(result.out()).contains("100 rows read, 96 used, 4 quarantined", "12 images");

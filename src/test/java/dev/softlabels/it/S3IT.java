@@ -30,11 +30,11 @@ class S3IT {
         "s3=\"$SOFTLABELS_S3_ENDPOINT/softlabels\"",
         "curl -sf -X PUT --data-binary @examples/annotations.csv \"$s3/in/2026-11-01.csv\"",
         "bin/softlabels aggregate --conf conf/s3-mock.conf --input s3a://softlabels/in/2026-11-01.csv"
-            + " --output s3a://softlabels/out/aggregate",
+            + " --output s3a://softlabels/out/aggregate --classes " + LauncherIT.EXAMPLE_CLASSES,
         "bin/softlabels relabel --conf conf/s3-mock.conf --state s3a://softlabels/store"
-            + " --batch s3a://softlabels/in/2026-11-01.csv --date 2026-11-01",
+            + " --batch s3a://softlabels/in/2026-11-01.csv --date 2026-11-01 --classes " + LauncherIT.EXAMPLE_CLASSES,
         "bin/softlabels relabel --conf conf/s3-mock.conf --state s3a://softlabels/store"
-            + " --batch s3a://softlabels/in/2026-11-01.csv --date 2026-11-01",
+            + " --batch s3a://softlabels/in/2026-11-01.csv --date 2026-11-01 --classes " + LauncherIT.EXAMPLE_CLASSES,
         "bin/softlabels relabel export --conf conf/s3-mock.conf --state s3a://softlabels/store --output " + dir.resolve("export"),
         "mkdir -p " + dir.resolve("aggregate/labels"),
         "for key in $(curl -sf \"$s3?list-type=2&prefix=out/aggregate/labels/\" | grep -o '<Key>[^<]*parquet</Key>'"
@@ -54,7 +54,7 @@ class S3IT {
     assertThat(onS3.out() + onS3.err()).as("credentials never reach the logs").doesNotContain(SECRET);
 
     LauncherIT.Result local = LauncherIT.launch("aggregate", "--input", "examples/annotations.csv", "--output",
-        dir.resolve("local").toString());
+        dir.resolve("local").toString(), "--classes", LauncherIT.EXAMPLE_CLASSES);
     assertThat(local.exitCode()).as(local.err()).isZero();
     var expected = LabelColumns.table(spark.read().parquet(dir.resolve("local/labels").toString()))
         .orderBy("image_id").collectAsList();
