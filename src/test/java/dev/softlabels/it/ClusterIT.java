@@ -70,9 +70,11 @@ class ClusterIT {
   void aggregateOnTheClusterEqualsLocalMode(SparkSession spark) throws Exception {
     String input = HOME.resolve("examples/annotations.csv").toString();
     LauncherIT.Result[] result = new LauncherIT.Result[1];
-    timed("aggregate, local mode", result, "aggregate", "--input", input, "--output", dir.resolve("local").toString());
+    String classes = LauncherIT.EXAMPLE_CLASSES;
+    timed("aggregate, local mode", result, "aggregate", "--input", input, "--output", dir.resolve("local").toString(),
+        "--classes", classes);
     timed("aggregate, 2-worker cluster", result, "--master", master, "aggregate", "--input", input,
-        "--output", dir.resolve("cluster").toString());
+        "--output", dir.resolve("cluster").toString(), "--classes", classes);
 
     assertThat(result[0].out()).contains("100 rows read, 96 used, 4 quarantined");
     assertThat(rows(spark, dir.resolve("cluster/labels"), "image_id"))
@@ -81,7 +83,7 @@ class ClusterIT {
         .hasSameSizeAs(rows(spark, dir.resolve("local/quarantine"), "row_order"));
 
     timed("relabel night, 2-worker cluster", result, "--master", master, "relabel", "--state",
-        dir.resolve("store").toString(), "--batch", input, "--date", "2026-11-01");
+        dir.resolve("store").toString(), "--batch", input, "--date", "2026-11-01", "--classes", classes);
     assertThat(result[0].out()).contains("night 2026-11-01 applied as version 1: 100 rows read, 96 used, 4 quarantined");
     LabelStore store = new LabelStore(spark, dir.resolve("store").toString());
     assertThat(LabelColumns.table(store.read(store.version())).orderBy("image_id").collectAsList())

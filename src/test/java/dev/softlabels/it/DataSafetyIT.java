@@ -226,7 +226,8 @@ class DataSafetyIT {
     Path input = Files.write(dir.resolve("votes.csv"), rows);
     Path output = dir.resolve("first");
     Path err = Files.createTempFile(dir, "killed", ".err");
-    try (ProcessTree tree = start(List.of("aggregate", "--input", input.toString(), "--output", output.toString()),
+    try (ProcessTree tree = start(List.of("aggregate", "--input", input.toString(), "--output", output.toString(),
+        "--classes", LauncherIT.EXAMPLE_CLASSES),
         ProcessBuilder.Redirect.to(err.toFile()))) {
       Process process = tree.process();
       waitForLine(process, err, "rejected rows");
@@ -235,7 +236,8 @@ class DataSafetyIT {
     }
     assertThat(output).as("nothing that looks like a finished output").doesNotExist();
 
-    LauncherIT.Result rerun = LauncherIT.launch("aggregate", "--input", input.toString(), "--output", output.toString());
+    LauncherIT.Result rerun = LauncherIT.launch("aggregate", "--input", input.toString(), "--output", output.toString(),
+        "--classes", LauncherIT.EXAMPLE_CLASSES);
     assertThat(rerun.exitCode()).as(rerun.err()).isZero();
     assertThat(rerun.out()).contains("12,000 rows read, 11,876 used, 124 quarantined");
     try (Stream<String> names = Files.list(dir).map(p -> p.getFileName().toString())) {

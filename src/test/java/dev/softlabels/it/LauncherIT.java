@@ -223,7 +223,7 @@ class LauncherIT {
     Path inbox = Files.createDirectories(dir.resolve("inbox"));
     Files.copy(HOME.resolve("examples/annotations.csv"), inbox.resolve("2026-11-01.csv"));
     String[] night = {"--state", dir.resolve("store").toString(), "--inbox", inbox.toString(),
-        "--log-dir", dir.resolve("logs").toString(), "--date", "2026-11-01"};
+        "--log-dir", dir.resolve("logs").toString(), "--date", "2026-11-01", "--", "--classes", EXAMPLE_CLASSES};
 
     Result first = run("bin/relabel-nightly", night);
     assertThat(first.exitCode()).as(first.err()).isZero();
@@ -234,7 +234,7 @@ class LauncherIT {
     assertThat(again.exitCode()).as(again.err()).isZero();
     assertThat(again.out()).contains("night 2026-11-01 was already applied (version 1)");
 
-    night[night.length - 1] = "2026-11-02";
+    night[List.of(night).indexOf("--date") + 1] = "2026-11-02";
     Result missing = run("bin/relabel-nightly", night);
     assertThat(missing.exitCode()).isEqualTo(3);
     assertThat(missing.err()).contains("no file for night 2026-11-02");
