@@ -1,29 +1,25 @@
 package dev.softlabels.annotations;
 
-import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.OutputFiles;
 import dev.softlabels.spark.PhaseLog;
 import dev.softlabels.spark.StagedOutput;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Annotation rows to per-image hard and soft labels: the paper's majority vote and vote fractions, or
- * Dawid–Skene posteriors ({@link DawidSkene}). Writes {@code labels/}, {@code quarantine/},
- * {@code summary.json} and, for Dawid–Skene, {@code annotators/} under the output directory.
+ * Annotation rows to per-image hard and soft labels: the paper's majority vote and vote fractions, or a
+ * truth-inference method's posteriors ({@link TruthInference}). Writes {@code labels/},
+ * {@code quarantine/}, {@code summary.json} and, for the methods, {@code annotators/} under the output
+ * directory.
  *
  * <p>The input is read once and shuffled once: {@link VotePass} checks every row, applies the duplicate
  * rule and counts each image's votes in one pass, whose small result (a row per image, a row per
@@ -58,7 +54,6 @@ public final class AggregateJob {
   /** Every part of the output into the staging folder; fails before the commit when the data is rejected. */
   private static AggregateSummary write(SparkSession spark, AggregateSettings settings, StagedOutput output,
       PhaseLog phases) {
-    boolean dawidSkene = settings.method() == AggregationMethod.DAWID_SKENE;
     LOG.info(String.format(Locale.ROOT, "aggregate: reading %s; %s labels per image -> %s",
         settings.input(), settings.method().configName(), output.target()));
     Dataset<Row> raw = AnnotationReader.read(spark, settings.source(), settings.input());
@@ -68,7 +63,7 @@ public final class AggregateJob {
     ClassList classes = given.orElseGet(() -> inferred.orElseThrow().classes());
     inferred.ifPresent(classList -> phases.done("%s", classList.line()));
     try (VotePass pass = VotePass.run(VoteValidation.checkRows(raw, classes, settings.source().labelEncoding()),
-        classes, dawidSkene)) {
+        classes, settings.method().posterior())) {
       VotePass.Tally tally = pass.tally();
       VoteTally.Counts counts = tally.counts();
       phases.done("%,d rows read, checked and counted by image: %,d used, %,d quarantined, %,d images",
@@ -76,20 +71,20 @@ public final class AggregateJob {
       settings.rejectionLimit().check("", counts, tally.images(),
           HadoopPaths.of(spark).exists(settings.output()) ? settings.output() + " is unchanged" : "no output created");
 
-      DawidSkene.Fit fit;
+      Em.Fit<?> fit;
       LabelStatistics statistics;
       try (LabelAggregation aggregation = LabelAggregation.of(spark, pass.imageVotes(), classes, settings.method(),
-          settings.dawidSkene())) {
+          settings.em())) {
         fit = aggregation.fit();
         if (fit != null) {
-          phases.done("dawid-skene fitted in %d iterations", fit.iterations());
+          phases.done("%s fitted in %d iterations", settings.method().configName(), fit.iterations());
         }
         LabelColumns.withClasses(LabelColumns.withAggregation(aggregation.labels(), settings.method()), classes)
             .coalesce(spark.sparkContext().defaultParallelism()).write().parquet(output.child(LABELS));
         phases.done("labels written");
         if (fit != null) {
-          annotatorTable(spark, fit.model()).coalesce(1).write().parquet(output.child(ANNOTATORS));
-          phases.done("%,d annotators' confusion matrices written", fit.model().annotators().size());
+          aggregation.annotators().coalesce(1).write().parquet(output.child(ANNOTATORS));
+          phases.done("%,d annotators' parameters written", fit.last().labels.length);
         }
         statistics = aggregation.statistics();
       }
@@ -105,21 +100,8 @@ public final class AggregateJob {
     }
   }
 
-  /** annotators/: annotator_id, labels, accuracy, confusion (row c: the true class, column j: the label given). */
-  static Dataset<Row> annotatorTable(SparkSession spark, DawidSkeneModel model) {
-    List<Row> rows = new ArrayList<>();
-    model.annotators().forEach((id, estimate) -> rows.add(RowFactory.create(id, estimate.labels(), estimate.accuracy(),
-        ConfusionColumn.value(estimate.confusion()))));
-    StructType schema = new StructType()
-        .add(LabelColumns.ANNOTATOR, DataTypes.StringType, false)
-        .add("labels", DataTypes.LongType, false)
-        .add("accuracy", DataTypes.DoubleType, false)
-        .add(ConfusionColumn.FIELD);
-    return spark.createDataFrame(rows, schema);
-  }
-
   private static AggregateSummary summary(AggregateSettings settings, ClassList classes, String classesFrom,
-      VoteTally.Counts counts, LabelStatistics labels, DawidSkene.Fit fit, double seconds) {
+      VoteTally.Counts counts, LabelStatistics labels, Em.Fit<?> fit, double seconds) {
     return new AggregateSummary(
         settings.input(),
         settings.output(),
@@ -136,8 +118,8 @@ public final class AggregateJob {
         labels.meanEntropy(),
         labels.histogram(),
         seconds,
-        fit == null ? null : new AggregateSummary.DawidSkeneSummary(fit.iterations(), fit.converged(),
-            fit.logLikelihoods(), fit.secondsPerIteration(), fit.firstPassSeconds(), fit.model().annotators().size(),
+        fit == null ? null : new AggregateSummary.EmSummary(fit.iterations(), fit.converged(),
+            fit.logLikelihoods(), fit.secondsPerIteration(), fit.firstPassSeconds(), fit.last().labels.length,
             labels.changedFromMajority(), labels.softTies(), labels.softCertain()));
   }
 }

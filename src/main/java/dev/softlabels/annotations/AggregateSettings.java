@@ -6,7 +6,7 @@ import dev.softlabels.labels.AggregationMethod;
 
 /** Typed, validated settings of the aggregate job ({@code softlabels.aggregate} and the source). */
 public record AggregateSettings(AnnotationSource source, String input, String output, boolean overwrite,
-    AggregationMethod method, DawidSkeneSettings dawidSkene, RejectionLimit rejectionLimit) {
+    AggregationMethod method, EmSettings em, RejectionLimit rejectionLimit) {
 
   public AggregateSettings {
     if (input.isBlank()) {
@@ -25,17 +25,17 @@ public record AggregateSettings(AnnotationSource source, String input, String ou
         aggregate.getString("output"),
         aggregate.getBoolean("overwrite"),
         AggregationMethod.parse(aggregate.getString("method"), "softlabels.aggregate.method"),
-        DawidSkeneSettings.from(aggregate),
+        EmSettings.from(aggregate),
         RejectionLimit.from(config));
   }
 
-  /** Majority-vote settings with the Dawid–Skene part from {@code config} (unused by majority). */
+  /** Majority-vote settings with the EM part from {@code config} (unused by majority). */
   public static AggregateSettings majority(Config config, AnnotationSource source, String input, String output) {
     return new AggregateSettings(source, input, output, true, AggregationMethod.MAJORITY,
-        DawidSkeneSettings.from(config.getConfig("softlabels.aggregate")), RejectionLimit.from(config));
+        EmSettings.from(config.getConfig("softlabels.aggregate")), RejectionLimit.from(config));
   }
 
   public AggregateSettings withMethod(AggregationMethod other) {
-    return new AggregateSettings(source, input, output, overwrite, other, dawidSkene, rejectionLimit);
+    return new AggregateSettings(source, input, output, overwrite, other, em, rejectionLimit);
   }
 }

@@ -27,19 +27,20 @@ public record AggregateSummary(
     @JsonProperty("mean_entropy") double meanEntropy,
     @JsonProperty("annotations_per_image") SortedMap<Integer, Long> annotationsPerImage,
     @JsonProperty("seconds") double seconds,
-    @JsonProperty("dawid_skene") @JsonInclude(JsonInclude.Include.NON_NULL) DawidSkeneSummary dawidSkene) {
+    @JsonProperty("em") @JsonInclude(JsonInclude.Include.NON_NULL) EmSummary em) {
 
   /**
-   * How the Dawid–Skene fit went.
+   * How the fit of a method's model went (every method but the majority vote).
    *
-   * @param logLikelihoods the log-likelihood entering each iteration
+   * @param iterations EM iterations after the first pass (0 for Wawa)
+   * @param logLikelihoods the log-likelihood entering each iteration (none for Wawa, which does not iterate)
    * @param firstPassSeconds the pass that starts EM from the vote fractions: a majority vote's pass over
    *     the cached votes, the yardstick of an iteration
    * @param hardLabelsChanged images whose hard label differs from their majority vote
    * @param tiedPosteriors images whose posterior has two or more classes at its maximum
    * @param certainPosteriors images whose posterior puts all its mass on one class
    */
-  public record DawidSkeneSummary(
+  public record EmSummary(
       @JsonProperty("iterations") int iterations,
       @JsonProperty("converged") boolean converged,
       @JsonProperty("log_likelihoods") List<Double> logLikelihoods,
@@ -63,19 +64,18 @@ public record AggregateSummary(
     return String.format(Locale.ROOT,
         "aggregate: %,d rows read, %,d used, %,d quarantined%s; %,d images, %,d ties, %,d unanimous, "
             + "mean entropy %.4f%s; %s; %.1f s -> %s",
-        rowsRead, rowsUsed, rowsQuarantined, reasonsText(), images, ties, unanimous, meanEntropy, dawidSkeneText(),
+        rowsRead, rowsUsed, rowsQuarantined, reasonsText(), images, ties, unanimous, meanEntropy, emText(),
         "classes " + classes + " (" + classesFrom + ")", seconds, output);
   }
 
-  private String dawidSkeneText() {
-    if (dawidSkene == null) {
+  private String emText() {
+    if (em == null) {
       return "";
     }
-    return String.format(Locale.ROOT, "; dawid-skene: %s after %d iterations (%.2f s each), %,d annotators, "
+    return String.format(Locale.ROOT, "; %s: %s after %d iterations (%.2f s each), %,d annotators, "
             + "%,d hard labels differ from the majority vote, posteriors: %,d tied, %,d certain",
-        dawidSkene.converged() ? "converged" : "NOT converged", dawidSkene.iterations(),
-        dawidSkene.secondsPerIteration(), dawidSkene.annotators(), dawidSkene.hardLabelsChanged(),
-        dawidSkene.tiedPosteriors(), dawidSkene.certainPosteriors());
+        method, em.converged() ? "converged" : "NOT converged", em.iterations(), em.secondsPerIteration(),
+        em.annotators(), em.hardLabelsChanged(), em.tiedPosteriors(), em.certainPosteriors());
   }
 
   private String reasonsText() {

@@ -1,10 +1,8 @@
 package dev.softlabels.annotations;
 
 import java.io.Serializable;
-import java.util.Collections;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.SortedMap;
-import java.util.TreeMap;
 
 /**
  * The Dawid–Skene parameters: a class prior and one confusion matrix per annotator, estimated (the
@@ -13,9 +11,9 @@ import java.util.TreeMap;
  * lives on the driver and is broadcast to the E-step; plain Java, no Spark.
  *
  * @param prior probability of each true class
- * @param annotators per annotator id, in id order
+ * @param annotators annotator a's at index a (the engine's annotators are their ids in order)
  */
-public record DawidSkeneModel(double[] prior, SortedMap<String, AnnotatorEstimate> annotators) implements Serializable {
+public record DawidSkeneModel(double[] prior, List<AnnotatorEstimate> annotators) implements Serializable {
 
   /**
    * One annotator's estimate.
@@ -32,7 +30,7 @@ public record DawidSkeneModel(double[] prior, SortedMap<String, AnnotatorEstimat
    * @param byTrueClass per true class c, the sum of P(true class = c) over the images it labelled reportedClass
    * @param labels how many such labels
    */
-  public record Mass(String annotator, int reportedClass, double[] byTrueClass, long labels) {}
+  public record Mass(int annotator, int reportedClass, double[] byTrueClass, long labels) {}
 
   /**
    * The M-step with Laplace smoothing {@code s}: confusion[c][j] = (s + mass[c][j]) / (k s + sum_j mass[c][j]),
@@ -40,23 +38,24 @@ public record DawidSkeneModel(double[] prior, SortedMap<String, AnnotatorEstimat
    *
    * @param posteriorTotals per class, the sum over images of the posterior
    */
-  public static DawidSkeneModel estimate(double[] posteriorTotals, long images, List<Mass> masses, double smoothing) {
+  public static DawidSkeneModel estimate(double[] posteriorTotals, long images, int annotators, List<Mass> masses,
+      double smoothing) {
     int k = posteriorTotals.length;
     double[] prior = new double[k];
     for (int c = 0; c < k; c++) {
       prior[c] = (smoothing + posteriorTotals[c]) / (images + k * smoothing);
     }
-    SortedMap<String, double[][]> massByAnnotator = new TreeMap<>();
-    SortedMap<String, Long> labels = new TreeMap<>();
+    double[][][] massByAnnotator = new double[annotators][k][k];
+    long[] labels = new long[annotators];
     for (Mass m : masses) {
-      double[][] mass = massByAnnotator.computeIfAbsent(m.annotator(), a -> new double[k][k]);
       for (int c = 0; c < k; c++) {
-        mass[c][m.reportedClass()] += m.byTrueClass()[c];
+        massByAnnotator[m.annotator()][c][m.reportedClass()] += m.byTrueClass()[c];
       }
-      labels.merge(m.annotator(), m.labels(), Long::sum);
+      labels[m.annotator()] += m.labels();
     }
-    SortedMap<String, AnnotatorEstimate> annotators = new TreeMap<>();
-    massByAnnotator.forEach((annotator, mass) -> {
+    List<AnnotatorEstimate> estimates = new ArrayList<>(annotators);
+    for (int a = 0; a < annotators; a++) {
+      double[][] mass = massByAnnotator[a];
       double[][] confusion = new double[k][k];
       double agreeing = 0;
       for (int c = 0; c < k; c++) {
@@ -69,10 +68,9 @@ public record DawidSkeneModel(double[] prior, SortedMap<String, AnnotatorEstimat
         }
         agreeing += mass[c][c];
       }
-      long n = labels.get(annotator);
-      annotators.put(annotator, new AnnotatorEstimate(confusion, n, n == 0 ? 0.0 : agreeing / n));
-    });
-    return new DawidSkeneModel(prior, Collections.unmodifiableSortedMap(annotators));
+      estimates.add(new AnnotatorEstimate(confusion, labels[a], labels[a] == 0 ? 0.0 : agreeing / labels[a]));
+    }
+    return new DawidSkeneModel(prior, List.copyOf(estimates));
   }
 
   public int classes() {
@@ -83,7 +81,7 @@ public record DawidSkeneModel(double[] prior, SortedMap<String, AnnotatorEstimat
    * For the E-step: per annotator and reported class j, the column log confusion[.][j] — what a label j
    * from that annotator adds to each true class's log-odds.
    */
-  public double[] logColumn(String annotator, int reportedClass) {
+  public double[] logColumn(int annotator, int reportedClass) {
     double[][] confusion = annotators.get(annotator).confusion();
     double[] column = new double[prior.length];
     for (int c = 0; c < column.length; c++) {

@@ -1,5 +1,8 @@
 package dev.softlabels.annotations;
 
+import dev.softlabels.annotations.TruthInference.ImageModel;
+import dev.softlabels.annotations.TruthInference.Posteriors;
+import dev.softlabels.annotations.TruthInference.Statistics;
 import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelRow;
 import java.io.Serializable;
@@ -13,6 +16,7 @@ import java.util.TreeSet;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
+import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -109,16 +113,53 @@ public final class VoteBlocks implements AutoCloseable {
     return spark;
   }
 
-  /** One pass: the statistics of the posteriors {@code posteriors} gives each image. */
-  Statistics statistics(Posteriors posteriors) {
-    return blocks.treeAggregate(new Statistics(annotators.size(), classes.size()),
-        (statistics, block) -> block.addTo(statistics, posteriors), Statistics::merge, TREE_DEPTH);
+  /**
+   * One pass of a method without per-image parameters: each image's posterior from {@code posteriors},
+   * and the statistics {@code model} gathers from it, summed by a tree aggregate.
+   */
+  Statistics statistics(Posteriors posteriors, ImageModel model, int methodStatistics) {
+    int annotatorCount = annotators.size();
+    int k = classes.size();
+    return blocks.treeAggregate(new Statistics(annotatorCount, k, methodStatistics),
+        (statistics, block) -> block.addTo(statistics, posteriors, model, new double[0], 0), Statistics::merge,
+        TREE_DEPTH);
   }
 
-  /** Per image: image_id, counts, posterior (array&lt;double&gt;) and its log-normaliser ({@link DawidSkene#POSTERIORS}). */
-  JavaRDD<Row> posteriorRows(Posteriors posteriors) {
+  /**
+   * One pass of a method whose images keep parameters between passes ({@code width} numbers each,
+   * starting at 0 where {@code before} is null): per block the parameters after the pass and the
+   * block's statistics, cached, since the next pass reads the parameters (unpersist the previous pass
+   * once this one is done). The statistics are merged by a tree aggregate over the cached result.
+   */
+  ImagePass statistics(Posteriors posteriors, ImageModel model, int methodStatistics, JavaRDD<BlockPass> before,
+      int width) {
+    int annotatorCount = annotators.size();
     int k = classes.size();
-    return blocks.flatMap(block -> block.posteriorRows(posteriors, k));
+    Function2<Block, double[], BlockPass> pass = (votes, image) -> new BlockPass(image,
+        votes.addTo(new Statistics(annotatorCount, k, methodStatistics), posteriors, model, image, width));
+    // The previous pass's parameters are copied: a cached result must never change.
+    JavaRDD<BlockPass> passed = (before == null
+        ? blocks.map(votes -> pass.call(votes, new double[votes.images().length * width]))
+        : blocks.zipPartitions(before,
+            (votes, previous) -> List.of(pass.call(votes.next(), previous.next().image().clone())).iterator()))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    Statistics statistics = passed.map(BlockPass::statistics).treeReduce(Statistics::merge, TREE_DEPTH);
+    return new ImagePass(statistics, passed);
+  }
+
+  /** A block's image parameters after a pass, and the pass's statistics over the block. */
+  record BlockPass(double[] image, Statistics statistics) implements Serializable {}
+
+  /** What a pass with image parameters gives: the merged statistics, and the cached blocks' results. */
+  record ImagePass(Statistics statistics, JavaRDD<BlockPass> images) {}
+
+  /**
+   * Per image: image_id, counts, posterior (array&lt;double&gt;) and its log-likelihood
+   * ({@link Em#POSTERIORS}), with the image parameters {@code images} holds (null: none).
+   */
+  JavaRDD<Row> posteriorRows(Posteriors posteriors, JavaRDD<BlockPass> images, int width) {
+    int k = classes.size();
+    return withImages(images, width, (block, image) -> block.posteriorRows(posteriors, image, width, k));
   }
 
   /**
@@ -126,83 +167,29 @@ public final class VoteBlocks implements AutoCloseable {
    * yardstick of an EM iteration, which makes one such pass too.
    */
   public JavaRDD<LabelRow> majorityLabels() {
-    return labelRows(DawidSkene.VOTE_FRACTIONS.apply(classes.size()));
+    return labelRows(Em.voteFractions(classes.size()), null, 0).map(ImageLabel::row);
   }
 
-  /** Per image its label row with the posterior as soft label. */
-  JavaRDD<LabelRow> labelRows(Posteriors posteriors) {
+  /** Per image its label row with the posterior as soft label, and the model's values of the image. */
+  JavaRDD<ImageLabel> labelRows(ImageModel model, JavaRDD<BlockPass> images, int width) {
     ClassList labelClasses = classes;
-    return blocks.flatMap(block -> block.labelRows(posteriors, labelClasses));
+    return withImages(images, width, (block, image) -> block.labelRows(model, image, width, labelClasses));
+  }
+
+  /** One image's label row, and its values of the method's own image columns. */
+  public record ImageLabel(LabelRow row, Object[] imageValues) implements Serializable {}
+
+  private <T> JavaRDD<T> withImages(JavaRDD<BlockPass> images, int width,
+      Function2<Block, double[], Iterator<T>> perBlock) {
+    if (images == null) {
+      return blocks.flatMap(block -> perBlock.call(block, new double[block.images().length * width]));
+    }
+    return blocks.zipPartitions(images, (block, pass) -> perBlock.call(block.next(), pass.next().image()));
   }
 
   @Override
   public void close() {
     blocks.unpersist(false);
-  }
-
-  /** Gives each image its posterior: the vote fractions, or the E-step of a model. */
-  interface Posteriors extends Serializable {
-    /**
-     * Writes the posterior of the image with votes (annotator[v], reported[v]) for v in [from, to) into
-     * {@code posterior} and returns its log-normaliser (the image's log-likelihood; NaN for fractions).
-     */
-    double posterior(int[] annotator, int[] reported, int from, int to, double[] posterior);
-  }
-
-  /** The M-step's sufficient statistics, summed over images. */
-  static final class Statistics implements Serializable {
-    private static final long serialVersionUID = 1L;
-    final int classes;
-    /** mass[(a k + j) k + c]: posterior mass of true class c over the labels j annotator a gave. */
-    final double[] mass;
-    /** labels[a k + j]: how many labels j annotator a gave. */
-    final long[] labels;
-    final double[] posteriorTotals;
-    double logLikelihood;
-    long images;
-    long votes;
-
-    Statistics(int annotators, int classes) {
-      this.classes = classes;
-      this.mass = new double[annotators * classes * classes];
-      this.labels = new long[annotators * classes];
-      this.posteriorTotals = new double[classes];
-    }
-
-    Statistics merge(Statistics other) {
-      for (int i = 0; i < mass.length; i++) {
-        mass[i] += other.mass[i];
-      }
-      for (int i = 0; i < labels.length; i++) {
-        labels[i] += other.labels[i];
-      }
-      for (int c = 0; c < classes; c++) {
-        posteriorTotals[c] += other.posteriorTotals[c];
-      }
-      logLikelihood += other.logLikelihood;
-      images += other.images;
-      votes += other.votes;
-      return this;
-    }
-
-    /** Per (annotator, reported class) with at least one label, its posterior mass: the model's input. */
-    List<DawidSkeneModel.Mass> masses(List<String> annotators) {
-      List<DawidSkeneModel.Mass> masses = new ArrayList<>();
-      for (int a = 0; a < annotators.size(); a++) {
-        for (int j = 0; j < classes; j++) {
-          long n = labels[a * classes + j];
-          if (n == 0) {
-            continue;
-          }
-          double[] byTrueClass = new double[classes];
-          for (int c = 0; c < classes; c++) {
-            byTrueClass[c] = mass[(a * classes + j) * classes + c];
-          }
-          masses.add(new DawidSkeneModel.Mass(annotators.get(a), j, byTrueClass, n));
-        }
-      }
-      return masses;
-    }
   }
 
   /**
@@ -275,59 +262,64 @@ public final class VoteBlocks implements AutoCloseable {
       return new Block(images, offsets, null, byVote, reported);
     }
 
-    Statistics addTo(Statistics statistics, Posteriors posteriors) {
-      int k = statistics.classes;
+    /**
+     * The pass over this block's images: each image's posterior, its share of the statistics every
+     * method needs, then the method's ({@code model}), which may update the image's parameters in
+     * {@code image} (image i's at i * width).
+     */
+    Statistics addTo(Statistics statistics, Posteriors posteriors, ImageModel model, double[] image, int width) {
+      int k = statistics.posteriorTotals.length;
       double[] posterior = new double[k];
       for (int i = 0; i < images.length; i++) {
-        double logNormaliser = posteriors.posterior(annotator, reported, offsets[i], offsets[i + 1], posterior);
-        statistics.logLikelihood += logNormaliser;
+        int from = offsets[i];
+        int to = offsets[i + 1];
+        statistics.logLikelihood += posteriors.posterior(annotator, reported, from, to, image, i * width, posterior);
         statistics.images++;
         for (int c = 0; c < k; c++) {
           statistics.posteriorTotals[c] += posterior[c];
         }
-        for (int v = offsets[i]; v < offsets[i + 1]; v++) {
-          int cell = annotator[v] * k + reported[v];
-          statistics.labels[cell]++;
-          for (int c = 0; c < k; c++) {
-            statistics.mass[cell * k + c] += posterior[c];
-          }
+        for (int v = from; v < to; v++) {
+          statistics.labels[annotator[v]]++;
+          statistics.agreeing[annotator[v]] += posterior[reported[v]];
         }
-        statistics.votes += offsets[i + 1] - offsets[i];
+        statistics.votes += to - from;
+        model.accumulate(annotator, reported, from, to, posterior, image, i * width, statistics.method);
       }
       return statistics;
     }
 
-    Iterator<Row> posteriorRows(Posteriors posteriors, int k) {
+    Iterator<Row> posteriorRows(Posteriors posteriors, double[] image, int width, int k) {
       List<Row> rows = new ArrayList<>(images.length);
-      forEachImage(posteriors, k, (i, counts, posterior, logNormaliser) -> rows.add(RowFactory.create(
+      forEachImage(posteriors, image, width, k, (i, counts, posterior, logLikelihood) -> rows.add(RowFactory.create(
           images[i], Arrays.stream(counts).boxed().toArray(Integer[]::new),
-          Arrays.stream(posterior).boxed().toArray(Double[]::new), logNormaliser)));
+          Arrays.stream(posterior).boxed().toArray(Double[]::new), logLikelihood)));
       return rows.iterator();
     }
 
-    Iterator<LabelRow> labelRows(Posteriors posteriors, ClassList classes) {
-      List<LabelRow> rows = new ArrayList<>(images.length);
-      forEachImage(posteriors, classes.size(),
-          (i, counts, posterior, logNormaliser) -> rows.add(LabelRow.of(images[i], counts, posterior, classes)));
+    Iterator<ImageLabel> labelRows(ImageModel model, double[] image, int width, ClassList classes) {
+      List<ImageLabel> rows = new ArrayList<>(images.length);
+      forEachImage(model, image, width, classes.size(), (i, counts, posterior, logLikelihood) -> rows.add(
+          new ImageLabel(LabelRow.of(images[i], counts, posterior, classes), model.imageValues(image, i * width))));
       return rows.iterator();
     }
 
-    private void forEachImage(Posteriors posteriors, int k, ImageResult result) {
+    private void forEachImage(Posteriors posteriors, double[] image, int width, int k, ImageResult result) {
       for (int i = 0; i < images.length; i++) {
         double[] posterior = new double[k];
-        double logNormaliser = posteriors.posterior(annotator, reported, offsets[i], offsets[i + 1], posterior);
+        double logLikelihood = posteriors.posterior(annotator, reported, offsets[i], offsets[i + 1], image, i * width,
+            posterior);
         int[] counts = new int[k];
         for (int v = offsets[i]; v < offsets[i + 1]; v++) {
           counts[reported[v]]++;
         }
-        result.accept(i, counts, posterior, logNormaliser);
+        result.accept(i, counts, posterior, logLikelihood);
       }
     }
   }
 
   /** What {@link Block#forEachImage} gives for image i. */
   private interface ImageResult {
-    void accept(int image, int[] counts, double[] posterior, double logNormaliser);
+    void accept(int image, int[] counts, double[] posterior, double logLikelihood);
   }
 
   /** A growable int array: a block's votes without boxing. */

@@ -6,8 +6,8 @@ import dev.softlabels.annotations.AggregateSettings;
 import dev.softlabels.annotations.AggregateSummary;
 import dev.softlabels.annotations.AnnotationReader;
 import dev.softlabels.annotations.AnnotationSource;
-import dev.softlabels.annotations.DawidSkene;
-import dev.softlabels.annotations.DawidSkeneSettings;
+import dev.softlabels.annotations.Em;
+import dev.softlabels.annotations.EmSettings;
 import dev.softlabels.annotations.InputFormat;
 import dev.softlabels.annotations.VoteBlocks;
 import dev.softlabels.annotations.VotePass;
@@ -107,22 +107,23 @@ public final class AggregateBenchmark {
     } else if (options.method() == AggregationMethod.MAJORITY) {
       out.println("DuckDB's JDBC driver is not on the classpath: skipping the DuckDB comparison");
     } else {
-      iterationAgainstMajorityPass(session, config, source, input, repeats, out);
+      iterationAgainstMajorityPass(session, config, source, input, options.method(), repeats, out);
     }
+    AggregationMethod model = options.method().posterior() ? options.method() : AggregationMethod.DAWID_SKENE;
     for (long rows : options.smallRows()) {
       String small = input(session, options, rows, 0.0, source.givenClasses().orElseThrow(), out);
       double[] majority = new double[repeats];
-      double[] dawidSkene = new double[repeats];
+      double[] modelled = new double[repeats];
       for (int i = 0; i < repeats; i++) {
         majority[i] = jobSeconds(session, config, source, options, small, AggregationMethod.MAJORITY, out);
-        dawidSkene[i] = jobSeconds(session, config, source, options, small, AggregationMethod.DAWID_SKENE, out);
+        modelled[i] = jobSeconds(session, config, source, options, small, model, out);
       }
       Timing majorityTiming = new Timing(majority);
-      Timing dawidSkeneTiming = new Timing(dawidSkene);
-      out.printf(Locale.ROOT, "small input %,d rows: majority best %.2f s (first run %.2f s), dawid-skene best %.2f s "
-              + "(first run %.2f s); dawid-skene / majority: %.2fx%n", rows, majorityTiming.best(),
-          majorityTiming.first(), dawidSkeneTiming.best(), dawidSkeneTiming.first(),
-          dawidSkeneTiming.best() / majorityTiming.best());
+      Timing modelTiming = new Timing(modelled);
+      out.printf(Locale.ROOT, "small input %,d rows: majority best %.2f s (first run %.2f s), %s best %.2f s "
+              + "(first run %.2f s); %s / majority: %.2fx%n", rows, majorityTiming.best(),
+          majorityTiming.first(), model.configName(), modelTiming.best(), modelTiming.first(), model.configName(),
+          modelTiming.best() / majorityTiming.best());
       out.flush();
     }
   }
@@ -153,27 +154,29 @@ public final class AggregateBenchmark {
     AggregateSummary summary = AggregateJob.run(spark, settings);
     out.printf(Locale.ROOT, "  spark aggregate (%s) on %s: %.2f s (%,.0f rows/s)%n", method.configName(),
         new File(input).getName(), summary.seconds(), summary.rowsRead() / summary.seconds());
-    if (summary.dawidSkene() != null) {
-      out.printf(Locale.ROOT, "    dawid-skene: %s after %d iterations; first pass (statistics of the vote fractions) "
-              + "%.3f s, %.3f s per iteration: %.2fx%n",
-          summary.dawidSkene().converged() ? "converged" : "NOT converged", summary.dawidSkene().iterations(),
-          summary.dawidSkene().firstPassSeconds(), summary.dawidSkene().secondsPerIteration(),
-          summary.dawidSkene().secondsPerIteration() / summary.dawidSkene().firstPassSeconds());
+    if (summary.em() != null) {
+      out.printf(Locale.ROOT, "    %s: %s after %d iterations; first pass (statistics of the vote fractions) "
+              + "%.3f s, %.3f s per iteration: %.2fx%n", method.configName(),
+          summary.em().converged() ? "converged" : "NOT converged", summary.em().iterations(),
+          summary.em().firstPassSeconds(), summary.em().secondsPerIteration(),
+          summary.em().secondsPerIteration() / summary.em().firstPassSeconds());
     }
     out.flush();
     return summary.seconds();
   }
 
   /**
-   * On the same cached votes, a majority pass (every image's label row from its vote fractions) and an
-   * EM iteration (the E-step per image and the M-step's statistics): what the iterations cost beyond the
-   * one pass any aggregation makes.
+   * On the same cached votes, a majority pass (every image's label row from its vote fractions), an
+   * iteration of the method (the E-step per image and the M-step's statistics) and, for the other
+   * methods, of Dawid–Skene: what the iterations cost beyond the one pass any aggregation makes, and
+   * against the first EM method's.
    */
   private static void iterationAgainstMajorityPass(SparkSession spark, Config config, AnnotationSource source,
-      String input, int repeats, PrintWriter out) {
+      String input, AggregationMethod method, int repeats, PrintWriter out) {
     ClassList classes = source.givenClasses().orElseThrow();
     Dataset<Row> checked = VoteValidation.checkRows(AnnotationReader.read(spark, source, input), classes,
         source.labelEncoding());
+    EmSettings em = EmSettings.from(config.getConfig("softlabels.aggregate"));
     try (VotePass pass = VotePass.run(checked, classes, true);
         VoteBlocks votes = VoteBlocks.of(spark, pass.imageVotes(), classes)) {
       double majority = Double.MAX_VALUE;
@@ -183,15 +186,29 @@ public final class AggregateBenchmark {
         // The first pass warms the code up, as the fit's own first pass does for its iterations.
         majority = i == 0 ? majority : Math.min(majority, (System.nanoTime() - started) / 1e9);
       }
-      double perIteration = Double.MAX_VALUE;
-      for (int i = 0; i < repeats; i++) {
-        perIteration = Math.min(perIteration,
-            DawidSkene.fit(votes, DawidSkeneSettings.from(config.getConfig("softlabels.aggregate"))).secondsPerIteration());
-      }
+      double perIteration = secondsPerIteration(votes, method, em, repeats);
       out.printf(Locale.ROOT, "on the cached votes: majority pass (label rows of the vote fractions) best %.3f s, "
-          + "dawid-skene iteration best mean %.3f s: %.2fx%n", majority, perIteration, perIteration / majority);
+          + "%s iteration best mean %.3f s: %.2fx%n", majority, method.configName(), perIteration,
+          perIteration / majority);
+      if (method != AggregationMethod.DAWID_SKENE) {
+        double dawidSkene = secondsPerIteration(votes, AggregationMethod.DAWID_SKENE, em, repeats);
+        out.printf(Locale.ROOT, "on the cached votes: dawid-skene iteration best mean %.3f s; %s / dawid-skene: "
+            + "%.2fx%n", dawidSkene, method.configName(), perIteration / dawidSkene);
+      }
     }
   }
+
+  /** The best of {@code repeats} fits' mean seconds per iteration. */
+  private static double secondsPerIteration(VoteBlocks votes, AggregationMethod method, EmSettings em, int repeats) {
+    double best = Double.MAX_VALUE;
+    for (int i = 0; i < repeats; i++) {
+      try (Em.Fit<?> fit = Em.fit(votes, method, em)) {
+        best = Math.min(best, fit.secondsPerIteration());
+      }
+    }
+    return best;
+  }
+
 
   /** bin/softlabels aggregate and a DuckDB process on the same file, alternated, wall-clock seconds. */
   private static void wholeProcesses(Options options, String input, String glob, ClassList classes, PrintWriter out)

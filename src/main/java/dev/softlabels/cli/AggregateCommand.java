@@ -39,7 +39,8 @@ final class AggregateCommand implements Callable<Integer> {
   @Mixin AnnotationOptions annotations;
 
   @Option(names = "--method", paramLabel = "METHOD",
-      description = "majority (the default) or dawid-skene; EM settings under softlabels.aggregate.dawid-skene.")
+      description = "majority (the default), dawid-skene, one-coin, glad, mace or wawa; EM settings under "
+          + "softlabels.aggregate.em.")
   String method;
 
   @Option(names = "--overwrite", description = "Replace an existing output directory.")

@@ -5,7 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.raise_error;
 import static org.apache.spark.sql.functions.when;
 
-import dev.softlabels.annotations.DawidSkeneSettings;
+import dev.softlabels.annotations.EmSettings;
 import dev.softlabels.annotations.LabelAggregation;
 import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.labels.ClassList;
@@ -37,12 +37,12 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Annotation rows (image, annotator, label) to one row per image with its hard and soft label, as a
  * Spark ML stage: the aggregate job's labels/ columns plus the soft label as an ML {@code Vector}.
- * {@code method} is majority (vote fractions, majority vote with ties to the lowest class index) or
- * dawid-skene (EM posteriors and their argmax).
+ * {@code method} is majority (vote fractions, majority vote with ties to the lowest class index) or one of
+ * the truth-inference methods (dawid-skene, one-coin, glad, mace, wawa: posteriors and their argmax).
  *
- * <p>Dawid–Skene is transductive: an image's posterior depends on every annotator's estimated reliability,
- * which depends on all the annotations being aggregated. So this is a Transformer, and for dawid-skene
- * {@link #transform} runs the EM iterations (Spark jobs) on the rows it is given. {@link #aggregate} also
+ * <p>These methods are transductive: an image's posterior depends on every annotator's estimated
+ * reliability, which depends on all the annotations being aggregated. So this is a Transformer, and for
+ * them {@link #transform} runs the EM iterations (Spark jobs) on the rows it is given. {@link #aggregate} also
  * returns the fitted annotator model. Its params are turned into the aggregate job's typed settings and
  * passed to the same {@link LabelAggregation} as the aggregate job's.
  *
@@ -77,7 +77,7 @@ public final class LabelAggregator extends Transformer implements DefaultParamsW
     annotatorCol = new Param<>(this, "annotatorCol", "annotator id column");
     labelCol = new Param<>(this, "labelCol", "label column: a class name (string) or 0-based class index (integer)");
     classes = new StringArrayParam(this, "classes", "class names in class-index order (at least two)");
-    method = new Param<>(this, "method", "majority or dawid-skene",
+    method = new Param<>(this, "method", "majority, dawid-skene, one-coin, glad, mace or wawa",
         ParamValidators.inArray(Arrays.stream(AggregationMethod.values()).map(AggregationMethod::configName)
             .toArray(String[]::new)));
     softLabelCol = new Param<>(this, "softLabelCol", "output: soft label as array<double>");
@@ -86,10 +86,10 @@ public final class LabelAggregator extends Transformer implements DefaultParamsW
     handleInvalid = new Param<>(this, "handleInvalid",
         "error (fail on a row with a null or unknown label, image or annotator) or skip (drop it)",
         ParamValidators.inArray(new String[] {"error", "skip"}));
-    maxIter = new IntParam(this, "maxIter", "Dawid–Skene: EM iterations at most", ParamValidators.gtEq(1));
-    tol = new DoubleParam(this, "tol", "Dawid–Skene: stop when the log-likelihood changes by less than this per vote",
+    maxIter = new IntParam(this, "maxIter", "EM methods: iterations at most", ParamValidators.gtEq(1));
+    tol = new DoubleParam(this, "tol", "EM methods: stop when the log-likelihood changes by less than this per vote",
         ParamValidators.gtEq(0));
-    smoothing = new DoubleParam(this, "smoothing", "Dawid–Skene: Laplace pseudo-count (> 0)",
+    smoothing = new DoubleParam(this, "smoothing", "EM methods: pseudo-count added to every count a probability is estimated from (> 0)",
         ParamValidators.gt(0));
     setDefault(imageCol, LabelColumns.IMAGE);
     setDefault(annotatorCol, LabelColumns.ANNOTATOR);
@@ -107,7 +107,7 @@ public final class LabelAggregator extends Transformer implements DefaultParamsW
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     try (LabelAggregation aggregation = aggregate(dataset)) {
-      // Dawid–Skene's labels are read from the cached votes: computed, lineage cut, before those are released,
+      // A method's labels are read from the cached votes: computed, lineage cut, before those are released,
       // so that the caller's actions do not compute the EM's input again.
       Dataset<Row> labels = output(aggregation.labels());
       return aggregation.fit() == null ? labels : labels.localCheckpoint();
@@ -115,17 +115,17 @@ public final class LabelAggregator extends Transformer implements DefaultParamsW
   }
 
   /**
-   * The labels, in the label table's columns ({@link #transform} gives them this stage's), and for
-   * dawid-skene the fit (annotator confusion matrices, iterations). For dawid-skene the votes stay cached, as blocks of images, until the aggregation is closed.
+   * The labels, in the label table's columns ({@link #transform} gives them this stage's), and for every
+   * method but majority the fit (annotator parameters, iterations), whose votes stay cached, as blocks
+   * of images, until the aggregation is closed.
    */
   public LabelAggregation aggregate(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
     ClassList classList = new ClassList(List.of(getClasses()));
     AggregationMethod aggregationMethod = AggregationMethod.parse(getMethod(), "method");
     return LabelAggregation.of(dataset.sparkSession(),
-        LabelAggregation.imageVotes(votes(dataset, classList), classList,
-            aggregationMethod == AggregationMethod.DAWID_SKENE),
-        classList, aggregationMethod, new DawidSkeneSettings(getMaxIter(), getTol(), getSmoothing()));
+        LabelAggregation.imageVotes(votes(dataset, classList), classList, aggregationMethod.posterior()),
+        classList, aggregationMethod, new EmSettings(getMaxIter(), getTol(), getSmoothing()));
   }
 
   /** The input as (image_id, annotator_id, class_index), invalid rows failed or dropped. */
@@ -176,6 +176,9 @@ public final class LabelAggregator extends Transformer implements DefaultParamsW
     StructType out = new StructType();
     for (StructField field : LabelColumns.SCHEMA.fields()) {
       out = out.add(outputName(field.name()), field.dataType(), true);
+    }
+    for (StructField field : LabelAggregation.imageColumns(AggregationMethod.parse(getMethod(), "method"))) {
+      out = out.add(field.name(), field.dataType(), true);
     }
     return out.add(getVectorCol(), SQLDataTypes.VectorType(), true);
   }

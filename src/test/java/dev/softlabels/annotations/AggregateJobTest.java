@@ -193,13 +193,13 @@ class AggregateJobTest {
     assertThat(summary.rowsRead()).isEqualTo(11);
     assertThat(summary.rowsUsed()).isEqualTo(9);
     assertThat(summary.quarantinedByReason()).containsEntry("duplicate_vote", 1L).containsEntry("unknown_class", 1L);
-    assertThat(summary.dawidSkene().iterations()).isEqualTo(summary.dawidSkene().logLikelihoods().size()).isPositive();
-    assertThat(summary.dawidSkene().annotators()).isEqualTo(3);
+    assertThat(summary.em().iterations()).isEqualTo(summary.em().logLikelihoods().size()).isPositive();
+    assertThat(summary.em().annotators()).isEqualTo(3);
     assertThat(summary.unanimous()).as("vote-based for every method: c's three fox votes").isEqualTo(1);
     assertThat(summary.ties()).as("no image's votes tie").isZero();
-    assertThat(summary.dawidSkene().certainPosteriors()).as("posteriors at 1 for one class, as the table's agreement")
+    assertThat(summary.em().certainPosteriors()).as("posteriors at 1 for one class, as the table's agreement")
         .isEqualTo(labels.values().stream().filter(r -> r.getDouble(r.fieldIndex("agreement")) == 1.0).count());
-    assertThat(summary.dawidSkene().tiedPosteriors())
+    assertThat(summary.em().tiedPosteriors())
         .isEqualTo(labels.values().stream().filter(r -> r.getBoolean(r.fieldIndex("is_tie"))).count());
     assertThat(summary.line()).contains("dawid-skene: converged after", "posteriors: ");
     assertThat(AggregateSummary.fromJson(Files.readString(posterior.resolve("summary.json")))).isEqualTo(summary);

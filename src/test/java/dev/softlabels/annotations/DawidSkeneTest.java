@@ -30,6 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(SparkExtension.class)
 class DawidSkeneTest {
 
+  private static final DawidSkene DAWID_SKENE = new DawidSkene();
+  private static final EmSettings SMOOTHING_1 = new EmSettings(1, 0, 1.0);
+
   @TempDir Path dir;
 
   /** The example of {@link DawidSkeneModelTest}, as vote rows. */
@@ -50,7 +53,7 @@ class DawidSkeneTest {
   }
 
   private static double[] posterior(Row row) {
-    return row.<Double>getList(row.fieldIndex(DawidSkene.POSTERIOR)).stream().mapToDouble(Double::doubleValue).toArray();
+    return row.<Double>getList(row.fieldIndex(Em.POSTERIOR)).stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   @Test
@@ -62,18 +65,18 @@ class DawidSkeneTest {
 
   /** The vote fractions: i1 (2/3, 1/3), i2 (0, 1), i3 (1/2, 1/2). */
   private static void checkOneIterationByHand(VoteBlocks votes) {
-    DawidSkene.Step initial = DawidSkene.initialStep(votes, 1.0);
+    Em.Step<DawidSkeneModel> initial = Em.start(votes, DAWID_SKENE, SMOOTHING_1);
     DawidSkeneModel expected = DawidSkeneModelTest.handExample();
     assertThat(initial.votes()).isEqualTo(8);
     assertThat(initial.logLikelihood()).isNull();
     assertThat(initial.model().prior()).containsExactly(expected.prior(), within(1e-12));
-    assertThat(initial.model().annotators().keySet()).containsExactly("a1", "a2", "a3");
-    expected.annotators().forEach((id, estimate) -> {
+    assertThat(votes.annotators()).containsExactly("a1", "a2", "a3");
+    for (int a = 0; a < 3; a++) {
       for (int c = 0; c < 2; c++) {
-        assertThat(initial.model().annotators().get(id).confusion()[c]).containsExactly(estimate.confusion()[c],
-            within(1e-12));
+        assertThat(initial.model().annotators().get(a).confusion()[c])
+            .containsExactly(expected.annotators().get(a).confusion()[c], within(1e-12));
       }
-    });
+    }
 
     // E-step: P(c | votes) is proportional to prior[c] times, per vote (a, j), confusion_a[c][j].
     // i1 (a1:0, a2:0, a3:1), i2 (a1:1, a2:1, a3:1), i3 (a1:0, a2:1), with the confusion matrices above.
@@ -81,20 +84,20 @@ class DawidSkeneTest {
         {13.0 / 30 * 13.0 / 19 * 10.0 / 19 * 5.0 / 8, 17.0 / 30 * 11.0 / 23 * 8.0 / 23 * 7.0 / 10},
         {13.0 / 30 * 6.0 / 19 * 9.0 / 19 * 5.0 / 8, 17.0 / 30 * 12.0 / 23 * 15.0 / 23 * 7.0 / 10},
         {13.0 / 30 * 13.0 / 19 * 9.0 / 19, 17.0 / 30 * 11.0 / 23 * 15.0 / 23}};
-    Map<String, Row> posteriors = byImage(DawidSkene.eStep(votes, initial.model()));
+    Map<String, Row> posteriors = byImage(Em.posteriors(votes, DAWID_SKENE, initial.model()));
     double logLikelihood = 0;
     for (int i = 0; i < 3; i++) {
       double total = unnormalised[i][0] + unnormalised[i][1];
       Row row = posteriors.get("i" + (i + 1));
       assertThat(posterior(row)).containsExactly(new double[] {unnormalised[i][0] / total, unnormalised[i][1] / total},
           within(1e-12));
-      assertThat(row.getDouble(row.fieldIndex(DawidSkene.LOG_LIKELIHOOD))).isCloseTo(Math.log(total), within(1e-12));
+      assertThat(row.getDouble(row.fieldIndex(Em.LOG_LIKELIHOOD))).isCloseTo(Math.log(total), within(1e-12));
       logLikelihood += Math.log(total);
     }
     // i3's two annotators disagree, and the vote fractions' tie is broken by the prior and a2's label 1.
     assertThat(posterior(posteriors.get("i3"))[0]).isCloseTo(0.4428, within(1e-4));
 
-    DawidSkene.Step next = DawidSkene.step(votes, initial.model(), 1.0);
+    Em.Step<DawidSkeneModel> next = Em.step(votes, DAWID_SKENE, initial.model(), SMOOTHING_1);
     assertThat(next.logLikelihood()).as("the M-step reports the log-likelihood of the model it started from")
         .isCloseTo(logLikelihood, within(1e-9));
   }
@@ -102,15 +105,15 @@ class DawidSkeneTest {
   @Test
   void fitStopsAtTheToleranceOrTheCap(SparkSession spark) {
     try (VoteBlocks votes = blocks(spark, handVotes(spark))) {
-      DawidSkene.Fit capped = DawidSkene.fit(votes, new DawidSkeneSettings(2, 0, 1.0));
+      Em.Fit<?> capped = Em.fit(votes, AggregationMethod.DAWID_SKENE, new EmSettings(2, 0, 1.0));
       assertThat(capped.iterations()).isEqualTo(2);
       assertThat(capped.converged()).isFalse();
-      DawidSkene.Fit converged = DawidSkene.fit(votes, new DawidSkeneSettings(200, 1e-9, 1.0));
+      Em.Fit<?> converged = Em.fit(votes, AggregationMethod.DAWID_SKENE, new EmSettings(200, 1e-9, 1.0));
       assertThat(converged.converged()).isTrue();
       assertThat(converged.iterations()).isBetween(2, 199);
       List<Double> lls = converged.logLikelihoods();
       assertThat(Math.abs(lls.get(lls.size() - 1) - lls.get(lls.size() - 2)) / 8).isLessThan(1e-9);
-      assertThat(converged.posteriors().count()).isEqualTo(3);
+      assertThat(converged.posteriors(votes).count()).isEqualTo(3);
     }
   }
 
@@ -142,9 +145,9 @@ class DawidSkeneTest {
     try (VoteBlocks votes = blocks(spark, spark.createDataFrame(rows, schema).repartition(4),
         new ClassList(List.of("x", "y", "z")))) {
       assertThat(votes.votes()).isEqualTo(1500);
-      DawidSkeneSettings settings = new DawidSkeneSettings(100, 1e-7, 1.0);
-      DawidSkene.Fit jobs = DawidSkene.fit(votes, settings, 0);
-      DawidSkene.Fit oneTask = DawidSkene.fit(votes, settings, votes.votes());
+      EmSettings settings = new EmSettings(100, 1e-7, 1.0);
+      Em.Fit<DawidSkeneModel> jobs = Em.fit(votes, DAWID_SKENE, settings, 0);
+      Em.Fit<DawidSkeneModel> oneTask = Em.fit(votes, DAWID_SKENE, settings, votes.votes());
 
       assertThat(oneTask.iterations()).isEqualTo(jobs.iterations()).isGreaterThan(2);
       assertThat(oneTask.converged()).isEqualTo(jobs.converged()).isTrue();
@@ -152,15 +155,15 @@ class DawidSkeneTest {
         assertThat(oneTask.logLikelihoods().get(n)).isCloseTo(jobs.logLikelihoods().get(n), within(1e-9));
       }
       assertThat(oneTask.model().prior()).containsExactly(jobs.model().prior(), within(1e-12));
-      assertThat(oneTask.model().annotators().keySet()).isEqualTo(jobs.model().annotators().keySet());
-      jobs.model().annotators().forEach((annotator, estimate) -> {
+      assertThat(oneTask.model().annotators()).hasSameSizeAs(jobs.model().annotators());
+      for (int a = 0; a < jobs.model().annotators().size(); a++) {
         for (int c = 0; c < 3; c++) {
-          assertThat(oneTask.model().annotators().get(annotator).confusion()[c])
-              .containsExactly(estimate.confusion()[c], within(1e-12));
+          assertThat(oneTask.model().annotators().get(a).confusion()[c])
+              .containsExactly(jobs.model().annotators().get(a).confusion()[c], within(1e-12));
         }
-      });
-      Map<String, Row> expected = byImage(jobs.posteriors());
-      byImage(oneTask.posteriors()).forEach((image, row) ->
+      }
+      Map<String, Row> expected = byImage(jobs.posteriors(votes));
+      byImage(oneTask.posteriors(votes)).forEach((image, row) ->
           assertThat(posterior(row)).containsExactly(posterior(expected.get(image)), within(1e-12)));
     }
   }

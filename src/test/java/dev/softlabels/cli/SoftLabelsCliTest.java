@@ -73,8 +73,8 @@ class SoftLabelsCliTest {
         .isOneLineUserError("softlabels.classes needs at least two classes");
     run("aggregate", "--method", "mean", "--input", "x", "--output", "y")
         .isOneLineUserError("softlabels.aggregate.method must be one of majority, dawid-skene; got 'mean'");
-    run("aggregate", "-Dsoftlabels.aggregate.dawid-skene.smoothing=0", "--input", "x", "--output", "y")
-        .isOneLineUserError("softlabels.aggregate.dawid-skene.smoothing must be > 0");
+    run("aggregate", "-Dsoftlabels.aggregate.em.smoothing=0", "--input", "x", "--output", "y")
+        .isOneLineUserError("softlabels.aggregate.em.smoothing must be > 0");
     run("reproduce", "--label-types", "hard,posterior", "--output", "y")
         .isOneLineUserError("label type posterior (softlabels.reproduce.label-types) needs annotators: pass --annotate");
     run("reproduce", "--label-types", "hard,fuzzy", "--output", "y")

@@ -153,7 +153,7 @@ class LauncherIT {
     AggregateSummary summary = AggregateSummary.fromJson(Files.readString(labels.resolve("summary.json")));
     assertThat(summary.unanimous()).as("q2's and q3's votes, counted as votes under dawid-skene").isEqualTo(2);
     assertThat(summary.ties()).isZero();
-    assertThat(summary.dawidSkene().certainPosteriors() + summary.dawidSkene().tiedPosteriors()).isBetween(0L, 3L);
+    assertThat(summary.em().certainPosteriors() + summary.em().tiedPosteriors()).isBetween(0L, 3L);
     assertThat(Files.readString(labels.resolve("summary.json"))).contains("\"tied_posteriors\"",
         "\"certain_posteriors\"", "\"classes_from\"");
 

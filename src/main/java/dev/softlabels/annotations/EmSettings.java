@@ -5,17 +5,18 @@ import java.io.Serializable;
 import dev.softlabels.config.UserError;
 
 /**
- * Typed, validated {@code softlabels.aggregate.dawid-skene}.
+ * Typed, validated {@code softlabels.aggregate.em}: the EM loop's settings, shared by every EM method.
  *
  * @param maxIterations EM iterations at most
  * @param tolerance stop once the log-likelihood changes by less than this per annotation between iterations
- * @param smoothing Laplace pseudo-count added to every confusion-matrix cell and class-prior count
+ * @param smoothing pseudo-count added to every count a model estimates a probability from (confusion
+ *     cells, class priors, accuracies, spam distributions)
  */
-public record DawidSkeneSettings(int maxIterations, double tolerance, double smoothing) implements Serializable {
+public record EmSettings(int maxIterations, double tolerance, double smoothing) implements Serializable {
 
-  private static final String KEY = "softlabels.aggregate.dawid-skene.";
+  private static final String KEY = "softlabels.aggregate.em.";
 
-  public DawidSkeneSettings {
+  public EmSettings {
     if (maxIterations < 1) {
       throw new UserError(KEY + "max-iterations must be at least 1, got " + maxIterations);
     }
@@ -29,8 +30,8 @@ public record DawidSkeneSettings(int maxIterations, double tolerance, double smo
     }
   }
 
-  public static DawidSkeneSettings from(Config aggregate) {
-    Config ds = aggregate.getConfig("dawid-skene");
-    return new DawidSkeneSettings(ds.getInt("max-iterations"), ds.getDouble("tolerance"), ds.getDouble("smoothing"));
+  public static EmSettings from(Config aggregate) {
+    Config em = aggregate.getConfig("em");
+    return new EmSettings(em.getInt("max-iterations"), em.getDouble("tolerance"), em.getDouble("smoothing"));
   }
 }
