@@ -312,7 +312,8 @@ final class BenchCommand implements Callable<Integer> {
       }
       CrowdStudy.Options options = new CrowdStudy.Options(images, votes, pool, spammerShare, seed,
           HadoopPaths.child(scratch.work, "methods"));
-      return scratch.inSession((spark, config) -> MethodsBenchmark.run(spark, config, options, spec.commandLine().getOut()));
+      return scratch.inSession((spark, config) ->
+          MethodsBenchmark.run(spark, config, options, spec.commandLine().getOut()));
     }
   }
 }

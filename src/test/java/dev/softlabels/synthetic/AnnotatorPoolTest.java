@@ -105,7 +105,8 @@ class AnnotatorPoolTest {
   @Test
   void aDifficultyRangeOutsideTheUnitIntervalIsTheUsersMistake() {
     assertThatThrownBy(() -> pool(Map.of("softlabels.annotate.image-difficulty", List.of(0.2, 1.5))))
-        .isInstanceOf(UserError.class).hasMessage("softlabels.annotate.image-difficulty must be [min, max] within [0, 1]");
+        .isInstanceOf(UserError.class)
+        .hasMessage("softlabels.annotate.image-difficulty must be [min, max] within [0, 1]");
     assertThatThrownBy(() -> pool(Map.of("softlabels.annotate.image-difficulty", List.of(0.6, 0.2))))
         .isInstanceOf(UserError.class).hasMessageContaining("image-difficulty must be [min, max]");
     assertThatThrownBy(() -> pool(Map.of("softlabels.annotate.image-difficulty", List.of(0.2))))
