@@ -2,11 +2,14 @@ package dev.softlabels.cli;
 
 import com.typesafe.config.Config;
 import dev.softlabels.bench.AggregateBenchmark;
+import dev.softlabels.bench.CrowdStudy;
 import dev.softlabels.bench.EvaluateBenchmark;
 import dev.softlabels.bench.GenerateBenchmark;
+import dev.softlabels.bench.MethodsBenchmark;
 import dev.softlabels.bench.RelabelBenchmark;
 import dev.softlabels.bench.TrainBenchmark;
 import dev.softlabels.labels.AggregationMethod;
+import dev.softlabels.spark.HadoopPaths;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -24,14 +27,14 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print figures (speed targets live here, not in tests).",
     subcommands = {BenchCommand.Aggregate.class, BenchCommand.Generate.class, BenchCommand.Train.class,
-        BenchCommand.Evaluate.class, BenchCommand.Relabel.class})
+        BenchCommand.Evaluate.class, BenchCommand.Relabel.class, BenchCommand.Methods.class})
 final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
-    throw new ParameterException(spec.commandLine(), "missing benchmark: choose one of aggregate, generate, train, evaluate, relabel");
+    throw new ParameterException(spec.commandLine(), "missing benchmark: choose one of aggregate, generate, train, evaluate, relabel, methods");
   }
 
   /** What every benchmark takes: the configuration options and a scratch directory. */
@@ -262,6 +265,55 @@ final class BenchCommand implements Callable<Integer> {
       }
       return scratch.inSession((spark, config) -> RelabelBenchmark.run(spark, config, storeRows, fraction, fixed,
           repeats, scratch.work, spec.commandLine().getOut()));
+    }
+  }
+
+  @Command(
+      name = "methods",
+      mixinStandardHelpOptions = true,
+      description = {
+          "Compare the aggregation methods' accuracy on simulated crowds.",
+          "Simulate three crowds voting on the same images with a known truth (one-hot, 6 classes): spammers",
+          "beside reliable annotators, varying annotators on images of varying difficulty, and the one-coin",
+          "model (reliable annotators only); aggregate each crowd's votes with every method. Prints, per method",
+          "and crowd, the hard labels' accuracy against the truth, its gap to the majority vote in points, and",
+          "the aggregate job's seconds."})
+  static final class Methods implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Mixin Scratch scratch;
+
+    @Option(names = "--images", paramLabel = "N", defaultValue = "1800",
+        description = "Images, image i of class i mod 6 (default: ${DEFAULT-VALUE}).")
+    int images;
+
+    @Option(names = "--votes", paramLabel = "N", defaultValue = "5",
+        description = "Votes per image, each from a distinct annotator (default: ${DEFAULT-VALUE}).")
+    int votes;
+
+    @Option(names = "--pool", paramLabel = "N", defaultValue = "30",
+        description = "Annotators in each crowd (default: ${DEFAULT-VALUE}).")
+    int pool;
+
+    @Option(names = "--spammer-share", paramLabel = "SHARE", defaultValue = "0.3",
+        description = "Share of spammers in the spammers crowd (default: ${DEFAULT-VALUE}).")
+    double spammerShare;
+
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "7",
+        description = "Seed of the crowds and their votes (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+      if (images <= 0 || votes <= 0 || votes > pool || spammerShare < 0 || spammerShare > 1) {
+        throw new ParameterException(spec.commandLine(),
+            "--images and --votes must be positive, --votes at most --pool and --spammer-share in [0, 1]");
+      }
+      CrowdStudy.Options options = new CrowdStudy.Options(images, votes, pool, spammerShare, seed,
+          HadoopPaths.child(scratch.work, "methods"));
+      return scratch.inSession((spark, config) ->
+          MethodsBenchmark.run(spark, config, options, spec.commandLine().getOut()));
     }
   }
 }

@@ -22,6 +22,8 @@ public record AnnotateSettings(
     double spammerShare,
     double swapperShare,
     double swapRate,
+    double minImageDifficulty,
+    double maxImageDifficulty,
     ClassList classes)
     implements Serializable {
 
@@ -39,12 +41,16 @@ public record AnnotateSettings(
     require(spammerShare >= 0 && swapperShare >= 0 && spammerShare + swapperShare <= 1,
         "softlabels.annotate.spammer-share + swapper-share must be within [0, 1]");
     require(swapRate >= 0 && swapRate <= 1, "softlabels.annotate.swap-rate must be within [0, 1]");
+    require(0 <= minImageDifficulty && minImageDifficulty <= maxImageDifficulty && maxImageDifficulty <= 1,
+        "softlabels.annotate.image-difficulty must be [min, max] within [0, 1]");
   }
 
   public static AnnotateSettings from(Config config) {
     Config c = config.getConfig("softlabels.annotate");
     List<Double> flip = c.getDoubleList("flip-rate");
     require(flip.size() == 2, "softlabels.annotate.flip-rate needs [min, max]");
+    List<Double> difficulty = c.getDoubleList("image-difficulty");
+    require(difficulty.size() == 2, "softlabels.annotate.image-difficulty needs [min, max]");
     String distribution = c.getString("votes-distribution");
     require(distribution.equals("fixed") || distribution.equals("poisson"),
         "softlabels.annotate.votes-distribution must be fixed or poisson, got '" + distribution + "'");
@@ -61,6 +67,8 @@ public record AnnotateSettings(
         c.getDouble("spammer-share"),
         c.getDouble("swapper-share"),
         c.getDouble("swap-rate"),
+        difficulty.get(0),
+        difficulty.get(1),
         classes(config));
   }
 

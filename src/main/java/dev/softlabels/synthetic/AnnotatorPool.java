@@ -10,14 +10,15 @@ import org.apache.commons.math3.random.AbstractRandomGenerator;
 
 /**
  * The simulated crowd, drawn from the seed: who is reliable, a spammer or a swapper, and each one's
- * confusion matrix; and, per image, which annotators vote and what they report. Everything about an
- * image comes from (seed, image id) alone.
+ * confusion matrix; and, per image, how hard it is, which annotators vote and what they report.
+ * Everything about an image comes from (seed, image id) alone.
  */
 public final class AnnotatorPool implements Serializable {
 
   private static final long TYPES = 2;
   private static final long PARAMETERS = 3;
   private static final long VOTES = 4;
+  private static final long DIFFICULTY = 5;
 
   private final AnnotateSettings settings;
   private final List<Annotator> annotators;
@@ -81,8 +82,21 @@ public final class AnnotatorPool implements Serializable {
   /** A vote: who, and the class index reported. */
   public record Vote(String annotatorId, int label) {}
 
+  /**
+   * The image's difficulty d: on it every annotator answers uniformly at random with probability d.
+   * Drawn from a stream of its own, and not at all without a range, so that the votes' own draws are
+   * the same with or without difficulty.
+   */
+  public double difficulty(String imageId) {
+    double min = settings.minImageDifficulty();
+    double max = settings.maxImageDifficulty();
+    return min == max ? min
+        : min + Seeds.stream(settings.seed(), DIFFICULTY, Seeds.key(imageId)).nextDouble() * (max - min);
+  }
+
   /** The votes on one image with the given exact label distribution. */
   public List<Vote> votes(String imageId, double[] softLabel) {
+    double difficulty = difficulty(imageId);
     SplittableRandom random = Seeds.stream(settings.seed(), VOTES, Seeds.key(imageId));
     int n = settings.fixedVotes()
         ? (int) settings.votesPerImage()
@@ -94,9 +108,19 @@ public final class AnnotatorPool implements Serializable {
     for (int i = 0; i < n; i++) {
       Annotator annotator = annotators.get(chosen[i]);
       int seen = categorical(softLabel, random.nextDouble());
-      votes.add(new Vote(annotator.id(), categorical(annotator.confusion()[seen], random.nextDouble())));
+      double[] reports = difficulty == 0 ? annotator.confusion()[seen] : blend(annotator.confusion()[seen], difficulty);
+      votes.add(new Vote(annotator.id(), categorical(reports, random.nextDouble())));
     }
     return votes;
+  }
+
+  /** (1 − d)·row + d·uniform: the answer distribution of an annotator on an image of difficulty d. */
+  private static double[] blend(double[] row, double difficulty) {
+    double[] blended = new double[row.length];
+    for (int j = 0; j < row.length; j++) {
+      blended[j] = (1 - difficulty) * row[j] + difficulty / row.length;
+    }
+    return blended;
   }
 
   /** The index whose cumulative probability first exceeds u (the last index absorbs rounding). */

@@ -1,0 +1,57 @@
+package dev.softlabels.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.softlabels.bench.CrowdStudy.Crowd;
+import dev.softlabels.config.ConfigLoader;
+import dev.softlabels.labels.AggregationMethod;
+import dev.softlabels.testing.SparkExtension;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bench methods} at its default size: what holds for every method on the three crowds. */
+@ExtendWith(SparkExtension.class)
+class CrowdStudyTest {
+
+  @TempDir Path work;
+
+  @Test
+  void everyMethodOnEveryCrowdAndDawidSkeneAheadOfTheMajorityAmongSpammers(SparkSession spark) {
+    CrowdStudy.Options options = new CrowdStudy.Options(1_800, 5, 30, 0.3, 7, work.toString());
+    CrowdStudy.Results results = CrowdStudy.run(spark, ConfigLoader.withOverrides(Map.of()), options);
+    StringWriter table = new StringWriter();
+    MethodsBenchmark.print(results, new PrintWriter(table));
+    System.out.print(table);
+
+    assertThat(results.all()).hasSize(Crowd.values().length * AggregationMethod.values().length);
+    assertThat(results.all()).allSatisfy(r -> {
+      assertThat(r.accuracy()).isBetween(0.0, 1.0);
+      assertThat(r.seconds()).isPositive();
+    });
+    for (Crowd crowd : Crowd.values()) {
+      assertThat(results.of(crowd, AggregationMethod.MAJORITY).accuracy()).as("%s is noisy", crowd).isLessThan(1.0);
+    }
+    assertThat(results.of(Crowd.SPAMMERS, AggregationMethod.DAWID_SKENE).accuracy())
+        .isGreaterThanOrEqualTo(results.of(Crowd.SPAMMERS, AggregationMethod.MAJORITY).accuracy() + 0.05);
+    for (AggregationMethod method : AggregationMethod.values()) {
+      assertThat(table.toString()).contains("| " + method.configName() + " ");
+    }
+    assertThat(table.toString()).contains("| method ", "| spammers ", "| difficulty ", "| one-coin ");
+  }
+
+  @Test
+  void theCrowdsAreDescribedByTheirSettings() {
+    CrowdStudy.Options options = new CrowdStudy.Options(1_800, 5, 30, 0.3, 7, "unused");
+    assertThat(Crowd.SPAMMERS.description(options))
+        .isEqualTo("30 % spammers (uniform answers), the rest reliable with flip rates [0.10, 0.40]");
+    assertThat(Crowd.DIFFICULTY.description(options))
+        .isEqualTo("reliable with flip rates [0.00, 0.50]; images of difficulty [0.00, 0.80]");
+    assertThat(Crowd.ONE_COIN.description(options)).isEqualTo("reliable with flip rates [0.00, 0.60]");
+  }
+}
