@@ -1,0 +1,256 @@
+package dev.softlabels.annotations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.softlabels.annotations.TruthInference.ImageModel;
+import dev.softlabels.annotations.TruthInference.Statistics;
+import dev.softlabels.labels.AggregationMethod;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each method's M-step and E-step by hand, without Spark, on the example of {@link DawidSkeneModelTest}:
+ * two classes, smoothing 1, annotators a1, a2, a3 (0, 1, 2) and three images whose first-pass posteriors
+ * are their vote fractions: i1 = (2/3, 1/3) with votes a1:0 a2:0 a3:1; i2 = (0, 1) with a1:1 a2:1 a3:1;
+ * i3 = (1/2, 1/2) with a1:0 a2:1. Then invariants on a random crowd.
+ */
+class TruthInferenceTest {
+
+  private static final List<String> ANNOTATORS = List.of("a1", "a2", "a3");
+  private static final VoteBlocks.Block HAND = new VoteBlocks.Block(new String[] {"i1", "i2", "i3"},
+      new int[] {0, 3, 6, 8}, null, new int[] {0, 1, 2, 0, 1, 2, 0, 1}, new int[] {0, 0, 1, 1, 1, 1, 0, 1});
+  private static final EmSettings SMOOTHING_1 = new EmSettings(1, 0, 1.0);
+  private static final double S1 = Glad.sigmoid(1);
+
+  /** A method's run on one block in plain Java: the model after each M-step, the image parameters, the statistics. */
+  private static final class Run<M extends Serializable> {
+    final TruthInference<M> method;
+    final VoteBlocks.Block block;
+    final int annotators;
+    final int classes;
+    final double[] image;
+    M model;
+    Statistics last;
+    final List<Double> logLikelihoods = new ArrayList<>();
+
+    Run(TruthInference<M> method, VoteBlocks.Block block, int annotators, int classes, EmSettings settings) {
+      this.method = method;
+      this.block = block;
+      this.annotators = annotators;
+      this.classes = classes;
+      this.image = new double[block.images().length * method.imageParameters()];
+      M start = method.start(annotators, classes);
+      last = pass(Em.voteFractions(classes), method.pass(start, names()));
+      model = method.estimate(start, last, settings);
+    }
+
+    Run<M> iterate(int iterations, EmSettings settings) {
+      for (int n = 0; n < iterations; n++) {
+        ImageModel pass = method.pass(model, names());
+        last = pass(pass, pass);
+        logLikelihoods.add(last.logLikelihood);
+        model = method.estimate(model, last, settings);
+      }
+      return this;
+    }
+
+    private Statistics pass(TruthInference.Posteriors posteriors, ImageModel model) {
+      return block.addTo(new Statistics(annotators, classes, method.statistics(annotators, classes)), posteriors,
+          model, image, method.imageParameters());
+    }
+
+    List<String> names() {
+      List<String> names = new ArrayList<>();
+      for (int a = 0; a < annotators; a++) {
+        names.add("a" + a);
+      }
+      return names;
+    }
+
+    /** Image i's posterior under the current model, and its log-likelihood in the last slot. */
+    double[] posterior(int i) {
+      double[] posterior = new double[classes];
+      double logLikelihood = method.pass(model, names()).posterior(block.annotator(), block.reported(),
+          block.offsets()[i], block.offsets()[i + 1], image, i * method.imageParameters(), posterior);
+      double[] withLikelihood = Arrays.copyOf(posterior, classes + 1);
+      withLikelihood[classes] = logLikelihood;
+      return withLikelihood;
+    }
+  }
+
+  private static <M extends Serializable> Run<M> handRun(TruthInference<M> method) {
+    return new Run<>(method, HAND, 3, 2, SMOOTHING_1);
+  }
+
+  /** Checks image i's posterior against unnormalised class scores, and its log-likelihood against their sum's log. */
+  private static void assertPosterior(Run<?> run, int image, double score0, double score1) {
+    double[] posterior = run.posterior(image);
+    double total = score0 + score1;
+    assertThat(Arrays.copyOf(posterior, 2)).containsExactly(new double[] {score0 / total, score1 / total},
+        within(1e-12));
+    assertThat(posterior[2]).isCloseTo(Math.log(total), within(1e-12));
+  }
+
+  @Test
+  void oneCoinByHand() {
+    Run<OneCoinDawidSkene.Model> run = handRun(new OneCoinDawidSkene());
+    // M-step: p_a = (1 + posterior mass on a's labels) / (2 + labels): a1 (2/3 + 1 + 1/2), a2 (2/3 + 1 + 1/2),
+    // a3 (1/3 + 1); the prior as Dawid–Skene's, (1 + 7/6) / 5 and (1 + 11/6) / 5.
+    assertThat(run.model.accuracy()).containsExactly(new double[] {19.0 / 30, 19.0 / 30, 7.0 / 12}, within(1e-12));
+    assertThat(run.model.prior()).containsExactly(new double[] {13.0 / 30, 17.0 / 30}, within(1e-12));
+    // E-step: a right vote counts p_a, a wrong one (1 - p_a) / (k - 1).
+    assertPosterior(run, 0, 13.0 / 30 * 19.0 / 30 * 19.0 / 30 * 5.0 / 12, 17.0 / 30 * 11.0 / 30 * 11.0 / 30 * 7.0 / 12);
+    assertPosterior(run, 2, 13.0 / 30 * 19.0 / 30 * 11.0 / 30, 17.0 / 30 * 11.0 / 30 * 19.0 / 30);
+    assertThat((double) run.method.annotatorValues(run.model, 2)[0]).isCloseTo(7.0 / 12, within(1e-12));
+  }
+
+  @Test
+  void maceByHand() {
+    Run<Mace.Model> run = handRun(new Mace());
+    // First pass from theta = 1/2, xi = (1/2, 1/2): a label is known with probability q (1/2) / (1/2 + 1/4) = 2q/3,
+    // q the posterior of the class it reports. a1: known 4/9 + 2/3 + 1/3 = 13/9 of 3; spammed label 0: 5/9 + 2/3,
+    // label 1: 1/3. a3: known 2/9 + 2/3 = 8/9 of 2, spammed label 1: 7/9 + 1/3.
+    assertThat(run.model.competence()).containsExactly(new double[] {22.0 / 45, 22.0 / 45, 17.0 / 36}, within(1e-12));
+    assertThat(run.model.spam()).containsExactly(new double[] {5.0 / 8, 3.0 / 8, 7.0 / 16, 9.0 / 16, 9.0 / 28, 19.0 / 28},
+        within(1e-12));
+    // E-step, uniform prior: P(label j | class c) = theta [j = c] + (1 - theta) xi[j].
+    double theta = 22.0 / 45;
+    assertPosterior(run, 2, 0.5 * (theta + (1 - theta) * 5 / 8) * ((1 - theta) * 9 / 16),
+        0.5 * ((1 - theta) * 5 / 8) * (theta + (1 - theta) * 9 / 16));
+    double theta3 = 17.0 / 36;
+    assertPosterior(run, 1, 0.5 * ((1 - theta) * 3 / 8) * ((1 - theta) * 9 / 16) * ((1 - theta3) * 19 / 28),
+        0.5 * (theta + (1 - theta) * 3 / 8) * (theta + (1 - theta) * 9 / 16) * (theta3 + (1 - theta3) * 19 / 28));
+  }
+
+  @Test
+  void gladByHand() {
+    Run<Glad.Model> run = handRun(new Glad());
+    // First pass at alpha = 1, beta = 1: each vote is right with sigma(1). Per annotator the gradient is the sum of
+    // (q - sigma(1)) beta, the curvature sigma(1)(1 - sigma(1)) beta^2 per label, plus the N(1, 1) prior's 1.
+    double alpha1 = 1 + (13.0 / 6 - 3 * S1) / (3 * S1 * (1 - S1) + 1);
+    double alpha3 = 1 + (4.0 / 3 - 2 * S1) / (2 * S1 * (1 - S1) + 1);
+    assertThat(run.model.ability()).containsExactly(new double[] {alpha1, alpha1, alpha3}, within(1e-12));
+    assertThat(run.model.prior()).containsExactly(new double[] {13.0 / 30, 17.0 / 30}, within(1e-12));
+    // Each image's log beta takes one scoring step from 0: i3's two votes each have q = 1/2 and x = 1; i2's three q = 1.
+    double b3 = (1 - 2 * S1) / (1 + 2 * S1 * (1 - S1));
+    double b2 = 3 * (1 - S1) / (1 + 3 * S1 * (1 - S1));
+    assertThat(run.image).containsExactly(new double[] {run.image[0], b2, b3}, within(1e-12));
+    // E-step for i3 (a1:0, a2:1), k - 1 = 1: sigma(alpha beta) for a right vote, 1 - sigma for a wrong one.
+    double right = Glad.sigmoid(alpha1 * Math.exp(b3));
+    assertPosterior(run, 2, 13.0 / 30 * right * (1 - right), 17.0 / 30 * (1 - right) * right);
+    double x = alpha1 * Math.exp(b2);
+    double x3 = alpha3 * Math.exp(b2);
+    assertPosterior(run, 1, 13.0 / 30 * (1 - Glad.sigmoid(x)) * (1 - Glad.sigmoid(x)) * (1 - Glad.sigmoid(x3)),
+        17.0 / 30 * Glad.sigmoid(x) * Glad.sigmoid(x) * Glad.sigmoid(x3));
+    ImageModel model = run.method.pass(run.model, ANNOTATORS);
+    assertThat((double) model.imageValues(run.image, 2)[0]).isCloseTo(Math.exp(-b3), within(1e-12));
+  }
+
+  @Test
+  void wawaByHand() {
+    Run<double[]> run = handRun(new Wawa());
+    assertThat(run.method.iterates()).isFalse();
+    // The majority votes: i1 0, i2 1, i3 0 (a tie, to the lowest class). a1 agrees 3 of 3, a2 2 of 3, a3 1 of 2.
+    assertThat(run.model).containsExactly(new double[] {1, 2.0 / 3, 0.5}, within(1e-12));
+    // i1: class 0 weighs 1 + 2/3, class 1 1/2; i3: 1 against 2/3.
+    assertThat(run.posterior(0)).containsExactly(new double[] {10.0 / 13, 3.0 / 13, Double.NaN}, within(1e-12));
+    assertThat(run.posterior(2)).containsExactly(new double[] {0.6, 0.4, Double.NaN}, within(1e-12));
+    assertThat(run.posterior(1)).containsExactly(new double[] {0, 1, Double.NaN}, within(1e-12));
+  }
+
+  /** Votes of 12 annotators of varied skill (and one spammer) on 300 images of 3 classes, 4 to 6 votes each. */
+  private static VoteBlocks.Block randomCrowd() {
+    Random random = new Random(11);
+    List<String> images = new ArrayList<>();
+    List<Integer> offsets = new ArrayList<>(List.of(0));
+    List<Integer> annotator = new ArrayList<>();
+    List<Integer> reported = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      images.add("i" + i);
+      int truth = i % 3;
+      int votes = 4 + random.nextInt(3);
+      int first = random.nextInt(12);
+      for (int v = 0; v < votes; v++) {
+        int a = (first + v) % 12;
+        annotator.add(a);
+        double skill = a == 11 ? 0 : 0.5 + a * 0.04;
+        reported.add(random.nextDouble() < skill ? truth : random.nextInt(3));
+      }
+      offsets.add(annotator.size());
+    }
+    return new VoteBlocks.Block(images.toArray(String[]::new), offsets.stream().mapToInt(Integer::intValue).toArray(),
+        null, annotator.stream().mapToInt(Integer::intValue).toArray(),
+        reported.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  @Test
+  void posteriorsAreDistributionsAndParametersStayInRange() {
+    VoteBlocks.Block crowd = randomCrowd();
+    EmSettings settings = new EmSettings(1, 0, 0.01);
+    for (AggregationMethod method : AggregationMethod.values()) {
+      if (!method.posterior()) {
+        continue;
+      }
+      Run<?> run = new Run<>(TruthInferences.of(method), crowd, 12, 3, settings)
+          .iterate(TruthInferences.of(method).iterates() ? 20 : 0, settings);
+      for (int i = 0; i < crowd.images().length; i++) {
+        double[] posterior = Arrays.copyOf(run.posterior(i), 3);
+        assertThat(Arrays.stream(posterior).sum()).as("%s, image %d", method, i).isCloseTo(1.0, within(1e-9));
+        assertThat(boxed(posterior)).as("%s, image %d", method, i).allMatch(p -> p >= 0 && p <= 1);
+      }
+      for (int a = 0; a < 12; a++) {
+        assertThat(run.last.accuracy(a)).isBetween(0.0, 1.0);
+      }
+      assertParametersInRange(run);
+    }
+  }
+
+  private static List<Double> boxed(double[] values) {
+    return Arrays.stream(values).boxed().toList();
+  }
+
+  private static void assertParametersInRange(Run<?> run) {
+    Object model = run.model;
+    if (model instanceof DawidSkeneModel ds) {
+      ds.annotators().forEach(estimate -> Arrays.stream(estimate.confusion())
+          .forEach(row -> assertThat(Arrays.stream(row).sum()).isCloseTo(1.0, within(1e-9))));
+    } else if (model instanceof OneCoinDawidSkene.Model oneCoin) {
+      assertThat(boxed(oneCoin.accuracy())).allMatch(p -> p > 0 && p < 1);
+      // The spammer (annotator 11) is the least accurate, the most skilled (10) the most.
+      assertThat(oneCoin.accuracy()[11]).isLessThan(oneCoin.accuracy()[0]);
+      assertThat(oneCoin.accuracy()[10]).isGreaterThan(oneCoin.accuracy()[0]);
+    } else if (model instanceof Mace.Model mace) {
+      assertThat(boxed(mace.competence())).allMatch(p -> p > 0 && p < 1);
+      for (int a = 0; a < 12; a++) {
+        assertThat(Arrays.stream(mace.spam(), a * 3, a * 3 + 3).sum()).isCloseTo(1.0, within(1e-9));
+      }
+      assertThat(mace.competence()[11]).isLessThan(mace.competence()[0]);
+    } else if (model instanceof Glad.Model glad) {
+      assertThat(boxed(glad.ability())).allMatch(Double::isFinite);
+      assertThat(glad.ability()[11]).isLessThan(glad.ability()[0]);
+      assertThat(glad.ability()[10]).isGreaterThan(glad.ability()[0]);
+      assertThat(boxed(run.image)).allMatch(b -> Math.abs(b) < 10);
+    } else {
+      assertThat(boxed((double[]) model)).allMatch(w -> w >= 0 && w <= 1);
+    }
+  }
+
+  /** Dawid–Skene, one-coin and MACE are exact EM: the log-likelihood never falls from one iteration to the next. */
+  @Test
+  void exactEmNeverLowersTheLikelihood() {
+    VoteBlocks.Block crowd = randomCrowd();
+    EmSettings settings = new EmSettings(1, 0, 0.01);
+    for (TruthInference<?> method : List.of(new DawidSkene(), new OneCoinDawidSkene(), new Mace())) {
+      List<Double> logLikelihoods = new Run<>(method, crowd, 12, 3, settings).iterate(30, settings).logLikelihoods;
+      for (int n = 1; n < logLikelihoods.size(); n++) {
+        assertThat(logLikelihoods.get(n)).as("%s, iteration %d", method.method(), n + 1)
+            .isGreaterThanOrEqualTo(logLikelihoods.get(n - 1) - 1e-6);
+      }
+    }
+  }
+}
