@@ -48,17 +48,19 @@ final class Mace implements TruthInference<Mace.Model> {
     int k = model.classes();
     double[] spamming = new double[model.spam().length];
     double[] knowing = new double[spamming.length];
+    double[] known = new double[spamming.length];
     for (int a = 0; a < model.competence().length; a++) {
       double theta = model.competence()[a];
       for (int j = 0; j < k; j++) {
         double spammed = (1 - theta) * model.spam()[a * k + j];
         spamming[a * k + j] = Math.log(spammed);
         knowing[a * k + j] = Math.log(theta + spammed) - spamming[a * k + j];
+        known[a * k + j] = theta / (theta + spammed);
       }
     }
     double[] logPrior = new double[k];
     Arrays.fill(logPrior, -Math.log(k));
-    return new EStep(model, logPrior, spamming, knowing, annotators.size());
+    return new EStep(logPrior, spamming, knowing, known, annotators.size());
   }
 
   @Override
@@ -98,9 +100,10 @@ final class Mace implements TruthInference<Mace.Model> {
 
   /**
    * The E-step: label j from annotator a adds spamming[a k + j] = log((1 − θ_a) ξ_a[j]) to every class
-   * and knowing[a k + j] = log(θ_a + (1 − θ_a) ξ_a[j]) − spamming[a k + j] more to class j.
+   * and knowing[a k + j] = log(θ_a + (1 − θ_a) ξ_a[j]) − spamming[a k + j] more to class j. For the
+   * statistics, known[a k + j] = θ_a / (θ_a + (1 − θ_a) ξ_a[j]).
    */
-  private record EStep(Model model, double[] logPrior, double[] spamming, double[] knowing, int annotators)
+  private record EStep(double[] logPrior, double[] spamming, double[] knowing, double[] known, int annotators)
       implements ImageModel {
     @Override
     public double posterior(int[] annotator, int[] reported, int from, int to, double[] image, int at,
@@ -118,20 +121,18 @@ final class Mace implements TruthInference<Mace.Model> {
     }
 
     /**
-     * A label j is known with probability P(true class j) θ / (θ + (1 − θ) ξ[j]): a true j explains it
-     * by knowing or by spamming j, any other true class only by spamming.
+     * A label j is known with probability P(true class j) known[a k + j]: a true j explains it by
+     * knowing or by spamming j, any other true class only by spamming.
      */
     @Override
     public void accumulate(int[] annotator, int[] reported, int from, int to, double[] posterior, double[] image,
         int at, double[] statistics) {
       int k = logPrior.length;
       for (int v = from; v < to; v++) {
-        int a = annotator[v];
-        int j = reported[v];
-        double theta = model.competence()[a];
-        double known = posterior[j] * theta / (theta + (1 - theta) * model.spam()[a * k + j]);
-        statistics[a] += known;
-        statistics[annotators + a * k + j] += 1 - known;
+        int cell = annotator[v] * k + reported[v];
+        double knew = posterior[reported[v]] * known[cell];
+        statistics[annotator[v]] += knew;
+        statistics[annotators + cell] += 1 - knew;
       }
     }
   }

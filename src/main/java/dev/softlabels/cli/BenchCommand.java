@@ -292,7 +292,7 @@ final class BenchCommand implements Callable<Integer> {
         description = "Votes per image, each from a distinct annotator (default: ${DEFAULT-VALUE}).")
     int votes;
 
-    @Option(names = "--pool", paramLabel = "N", defaultValue = "30",
+    @Option(names = "--pool", paramLabel = "N", defaultValue = "10",
         description = "Annotators in each crowd (default: ${DEFAULT-VALUE}).")
     int pool;
 

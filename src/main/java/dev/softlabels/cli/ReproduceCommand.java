@@ -41,8 +41,8 @@ final class ReproduceCommand implements Callable<Integer> {
   Boolean annotate;
 
   @Option(names = "--label-types", paramLabel = "TYPE", split = ",",
-      description = "Label types to train and compare: hard, soft, posterior (default hard,soft; posterior needs "
-          + "--annotate).")
+      description = "Label types to train and compare: hard, soft, posterior (Dawid–Skene's), or the posteriors of "
+          + "dawid-skene, one-coin, glad, mace, wawa (default hard,soft; posteriors need --annotate).")
   List<String> labelTypes;
 
   @Option(names = "--backbone", negatable = true,

@@ -27,6 +27,7 @@ import dev.softlabels.train.LabelType;
 import dev.softlabels.train.TrainJob;
 import dev.softlabels.train.TrainSettings;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,13 +64,13 @@ public final class ReproduceJob {
   /**
    * Where a dataset's images and labels are.
    *
-   * @param posteriorLabels Dawid–Skene labels of the same votes as trainLabels; null unless a cell needs them
+   * @param posteriorLabels per method, its labels of the same votes as trainLabels, for the cells that
+   *     train on its posteriors
    */
-  private record Inputs(String images, String trainLabels, String posteriorLabels, String truth,
-      Map<String, Object> dataSettings) {
+  private record Inputs(String images, String trainLabels, Map<AggregationMethod, String> posteriorLabels,
+      String truth, Map<String, Object> dataSettings) {
     String trainLabels(String labelType) {
-      return LabelType.parse(labelType, "softlabels.reproduce.label-types") == LabelType.POSTERIOR
-          ? posteriorLabels : trainLabels;
+      return ReproduceSettings.posteriorMethod(labelType).map(posteriorLabels::get).orElse(trainLabels);
     }
   }
 
@@ -128,7 +129,7 @@ public final class ReproduceJob {
         cellSettings.putAll(start);
         cellSettings.put("softlabels.train.images", inputs.images());
         cellSettings.put("softlabels.train.labels", inputs.trainLabels(labelType));
-        cellSettings.put("softlabels.train.label-type", labelType);
+        cellSettings.put("softlabels.train.label-type", ReproduceSettings.trainLabelType(labelType));
         cellSettings.put("softlabels.train.split", split);
         cellSettings.put("softlabels.train.model-dir", HadoopPaths.child(cell, "model"));
         Config trainConfig = ConfigLoader.withValues(config, cellSettings);
@@ -231,7 +232,7 @@ public final class ReproduceJob {
     }
     String truth = HadoopPaths.child(data, GenerateJob.LABELS);
     String trainLabels = truth;
-    String posteriorLabels = null;
+    Map<AggregationMethod, String> posteriorLabels = new EnumMap<>(AggregationMethod.class);
     if (settings.annotate()) {
       String annotated = HadoopPaths.child(root, "annotated");
       if (!paths.exists(HadoopPaths.child(annotated, "summary.json"))) {
@@ -241,12 +242,13 @@ public final class ReproduceJob {
       }
       String annotations = HadoopPaths.child(annotated, AnnotateJob.ANNOTATIONS);
       trainLabels = aggregate(spark, config, annotations, HadoopPaths.child(root, "aggregated"), classes);
-      if (settings.labelTypes().stream()
-          .anyMatch(type -> LabelType.parse(type, "softlabels.reproduce.label-types") == LabelType.POSTERIOR)) {
-        Map<String, Object> dawidSkene = new HashMap<>(classes);
-        dawidSkene.put("softlabels.aggregate.method", AggregationMethod.DAWID_SKENE.configName());
-        posteriorLabels = aggregate(spark, config, annotations, HadoopPaths.child(root, "aggregated-dawid-skene"),
-            dawidSkene);
+      for (String labelType : settings.labelTypes()) {
+        ReproduceSettings.posteriorMethod(labelType).ifPresent(method -> {
+          Map<String, Object> withMethod = new HashMap<>(classes);
+          withMethod.put("softlabels.aggregate.method", method.configName());
+          posteriorLabels.put(method, aggregate(spark, config, annotations,
+              HadoopPaths.child(root, "aggregated-" + method.configName()), withMethod));
+        });
       }
     }
     return new Inputs(HadoopPaths.child(data, GenerateJob.IMAGES), trainLabels, posteriorLabels, truth, classes);
@@ -263,7 +265,7 @@ public final class ReproduceJob {
     HadoopPaths.of(spark).requireExists(images, "CIFAR-10 test images (softlabels.reproduce.shared-data)");
     Map<String, Object> data = new HashMap<>(classes);
     data.put("softlabels.train.image-id-pattern", Cifar10hData.IMAGE_ID_PATTERN.replace("\\\\", "\\"));
-    return new Inputs(images, labels, null, labels, data);
+    return new Inputs(images, labels, Map.of(), labels, data);
   }
 
   private static String aggregate(SparkSession spark, Config config, String input, String output,

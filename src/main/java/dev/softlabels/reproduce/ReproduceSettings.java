@@ -3,10 +3,15 @@ package dev.softlabels.reproduce;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.softlabels.config.ConfigLoader;
+import dev.softlabels.config.Choices;
 import dev.softlabels.config.UserError;
+import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.train.LabelType;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Typed, validated {@code softlabels.reproduce}. Its preset sets the jobs' keys through
@@ -56,20 +61,48 @@ public record ReproduceSettings(
     if (splits < 1 || labelTypes.isEmpty()) {
       throw new UserError("softlabels.reproduce needs at least one split and one label type");
     }
-    labelTypes.forEach(type -> LabelType.parse(type, "softlabels.reproduce.label-types"));
-    if (labelTypes.stream().anyMatch(type -> LabelType.parse(type, "") == LabelType.POSTERIOR)) {
+    for (String type : labelTypes) {
+      if (posteriorMethod(type).isEmpty()) {
+        trainLabelType(type);
+        continue;
+      }
       if (dataset.equals("cifar10h")) {
-        throw new UserError("label type posterior (softlabels.reproduce.label-types) needs to know who gave each "
+        throw new UserError("label type " + type + " (softlabels.reproduce.label-types) needs to know who gave each "
             + "vote, and CIFAR-10H publishes only counts per image: use it with the synthetic dataset and --annotate");
       }
       if (!annotate) {
-        throw new UserError("label type posterior (softlabels.reproduce.label-types) needs annotators: pass "
+        throw new UserError("label type " + type + " (softlabels.reproduce.label-types) needs annotators: pass "
             + "--annotate (softlabels.reproduce.annotate) to train on simulated annotators' votes");
       }
     }
     if (output.isBlank()) {
       throw new UserError("no output given: pass --output DIR (or set softlabels.reproduce.output)");
     }
+  }
+
+  /**
+   * The aggregation whose posteriors a study's label type trains on: posterior names Dawid–Skene's, and
+   * every method but the majority vote its own (dawid-skene, one-coin, glad, mace, wawa); hard and soft
+   * none.
+   */
+  public static Optional<AggregationMethod> posteriorMethod(String labelType) {
+    if (labelType.equals(Choices.name(LabelType.POSTERIOR))) {
+      return Optional.of(AggregationMethod.DAWID_SKENE);
+    }
+    return Arrays.stream(AggregationMethod.values())
+        .filter(method -> method.posterior() && method.configName().equals(labelType))
+        .findFirst();
+  }
+
+  /** The train job's label type of a study's label type: posterior for a method's name. */
+  public static String trainLabelType(String labelType) {
+    if (posteriorMethod(labelType).isPresent()) {
+      return Choices.name(LabelType.POSTERIOR);
+    }
+    String methods = Arrays.stream(AggregationMethod.values()).filter(AggregationMethod::posterior)
+        .map(AggregationMethod::configName).collect(Collectors.joining(", "));
+    return Choices.name(LabelType.parse(labelType, "softlabels.reproduce.label-types (hard, soft, posterior or a "
+        + "method's posteriors: " + methods + ")"));
   }
 
   /** The CIFAR-10 backbone's image side: the synthetic images are drawn at it when the cells start from it. */

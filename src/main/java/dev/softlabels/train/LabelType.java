@@ -13,7 +13,7 @@ public enum LabelType {
   HARD,
   /** soft_label as a label distribution: vote fractions or exact distributions. */
   SOFT,
-  /** soft_label as a Dawid–Skene posterior (aggregate --method dawid-skene). */
+  /** soft_label as a model's posterior (aggregate --method dawid-skene, one-coin, glad, mace or wawa). */
   POSTERIOR;
 
   public static LabelType parse(String value, String key) {
@@ -28,16 +28,16 @@ public enum LabelType {
    */
   public void requireFits(StructType labelsSchema, String labelsPath) {
     Optional<AggregationMethod> aggregation = LabelColumns.aggregation(labelsSchema);
-    boolean posteriors = aggregation.equals(Optional.of(AggregationMethod.DAWID_SKENE));
+    boolean posteriors = aggregation.map(AggregationMethod::posterior).orElse(false);
     if (this == POSTERIOR && !posteriors) {
-      throw new UserError("label type posterior needs Dawid–Skene labels, but the soft labels in " + labelsPath
+      throw new UserError("label type posterior needs a model's posteriors, but the soft labels in " + labelsPath
           + aggregation.map(m -> " come from the " + m.configName() + " aggregation").orElse(" are not marked as such")
-          + ": aggregate them with --method dawid-skene (softlabels.aggregate.method)");
+          + ": aggregate them with --method dawid-skene (or one-coin, glad, mace, wawa; softlabels.aggregate.method)");
     }
     if (this == SOFT && posteriors) {
-      throw new UserError("the soft labels in " + labelsPath + " are Dawid–Skene posteriors: train on them with "
-          + "--label-type posterior (softlabels.train.label-type), or aggregate with --method majority for vote "
-          + "fractions");
+      throw new UserError("the soft labels in " + labelsPath + " are " + aggregation.orElseThrow().configName()
+          + " posteriors: train on them with --label-type posterior (softlabels.train.label-type), or aggregate with "
+          + "--method majority for vote fractions");
     }
   }
 }

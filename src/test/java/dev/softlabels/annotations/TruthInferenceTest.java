@@ -28,7 +28,7 @@ class TruthInferenceTest {
   private static final double S1 = Glad.sigmoid(1);
 
   /** A method's run on one block in plain Java: the model after each M-step, the image parameters, the statistics. */
-  private static final class Run<M extends Serializable> {
+  static final class Run<M extends Serializable> {
     final TruthInference<M> method;
     final VoteBlocks.Block block;
     final int annotators;

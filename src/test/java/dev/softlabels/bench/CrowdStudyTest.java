@@ -1,6 +1,7 @@
 package dev.softlabels.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.softlabels.bench.CrowdStudy.Crowd;
 import dev.softlabels.config.ConfigLoader;
@@ -15,15 +16,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code bench methods} at its default size: what holds for every method on the three crowds. */
+/**
+ * {@code bench methods} at its default size (1,800 images, 5 votes each from a pool of 10): the issue's
+ * acceptance on crowds with a known truth. MACE, which models spammers, gains at least 5 points over the
+ * majority vote among 30 % spammers; GLAD beats it when images differ in difficulty; one-coin is within
+ * a point of Dawid–Skene on a crowd that follows the one-coin model.
+ */
 @ExtendWith(SparkExtension.class)
 class CrowdStudyTest {
 
   @TempDir Path work;
 
   @Test
-  void everyMethodOnEveryCrowdAndDawidSkeneAheadOfTheMajorityAmongSpammers(SparkSession spark) {
-    CrowdStudy.Options options = new CrowdStudy.Options(1_800, 5, 30, 0.3, 7, work.toString());
+  void eachMethodWinsOnTheCrowdItModels(SparkSession spark) {
+    CrowdStudy.Options options = new CrowdStudy.Options(1_800, 5, 10, 0.3, 7, work.toString());
     CrowdStudy.Results results = CrowdStudy.run(spark, ConfigLoader.withOverrides(Map.of()), options);
     StringWriter table = new StringWriter();
     MethodsBenchmark.print(results, new PrintWriter(table));
@@ -37,8 +43,14 @@ class CrowdStudyTest {
     for (Crowd crowd : Crowd.values()) {
       assertThat(results.of(crowd, AggregationMethod.MAJORITY).accuracy()).as("%s is noisy", crowd).isLessThan(1.0);
     }
+    assertThat(results.of(Crowd.SPAMMERS, AggregationMethod.MACE).accuracy())
+        .isGreaterThanOrEqualTo(results.of(Crowd.SPAMMERS, AggregationMethod.MAJORITY).accuracy() + 0.05);
     assertThat(results.of(Crowd.SPAMMERS, AggregationMethod.DAWID_SKENE).accuracy())
         .isGreaterThanOrEqualTo(results.of(Crowd.SPAMMERS, AggregationMethod.MAJORITY).accuracy() + 0.05);
+    assertThat(results.of(Crowd.DIFFICULTY, AggregationMethod.GLAD).accuracy())
+        .isGreaterThan(results.of(Crowd.DIFFICULTY, AggregationMethod.MAJORITY).accuracy());
+    assertThat(results.of(Crowd.ONE_COIN, AggregationMethod.ONE_COIN).accuracy())
+        .isCloseTo(results.of(Crowd.ONE_COIN, AggregationMethod.DAWID_SKENE).accuracy(), within(0.01));
     for (AggregationMethod method : AggregationMethod.values()) {
       assertThat(table.toString()).contains("| " + method.configName() + " ");
     }

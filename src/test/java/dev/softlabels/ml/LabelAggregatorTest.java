@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.softlabels.annotations.AggregateJob;
 import dev.softlabels.annotations.AggregateSettings;
+import dev.softlabels.annotations.LabelAggregation;
 import dev.softlabels.config.ConfigLoader;
+import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.testing.SparkExtension;
 import dev.softlabels.testing.TestFiles;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -52,10 +55,10 @@ class LabelAggregatorTest {
   }
 
   @Test
-  void givesExactlyTheAggregateJobsLabelsForBothMethods(SparkSession spark) {
+  void givesExactlyTheAggregateJobsLabelsForEveryMethod(SparkSession spark) {
     Path input = TestFiles.write(dir, "votes.csv", VOTES);
     Dataset<Row> annotations = spark.read().option("header", true).csv(input.toString());
-    for (String method : List.of("majority", "dawid-skene")) {
+    for (String method : Arrays.stream(AggregationMethod.values()).map(AggregationMethod::configName).toList()) {
       Path output = dir.resolve(method);
       AggregateJob.run(spark, AggregateSettings.from(ConfigLoader.withOverrides(Map.of(
           "softlabels.classes", CLASSES, "softlabels.aggregate.input", input.toString(),
@@ -64,10 +67,13 @@ class LabelAggregatorTest {
       Map<String, Row> stage = byImage(aggregator(method).transform(annotations), "image_id");
 
       assertThat(stage.keySet()).isEqualTo(job.keySet()).hasSize(5);
+      List<String> columns = new java.util.ArrayList<>(LabelColumns.COLUMNS);
+      LabelAggregation.imageColumns(AggregationMethod.parse(method, "method")).forEach(c -> columns.add(c.name()));
+      assertThat(aggregator(method).transformSchema(annotations.schema()).fieldNames()).containsSubsequence(columns);
       for (String image : job.keySet()) {
         Row expected = job.get(image);
         Row actual = stage.get(image);
-        for (String column : LabelColumns.COLUMNS) {
+        for (String column : columns) {
           Object want = expected.get(expected.fieldIndex(column));
           Object got = actual.get(actual.fieldIndex(column));
           if (column.equals(LabelColumns.SOFT_LABEL)) {

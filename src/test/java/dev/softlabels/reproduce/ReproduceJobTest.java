@@ -73,20 +73,21 @@ class ReproduceJobTest {
   }
 
   @Test
-  void thePosteriorCellTrainsOnDawidSkeneLabelsOfTheSimulatedVotes(SparkSession spark) throws Exception {
+  void posteriorCellsTrainOnTheirMethodsLabelsOfTheSimulatedVotes(SparkSession spark) throws Exception {
     Config config = ConfigLoader.withOverrides(Map.of(
         "softlabels.reproduce.output", dir.toString(),
         "softlabels.reproduce.splits", 1,
         "softlabels.reproduce.annotate", true,
         "softlabels.reproduce.embed", false,
-        "softlabels.reproduce.label-types", List.of("soft", "posterior"),
+        "softlabels.reproduce.label-types", List.of("soft", "posterior", "mace"),
         "softlabels.annotate.votes-per-image", 5,
         "softlabels.reproduce.presets.quick.images", 300,
         "softlabels.reproduce.presets.quick.epochs", 1), ReproduceSettings::preset);
 
     List<CellResult> cells = ReproduceJob.run(spark, config, ReproduceSettings.from(config));
 
-    assertThat(cells).extracting(c -> c.split() + "/" + c.labelType()).containsExactlyInAnyOrder("0/soft", "0/posterior");
+    assertThat(cells).extracting(c -> c.split() + "/" + c.labelType())
+        .containsExactlyInAnyOrder("0/soft", "0/posterior", "0/mace");
     Path posteriors = dir.resolve("synthetic/aggregated-dawid-skene/labels");
     assertThat(LabelColumns.aggregation(spark.read().parquet(posteriors.toString()).schema()))
         .contains(AggregationMethod.DAWID_SKENE);
@@ -94,7 +95,23 @@ class ReproduceJobTest {
         .contains(posteriors.toString());
     assertThat(Files.readString(dir.resolve("synthetic/cells/split-0/soft/model/last/state.json")))
         .contains(dir.resolve("synthetic/aggregated/labels").toString());
-    assertThat(Files.readString(dir.resolve("report.md"))).contains("| synthetic | posterior |");
+    Path mace = dir.resolve("synthetic/aggregated-mace/labels");
+    assertThat(LabelColumns.aggregation(spark.read().parquet(mace.toString()).schema())).contains(AggregationMethod.MACE);
+    assertThat(Files.readString(dir.resolve("synthetic/cells/split-0/mace/model/last/state.json")))
+        .contains(mace.toString());
+    assertThat(Files.readString(dir.resolve("report.md"))).contains("| synthetic | posterior |")
+        .contains("| synthetic | mace |");
+  }
+
+  @Test
+  void labelTypesAreTheTrainJobsOrAMethodsPosteriors() {
+    assertThat(ReproduceSettings.trainLabelType("glad")).isEqualTo("posterior");
+    assertThat(ReproduceSettings.posteriorMethod("posterior")).contains(AggregationMethod.DAWID_SKENE);
+    assertThat(ReproduceSettings.posteriorMethod("one-coin")).contains(AggregationMethod.ONE_COIN);
+    assertThat(ReproduceSettings.posteriorMethod("majority")).isEmpty();
+    assertThat(ReproduceSettings.trainLabelType("hard")).isEqualTo("hard");
+    assertThatThrownBy(() -> ReproduceSettings.trainLabelType("majority")).isInstanceOf(UserError.class)
+        .hasMessageContaining("softlabels.reproduce.label-types").hasMessageContaining("one-coin, glad, mace, wawa");
   }
 
   /**

@@ -170,14 +170,14 @@ class TrainJobTest {
   void posteriorTrainsOnlyOnDawidSkeneLabelsAndSoftNeverDoes(SparkSession spark) {
     assertThatThrownBy(() -> TrainJob.run(spark, settings("posterior", dir.resolve("refused-1"), 1)))
         .isInstanceOf(UserError.class)
-        .hasMessageContaining("label type posterior needs Dawid–Skene labels")
+        .hasMessageContaining("label type posterior needs a model's posteriors")
         .hasMessageContaining("--method dawid-skene");
     Path posteriors = dir.resolve("marked-as-posteriors");
     LabelColumns.withAggregation(spark.read().parquet(generated.resolve("labels").toString()),
         AggregationMethod.DAWID_SKENE).write().parquet(posteriors.toString());
     assertThatThrownBy(() -> TrainJob.run(spark, settings("soft", posteriors, dir.resolve("refused-2"), 1)))
         .isInstanceOf(UserError.class)
-        .hasMessageContaining("are Dawid–Skene posteriors: train on them with --label-type posterior");
+        .hasMessageContaining("are dawid-skene posteriors: train on them with --label-type posterior");
 
     TrainState state = TrainJob.run(spark, settings("posterior", posteriors, dir.resolve("posterior"), 1));
     assertThat(state.epochsDone()).isEqualTo(1);
