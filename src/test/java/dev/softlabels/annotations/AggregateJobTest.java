@@ -204,7 +204,43 @@ class AggregateJobTest {
     assertThat(summary.line()).contains("dawid-skene: converged after", "posteriors: ");
     assertThat(AggregateSummary.fromJson(Files.readString(posterior.resolve("summary.json")))).isEqualTo(summary);
     assertThat(Files.readString(majority.resolve("summary.json"))).contains("\"method\" : \"majority\"")
-        .doesNotContain("dawid_skene");
+        .doesNotContain("\"em\"");
+  }
+
+  /** Every method writes the same labels/ (GLAD adding difficulty), its parameters in annotators/, and its fit. */
+  @Test
+  void everyMethodWritesItsLabelsAnnotatorsAndFit(SparkSession spark) throws Exception {
+    Path input = TestFiles.write(dir, "votes.csv", "image_id,annotator_id,label",
+        "a,u1,cat", "a,u2,cat", "a,u3,dog", "b,u1,dog", "b,u2,dog", "b,u3,cat", "c,u1,fox", "c,u2,fox", "c,u3,fox",
+        "d,u1,cat", "d,u2,dog");
+    Map<AggregationMethod, List<String>> parameters = Map.of(
+        AggregationMethod.DAWID_SKENE, List.of("confusion"), AggregationMethod.ONE_COIN, List.of("skill"),
+        AggregationMethod.GLAD, List.of("ability"), AggregationMethod.MACE, List.of("competence", "spam_distribution"),
+        AggregationMethod.WAWA, List.of("weight"));
+    for (Map.Entry<AggregationMethod, List<String>> method : parameters.entrySet()) {
+      Path out = dir.resolve(method.getKey().configName());
+      AggregateSummary summary = AggregateJob.run(spark, settings(input, out,
+          Map.of("softlabels.aggregate.method", method.getKey().configName())));
+      var labels = spark.read().parquet(out.resolve("labels").toString());
+      List<String> columns = new java.util.ArrayList<>(LabelColumns.COLUMNS);
+      if (method.getKey() == AggregationMethod.GLAD) {
+        columns.add("difficulty");
+        assertThat(labels.collectAsList()).allSatisfy(row -> assertThat(row.getDouble(row.fieldIndex("difficulty")))
+            .isPositive().isFinite());
+      }
+      assertThat(labels.columns()).as("%s", method.getKey()).containsExactlyElementsOf(columns);
+      assertThat(LabelColumns.aggregation(labels.schema())).contains(method.getKey());
+      assertThat(labels.count()).isEqualTo(4);
+      List<String> annotatorColumns = new java.util.ArrayList<>(List.of("annotator_id", "labels", "accuracy"));
+      annotatorColumns.addAll(method.getValue());
+      var annotators = spark.read().parquet(out.resolve("annotators").toString());
+      assertThat(annotators.columns()).as("%s", method.getKey()).containsExactlyElementsOf(annotatorColumns);
+      assertThat(annotators.count()).isEqualTo(3);
+      assertThat(summary.em().iterations()).isEqualTo(method.getKey() == AggregationMethod.WAWA ? 0
+          : summary.em().logLikelihoods().size()).isEqualTo(summary.em().logLikelihoods().size());
+      assertThat(summary.em().converged()).isTrue();
+      assertThat(summary.line()).contains(method.getKey().configName() + ": converged after");
+    }
   }
 
   @Test

@@ -72,7 +72,7 @@ class SoftLabelsCliTest {
     run("aggregate", "--classes", "only", "--input", "x", "--output", "y")
         .isOneLineUserError("softlabels.classes needs at least two classes");
     run("aggregate", "--method", "mean", "--input", "x", "--output", "y")
-        .isOneLineUserError("softlabels.aggregate.method must be one of majority, dawid-skene; got 'mean'");
+        .isOneLineUserError("softlabels.aggregate.method must be one of majority, dawid-skene, one-coin, glad, mace, wawa; got 'mean'");
     run("aggregate", "-Dsoftlabels.aggregate.em.smoothing=0", "--input", "x", "--output", "y")
         .isOneLineUserError("softlabels.aggregate.em.smoothing must be > 0");
     run("reproduce", "--label-types", "hard,posterior", "--output", "y")

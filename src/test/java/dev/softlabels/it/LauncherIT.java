@@ -313,7 +313,7 @@ class LauncherIT {
         new String[] {"bench", "train", "--help"}, new String[] {"bench", "evaluate", "--help"},
         new String[] {"relabel", "--help"}, new String[] {"relabel", "history", "--help"},
         new String[] {"relabel", "export", "--help"}, new String[] {"relabel", "compact", "--help"},
-        new String[] {"bench", "relabel", "--help"},
+        new String[] {"bench", "relabel", "--help"}, new String[] {"bench", "methods", "--help"},
         new String[] {"to-csv", "--help"})) {
       Result help = launch(args);
       assertThat(help.exitCode()).isZero();
