@@ -89,33 +89,78 @@ final class Glad implements TruthInference<Glad.Model> {
     return List.of(DataTypes.createStructField("difficulty", DataTypes.DoubleType, false));
   }
 
-  /** log σ(x), without overflow. */
-  static double logSigmoid(double x) {
-    return x >= 0 ? -Math.log(1 + Math.exp(-x)) : x - Math.log(1 + Math.exp(x));
-  }
-
   static double sigmoid(double x) {
     return 1 / (1 + Math.exp(-x));
   }
 
   /**
    * The E-step: a vote with x = α_a β_i adds log((1 − σ(x)) / (k − 1)) to every class and
-   * log σ(x) − log((1 − σ(x)) / (k − 1)) = x + log(k − 1) more to the class it reports.
+   * log σ(x) − log((1 − σ(x)) / (k − 1)) = x + log(k − 1) more to the class it reports. As
+   * log(1 − σ(x)) = min(x, 0) − x − log(1 + e^{−|x|}), the image's logarithms are one logarithm of a
+   * product: an exponential per vote, not a logarithm too (the E-step's cost is GLAD's iteration's).
    */
-  private record EStep(double[] ability, double[] logPrior) implements ImageModel {
+  private record EStep(double[] ability, double[] logPrior, double[][] buffer) implements ImageModel {
+
+    EStep(double[] ability, double[] logPrior) {
+      this(ability, logPrior, new double[1][]);
+    }
+
+    /**
+     * A buffer for an image's σ(x), reused from image to image: a pass allocates nothing per image. Each
+     * task deserialises its own copy of the model, so no two threads share it.
+     */
+    private double[] sigmas(int votes) {
+      if (buffer[0] == null || buffer[0].length < votes) {
+        buffer[0] = new double[Math.max(votes, 16)];
+      }
+      return buffer[0];
+    }
     @Override
     public double posterior(int[] annotator, int[] reported, int from, int to, double[] image, int at,
         double[] posterior) {
+      return eStep(annotator, reported, from, to, Math.exp(image[at]), posterior, null);
+    }
+
+    @Override
+    public void accumulate(int[] annotator, int[] reported, int from, int to, double[] posterior, double[] image,
+        int at, double[] statistics) {
+      statistics(annotator, reported, from, to, posterior, image, at, statistics, null);
+    }
+
+    /** Both steps, the statistics reading the σ(x) the E-step computed. */
+    @Override
+    public double passImage(int[] annotator, int[] reported, int from, int to, double[] image, int at,
+        double[] posterior, double[] statistics) {
+      double[] sigmas = sigmas(to - from);
+      double logLikelihood = eStep(annotator, reported, from, to, Math.exp(image[at]), posterior, sigmas);
+      statistics(annotator, reported, from, to, posterior, image, at, statistics, sigmas);
+      return logLikelihood;
+    }
+
+    /** The E-step; with {@code sigmas}, σ(x) of vote v written at v − from. */
+    private double eStep(int[] annotator, int[] reported, int from, int to, double beta, double[] posterior,
+        double[] sigmas) {
       int k = logPrior.length;
       double logWrongClasses = Math.log(Math.max(1, k - 1));
-      double beta = Math.exp(image[at]);
-      double base = 0;
+      double base = -(to - from) * logWrongClasses;
+      // Each factor is within [1, 2]: rescaled long before it could overflow.
+      double product = 1;
       Arrays.fill(posterior, 0.0);
       for (int v = from; v < to; v++) {
         double x = ability[annotator[v]] * beta;
-        base += logSigmoid(x) - x - logWrongClasses;
+        double t = Math.exp(-Math.abs(x));
+        base += Math.min(x, 0) - x;
+        product *= 1 + t;
+        if (product > 1e300) {
+          base -= Math.log(product);
+          product = 1;
+        }
         posterior[reported[v]] += x + logWrongClasses;
+        if (sigmas != null) {
+          sigmas[v - from] = (x >= 0 ? 1 : t) / (1 + t);
+        }
       }
+      base -= Math.log(product);
       for (int c = 0; c < k; c++) {
         posterior[c] += base;
       }
@@ -124,11 +169,11 @@ final class Glad implements TruthInference<Glad.Model> {
 
     /**
      * With q the posterior of the class a vote reports, the expected log-likelihood's derivative in x is
-     * q − σ(x) and its curvature −σ(x)(1 − σ(x)); by the chain rule through x = α β and β = e^b.
+     * q − σ(x) and its curvature −σ(x)(1 − σ(x)); by the chain rule through x = α β and β = e^b. Without
+     * {@code sigmas}, σ(x) is computed here.
      */
-    @Override
-    public void accumulate(int[] annotator, int[] reported, int from, int to, double[] posterior, double[] image,
-        int at, double[] statistics) {
+    private void statistics(int[] annotator, int[] reported, int from, int to, double[] posterior, double[] image,
+        int at, double[] statistics, double[] sigmas) {
       int annotators = ability.length;
       double b = image[at];
       double beta = Math.exp(b);
@@ -137,7 +182,7 @@ final class Glad implements TruthInference<Glad.Model> {
       for (int v = from; v < to; v++) {
         int a = annotator[v];
         double x = ability[a] * beta;
-        double sigma = sigmoid(x);
+        double sigma = sigmas == null ? sigmoid(x) : sigmas[v - from];
         double residual = posterior[reported[v]] - sigma;
         double weight = sigma * (1 - sigma);
         statistics[a] += residual * beta;

@@ -93,6 +93,17 @@ public interface TruthInference<M extends Serializable> extends Serializable {
     void accumulate(int[] annotator, int[] reported, int from, int to, double[] posterior, double[] image, int at,
         double[] statistics);
 
+    /**
+     * The E-step with this model, then the statistics: a pass's work on one image once the model gives
+     * the posteriors. A method may fuse the two to share what both compute.
+     */
+    default double passImage(int[] annotator, int[] reported, int from, int to, double[] image, int at,
+        double[] posterior, double[] statistics) {
+      double logLikelihood = posterior(annotator, reported, from, to, image, at, posterior);
+      accumulate(annotator, reported, from, to, posterior, image, at, statistics);
+      return logLikelihood;
+    }
+
     /** The image's values of {@link TruthInference#imageColumns}. */
     default Object[] imageValues(double[] image, int at) {
       return new Object[0];

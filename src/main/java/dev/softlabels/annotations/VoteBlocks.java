@@ -263,9 +263,10 @@ public final class VoteBlocks implements AutoCloseable {
     }
 
     /**
-     * The pass over this block's images: each image's posterior, its share of the statistics every
-     * method needs, then the method's ({@code model}), which may update the image's parameters in
-     * {@code image} (image i's at i * width).
+     * The pass over this block's images: each image's posterior, the method's share of the statistics
+     * ({@code model}'s, which may update the image's parameters in {@code image}, image i's at i * width),
+     * and the share every method needs. The first pass's posteriors are the vote fractions, the others'
+     * the model's own.
      */
     Statistics addTo(Statistics statistics, Posteriors posteriors, ImageModel model, double[] image, int width) {
       int k = statistics.posteriorTotals.length;
@@ -273,7 +274,15 @@ public final class VoteBlocks implements AutoCloseable {
       for (int i = 0; i < images.length; i++) {
         int from = offsets[i];
         int to = offsets[i + 1];
-        statistics.logLikelihood += posteriors.posterior(annotator, reported, from, to, image, i * width, posterior);
+        // The same object for every pass but the first: the model gives its own posteriors (Java serialisation
+        // keeps one object one object, so this holds in every task).
+        if (posteriors == model) {
+          statistics.logLikelihood += model.passImage(annotator, reported, from, to, image, i * width, posterior,
+              statistics.method);
+        } else {
+          statistics.logLikelihood += posteriors.posterior(annotator, reported, from, to, image, i * width, posterior);
+          model.accumulate(annotator, reported, from, to, posterior, image, i * width, statistics.method);
+        }
         statistics.images++;
         for (int c = 0; c < k; c++) {
           statistics.posteriorTotals[c] += posterior[c];
@@ -283,7 +292,6 @@ public final class VoteBlocks implements AutoCloseable {
           statistics.agreeing[annotator[v]] += posterior[reported[v]];
         }
         statistics.votes += to - from;
-        model.accumulate(annotator, reported, from, to, posterior, image, i * width, statistics.method);
       }
       return statistics;
     }
