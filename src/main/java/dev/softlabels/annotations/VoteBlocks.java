@@ -128,8 +128,9 @@ public final class VoteBlocks implements AutoCloseable {
   /**
    * One pass of a method whose images keep parameters between passes ({@code width} numbers each,
    * starting at 0 where {@code before} is null): per block the parameters after the pass and the
-   * block's statistics, cached, since the next pass reads the parameters (unpersist the previous pass
-   * once this one is done). The statistics are merged by a tree aggregate over the cached result.
+   * block's statistics, cached and its lineage cut there, since the next pass reads the parameters
+   * (unpersist the previous pass once this one is done). The statistics are merged by a tree aggregate
+   * over the cached result.
    */
   ImagePass statistics(Posteriors posteriors, ImageModel model, int methodStatistics, JavaRDD<BlockPass> before,
       int width) {
@@ -143,6 +144,9 @@ public final class VoteBlocks implements AutoCloseable {
         : blocks.zipPartitions(before,
             (votes, previous) -> List.of(pass.call(votes.next(), previous.next().image().clone())).iterator()))
         .persist(StorageLevel.MEMORY_AND_DISK());
+    // Each pass would otherwise add a step to the lineage, and every task would carry all earlier passes'
+    // models: cut where the pass is cached. The price: a lost executor fails the fit instead of recomputing.
+    passed.rdd().localCheckpoint();
     Statistics statistics = passed.map(BlockPass::statistics).treeReduce(Statistics::merge, TREE_DEPTH);
     return new ImagePass(statistics, passed);
   }
