@@ -101,7 +101,7 @@ public final class VotePass implements AutoCloseable {
   /**
    * The pass over {@code checked}: the shuffle runs here (Spark's adaptive execution runs a plan's
    * shuffles when its rows are asked for), the walk's output is cached by the first action on it
-   * ({@link #tally}). {@code keepVotes} keeps who gave which vote, for Dawid–Skene.
+   * ({@link #tally}). {@code keepVotes} keeps who gave which vote, for the annotator models.
    */
   public static VotePass run(Dataset<Row> checked, ClassList classes, boolean keepVotes) {
     return new VotePass(checked.sparkSession(), walked(checked, null, classes, keepVotes,

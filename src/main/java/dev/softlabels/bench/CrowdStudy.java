@@ -115,7 +115,7 @@ public final class CrowdStudy {
 
   /**
    * Draws every crowd's votes on the same images and aggregates them with every method; keys the user set
-   * in {@code config} (the Dawid–Skene fit's, Spark's) apply, the study's own (crowd, classes, paths) win.
+   * in {@code config} (the EM fits', Spark's) apply, the study's own (crowd, classes, paths) win.
    */
   public static Results run(SparkSession spark, Config config, Options options) {
     String truth = HadoopPaths.child(options.workDir(), "truth");

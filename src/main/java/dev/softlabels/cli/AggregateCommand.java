@@ -18,10 +18,11 @@ import picocli.CommandLine.Spec;
     description = {
         "Turn annotation rows into per-image hard and soft labels.",
         "Rows are (image, annotator, label). Hard labels are the majority vote (ties to the lowest class index)",
-        "and soft labels the vote fractions, or with --method dawid-skene the Dawid-Skene posteriors and their",
-        "argmax, estimating every annotator's confusion matrix by EM.",
+        "and soft labels the vote fractions; or, with --method dawid-skene, one-coin, glad, mace or wawa, a model of",
+        "the annotators estimates each one's reliability (by EM but for wawa) and the soft labels are the",
+        "posteriors, the hard labels their argmax.",
         "Writes DIR/labels/ (Parquet), DIR/quarantine/ (rejected rows with a reason), DIR/summary.json and, for",
-        "dawid-skene, DIR/annotators/ (confusion matrix, accuracy and label count per annotator)."})
+        "the models, DIR/annotators/ (each annotator's label count, accuracy and the method's parameters)."})
 final class AggregateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -83,8 +83,8 @@ final class BenchCommand implements Callable<Integer> {
     double duplicates;
 
     @Option(names = "--method", paramLabel = "METHOD", defaultValue = "majority",
-        description = "majority or dawid-skene for the N rows; DuckDB runs only for majority (default: "
-            + "${DEFAULT-VALUE}).")
+        description = "majority, dawid-skene, one-coin, glad, mace or wawa for the N rows; DuckDB runs only for "
+            + "majority (default: ${DEFAULT-VALUE}).")
     String method;
 
     @Option(names = "--repeats", paramLabel = "K", defaultValue = "3",

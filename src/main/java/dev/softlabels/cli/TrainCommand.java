@@ -31,7 +31,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--label-type", paramLabel = "TYPE",
       description = "hard (one-hot hard_label), soft (vote fractions or exact distributions; the default) or "
-          + "posterior (Dawid–Skene posteriors from aggregate --method dawid-skene).")
+          + "posterior (a model's posteriors from aggregate --method dawid-skene, one-coin, glad, mace or wawa).")
   String labelType;
 
   @Option(names = "--model-dir", paramLabel = "DIR", description = "Checkpoints and the best model, local or s3a://.")

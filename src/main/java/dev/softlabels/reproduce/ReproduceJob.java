@@ -23,7 +23,6 @@ import dev.softlabels.synthetic.AnnotateSettings;
 import dev.softlabels.synthetic.GenerateJob;
 import dev.softlabels.synthetic.GenerateSettings;
 import dev.softlabels.synthetic.SyntheticClasses;
-import dev.softlabels.train.LabelType;
 import dev.softlabels.train.TrainJob;
 import dev.softlabels.train.TrainSettings;
 import java.util.ArrayList;

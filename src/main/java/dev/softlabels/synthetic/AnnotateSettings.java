@@ -3,7 +3,6 @@ package dev.softlabels.synthetic;
 import static dev.softlabels.config.UserError.require;
 
 import com.typesafe.config.Config;
-import dev.softlabels.config.UserError;
 import dev.softlabels.labels.ClassList;
 import java.io.Serializable;
 import java.util.List;
