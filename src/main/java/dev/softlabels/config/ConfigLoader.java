@@ -38,6 +38,10 @@ public final class ConfigLoader {
   private static final List<String> OPEN_MAPS =
       List.of(SPARK_CONF, "softlabels.train.presets", "softlabels.reproduce.presets", "softlabels.embed.models");
 
+  /** Keys that moved, old prefix to new: a configuration with the old one is told where it went. */
+  private static final Map<String, String> RENAMED =
+      Map.of("softlabels.aggregate.dawid-skene", "softlabels.aggregate.em");
+
   private ConfigLoader() {}
 
   /**
@@ -219,6 +223,12 @@ public final class ConfigLoader {
   }
 
   private static UserError unknownKey(String key, String origin, String suggestion) {
+    for (Map.Entry<String, String> renamed : RENAMED.entrySet()) {
+      if (key.startsWith(renamed.getKey() + ".")) {
+        return new UserError("configuration key " + key + " from " + origin + " is now "
+            + renamed.getValue() + key.substring(renamed.getKey().length()));
+      }
+    }
     return new UserError(
         "unknown configuration key " + key + " from " + origin + " (did you mean " + suggestion + "?)");
   }

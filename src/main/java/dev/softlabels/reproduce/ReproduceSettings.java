@@ -99,10 +99,11 @@ public record ReproduceSettings(
     if (posteriorMethod(labelType).isPresent()) {
       return Choices.name(LabelType.POSTERIOR);
     }
-    String methods = Arrays.stream(AggregationMethod.values()).filter(AggregationMethod::posterior)
-        .map(AggregationMethod::configName).collect(Collectors.joining(", "));
-    return Choices.name(LabelType.parse(labelType, "softlabels.reproduce.label-types (hard, soft, posterior or a "
-        + "method's posteriors: " + methods + ")"));
+    return Arrays.stream(LabelType.values()).map(Choices::name).filter(labelType::equals).findFirst()
+        .orElseThrow(() -> new UserError("softlabels.reproduce.label-types must be hard, soft, posterior or a "
+            + "method's name for its posteriors (" + Arrays.stream(AggregationMethod.values())
+                .filter(AggregationMethod::posterior).map(AggregationMethod::configName)
+                .collect(Collectors.joining(", ")) + "); got '" + labelType + "'"));
   }
 
   /** The CIFAR-10 backbone's image side: the synthetic images are drawn at it when the cells start from it. */

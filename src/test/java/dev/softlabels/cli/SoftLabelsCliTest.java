@@ -75,10 +75,14 @@ class SoftLabelsCliTest {
         .isOneLineUserError("softlabels.aggregate.method must be one of majority, dawid-skene, one-coin, glad, mace, wawa; got 'mean'");
     run("aggregate", "-Dsoftlabels.aggregate.em.smoothing=0", "--input", "x", "--output", "y")
         .isOneLineUserError("softlabels.aggregate.em.smoothing must be > 0");
+    run("aggregate", "-Dsoftlabels.aggregate.dawid-skene.smoothing=0.1", "--input", "x", "--output", "y")
+        .isOneLineUserError("softlabels.aggregate.dawid-skene.smoothing from -Dsoftlabels.aggregate.dawid-skene.smoothing "
+            + "is now softlabels.aggregate.em.smoothing");
     run("reproduce", "--label-types", "hard,posterior", "--output", "y")
         .isOneLineUserError("label type posterior (softlabels.reproduce.label-types) needs annotators: pass --annotate");
     run("reproduce", "--label-types", "hard,fuzzy", "--output", "y")
-        .isOneLineUserError("softlabels.reproduce.label-types must be one of hard, soft, posterior; got 'fuzzy'");
+        .isOneLineUserError("softlabels.reproduce.label-types must be hard, soft, posterior or a method's name for its "
+            + "posteriors (dawid-skene, one-coin, glad, mace, wawa); got 'fuzzy'");
     run("reproduce", "--dataset", "cifar10h", "--annotate", "--label-types", "posterior", "--output", "y")
         .isOneLineUserError("CIFAR-10H publishes only counts per image");
   }

@@ -111,7 +111,8 @@ class ReproduceJobTest {
     assertThat(ReproduceSettings.posteriorMethod("majority")).isEmpty();
     assertThat(ReproduceSettings.trainLabelType("hard")).isEqualTo("hard");
     assertThatThrownBy(() -> ReproduceSettings.trainLabelType("majority")).isInstanceOf(UserError.class)
-        .hasMessageContaining("softlabels.reproduce.label-types").hasMessageContaining("one-coin, glad, mace, wawa");
+        .hasMessageContaining("softlabels.reproduce.label-types must be hard, soft, posterior or a method's name")
+        .hasMessageContaining("(dawid-skene, one-coin, glad, mace, wawa); got 'majority'");
   }
 
   /**
