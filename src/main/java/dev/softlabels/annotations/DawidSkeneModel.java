@@ -41,10 +41,7 @@ public record DawidSkeneModel(double[] prior, List<AnnotatorEstimate> annotators
   public static DawidSkeneModel estimate(double[] posteriorTotals, long images, int annotators, List<Mass> masses,
       double smoothing) {
     int k = posteriorTotals.length;
-    double[] prior = new double[k];
-    for (int c = 0; c < k; c++) {
-      prior[c] = (smoothing + posteriorTotals[c]) / (images + k * smoothing);
-    }
+    double[] prior = TruthInference.Statistics.prior(posteriorTotals, images, smoothing);
     double[][][] massByAnnotator = new double[annotators][k][k];
     long[] labels = new long[annotators];
     for (Mass m : masses) {

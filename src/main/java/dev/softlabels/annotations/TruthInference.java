@@ -153,8 +153,13 @@ public interface TruthInference<M extends Serializable> extends Serializable {
       }
     }
 
-    /** The class prior with pseudo-count {@code smoothing}: (s + total[c]) / (images + k s). */
+    /** The class prior of these posteriors with pseudo-count {@code smoothing}. */
     double[] prior(double smoothing) {
+      return prior(posteriorTotals, images, smoothing);
+    }
+
+    /** The class prior with pseudo-count s: (s + total[c]) / (images + k s). */
+    static double[] prior(double[] posteriorTotals, long images, double smoothing) {
       int k = posteriorTotals.length;
       double[] prior = new double[k];
       for (int c = 0; c < k; c++) {
