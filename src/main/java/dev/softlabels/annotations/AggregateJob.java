@@ -1,11 +1,14 @@
 package dev.softlabels.annotations;
 
+import dev.softlabels.config.DataRejected;
+import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.OutputFiles;
 import dev.softlabels.spark.PhaseLog;
 import dev.softlabels.spark.StagedOutput;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -88,11 +91,12 @@ public final class AggregateJob {
         }
         statistics = aggregation.statistics();
       }
+      List<String> warnings = fit == null ? List.of() : checkFit(spark, settings, classes, fit, statistics);
       pass.rejected().coalesce(OutputFiles.forRows(spark, counts.quarantined())).write()
           .parquet(output.child(QUARANTINE));
       phases.done("%,d rejected rows written", counts.quarantined());
       AggregateSummary summary = summary(settings, classes,
-          inferred.map(ClassInference.Inferred::origin).orElse(GIVEN_CLASSES), counts, statistics, fit,
+          inferred.map(ClassInference.Inferred::origin).orElse(GIVEN_CLASSES), counts, statistics, fit, warnings,
           phases.seconds());
       HadoopPaths.of(spark).writeText(output.child(SUMMARY), summary.toJson());
       phases.done("summary written");
@@ -100,8 +104,27 @@ public final class AggregateJob {
     }
   }
 
+  /**
+   * The fit's warnings, each logged; with fail-on-degenerate a flagged fit fails the run before its
+   * commit, so nothing is written.
+   */
+  private static List<String> checkFit(SparkSession spark, AggregateSettings settings, ClassList classes,
+      Em.Fit<?> fit, LabelStatistics statistics) {
+    List<String> warnings = FitCheck.warnings(classes.names(), fit.voteShares(), fit.fittedShares(),
+        statistics.images(), statistics.changedFromMajority(), fit.converged(), settings.em().maxIterations());
+    String method = settings.method().configName();
+    warnings.forEach(warning -> LOG.warn("{}: the fit may be degenerate: {}", method, warning));
+    if (!warnings.isEmpty() && settings.em().failOnDegenerate()) {
+      throw new DataRejected(String.format(Locale.ROOT, "%s's fit may be degenerate: %s; nothing written, %s (%s = "
+              + "true; README: \"Fits that are flagged\")", method, String.join("; ", warnings),
+          HadoopPaths.of(spark).exists(settings.output()) ? settings.output() + " is unchanged"
+              : "no output created", EmSettings.FAIL_ON_DEGENERATE));
+    }
+    return warnings;
+  }
+
   private static AggregateSummary summary(AggregateSettings settings, ClassList classes, String classesFrom,
-      VoteTally.Counts counts, LabelStatistics labels, Em.Fit<?> fit, double seconds) {
+      VoteTally.Counts counts, LabelStatistics labels, Em.Fit<?> fit, List<String> warnings, double seconds) {
     return new AggregateSummary(
         settings.input(),
         settings.output(),
@@ -120,6 +143,12 @@ public final class AggregateJob {
         seconds,
         fit == null ? null : new AggregateSummary.EmSummary(fit.iterations(), fit.converged(),
             fit.logLikelihoods(), fit.secondsPerIteration(), fit.firstPassSeconds(), fit.last().labels.length,
-            labels.changedFromMajority(), labels.softTies(), labels.softCertain()));
+            labels.changedFromMajority(), labels.softTies(), labels.softCertain(),
+            settings.method() == AggregationMethod.WAWA ? null : settings.em().classPrior(settings.method()).text(),
+            boxed(fit.voteShares()), boxed(fit.fittedShares()), warnings));
+  }
+
+  private static List<Double> boxed(double[] values) {
+    return Arrays.stream(values).boxed().toList();
   }
 }

@@ -35,6 +35,10 @@ public record AggregateSettings(AnnotationSource source, String input, String ou
         EmSettings.from(config.getConfig("softlabels.aggregate")), RejectionLimit.from(config));
   }
 
+  public AggregateSettings withEm(EmSettings other) {
+    return new AggregateSettings(source, input, output, overwrite, method, other, rejectionLimit);
+  }
+
   public AggregateSettings withMethod(AggregationMethod other) {
     return new AggregateSettings(source, input, output, overwrite, other, em, rejectionLimit);
   }

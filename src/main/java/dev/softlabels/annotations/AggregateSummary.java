@@ -39,6 +39,10 @@ public record AggregateSummary(
    * @param hardLabelsChanged images whose hard label differs from their majority vote
    * @param tiedPosteriors images whose posterior has two or more classes at its maximum
    * @param certainPosteriors images whose posterior puts all its mass on one class
+   * @param classPrior how the class prior was set (learned, uniform, given); null for Wawa, which has none
+   * @param voteShares each class's share of the votes (the mean vote fractions)
+   * @param fittedShares each class's share of the fitted posteriors
+   * @param warnings the {@link FitCheck}'s signs of a degenerate fit; empty for a sound one
    */
   public record EmSummary(
       @JsonProperty("iterations") int iterations,
@@ -49,7 +53,11 @@ public record AggregateSummary(
       @JsonProperty("annotators") int annotators,
       @JsonProperty("hard_labels_changed") long hardLabelsChanged,
       @JsonProperty("tied_posteriors") long tiedPosteriors,
-      @JsonProperty("certain_posteriors") long certainPosteriors) {}
+      @JsonProperty("certain_posteriors") long certainPosteriors,
+      @JsonProperty("class_prior") @JsonInclude(JsonInclude.Include.NON_NULL) String classPrior,
+      @JsonProperty("vote_shares") List<Double> voteShares,
+      @JsonProperty("fitted_shares") List<Double> fittedShares,
+      @JsonProperty("warnings") List<String> warnings) {}
 
   public String toJson() {
     return Json.write(this);
@@ -72,10 +80,11 @@ public record AggregateSummary(
     if (em == null) {
       return "";
     }
-    return String.format(Locale.ROOT, "; %s: %s after %d iterations (%.2f s each), %,d annotators, "
-            + "%,d hard labels differ from the majority vote, posteriors: %,d tied, %,d certain",
+    return String.format(Locale.ROOT, "; %s: %s after %d iterations (%.2f s each)%s, %,d annotators, "
+            + "%,d hard labels differ from the majority vote, posteriors: %,d tied, %,d certain%s",
         method, em.converged() ? "converged" : "NOT converged", em.iterations(), em.secondsPerIteration(),
-        em.annotators(), em.hardLabelsChanged(), em.tiedPosteriors(), em.certainPosteriors());
+        em.classPrior() == null ? "" : ", class prior " + em.classPrior(), em.annotators(), em.hardLabelsChanged(), em.tiedPosteriors(), em.certainPosteriors(),
+        em.warnings().isEmpty() ? "" : "; WARNING, the fit may be degenerate: " + String.join("; ", em.warnings()));
   }
 
   private String reasonsText() {

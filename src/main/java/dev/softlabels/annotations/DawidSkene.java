@@ -52,7 +52,7 @@ final class DawidSkene implements TruthInference<DawidSkeneModel> {
         }
       }
     }
-    return DawidSkeneModel.estimate(statistics.posteriorTotals, statistics.images, annotators, masses,
+    return DawidSkeneModel.estimate(statistics.prior(settings.classPrior(method())), annotators, masses,
         settings.smoothing());
   }
 

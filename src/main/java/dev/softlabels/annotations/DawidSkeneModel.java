@@ -33,15 +33,12 @@ public record DawidSkeneModel(double[] prior, List<AnnotatorEstimate> annotators
   public record Mass(int annotator, int reportedClass, double[] byTrueClass, long labels) {}
 
   /**
-   * The M-step with Laplace smoothing {@code s}: confusion[c][j] = (s + mass[c][j]) / (k s + sum_j mass[c][j]),
-   * prior[c] = (s + total[c]) / (images + k s).
+   * The M-step with Laplace smoothing {@code s}: confusion[c][j] = (s + mass[c][j]) / (k s + sum_j mass[c][j]).
    *
-   * @param posteriorTotals per class, the sum over images of the posterior
+   * @param prior the class prior of the new model, as its {@link ClassPrior} set it
    */
-  public static DawidSkeneModel estimate(double[] posteriorTotals, long images, int annotators, List<Mass> masses,
-      double smoothing) {
-    int k = posteriorTotals.length;
-    double[] prior = TruthInference.Statistics.prior(posteriorTotals, images, smoothing);
+  public static DawidSkeneModel estimate(double[] prior, int annotators, List<Mass> masses, double smoothing) {
+    int k = prior.length;
     double[][][] massByAnnotator = new double[annotators][k][k];
     long[] labels = new long[annotators];
     for (Mass m : masses) {

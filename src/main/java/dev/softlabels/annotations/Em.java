@@ -53,13 +53,19 @@ public final class Em {
    * @param last the statistics of the last pass (each annotator's labels and expected accuracy)
    * @param firstPassSeconds the first pass, the statistics of the vote fractions: a majority vote's
    *     pass over the cached votes
+   * @param voteShares each class's share of the votes, averaged over images (the mean vote fractions)
    * @param images each image's parameters after the last pass, cached; null for methods without
    */
   public record Fit<M extends Serializable>(TruthInference<M> method, M model, Statistics last,
       List<Double> logLikelihoods, boolean converged, double secondsPerIteration, double firstPassSeconds,
-      JavaRDD<VoteBlocks.BlockPass> images) implements AutoCloseable {
+      double[] voteShares, JavaRDD<VoteBlocks.BlockPass> images) implements AutoCloseable {
     public int iterations() {
       return logLikelihoods.size();
+    }
+
+    /** Each class's share of the last pass's posteriors: the class shares the fit ends with. */
+    public double[] fittedShares() {
+      return shares(last);
     }
 
     /** Every image's label row with the final model's posterior, lazy. */
@@ -148,6 +154,15 @@ public final class Em {
     return votes.spark().createDataFrame(votes.posteriorRows(posteriors, images, width), POSTERIORS);
   }
 
+  /** Each class's share of a pass's posterior totals. */
+  private static double[] shares(Statistics statistics) {
+    double[] shares = statistics.posteriorTotals.clone();
+    for (int c = 0; c < shares.length; c++) {
+      shares[c] /= Math.max(1, statistics.images);
+    }
+    return shares;
+  }
+
   /** The vote fractions as posteriors, gathering no statistics of their own. */
   static ImageModel voteFractions(int classes) {
     return new VoteFractions(classes);
@@ -192,9 +207,10 @@ public final class Em {
 
     /** What the loop found; small (the model), so a task can return it. */
     record Result<M extends Serializable>(M model, Statistics last, List<Double> logLikelihoods, boolean converged,
-        double secondsPerIteration, double firstPassSeconds) implements Serializable {
+        double secondsPerIteration, double firstPassSeconds, double[] voteShares) implements Serializable {
       Fit<M> fit(TruthInference<M> method, JavaRDD<VoteBlocks.BlockPass> images) {
-        return new Fit<>(method, model, last, logLikelihoods, converged, secondsPerIteration, firstPassSeconds, images);
+        return new Fit<>(method, model, last, logLikelihoods, converged, secondsPerIteration, firstPassSeconds,
+            voteShares, images);
       }
     }
 
@@ -203,6 +219,7 @@ public final class Em {
       long firstPass = System.nanoTime();
       Step<M> step = start(settings);
       double firstPassSeconds = (System.nanoTime() - firstPass) / 1e9;
+      double[] voteShares = shares(step.statistics());
       List<Double> logLikelihoods = new ArrayList<>();
       boolean converged = !method.iterates();
       long started = System.nanoTime();
@@ -226,7 +243,8 @@ public final class Em {
         LOG.warn("{}: not converged after {} iterations (softlabels.aggregate.em.max-iterations); using the last "
             + "estimate", name, logLikelihoods.size());
       }
-      return new Result<>(step.model(), step.statistics(), List.copyOf(logLikelihoods), converged, perIteration, firstPassSeconds);
+      return new Result<>(step.model(), step.statistics(), List.copyOf(logLikelihoods), converged, perIteration,
+          firstPassSeconds, voteShares);
     }
 
     Step<M> start(EmSettings settings) {

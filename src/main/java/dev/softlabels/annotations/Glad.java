@@ -10,7 +10,7 @@ import org.apache.spark.sql.types.StructField;
 /**
  * GLAD (Whitehill et al. 2009): annotator a has ability α_a, image i difficulty 1/β_i (β_i = e^{b_i} >
  * 0), and a's label on i is right with probability σ(α_a β_i), each wrong class taking an equal share of
- * the rest; a class prior as in Dawid–Skene. The M-step has no closed form: one Newton step per
+ * the rest; a class prior (uniform by default, as in the paper's code). The M-step has no closed form: one Newton step per
  * iteration on each ability (its statistics: the gradient and curvature of the expected log-likelihood,
  * summed over the annotator's labels) and one Fisher-scoring step on each image's b_i, made in the pass
  * right after the image's E-step, since it only involves the image's own votes — so b_i is the one
@@ -26,8 +26,21 @@ final class Glad implements TruthInference<Glad.Model> {
   static final double LOG_BETA_PRIOR_VARIANCE = 1;
   /** A Fisher-scoring step on b moves it by at most this: far from the optimum the step overshoots. */
   static final double MAX_LOG_BETA_STEP = 1;
+  /**
+   * The abilities and the images' b are stepped from the same pass's statistics, and both move x = α β:
+   * where they are strongly coupled the two whole steps overshoot together and the log-likelihood
+   * alternates up and down for a hundred iterations and more (face-sentiment). The first fall of the
+   * log-likelihood halves every later step on b, which damps the alternation; a fit that never falls
+   * keeps whole steps.
+   */
+  static final double DAMPED_LOG_BETA_STEP = 0.5;
 
-  record Model(double[] prior, double[] ability) implements Serializable {}
+  /**
+   * @param step the share of each image's scoring step on b taken: 1, or {@link #DAMPED_LOG_BETA_STEP}
+   *     once the log-likelihood has fallen
+   * @param logLikelihood the log-likelihood of the pass this model was estimated from; NaN for the first
+   */
+  record Model(double[] prior, double[] ability, double step, double logLikelihood) implements Serializable {}
 
   @Override
   public AggregationMethod method() {
@@ -40,7 +53,7 @@ final class Glad implements TruthInference<Glad.Model> {
     Arrays.fill(prior, 1.0 / classes);
     double[] ability = new double[annotators];
     Arrays.fill(ability, ABILITY_PRIOR_MEAN);
-    return new Model(prior, ability);
+    return new Model(prior, ability, 1, Double.NaN);
   }
 
   /** b_i, starting at 0 (β = 1); the prior's mean is 0 too. */
@@ -57,12 +70,14 @@ final class Glad implements TruthInference<Glad.Model> {
 
   @Override
   public ImageModel pass(Model model, List<String> annotators) {
-    return new EStep(model.ability(), Arrays.stream(model.prior()).map(Math::log).toArray());
+    return new EStep(model.ability(), Arrays.stream(model.prior()).map(Math::log).toArray(), model.step());
   }
 
   @Override
   public Model estimate(Model model, Statistics statistics, EmSettings settings) {
     int annotators = model.ability().length;
+    double logLikelihood = statistics.logLikelihood;
+    double step = logLikelihood < model.logLikelihood() ? DAMPED_LOG_BETA_STEP : model.step();
     double[] ability = new double[annotators];
     for (int a = 0; a < annotators; a++) {
       double alpha = model.ability()[a];
@@ -70,7 +85,7 @@ final class Glad implements TruthInference<Glad.Model> {
       double curvature = statistics.method[annotators + a] + 1 / ABILITY_PRIOR_VARIANCE;
       ability[a] = alpha + gradient / curvature;
     }
-    return new Model(statistics.prior(settings.smoothing()), ability);
+    return new Model(statistics.prior(settings.classPrior(method())), ability, step, logLikelihood);
   }
 
   @Override
@@ -99,10 +114,10 @@ final class Glad implements TruthInference<Glad.Model> {
    * log(1 − σ(x)) = min(x, 0) − x − log(1 + e^{−|x|}), the image's logarithms are one logarithm of a
    * product: an exponential per vote, not a logarithm too (the E-step's cost is GLAD's iteration's).
    */
-  private record EStep(double[] ability, double[] logPrior, double[][] buffer) implements ImageModel {
+  private record EStep(double[] ability, double[] logPrior, double step, double[][] buffer) implements ImageModel {
 
-    EStep(double[] ability, double[] logPrior) {
-      this(ability, logPrior, new double[1][]);
+    EStep(double[] ability, double[] logPrior, double step) {
+      this(ability, logPrior, step, new double[1][]);
     }
 
     /**
@@ -190,7 +205,7 @@ final class Glad implements TruthInference<Glad.Model> {
         gradientB += residual * x;
         informationB += weight * x * x;
       }
-      image[at] = b + Math.max(-MAX_LOG_BETA_STEP, Math.min(MAX_LOG_BETA_STEP, gradientB / informationB));
+      image[at] = b + step * Math.max(-MAX_LOG_BETA_STEP, Math.min(MAX_LOG_BETA_STEP, gradientB / informationB));
     }
 
     @Override

@@ -10,7 +10,10 @@ import org.apache.spark.sql.types.StructField;
 /**
  * MACE (Hovy et al. 2013), by EM: annotator a knows the answer with probability θ_a (its competence)
  * and reports the true class; otherwise it spams, drawing a label from its own spam distribution ξ_a.
- * So P(label j | true class c) = θ_a [j = c] + (1 − θ_a) ξ_a[j], with a uniform prior over the classes.
+ * So P(label j | true class c) = θ_a [j = c] + (1 − θ_a) ξ_a[j]. The paper keeps the class prior
+ * uniform; learned is the default here: on an imbalanced crowd a uniform prior fits the busiest
+ * annotators who mostly say the majority class as spammers of it, and a single minority label then
+ * decides an image.
  * The statistics of a pass: per annotator the expected number of labels it knew, and per label the
  * expected number it spammed. The M-step adds pseudo-count s: θ_a = (s + known) / (2 s + labels),
  * ξ_a[j] = (s + spammed_j) / (k s + spammed). EM starts from the vote fractions (θ = 1/2, ξ uniform)
@@ -21,7 +24,7 @@ final class Mace implements TruthInference<Mace.Model> {
   private static final long serialVersionUID = 1L;
 
   /** @param spam ξ_a[j] at a k + j */
-  record Model(double[] competence, double[] spam, int classes) implements Serializable {}
+  record Model(double[] prior, double[] competence, double[] spam, int classes) implements Serializable {}
 
   @Override
   public AggregationMethod method() {
@@ -34,7 +37,9 @@ final class Mace implements TruthInference<Mace.Model> {
     Arrays.fill(competence, 0.5);
     double[] spam = new double[annotators * classes];
     Arrays.fill(spam, 1.0 / classes);
-    return new Model(competence, spam, classes);
+    double[] prior = new double[classes];
+    Arrays.fill(prior, 1.0 / classes);
+    return new Model(prior, competence, spam, classes);
   }
 
   /** known[a], then spammed[a k + j] at annotators + a k + j. */
@@ -58,9 +63,8 @@ final class Mace implements TruthInference<Mace.Model> {
         known[a * k + j] = theta / (theta + spammed);
       }
     }
-    double[] logPrior = new double[k];
-    Arrays.fill(logPrior, -Math.log(k));
-    return new EStep(logPrior, spamming, knowing, known, annotators.size());
+    return new EStep(Arrays.stream(model.prior()).map(Math::log).toArray(), spamming, knowing, known,
+        annotators.size());
   }
 
   @Override
@@ -81,7 +85,7 @@ final class Mace implements TruthInference<Mace.Model> {
         spam[a * k + j] = (s + known[annotators + a * k + j]) / (k * s + spammed);
       }
     }
-    return new Model(competence, spam, k);
+    return new Model(statistics.prior(settings.classPrior(method())), competence, spam, k);
   }
 
   @Override

@@ -11,7 +11,9 @@ import org.apache.spark.sql.types.StructField;
  * One-coin Dawid–Skene: a class prior and one accuracy p_a per annotator, who reports the true class
  * with probability p_a and each other class with (1 − p_a) / (k − 1). A k × k confusion matrix needs
  * many labels per annotator; one number needs few. Its statistics are those every method gathers:
- * p_a = (s + posterior mass on the labels a gave) / (2 s + labels a gave).
+ * p_a = (s + posterior mass on the labels a gave) / (2 s + labels a gave). Its prior is uniform by
+ * default, as in ZenCrowd: with errors the same for every class, a learned prior is how the model
+ * explains one-sided errors, and it shrinks the class annotators miss until it nearly vanishes.
  */
 final class OneCoinDawidSkene implements TruthInference<OneCoinDawidSkene.Model> {
 
@@ -58,7 +60,7 @@ final class OneCoinDawidSkene implements TruthInference<OneCoinDawidSkene.Model>
     for (int a = 0; a < accuracy.length; a++) {
       accuracy[a] = (s + statistics.agreeing[a]) / (2 * s + statistics.labels[a]);
     }
-    return new Model(statistics.prior(s), accuracy);
+    return new Model(statistics.prior(settings.classPrior(method())), accuracy);
   }
 
   @Override

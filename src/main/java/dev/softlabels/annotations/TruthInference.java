@@ -153,19 +153,9 @@ public interface TruthInference<M extends Serializable> extends Serializable {
       }
     }
 
-    /** The class prior of these posteriors with pseudo-count {@code smoothing}. */
-    double[] prior(double smoothing) {
-      return prior(posteriorTotals, images, smoothing);
-    }
-
-    /** The class prior with pseudo-count s: (s + total[c]) / (images + k s). */
-    static double[] prior(double[] posteriorTotals, long images, double smoothing) {
-      int k = posteriorTotals.length;
-      double[] prior = new double[k];
-      for (int c = 0; c < k; c++) {
-        prior[c] = (smoothing + posteriorTotals[c]) / (images + k * smoothing);
-      }
-      return prior;
+    /** The next class prior from these posteriors, as {@code prior} sets it. */
+    double[] prior(ClassPrior prior) {
+      return prior.estimate(posteriorTotals, images);
     }
 
     /** Annotator a's expected share of labels matching the true class; 0 without labels. */

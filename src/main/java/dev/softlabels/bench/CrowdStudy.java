@@ -3,7 +3,11 @@ package dev.softlabels.bench;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import com.typesafe.config.Config;
 import dev.softlabels.annotations.AggregateJob;
@@ -11,6 +15,7 @@ import dev.softlabels.annotations.AggregateSettings;
 import dev.softlabels.annotations.AggregateSummary;
 import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.labels.AggregationMethod;
+import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.synthetic.AnnotateJob;
@@ -21,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -34,61 +40,117 @@ import org.apache.spark.sql.types.DataTypes;
 public final class CrowdStudy {
 
   private static final String TRUE_LABEL = "true_label";
+  private static final String CORRECT = "correct";
 
   private CrowdStudy() {}
 
+  /** Two classes, the second the minority: the imbalanced crowds' truth. */
+  public static final ClassList BINARY = new ClassList(List.of("negative", "positive"));
+  /** The imbalanced crowds' truth: image i is positive when i mod 25 is below 3, 12 % of the images. */
+  static final int POSITIVES_PER_25 = 3;
+  /** The sparse crowd's pool is as large as gives each annotator about this many labels. */
+  static final int SPARSE_LABELS_PER_ANNOTATOR = 30;
+
   /**
    * The kinds of crowd, as softlabels.annotate settings: reliable annotators flip with a rate drawn from
-   * [minFlipRate, maxFlipRate], uniformly over the other classes; images draw their difficulty from
-   * [minDifficulty, maxDifficulty].
+   * [minFlipRate, maxFlipRate], uniformly over the other classes, and miss (report the negative class
+   * for a positive image) with a rate drawn from [minMissRate, maxMissRate]; images draw their
+   * difficulty from [minDifficulty, maxDifficulty]. The balanced crowds vote on the six synthetic
+   * classes, image i of class i mod 6; the imbalanced ones on {@link #BINARY}, 12 % positives.
    */
   public enum Crowd {
     /** Spammers beside reliable annotators: what a method gains by telling them apart. */
-    SPAMMERS(true, 0.1, 0.4, 0.0, 0.0),
+    SPAMMERS(false, 0.1, 0.4, 0.0, 0.0, 0.0, 0.0),
     /** Widely varying annotators on images that are hard for all of them. */
-    DIFFICULTY(false, 0.0, 0.5, 0.0, 0.8),
+    DIFFICULTY(false, 0.0, 0.5, 0.0, 0.8, 0.0, 0.0),
     /** The one-coin Dawid–Skene model: each annotator's one accuracy, errors uniform over the other classes. */
-    ONE_COIN(false, 0.0, 0.6, 0.0, 0.0);
+    ONE_COIN(false, 0.0, 0.6, 0.0, 0.0, 0.0, 0.0),
+    /** 12 % positives, errors the same both ways: what a learned class prior is for. */
+    IMBALANCED(true, 0.05, 0.3, 0.0, 0.0, 0.0, 0.0),
+    /**
+     * 12 % positives and one-sided errors, like the real entity-resolution crowds: annotators miss
+     * positives far more often than they invent them.
+     */
+    ONE_SIDED(true, 0.0, 0.1, 0.0, 0.0, 0.2, 0.6),
+    /** A quarter of the pool always swaps one pair of classes (adversarial), the rest reliable. */
+    ADVERSARIAL(false, 0.05, 0.3, 0.0, 0.0, 0.0, 0.0),
+    /** A large pool, each annotator giving about 30 labels: little to estimate each one's parameters from. */
+    SPARSE(false, 0.0, 0.5, 0.0, 0.0, 0.0, 0.0);
 
-    /** Whether the options' spammer share of the pool answers uniformly at random. */
-    private final boolean spammers;
+    private static final double ADVERSARIAL_SHARE = 0.25;
+
+    /** Whether the crowd votes on {@link #BINARY} with 12 % positives. */
+    private final boolean imbalanced;
     private final double minFlipRate;
     private final double maxFlipRate;
     private final double minDifficulty;
     private final double maxDifficulty;
+    private final double minMissRate;
+    private final double maxMissRate;
 
-    Crowd(boolean spammers, double minFlipRate, double maxFlipRate, double minDifficulty, double maxDifficulty) {
-      this.spammers = spammers;
+    Crowd(boolean imbalanced, double minFlipRate, double maxFlipRate, double minDifficulty, double maxDifficulty,
+        double minMissRate, double maxMissRate) {
+      this.imbalanced = imbalanced;
       this.minFlipRate = minFlipRate;
       this.maxFlipRate = maxFlipRate;
       this.minDifficulty = minDifficulty;
       this.maxDifficulty = maxDifficulty;
+      this.minMissRate = minMissRate;
+      this.maxMissRate = maxMissRate;
     }
 
     public String configName() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    public boolean imbalanced() {
+      return imbalanced;
+    }
+
+    public ClassList classes() {
+      return imbalanced ? BINARY : SyntheticClasses.CLASSES;
+    }
+
+    /** The pool: the options' own, or for the sparse crowd one that gives each annotator about 30 labels. */
+    int pool(Options options) {
+      return this == SPARSE
+          ? Math.max(options.pool(), options.images() * options.votes() / SPARSE_LABELS_PER_ANNOTATOR)
+          : options.pool();
+    }
+
     /** The crowd in words, for the benchmark's header. */
     public String description(Options options) {
       String reliable = String.format(Locale.ROOT, "reliable with flip rates [%.2f, %.2f]", minFlipRate, maxFlipRate);
-      String who = spammers
-          ? String.format(Locale.ROOT, "%.0f %% spammers (uniform answers), the rest %s", 100 * options.spammerShare(),
-              reliable)
-          : reliable;
+      if (maxMissRate > 0) {
+        reliable += String.format(Locale.ROOT, " and miss rates [%.2f, %.2f]", minMissRate, maxMissRate);
+      }
+      String who = switch (this) {
+        case SPAMMERS -> String.format(Locale.ROOT, "%.0f %% spammers (uniform answers), the rest %s",
+            100 * options.spammerShare(), reliable);
+        case ADVERSARIAL -> String.format(Locale.ROOT, "%.0f %% always swap a pair of classes, the rest %s",
+            100 * ADVERSARIAL_SHARE, reliable);
+        case SPARSE -> String.format(Locale.ROOT, "a pool of %d (about %d labels each), %s", pool(options),
+            (long) options.images() * options.votes() / pool(options), reliable);
+        default -> reliable;
+      };
+      if (imbalanced) {
+        who = String.format(Locale.ROOT, "%.0f %% positives; %s", 100.0 * POSITIVES_PER_25 / 25, who);
+      }
       return maxDifficulty == 0 ? who
           : String.format(Locale.ROOT, "%s; images of difficulty [%.2f, %.2f]", who, minDifficulty, maxDifficulty);
     }
 
     private Map<String, Object> annotateSettings(Options options) {
       return Map.of(
-          "softlabels.annotate.pool", options.pool(),
+          "softlabels.annotate.pool", pool(options),
           "softlabels.annotate.votes-per-image", options.votes(),
           "softlabels.annotate.votes-distribution", "fixed",
           "softlabels.annotate.seed", options.seed(),
           "softlabels.annotate.flip-rate", List.of(minFlipRate, maxFlipRate),
-          "softlabels.annotate.spammer-share", spammers ? options.spammerShare() : 0.0,
-          "softlabels.annotate.swapper-share", 0.0,
+          "softlabels.annotate.miss-rate", List.of(minMissRate, maxMissRate),
+          "softlabels.annotate.spammer-share", this == SPAMMERS ? options.spammerShare() : 0.0,
+          "softlabels.annotate.swapper-share", this == ADVERSARIAL ? ADVERSARIAL_SHARE : 0.0,
+          "softlabels.annotate.swap-rate", 1.0,
           "softlabels.annotate.image-difficulty", List.of(minDifficulty, maxDifficulty));
     }
   }
@@ -102,8 +164,12 @@ public final class CrowdStudy {
    */
   public record Options(int images, int votes, int pool, double spammerShare, long seed, String workDir) {}
 
-  /** One method on one crowd: the share of images whose hard label is the true class, and the job's seconds. */
-  public record Result(Crowd crowd, AggregationMethod method, double accuracy, double seconds) {}
+  /**
+   * One method on one crowd: the share of images whose hard label is the true class, on an imbalanced
+   * crowd the share of its positives labelled positive (NaN on the others), and the job's seconds.
+   */
+  public record Result(Crowd crowd, AggregationMethod method, double accuracy, double positivesFound,
+      double seconds) {}
 
   /** Every crowd with every method, crowds in their order, methods in theirs within each crowd. */
   public record Results(Options options, List<Result> all) {
@@ -118,65 +184,83 @@ public final class CrowdStudy {
    * in {@code config} (the EM fits', Spark's) apply, the study's own (crowd, classes, paths) win.
    */
   public static Results run(SparkSession spark, Config config, Options options) {
-    String truth = HadoopPaths.child(options.workDir(), "truth");
-    writeTruth(spark, options.images(), truth);
     List<Result> all = new ArrayList<>();
     for (Crowd crowd : Crowd.values()) {
       String crowdDir = HadoopPaths.child(options.workDir(), crowd.configName());
+      String truth = HadoopPaths.child(crowdDir, "truth");
+      writeTruth(spark, options.images(), crowd, truth);
       String votes = HadoopPaths.child(crowdDir, "votes");
       Map<String, Object> annotate = new HashMap<>(crowd.annotateSettings(options));
       annotate.put("softlabels.annotate.input", truth);
       annotate.put("softlabels.annotate.output", votes);
       annotate.put("softlabels.annotate.overwrite", true);
-      AnnotateJob.run(spark, AnnotateSettings.from(studyConfig(config, annotate)));
+      AnnotateJob.run(spark, AnnotateSettings.from(studyConfig(config, crowd, annotate)));
       for (AggregationMethod method : AggregationMethod.values()) {
         String labels = HadoopPaths.child(crowdDir, method.configName());
-        AggregateSummary summary = aggregate(spark, config, method, HadoopPaths.child(votes, AnnotateJob.ANNOTATIONS),
-            labels);
+        AggregateSummary summary = aggregate(spark, config, crowd, method,
+            HadoopPaths.child(votes, AnnotateJob.ANNOTATIONS), labels);
         // A method's first run in a JVM also loads and compiles its code: the first crowd times its second run.
         if (crowd.ordinal() == 0) {
-          summary = aggregate(spark, config, method, HadoopPaths.child(votes, AnnotateJob.ANNOTATIONS), labels);
+          summary = aggregate(spark, config, crowd, method, HadoopPaths.child(votes, AnnotateJob.ANNOTATIONS), labels);
         }
-        all.add(new Result(crowd, method, accuracy(spark, truth, labels, options.images()), summary.seconds()));
+        Dataset<Row> scored = scored(spark, truth, labels);
+        double positivesFound = crowd.imbalanced() ? positivesFound(scored) : Double.NaN;
+        all.add(new Result(crowd, method, (double) scored.filter(col(CORRECT)).count() / options.images(),
+            positivesFound, summary.seconds()));
       }
     }
     return new Results(options, all);
   }
 
-  /** Image i is of class i mod k, with all its mass there: a truth every vote can be checked against. */
-  private static void writeTruth(SparkSession spark, int images, String path) {
-    int k = SyntheticClasses.CLASSES.size();
+  /**
+   * The truth: on a balanced crowd image i is of class i mod 6, on an imbalanced one positive when i mod
+   * 25 is below 3; all its mass on that class, so every vote can be checked against it.
+   */
+  private static void writeTruth(SparkSession spark, int images, Crowd crowd, String path) {
+    int k = crowd.classes().size();
+    Column label = crowd.imbalanced()
+        ? when(pmod(col("id"), lit(25)).lt(POSITIVES_PER_25), lit(1)).otherwise(lit(0))
+        : pmod(col("id"), lit(k));
     spark.range(images)
         .select(format_string("img-%05d", col("id")).as(LabelColumns.IMAGE),
-            pmod(col("id"), lit(k)).cast(DataTypes.IntegerType).as(LabelColumns.HARD_LABEL))
+            label.cast(DataTypes.IntegerType).as(LabelColumns.HARD_LABEL))
         .withColumn(LabelColumns.SOFT_LABEL, LabelColumns.oneHot(col(LabelColumns.HARD_LABEL), k))
         .write().mode(SaveMode.Overwrite).parquet(path);
   }
 
-  private static AggregateSummary aggregate(SparkSession spark, Config config, AggregationMethod method, String input,
-      String output) {
-    return AggregateJob.run(spark, AggregateSettings.from(studyConfig(config, Map.of(
+  private static AggregateSummary aggregate(SparkSession spark, Config config, Crowd crowd, AggregationMethod method,
+      String input, String output) {
+    return AggregateJob.run(spark, AggregateSettings.from(studyConfig(config, crowd, Map.of(
         "softlabels.aggregate.input", input,
         "softlabels.aggregate.output", output,
         "softlabels.aggregate.overwrite", true,
         "softlabels.aggregate.method", method.configName()))));
   }
 
-  /** The study's values over the user's, with the synthetic classes given so no job infers them. */
-  private static Config studyConfig(Config config, Map<String, Object> values) {
+  /** The study's values over the user's, with the crowd's classes given so no job infers them. */
+  private static Config studyConfig(Config config, Crowd crowd, Map<String, Object> values) {
     Map<String, Object> all = new HashMap<>(values);
-    all.put("softlabels.classes", SyntheticClasses.CLASSES.names());
+    all.put("softlabels.classes", crowd.classes().names());
     return ConfigLoader.withValues(config, all);
   }
 
-  /** The share of the truth's images whose aggregated hard label is their true class (a missing image is wrong). */
-  private static double accuracy(SparkSession spark, String truth, String labels, int images) {
-    Dataset<Row> truthLabels = spark.read().parquet(truth)
-        .select(col(LabelColumns.IMAGE), col(LabelColumns.HARD_LABEL).as(TRUE_LABEL));
-    long correct = truthLabels
-        .join(spark.read().parquet(HadoopPaths.child(labels, AggregateJob.LABELS)), LabelColumns.IMAGE)
-        .filter(col(LabelColumns.HARD_LABEL).equalTo(col(TRUE_LABEL)))
-        .count();
-    return (double) correct / images;
+  /**
+   * Each truth image's true label and whether its aggregated hard label matches it (a missing image is
+   * wrong); lazy.
+   */
+  private static Dataset<Row> scored(SparkSession spark, String truth, String labels) {
+    Dataset<Row> hardLabels = spark.read().parquet(HadoopPaths.child(labels, AggregateJob.LABELS))
+        .select(col(LabelColumns.IMAGE), col(LabelColumns.HARD_LABEL));
+    return spark.read().parquet(truth)
+        .select(col(LabelColumns.IMAGE), col(LabelColumns.HARD_LABEL).as(TRUE_LABEL))
+        .join(hardLabels, LabelColumns.IMAGE, "left")
+        .select(col(TRUE_LABEL), coalesce(col(LabelColumns.HARD_LABEL).equalTo(col(TRUE_LABEL)), lit(false)).as(CORRECT));
+  }
+
+  /** The share of the truth's positives whose hard label is positive. */
+  private static double positivesFound(Dataset<Row> scored) {
+    Row found = scored.filter(col(TRUE_LABEL).equalTo(1))
+        .agg(count(lit(1)), sum(when(col(CORRECT), 1).otherwise(0))).first();
+    return found.getLong(0) == 0 ? Double.NaN : (double) found.getLong(1) / found.getLong(0);
   }
 }

@@ -30,9 +30,10 @@ public final class MethodsBenchmark {
 
   public static void print(Results results, PrintWriter out) {
     CrowdStudy.Options options = results.options();
-    int k = SyntheticClasses.CLASSES.size();
-    out.printf(Locale.ROOT, "crowds: %,d images with a known truth (image i of class i mod %d), %d votes each from "
-        + "a pool of %d annotators, seed %d%n", options.images(), k, options.votes(), options.pool(), options.seed());
+    out.printf(Locale.ROOT, "crowds: %,d images with a known truth (balanced: image i of class i mod %d; imbalanced: "
+        + "%s and %s), %d votes each from a pool of %d annotators, seed %d%n", options.images(),
+        SyntheticClasses.CLASSES.size(), CrowdStudy.BINARY.names().get(0), CrowdStudy.BINARY.names().get(1),
+        options.votes(), options.pool(), options.seed());
     for (Crowd crowd : Crowd.values()) {
       out.printf(Locale.ROOT, "  %-11s %s%n", crowd.configName(), crowd.description(options));
     }
@@ -42,44 +43,32 @@ public final class MethodsBenchmark {
       return r.method() == AggregationMethod.MAJORITY ? String.format(Locale.ROOT, "%.4f", r.accuracy())
           : String.format(Locale.ROOT, "%.4f (%+.1f)", r.accuracy(), 100 * (r.accuracy() - majority));
     }, out);
+    out.printf("%nimbalanced crowds: share of the true positives labelled positive%n");
+    table(results, List.of(Crowd.values()).stream().filter(Crowd::imbalanced).toList(),
+        r -> String.format(Locale.ROOT, "%.4f", r.positivesFound()), out);
     out.printf("%naggregate job's seconds%n");
     table(results, r -> String.format(Locale.ROOT, "%.2f", r.seconds()), out);
     out.flush();
   }
 
   private static void table(Results results, Function<Result, String> cell, PrintWriter out) {
+    table(results, List.of(Crowd.values()), cell, out);
+  }
+
+  private static void table(Results results, List<Crowd> crowds, Function<Result, String> cell, PrintWriter out) {
     List<List<String>> rows = new ArrayList<>();
     List<String> header = new ArrayList<>(List.of("method"));
-    for (Crowd crowd : Crowd.values()) {
+    for (Crowd crowd : crowds) {
       header.add(crowd.configName());
     }
     rows.add(header);
     for (AggregationMethod method : AggregationMethod.values()) {
       List<String> row = new ArrayList<>(List.of(method.configName()));
-      for (Crowd crowd : Crowd.values()) {
+      for (Crowd crowd : crowds) {
         row.add(cell.apply(results.of(crowd, method)));
       }
       rows.add(row);
     }
-    int[] widths = new int[header.size()];
-    for (List<String> row : rows) {
-      for (int c = 0; c < widths.length; c++) {
-        widths[c] = Math.max(widths[c], row.get(c).length());
-      }
-    }
-    for (int r = 0; r < rows.size(); r++) {
-      StringBuilder line = new StringBuilder("|");
-      for (int c = 0; c < widths.length; c++) {
-        line.append(' ').append(String.format(Locale.ROOT, "%-" + widths[c] + "s", rows.get(r).get(c))).append(" |");
-      }
-      out.println(line);
-      if (r == 0) {
-        StringBuilder rule = new StringBuilder("|");
-        for (int width : widths) {
-          rule.append("-".repeat(width + 2)).append('|');
-        }
-        out.println(rule);
-      }
-    }
+    MarkdownTable.print(rows, out);
   }
 }

@@ -1,9 +1,16 @@
 package dev.softlabels.cli;
 
+import com.typesafe.config.Config;
 import dev.softlabels.annotations.AggregateJob;
 import dev.softlabels.annotations.AggregateSettings;
+import dev.softlabels.annotations.EmSettings;
+import dev.softlabels.config.ConfigLoader;
+import dev.softlabels.config.UserError;
+import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.spark.HadoopPaths;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -44,6 +51,16 @@ final class AggregateCommand implements Callable<Integer> {
           + "softlabels.aggregate.em.")
   String method;
 
+  @Option(names = "--class-prior", paramLabel = "PRIOR",
+      description = "The method's class prior: learned, uniform, or class shares in class-list order such as "
+          + "0.88,0.12 (default per method: softlabels.aggregate.em.class-prior).")
+  String classPrior;
+
+  @Option(names = "--fail-on-degenerate",
+      description = "Fail (exit 4, nothing written) when the fit looks degenerate instead of warning "
+          + "(softlabels.aggregate.em.fail-on-degenerate).")
+  Boolean failOnDegenerate;
+
   @Option(names = "--overwrite", description = "Replace an existing output directory.")
   Boolean overwrite;
 
@@ -55,10 +72,35 @@ final class AggregateCommand implements Callable<Integer> {
     annotations.addTo(options);
     options.put("softlabels.aggregate.overwrite", overwrite);
     options.put("softlabels.aggregate.method", method);
+    options.put(EmSettings.FAIL_ON_DEGENERATE, failOnDegenerate);
     return ConfigOptions.run(spec, config.load(options), effective -> {
-      AggregateSettings settings = AggregateSettings.from(effective);
+      AggregateSettings settings = withClassPrior(AggregateSettings.from(effective), effective);
       HadoopPaths.requireLocalExists(settings.input(), "input");
       return settings;
     }, (spark, effective, settings) -> spec.commandLine().getOut().println(AggregateJob.run(spark, settings).line()));
+  }
+
+  /** --class-prior, for the method the run uses (known only once the configuration is read). */
+  private AggregateSettings withClassPrior(AggregateSettings settings, Config effective) {
+    if (classPrior == null) {
+      return settings;
+    }
+    AggregationMethod chosen = settings.method();
+    if (!settings.em().classPriors().containsKey(chosen)) {
+      throw new UserError("--class-prior: " + chosen.configName() + " has no class prior (dawid-skene, one-coin, "
+          + "glad and mace have one)");
+    }
+    String key = EmSettings.CLASS_PRIOR + chosen.configName();
+    Object value = classPrior.contains(",") ? shares(classPrior) : classPrior.trim();
+    return settings.withEm(EmSettings.from(ConfigLoader.withValues(effective, Map.of(key, value))
+        .getConfig("softlabels.aggregate")));
+  }
+
+  private static List<Double> shares(String text) {
+    try {
+      return Arrays.stream(text.split(",")).map(String::trim).map(Double::valueOf).toList();
+    } catch (NumberFormatException e) {
+      throw new UserError("--class-prior: '" + text + "' is not learned, uniform or class shares such as 0.88,0.12");
+    }
   }
 }

@@ -5,11 +5,13 @@ import dev.softlabels.bench.AggregateBenchmark;
 import dev.softlabels.bench.CrowdStudy;
 import dev.softlabels.bench.EvaluateBenchmark;
 import dev.softlabels.bench.GenerateBenchmark;
+import dev.softlabels.bench.GoldCrowds;
 import dev.softlabels.bench.MethodsBenchmark;
 import dev.softlabels.bench.RelabelBenchmark;
 import dev.softlabels.bench.TrainBenchmark;
 import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.spark.HadoopPaths;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -284,8 +286,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Mixin Scratch scratch;
 
-    @Option(names = "--images", paramLabel = "N", defaultValue = "1800",
-        description = "Images, image i of class i mod 6 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--images", paramLabel = "N", defaultValue = "2000",
+        description = "Images per crowd (default: ${DEFAULT-VALUE}).")
     int images;
 
     @Option(names = "--votes", paramLabel = "N", defaultValue = "5",
@@ -304,8 +306,18 @@ final class BenchCommand implements Callable<Integer> {
         description = "Seed of the crowds and their votes (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--crowds", paramLabel = "DIR",
+        description = "Instead of simulated crowds, every folder of DIR holding annotations.csv (image_id,"
+            + "annotator_id,label) and truth.csv (image_id,truth): your gold-labelled sample, or ../shared/data/crowds.")
+    Path crowds;
+
     @Override
     public Integer call() throws Exception {
+      if (crowds != null) {
+        return scratch.inSession((spark, config) -> GoldCrowds.print(
+            GoldCrowds.run(spark, config, crowds, HadoopPaths.child(scratch.work, "gold-crowds")),
+            spec.commandLine().getOut()));
+      }
       if (images <= 0 || votes <= 0 || votes > pool || spammerShare < 0 || spammerShare > 1) {
         throw new ParameterException(spec.commandLine(),
             "--images and --votes must be positive, --votes at most --pool and --spammer-share in [0, 1]");

@@ -99,8 +99,8 @@ public final class LabelAggregator extends Transformer implements DefaultParamsW
     setDefault(hardLabelCol, LabelColumns.HARD_LABEL);
     setDefault(vectorCol, "soft_label_vector");
     setDefault(handleInvalid, "error");
-    setDefault(maxIter, 50);
-    setDefault(tol, 1e-6);
+    setDefault(maxIter, 200);
+    setDefault(tol, 1e-5);
     setDefault(smoothing, 0.01);
   }
 

@@ -23,6 +23,8 @@ public record AnnotateSettings(
     double swapRate,
     double minImageDifficulty,
     double maxImageDifficulty,
+    double minMissRate,
+    double maxMissRate,
     ClassList classes)
     implements Serializable {
 
@@ -42,6 +44,8 @@ public record AnnotateSettings(
     require(swapRate >= 0 && swapRate <= 1, "softlabels.annotate.swap-rate must be within [0, 1]");
     require(0 <= minImageDifficulty && minImageDifficulty <= maxImageDifficulty && maxImageDifficulty <= 1,
         "softlabels.annotate.image-difficulty must be [min, max] within [0, 1]");
+    require(0 <= minMissRate && minMissRate <= maxMissRate && maxMissRate <= 1,
+        "softlabels.annotate.miss-rate must be [min, max] within [0, 1]");
   }
 
   public static AnnotateSettings from(Config config) {
@@ -50,6 +54,8 @@ public record AnnotateSettings(
     require(flip.size() == 2, "softlabels.annotate.flip-rate needs [min, max]");
     List<Double> difficulty = c.getDoubleList("image-difficulty");
     require(difficulty.size() == 2, "softlabels.annotate.image-difficulty needs [min, max]");
+    List<Double> miss = c.getDoubleList("miss-rate");
+    require(miss.size() == 2, "softlabels.annotate.miss-rate needs [min, max]");
     String distribution = c.getString("votes-distribution");
     require(distribution.equals("fixed") || distribution.equals("poisson"),
         "softlabels.annotate.votes-distribution must be fixed or poisson, got '" + distribution + "'");
@@ -68,6 +74,8 @@ public record AnnotateSettings(
         c.getDouble("swap-rate"),
         difficulty.get(0),
         difficulty.get(1),
+        miss.get(0),
+        miss.get(1),
         classes(config));
   }
 

@@ -10,7 +10,7 @@ import org.apache.commons.math3.random.AbstractRandomGenerator;
 
 /**
  * The simulated crowd, drawn from the seed: who is reliable, a spammer or a swapper, and each one's
- * confusion matrix; and, per image, how hard it is, which annotators vote and what they report.
+ * confusion matrix (a reliable one's with its flip rate and, for one-sided errors, its miss rate); and, per image, how hard it is, which annotators vote and what they report.
  * Everything about an image comes from (seed, image id) alone.
  */
 public final class AnnotatorPool implements Serializable {
@@ -19,6 +19,7 @@ public final class AnnotatorPool implements Serializable {
   private static final long PARAMETERS = 3;
   private static final long VOTES = 4;
   private static final long DIFFICULTY = 5;
+  private static final long MISSES = 6;
 
   private final AnnotateSettings settings;
   private final List<Annotator> annotators;
@@ -69,6 +70,16 @@ public final class AnnotatorPool implements Serializable {
           for (int c = 0; c < k; c++) {
             for (int j = 0; j < k; j++) {
               confusion[c][j] = c == j ? 1 - flip : flip / (k - 1);
+            }
+          }
+          // Drawn only with a range, so that pools without misses draw exactly what they drew before.
+          if (settings.maxMissRate() > 0) {
+            double miss = settings.minMissRate()
+                + Seeds.stream(settings.seed(), MISSES, a).nextDouble() * (settings.maxMissRate() - settings.minMissRate());
+            for (int c = 1; c < k; c++) {
+              for (int j = 0; j < k; j++) {
+                confusion[c][j] = (1 - miss) * confusion[c][j] + (j == 0 ? miss : 0);
+              }
             }
           }
         }

@@ -56,6 +56,79 @@ class AggregateJobTest {
                 Collectors.toList())));
   }
 
+  /**
+   * A crowd with one-sided errors, built to make a one-accuracy model's learned prior collapse: 400 images,
+   * 40 % "yes"; each of 8 annotators misses a "yes" 60 % of the time and gives a false "yes" 10 % of the
+   * time, 5 votes an image. One accuracy per annotator explains the misses best by shrinking the "yes"
+   * class (Zheng et al.'s 108-item crowd does the same).
+   */
+  private Path oneSidedCrowd() throws Exception {
+    java.util.Random random = new java.util.Random(3);
+    List<String> lines = new java.util.ArrayList<>(List.of("image_id,annotator_id,label"));
+    for (int i = 0; i < 400; i++) {
+      boolean yes = i % 5 < 2;
+      int first = random.nextInt(8);
+      for (int v = 0; v < 5; v++) {
+        boolean saysYes = yes ? random.nextDouble() >= 0.6 : random.nextDouble() < 0.1;
+        lines.add("img" + i + ",u" + (first + v) % 8 + "," + (saysYes ? "yes" : "no"));
+      }
+    }
+    return TestFiles.write(dir, "one-sided.csv", lines.toArray(String[]::new));
+  }
+
+  @Test
+  void aCollapsedClassIsFlaggedAndFailsTheRunWhenAsked(SparkSession spark) throws Exception {
+    Path input = oneSidedCrowd();
+    Map<String, Object> learned = Map.of("softlabels.classes", List.of("no", "yes"),
+        "softlabels.aggregate.method", "one-coin", "softlabels.aggregate.em.class-prior.one-coin", "learned");
+    AggregateSummary collapsed = AggregateJob.run(spark, settings(input, dir.resolve("learned"), learned));
+    assertThat(collapsed.em().classPrior()).isEqualTo("learned (strength 0.01)");
+    assertThat(collapsed.em().voteShares().get(1)).isCloseTo(0.4 * 0.4 + 0.6 * 0.1, within(0.03));
+    assertThat(collapsed.em().fittedShares().get(1)).isLessThan(collapsed.em().voteShares().get(1) / 3);
+    assertThat(collapsed.em().warnings()).anySatisfy(w -> assertThat(w).startsWith("class yes nearly vanishes"));
+    assertThat(collapsed.line()).contains("WARNING, the fit may be degenerate: class yes nearly vanishes");
+    assertThat(Files.readString(dir.resolve("learned").resolve(AggregateJob.SUMMARY))).contains("\"warnings\"",
+        "nearly vanishes");
+
+    // The default, a uniform prior, keeps the "yes" class and its fit is not flagged.
+    Map<String, Object> uniform = new HashMap<>(learned);
+    uniform.remove("softlabels.aggregate.em.class-prior.one-coin");
+    AggregateSummary sound = AggregateJob.run(spark, settings(input, dir.resolve("uniform"), uniform));
+    assertThat(sound.em().classPrior()).isEqualTo("uniform");
+    assertThat(sound.em().warnings()).isEmpty();
+    assertThat(sound.line()).doesNotContain("WARNING");
+
+    Map<String, Object> failing = new HashMap<>(learned);
+    failing.put("softlabels.aggregate.em.fail-on-degenerate", true);
+    Path output = dir.resolve("nightly");
+    assertThatThrownBy(() -> AggregateJob.run(spark, settings(input, output, failing)))
+        .isInstanceOf(DataRejected.class)
+        .hasMessageContaining("one-coin's fit may be degenerate: class yes nearly vanishes")
+        .hasMessageContaining("nothing written, no output created")
+        .hasMessageContaining("softlabels.aggregate.em.fail-on-degenerate");
+    assertThat(output).doesNotExist();
+    assertThat(dir.toFile().list()).as("no staging folder left behind").allMatch(name -> !name.contains("nightly"));
+  }
+
+  @Test
+  void aGivenClassPriorNeedsOneSharePerClass(SparkSession spark) throws Exception {
+    Path input = oneSidedCrowd();
+    Map<String, Object> given = Map.of("softlabels.classes", List.of("no", "yes"),
+        "softlabels.aggregate.method", "glad", "softlabels.aggregate.em.class-prior.glad", List.of(0.6, 0.4));
+    AggregateSummary summary = AggregateJob.run(spark, settings(input, dir.resolve("given"), given));
+    assertThat(summary.em().classPrior()).isEqualTo("given [0.6, 0.4]");
+    Map<String, Object> three = new HashMap<>(given);
+    three.put("softlabels.aggregate.em.class-prior.glad", List.of(0.5, 0.3, 0.2));
+    assertThatThrownBy(() -> AggregateJob.run(spark, settings(input, dir.resolve("three"), three)))
+        .isInstanceOf(UserError.class)
+        .hasMessage("softlabels.aggregate.em.class-prior.glad gives 3 class shares, but the class list has 2 classes:"
+            + " give one share per class, in class-list order");
+    assertThatThrownBy(() -> settings(input, dir.resolve("x"), Map.of("softlabels.aggregate.em.class-prior.mace", "fixed")))
+        .isInstanceOf(UserError.class).hasMessageContaining("class-prior.mace must be learned, uniform or a list");
+    assertThatThrownBy(() -> settings(input, dir.resolve("x"), Map.of("softlabels.aggregate.em.class-prior.glad",
+        List.of(0.5, 0.6)))).isInstanceOf(UserError.class).hasMessageContaining("summing to 1");
+  }
+
   @Test
   void acrossFilesTheFirstVoteIsTheOneInTheFileFirstByName(SparkSession spark) throws Exception {
     Path nights = Files.createDirectories(dir.resolve("nights"));

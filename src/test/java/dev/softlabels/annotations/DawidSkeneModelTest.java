@@ -29,7 +29,7 @@ class DawidSkeneModelTest {
         new DawidSkeneModel.Mass(1, 0, I1, 1),
         new DawidSkeneModel.Mass(1, 1, plus(I2, I3), 2),
         new DawidSkeneModel.Mass(2, 1, plus(I1, I2), 2));
-    return DawidSkeneModel.estimate(plus(plus(I1, I2), I3), 3, 3, masses, 1.0);
+    return DawidSkeneModel.estimate(new ClassPrior.Learned(1.0).estimate(plus(plus(I1, I2), I3), 3), 3, masses, 1.0);
   }
 
   @Test

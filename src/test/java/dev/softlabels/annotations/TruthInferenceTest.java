@@ -100,12 +100,17 @@ class TruthInferenceTest {
   void oneCoinByHand() {
     Run<OneCoinDawidSkene.Model> run = handRun(new OneCoinDawidSkene());
     // M-step: p_a = (1 + posterior mass on a's labels) / (2 + labels): a1 (2/3 + 1 + 1/2), a2 (2/3 + 1 + 1/2),
-    // a3 (1/3 + 1); the prior as Dawid–Skene's, (1 + 7/6) / 5 and (1 + 11/6) / 5.
+    // a3 (1/3 + 1). The default prior is uniform, as ZenCrowd's: (1/2, 1/2) whatever the posteriors.
     assertThat(run.model.accuracy()).containsExactly(new double[] {19.0 / 30, 19.0 / 30, 7.0 / 12}, within(1e-12));
-    assertThat(run.model.prior()).containsExactly(new double[] {13.0 / 30, 17.0 / 30}, within(1e-12));
+    assertThat(run.model.prior()).containsExactly(new double[] {0.5, 0.5}, within(1e-12));
     // E-step: a right vote counts p_a, a wrong one (1 - p_a) / (k - 1).
-    assertPosterior(run, 0, 13.0 / 30 * 19.0 / 30 * 19.0 / 30 * 5.0 / 12, 17.0 / 30 * 11.0 / 30 * 11.0 / 30 * 7.0 / 12);
-    assertPosterior(run, 2, 13.0 / 30 * 19.0 / 30 * 11.0 / 30, 17.0 / 30 * 11.0 / 30 * 19.0 / 30);
+    assertPosterior(run, 0, 0.5 * 19.0 / 30 * 19.0 / 30 * 5.0 / 12, 0.5 * 11.0 / 30 * 11.0 / 30 * 7.0 / 12);
+    assertPosterior(run, 2, 0.5 * 19.0 / 30 * 11.0 / 30, 0.5 * 11.0 / 30 * 19.0 / 30);
+    // Learned, the prior is Dawid–Skene's, (1 + 7/6) / 5 and (1 + 11/6) / 5, and weighs each class's score.
+    EmSettings learned = SMOOTHING_1.withClassPrior(AggregationMethod.ONE_COIN, new ClassPrior.Learned(1.0));
+    Run<OneCoinDawidSkene.Model> learnedRun = new Run<>(new OneCoinDawidSkene(), HAND, 3, 2, learned);
+    assertThat(learnedRun.model.prior()).containsExactly(new double[] {13.0 / 30, 17.0 / 30}, within(1e-12));
+    assertPosterior(learnedRun, 2, 13.0 / 30 * 19.0 / 30 * 11.0 / 30, 17.0 / 30 * 11.0 / 30 * 19.0 / 30);
     assertThat((double) run.method.annotatorValues(run.model, 2)[0]).isCloseTo(7.0 / 12, within(1e-12));
   }
 
@@ -118,13 +123,23 @@ class TruthInferenceTest {
     assertThat(run.model.competence()).containsExactly(new double[] {22.0 / 45, 22.0 / 45, 17.0 / 36}, within(1e-12));
     assertThat(run.model.spam()).containsExactly(new double[] {5.0 / 8, 3.0 / 8, 7.0 / 16, 9.0 / 16, 9.0 / 28, 19.0 / 28},
         within(1e-12));
-    // E-step, uniform prior: P(label j | class c) = theta [j = c] + (1 - theta) xi[j].
+    // The default prior is learned (the paper keeps it uniform): Dawid–Skene's, (1 + 7/6) / 5 and (1 + 11/6) / 5.
+    assertThat(run.model.prior()).containsExactly(new double[] {13.0 / 30, 17.0 / 30}, within(1e-12));
+    // E-step: P(label j | class c) = theta [j = c] + (1 - theta) xi[j], each class's score weighed by its prior.
     double theta = 22.0 / 45;
-    assertPosterior(run, 2, 0.5 * (theta + (1 - theta) * 5 / 8) * ((1 - theta) * 9 / 16),
-        0.5 * ((1 - theta) * 5 / 8) * (theta + (1 - theta) * 9 / 16));
+    double p0 = 13.0 / 30;
+    double p1 = 17.0 / 30;
+    assertPosterior(run, 2, p0 * (theta + (1 - theta) * 5 / 8) * ((1 - theta) * 9 / 16),
+        p1 * ((1 - theta) * 5 / 8) * (theta + (1 - theta) * 9 / 16));
     double theta3 = 17.0 / 36;
-    assertPosterior(run, 1, 0.5 * ((1 - theta) * 3 / 8) * ((1 - theta) * 9 / 16) * ((1 - theta3) * 19 / 28),
-        0.5 * (theta + (1 - theta) * 3 / 8) * (theta + (1 - theta) * 9 / 16) * (theta3 + (1 - theta3) * 19 / 28));
+    assertPosterior(run, 1, p0 * ((1 - theta) * 3 / 8) * ((1 - theta) * 9 / 16) * ((1 - theta3) * 19 / 28),
+        p1 * (theta + (1 - theta) * 3 / 8) * (theta + (1 - theta) * 9 / 16) * (theta3 + (1 - theta3) * 19 / 28));
+    // Uniform, the paper's prior: (1/2, 1/2) for both classes, the same competences.
+    EmSettings uniform = SMOOTHING_1.withClassPrior(AggregationMethod.MACE, new ClassPrior.Uniform());
+    Run<Mace.Model> uniformRun = new Run<>(new Mace(), HAND, 3, 2, uniform);
+    assertThat(uniformRun.model.competence()).containsExactly(run.model.competence(), within(1e-12));
+    assertPosterior(uniformRun, 2, 0.5 * (theta + (1 - theta) * 5 / 8) * ((1 - theta) * 9 / 16),
+        0.5 * ((1 - theta) * 5 / 8) * (theta + (1 - theta) * 9 / 16));
   }
 
   @Test
@@ -135,20 +150,41 @@ class TruthInferenceTest {
     double alpha1 = 1 + (13.0 / 6 - 3 * S1) / (3 * S1 * (1 - S1) + 1);
     double alpha3 = 1 + (4.0 / 3 - 2 * S1) / (2 * S1 * (1 - S1) + 1);
     assertThat(run.model.ability()).containsExactly(new double[] {alpha1, alpha1, alpha3}, within(1e-12));
-    assertThat(run.model.prior()).containsExactly(new double[] {13.0 / 30, 17.0 / 30}, within(1e-12));
+    // The default prior is uniform, as in the paper's code: (1/2, 1/2).
+    assertThat(run.model.prior()).containsExactly(new double[] {0.5, 0.5}, within(1e-12));
+    assertThat(run.model.step()).as("no fall of the log-likelihood yet: whole steps on b").isEqualTo(1.0);
     // Each image's log beta takes one scoring step from 0: i3's two votes each have q = 1/2 and x = 1; i2's three q = 1.
     double b3 = (1 - 2 * S1) / (1 + 2 * S1 * (1 - S1));
     double b2 = 3 * (1 - S1) / (1 + 3 * S1 * (1 - S1));
     assertThat(run.image).containsExactly(new double[] {run.image[0], b2, b3}, within(1e-12));
     // E-step for i3 (a1:0, a2:1), k - 1 = 1: sigma(alpha beta) for a right vote, 1 - sigma for a wrong one.
     double right = Glad.sigmoid(alpha1 * Math.exp(b3));
-    assertPosterior(run, 2, 13.0 / 30 * right * (1 - right), 17.0 / 30 * (1 - right) * right);
+    assertPosterior(run, 2, 0.5 * right * (1 - right), 0.5 * (1 - right) * right);
     double x = alpha1 * Math.exp(b2);
     double x3 = alpha3 * Math.exp(b2);
-    assertPosterior(run, 1, 13.0 / 30 * (1 - Glad.sigmoid(x)) * (1 - Glad.sigmoid(x)) * (1 - Glad.sigmoid(x3)),
-        17.0 / 30 * Glad.sigmoid(x) * Glad.sigmoid(x) * Glad.sigmoid(x3));
+    assertPosterior(run, 1, 0.5 * (1 - Glad.sigmoid(x)) * (1 - Glad.sigmoid(x)) * (1 - Glad.sigmoid(x3)),
+        0.5 * Glad.sigmoid(x) * Glad.sigmoid(x) * Glad.sigmoid(x3));
     ImageModel model = run.method.pass(run.model, ANNOTATORS);
     assertThat((double) model.imageValues(run.image, 2)[0]).isCloseTo(Math.exp(-b3), within(1e-12));
+  }
+
+  /** GLAD's step rule: whole steps on b until the log-likelihood first falls, half steps from then on. */
+  @Test
+  void gladHalvesItsStepsOnBOnceTheLikelihoodFalls() {
+    Glad glad = new Glad();
+    EmSettings settings = new EmSettings(10, 0, 0.01);
+    Statistics statistics = new Statistics(1, 2, glad.statistics(1, 2));
+    statistics.images = 1;
+    statistics.logLikelihood = -10;
+    Glad.Model rising = glad.estimate(new Glad.Model(new double[] {0.5, 0.5}, new double[] {1}, 1, -11), statistics,
+        settings);
+    assertThat(rising.step()).isEqualTo(1.0);
+    assertThat(rising.logLikelihood()).isEqualTo(-10.0);
+    Glad.Model falling = glad.estimate(new Glad.Model(new double[] {0.5, 0.5}, new double[] {1}, 1, -9), statistics,
+        settings);
+    assertThat(falling.step()).isEqualTo(Glad.DAMPED_LOG_BETA_STEP);
+    Glad.Model afterwards = glad.estimate(falling, statistics, settings);
+    assertThat(afterwards.step()).as("stays damped").isEqualTo(Glad.DAMPED_LOG_BETA_STEP);
   }
 
   @Test
