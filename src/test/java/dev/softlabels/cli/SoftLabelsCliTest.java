@@ -43,7 +43,8 @@ class SoftLabelsCliTest {
     assertThat(result.out()).contains("aggregate", "bench");
     Result aggregate = run("aggregate", "--help");
     assertThat(aggregate.exitCode()).isZero();
-    assertThat(aggregate.out()).contains("--input=PATH", "--output=DIR", "--conf=FILE", "-D=KEY=VALUE");
+    assertThat(aggregate.out()).contains("--input=PATH", "--output=DIR", "--conf=FILE", "-D=KEY=VALUE",
+        "--class-prior=PRIOR", "--fail-on-degenerate");
   }
 
   @Test
@@ -78,6 +79,18 @@ class SoftLabelsCliTest {
     run("aggregate", "-Dsoftlabels.aggregate.dawid-skene.smoothing=0.1", "--input", "x", "--output", "y")
         .isOneLineUserError("softlabels.aggregate.dawid-skene.smoothing from -Dsoftlabels.aggregate.dawid-skene.smoothing "
             + "is now softlabels.aggregate.em.smoothing");
+    run("aggregate", "--method", "wawa", "--class-prior", "uniform", "--input", "x", "--output", "y")
+        .isOneLineUserError("--class-prior: wawa has no class prior (dawid-skene, one-coin, glad and mace have one)");
+    run("aggregate", "--method", "glad", "--class-prior", "fixed", "--input", "x", "--output", "y")
+        .isOneLineUserError("softlabels.aggregate.em.class-prior.glad must be learned, uniform or a list of class "
+            + "shares such as [0.88, 0.12], got 'fixed'");
+    run("aggregate", "--method", "glad", "--class-prior", "0.9,x", "--input", "x", "--output", "y")
+        .isOneLineUserError("--class-prior: '0.9,x' is not learned, uniform or class shares such as 0.88,0.12");
+    run("aggregate", "--method", "mace", "--class-prior", "0.9,0.2", "--input", "x", "--output", "y")
+        .isOneLineUserError("softlabels.aggregate.em.class-prior.mace must list one share per class (two or more) "
+            + "summing to 1, got [0.9, 0.2]");
+    run("aggregate", "-Dsoftlabels.aggregate.em.prior-strength=0", "--input", "x", "--output", "y")
+        .isOneLineUserError("softlabels.aggregate.em.prior-strength must be > 0, got 0.0");
     run("reproduce", "--label-types", "hard,posterior", "--output", "y")
         .isOneLineUserError("label type posterior (softlabels.reproduce.label-types) needs annotators: pass --annotate");
     run("reproduce", "--label-types", "hard,fuzzy", "--output", "y")
