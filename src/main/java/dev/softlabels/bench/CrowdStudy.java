@@ -180,7 +180,7 @@ public final class CrowdStudy {
   }
 
   /**
-   * Draws every crowd's votes on the same images and aggregates them with every method; keys the user set
+   * Draws each crowd's truth and votes and aggregates them with every method; keys the user set
    * in {@code config} (the EM fits', Spark's) apply, the study's own (crowd, classes, paths) win.
    */
   public static Results run(SparkSession spark, Config config, Options options) {

@@ -1,10 +1,11 @@
 package dev.softlabels.cli;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueFactory;
 import dev.softlabels.annotations.AggregateJob;
 import dev.softlabels.annotations.AggregateSettings;
+import dev.softlabels.annotations.ClassPrior;
 import dev.softlabels.annotations.EmSettings;
-import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.config.UserError;
 import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.spark.HadoopPaths;
@@ -90,10 +91,10 @@ final class AggregateCommand implements Callable<Integer> {
       throw new UserError("--class-prior: " + chosen.configName() + " has no class prior (dawid-skene, one-coin, "
           + "glad and mace have one)");
     }
-    String key = EmSettings.CLASS_PRIOR + chosen.configName();
     Object value = classPrior.contains(",") ? shares(classPrior) : classPrior.trim();
-    return settings.withEm(EmSettings.from(ConfigLoader.withValues(effective, Map.of(key, value))
-        .getConfig("softlabels.aggregate")));
+    ClassPrior prior = ClassPrior.parse(ConfigValueFactory.fromAnyRef(value), EmSettings.CLASS_PRIOR
+        + chosen.configName(), effective.getDouble(EmSettings.KEY + "prior-strength"));
+    return settings.withEm(settings.em().withClassPrior(chosen, prior));
   }
 
   private static List<Double> shares(String text) {
