@@ -38,7 +38,6 @@ public final class GoldCrowds {
   public static final String ANNOTATIONS = "annotations.csv";
   public static final String TRUTH = "truth.csv";
   private static final String TRUE_LABEL = "true_label";
-  private static final String PREDICTED = "predicted";
 
   private GoldCrowds() {}
 
@@ -87,22 +86,21 @@ public final class GoldCrowds {
             "softlabels.aggregate.output", output,
             "softlabels.aggregate.overwrite", true,
             "softlabels.aggregate.method", method.configName()))));
-        all.add(new Result(name, method, accuracy(spark, crowd.resolve(TRUTH), output, summary.classes()), summary));
+        all.add(new Result(name, method, accuracy(spark, crowd.resolve(TRUTH), output), summary));
       }
     }
     return new Results(List.copyOf(names), List.copyOf(all));
   }
 
   /** The share of gold items whose hard label names their true class; an item without labels counts as wrong. */
-  private static double accuracy(SparkSession spark, Path truth, String output, List<String> classes) {
+  private static double accuracy(SparkSession spark, Path truth, String output) {
     Dataset<Row> gold = spark.read().option("header", true).csv(truth.toString())
         .select(col(LabelColumns.IMAGE), functions.trim(col("truth")).as(TRUE_LABEL));
     Dataset<Row> labels = spark.read().parquet(HadoopPaths.child(output, AggregateJob.LABELS))
-        .select(col(LabelColumns.IMAGE),
-            functions.element_at(functions.array(classes.stream().map(functions::lit).toArray(org.apache.spark.sql.Column[]::new)),
-                col(LabelColumns.HARD_LABEL).plus(1)).as(PREDICTED));
+        .select(col(LabelColumns.IMAGE), col(LabelColumns.HARD_LABEL_NAME));
     long items = gold.count();
-    long right = gold.join(labels, LabelColumns.IMAGE).filter(col(PREDICTED).equalTo(col(TRUE_LABEL))).count();
+    long right = gold.join(labels, LabelColumns.IMAGE).filter(col(LabelColumns.HARD_LABEL_NAME).equalTo(col(TRUE_LABEL)))
+        .count();
     return items == 0 ? 0.0 : (double) right / items;
   }
 
