@@ -78,20 +78,12 @@ public record EmSettings(int maxIterations, double tolerance, double smoothing,
     if (!(strength > 0)) {
       throw new UserError(KEY + "prior-strength must be > 0, got " + strength);
     }
+    // reference.conf names exactly the methods with a class prior, and the loader refuses any other key.
     Config priors = em.getConfig("class-prior");
     Map<AggregationMethod, ClassPrior> classPriors = new EnumMap<>(AggregationMethod.class);
-    for (String name : priors.root().keySet()) {
-      AggregationMethod method = AggregationMethod.parse(name, CLASS_PRIOR + name);
-      classPriors.put(method, ClassPrior.parse(priors.getValue(name), CLASS_PRIOR + name, strength));
-    }
     for (AggregationMethod method : defaultPriors(strength).keySet()) {
-      if (!classPriors.containsKey(method)) {
-        throw new UserError(CLASS_PRIOR + method.configName() + " is missing: learned, uniform or a list of shares");
-      }
-    }
-    if (classPriors.size() != defaultPriors(strength).size()) {
-      throw new UserError(CLASS_PRIOR + "names dawid-skene, one-coin, glad and mace only (majority and wawa have no "
-          + "class prior), got " + priors.root().keySet());
+      String name = method.configName();
+      classPriors.put(method, ClassPrior.parse(priors.getValue(name), CLASS_PRIOR + name, strength));
     }
     return new EmSettings(em.getInt("max-iterations"), em.getDouble("tolerance"), em.getDouble("smoothing"),
         classPriors, em.getBoolean("fail-on-degenerate"));

@@ -8,6 +8,7 @@ import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.synthetic.SyntheticClasses;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -44,7 +45,7 @@ public final class MethodsBenchmark {
           : String.format(Locale.ROOT, "%.4f (%+.1f)", r.accuracy(), 100 * (r.accuracy() - majority));
     }, out);
     out.printf("%nimbalanced crowds: share of the true positives labelled positive%n");
-    table(results, List.of(Crowd.values()).stream().filter(Crowd::imbalanced).toList(),
+    table(results, Arrays.stream(Crowd.values()).filter(Crowd::imbalanced).toList(),
         r -> String.format(Locale.ROOT, "%.4f", r.positivesFound()), out);
     out.printf("%naggregate job's seconds%n");
     table(results, r -> String.format(Locale.ROOT, "%.2f", r.seconds()), out);

@@ -89,6 +89,8 @@ class SoftLabelsCliTest {
     run("aggregate", "--method", "mace", "--class-prior", "0.9,0.2", "--input", "x", "--output", "y")
         .isOneLineUserError("softlabels.aggregate.em.class-prior.mace must list one share per class (two or more) "
             + "summing to 1, got [0.9, 0.2]");
+    run("aggregate", "-Dsoftlabels.aggregate.em.class-prior.wawa=uniform", "--input", "x", "--output", "y")
+        .isOneLineUserError("unknown configuration key softlabels.aggregate.em.class-prior.wawa");
     run("aggregate", "-Dsoftlabels.aggregate.em.prior-strength=0", "--input", "x", "--output", "y")
         .isOneLineUserError("softlabels.aggregate.em.prior-strength must be > 0, got 0.0");
     run("reproduce", "--label-types", "hard,posterior", "--output", "y")
