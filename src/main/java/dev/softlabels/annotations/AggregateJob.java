@@ -45,7 +45,7 @@ public final class AggregateJob {
   public static AggregateSummary run(SparkSession spark, AggregateSettings settings) {
     PhaseLog phases = new PhaseLog(LOG, "aggregate", System.nanoTime());
     HadoopPaths.of(spark).requireExists(settings.input(), "input");
-    try (StagedOutput output = StagedOutput.directory(spark, settings.output(), settings.overwrite(), "output",
+    try (StagedOutput output = StagedOutput.directory(spark, settings.output(), settings.overwrite(), "output", "aggregate",
         List.of(settings.input()))) {
       AggregateSummary summary = write(spark, settings, output, phases);
       output.commit();

@@ -125,7 +125,8 @@ final class RelabelCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       return store.inSession((spark, path) -> {
-        try (StagedOutput staged = StagedOutput.directory(spark, output, overwrite, "--output", List.of(path))) {
+        try (StagedOutput staged = StagedOutput.directory(spark, output, overwrite, "--output", "relabel export",
+            List.of(path))) {
           LabelColumns.table(new LabelStore(spark, path).readAsOf(asOf)).write().mode(SaveMode.Overwrite)
               .parquet(staged.path());
           staged.commit();

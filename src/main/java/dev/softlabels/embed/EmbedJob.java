@@ -78,7 +78,7 @@ public final class EmbedJob {
     ClassList classList = settings.classes(spark.read().parquet(settings.data().labels()).schema());
     List<PointColours> colourings = EmbedSettings.colourings(settings.colouring(), classList);
     TrainingData.Prepared data = null;
-    try (StagedOutput output = StagedOutput.directory(spark, settings.output(), settings.overwrite(), "output",
+    try (StagedOutput output = StagedOutput.directory(spark, settings.output(), settings.overwrite(), "output", "embed",
         inputs)) {
       data = TrainingData.prepare(spark, settings.data());
       Dataset<Row> rows = data.split(settings.splitName());

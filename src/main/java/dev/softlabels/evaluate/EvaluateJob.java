@@ -40,7 +40,7 @@ public final class EvaluateJob {
     HadoopPaths paths = HadoopPaths.of(spark);
     NeuralNet network = new Checkpoints(spark, settings.modelDir()).require(settings.checkpoint());
     TrainingData.Prepared data = null;
-    try (StagedOutput output = StagedOutput.directory(spark, settings.output(), settings.overwrite(), "output",
+    try (StagedOutput output = StagedOutput.directory(spark, settings.output(), settings.overwrite(), "output", "evaluate",
         List.of(settings.modelDir(), settings.data().images(), settings.data().labels()))) {
       data = TrainingData.prepare(spark, settings.data());
       Dataset<Row> rows = data.split(settings.splitName());

@@ -29,7 +29,7 @@ public final class CsvExport {
   public static List<String> run(SparkSession spark, String input, String output, boolean overwrite) {
     HadoopPaths paths = HadoopPaths.of(spark);
     paths.requireExists(input, "input");
-    try (StagedOutput staged = StagedOutput.file(spark, output, overwrite, "output", List.of(input))) {
+    try (StagedOutput staged = StagedOutput.file(spark, output, overwrite, "output", "to-csv", List.of(input))) {
       Dataset<Row> table = spark.read().parquet(input);
       List<StructField> kept = Arrays.stream(table.schema().fields())
           .filter(f -> !(f.dataType() instanceof BinaryType)).toList();

@@ -4,8 +4,12 @@ import dev.softlabels.config.UserError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +42,10 @@ public final class StagedOutput implements AutoCloseable {
   private static final String STAGING = ".staging-";
   private static final String REPLACED = ".replaced-";
   private static final String JOURNAL = ".commit";
+  private static final String UNFINISHED_JOURNAL = ".commit-unfinished";
+  private static final String LOCK = ".lock";
+  /** Inside an output folder (beside a one-file output): the job that wrote it, for {@code --overwrite}. */
+  static final String MARKER = ".softlabels-output";
   private static final String NO_PREVIOUS = "-";
   /** Staging folders of this JVM that are not yet committed: a signal handler removes them. */
   private static final Set<StagedOutput> OPEN = ConcurrentHashMap.newKeySet();
@@ -47,58 +55,83 @@ public final class StagedOutput implements AutoCloseable {
   private final Path staging;
   private final String what;
   private final String given;
+  private final String job;
+  private final boolean overwrite;
   private final boolean file;
+  private final WriterLock lock;
   private boolean committed;
 
-  private StagedOutput(FileSystem fs, Path target, Path staging, String what, String given, boolean file) {
+  private StagedOutput(FileSystem fs, Path target, Path staging, String what, String given, String job,
+      boolean overwrite, boolean file, WriterLock lock) {
     this.fs = fs;
     this.target = target;
     this.staging = staging;
     this.what = what;
     this.given = given;
+    this.job = job;
+    this.overwrite = overwrite;
     this.file = file;
+    this.lock = lock;
   }
 
   /**
-   * Checks an output before any work and opens its staging folder: refuses an existing output
-   * without {@code overwrite}, an output that is, contains or lies inside one of {@code inputs} or a
-   * label store, and an output whose folder cannot be written.
+   * Takes the output's writer lock, checks the output before any work and opens its staging folder:
+   * refuses an output that another run is writing, an existing output without {@code overwrite} and
+   * with it one that is not an earlier output of {@code job}, an output that is, contains or lies inside
+   * one of {@code inputs} or a label store (symbolic links resolved), an output folder that cannot be
+   * renamed (a mount point) and an output whose folder cannot be written.
    *
    * @param what the option that names the output, for messages ("output", "--output")
+   * @param job the command that writes it, recorded in the output's marker ("aggregate")
    * @param inputs paths the job reads (blank entries are ignored)
    */
-  public static StagedOutput directory(SparkSession spark, String output, boolean overwrite, String what,
+  public static StagedOutput directory(SparkSession spark, String output, boolean overwrite, String what, String job,
       Collection<String> inputs) {
-    return open(spark.sparkContext().hadoopConfiguration(), output, overwrite, what, inputs, false);
+    return open(spark.sparkContext().hadoopConfiguration(), output, overwrite, what, job, inputs, false);
   }
 
   /** The same for an output that is one file, written as {@link #file()} inside the staging folder. */
-  public static StagedOutput file(SparkSession spark, String output, boolean overwrite, String what,
+  public static StagedOutput file(SparkSession spark, String output, boolean overwrite, String what, String job,
       Collection<String> inputs) {
-    return open(spark.sparkContext().hadoopConfiguration(), output, overwrite, what, inputs, true);
+    return open(spark.sparkContext().hadoopConfiguration(), output, overwrite, what, job, inputs, true);
   }
 
-  static StagedOutput open(Configuration conf, String output, boolean overwrite, String what,
+  static StagedOutput open(Configuration conf, String output, boolean overwrite, String what, String job,
       Collection<String> inputs, boolean file) {
     if (output == null || output.isBlank()) {
       throw new UserError(what + " is not set");
     }
+    Path target;
+    FileSystem fs;
+    WriterLock lock;
     try {
       Path given = new Path(output);
-      FileSystem fs = given.getFileSystem(conf);
-      Path target = fs.makeQualified(given);
+      fs = given.getFileSystem(conf);
+      target = fs.makeQualified(given);
       if (target.getParent() == null) {
         throw new UserError(what + " cannot be the root of a file system: " + output);
       }
-      recover(fs, target);
+      // Read-only checks first: a refused output leaves nothing behind, not even its lock file.
+      Path canonical = PathOverlap.canonical(fs, target);
       for (String input : inputs) {
         if (input != null && !input.isBlank()) {
-          refuseOverlap(fs, target, new Path(input), what, output, input);
+          PathOverlap.refuse(fs, canonical, new Path(input), what + " " + output, "the input " + input,
+              "write the output somewhere else");
         }
       }
-      refuseLabelStore(fs, target, what, output);
-      if (fs.exists(target) && !overwrite) {
-        throw new UserError(what + " already exists: " + output + " (pass --overwrite to replace it)");
+      refuseLabelStore(fs, canonical, what, output);
+      lock = WriterLock.take(fs, sibling(target, LOCK), what + " " + output);
+    } catch (IOException e) {
+      throw new UserError("cannot write " + what + " " + output + ": " + firstLine(e));
+    }
+    try {
+      recover(fs, target);
+      if (fs.exists(target)) {
+        if (!overwrite) {
+          throw new UserError(what + " already exists: " + output + " (pass --overwrite to replace it)");
+        }
+        requireEarlierOutput(fs, target, what, output, job, file);
+        requireRenamable(fs, target, what, output);
       }
       Path staging = sibling(target, STAGING + UUID.randomUUID().toString().substring(0, 8));
       try {
@@ -108,11 +141,30 @@ public final class StagedOutput implements AutoCloseable {
       } catch (IOException e) {
         throw new UserError("cannot write " + what + " " + output + ": " + firstLine(e));
       }
-      StagedOutput staged = new StagedOutput(fs, target, staging, what, output, file);
+      StagedOutput staged = new StagedOutput(fs, target, staging, what, output, job, overwrite, file, lock);
       OPEN.add(staged);
       return staged;
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException("cannot prepare " + output, io);
+      }
+      throw (RuntimeException) e;
+    }
+  }
+
+  /**
+   * Marks a folder a job writes in place (a model directory trained across runs) as its output, so that
+   * a later staged run of the job may replace it.
+   */
+  public static void mark(SparkSession spark, String folder, String job) {
+    try {
+      Path path = new Path(folder);
+      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      fs.mkdirs(path);
+      writeText(fs, new Path(path, MARKER), job);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot prepare " + output, e);
+      throw new UncheckedIOException("cannot write " + folder, e);
     }
   }
 
@@ -136,21 +188,33 @@ public final class StagedOutput implements AutoCloseable {
     return given;
   }
 
-  /** Moves the complete output into place, replacing the previous one (if any) only now. */
+  /**
+   * Moves the complete output into place, replacing the previous one (if any) only now. Each step is
+   * one rename, and the journal written before the first names what the next run must undo if this one
+   * stops between two of them ({@link #recover}).
+   */
   public void commit() {
     Path source = file ? new Path(staging, target.getName()) : staging;
-    Path journal = sibling(target, JOURNAL);
     Path backup = sibling(target, REPLACED + staging.getName().substring(staging.getName().lastIndexOf('-') + 1));
     try {
       boolean replacing = fs.exists(target);
-      writeJournal(journal, replacing ? backup.getName() : NO_PREVIOUS);
-      if (replacing) {
-        rename(target, backup);
+      if (replacing && !overwrite) {
+        throw new UserError(what + " " + given + " was created by another run while this one was writing it;"
+            + " nothing written (pass --overwrite to replace it)");
       }
-      rename(source, target);
-      fs.delete(journal, false);
+      writeText(fs, file ? sibling(target, MARKER) : new Path(staging, MARKER), job);
+      writeJournal(fs, target, replacing ? backup.getName() : NO_PREVIOUS);
+      CrashPoints.reached("output:journal-written");
+      if (replacing) {
+        move(fs, target, backup);
+        CrashPoints.reached("output:previous-moved-aside");
+      }
+      move(fs, source, target);
+      CrashPoints.reached("output:output-moved-in");
+      fs.delete(sibling(target, JOURNAL), false);
       committed = true;
       OPEN.remove(this);
+      CrashPoints.reached("output:journal-removed");
       if (replacing) {
         fs.delete(backup, true);
       }
@@ -162,13 +226,14 @@ public final class StagedOutput implements AutoCloseable {
     }
   }
 
-  /** Removes the staging folder of an output that was not committed (a failed run). */
+  /** Removes the staging folder of an output that was not committed (a failed run), and lets the output go. */
   @Override
   public void close() {
     if (!committed) {
       OPEN.remove(this);
       deleteQuietly(staging);
     }
+    lock.close();
   }
 
   /**
@@ -179,54 +244,110 @@ public final class StagedOutput implements AutoCloseable {
    */
   public static List<String> abandonAll() {
     List<String> targets = OPEN.stream().map(StagedOutput::target).toList();
-    OPEN.forEach(staged -> staged.deleteQuietly(staged.staging));
+    OPEN.forEach(staged -> {
+      staged.deleteQuietly(staged.staging);
+      staged.lock.close();
+    });
     OPEN.clear();
     return targets;
   }
 
   /**
    * Undoes what a killed run left beside {@code target}: puts the previous output back when a swap was
-   * interrupted, and removes staging folders and backups.
+   * interrupted, and removes staging folders and backups. A journal is renamed into place whole, but one
+   * that cannot be read (a disk that lost its last write) is taken to name the one backup there is.
    */
   static void recover(FileSystem fs, Path target) throws IOException {
     Path parent = target.getParent();
     if (!fs.exists(parent) || !fs.getFileStatus(parent).isDirectory()) {
       return;
     }
+    fs.delete(sibling(target, UNFINISHED_JOURNAL), false);
     Path journal = sibling(target, JOURNAL);
     if (fs.exists(journal)) {
-      String backup = readJournal(fs, journal);
-      if (!backup.equals(NO_PREVIOUS) && fs.exists(new Path(parent, backup))) {
-        LOG.warn("{}: a run was stopped while replacing it; putting the previous output back", target);
-        fs.delete(target, true);
-        rename(fs, new Path(parent, backup), target);
-      } else if (backup.equals(NO_PREVIOUS)) {
-        LOG.warn("{}: a run was stopped while moving it into place; removing the partial output", target);
-        fs.delete(target, true);
+      String named = readJournal(fs, journal);
+      Optional<Path> backup = named.isEmpty() ? leftovers(fs, target, REPLACED).stream().findFirst()
+          : Optional.of(new Path(parent, named));
+      if (named.equals(NO_PREVIOUS) || backup.isPresent() && !fs.exists(backup.get())) {
+        backup = Optional.empty();
       }
+      if (backup.isPresent()) {
+        LOG.warn("{}: a run was stopped while replacing it; putting the previous output back", target);
+        deleteWhole(fs, target);
+        move(fs, backup.get(), target);
+      } else if (named.equals(NO_PREVIOUS)) {
+        LOG.warn("{}: a run was stopped while moving it into place; removing the partial output", target);
+        deleteWhole(fs, target);
+      }
+      // Otherwise the run stopped before it moved the previous output aside: that is where it was.
       fs.delete(journal, false);
     }
-    String prefix = "." + target.getName() + ".";
-    for (FileStatus status : fs.listStatus(parent)) {
-      String name = status.getPath().getName();
-      if (name.startsWith(prefix + STAGING.substring(1)) || name.startsWith(prefix + REPLACED.substring(1))) {
-        LOG.info("{}: removing {} left by an earlier run that did not finish", target, name);
-        fs.delete(status.getPath(), true);
+    for (String kind : List.of(STAGING, REPLACED)) {
+      for (Path leftover : leftovers(fs, target, kind)) {
+        LOG.info("{}: removing {} left by an earlier run that did not finish", target, leftover.getName());
+        fs.delete(leftover, true);
       }
     }
   }
 
-  /** Refuses an output that is, contains or lies inside an input. */
-  private static void refuseOverlap(FileSystem fs, Path target, Path input, String what, String output,
-      String inputText) throws IOException {
-    Path qualified = input.getFileSystem(fs.getConf()).makeQualified(input);
-    String a = target.toString();
-    String b = qualified.toString();
-    if (a.equals(b) || b.startsWith(a + "/") || a.startsWith(b + "/")) {
-      String relation = a.equals(b) ? "is" : b.startsWith(a + "/") ? "contains" : "is inside";
-      throw new UserError(what + " " + output + " " + relation + " the input " + inputText
-          + ": write the output somewhere else");
+  private static List<Path> leftovers(FileSystem fs, Path target, String kind) throws IOException {
+    String prefix = "." + target.getName() + kind;
+    return Arrays.stream(fs.listStatus(target.getParent())).map(FileStatus::getPath)
+        .filter(path -> path.getName().startsWith(prefix)).sorted().toList();
+  }
+
+  /** Deletes a path so that nothing is left at it: a backup is never moved into a folder that stayed. */
+  private static void deleteWhole(FileSystem fs, Path path) throws IOException {
+    fs.delete(path, true);
+    if (fs.exists(path)) {
+      throw new IOException(path + " cannot be removed (a mount point?), so the previous output waits in the"
+          + " hidden backup beside it: move that back by hand");
     }
+  }
+
+  /**
+   * {@code --overwrite} replaces what this job wrote before, never a folder or file it did not: an
+   * output carries a marker naming its job. An empty folder holds nothing to lose.
+   */
+  private static void requireEarlierOutput(FileSystem fs, Path target, String what, String output, String job,
+      boolean file) throws IOException {
+    FileStatus status = fs.getFileStatus(target);
+    if (!file && status.isDirectory() && fs.listStatus(target).length == 0) {
+      return;
+    }
+    Path marker = file ? sibling(target, MARKER) : new Path(target, MARKER);
+    String found = status.isDirectory() == !file && fs.exists(marker) ? readText(fs, marker) : "";
+    if (found.equals(job)) {
+      return;
+    }
+    String is = status.isDirectory() == file ? "is a " + (file ? "folder" : "file")
+        : !found.isEmpty() ? "is an output of softlabels " + found
+        : "was not written by softlabels " + job + " (it has no " + MARKER + " marker)";
+    throw new UserError(what + " " + output + " " + is + ", and --overwrite replaces only an earlier output of"
+        + " softlabels " + job + ": choose another " + what.replaceFirst("^--", "") + " or remove it yourself");
+  }
+
+  /**
+   * The commit renames the previous output aside, which a mount point (a container's volume) or an
+   * immutable folder refuses: found out now, by renaming it aside and back under the journal, rather
+   * than after the work. Only where a rename is cheap (on S3 it is a copy, and there are no mount points).
+   */
+  private static void requireRenamable(FileSystem fs, Path target, String what, String output) throws IOException {
+    if (!List.of("file", "hdfs").contains(fs.getScheme())) {
+      return;
+    }
+    Path aside = sibling(target, REPLACED + "probe");
+    writeJournal(fs, target, aside.getName());
+    try {
+      move(fs, target, aside);
+    } catch (IOException e) {
+      fs.delete(sibling(target, JOURNAL), false);
+      throw new UserError(what + " " + output + " cannot be renamed (" + firstLine(e) + "; a mount point or an"
+          + " immutable folder?): softlabels writes an output beside its place and renames it there, so give a"
+          + " folder inside it instead, e.g. " + new Path(output, "run"));
+    }
+    move(fs, aside, target);
+    fs.delete(sibling(target, JOURNAL), false);
   }
 
   /** Refuses an output that is, contains or lies inside a label store (a folder with labels/_delta_log). */
@@ -256,24 +377,49 @@ public final class StagedOutput implements AutoCloseable {
     return new Path(target.getParent(), "." + target.getName() + suffix);
   }
 
-  private void writeJournal(Path journal, String backup) throws IOException {
-    try (FSDataOutputStream out = fs.create(journal, true)) {
-      out.write(backup.getBytes(StandardCharsets.UTF_8));
+/** Written whole under another name and renamed: a journal is never seen empty or half written. */
+  private static void writeJournal(FileSystem fs, Path target, String backup) throws IOException {
+    Path unfinished = sibling(target, UNFINISHED_JOURNAL);
+    writeText(fs, unfinished, backup);
+    CrashPoints.reached("output:journal-unfinished");
+    move(fs, unfinished, sibling(target, JOURNAL));
+  }
+
+  private static void writeText(FileSystem fs, Path path, String text) throws IOException {
+    try (FSDataOutputStream out = fs.create(path, true)) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
     }
   }
 
-  private static String readJournal(FileSystem fs, Path journal) throws IOException {
-    try (var in = fs.open(journal)) {
+  private static String readJournal(FileSystem fs, Path journal) {
+    try {
+      return readText(fs, journal);
+    } catch (IOException e) {
+      LOG.warn("{}: unreadable ({}); looking for the backup it would name", journal, firstLine(e));
+      return "";
+    }
+  }
+
+  private static String readText(FileSystem fs, Path path) throws IOException {
+    try (var in = fs.open(path)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
     }
   }
 
-  private void rename(Path from, Path to) throws IOException {
-    rename(fs, from, to);
-  }
-
-  private static void rename(FileSystem fs, Path from, Path to) throws IOException {
-    if (!fs.rename(from, to)) {
+  /**
+   * One rename that never lands inside an existing folder (Hadoop's rename would move the source into
+   * it) and never copies: on the local file system Hadoop falls back to copy-and-delete when a rename
+   * fails (a mount point), which empties the source and leaves the copy. There a folder moves with the
+   * operating system's atomic rename; a file keeps Hadoop's rename, which moves its checksum file too.
+   */
+  private static void move(FileSystem fs, Path from, Path to) throws IOException {
+    if (fs.exists(to)) {
+      throw new IOException("cannot move " + from + " to " + to + ": it exists");
+    }
+    if ("file".equals(fs.getScheme()) && fs.getFileStatus(from).isDirectory()) {
+      Files.move(java.nio.file.Path.of(fs.makeQualified(from).toUri()),
+          java.nio.file.Path.of(fs.makeQualified(to).toUri()), StandardCopyOption.ATOMIC_MOVE);
+    } else if (!fs.rename(from, to)) {
       throw new IOException("rename " + from + " -> " + to + " returned false");
     }
   }

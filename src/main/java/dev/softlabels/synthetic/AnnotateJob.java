@@ -52,7 +52,7 @@ public final class AnnotateJob {
 
   public static Map<String, Object> run(SparkSession spark, AnnotateSettings settings) {
     HadoopPaths.of(spark).requireExists(settings.input(), "input");
-    try (StagedOutput output = StagedOutput.directory(spark, settings.output(), settings.overwrite(), "output",
+    try (StagedOutput output = StagedOutput.directory(spark, settings.output(), settings.overwrite(), "output", "annotate",
         List.of(settings.input()))) {
       Map<String, Object> summary = write(spark, settings, output);
       output.commit();

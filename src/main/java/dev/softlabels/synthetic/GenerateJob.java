@@ -123,7 +123,7 @@ public final class GenerateJob {
   }
 
   public static Map<String, Object> run(SparkSession spark, GenerateSettings settings) {
-    try (StagedOutput output = StagedOutput.directory(spark, settings.output(), settings.overwrite(), "output",
+    try (StagedOutput output = StagedOutput.directory(spark, settings.output(), settings.overwrite(), "output", "generate",
         List.of(settings.exportPng()))) {
       Map<String, Object> summary = write(spark, settings, output);
       output.commit();
@@ -188,7 +188,7 @@ public final class GenerateJob {
   /** Writes each image as DIR/image_id_kind_hardlabel.png from the executors. */
   private static void exportPng(SparkSession spark, Dataset<Row> images, String target, boolean overwrite,
       String datasetOutput) {
-    try (StagedOutput staged = StagedOutput.directory(spark, target, overwrite, "--export-png directory",
+    try (StagedOutput staged = StagedOutput.directory(spark, target, overwrite, "--export-png directory", "generate --export-png",
         List.of(datasetOutput))) {
       writePng(spark, images, staged.path());
       staged.commit();

@@ -43,10 +43,11 @@ public final class TrainJob {
     settings.data().labelType().requireFits(spark.read().parquet(labels).schema(), labels);
     if (settings.resume() || !paths.exists(settings.modelDir())) {
       // Resumable in place: every checkpoint is swapped in whole (Checkpoints.save).
+      StagedOutput.mark(spark, settings.modelDir(), "train");
       return train(spark, settings, settings.modelDir());
     }
     // Starting over on a model directory that exists: the old model stays until the new one is done.
-    try (StagedOutput staged = StagedOutput.directory(spark, settings.modelDir(), true, "model directory",
+    try (StagedOutput staged = StagedOutput.directory(spark, settings.modelDir(), true, "model directory", "train",
         List.of(settings.data().images(), labels))) {
       TrainState state = train(spark, settings, staged.path());
       staged.commit();

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import dev.softlabels.testing.Mounts;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +24,7 @@ class StagedOutputTest {
   @TempDir Path dir;
 
   private StagedOutput open(Path output, boolean overwrite, Path... inputs) {
-    return StagedOutput.open(CONF, output.toString(), overwrite, "output",
+    return StagedOutput.open(CONF, output.toString(), overwrite, "output", "aggregate",
         Stream.of(inputs).map(Path::toString).toList(), false);
   }
 
@@ -40,6 +42,7 @@ class StagedOutputTest {
   private Path previousOutput() throws IOException {
     Path output = Files.createDirectories(dir.resolve("out"));
     Files.writeString(output.resolve("summary.json"), "previous");
+    Files.writeString(output.resolve(StagedOutput.MARKER), "aggregate");
     return output;
   }
 
@@ -49,11 +52,12 @@ class StagedOutputTest {
     try (StagedOutput staged = open(output, true)) {
       writeSummary(staged, "new");
       assertThat(output.resolve("summary.json")).hasContent("previous");
-      assertThat(names(dir)).hasSize(2).contains("out").anyMatch(n -> n.startsWith(".out.staging-"));
+      assertThat(names(dir)).hasSize(3).contains("out", ".out.lock").anyMatch(n -> n.startsWith(".out.staging-"));
       staged.commit();
     }
     assertThat(output.resolve("summary.json")).hasContent("new");
-    assertThat(names(dir)).containsExactly("out");
+    assertThat(output.resolve(StagedOutput.MARKER)).hasContent("aggregate");
+    assertThat(names(dir)).containsExactly(".out.lock", "out");
   }
 
   @Test
@@ -63,7 +67,7 @@ class StagedOutputTest {
       writeSummary(staged, "half");
     }
     assertThat(output.resolve("summary.json")).hasContent("previous");
-    assertThat(names(dir)).containsExactly("out");
+    assertThat(names(dir)).containsExactly(".out.lock", "out");
   }
 
   @Test
@@ -90,7 +94,7 @@ class StagedOutputTest {
     try (StagedOutput staged = open(dir.resolve("out"), false)) {
       assertThat(dir.resolve("out")).doesNotExist();
     }
-    assertThat(names(dir)).isEmpty();
+    assertThat(names(dir)).containsExactly(".out.lock");
   }
 
   @Test
@@ -98,7 +102,7 @@ class StagedOutputTest {
     Path output = previousOutput();
     assertThatThrownBy(() -> open(output, false)).isInstanceOf(UserError.class)
         .hasMessage("output already exists: " + output + " (pass --overwrite to replace it)");
-    assertThat(names(dir)).containsExactly("out");
+    assertThat(names(dir)).containsExactly(".out.lock", "out");
   }
 
   @Test
@@ -114,6 +118,7 @@ class StagedOutputTest {
             + ": write the output somewhere else");
     assertThat(input).exists();
     assertThat(names(dir)).containsExactly("out");
+    assertThat(names(output)).containsExactly(StagedOutput.MARKER, "a.csv", "summary.json");
   }
 
   @Test
@@ -133,5 +138,160 @@ class StagedOutputTest {
     Path file = Files.writeString(dir.resolve("file"), "x");
     assertThatThrownBy(() -> open(file.resolve("out"), false)).isInstanceOf(UserError.class)
         .hasMessageStartingWith("cannot write output " + file.resolve("out") + ": ");
+  }
+
+  @Test
+  void aJournalStillBeingWrittenMeansNothingWasMovedYet() throws IOException {
+    Path output = previousOutput();
+    Files.writeString(dir.resolve(".out.commit-unfinished"), "");
+    Files.createDirectories(dir.resolve(".out.staging-1234abcd/labels"));
+
+    StagedOutput.recover(FileSystem.getLocal(CONF), hadoop(output));
+
+    assertThat(output.resolve("summary.json")).hasContent("previous");
+    assertThat(names(dir)).containsExactly("out");
+  }
+
+  @Test
+  void anEmptyJournalNoLongerWedgesTheOutput() throws IOException {
+    // What a run killed between creating the journal and writing it used to leave: every later run failed.
+    Path output = previousOutput();
+    Files.writeString(dir.resolve(".out.commit"), "");
+    try (StagedOutput staged = open(output, true)) {
+      writeSummary(staged, "new");
+      staged.commit();
+    }
+    assertThat(output.resolve("summary.json")).hasContent("new");
+
+    // Unreadable, with the previous output already moved aside: the one backup there is comes back.
+    Files.move(output, dir.resolve(".out.replaced-5678abcd"));
+    Files.createDirectories(output.resolve("labels"));
+    Files.writeString(dir.resolve(".out.commit"), "");
+    StagedOutput.recover(FileSystem.getLocal(CONF), hadoop(output));
+    assertThat(output.resolve("summary.json")).hasContent("new");
+    assertThat(names(dir)).containsExactly(".out.lock", "out");
+  }
+
+  @Test
+  void aJournalNamingABackupThatIsNotThereLeavesTheTarget() throws IOException {
+    // Killed after the journal, before the previous output was moved aside.
+    Path output = previousOutput();
+    Files.writeString(dir.resolve(".out.commit"), ".out.replaced-1234abcd");
+    StagedOutput.recover(FileSystem.getLocal(CONF), hadoop(output));
+    assertThat(output.resolve("summary.json")).hasContent("previous");
+    assertThat(names(dir)).containsExactly("out");
+  }
+
+  @Test
+  void overwriteReplacesOnlyAnEarlierOutputOfTheSameJob() throws IOException {
+    Path thesis = Files.createDirectories(dir.resolve("thesis"));
+    Files.writeString(thesis.resolve("thesis.txt"), "three years");
+    assertThatThrownBy(() -> open(thesis, true)).isInstanceOf(UserError.class)
+        .hasMessage("output " + thesis + " was not written by softlabels aggregate (it has no .softlabels-output"
+            + " marker), and --overwrite replaces only an earlier output of softlabels aggregate: choose another"
+            + " output or remove it yourself");
+    Path file = Files.writeString(dir.resolve("notes"), "x");
+    assertThatThrownBy(() -> open(file, true)).isInstanceOf(UserError.class)
+        .hasMessageStartingWith("output " + file + " is a file, and --overwrite replaces only");
+    Path trained = Files.createDirectories(dir.resolve("model"));
+    Files.writeString(trained.resolve(StagedOutput.MARKER), "train");
+    Files.writeString(trained.resolve("model.zip"), "weights");
+    assertThatThrownBy(() -> open(trained, true)).isInstanceOf(UserError.class)
+        .hasMessageStartingWith("output " + trained + " is an output of softlabels train, and --overwrite");
+    assertThat(thesis.resolve("thesis.txt")).hasContent("three years");
+    assertThat(file).hasContent("x");
+    assertThat(trained.resolve("model.zip")).hasContent("weights");
+
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    try (StagedOutput staged = open(empty, true)) {
+      writeSummary(staged, "new");
+      staged.commit();
+    }
+    assertThat(empty.resolve("summary.json")).hasContent("new");
+  }
+
+  @Test
+  void aOneFileOutputCarriesItsMarkerBesideIt() throws IOException {
+    Path csv = Files.writeString(dir.resolve("labels.csv"), "a,b\n");
+    assertThatThrownBy(() -> StagedOutput.open(CONF, csv.toString(), true, "output", "to-csv", List.of(), true))
+        .isInstanceOf(UserError.class).hasMessageContaining("was not written by softlabels to-csv");
+    Files.delete(csv);
+    for (String text : List.of("first", "second")) {
+      try (StagedOutput staged = StagedOutput.open(CONF, csv.toString(), true, "output", "to-csv", List.of(), true)) {
+        Files.writeString(Path.of(java.net.URI.create(staged.file())), text);
+        staged.commit();
+      }
+      assertThat(csv).hasContent(text);
+    }
+    assertThat(dir.resolve(".labels.csv" + StagedOutput.MARKER)).hasContent("to-csv");
+  }
+
+  @Test
+  void symbolicLinksDoNotHideThatAnOutputHoldsItsInput() throws IOException {
+    Path output = previousOutput();
+    Path input = Files.writeString(output.resolve("a.csv"), "image_id,annotator_id,label\n");
+    Path link = Files.createSymbolicLink(dir.resolve("link"), output);
+    assertThatThrownBy(() -> open(output, true, link.resolve("a.csv"))).isInstanceOf(UserError.class)
+        .hasMessage("output " + output + " contains the input " + link.resolve("a.csv")
+            + ": write the output somewhere else");
+    Path parentLink = Files.createSymbolicLink(dir.resolve("parent"), dir);
+    assertThatThrownBy(() -> open(parentLink.resolve("out"), true, input)).isInstanceOf(UserError.class)
+        .hasMessageContaining("contains the input " + input);
+    assertThatThrownBy(() -> open(link, true, input)).isInstanceOf(UserError.class)
+        .hasMessageContaining("contains the input " + input);
+    assertThat(input).exists();
+  }
+
+  @Test
+  void oneWriterAtATime() throws IOException {
+    Path output = dir.resolve("out");
+    try (StagedOutput first = open(output, false)) {
+      assertThatThrownBy(() -> open(output, false)).isInstanceOf(UserError.class)
+          .hasMessageStartingWith("another run (process " + ProcessHandle.current().pid() + "@")
+          .hasMessageContaining("is writing output " + output + "; wait for it to finish and run this again");
+      writeSummary(first, "first");
+      first.commit();
+    }
+    assertThatThrownBy(() -> open(output, false)).isInstanceOf(UserError.class)
+        .hasMessageContaining("already exists");
+  }
+
+  @Test
+  void anOutputThatAppearsWhileTheRunWritesIsNotReplacedWithoutOverwrite() throws IOException {
+    Path output = dir.resolve("out");
+    try (StagedOutput staged = open(output, false)) {
+      writeSummary(staged, "mine");
+      // Another writer that took no lock (an older version, a copy by hand).
+      Files.createDirectories(output);
+      Files.writeString(output.resolve("summary.json"), "theirs");
+      assertThatThrownBy(staged::commit).isInstanceOf(UserError.class)
+          .hasMessage("output " + output + " was created by another run while this one was writing it; nothing"
+              + " written (pass --overwrite to replace it)");
+    }
+    assertThat(output.resolve("summary.json")).hasContent("theirs");
+  }
+
+  @Test
+  void aMountPointIsRefusedBeforeAnyWorkAndKeepsItsContents() throws Exception {
+    Path output = previousOutput();
+    Assumptions.assumeTrue(Mounts.bind(output), "needs a bind mount (root); an immutable folder is the same case");
+    try {
+      assertThatThrownBy(() -> open(output, true)).isInstanceOf(UserError.class)
+          .hasMessageStartingWith("output " + output + " cannot be renamed (")
+          .hasMessageEndingWith("give a folder inside it instead, e.g. " + output.resolve("run"));
+      assertThat(output.resolve("summary.json")).hasContent("previous");
+      assertThat(names(dir)).containsExactly(".out.lock", "out");
+      try (StagedOutput inside = open(output.resolve("run"), false)) {
+        writeSummary(inside, "new");
+        inside.commit();
+      }
+      assertThat(output.resolve("run/summary.json")).hasContent("new");
+    } finally {
+      Mounts.unmount(output);
+    }
+  }
+
+  private static org.apache.hadoop.fs.Path hadoop(Path path) {
+    return new org.apache.hadoop.fs.Path("file:" + path);
   }
 }

@@ -1,0 +1,25 @@
+package dev.softlabels.spark;
+
+/**
+ * Named steps of the commits (an output's swap, a night's, a compaction's) where the data-safety tests
+ * stop the process dead, as {@code kill -9} would at exactly that step: random kill delays hit the
+ * few-millisecond windows between two renames almost never. {@code SOFTLABELS_CRASH_AT=STEP} in the
+ * environment halts the JVM (exit 137, no shutdown hooks) when the run reaches {@code STEP}; unset, a
+ * step costs one comparison.
+ */
+public final class CrashPoints {
+
+  /** Halted at a crash point: the status a process killed by SIGKILL has. */
+  public static final int KILLED = 137;
+  private static final String AT = System.getenv("SOFTLABELS_CRASH_AT");
+
+  private CrashPoints() {}
+
+  public static void reached(String step) {
+    if (step.equals(AT)) {
+      System.err.println("softlabels: halted at crash point " + step);
+      System.err.flush();
+      Runtime.getRuntime().halt(KILLED);
+    }
+  }
+}
