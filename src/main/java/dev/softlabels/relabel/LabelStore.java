@@ -8,9 +8,14 @@ import dev.softlabels.config.Json;
 import dev.softlabels.config.UserError;
 import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
+import dev.softlabels.spark.CrashPoints;
 import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.spark.PathOverlap;
+import dev.softlabels.spark.WriterLock;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.delta.tables.DeltaTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,6 +23,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -62,6 +68,8 @@ public final class LabelStore {
   static final String APP_ID = "softlabels-relabel";
   private static final String CLASSES_PROPERTY = "softlabels.classes";
   private static final String LATEST = "latest";
+  /** Inside the store's folder: {@link #lock}. */
+  private static final String LOCK = ".relabel.lock";
 
   private final SparkSession spark;
   /** The latest snapshot {@link #open} read: its rows are read from the files its checksum lists. */
@@ -114,6 +122,7 @@ public final class LabelStore {
       if (committed) {
         paths.delete(report);
         paths.rename(pending, report);
+        CrashPoints.reached("night:report-settled");
       } else {
         paths.delete(pending);
       }
@@ -288,44 +297,112 @@ public final class LabelStore {
    * stale rows, and a night can never be committed twice. Delta's own writer would instead ask the
    * table state for the id's version, which replays the commit log in three Spark jobs.
    *
-   * @return the table version after the commit
+   * @return the table version after the commit; empty when another run committed this night meanwhile
    */
-  public long commit(Dataset<Row> touched, Night night) {
+  public Optional<Long> commit(Dataset<Row> touched, Night night) {
     OptimisticTransaction transaction = latest.deltaLog().startTransaction(Option.empty(), Option.apply(latest));
     transaction.readWholeTable();
     List<Action> actions = new ArrayList<>(JavaConverters.seqAsJavaList(transaction.writeFiles(touched)));
     actions.add(new SetTransaction(APP_ID, night.day().toEpochDay(), Option.apply(System.currentTimeMillis())));
     try {
-      return transaction.commit(JavaConverters.asScalaBuffer(actions).toList(),
-          new DeltaOperations.Write(SaveMode.Append, Option.empty(), Option.empty(), Option.apply(Json.write(night))));
+      return Optional.of(transaction.commit(JavaConverters.asScalaBuffer(actions).toList(),
+          new DeltaOperations.Write(SaveMode.Append, Option.empty(), Option.empty(), Option.apply(Json.write(night)))));
     } catch (DeltaConcurrentModificationException concurrent) {
-      throw new IllegalStateException("another run changed the label store " + given + " after version "
-          + latest.version() + " while night " + night.date() + " ran (" + concurrent.conflictType()
-          + "): the night was not committed; run it again once that run has finished", concurrent);
+      return afterAConcurrentCommit(night, concurrent);
     }
   }
 
   /**
+   * What a night that lost the race to its commit is told (only a writer that ignored the lock, or a
+   * lock S3 could not make exclusive, gets here): the truth about the store as it now is.
+   */
+  private Optional<Long> afterAConcurrentCommit(Night night, DeltaConcurrentModificationException concurrent) {
+    long started = latest.version();
+    State now = open(() -> {
+      throw new IllegalStateException("the label store " + given + " disappeared");
+    });
+    if (now.lastNight().filter(last -> last.equals(night.day())).isPresent()) {
+      return Optional.empty();
+    }
+    if (now.lastNight().filter(last -> last.isAfter(night.day())).isPresent()) {
+      throw new UserError("another run applied night " + now.lastNight().get() + " to the label store " + given
+          + " while night " + night.date() + " ran, and nights are applied in date order: fold this night's rows"
+          + " into the next night's batch instead");
+    }
+    throw new IllegalStateException("another run changed the label store " + given + " after version "
+        + started + " while night " + night.date() + " ran (" + concurrent.conflictType()
+        + "); the night was not committed: run it again, it starts from version " + now.version(), concurrent);
+  }
+
+  /**
    * Rewrites the table with each image's latest row only, in one commit (user metadata: the rows before
-   * and after). Readers see the same labels before and after it; versions before it stay readable until
+   * and after), under the store's writer lock. Readers see the same labels before and after it; versions before it stay readable until
    * Delta's VACUUM removes their files.
    *
    * @return the rows before and after
    */
   public Compaction compact() {
     requireExists();
-    long version = version();
+    try (WriterLock lock = lock()) {
+      return compactLocked();
+    }
+  }
+
+  private Compaction compactLocked() {
+    Snapshot snapshot = DeltaLog.forTableWithSnapshot(spark, labelsPath())._2();
+    long version = snapshot.version();
     long before = rows(version).count();
     Dataset<Row> latest = read(version).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long after = latest.count();
       Compaction compaction = new Compaction(version, before, after);
-      latest.write().format("delta").mode(SaveMode.Overwrite)
-          .option("userMetadata", Json.write(compaction))
-          .save(labelsPath());
+      // Based on the version read, as a night's commit is: a night committed meanwhile conflicts, instead
+      // of being overwritten by rows that never saw it.
+      OptimisticTransaction transaction = snapshot.deltaLog().startTransaction(Option.empty(), Option.apply(snapshot));
+      transaction.readWholeTable();
+      List<Action> actions = new ArrayList<>();
+      JavaConverters.seqAsJavaList(transaction.filterFiles()).forEach(file -> actions.add(file.remove()));
+      actions.addAll(JavaConverters.seqAsJavaList(transaction.writeFiles(latest)));
+      CrashPoints.reached("compact:files-written");
+      try {
+        transaction.commit(JavaConverters.asScalaBuffer(actions).toList(), new DeltaOperations.Write(
+            SaveMode.Overwrite, Option.empty(), Option.empty(), Option.apply(Json.write(compaction))));
+      } catch (DeltaConcurrentModificationException concurrent) {
+        throw new IllegalStateException("another run changed the label store " + given + " after version "
+            + version + " while it was being compacted (" + concurrent.conflictType() + "); nothing was compacted:"
+            + " run it again", concurrent);
+      }
+      CrashPoints.reached("compact:committed");
       return compaction;
     } finally {
       latest.unpersist();
+    }
+  }
+
+  /** Takes the store's writer lock: nights and compactions write one at a time. */
+  public WriterLock lock() {
+    try {
+      Path root = new Path(this.root);
+      return WriterLock.take(root.getFileSystem(spark.sparkContext().hadoopConfiguration()), new Path(root, LOCK),
+          "the label store " + given, "wait for it to finish, then run this again (if it applies a later night,"
+          + " an earlier one can no longer be: fold its rows into the next night's batch)");
+    } catch (IOException e) {
+      throw new UserError("cannot write the label store " + given + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Refuses a store that is, contains or lies inside a path the run reads: its own table files would be
+   * read as votes the next night.
+   */
+  public void refuseOverlap(String path, String what) {
+    try {
+      Path root = new Path(this.root);
+      FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      PathOverlap.refuse(fs, PathOverlap.canonical(fs, root), new Path(path), "the label store " + given,
+          what + " " + path, "keep the store apart from the files it reads");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot check " + path, e);
     }
   }
 

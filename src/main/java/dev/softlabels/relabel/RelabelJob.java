@@ -17,7 +17,9 @@ import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.OutputFiles;
+import dev.softlabels.spark.CrashPoints;
 import dev.softlabels.spark.PhaseLog;
+import dev.softlabels.spark.WriterLock;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -70,16 +72,29 @@ public final class RelabelJob {
    */
   public record Result(boolean applied, Night night, long version, String changes) {}
 
+  /**
+   * Applies the night under the store's writer lock: a second night, or a compaction, started meanwhile
+   * is refused at its start instead of racing this one to the commit.
+   */
   public static Result run(SparkSession spark, RelabelSettings settings) {
     return run(spark, settings, () -> {});
   }
 
   /** @param beforeCommit runs after the night's reports are written, just before the commit */
   static Result run(SparkSession spark, RelabelSettings settings, Runnable beforeCommit) {
+    LabelStore store = new LabelStore(spark, settings.state());
+    store.refuseOverlap(settings.batch(), "the batch");
+    try (WriterLock lock = store.lock()) {
+      return applyUnlocked(spark, settings, beforeCommit);
+    }
+  }
+
+  /** The night without the lock: what a writer that ignores it (an older version) does. */
+  static Result applyUnlocked(SparkSession spark, RelabelSettings settings, Runnable beforeCommit) {
+    LabelStore store = new LabelStore(spark, settings.state());
     PhaseLog phases = new PhaseLog(LOG, "relabel", System.nanoTime());
     LocalDate date = settings.date();
     Optional<ClassList> given = settings.source().givenClasses();
-    LabelStore store = new LabelStore(spark, settings.state());
     LabelStore.State state = store.open(() -> given.orElseGet(() -> inferClasses(spark, settings, phases)));
     given.ifPresent(classes -> state.requireClasses(classes, settings.state()));
     ClassList classes = state.classes();
@@ -144,7 +159,16 @@ public final class RelabelJob {
             ? "rebuilt from the store" : "carried from the previous night");
 
         beforeCommit.run();
-        long after = store.commit(inStoreColumns(touched), night);
+        CrashPoints.reached("night:reports-written");
+        Optional<Long> committed = store.commit(inStoreColumns(touched), night);
+        if (committed.isEmpty()) {
+          Night byTheOther = store.night(date).orElseThrow();
+          LOG.info("relabel: night {} was applied by another run meanwhile (version {}); nothing to do", date,
+              byTheOther.version());
+          return new Result(false, byTheOther, byTheOther.version(), store.changesPath(date));
+        }
+        long after = committed.get();
+        CrashPoints.reached("night:committed");
         store.settleReports(date, true);
         phases.done("night %s committed as version %d: %,d rows (%,d used, %,d quarantined), %,d images touched "
                 + "(%,d new, %,d flipped); report %s", date, after, counts.read(), counts.used(),

@@ -50,15 +50,17 @@ public final class WriterLock implements AutoCloseable {
    * by whom.
    *
    * @param what the thing written, for the message ("the output out/", "the label store s/")
+   * @param advice what the refused run should do, for the message
    */
-  public static WriterLock take(FileSystem fs, Path lock, String what) throws IOException {
+  public static WriterLock take(FileSystem fs, Path lock, String what, String advice) throws IOException {
     if (!fs.mkdirs(lock.getParent())) {
       throw new IOException("cannot create " + lock.getParent());
     }
-    return "file".equals(fs.getScheme()) ? local(fs, lock, what) : remote(fs, lock, what, true);
+    String busy = "is writing " + what + "; " + advice + " (if no run is writing it, remove " + lock + ")";
+    return "file".equals(fs.getScheme()) ? local(fs, lock, busy) : remote(fs, lock, busy, true);
   }
 
-  private static WriterLock local(FileSystem fs, Path lock, String what) throws IOException {
+  private static WriterLock local(FileSystem fs, Path lock, String busy) throws IOException {
     java.nio.file.Path file = java.nio.file.Path.of(fs.makeQualified(lock).toUri());
     FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
         StandardOpenOption.WRITE);
@@ -70,7 +72,7 @@ public final class WriterLock implements AutoCloseable {
     }
     if (held == null) {
       channel.close();
-      throw busy(what, Files.readString(file, StandardCharsets.UTF_8), lock);
+      throw busy(busy, Files.readString(file, StandardCharsets.UTF_8));
     }
     channel.truncate(0);
     channel.write(ByteBuffer.wrap(owner().getBytes(StandardCharsets.UTF_8)));
@@ -78,16 +80,16 @@ public final class WriterLock implements AutoCloseable {
     return new WriterLock(fs, lock, channel, held);
   }
 
-  private static WriterLock remote(FileSystem fs, Path lock, String what, boolean mayTakeOver) throws IOException {
+  private static WriterLock remote(FileSystem fs, Path lock, String busy, boolean mayTakeOver) throws IOException {
     try (FSDataOutputStream out = fs.create(lock, false)) {
       out.write(owner().getBytes(StandardCharsets.UTF_8));
     } catch (FileAlreadyExistsException taken) {
       String holder = read(fs, lock);
       if (mayTakeOver && leftByADeadProcessHere(holder)) {
         fs.delete(lock, false);
-        return remote(fs, lock, what, false);
+        return remote(fs, lock, busy, false);
       }
-      throw busy(what, holder, lock);
+      throw busy(busy, holder);
     }
     return new WriterLock(fs, lock, null, null);
   }
@@ -110,10 +112,9 @@ public final class WriterLock implements AutoCloseable {
     }
   }
 
-  private static UserError busy(String what, String holder, Path lock) {
-    String by = holder.isBlank() ? "another run" : "another run (process " + holder.strip() + ")";
-    return new UserError(by + " is writing " + what + "; wait for it to finish and run this again (if no run is"
-        + " writing it, remove " + lock + ")");
+  private static UserError busy(String busy, String holder) {
+    return new UserError((holder.isBlank() ? "another run" : "another run (process " + holder.strip() + ")") + " "
+        + busy);
   }
 
   private static String read(FileSystem fs, Path lock) {

@@ -246,10 +246,10 @@ class RelabelJobTest {
     LabelStore store = new LabelStore(spark, state.toString());
 
     assertThatThrownBy(() -> RelabelJob.run(spark, night(state, "2026-11-03"),
-        () -> assertThat(RelabelJob.run(spark, night(state, "2026-11-02")).applied()).isTrue()))
+        () -> assertThat(RelabelJob.applyUnlocked(spark, night(state, "2026-11-02"), () -> {}).applied()).isTrue()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("changed the label store " + state + " after version 1 while night 2026-11-03 ran")
-        .hasMessageContaining("the night was not committed");
+        .hasMessageContaining("the night was not committed: run it again, it starts from version 2");
     assertThat(store.version()).isEqualTo(2L);
     assertThat(store.nights()).extracting(Night::date).containsExactly("2026-11-01", "2026-11-02");
 
@@ -259,6 +259,74 @@ class RelabelJobTest {
     Path expected = aggregate(spark, nights, "concurrent-aggregate");
     assertThat(labels(store.read(store.version())))
         .isEqualTo(labels(spark.read().parquet(expected.resolve("labels").toString())));
+  }
+
+  /** The same night started twice past the lock: applied once, and the second run says so (exit 0). */
+  @Test
+  void theSameNightRacingItselfIsAppliedOnceAndTheLoserSaysSo(SparkSession spark) {
+    Path state = dir.resolve("store-same-night");
+    RelabelJob.run(spark, night(state, "2026-11-01"));
+    RelabelJob.Result loser = RelabelJob.run(spark, night(state, "2026-11-02"),
+        () -> assertThat(RelabelJob.applyUnlocked(spark, night(state, "2026-11-02"), () -> {}).applied()).isTrue());
+    assertThat(loser.applied()).isFalse();
+    assertThat(loser.version()).isEqualTo(2L);
+    LabelStore store = new LabelStore(spark, state.toString());
+    assertThat(store.nights()).extracting(Night::date).containsExactly("2026-11-01", "2026-11-02");
+    assertThat(spark.read().parquet(store.changesPath(LocalDate.parse("2026-11-02")) + "/images").count())
+        .isEqualTo(3);
+  }
+
+  /** Past the lock a later night won: the loser can no longer be applied, and is told what to do instead. */
+  @Test
+  void aNightOvertakenByALaterOneIsToldToFoldItsRowsIntoTheNext(SparkSession spark) {
+    Path state = dir.resolve("store-overtaken");
+    RelabelJob.run(spark, night(state, "2026-11-01"));
+    assertThatThrownBy(() -> RelabelJob.run(spark, night(state, "2026-11-02"),
+        () -> RelabelJob.applyUnlocked(spark, night(state, "2026-11-03"), () -> {})))
+        .isInstanceOf(UserError.class)
+        .hasMessage("another run applied night 2026-11-03 to the label store " + state + " while night 2026-11-02"
+            + " ran, and nights are applied in date order: fold this night's rows into the next night's batch"
+            + " instead");
+  }
+
+  /** One writer per store: a night or a compaction started while another holds the store is refused. */
+  @Test
+  void nightsAndCompactionsTakeTheStoresLock(SparkSession spark) {
+    Path state = dir.resolve("store-locked");
+    RelabelJob.run(spark, night(state, "2026-11-01"));
+    LabelStore store = new LabelStore(spark, state.toString());
+    try (var held = store.lock()) {
+      String busy = "is writing the label store " + state + "; wait for it to finish, then run this again";
+      assertThatThrownBy(() -> RelabelJob.run(spark, night(state, "2026-11-02"))).isInstanceOf(UserError.class)
+          .hasMessageStartingWith("another run (process " + ProcessHandle.current().pid() + "@")
+          .hasMessageContaining(busy);
+      assertThatThrownBy(store::compact).isInstanceOf(UserError.class).hasMessageContaining(busy);
+    }
+    assertThat(store.nights()).extracting(Night::date).containsExactly("2026-11-01");
+    assertThat(RelabelJob.run(spark, night(state, "2026-11-02")).applied()).isTrue();
+    assertThat(store.compact().after()).isEqualTo(4);
+  }
+
+  /** A store inside the folder of its batches would read its own table files as votes the next night. */
+  @Test
+  void aStoreInsideOrAroundItsBatchIsRefused(SparkSession spark) throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("overlap"));
+    Files.copy(nights.resolve("2026-11-01.csv"), folder.resolve("2026-11-01.csv"));
+    Map<String, Object> overrides = base();
+    overrides.put("softlabels.relabel.state", folder.resolve("store").toString());
+    overrides.put("softlabels.relabel.batch", folder.toString());
+    overrides.put("softlabels.relabel.date", "2026-11-01");
+    assertThatThrownBy(() -> RelabelJob.run(spark, RelabelSettings.from(ConfigLoader.withOverrides(overrides))))
+        .isInstanceOf(UserError.class)
+        .hasMessage("the label store " + folder.resolve("store") + " is inside the batch " + folder
+            + ": keep the store apart from the files it reads");
+    overrides.put("softlabels.relabel.state", folder.toString());
+    overrides.put("softlabels.relabel.batch", folder.resolve("2026-11-01.csv").toString());
+    assertThatThrownBy(() -> RelabelJob.run(spark, RelabelSettings.from(ConfigLoader.withOverrides(overrides))))
+        .isInstanceOf(UserError.class).hasMessageContaining("contains the batch");
+    try (var names = Files.list(folder)) {
+      assertThat(names.map(p -> p.getFileName().toString())).containsExactly("2026-11-01.csv");
+    }
   }
 
   @Test
