@@ -42,12 +42,12 @@ public final class SoftLabels implements Callable<Integer> {
 
   public static void main(String[] args) {
     Termination.install();
-    int exitCode;
+    int exitCode = 1;
     try {
       exitCode = commandLine().execute(args);
     } finally {
       // Also when an Error escapes: the JVM then exits on its own, and that is not a stop by a signal.
-      Termination.finished();
+      Termination.finished(exitCode);
     }
     System.exit(exitCode);
   }

@@ -16,7 +16,10 @@ import org.apache.logging.log4j.core.config.Configurator;
 final class Termination {
 
   private static final int BEFORE_SPARK = 60;
+  /** How long a signal that came after the outputs were committed waits for the command to return. */
+  private static final long FINISHING_MILLIS = 5_000;
   private static volatile boolean finished;
+  private static volatile int exitCode;
   private static volatile boolean stopping;
 
   private Termination() {}
@@ -26,7 +29,8 @@ final class Termination {
   }
 
   /** The command returned: the JVM is exiting on its own, not stopped. */
-  static void finished() {
+  static void finished(int code) {
+    exitCode = code;
     finished = true;
   }
 
@@ -35,9 +39,32 @@ final class Termination {
     return stopping;
   }
 
+  /** Whether the command returns within {@link #FINISHING_MILLIS}. */
+  private static boolean finishes() {
+    long deadline = System.currentTimeMillis() + FINISHING_MILLIS;
+    while (!finished && System.currentTimeMillis() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return finished;
+  }
+
   private static void stopped() {
     if (finished) {
       return;
+    }
+    List<String> written = StagedOutput.writtenAndNoneOpen();
+    if (!written.isEmpty() && finishes()) {
+      // The signal came after the commit, while the command was saying so: its outputs are complete, and
+      // a scheduler told 143 would run it again (and be refused: the output exists).
+      System.err.println("softlabels: a signal arrived after the command had written " + String.join(", ", written)
+          + "; it finished");
+      System.err.flush();
+      Runtime.getRuntime().halt(exitCode);
     }
     stopping = true;
     Configurator.setAllLevels(LogManager.ROOT_LOGGER_NAME, Level.OFF);

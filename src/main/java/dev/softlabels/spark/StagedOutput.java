@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
@@ -49,6 +50,8 @@ public final class StagedOutput implements AutoCloseable {
   private static final String NO_PREVIOUS = "-";
   /** Staging folders of this JVM that are not yet committed: a signal handler removes them. */
   private static final Set<StagedOutput> OPEN = ConcurrentHashMap.newKeySet();
+  /** Outputs this JVM has moved into place. */
+  private static final List<String> WRITTEN = new CopyOnWriteArrayList<>();
 
   private final FileSystem fs;
   private final Path target;
@@ -213,6 +216,7 @@ public final class StagedOutput implements AutoCloseable {
       CrashPoints.reached("output:output-moved-in");
       fs.delete(sibling(target, JOURNAL), false);
       committed = true;
+      WRITTEN.add(given);
       OPEN.remove(this);
       CrashPoints.reached("output:journal-removed");
       if (replacing) {
@@ -234,6 +238,11 @@ public final class StagedOutput implements AutoCloseable {
       deleteQuietly(staging);
     }
     lock.close();
+  }
+
+  /** For a signal handler: the outputs this JVM has committed, when none is being written now. */
+  public static List<String> writtenAndNoneOpen() {
+    return OPEN.isEmpty() ? List.copyOf(WRITTEN) : List.of();
   }
 
   /**

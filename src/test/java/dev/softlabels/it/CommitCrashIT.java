@@ -1,0 +1,213 @@
+package dev.softlabels.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.softlabels.annotations.AggregateJob;
+import dev.softlabels.annotations.AggregateSettings;
+import dev.softlabels.config.ConfigLoader;
+import dev.softlabels.labels.LabelColumns;
+import dev.softlabels.relabel.LabelStore;
+import dev.softlabels.relabel.Night;
+import dev.softlabels.relabel.RelabelJob;
+import dev.softlabels.relabel.RelabelSettings;
+import dev.softlabels.spark.CrashPoints;
+import dev.softlabels.testing.SparkExtension;
+import dev.softlabels.testing.TestFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every step of every commit, with the process stopped dead there ({@link CrashPoints}, as kill -9 at
+ * exactly that step): the next run completes and its result equals a run that was never stopped. For
+ * an output's swap (aggregate; every job stages its output through the same commit), a relabel night
+ * and a compaction. The references are computed in-process; the stopped runs and re-runs are launcher
+ * processes.
+ */
+@ExtendWith(SparkExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CommitCrashIT {
+
+  private static final String CLASSES = "cat,dog,fox";
+  private static final String HEADER = "image_id,annotator_id,label";
+
+  @TempDir Path dir;
+  private Path[] inputs;
+  private Path nights;
+
+  @BeforeAll
+  void writeInputs() throws IOException {
+    // Two inputs whose labels differ, so a result from the wrong one cannot pass for the other.
+    inputs = new Path[] {
+        TestFiles.write(dir, "first.csv", HEADER, "a,u1,cat", "a,u2,cat", "b,u1,dog", "c,u1,fox", "d,u1,wolf"),
+        TestFiles.write(dir, "second.csv", HEADER, "a,u1,dog", "a,u2,dog", "b,u1,fox", "b,u2,fox", "e,,cat")};
+    nights = Files.createDirectories(dir.resolve("nights"));
+    TestFiles.write(nights, "2026-11-01.csv", HEADER, "a,u1,cat", "a,u2,dog", "b,u1,fox", "c,u3,dog", "d,,cat");
+    TestFiles.write(nights, "2026-11-02.csv", HEADER, "a,u3,dog", "b,u2,fox", "a,u1,fox", "f,u1,cat", "g,u1,wolf");
+  }
+
+  @Test
+  void anOutputsCommitStoppedAtEachStep(SparkSession spark) throws Exception {
+    List<List<Row>> unkilled = new ArrayList<>();
+    for (Path input : inputs) {
+      Path reference = dir.resolve("reference-" + input.getFileName());
+      AggregateJob.run(spark, AggregateSettings.from(ConfigLoader.withOverrides(Map.of(
+          "softlabels.classes", List.of(CLASSES.split(",")), "softlabels.aggregate.input", input.toString(),
+          "softlabels.aggregate.output", reference.toString()))));
+      unkilled.add(output(spark, reference));
+    }
+    Path output = dir.resolve("aggregated");
+    assertThat(aggregate(inputs[0], output, null).exitCode()).isZero();
+
+    List<String> steps = List.of("output:journal-unfinished", "output:journal-written", "output:previous-moved-aside",
+        "output:output-moved-in", "output:journal-removed");
+    for (int s = 0; s < steps.size(); s++) {
+      // Each step replaces the other input's output: the previous and the new output differ.
+      int input = (s + 1) % 2;
+      LauncherIT.Result stopped = aggregate(inputs[input], output, steps.get(s));
+      assertThat(stopped.exitCode()).as(steps.get(s) + ": " + stopped.err()).isEqualTo(CrashPoints.KILLED);
+      assertThat(stopped.err()).contains("halted at crash point " + steps.get(s));
+
+      LauncherIT.Result rerun = aggregate(inputs[input], output, null);
+      assertThat(rerun.exitCode()).as("the re-run after " + steps.get(s) + ": " + rerun.err()).isZero();
+      assertThat(output(spark, output)).as("after " + steps.get(s)).isEqualTo(unkilled.get(input));
+      try (Stream<Path> names = Files.list(dir)) {
+        assertThat(names.map(p -> p.getFileName().toString()))
+            .noneMatch(name -> name.startsWith(".aggregated.") && !name.equals(".aggregated.lock"));
+      }
+    }
+  }
+
+  /** SIGTERM in the moment after the commit: the output is complete, so the run says so and exits 0, not 143. */
+  @Test
+  void aSignalJustAfterTheCommitEndsTheRunAsFinished(SparkSession spark) throws Exception {
+    Path output = dir.resolve("signalled");
+    LauncherIT.Result result = launch("output:journal-removed/TERM", "aggregate", "--input", inputs[0].toString(),
+        "--output", output.toString(), "--classes", CLASSES);
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.err()).contains("softlabels: a signal arrived after the command had written " + output
+        + "; it finished").doesNotContain("not written");
+    assertThat(output.resolve("labels")).isDirectory();
+  }
+
+  @Test
+  void aNightStoppedAtEachStep(SparkSession spark) throws Exception {
+    Path template = dir.resolve("store-after-night-1");
+    RelabelJob.run(spark, night(template, "2026-11-01"));
+    Path reference = dir.resolve("store-reference");
+    FileUtils.copyDirectory(template.toFile(), reference.toFile());
+    RelabelJob.run(spark, night(reference, "2026-11-02"));
+
+    for (String step : List.of("night:reports-written", "night:committed", "night:report-settled")) {
+      Path store = dir.resolve("store-" + step.replace(':', '-'));
+      FileUtils.copyDirectory(template.toFile(), store.toFile());
+      LauncherIT.Result stopped = relabel(store, step);
+      assertThat(stopped.exitCode()).as(step + ": " + stopped.err()).isEqualTo(CrashPoints.KILLED);
+
+      LauncherIT.Result rerun = relabel(store, null);
+      assertThat(rerun.exitCode()).as("the re-run after " + step + ": " + rerun.err()).isZero();
+      assertSameStore(spark, store, reference, step);
+      assertThat(new LabelStore(spark, store.toString()).nights()).extracting(Night::date)
+          .as("night 2 applied once").containsExactly("2026-11-01", "2026-11-02");
+    }
+  }
+
+  @Test
+  void aCompactionStoppedAtEachStep(SparkSession spark) throws Exception {
+    Path template = dir.resolve("store-two-nights");
+    RelabelJob.run(spark, night(template, "2026-11-01"));
+    RelabelJob.run(spark, night(template, "2026-11-02"));
+    List<Row> labels = latest(spark, template);
+
+    for (String step : List.of("compact:files-written", "compact:committed")) {
+      Path store = dir.resolve("store-" + step.replace(':', '-'));
+      FileUtils.copyDirectory(template.toFile(), store.toFile());
+      LauncherIT.Result stopped = launch(step, "relabel", "compact", "--state", store.toString());
+      assertThat(stopped.exitCode()).as(step + ": " + stopped.err()).isEqualTo(CrashPoints.KILLED);
+      assertThat(latest(spark, store)).as("readers after " + step).isEqualTo(labels);
+
+      LauncherIT.Result rerun = launch(null, "relabel", "compact", "--state", store.toString());
+      assertThat(rerun.exitCode()).as("the re-run after " + step + ": " + rerun.err()).isZero();
+      assertThat(latest(spark, store)).as("after " + step).isEqualTo(labels);
+      LabelStore compacted = new LabelStore(spark, store.toString());
+      assertThat(spark.read().format("delta").load(compacted.labelsPath()).count()).as("one row per image")
+          .isEqualTo(labels.size());
+      assertThat(compacted.nights()).extracting(Night::date).containsExactly("2026-11-01", "2026-11-02");
+    }
+  }
+
+  private LauncherIT.Result aggregate(Path input, Path output, String crashAt) throws Exception {
+    return launch(crashAt, "aggregate", "--input", input.toString(), "--output", output.toString(), "--overwrite",
+        "--classes", CLASSES);
+  }
+
+  private LauncherIT.Result relabel(Path store, String crashAt) throws Exception {
+    return launch(crashAt, "relabel", "--state", store.toString(), "--batch",
+        nights.resolve("2026-11-02.csv").toString(), "--date", "2026-11-02", "--classes", CLASSES);
+  }
+
+  /** bin/softlabels, stopped dead at {@code crashAt} when it is not null. */
+  private static LauncherIT.Result launch(String crashAt, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(LauncherIT.HOME.resolve("bin/softlabels").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    if (crashAt != null) {
+      builder.environment().put("SOFTLABELS_CRASH_AT", crashAt);
+    }
+    return LauncherIT.run(builder);
+  }
+
+  private RelabelSettings night(Path store, String date) {
+    Map<String, Object> overrides = new HashMap<>();
+    overrides.put("softlabels.classes", List.of(CLASSES.split(",")));
+    overrides.put("softlabels.relabel.state", store.toString());
+    overrides.put("softlabels.relabel.batch", nights.resolve(date + ".csv").toString());
+    overrides.put("softlabels.relabel.date", date);
+    return RelabelSettings.from(ConfigLoader.withOverrides(overrides));
+  }
+
+  /** An aggregate output's labels and quarantine, in order. */
+  private static List<Row> output(SparkSession spark, Path output) {
+    List<Row> rows = new ArrayList<>(sorted(LabelColumns.table(spark.read().parquet(output.resolve("labels").toString()))));
+    rows.addAll(sorted(spark.read().parquet(output.resolve("quarantine").toString())));
+    return rows;
+  }
+
+  private static List<Row> latest(SparkSession spark, Path store) {
+    LabelStore labels = new LabelStore(spark, store.toString());
+    return sorted(LabelColumns.table(labels.read(labels.version())));
+  }
+
+  /** The labels, night 2's quarantine and change report of two stores. */
+  private static void assertSameStore(SparkSession spark, Path store, Path reference, String step) {
+    assertThat(latest(spark, store)).as("labels after " + step).isEqualTo(latest(spark, reference));
+    LabelStore a = new LabelStore(spark, store.toString());
+    LabelStore b = new LabelStore(spark, reference.toString());
+    LocalDate night = LocalDate.parse("2026-11-02");
+    assertThat(sorted(spark.read().parquet(a.quarantinePath(night)).drop("date")))
+        .as("quarantine after " + step).isEqualTo(sorted(spark.read().parquet(b.quarantinePath(night)).drop("date")));
+    assertThat(sorted(spark.read().parquet(a.changesPath(night) + "/images")))
+        .as("change report after " + step).isEqualTo(sorted(spark.read().parquet(b.changesPath(night) + "/images")));
+  }
+
+  private static List<Row> sorted(Dataset<Row> table) {
+    String[] columns = table.columns();
+    return table.orderBy(columns[0], java.util.Arrays.copyOfRange(columns, 1, Math.min(columns.length, 3)))
+        .collectAsList();
+  }
+}
