@@ -56,7 +56,8 @@ public final class WriterLock implements AutoCloseable {
     if (!fs.mkdirs(lock.getParent())) {
       throw new IOException("cannot create " + lock.getParent());
     }
-    String busy = "is writing " + what + "; " + advice + " (if no run is writing it, remove " + lock + ")";
+    String shown = "file".equals(fs.getScheme()) ? lock.toUri().getPath() : lock.toString();
+    String busy = "is writing " + what + "; " + advice + " (if no run is writing it, remove " + shown + ")";
     return "file".equals(fs.getScheme()) ? local(fs, lock, busy) : remote(fs, lock, busy, true);
   }
 

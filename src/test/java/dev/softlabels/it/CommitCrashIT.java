@@ -46,7 +46,7 @@ class CommitCrashIT {
   private static final String CLASSES = "cat,dog,fox";
   private static final String HEADER = "image_id,annotator_id,label";
 
-  @TempDir Path dir;
+  @TempDir static Path dir;
   private Path[] inputs;
   private Path nights;
 

@@ -19,6 +19,7 @@ import dev.softlabels.reproduce.ReproduceSettings;
 import dev.softlabels.spark.CsvExport;
 import dev.softlabels.synthetic.AnnotateJob;
 import dev.softlabels.synthetic.AnnotateSettings;
+import dev.softlabels.testing.Mounts;
 import dev.softlabels.testing.SparkExtension;
 import dev.softlabels.testing.SyntheticData;
 import dev.softlabels.train.TrainJob;
@@ -43,6 +44,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -279,6 +281,54 @@ class DataSafetyIT {
     assertThat(unwritable.err().lines().filter(line -> line.contains("error")))
         .singleElement().asString().startsWith("softlabels aggregate: error: cannot write output "
             + file.resolve("out") + ": ");
+  }
+
+  /**
+   * The data-safety promise through symbolic links and onto a mount point (a container volume): an input
+   * reached through a link to the output is still the output's, and a mount point that cannot be renamed
+   * is refused before any work with its previous output intact.
+   */
+  @Test
+  void aSymlinkedDataRootAndAMountPointOutput() throws Exception {
+    Path input = LauncherIT.HOME.resolve("examples/annotations.csv");
+    Path real = Files.createDirectories(dir.resolve("real-root"));
+    Path output = real.resolve("o2");
+    assertThat(LauncherIT.launch("aggregate", "--input", input.toString(), "--output", output.toString()).exitCode())
+        .isZero();
+    Files.copy(input, output.resolve("a.csv"));
+    Path root = Files.createSymbolicLink(dir.resolve("data-root"), real);
+    Path outputLink = Files.createSymbolicLink(dir.resolve("o2link"), output);
+    Map<String, String> before = fingerprint(output);
+    for (List<String> paths : List.of(List.of(outputLink.resolve("a.csv").toString(), output.toString()),
+        List.of(output.resolve("a.csv").toString(), root.resolve("o2").toString()))) {
+      LauncherIT.Result refused = LauncherIT.launch("aggregate", "--input", paths.get(0), "--output", paths.get(1),
+          "--overwrite");
+      assertThat(refused.exitCode()).as(refused.err()).isEqualTo(2);
+      assertThat(refused.err().lines().filter(line -> line.contains("error"))).singleElement().asString()
+          .isEqualTo("softlabels aggregate: error: output " + paths.get(1) + " contains the input " + paths.get(0)
+              + ": write the output somewhere else");
+      assertThat(fingerprint(output)).isEqualTo(before);
+    }
+
+    Path mounted = dir.resolve("volume");
+    assertThat(LauncherIT.launch("aggregate", "--input", input.toString(), "--output", mounted.toString()).exitCode())
+        .isZero();
+    Map<String, String> previous = fingerprint(mounted);
+    Assumptions.assumeTrue(Mounts.bind(mounted), "needs a bind mount (root): skipped the mount-point half");
+    try {
+      LauncherIT.Result refused = LauncherIT.launch("aggregate", "--input", input.toString(), "--output",
+          mounted.toString(), "--overwrite");
+      assertThat(refused.exitCode()).as(refused.err()).isEqualTo(2);
+      assertThat(refused.err()).contains("error: output " + mounted + " cannot be renamed (")
+          .contains("give a folder inside it instead, e.g. " + mounted.resolve("run")).doesNotContain("\tat ");
+      assertThat(fingerprint(mounted)).isEqualTo(previous);
+      LauncherIT.Result inside = LauncherIT.launch("aggregate", "--input", input.toString(), "--output",
+          mounted.resolve("run").toString());
+      assertThat(inside.exitCode()).as(inside.err()).isZero();
+      assertThat(mounted.resolve("run/labels")).isDirectory();
+    } finally {
+      Mounts.unmount(mounted);
+    }
   }
 
   // --- helpers ---

@@ -59,6 +59,14 @@ final class ProcessTree implements AutoCloseable {
     return process;
   }
 
+  /** Sends a signal (STOP, CONT, ...) to every member of the tree. */
+  void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, "--", "-" + process.pid()).inheritIO().start();
+    if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IOException("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
   /** True when the process ended within the limit. */
   boolean waitFor(Duration limit) throws InterruptedException {
     return process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
