@@ -16,8 +16,8 @@ import org.apache.spark.sql.types.StructField;
  * decides an image.
  * The statistics of a pass: per annotator the expected number of labels it knew, and per label the
  * expected number it spammed. The M-step adds pseudo-count s: θ_a = (s + known) / (2 s + labels),
- * ξ_a[j] = (s + spammed_j) / (k s + spammed). EM starts from the vote fractions (θ = 1/2, ξ uniform)
- * where the paper restarts from random points; the paper's variational variant is not built.
+ * ξ_a[j] = (s + spammed_j) / (k s + spammed). EM starts from the vote fractions where the paper restarts
+ * from random points ({@link #start}); the paper's variational variant is not built.
  */
 final class Mace implements TruthInference<Mace.Model> {
 
@@ -31,10 +31,18 @@ final class Mace implements TruthInference<Mace.Model> {
     return AggregationMethod.MACE;
   }
 
+  /**
+   * Every label known (θ = 1): the first M-step then reads each annotator's competence as its agreement
+   * with the vote fractions, as one-coin reads its accuracy and Dawid–Skene its confusions. Started from
+   * θ = 1/2, an annotator who always gives one answer was already half a spammer of it after that step,
+   * and where every annotator always gives the same answer EM went on to fit them all as spammers: the
+   * higher likelihood, since a posterior equal to the prior has no votes to explain, but no labels at all.
+   * Random restarts would not help: they keep the likeliest fit.
+   */
   @Override
   public Model start(int annotators, int classes) {
     double[] competence = new double[annotators];
-    Arrays.fill(competence, 0.5);
+    Arrays.fill(competence, 1.0);
     double[] spam = new double[annotators * classes];
     Arrays.fill(spam, 1.0 / classes);
     double[] prior = new double[classes];

@@ -1,6 +1,7 @@
 package dev.softlabels.bench;
 
 import dev.softlabels.labels.ClassList;
+import dev.softlabels.labels.LabelMath;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -77,9 +78,11 @@ public final class DuckDbAggregate {
         .mapToObj(k -> "CAST(count(*) FILTER (WHERE class_index = " + k + ") AS INTEGER)")
         .collect(Collectors.joining(", ", "[", "]"));
     String names = classes.names().stream().map(DuckDbAggregate::quote).collect(Collectors.joining(", ", "[", "]"));
+    // The job's tie rule (LabelMath.TIE_TOLERANCE) for is_tie; the hard label from the counts, whose ties are exact.
     String labels = "COPY (SELECT image_id, n_annotations, counts, soft_label, hard_label, "
         + names + "[hard_label + 1] AS hard_label_name, "
-        + "len(list_filter(soft_label, lambda p: p = list_max(soft_label))) > 1 AS is_tie, "
+        + "len(list_filter(soft_label, lambda p: list_max(soft_label) - p <= " + LabelMath.TIE_TOLERANCE
+        + ")) > 1 AS is_tie, "
         + "list_max(soft_label) AS agreement, "
         + "-list_sum(list_transform(soft_label, lambda p: CASE WHEN p > 0 THEN p * ln(p) ELSE 0 END)) / ln("
         + classes.size() + ") AS entropy FROM ("

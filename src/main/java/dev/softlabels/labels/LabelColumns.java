@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log;
 import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.Arrays;
@@ -107,9 +108,21 @@ public final class LabelColumns {
         .toArray(Column[]::new));
   }
 
-  /** 0-based index of the first maximum of an array column: ties go to the lowest class index. */
+  /**
+   * 0-based index of the first maximum of an array column: values within {@link LabelMath#TIE_TOLERANCE}
+   * of the largest tie with it, and ties go to the lowest class index.
+   */
   public static Column argmax(Column values) {
-    return array_position(values, array_max(values)).cast(DataTypes.IntegerType).minus(1);
+    return array_position(transform(values, x -> tiesWithMax(x, values)), true).cast(DataTypes.IntegerType).minus(1);
+  }
+
+  /** Whether two or more values of an array column are within {@link LabelMath#TIE_TOLERANCE} of the largest. */
+  public static Column isTie(Column values) {
+    return size(filter(values, x -> tiesWithMax(x, values))).gt(1);
+  }
+
+  private static Column tiesWithMax(Column value, Column values) {
+    return array_max(values).minus(value).leq(LabelMath.TIE_TOLERANCE);
   }
 
   /**
@@ -190,7 +203,7 @@ public final class LabelColumns {
     return labels
         .withColumn(HARD_LABEL, argmax(p))
         .withColumn(HARD_LABEL_NAME, element_at(classNames(classes), col(HARD_LABEL).plus(1)))
-        .withColumn(IS_TIE, size(filter(p, x -> x.equalTo(max))).gt(1))
+        .withColumn(IS_TIE, isTie(p))
         .withColumn(AGREEMENT, max)
         .withColumn(ENTROPY, entropy);
   }

@@ -6,32 +6,62 @@ package dev.softlabels.labels;
  */
 public final class LabelMath {
 
+  /**
+   * A value at most this far below the largest ties with it. Posteriors that are equal in exact
+   * arithmetic come out a few ulps apart (some 1e-15), by an amount that depends on the order of the
+   * classes, so an exact comparison made a tie in one class order and none in another; no vote count
+   * or model tells classes apart by 1e-9. Absolute: the values compared are probabilities or counts.
+   */
+  public static final double TIE_TOLERANCE = 1e-9;
+
   private LabelMath() {}
 
-  /** Index of the largest value; ties go to the lowest index. */
+  /** Index of the largest value; values within {@link #TIE_TOLERANCE} of it tie, and ties go to the lowest index. */
   public static int argmax(double[] values) {
-    int best = 0;
-    for (int i = 1; i < values.length; i++) {
-      if (values[i] > values[best]) {
-        best = i;
+    double max = max(values);
+    for (int i = 0; i < values.length; i++) {
+      if (tiesWithMax(values[i], max)) {
+        return i;
       }
     }
-    return best;
+    // Only NaN ties with nothing.
+    return 0;
   }
 
   public static int argmax(int[] counts) {
-    return argmax(java.util.Arrays.stream(counts).asDoubleStream().toArray());
+    return argmax(asDoubles(counts));
   }
 
-  public static boolean isTie(int[] counts) {
-    int max = counts[argmax(counts)];
+  /** Whether two or more values are within {@link #TIE_TOLERANCE} of the largest. */
+  public static boolean isTie(double[] values) {
+    double max = max(values);
     int atMax = 0;
-    for (int c : counts) {
-      if (c == max) {
+    for (double value : values) {
+      if (tiesWithMax(value, max)) {
         atMax++;
       }
     }
     return atMax > 1;
+  }
+
+  public static boolean isTie(int[] counts) {
+    return isTie(asDoubles(counts));
+  }
+
+  public static double max(double[] values) {
+    double max = values[0];
+    for (double value : values) {
+      max = Math.max(max, value);
+    }
+    return max;
+  }
+
+  private static boolean tiesWithMax(double value, double max) {
+    return max - value <= TIE_TOLERANCE;
+  }
+
+  private static double[] asDoubles(int[] counts) {
+    return java.util.Arrays.stream(counts).asDoubleStream().toArray();
   }
 
   public static double[] soft(int[] counts) {

@@ -19,14 +19,7 @@ public record LabelRow(String image, int[] counts, double[] soft, int hardLabel,
   /** The row of an image with these vote counts and soft label (the vote fractions or a posterior). */
   public static LabelRow of(String image, int[] counts, double[] soft, ClassList classes) {
     int hard = LabelMath.argmax(soft);
-    double max = soft[hard];
-    int atMax = 0;
-    for (double p : soft) {
-      if (p == max) {
-        atMax++;
-      }
-    }
-    return new LabelRow(image, counts, soft, hard, classes.name(hard), atMax > 1, max,
+    return new LabelRow(image, counts, soft, hard, classes.name(hard), LabelMath.isTie(soft), LabelMath.max(soft),
         LabelMath.normalizedEntropy(soft));
   }
 

@@ -117,29 +117,80 @@ class TruthInferenceTest {
   @Test
   void maceByHand() {
     Run<Mace.Model> run = handRun(new Mace());
-    // First pass from theta = 1/2, xi = (1/2, 1/2): a label is known with probability q (1/2) / (1/2 + 1/4) = 2q/3,
-    // q the posterior of the class it reports. a1: known 4/9 + 2/3 + 1/3 = 13/9 of 3; spammed label 0: 5/9 + 2/3,
-    // label 1: 1/3. a3: known 2/9 + 2/3 = 8/9 of 2, spammed label 1: 7/9 + 1/3.
-    assertThat(run.model.competence()).containsExactly(new double[] {22.0 / 45, 22.0 / 45, 17.0 / 36}, within(1e-12));
-    assertThat(run.model.spam()).containsExactly(new double[] {5.0 / 8, 3.0 / 8, 7.0 / 16, 9.0 / 16, 9.0 / 28, 19.0 / 28},
+    // First pass from theta = 1: a label is known with probability q, the posterior of the class it reports, so the
+    // competences are one-coin's first accuracies and 1 - q of each label is spammed. a1: known 2/3 + 1 + 1/2 = 13/6
+    // of 3, spammed label 0: 1/3 + 1/2. a2: the same known, spammed label 0: 1/3, label 1: 1/2. a3: known
+    // 1/3 + 1 = 4/3 of 2, spammed label 1: 2/3.
+    assertThat(run.model.competence()).containsExactly(new double[] {19.0 / 30, 19.0 / 30, 7.0 / 12}, within(1e-12));
+    assertThat(run.model.spam()).containsExactly(new double[] {11.0 / 17, 6.0 / 17, 8.0 / 17, 9.0 / 17, 3.0 / 8, 5.0 / 8},
         within(1e-12));
     // The default prior is learned (the paper keeps it uniform): Dawid–Skene's, (1 + 7/6) / 5 and (1 + 11/6) / 5.
     assertThat(run.model.prior()).containsExactly(new double[] {13.0 / 30, 17.0 / 30}, within(1e-12));
     // E-step: P(label j | class c) = theta [j = c] + (1 - theta) xi[j], each class's score weighed by its prior.
-    double theta = 22.0 / 45;
+    double theta = 19.0 / 30;
     double p0 = 13.0 / 30;
     double p1 = 17.0 / 30;
-    assertPosterior(run, 2, p0 * (theta + (1 - theta) * 5 / 8) * ((1 - theta) * 9 / 16),
-        p1 * ((1 - theta) * 5 / 8) * (theta + (1 - theta) * 9 / 16));
-    double theta3 = 17.0 / 36;
-    assertPosterior(run, 1, p0 * ((1 - theta) * 3 / 8) * ((1 - theta) * 9 / 16) * ((1 - theta3) * 19 / 28),
-        p1 * (theta + (1 - theta) * 3 / 8) * (theta + (1 - theta) * 9 / 16) * (theta3 + (1 - theta3) * 19 / 28));
+    assertPosterior(run, 2, p0 * (theta + (1 - theta) * 11 / 17) * ((1 - theta) * 9 / 17),
+        p1 * ((1 - theta) * 11 / 17) * (theta + (1 - theta) * 9 / 17));
+    double theta3 = 7.0 / 12;
+    assertPosterior(run, 1, p0 * ((1 - theta) * 6 / 17) * ((1 - theta) * 9 / 17) * ((1 - theta3) * 5 / 8),
+        p1 * (theta + (1 - theta) * 6 / 17) * (theta + (1 - theta) * 9 / 17) * (theta3 + (1 - theta3) * 5 / 8));
     // Uniform, the paper's prior: (1/2, 1/2) for both classes, the same competences.
     EmSettings uniform = SMOOTHING_1.withClassPrior(AggregationMethod.MACE, new ClassPrior.Uniform());
     Run<Mace.Model> uniformRun = new Run<>(new Mace(), HAND, 3, 2, uniform);
     assertThat(uniformRun.model.competence()).containsExactly(run.model.competence(), within(1e-12));
-    assertPosterior(uniformRun, 2, 0.5 * (theta + (1 - theta) * 5 / 8) * ((1 - theta) * 9 / 16),
-        0.5 * ((1 - theta) * 5 / 8) * (theta + (1 - theta) * 9 / 16));
+    assertPosterior(uniformRun, 2, 0.5 * (theta + (1 - theta) * 11 / 17) * ((1 - theta) * 9 / 17),
+        0.5 * ((1 - theta) * 11 / 17) * (theta + (1 - theta) * 9 / 17));
+  }
+
+  /**
+   * A crowd with nothing to disagree about: three annotators, each answering class 0 on every one of 40
+   * images (3 classes), and, in {@code groups}, three groups of three annotators each always giving its own
+   * class on its 40 images. MACE's likelihood prefers "everyone spams that answer" (the posterior is then
+   * the prior), so EM must start where the votes are believed, as Dawid–Skene's does, and stay there.
+   */
+  @Test
+  void maceIsConfidentWhereEveryAnnotatorAlwaysGivesTheSameAnswer() {
+    int images = 40;
+    EmSettings defaults = new EmSettings(200, 1e-5, 0.01);
+    EmSettings uniform = defaults.withClassPrior(AggregationMethod.MACE, new ClassPrior.Uniform());
+    for (EmSettings settings : List.of(defaults, uniform)) {
+      Run<Mace.Model> run = new Run<>(new Mace(), unanimousCrowd(images, 1, 3), 3, 3, settings);
+      // First M-step from the vote fractions: every label is known, nothing was spammed.
+      double theta = (0.01 + images) / (0.02 + images);
+      assertThat(run.model.competence()).containsExactly(new double[] {theta, theta, theta}, within(1e-12));
+      assertThat(Arrays.copyOf(run.model.spam(), 3)).containsExactly(new double[] {1.0 / 3, 1.0 / 3, 1.0 / 3},
+          within(1e-12));
+      run.iterate(200, settings);
+      assertThat(run.posterior(0)[0]).as("%s", settings.classPrior(AggregationMethod.MACE)).isGreaterThan(0.9999);
+      assertThat(boxed(run.model.competence())).allMatch(c -> c > 0.99);
+    }
+    Run<Mace.Model> groups = new Run<>(new Mace(), unanimousCrowd(images, 3, 3), 9, 3, defaults).iterate(200, defaults);
+    for (int i = 0; i < 3 * images; i++) {
+      assertThat(groups.posterior(i)[i % 3]).as("image %d", i).isGreaterThan(0.9999);
+    }
+  }
+
+  /**
+   * {@code groups × images} images; image i is of class g = i mod groups and labelled g by each of the
+   * {@code perImage} annotators of group g (annotators g perImage to (g + 1) perImage − 1), who label
+   * nothing else.
+   */
+  private static VoteBlocks.Block unanimousCrowd(int images, int groups, int perImage) {
+    int count = groups * images;
+    String[] names = new String[count];
+    int[] offsets = new int[count + 1];
+    int[] annotator = new int[count * perImage];
+    int[] reported = new int[count * perImage];
+    for (int i = 0; i < count; i++) {
+      names[i] = "i" + i;
+      offsets[i + 1] = (i + 1) * perImage;
+      for (int v = 0; v < perImage; v++) {
+        annotator[i * perImage + v] = (i % groups) * perImage + v;
+        reported[i * perImage + v] = i % groups;
+      }
+    }
+    return new VoteBlocks.Block(names, offsets, null, annotator, reported);
   }
 
   @Test

@@ -63,4 +63,42 @@ class LabelColumnsTest {
     }
     assertThat(ties).as("the sample exercises ties").isGreaterThan(30);
   }
+
+  /**
+   * (0.2, 0.4, 0.7 − 0.3) is a posterior with an exact tie that floating point leaves one ulp apart: in
+   * every class order it is a tie, its hard label the lower index of the two, as {@link LabelRow} says.
+   */
+  @Test
+  void aTieOneUlpApartIsATieInEveryClassOrder(SparkSession spark) {
+    ClassList classes = new ClassList(List.of("a", "b", "c"));
+    double[] posterior = {0.2, 0.4, 0.7 - 0.3};
+    int[][] orders = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+    List<Row> rows = new ArrayList<>();
+    for (int[] order : orders) {
+      Double[] soft = new Double[3];
+      for (int c = 0; c < 3; c++) {
+        soft[order[c]] = posterior[c];
+      }
+      rows.add(RowFactory.create(Arrays.toString(order), 0, null, soft));
+    }
+    StructType schema = new StructType()
+        .add(LabelColumns.IMAGE, DataTypes.StringType)
+        .add(LabelColumns.N_ANNOTATIONS, DataTypes.IntegerType)
+        .add(LabelColumns.COUNTS, DataTypes.createArrayType(DataTypes.IntegerType))
+        .add(LabelColumns.SOFT_LABEL, DataTypes.createArrayType(DataTypes.DoubleType));
+    List<Row> labels = LabelColumns.fromSoftLabel(spark.createDataFrame(rows, schema), classes).collectAsList();
+
+    assertThat(labels).hasSize(orders.length);
+    for (Row label : labels) {
+      double[] soft = label.<Double>getList(label.fieldIndex(LabelColumns.SOFT_LABEL)).stream()
+          .mapToDouble(Double::doubleValue).toArray();
+      int[] order = orders[rows.stream().map(r -> r.getString(0)).toList().indexOf(label.getString(0))];
+      LabelRow java = LabelRow.of(label.getString(0), new int[3], soft, classes);
+      assertThat(label.getBoolean(label.fieldIndex(LabelColumns.IS_TIE))).as(label.getString(0)).isTrue();
+      assertThat(label.getInt(label.fieldIndex(LabelColumns.HARD_LABEL))).as(label.getString(0))
+          .isEqualTo(Math.min(order[1], order[2]))
+          .isEqualTo(java.hardLabel());
+      assertThat(java.isTie()).isTrue();
+    }
+  }
 }

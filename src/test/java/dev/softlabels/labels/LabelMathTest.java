@@ -3,6 +3,7 @@ package dev.softlabels.labels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LabelMathTest {
@@ -21,6 +22,31 @@ class LabelMathTest {
     assertThat(LabelMath.isTie(new int[] {1, 1, 0})).isTrue();
     assertThat(LabelMath.isTie(new int[] {3, 1, 1})).isFalse();
     assertThat(LabelMath.isTie(new int[] {0, 0, 4})).isFalse();
+  }
+
+  /** 0.7 - 0.3 is 0.39999999999999997: a posterior's exact tie with 0.4 comes out one ulp apart. */
+  @Test
+  void probabilitiesWithinTheToleranceOfTheMaximumTieAndGoToTheLowestIndex() {
+    double almost = 0.7 - 0.3;
+    assertThat(almost).isNotEqualTo(0.4);
+    assertThat(LabelMath.argmax(new double[] {0.2, 0.4, almost})).isEqualTo(1);
+    assertThat(LabelMath.argmax(new double[] {0.2, almost, 0.4})).isEqualTo(1);
+    assertThat(LabelMath.isTie(new double[] {0.2, almost, 0.4})).isTrue();
+    assertThat(LabelMath.isTie(new double[] {0.4, 0.2, almost})).isTrue();
+    double tol = LabelMath.TIE_TOLERANCE;
+    assertThat(LabelMath.argmax(new double[] {0.5 - tol / 2, 0.5})).isZero();
+    assertThat(LabelMath.isTie(new double[] {0.5 - tol / 2, 0.5})).isTrue();
+    assertThat(LabelMath.argmax(new double[] {0.5 - 2 * tol, 0.5 + tol})).isEqualTo(1);
+    assertThat(LabelMath.isTie(new double[] {0.5 - 2 * tol, 0.5 + tol})).isFalse();
+    // A value near the maximum ties only if it is near the maximum itself, not near another tied value.
+    assertThat(LabelMath.isTie(new double[] {0.3, 0.3 + 0.8 * tol, 0.3 + 1.6 * tol})).isTrue();
+    assertThat(LabelMath.argmax(new double[] {0.3, 0.3 + 0.8 * tol, 0.3 + 1.6 * tol})).isEqualTo(1);
+    LabelRow row = LabelRow.of("i", new int[] {1, 2, 2}, new double[] {0.2, almost, 0.4},
+        new ClassList(List.of("a", "b", "c")));
+    assertThat(row.isTie()).isTrue();
+    assertThat(row.hardLabel()).isEqualTo(1);
+    assertThat(row.hardLabelName()).isEqualTo("b");
+    assertThat(row.agreement()).isEqualTo(0.4);
   }
 
   @Test
