@@ -130,7 +130,8 @@ class SoftLabelsCliTest {
     String output = dir.resolve("out").toString();
     run("aggregate", "-Dspark.sql.shuffle.partitions=0", "--input", input.toString(), "--output", output)
         .isOneLineUserError("softlabels aggregate: error: bad Spark setting spark.sql.shuffle.partitions = 0 from "
-            + "-Dspark.sql.shuffle.partitions: the value of spark.sql.shuffle.partitions must be positive");
+            + "-Dspark.sql.shuffle.partitions: '0' in spark.sql.shuffle.partitions is invalid. The value of "
+            + "spark.sql.shuffle.partitions must be positive");
     run("aggregate", "-Dspark.sql.shuffle.partitions=many", "--input", input.toString(), "--output", output)
         .isOneLineUserError("bad Spark setting spark.sql.shuffle.partitions = many from "
             + "-Dspark.sql.shuffle.partitions: spark.sql.shuffle.partitions should be int, but was many");
