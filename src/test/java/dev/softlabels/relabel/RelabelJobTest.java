@@ -121,7 +121,7 @@ class RelabelJobTest {
   @Test
   void anAggregateOutputGivenAsTheStoreIsNamed(SparkSession spark) {
     Path output = aggregate(spark, nights.resolve("2026-11-01.csv"), "aggregate-not-a-store");
-    String expected = "the label store " + output + " (softlabels.relabel.state) is not a label store: its labels/ "
+    String expected = output + " (softlabels.relabel.state) is not a label store: its labels/ "
         + "has no _delta_log (an aggregate output?); give --state a new folder or a store relabel made";
 
     assertThatThrownBy(() -> RelabelJob.run(spark, night(output, "2026-11-01"))).isInstanceOf(UserError.class)
