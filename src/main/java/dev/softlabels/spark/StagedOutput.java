@@ -84,16 +84,17 @@ public final class StagedOutput implements AutoCloseable {
       throw new UserError(what + " is not set");
     }
     try {
-      Path given = new Path(output);
-      FileSystem fs = given.getFileSystem(conf);
-      Path target = fs.makeQualified(given);
+      Path given = HadoopPaths.path(output);
+      Path target = given.getFileSystem(conf).makeQualified(given);
+      // Named after the target: its staging folder, backup and journal have its colons too.
+      FileSystem fs = HadoopPaths.fileSystem(target, conf);
       if (target.getParent() == null) {
         throw new UserError(what + " cannot be the root of a file system: " + output);
       }
       recover(fs, target);
       for (String input : inputs) {
         if (input != null && !input.isBlank()) {
-          refuseOverlap(fs, target, new Path(input), what, output, input);
+          refuseOverlap(fs, target, HadoopPaths.path(input), what, output, input);
         }
       }
       refuseLabelStore(fs, target, what, output);
@@ -123,12 +124,12 @@ public final class StagedOutput implements AutoCloseable {
 
   /** A part of the output directory, inside the staging folder. */
   public String child(String name) {
-    return new Path(staging, name).toString();
+    return HadoopPaths.child(staging, name).toString();
   }
 
   /** Where to write a one-file output. */
   public String file() {
-    return new Path(staging, target.getName()).toString();
+    return HadoopPaths.child(staging, target.getName()).toString();
   }
 
   /** The final location as the user gave it, for messages. */
@@ -138,7 +139,7 @@ public final class StagedOutput implements AutoCloseable {
 
   /** Moves the complete output into place, replacing the previous one (if any) only now. */
   public void commit() {
-    Path source = file ? new Path(staging, target.getName()) : staging;
+    Path source = file ? HadoopPaths.child(staging, target.getName()) : staging;
     Path journal = sibling(target, JOURNAL);
     Path backup = sibling(target, REPLACED + staging.getName().substring(staging.getName().lastIndexOf('-') + 1));
     try {
@@ -196,10 +197,10 @@ public final class StagedOutput implements AutoCloseable {
     Path journal = sibling(target, JOURNAL);
     if (fs.exists(journal)) {
       String backup = readJournal(fs, journal);
-      if (!backup.equals(NO_PREVIOUS) && fs.exists(new Path(parent, backup))) {
+      if (!backup.equals(NO_PREVIOUS) && fs.exists(HadoopPaths.child(parent, backup))) {
         LOG.warn("{}: a run was stopped while replacing it; putting the previous output back", target);
         fs.delete(target, true);
-        rename(fs, new Path(parent, backup), target);
+        rename(fs, HadoopPaths.child(parent, backup), target);
       } else if (backup.equals(NO_PREVIOUS)) {
         LOG.warn("{}: a run was stopped while moving it into place; removing the partial output", target);
         fs.delete(target, true);
@@ -253,7 +254,7 @@ public final class StagedOutput implements AutoCloseable {
   }
 
   private static Path sibling(Path target, String suffix) {
-    return new Path(target.getParent(), "." + target.getName() + suffix);
+    return HadoopPaths.child(target.getParent(), "." + target.getName() + suffix);
   }
 
   private void writeJournal(Path journal, String backup) throws IOException {

@@ -215,7 +215,7 @@ class AnnotationReaderTest {
 
     assertThatThrownBy(() -> read(spark, input, Map.of("softlabels.annotations.format", "parquet")))
         .isInstanceOf(UserError.class)
-        .hasMessage(input + " is not Parquet (it starts with 'image_id,annotator_id', not PAR1): "
+        .hasMessage(input + " is not Parquet (it starts with 'image_id,annotator_id,label', not PAR1): "
             + "for CSV pass --format csv");
   }
 
