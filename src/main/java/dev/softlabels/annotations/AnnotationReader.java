@@ -15,6 +15,8 @@ import dev.softlabels.config.UserError;
 import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.config.Choices;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -42,6 +44,10 @@ public final class AnnotationReader {
   public static final String ROW_ORDER = "row_order";
   public static final String TOOL_REASON = "tool_reason";
   private static final String CORRUPT = "_corrupt_record";
+  /** The four bytes a Parquet file starts (and ends) with. */
+  static final String PARQUET_MAGIC = "PAR1";
+  /** Bytes of a file read to show how it starts. */
+  private static final int FIRST_LINE = 30;
 
   private AnnotationReader() {}
 
@@ -49,14 +55,15 @@ public final class AnnotationReader {
   public static Dataset<Row> read(SparkSession spark, AnnotationSource source, String path) {
     HadoopPaths paths = HadoopPaths.of(spark);
     InputFormat format = source.format() == InputFormat.AUTO ? detect(paths, path) : source.format();
+    String at = paths.forSpark(path);
     Dataset<Row> rows = switch (format) {
-      case CSV -> withoutToolReason(CsvAnnotations.read(spark, CsvAnnotations.Layout.of(source), path));
+      case CSV -> withoutToolReason(CsvAnnotations.read(spark, CsvAnnotations.Layout.of(source), at));
       case JSON -> withoutToolReason(withFileOrder(readJson(spark, source, path)));
       case PARQUET -> withoutToolReason(withFileOrder(readParquet(spark, source, path)));
-      case LABEL_STUDIO -> LabelStudioAnnotations.read(spark, source, path);
-      case SAGEMAKER_GT -> SageMakerAnnotations.read(spark, path);
-      case MTURK -> MturkAnnotations.read(spark, source, path);
-      case TOLOKA -> TolokaAnnotations.read(spark, source, path);
+      case LABEL_STUDIO -> LabelStudioAnnotations.read(spark, source, at);
+      case SAGEMAKER_GT -> SageMakerAnnotations.read(spark, at);
+      case MTURK -> MturkAnnotations.read(spark, source, at);
+      case TOLOKA -> TolokaAnnotations.read(spark, source, at);
       case AUTO -> throw new IllegalStateException("format was resolved above");
     };
     // Numbered before any shuffle, so the order is the input's (record order within a file).
@@ -74,7 +81,7 @@ public final class AnnotationReader {
   public static Optional<ClassList> recordedClasses(SparkSession spark, AnnotationSource source, String path) {
     InputFormat format = source.format() == InputFormat.AUTO ? detect(HadoopPaths.of(spark), path) : source.format();
     return format == InputFormat.PARQUET
-        ? LabelColumns.classes(spark.read().parquet(path).schema(), source.labelColumn()) : Optional.empty();
+        ? LabelColumns.classes(parquet(spark, path).schema(), source.labelColumn()) : Optional.empty();
   }
 
   private static Dataset<Row> withoutToolReason(Dataset<Row> rows) {
@@ -105,6 +112,11 @@ public final class AnnotationReader {
       return InputFormat.fromFileName(path).orElseThrow(() -> new UserError(
           "cannot tell the format of " + path + " from its extension: set --format csv|json|parquet"));
     }
+    // A tool's export is never taken for one unasked, but its layout is unmistakable.
+    if (paths.exists(HadoopPaths.child(path, SageMakerAnnotations.MANIFEST))
+        || paths.exists(HadoopPaths.child(path, SageMakerAnnotations.WORKER_RESPONSES))) {
+      throw new UserError(path + " is a SageMaker Ground Truth job's output folder: read it with --format sagemaker-gt");
+    }
     List<String> names = paths.fileNames(path);
     return names.stream().map(InputFormat::fromFileName).flatMap(Optional::stream).findFirst()
         .orElse(InputFormat.PARQUET);
@@ -116,17 +128,60 @@ public final class AnnotationReader {
         .add(source.annotatorColumn(), DataTypes.StringType, true)
         .add(source.labelColumn(), DataTypes.StringType, true)
         .add(CORRUPT, DataTypes.StringType, true);
-    Dataset<Row> rows = spark.read()
+    Dataset<Row> rows = HadoopPaths.rawLocal(spark.read())
         .schema(schema)
         .option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", CORRUPT)
-        .json(path);
+        .json(readable(HadoopPaths.of(spark), path));
     return canonical(rows, source, rows.columns(), col(CORRUPT), path);
   }
 
   private static Dataset<Row> readParquet(SparkSession spark, AnnotationSource source, String path) {
-    Dataset<Row> rows = spark.read().parquet(path);
+    Dataset<Row> rows = parquet(spark, path);
     return canonical(rows, source, rows.columns(), lit(null).cast(DataTypes.StringType), path);
+  }
+
+  /** The Parquet rows at {@code path}, after the checks that Spark would fail on with a stack trace. */
+  private static Dataset<Row> parquet(SparkSession spark, String path) {
+    HadoopPaths paths = HadoopPaths.of(spark);
+    String at = readable(paths, path);
+    List<String> files = paths.isDirectory(path)
+        ? paths.fileNames(path).stream().map(name -> HadoopPaths.child(at, name)).toList() : List.of(at);
+    // The first file is the one Spark takes the schema from; another would fail in a task, mid-job.
+    if (!files.isEmpty()) {
+      String head = new String(paths.head(files.get(0), FIRST_LINE), StandardCharsets.ISO_8859_1);
+      if (!head.startsWith(PARQUET_MAGIC)) {
+        InputFormat likely = head.stripLeading().startsWith("{") ? InputFormat.JSON : InputFormat.CSV;
+        throw new UserError((files.size() == 1 ? path : files.get(0)) + " is not Parquet (it starts with '"
+            + printable(head) + "', not " + PARQUET_MAGIC + "): for " + likely + " pass --format "
+            + Choices.name(likely));
+      }
+    }
+    return HadoopPaths.rawLocal(spark.read()).parquet(at);
+  }
+
+  /**
+   * {@code path} as Spark's readers take it, after refusing a folder of sub-folders that are not
+   * partitions (name=value), whose files Spark would not find: it fails to infer a schema.
+   */
+  private static String readable(HadoopPaths paths, String path) {
+    List<String> folders = paths.directoryNames(path).stream()
+        .filter(name -> !name.startsWith("_") && !name.startsWith(".") && !name.contains("=")).toList();
+    if (!folders.isEmpty()) {
+      List<String> shown = folders.stream().limit(3).map(name -> name + "/").toList();
+      String listed = shown.size() == 1 ? shown.get(0) : String.join(", ", shown.subList(0, shown.size() - 1))
+          + " and " + (folders.size() > 3 ? (folders.size() - 2) + " more" : shown.get(shown.size() - 1));
+      throw new UserError(path + " holds the sub-folder" + (folders.size() == 1 ? " " : "s ") + listed
+          + (folders.size() == 1 ? ", which is not a partition (name=value): give it as the input"
+          : ", which are not partitions (name=value): give one of them as the input, or move their files into one "
+          + "folder"));
+    }
+    return paths.forSpark(path);
+  }
+
+  /** {@code text}'s first line, its control and non-ASCII characters as '?'. */
+  private static String printable(String text) {
+    return text.lines().findFirst().orElse("").replaceAll("[^\\x20-\\x7E]", "?");
   }
 
   private static Dataset<Row> canonical(

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.when;
 import dev.softlabels.config.UserError;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.HadoopConfSnapshot;
+import dev.softlabels.spark.HadoopPaths;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -138,7 +139,7 @@ final class CsvAnnotations {
   /** The visible files at or under {@code path}, sorted by path: the order duplicates are decided in. */
   private static List<FileStatus> list(Configuration conf, String path) {
     try {
-      Path root = new Path(path);
+      Path root = HadoopPaths.path(path);
       FileSystem fs = root.getFileSystem(conf);
       List<FileStatus> files = new ArrayList<>();
       collect(fs, fs.getFileStatus(root), files);
@@ -169,6 +170,11 @@ final class CsvAnnotations {
     List<String> columns = new ArrayList<>();
     try (CsvRecordReader reader = open(conf, path, layout.delimiter(), Charset.forName(layout.encoding()))) {
       boolean any = reader.next();
+      // Its binary footer would otherwise be shown as the file's columns.
+      if (any && reader.text().startsWith(AnnotationReader.PARQUET_MAGIC)) {
+        throw new UserError(path + " is a Parquet file (it starts with " + AnnotationReader.PARQUET_MAGIC
+            + "), not CSV: pass --format parquet");
+      }
       if (any && reader.malformed()) {
         throw new UserError("the first record of " + path + " is not valid CSV (an unclosed quote, text after a "
             + "closing quote, or over " + (MAX_RECORD_BYTES >> 20) + " MiB), so its columns are unknown");
@@ -216,8 +222,8 @@ final class CsvAnnotations {
 
   private static CsvRecordReader open(Configuration conf, String path, char delimiter, Charset charset)
       throws IOException {
-    Path file = new Path(path);
-    InputStream in = file.getFileSystem(conf).open(file);
+    Path file = HadoopPaths.path(path);
+    InputStream in = HadoopPaths.fileSystem(file, conf).open(file);
     CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(file);
     return new CsvRecordReader(codec == null ? in : codec.createInputStream(in), delimiter, charset,
         MAX_RECORD_BYTES);

@@ -16,7 +16,6 @@ import static org.apache.spark.sql.functions.regexp_extract;
 import dev.softlabels.config.UserError;
 import dev.softlabels.spark.HadoopPaths;
 import java.util.List;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -68,15 +67,11 @@ final class SageMakerAnnotations {
       throw new UserError(path + " is not a SageMaker Ground Truth job's output folder: it needs " + MANIFEST
           + " and " + WORKER_RESPONSES + "/");
     }
-    Dataset<Row> answers = spark.read()
+    // Worker responses are named by time (10:12:31.json).
+    Dataset<Row> answers = HadoopPaths.rawLocal(spark.read())
         .schema(RESPONSE)
         .option("multiLine", true)
         .option("recursiveFileLookup", true)
-        // Worker responses are named by time (10:12:31.json): the checksummed local file system cannot
-        // open such a name (its .crc sibling's name parses as a URI scheme); the raw one can. Read
-        // options reach this read's Hadoop configuration only, and other schemes (s3a) ignore them.
-        .option("fs.file.impl", RawLocalFileSystem.class.getName())
-        .option("fs.file.impl.disable.cache", true)
         .json(responses)
         .select(
             input_file_name().as(FILE),

@@ -53,6 +53,7 @@ public final class ConfigOptions {
    */
   public static <S> int run(CommandSpec command, Config effective, Function<Config, S> settings, Job<S> job)
       throws Exception {
+    Sessions.check(effective);
     S typed = settings.apply(effective);
     Duration interval = ProgressReporter.interval(effective);
     String name = jobName(command);

@@ -124,6 +124,7 @@ final class RelabelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+      LabelStore.requireAsOf(asOf);
       return store.inSession((spark, path) -> {
         try (StagedOutput staged = StagedOutput.directory(spark, output, overwrite, "--output", "relabel export",
             List.of(path))) {

@@ -17,6 +17,7 @@ import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -30,6 +31,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.util.DateTimeUtils$;
 import org.apache.spark.sql.delta.DeltaConcurrentModificationException;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.DeltaOperations;
@@ -44,6 +46,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 import scala.Option;
 import scala.collection.JavaConverters;
 import scala.collection.Seq;
@@ -131,6 +134,7 @@ public final class LabelStore {
 
   /** Stops with a user error naming the store when there is none: a reader needs one. */
   public void requireExists() {
+    refuseOtherFolders();
     if (!exists()) {
       throw new UserError("no label store at " + given + " (softlabels.relabel.state): run relabel first");
     }
@@ -138,6 +142,14 @@ public final class LabelStore {
 
   public boolean exists() {
     return DeltaTable.isDeltaTable(spark, labelsPath());
+  }
+
+  /** A labels/ that is no Delta table (an aggregate job's output) is no store to read or add nights to. */
+  private void refuseOtherFolders() {
+    if (!exists() && HadoopPaths.of(spark).exists(labelsPath())) {
+      throw new UserError(given + " (softlabels.relabel.state) is not a label store: its labels/ has no _delta_log "
+          + "(an aggregate output?); give --state a new folder or a store relabel made");
+    }
   }
 
   /** The table's columns: the aggregate job's, then the store's own. */
@@ -174,6 +186,7 @@ public final class LabelStore {
    * {@code forANewStore} gives (called only then).
    */
   public State open(Supplier<ClassList> forANewStore) {
+    refuseOtherFolders();
     if (!exists()) {
       DeltaTable.createIfNotExists(spark).location(labelsPath()).addColumns(schema())
           .property(CLASSES_PROPERTY, String.join(",", forANewStore.get().names()))
@@ -270,6 +283,7 @@ public final class LabelStore {
    * a timestamp (Delta's timestampAsOf), with the aggregate job's columns and the store's own.
    */
   public Dataset<Row> readAsOf(String asOf) {
+    requireAsOf(asOf);
     requireExists();
     if (asOf.isBlank()) {
       return read(version());
@@ -286,6 +300,20 @@ public final class LabelStore {
           "--as-of " + asOf + ": no night of that date was applied (see softlabels relabel history)")));
     }
     return latest(spark.read().format("delta").option("timestampAsOf", asOf).load(labelsPath()));
+  }
+
+  /**
+   * Stops unless {@code asOf} is blank or one of the forms {@link #readAsOf} takes; a timestamp as Spark
+   * casts text to one, which is how Delta reads timestampAsOf. Needs no session, so a command checks it
+   * before starting one.
+   */
+  public static void requireAsOf(String asOf) {
+    if (asOf.isBlank() || asOf.matches("\\d+|\\d{4}-\\d{2}-\\d{2}")
+        || DateTimeUtils$.MODULE$.stringToTimestamp(UTF8String.fromString(asOf), ZoneOffset.UTC).isDefined()) {
+      return;
+    }
+    throw new UserError("--as-of " + asOf + " is not a version number (such as 3), a night (YYYY-MM-DD) or a "
+        + "timestamp (such as 2026-11-01 10:00:00)");
   }
 
   /**

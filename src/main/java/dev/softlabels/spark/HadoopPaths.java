@@ -10,16 +10,23 @@ import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.SparkSession;
 
 /** File operations on any Hadoop file system (local, s3a://, hdfs://) with the session's settings. */
 public final class HadoopPaths {
+
+  /** A file system's URI scheme, followed by a slash as they all are: s3a://, hdfs://, file:/. */
+  private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:/");
 
   private final Configuration hadoopConf;
 
@@ -39,7 +46,7 @@ public final class HadoopPaths {
   /** The path with its file system's scheme and, when relative, the working directory: file:/abs/path. */
   public String qualified(String path) {
     try {
-      Path p = new Path(path);
+      Path p = path(path);
       return p.getFileSystem(hadoopConf).makeQualified(p).toString();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot resolve " + path, e);
@@ -48,8 +55,8 @@ public final class HadoopPaths {
 
   public boolean exists(String path) {
     try {
-      Path p = new Path(path);
-      return p.getFileSystem(hadoopConf).exists(p);
+      Path p = path(path);
+      return fileSystem(p, hadoopConf).exists(p);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot check " + path, e);
     }
@@ -57,8 +64,8 @@ public final class HadoopPaths {
 
   public boolean isDirectory(String path) {
     try {
-      Path p = new Path(path);
-      return p.getFileSystem(hadoopConf).getFileStatus(p).isDirectory();
+      Path p = path(path);
+      return fileSystem(p, hadoopConf).getFileStatus(p).isDirectory();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot check " + path, e);
     }
@@ -76,8 +83,8 @@ public final class HadoopPaths {
 
   public void delete(String path) {
     try {
-      Path p = new Path(path);
-      p.getFileSystem(hadoopConf).delete(p, true);
+      Path p = path(path);
+      fileSystem(p, hadoopConf).delete(p, true);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete " + path, e);
     }
@@ -85,8 +92,9 @@ public final class HadoopPaths {
 
   public void rename(String from, String to) {
     try {
-      Path source = new Path(from);
-      if (!source.getFileSystem(hadoopConf).rename(source, new Path(to))) {
+      Path source = path(from);
+      Path target = path(to);
+      if (!fileSystem(source, hadoopConf, target).rename(source, target)) {
         throw new IOException("rename returned false");
       }
     } catch (IOException e) {
@@ -97,9 +105,9 @@ public final class HadoopPaths {
   /** Copies a file or a directory tree (within or across file systems). */
   public void copy(String from, String to) {
     try {
-      Path source = new Path(from);
-      Path target = new Path(to);
-      if (!FileUtil.copy(source.getFileSystem(hadoopConf), source, target.getFileSystem(hadoopConf), target, false,
+      Path source = path(from);
+      Path target = path(to);
+      if (!FileUtil.copy(fileSystem(source, hadoopConf), source, fileSystem(target, hadoopConf), target, false,
           hadoopConf)) {
         throw new IOException("copy returned false");
       }
@@ -111,8 +119,8 @@ public final class HadoopPaths {
   /** Names of the visible files directly inside a directory (no _SUCCESS or dot files). */
   public List<String> fileNames(String directory) {
     try {
-      Path p = new Path(directory);
-      FileSystem fs = p.getFileSystem(hadoopConf);
+      Path p = path(directory);
+      FileSystem fs = fileSystem(p, hadoopConf);
       return Arrays.stream(fs.listStatus(p))
           .filter(FileStatus::isFile)
           .map(s -> s.getPath().getName())
@@ -127,8 +135,8 @@ public final class HadoopPaths {
   /** Names of the sub-directories directly inside a directory (none when it does not exist). */
   public List<String> directoryNames(String directory) {
     try {
-      Path p = new Path(directory);
-      FileSystem fs = p.getFileSystem(hadoopConf);
+      Path p = path(directory);
+      FileSystem fs = fileSystem(p, hadoopConf);
       if (!fs.exists(p)) {
         return List.of();
       }
@@ -154,7 +162,7 @@ public final class HadoopPaths {
    */
   public void writeBytes(String path, byte[] bytes) {
     try {
-      Path p = new Path(path);
+      Path p = path(path);
       FileSystem fs = p.getFileSystem(hadoopConf);
       if (fs instanceof LocalFileSystem local) {
         java.nio.file.Path file = local.pathToFile(p).toPath();
@@ -176,10 +184,15 @@ public final class HadoopPaths {
   }
 
   public byte[] readBytes(String path) {
+    return head(path, Integer.MAX_VALUE);
+  }
+
+  /** Up to the first {@code count} bytes of a file. */
+  public byte[] head(String path, int count) {
     try {
-      Path p = new Path(path);
-      try (var in = p.getFileSystem(hadoopConf).open(p)) {
-        return in.readAllBytes();
+      Path p = path(path);
+      try (var in = fileSystem(p, hadoopConf).open(p)) {
+        return in.readNBytes(count);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + path, e);
@@ -194,14 +207,65 @@ public final class HadoopPaths {
     if (path == null || path.isBlank()) {
       return;
     }
-    String scheme = new Path(path).toUri().getScheme();
-    if ((scheme == null || scheme.equals("file")) && !new java.io.File(new Path(path).toUri().getPath()).exists()) {
+    java.net.URI uri = path(path).toUri();
+    if ((uri.getScheme() == null || uri.getScheme().equals("file")) && !new java.io.File(uri.getPath()).exists()) {
       throw new UserError(what + " not found: " + path);
     }
   }
 
   /** Joins a directory and a child name the way Hadoop paths do, for local and remote schemes. */
   public static String child(String directory, String name) {
-    return new Path(directory, name).toString();
+    return child(path(directory), name).toString();
+  }
+
+  /** {@code directory}/{@code name}, for a name with a colon too (Hadoop would parse "a:b" as a URI). */
+  public static Path child(Path directory, String name) {
+    return new Path(directory, new Path(null, null, name));
+  }
+
+  /**
+   * A path as the user gave it. Hadoop's own parser takes whatever precedes a colon that comes before
+   * every slash for a URI scheme, so a local name such as 2026-11-01T10:00.csv would be the scheme
+   * "2026-11-01T10" with a relative path, which it refuses; file systems' schemes are followed by a
+   * slash (s3a://b/k, file:/x), so only such a prefix is taken for one.
+   */
+  public static Path path(String given) {
+    return misread(given) ? new Path(null, null, given) : new Path(given);
+  }
+
+  private static boolean misread(String given) {
+    int colon = given.indexOf(':');
+    int slash = given.indexOf('/');
+    return colon >= 0 && (slash < 0 || colon < slash) && !SCHEME.matcher(given).lookingAt();
+  }
+
+  /**
+   * {@code path} for Spark's readers and writers, which parse it with Hadoop's own parser: qualified
+   * where that parser would misread it ({@link #path}), else as given.
+   */
+  public String forSpark(String path) {
+    return misread(path) ? qualified(path) : path;
+  }
+
+  /**
+   * The file system to use for {@code path} (and {@code others} on the same one): on the local disk, when
+   * a name has a colon, the raw one. The checksummed one finds a file's .crc sibling by parsing
+   * ".NAME.crc" as a path, which fails for such a name (Hadoop takes the part before the colon for a URI
+   * scheme).
+   */
+  public static FileSystem fileSystem(Path path, Configuration conf, Path... others) throws IOException {
+    FileSystem fs = path.getFileSystem(conf);
+    boolean colon = Stream.concat(Stream.of(path), Stream.of(others)).anyMatch(p -> p.getName().contains(":"));
+    return fs instanceof LocalFileSystem local && colon ? local.getRawFileSystem() : fs;
+  }
+
+  /**
+   * {@code reader} reading the local disk through Hadoop's raw file system, which can open files named
+   * with a colon (a time such as 10:12:31.json) that the checksummed one cannot ({@link #fileSystem}):
+   * Spark lists a folder's files itself, so the names are not known beforehand. Read options reach
+   * this read's Hadoop configuration only, and other schemes (s3a) ignore them.
+   */
+  public static DataFrameReader rawLocal(DataFrameReader reader) {
+    return reader.option("fs.file.impl", RawLocalFileSystem.class.getName()).option("fs.file.impl.disable.cache", true);
   }
 }

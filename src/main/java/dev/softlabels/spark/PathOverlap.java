@@ -23,7 +23,7 @@ public final class PathOverlap {
    */
   public static Path canonical(FileSystem fs, Path path) throws IOException {
     Path qualified = fs.makeQualified(path);
-    if (!"file".equals(fs.getScheme())) {
+    if (!"file".equals(fs.getUri().getScheme())) {
       return qualified;
     }
     java.nio.file.Path local = java.nio.file.Path.of(qualified.toUri()).normalize();

@@ -7,6 +7,7 @@ import dev.softlabels.config.UserError;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.SparkConf;
+import org.apache.spark.internal.config.ConfigEntry;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -44,6 +45,34 @@ public final class Sessions {
   /** How long the last {@link #start} took: the fixed cost every job pays before its own work. */
   public static double startSeconds() {
     return startSeconds;
+  }
+
+  /**
+   * Refuses, before the session starts, a softlabels.spark.conf setting that Spark would refuse only
+   * then (with a stack trace) and one it does not know at all, which it would silently ignore (a typo).
+   * Unknown keys are refused in the namespaces that Spark's and Delta's registered settings use
+   * (spark.sql, spark.executor, spark.databricks...), except families that Spark reads by prefix; other
+   * namespaces belong to plugins, unless theirs is a typo of Spark's own.
+   */
+  public static void check(Config config) {
+    Map<String, ConfigEntry<?>> known = SparkSettings.known();
+    for (Map.Entry<String, ConfigValue> entry : config.getConfig("softlabels.spark.conf").entrySet()) {
+      String key = String.join(".", ConfigUtil.splitPath(entry.getKey()));
+      String value = String.valueOf(entry.getValue().unwrapped());
+      String origin = entry.getValue().origin().description();
+      ConfigEntry<?> setting = known.get(key);
+      if (setting != null) {
+        try {
+          setting.valueConverter().apply(value);
+        } catch (IllegalArgumentException e) {
+          throw new UserError("bad Spark setting " + key + " = " + value + " from " + origin + ": "
+              + SparkSettings.sentence(e.getMessage()));
+        }
+      } else if (!SparkSettings.readFreely(key, known.keySet())) {
+        throw new UserError("unknown Spark setting " + key + " from " + origin + " (did you mean "
+            + SparkSettings.nearest(key, known.keySet()) + "?)");
+      }
+    }
   }
 
   /**

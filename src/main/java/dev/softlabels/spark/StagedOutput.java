@@ -108,9 +108,10 @@ public final class StagedOutput implements AutoCloseable {
     FileSystem fs;
     WriterLock lock;
     try {
-      Path given = new Path(output);
-      fs = given.getFileSystem(conf);
-      target = fs.makeQualified(given);
+      Path given = HadoopPaths.path(output);
+      target = given.getFileSystem(conf).makeQualified(given);
+      // Named after the target: its staging folder, backup and journal have its colons too.
+      fs = HadoopPaths.fileSystem(target, conf);
       if (target.getParent() == null) {
         throw new UserError(what + " cannot be the root of a file system: " + output);
       }
@@ -118,7 +119,7 @@ public final class StagedOutput implements AutoCloseable {
       Path canonical = PathOverlap.canonical(fs, target);
       for (String input : inputs) {
         if (input != null && !input.isBlank()) {
-          PathOverlap.refuse(fs, canonical, new Path(input), what + " " + output, "the input " + input,
+          PathOverlap.refuse(fs, canonical, HadoopPaths.path(input), what + " " + output, "the input " + input,
               "write the output somewhere else");
         }
       }
@@ -162,8 +163,8 @@ public final class StagedOutput implements AutoCloseable {
    */
   public static void mark(SparkSession spark, String folder, String job) {
     try {
-      Path path = new Path(folder);
-      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      Path path = HadoopPaths.path(folder);
+      FileSystem fs = HadoopPaths.fileSystem(path, spark.sparkContext().hadoopConfiguration());
       fs.mkdirs(path);
       writeText(fs, new Path(path, MARKER), job);
     } catch (IOException e) {
@@ -178,12 +179,12 @@ public final class StagedOutput implements AutoCloseable {
 
   /** A part of the output directory, inside the staging folder. */
   public String child(String name) {
-    return new Path(staging, name).toString();
+    return HadoopPaths.child(staging, name).toString();
   }
 
   /** Where to write a one-file output. */
   public String file() {
-    return new Path(staging, target.getName()).toString();
+    return HadoopPaths.child(staging, target.getName()).toString();
   }
 
   /** The final location as the user gave it, for messages. */
@@ -197,7 +198,7 @@ public final class StagedOutput implements AutoCloseable {
    * stops between two of them ({@link #recover}).
    */
   public void commit() {
-    Path source = file ? new Path(staging, target.getName()) : staging;
+    Path source = file ? HadoopPaths.child(staging, target.getName()) : staging;
     Path backup = sibling(target, REPLACED + staging.getName().substring(staging.getName().lastIndexOf('-') + 1));
     try {
       boolean replacing = fs.exists(target);
@@ -276,7 +277,7 @@ public final class StagedOutput implements AutoCloseable {
     if (fs.exists(journal)) {
       String named = readJournal(fs, journal);
       Optional<Path> backup = named.isEmpty() ? leftovers(fs, target, REPLACED).stream().findFirst()
-          : Optional.of(new Path(parent, named));
+          : Optional.of(HadoopPaths.child(parent, named));
       if (named.equals(NO_PREVIOUS) || backup.isPresent() && !fs.exists(backup.get())) {
         backup = Optional.empty();
       }
@@ -342,7 +343,7 @@ public final class StagedOutput implements AutoCloseable {
    * than after the work. Only where a rename is cheap (on S3 it is a copy, and there are no mount points).
    */
   private static void requireRenamable(FileSystem fs, Path target, String what, String output) throws IOException {
-    if (!List.of("file", "hdfs").contains(fs.getScheme())) {
+    if (!List.of("file", "hdfs").contains(fs.getUri().getScheme())) {
       return;
     }
     Path aside = sibling(target, REPLACED + "probe");
@@ -353,7 +354,7 @@ public final class StagedOutput implements AutoCloseable {
       fs.delete(sibling(target, JOURNAL), false);
       throw new UserError(what + " " + output + " cannot be renamed (" + firstLine(e) + "; a mount point or an"
           + " immutable folder?): softlabels writes an output beside its place and renames it there, so give a"
-          + " folder inside it instead, e.g. " + new Path(output, "run"));
+          + " folder inside it instead, e.g. " + HadoopPaths.child(HadoopPaths.path(output), "run"));
     }
     move(fs, aside, target);
     fs.delete(sibling(target, JOURNAL), false);
@@ -383,10 +384,10 @@ public final class StagedOutput implements AutoCloseable {
   }
 
   private static Path sibling(Path target, String suffix) {
-    return new Path(target.getParent(), "." + target.getName() + suffix);
+    return HadoopPaths.child(target.getParent(), "." + target.getName() + suffix);
   }
 
-/** Written whole under another name and renamed: a journal is never seen empty or half written. */
+  /** Written whole under another name and renamed: a journal is never seen empty or half written. */
   private static void writeJournal(FileSystem fs, Path target, String backup) throws IOException {
     Path unfinished = sibling(target, UNFINISHED_JOURNAL);
     writeText(fs, unfinished, backup);
@@ -425,7 +426,7 @@ public final class StagedOutput implements AutoCloseable {
     if (fs.exists(to)) {
       throw new IOException("cannot move " + from + " to " + to + ": it exists");
     }
-    if ("file".equals(fs.getScheme()) && fs.getFileStatus(from).isDirectory()) {
+    if ("file".equals(fs.getUri().getScheme()) && fs.getFileStatus(from).isDirectory()) {
       Files.move(java.nio.file.Path.of(fs.makeQualified(from).toUri()),
           java.nio.file.Path.of(fs.makeQualified(to).toUri()), StandardCopyOption.ATOMIC_MOVE);
     } else if (!fs.rename(from, to)) {

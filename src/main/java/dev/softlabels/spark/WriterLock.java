@@ -56,9 +56,9 @@ public final class WriterLock implements AutoCloseable {
     if (!fs.mkdirs(lock.getParent())) {
       throw new IOException("cannot create " + lock.getParent());
     }
-    String shown = "file".equals(fs.getScheme()) ? lock.toUri().getPath() : lock.toString();
+    String shown = "file".equals(fs.getUri().getScheme()) ? lock.toUri().getPath() : lock.toString();
     String busy = "is writing " + what + "; " + advice + " (if no run is writing it, remove " + shown + ")";
-    return "file".equals(fs.getScheme()) ? local(fs, lock, busy) : remote(fs, lock, busy, true);
+    return "file".equals(fs.getUri().getScheme()) ? local(fs, lock, busy) : remote(fs, lock, busy, true);
   }
 
   private static WriterLock local(FileSystem fs, Path lock, String busy) throws IOException {

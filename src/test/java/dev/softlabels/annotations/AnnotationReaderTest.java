@@ -178,4 +178,68 @@ class AnnotationReaderTest {
             + "line break, not '||'");
     assertThat(source(Map.of("softlabels.annotations.csv.delimiter", "\\t")).csvDelimiter()).isEqualTo("\t");
   }
+
+  /** One Parquet file of votes, written by Spark into {@code folder}. */
+  private static Path parquetFile(SparkSession spark, Path folder) throws IOException {
+    spark.createDataFrame(List.of(new AggregateJobTest.Vote("img1", "u1", "cat")), AggregateJobTest.Vote.class)
+        .coalesce(1).write().parquet(folder.toString());
+    try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+  }
+
+  @Test
+  void aFolderOfSubFoldersThatAreNoPartitionsIsRefusedByName(SparkSession spark) throws IOException {
+    Path input = dir.resolve("nested");
+    parquetFile(spark, input.resolve("a"));
+    parquetFile(spark, input.resolve("b"));
+
+    assertThatThrownBy(() -> read(spark, input, Map.of()))
+        .isInstanceOf(UserError.class)
+        .hasMessage(input + " holds the sub-folders a/ and b/, which are not partitions (name=value): give one of "
+            + "them as the input, or move their files into one folder");
+  }
+
+  @Test
+  void aSageMakerJobFolderWithoutItsFormatIsNamed(SparkSession spark) {
+    Path job = Path.of("examples/sagemaker-gt/animals-job");
+
+    assertThatThrownBy(() -> read(spark, job, Map.of()))
+        .isInstanceOf(UserError.class)
+        .hasMessage(job + " is a SageMaker Ground Truth job's output folder: read it with --format sagemaker-gt");
+  }
+
+  @Test
+  void aCsvFileReadAsParquetIsNamed(SparkSession spark) {
+    Path input = TestFiles.write(dir, "votes.csv", "image_id,annotator_id,label", "img1,u1,cat");
+
+    assertThatThrownBy(() -> read(spark, input, Map.of("softlabels.annotations.format", "parquet")))
+        .isInstanceOf(UserError.class)
+        .hasMessage(input + " is not Parquet (it starts with 'image_id,annotator_id,label', not PAR1): "
+            + "for CSV pass --format csv");
+  }
+
+  @Test
+  void aParquetFileReadAsCsvIsNamedWithoutItsBytes(SparkSession spark) throws IOException {
+    Path input = parquetFile(spark, dir.resolve("parquet"));
+
+    assertThatThrownBy(() -> read(spark, input, Map.of("softlabels.annotations.format", "csv")))
+        .isInstanceOf(UserError.class)
+        .hasMessage("file:" + input + " is a Parquet file (it starts with PAR1), not CSV: pass --format parquet");
+  }
+
+  /** Hadoop's checksummed local file system cannot open a name with a colon (its .crc sibling's name). */
+  @Test
+  void filesNamedWithAColonAreRead(SparkSession spark) throws IOException {
+    Path nights = Files.createDirectories(dir.resolve("inbox"));
+    Path csv = TestFiles.write(nights, "2026-11-01T10:00.csv", "image_id,annotator_id,label", "img1,u1,cat");
+    TestFiles.write(nights, "2026-11-01T22:00.csv", "image_id,annotator_id,label", "img2,u2,dog");
+    Path json = TestFiles.write(dir, "2026-11-02T10:00.json", "{\"image_id\":\"img3\",\"annotator_id\":\"u3\",\"label\":\"fox\"}");
+    Path parquet = Files.copy(parquetFile(spark, dir.resolve("parquet")), dir.resolve("2026-11-03T10:00.parquet"));
+
+    assertThat(rows(read(spark, csv, Map.of()))).containsExactly("img1|u1|cat|null|0");
+    assertThat(rows(read(spark, nights, Map.of()))).containsExactly("img1|u1|cat|null|0", "img2|u2|dog|null|1");
+    assertThat(rows(read(spark, json, Map.of()))).containsExactly("img3|u3|fox|null|0");
+    assertThat(rows(read(spark, parquet, Map.of()))).containsExactly("img1|u1|cat|null|0");
+  }
 }

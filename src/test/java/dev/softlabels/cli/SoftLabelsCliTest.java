@@ -123,6 +123,54 @@ class SoftLabelsCliTest {
         .isEqualTo("1");
   }
 
+  /** Spark would refuse these only once its session starts, with a stack trace. */
+  @Test
+  void sparkSettingsSparkWouldRefuseAreNamed() {
+    Path input = TestFiles.write(dir, "rows.csv", "image_id,annotator_id,label");
+    String output = dir.resolve("out").toString();
+    run("aggregate", "-Dspark.sql.shuffle.partitions=0", "--input", input.toString(), "--output", output)
+        .isOneLineUserError("softlabels aggregate: error: bad Spark setting spark.sql.shuffle.partitions = 0 from "
+            + "-Dspark.sql.shuffle.partitions: '0' in spark.sql.shuffle.partitions is invalid. The value of "
+            + "spark.sql.shuffle.partitions must be positive");
+    run("aggregate", "-Dspark.sql.shuffle.partitions=many", "--input", input.toString(), "--output", output)
+        .isOneLineUserError("bad Spark setting spark.sql.shuffle.partitions = many from "
+            + "-Dspark.sql.shuffle.partitions: spark.sql.shuffle.partitions should be int, but was many");
+  }
+
+  @Test
+  void sparkSettingsSparkDoesNotKnowAreRefused() {
+    Path input = TestFiles.write(dir, "rows.csv", "image_id,annotator_id,label");
+    String output = dir.resolve("out").toString();
+    run("aggregate", "-Dspark.sql.shufle.partitions=3", "--input", input.toString(), "--output", output)
+        .isOneLineUserError("softlabels aggregate: error: unknown Spark setting spark.sql.shufle.partitions from "
+            + "-Dspark.sql.shufle.partitions (did you mean spark.sql.shuffle.partitions?)");
+    Path file = TestFiles.write(dir, "spark.conf", "softlabels.spark.conf { \"spark.sqll.adaptive.enabled\" = false }");
+    run("aggregate", "--conf", file.toString(), "--input", input.toString(), "--output", output).isOneLineUserError(
+        "unknown Spark setting spark.sqll.adaptive.enabled from " + file + ": 1 (did you mean spark.sql.adaptive.enabled?)");
+    // Families of keys Spark reads by prefix, Spark's own and Delta's settings, and a plugin's namespace pass:
+    // the run gets as far as the missing master.
+    run("aggregate", "-Dspark.hadoop.fs.s3a.endpoint=http://127.0.0.1:9000", "-Dspark.executorEnv.OMP_NUM_THREADS=2",
+        "-Dspark.sql.catalog.lake=org.example.Catalog", "-Dspark.sql.catalog.lake.uri=thrift://x",
+        "-Dspark.executor.resource.gpu.amount=1", "-Dspark.databricks.delta.snapshotPartitions=2",
+        "-Dspark.ui.enabled=false", "-Dspark.app.name=x", "-Dspark.rapids.sql.enabled=true",
+        "-Dspark.sql.extensions=org.example.Extension", "-Dspark.driver.extraJavaOptions=-Dx=1",
+        "--input", input.toString(), "--output", output).isOneLineUserError("no Spark master is set");
+  }
+
+  @Test
+  void anAsOfThatIsNoVersionNightOrTimestampIsNamed() {
+    run("relabel", "export", "--state", dir.resolve("store").toString(), "--as-of", "yesterday", "--output",
+        dir.resolve("out").toString()).isOneLineUserError("softlabels relabel export: error: --as-of yesterday is "
+            + "not a version number (such as 3), a night (YYYY-MM-DD) or a timestamp (such as 2026-11-01 10:00:00)");
+  }
+
+  /** Hadoop would take "2026-11-01T10" for a URI scheme. */
+  @Test
+  void aLocalNameWithAColonIsAPath() {
+    run("aggregate", "--input", "2026-11-01T10:00.csv", "--output", dir.resolve("out").toString())
+        .isOneLineUserError("softlabels aggregate: error: input not found: 2026-11-01T10:00.csv");
+  }
+
   @Test
   void classNamesAreTrimmed() {
     run("aggregate", "--classes", "cat, cat", "--input", "x", "--output", "y")

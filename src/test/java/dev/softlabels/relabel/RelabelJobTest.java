@@ -117,6 +117,19 @@ class RelabelJobTest {
         .hasMessageContaining("no night of that date");
   }
 
+  /** Its labels/ is the aggregate job's Parquet: a night would fail on Delta's own error, a reader say "no store". */
+  @Test
+  void anAggregateOutputGivenAsTheStoreIsNamed(SparkSession spark) {
+    Path output = aggregate(spark, nights.resolve("2026-11-01.csv"), "aggregate-not-a-store");
+    String expected = output + " (softlabels.relabel.state) is not a label store: its labels/ "
+        + "has no _delta_log (an aggregate output?); give --state a new folder or a store relabel made";
+
+    assertThatThrownBy(() -> RelabelJob.run(spark, night(output, "2026-11-01"))).isInstanceOf(UserError.class)
+        .hasMessage(expected);
+    assertThatThrownBy(() -> new LabelStore(spark, output.toString()).readAsOf("")).isInstanceOf(UserError.class)
+        .hasMessage(expected);
+  }
+
   /** Nights append a row per touched image; readers take each image's latest; compaction keeps the labels. */
   @Test
   void readersSeeEachImagesLatestRowAndCompactionKeepsTheLabels(SparkSession spark) {

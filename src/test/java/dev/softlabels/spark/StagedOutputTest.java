@@ -60,6 +60,18 @@ class StagedOutputTest {
     assertThat(names(dir)).containsExactly(".out.lock", "out");
   }
 
+  /** The staging folder's name, .NAME.staging-ID, would put the colon before any slash. */
+  @Test
+  void anOutputNamedWithAColonIsStagedAndCommitted() throws IOException {
+    Path output = dir.resolve("2026-11-01T10:00");
+    try (StagedOutput staged = open(output, false)) {
+      writeSummary(staged, "new");
+      staged.commit();
+    }
+    assertThat(output.resolve("summary.json")).hasContent("new");
+    assertThat(names(dir)).containsExactly(".2026-11-01T10:00.lock", "2026-11-01T10:00");
+  }
+
   @Test
   void anOutputThatIsNotCommittedLeavesThePreviousOneAndNoStaging() throws IOException {
     Path output = previousOutput();
