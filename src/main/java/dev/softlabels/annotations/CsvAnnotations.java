@@ -261,6 +261,7 @@ final class CsvAnnotations {
             if (file.header()) {
               reader.next();
             }
+            reader.expectFields(file.fields());
           }
           if (reader.next()) {
             next = row();

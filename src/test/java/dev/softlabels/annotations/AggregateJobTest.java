@@ -422,6 +422,25 @@ class AggregateJobTest {
     assertThat(summary.rowsUsed()).isEqualTo(classified.filter("reason IS NULL").count());
   }
 
+  /** A stray quote at record 31 of 12,000: that record alone is quarantined and every later vote is read. */
+  @Test
+  void anUnclosedQuoteCostsItsOwnRecordNotTheRestOfTheFile(SparkSession spark) {
+    List<String> lines = new java.util.ArrayList<>(List.of("image_id,annotator_id,label"));
+    for (int i = 1; i <= 12_000; i++) {
+      lines.add("img" + i / 5 + ",u" + i % 5 + "," + (i == 31 ? "\"" : "") + CLASSES.get(i % 3));
+    }
+    Path input = TestFiles.write(dir, "votes.csv", lines.toArray(String[]::new));
+    Path output = dir.resolve("out");
+
+    AggregateSummary summary = AggregateJob.run(spark, settings(input, output, Map.of()));
+
+    assertThat(summary.rowsRead()).isEqualTo(12_000);
+    assertThat(summary.rowsUsed()).isEqualTo(11_999);
+    assertThat(summary.quarantinedByReason()).containsEntry("unparsable_row", 1L);
+    assertThat(spark.read().parquet(output.resolve("quarantine").toString()).select("raw_record").first().getString(0))
+        .isEqualTo("img6,u1,\"dog");
+  }
+
   @Test
   void readsJsonLinesWithRenamedColumnsAndIndexLabels(SparkSession spark) {
     Path input = TestFiles.write(dir, "votes.jsonl",

@@ -10,7 +10,11 @@ import dev.softlabels.relabel.Night;
 import dev.softlabels.relabel.RelabelJob;
 import dev.softlabels.relabel.RelabelSettings;
 import dev.softlabels.testing.SparkExtension;
+import dev.softlabels.testing.TestFiles;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -175,28 +179,52 @@ class ToolExportsTest {
         List.of("img_0002.jpg|AZ8KQ1T6W0YB3M|Bird|rejected_by_requester"));
   }
 
+  private static final String TOLOKA_IMAGES = "https://animals-bucket.s3.amazonaws.com/images/";
+  private static final List<String> TOLOKA_QUARANTINE = List.of(
+      "img_0001.jpg|e7d61b2a4c9f4035b8a2d7c6e0f19a3b|Bird|rejected_by_requester",
+      "img_0002.jpg|e7d61b2a4c9f4035b8a2d7c6e0f19a3b|Bird|rejected_by_requester",
+      "img_0003.jpg|a09c7e3d1b5f48e2967d0c4ab3e1f8d6|null|skipped_by_annotator",
+      "img_0004.jpg|a09c7e3d1b5f48e2967d0c4ab3e1f8d6|null|skipped_by_annotator");
+  private static final List<String> TOLOKA_VOTES = List.of(
+      "img_0001.jpg|5f2ac1e07b9d4e6a8c3b1d0e9f7a6b52|Cat|null",
+      "img_0002.jpg|5f2ac1e07b9d4e6a8c3b1d0e9f7a6b52|Dog|null",
+      "img_0001.jpg|a09c7e3d1b5f48e2967d0c4ab3e1f8d6|Cat|null",
+      "img_0002.jpg|a09c7e3d1b5f48e2967d0c4ab3e1f8d6|Dog|null",
+      "img_0003.jpg|5f2ac1e07b9d4e6a8c3b1d0e9f7a6b52|Bird|null",
+      "img_0004.jpg|5f2ac1e07b9d4e6a8c3b1d0e9f7a6b52|Cat|null",
+      "img_0003.jpg|3c4b8f1d7e2a46c9a5b0e6d2f9c1847e|Bird|null",
+      "img_0004.jpg|3c4b8f1d7e2a46c9a5b0e6d2f9c1847e|Dog|null");
+
   /** img_0002.jpg is a control task (GOLDEN:result Dog); its answers count like the others. */
   @Test
   void tolokaResultsKeepControlTasksAsVotesAndQuarantineRejectedAndSkippedAssignments(SparkSession spark) {
-    List<String> quarantined = List.of(
-        "img_0001.jpg|e7d61b2a4c9f4035b8a2d7c6e0f19a3b|Bird|rejected_by_requester",
-        "img_0002.jpg|e7d61b2a4c9f4035b8a2d7c6e0f19a3b|Bird|rejected_by_requester",
-        "img_0003.jpg|a09c7e3d1b5f48e2967d0c4ab3e1f8d6|null|skipped_by_annotator",
-        "img_0004.jpg|a09c7e3d1b5f48e2967d0c4ab3e1f8d6|null|skipped_by_annotator");
-    List<String> votes = List.of(
-        "img_0001.jpg|5f2ac1e07b9d4e6a8c3b1d0e9f7a6b52|Cat|null",
-        "img_0002.jpg|5f2ac1e07b9d4e6a8c3b1d0e9f7a6b52|Dog|null",
-        "img_0001.jpg|a09c7e3d1b5f48e2967d0c4ab3e1f8d6|Cat|null",
-        "img_0002.jpg|a09c7e3d1b5f48e2967d0c4ab3e1f8d6|Dog|null",
-        "img_0003.jpg|5f2ac1e07b9d4e6a8c3b1d0e9f7a6b52|Bird|null",
-        "img_0004.jpg|5f2ac1e07b9d4e6a8c3b1d0e9f7a6b52|Cat|null",
-        "img_0003.jpg|3c4b8f1d7e2a46c9a5b0e6d2f9c1847e|Bird|null",
-        "img_0004.jpg|3c4b8f1d7e2a46c9a5b0e6d2f9c1847e|Dog|null");
-
     assertExport(spark, new Export("toloka", Path.of("examples/toloka/assignments_from_pool_41226871__14-05-2024.tsv"),
-            "https://animals-bucket.s3.amazonaws.com/images/"),
-        Stream.concat(votes.stream(), quarantined.stream()).toList(),
+            TOLOKA_IMAGES),
+        Stream.concat(TOLOKA_VOTES.stream(), TOLOKA_QUARANTINE.stream()).toList(),
         Map.of("img_0001.jpg", List.of(2, 0, 0), "img_0002.jpg", List.of(0, 2, 0), "img_0003.jpg", List.of(0, 0, 2),
+            "img_0004.jpg", List.of(1, 1, 0)),
+        TOLOKA_QUARANTINE);
+  }
+
+  /**
+   * A hint opening a quote it never closes: that one row is quarantined and the rows after it are read,
+   * not swallowed into it.
+   */
+  @Test
+  void aTolokaRowWithAnUnclosedQuoteIsQuarantinedAlone(SparkSession spark) throws IOException {
+    Path original = Path.of("examples/toloka/assignments_from_pool_41226871__14-05-2024.tsv");
+    List<String> lines = new ArrayList<>(Files.readAllLines(original));
+    lines.set(2, lines.get(2).replace("\tLook at the animal's ears", "\t\"Look at the animal's ears"));
+    Path results = TestFiles.write(dir, original.getFileName().toString(), lines.toArray(String[]::new));
+    List<String> rows = new ArrayList<>(TOLOKA_VOTES);
+    rows.remove("img_0002.jpg|5f2ac1e07b9d4e6a8c3b1d0e9f7a6b52|Dog|null");
+    rows.add("img_0002.jpg|null|Dog|null");
+    rows.addAll(TOLOKA_QUARANTINE);
+    List<String> quarantined = new ArrayList<>(TOLOKA_QUARANTINE);
+    quarantined.add("img_0002.jpg|null|Dog|unparsable_row");
+
+    assertExport(spark, new Export("toloka", results, TOLOKA_IMAGES), rows,
+        Map.of("img_0001.jpg", List.of(2, 0, 0), "img_0002.jpg", List.of(0, 1, 0), "img_0003.jpg", List.of(0, 0, 2),
             "img_0004.jpg", List.of(1, 1, 0)),
         quarantined);
   }
