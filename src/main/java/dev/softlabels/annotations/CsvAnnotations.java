@@ -9,8 +9,8 @@ import static org.apache.spark.sql.functions.when;
 import dev.softlabels.config.UserError;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.HadoopConfSnapshot;
+import dev.softlabels.spark.HadoopPaths;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
@@ -28,8 +28,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.compress.CompressionCodec;
-import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -216,11 +214,7 @@ final class CsvAnnotations {
 
   private static CsvRecordReader open(Configuration conf, String path, char delimiter, Charset charset)
       throws IOException {
-    Path file = new Path(path);
-    InputStream in = file.getFileSystem(conf).open(file);
-    CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(file);
-    return new CsvRecordReader(codec == null ? in : codec.createInputStream(in), delimiter, charset,
-        MAX_RECORD_BYTES);
+    return new CsvRecordReader(HadoopPaths.of(conf).openDecompressed(path), delimiter, charset, MAX_RECORD_BYTES);
   }
 
   private static FlatMapFunction<List<FileTask>, Row> reader(HadoopConfSnapshot snapshot, char delimiter,

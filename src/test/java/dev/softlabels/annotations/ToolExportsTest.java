@@ -3,6 +3,8 @@ package dev.softlabels.annotations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.config.UserError;
 import dev.softlabels.labels.LabelColumns;
@@ -105,26 +107,50 @@ class ToolExportsTest {
         .forEach((reason, n) -> assertThat(summary.quarantinedByReason()).containsEntry(reason, n));
   }
 
+  private static final Path LABEL_STUDIO_EXPORT = Path.of("examples/label-studio/export.json");
+  private static final String LABEL_STUDIO_IMAGES = "/data/upload/3/";
+  private static final List<String> LABEL_STUDIO_ROWS = List.of(
+      "cat_001.jpg|1|Cat|null",
+      "cat_001.jpg|2|Cat|null",
+      "cat_001.jpg|3|Dog|null",
+      "dog_002.jpg|1|Dog|null",
+      "dog_002.jpg|2|null|skipped_by_annotator",
+      "dog_002.jpg|3|Dog|null",
+      "bird_003.jpg|1|Bird|null",
+      "bird_003.jpg|2|Bird|null",
+      "bird_003.jpg|3|Cat|null",
+      "cat_004.jpg|2|Cat|null");
+  private static final Map<String, List<Integer>> LABEL_STUDIO_COUNTS = Map.of(
+      "cat_001.jpg", List.of(2, 1, 0),
+      "dog_002.jpg", List.of(0, 2, 0),
+      "bird_003.jpg", List.of(1, 0, 2),
+      "cat_004.jpg", List.of(1, 0, 0));
+  private static final List<String> LABEL_STUDIO_QUARANTINE = List.of("dog_002.jpg|2|null|skipped_by_annotator");
+
   @Test
   void labelStudioExportGivesOneVotePerAnnotationAndQuarantinesTheSkippedOne(SparkSession spark) {
-    assertExport(spark, new Export("label-studio", Path.of("examples/label-studio/export.json"), "/data/upload/3/"),
-        List.of(
-            "cat_001.jpg|1|Cat|null",
-            "cat_001.jpg|2|Cat|null",
-            "cat_001.jpg|3|Dog|null",
-            "dog_002.jpg|1|Dog|null",
-            "dog_002.jpg|2|null|skipped_by_annotator",
-            "dog_002.jpg|3|Dog|null",
-            "bird_003.jpg|1|Bird|null",
-            "bird_003.jpg|2|Bird|null",
-            "bird_003.jpg|3|Cat|null",
-            "cat_004.jpg|2|Cat|null"),
-        Map.of(
-            "cat_001.jpg", List.of(2, 1, 0),
-            "dog_002.jpg", List.of(0, 2, 0),
-            "bird_003.jpg", List.of(1, 0, 2),
-            "cat_004.jpg", List.of(1, 0, 0)),
-        List.of("dog_002.jpg|2|null|skipped_by_annotator"));
+    assertExport(spark, new Export("label-studio", LABEL_STUDIO_EXPORT, LABEL_STUDIO_IMAGES),
+        LABEL_STUDIO_ROWS, LABEL_STUDIO_COUNTS, LABEL_STUDIO_QUARANTINE);
+  }
+
+  /** The same tasks one per line (JSON lines), beside the array export: every task of both files is read. */
+  @Test
+  void labelStudioTasksAsJsonLinesAreAllRead(SparkSession spark) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    List<String> lines = new ArrayList<>();
+    for (JsonNode task : json.readTree(LABEL_STUDIO_EXPORT.toFile())) {
+      lines.add(json.writeValueAsString(task));
+    }
+    Path lineExport = TestFiles.write(dir, "export.jsonl", lines.toArray(String[]::new));
+    assertExport(spark, new Export("label-studio", lineExport, LABEL_STUDIO_IMAGES),
+        LABEL_STUDIO_ROWS, LABEL_STUDIO_COUNTS, LABEL_STUDIO_QUARANTINE);
+
+    Path folder = Files.createDirectories(dir.resolve("exports"));
+    Files.copy(LABEL_STUDIO_EXPORT, folder.resolve("array.json"));
+    Files.copy(lineExport, folder.resolve("lines.json"));
+    assertThat(rows(spark, new Export("label-studio", folder, LABEL_STUDIO_IMAGES)))
+        .containsExactlyInAnyOrderElementsOf(Stream.concat(LABEL_STUDIO_ROWS.stream(), LABEL_STUDIO_ROWS.stream())
+            .toList());
   }
 
   @Test
