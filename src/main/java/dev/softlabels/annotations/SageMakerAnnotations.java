@@ -3,6 +3,7 @@ package dev.softlabels.annotations;
 import static dev.softlabels.labels.LabelColumns.ANNOTATOR;
 import static dev.softlabels.labels.LabelColumns.IMAGE;
 import static dev.softlabels.labels.LabelColumns.LABEL;
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_join;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
@@ -12,6 +13,7 @@ import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map_keys;
 import static org.apache.spark.sql.functions.regexp_extract;
+import static org.apache.spark.sql.functions.when;
 
 import dev.softlabels.config.UserError;
 import dev.softlabels.spark.HadoopPaths;
@@ -34,7 +36,8 @@ import org.apache.spark.sql.types.StructType;
  * of {@code workerId} and {@code answerContent.crowd-image-classifier.label}. The image id is the
  * {@code source-ref} of the object's line in {@code manifests/output/output.manifest} (the object
  * number is its 0-based line). An answer for an object the manifest lacks keeps a null image id, so it
- * is quarantined as missing_image_id rather than lost.
+ * is quarantined as missing_image_id rather than lost; a response file that is not JSON is one
+ * unparsable row on its object's image.
  *
  * <p>file_order is the iteration, so a later iteration's vote by the same worker is the duplicate.
  * Answers of another template (a bounding box, a multi-select classifier) are refused whole, naming the
@@ -49,10 +52,13 @@ final class SageMakerAnnotations {
   private static final String ANSWER = "answer";
   private static final String FILE = "file";
 
+  private static final String CORRUPT = "_corrupt_record";
+  private static final StructType ANSWER_TYPE = new StructType()
+      .add("workerId", DataTypes.StringType)
+      .add("answerContent", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
   private static final StructType RESPONSE = new StructType()
-      .add("answers", DataTypes.createArrayType(new StructType()
-          .add("workerId", DataTypes.StringType)
-          .add("answerContent", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))));
+      .add("answers", DataTypes.createArrayType(ANSWER_TYPE))
+      .add(CORRUPT, DataTypes.StringType);
   private static final StructType MANIFEST_LINE = new StructType().add("source-ref", DataTypes.StringType);
   private static final StructType NUMBERED_LINE = new StructType()
       .add(OBJECT, DataTypes.LongType, false)
@@ -77,20 +83,25 @@ final class SageMakerAnnotations {
         // options reach this read's Hadoop configuration only, and other schemes (s3a) ignore them.
         .option("fs.file.impl", RawLocalFileSystem.class.getName())
         .option("fs.file.impl.disable.cache", true)
+        .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", CORRUPT)
         .json(responses)
         .select(
             input_file_name().as(FILE),
             regexp_extract(input_file_name(), "/([0-9]+)/[^/]+$", 1).cast(DataTypes.LongType).as(OBJECT),
             regexp_extract(input_file_name(), "/iteration-([0-9]+)/", 1).cast(DataTypes.IntegerType)
                 .as(AnnotationReader.FILE_ORDER),
-            explode(col("answers")).as(ANSWER));
+            col(CORRUPT),
+            // A response that is not JSON has no answers to explode: it stays one row, to be quarantined.
+            explode(when(col(CORRUPT).isNotNull(), array(lit(null).cast(ANSWER_TYPE))).otherwise(col("answers")))
+                .as(ANSWER));
     refuseOtherTemplates(answers);
     Column content = col(ANSWER + ".answerContent");
     return answers.join(sourceRefs(spark, manifest), OBJECT, "left").select(
         col(IMAGE),
         col(ANSWER + ".workerId").as(ANNOTATOR),
         get_json_object(content.getItem(CLASSIFIER), "$.label").as(LABEL),
-        lit(null).cast(DataTypes.StringType).as(AnnotationReader.RAW_RECORD),
+        col(CORRUPT).as(AnnotationReader.RAW_RECORD),
         lit(null).cast(DataTypes.StringType).as(AnnotationReader.TOOL_REASON),
         col(AnnotationReader.FILE_ORDER));
   }

@@ -168,23 +168,52 @@ class ToolExportsTest {
     assertThat(dir.resolve("out")).doesNotExist();
   }
 
+  private static final Path SAGEMAKER_JOB = Path.of("examples/sagemaker-gt/animals-job");
+  private static final String SAGEMAKER_IMAGES = "s3://animals-bucket/images/";
+  private static final List<String> SAGEMAKER_ROWS = List.of(
+      "img_0001.jpg|private.us-east-1.1a2b3c4d5e6f7a8b|Cat|null",
+      "img_0001.jpg|private.us-east-1.9c8d7e6f5a4b3c2d|Cat|null",
+      "img_0001.jpg|private.us-east-1.0f1e2d3c4b5a6978|Dog|null",
+      "img_0002.jpg|private.us-east-1.1a2b3c4d5e6f7a8b|Dog|null",
+      "img_0002.jpg|private.us-east-1.9c8d7e6f5a4b3c2d|Dog|null",
+      "img_0002.jpg|private.us-east-1.0f1e2d3c4b5a6978|Dog|null",
+      "img_0003.jpg|private.us-east-1.1a2b3c4d5e6f7a8b|Bird|null",
+      "img_0003.jpg|private.us-east-1.9c8d7e6f5a4b3c2d|None of the above|null",
+      "img_0003.jpg|private.us-east-1.0f1e2d3c4b5a6978|Bird|null");
+  private static final String NONE_OF_THE_ABOVE =
+      "img_0003.jpg|private.us-east-1.9c8d7e6f5a4b3c2d|None of the above|unknown_class";
+
   /** Every worker's answer, "None of the above" (a class of the job's template, not of ours) too. */
   @Test
   void sageMakerJobGivesEveryWorkersAnswerOnTheManifestsSourceRef(SparkSession spark) {
-    assertExport(spark,
-        new Export("sagemaker-gt", Path.of("examples/sagemaker-gt/animals-job"), "s3://animals-bucket/images/"),
-        List.of(
-            "img_0001.jpg|private.us-east-1.1a2b3c4d5e6f7a8b|Cat|null",
-            "img_0001.jpg|private.us-east-1.9c8d7e6f5a4b3c2d|Cat|null",
-            "img_0001.jpg|private.us-east-1.0f1e2d3c4b5a6978|Dog|null",
-            "img_0002.jpg|private.us-east-1.1a2b3c4d5e6f7a8b|Dog|null",
-            "img_0002.jpg|private.us-east-1.9c8d7e6f5a4b3c2d|Dog|null",
-            "img_0002.jpg|private.us-east-1.0f1e2d3c4b5a6978|Dog|null",
-            "img_0003.jpg|private.us-east-1.1a2b3c4d5e6f7a8b|Bird|null",
-            "img_0003.jpg|private.us-east-1.9c8d7e6f5a4b3c2d|None of the above|null",
-            "img_0003.jpg|private.us-east-1.0f1e2d3c4b5a6978|Bird|null"),
+    assertExport(spark, new Export("sagemaker-gt", SAGEMAKER_JOB, SAGEMAKER_IMAGES), SAGEMAKER_ROWS,
         Map.of("img_0001.jpg", List.of(2, 1, 0), "img_0002.jpg", List.of(0, 3, 0), "img_0003.jpg", List.of(0, 0, 2)),
-        List.of("img_0003.jpg|private.us-east-1.9c8d7e6f5a4b3c2d|None of the above|unknown_class"));
+        List.of(NONE_OF_THE_ABOVE));
+  }
+
+  /** The job's folder copied, to be damaged. */
+  private Path sageMakerJob() throws IOException {
+    Path copy = dir.resolve("job");
+    try (Stream<Path> files = Files.walk(SAGEMAKER_JOB)) {
+      for (Path file : files.toList()) {
+        Files.copy(file, copy.resolve(SAGEMAKER_JOB.relativize(file).toString()));
+      }
+    }
+    return copy;
+  }
+
+  /** A worker response cut short is one unparsable row on its object's image, counted, not lost. */
+  @Test
+  void aSageMakerWorkerResponseThatIsNotJsonIsQuarantined(SparkSession spark) throws IOException {
+    Path job = sageMakerJob();
+    Path response = job.resolve(SageMakerAnnotations.WORKER_RESPONSES + "/iteration-1/0/2024-05-14_10:12:31.json");
+    Files.writeString(response, Files.readString(response).substring(0, 120));
+    String broken = "img_0001.jpg|null|null|null";
+    List<String> rows = Stream.concat(Stream.of(broken), SAGEMAKER_ROWS.stream().skip(1)).toList();
+
+    assertExport(spark, new Export("sagemaker-gt", job, SAGEMAKER_IMAGES), rows,
+        Map.of("img_0001.jpg", List.of(1, 1, 0), "img_0002.jpg", List.of(0, 3, 0), "img_0003.jpg", List.of(0, 0, 2)),
+        List.of(NONE_OF_THE_ABOVE, "img_0001.jpg|null|null|unparsable_row"));
   }
 
   @Test
