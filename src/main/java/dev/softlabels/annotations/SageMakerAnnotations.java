@@ -12,7 +12,10 @@ import static org.apache.spark.sql.functions.get_json_object;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map_keys;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.regexp_extract;
+import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import dev.softlabels.config.UserError;
@@ -106,12 +109,30 @@ final class SageMakerAnnotations {
         col(AnnotationReader.FILE_ORDER));
   }
 
-  /** Each manifest line's object number (its 0-based line) and source-ref. */
+  /**
+   * Each manifest line's object number (its 0-based line) and source-ref. The worker responses name an
+   * object by nothing but that number, so the pairing holds only if every line up to the last object is
+   * an object: a blank or broken line there is refused, since whether the job counted it cannot be known,
+   * and guessing would pair every later object's votes with the wrong image. Blank lines after the last
+   * object shift nothing.
+   */
   private static Dataset<Row> sourceRefs(SparkSession spark, String manifest) {
     JavaRDD<Row> numbered = spark.read().textFile(manifest).javaRDD().zipWithIndex()
         .map(line -> RowFactory.create(line._2(), line._1()));
-    return spark.createDataFrame(numbered, NUMBERED_LINE)
-        .select(col(OBJECT), from_json(col("line"), MANIFEST_LINE).getField("source-ref").as(IMAGE));
+    Dataset<Row> objects = spark.createDataFrame(numbered, NUMBERED_LINE)
+        .select(col(OBJECT), col("line"), from_json(col("line"), MANIFEST_LINE).getField("source-ref").as(IMAGE));
+    Row bounds = objects.agg(
+            min(when(col(IMAGE).isNull(), col(OBJECT))),
+            max(when(trim(col("line")).notEqual(""), col(OBJECT))))
+        .first();
+    if (!bounds.isNullAt(0) && !bounds.isNullAt(1) && bounds.getLong(0) < bounds.getLong(1)) {
+      long bad = bounds.getLong(0);
+      String line = objects.filter(col(OBJECT).equalTo(bad)).select("line").first().getString(0);
+      throw new UserError("line " + (bad + 1) + " of " + manifest + (line.isBlank() ? " is blank"
+          : " is not a JSON object with a source-ref") + ": the worker responses name objects by their manifest "
+          + "line, so the votes of every object after it cannot be paired with their image");
+    }
+    return objects.select(col(OBJECT), col(IMAGE));
   }
 
   private static void refuseOtherTemplates(Dataset<Row> answers) {

@@ -216,6 +216,28 @@ class ToolExportsTest {
         List.of(NONE_OF_THE_ABOVE, "img_0001.jpg|null|null|unparsable_row"));
   }
 
+  /**
+   * Objects are manifest lines by number, so a blank line would move every later object's votes onto
+   * the image before it: refused, naming the line. Blank lines after the last object move nothing.
+   */
+  @Test
+  void aBlankLineAmongTheSageMakerManifestsObjectsIsRefused(SparkSession spark) throws IOException {
+    Path job = sageMakerJob();
+    Path manifest = job.resolve(SageMakerAnnotations.MANIFEST);
+    List<String> objects = Files.readAllLines(manifest);
+    Files.writeString(manifest, String.join("\n", objects) + "\n\n \n");
+    assertThat(rows(spark, new Export("sagemaker-gt", job, SAGEMAKER_IMAGES)))
+        .containsExactlyInAnyOrderElementsOf(SAGEMAKER_ROWS);
+
+    Files.write(manifest, List.of(objects.get(0), "", objects.get(1), objects.get(2)));
+    assertThatThrownBy(() -> aggregate(spark, new Export("sagemaker-gt", job, SAGEMAKER_IMAGES)))
+        .isInstanceOf(UserError.class)
+        .hasMessage("line 2 of " + manifest + " is blank: the "
+            + "worker responses name objects by their manifest line, so the votes of every object after it cannot "
+            + "be paired with their image");
+    assertThat(dir.resolve("out")).doesNotExist();
+  }
+
   @Test
   void mturkBatchResultsGiveOneVotePerAssignmentAndQuarantineTheRejectedOne(SparkSession spark) {
     assertExport(spark, new Export("mturk", Path.of("examples/mturk/Batch_4981234_batch_results.csv"),
