@@ -11,7 +11,6 @@ import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.HadoopConfSnapshot;
 import dev.softlabels.spark.HadoopPaths;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
@@ -29,8 +28,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.compress.CompressionCodec;
-import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -222,11 +219,7 @@ final class CsvAnnotations {
 
   private static CsvRecordReader open(Configuration conf, String path, char delimiter, Charset charset)
       throws IOException {
-    Path file = HadoopPaths.path(path);
-    InputStream in = HadoopPaths.fileSystem(file, conf).open(file);
-    CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(file);
-    return new CsvRecordReader(codec == null ? in : codec.createInputStream(in), delimiter, charset,
-        MAX_RECORD_BYTES);
+    return new CsvRecordReader(HadoopPaths.of(conf).openDecompressed(path), delimiter, charset, MAX_RECORD_BYTES);
   }
 
   private static FlatMapFunction<List<FileTask>, Row> reader(HadoopConfSnapshot snapshot, char delimiter,
@@ -267,6 +260,7 @@ final class CsvAnnotations {
             if (file.header()) {
               reader.next();
             }
+            reader.expectFields(file.fields());
           }
           if (reader.next()) {
             next = row();

@@ -16,8 +16,14 @@ import java.util.Arrays;
  * decoded on its own, with replacement, so an undecodable byte shows as U+FFFD in that field only.
  *
  * <p>Holds one record at a time and at most {@code maxRecordBytes} of it, so no line, however long,
- * and no unclosed quote, however far it reaches, can exhaust memory: such a record is kept as far as
- * the limit and reported {@link #malformed()}.
+ * can exhaust memory: such a record is kept as far as the limit and reported {@link #malformed()}.
+ *
+ * <p>A quoted field may run past its line, but one stray quote must not swallow the rest of a file
+ * into one record. So a record whose quoted field runs past its line stands only when it comes out
+ * sound: its quote closed before the end of the input, nothing after a closing quote, within the
+ * limit, and as many fields as the header ({@link #expectFields}). Otherwise the quote is taken for a
+ * stray: the record is cut back to the line the quote opened on (malformed) and reading resumes at the
+ * next line, so the lines it would have swallowed are read as the records they are.
  */
 final class CsvRecordReader implements Closeable {
 
@@ -36,7 +42,8 @@ final class CsvRecordReader implements Closeable {
   private final byte delimiter;
   private final Charset charset;
   private final int maxRecordBytes;
-  private final byte[] buffer = new byte[64 * 1024];
+  /** What is read and not yet parsed; after a cut-back it starts with the lines the record had taken. */
+  private byte[] buffer = new byte[64 * 1024];
   private int position;
   private int limit;
   private boolean atStart = true;
@@ -53,12 +60,24 @@ final class CsvRecordReader implements Closeable {
   private boolean malformed;
   private boolean truncated;
   private byte[] scratch = new byte[256];
+  /** Where the first line break inside a quoted field stands in the record; -1 while there is none. */
+  private int firstBreak;
+  /** The fields ended, and where the quoted field began, when that break came: the cut-back record's. */
+  private int fieldsAtBreak;
+  private int quotedFieldStart;
+  /** The header's field count; 0 while unknown. */
+  private int expectedFields;
 
   CsvRecordReader(InputStream in, char delimiter, Charset charset, int maxRecordBytes) {
     this.in = in;
     this.delimiter = (byte) delimiter;
     this.charset = charset;
     this.maxRecordBytes = maxRecordBytes;
+  }
+
+  /** How many fields a sound record of this file has (its header's); 0 (the default) for any number. */
+  void expectFields(int count) {
+    expectedFields = count;
   }
 
   /** Moves to the next non-empty record; false at the end of the stream. */
@@ -71,6 +90,7 @@ final class CsvRecordReader implements Closeable {
     fields = 0;
     malformed = false;
     truncated = false;
+    firstBreak = -1;
     int state = FIELD_START;
     boolean fieldQuoted = false;
     int fieldStart = 0;
@@ -81,6 +101,9 @@ final class CsvRecordReader implements Closeable {
         }
         malformed |= state == QUOTED;
         endField(fieldStart, fieldQuoted && state == QUOTE_SEEN);
+        if (unsound()) {
+          cutBack();
+        }
         return true;
       }
       byte b = buffer[position++];
@@ -90,19 +113,36 @@ final class CsvRecordReader implements Closeable {
           continue;
         }
       }
+      boolean lineEnd = state != QUOTED && (b == LF || b == CR);
+      if (!lineEnd && length == maxRecordBytes && firstBreak >= 0) {
+        position--;
+        cutBack();
+        return true;
+      }
       if (state == QUOTED) {
         if (b == QUOTE) {
           state = QUOTE_SEEN;
+        } else if ((b == LF || b == CR) && firstBreak < 0) {
+          firstBreak = length;
+          fieldsAtBreak = fields;
+          quotedFieldStart = fieldStart;
         }
         append(b);
         continue;
       }
-      if (b == LF || b == CR) {
-        skipLf = b == CR;
+      if (lineEnd) {
         if (length == 0 && fields == 0 && state == FIELD_START) {
+          skipLf = b == CR;
           continue;
         }
         endField(fieldStart, fieldQuoted && state == QUOTE_SEEN);
+        if (unsound()) {
+          // The line break is read again, as the end of the line the record is cut back to.
+          position--;
+          cutBack();
+        } else {
+          skipLf = b == CR;
+        }
         return true;
       }
       if (b == delimiter) {
@@ -133,6 +173,31 @@ final class CsvRecordReader implements Closeable {
       }
       append(b);
     }
+  }
+
+  /** A record whose quoted field ran past its line and did not come out a sound record. */
+  private boolean unsound() {
+    return firstBreak >= 0 && (malformed || expectedFields > 0 && fields != expectedFields);
+  }
+
+  /**
+   * Makes the record the line its quote opened on, malformed, that quoted field running to the line's
+   * end; the rest of what it had read goes back in front of the unread input, to be read as records.
+   */
+  private void cutBack() {
+    int rest = length - firstBreak;
+    int unread = limit - position;
+    byte[] target = rest + unread <= buffer.length ? buffer : new byte[rest + unread];
+    System.arraycopy(buffer, position, target, rest, unread);
+    System.arraycopy(record, firstBreak, target, 0, rest);
+    buffer = target;
+    position = 0;
+    limit = rest + unread;
+    skipLf = false;
+    length = firstBreak;
+    fields = fieldsAtBreak;
+    malformed = true;
+    endField(quotedFieldStart, false);
   }
 
   /** Fields of the current record (only those that fit under the limit when it was truncated). */

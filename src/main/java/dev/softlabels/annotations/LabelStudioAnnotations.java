@@ -15,7 +15,16 @@ import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
 
 import dev.softlabels.config.UserError;
+import dev.softlabels.spark.HadoopPaths;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -24,7 +33,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * A Label Studio JSON export (a JSON array of tasks; one file, or a folder of them) to canonical rows,
+ * A Label Studio JSON export (a JSON array of tasks, or tasks one per line as JSON lines; one file, or
+ * a folder of them) to canonical rows,
  * one per annotation: image id from the task's {@code data.<image-key>}, annotator from
  * {@code completed_by} (a user id, or the {@code id} of a user object as some versions write it), label
  * from the one {@code choices} result's one choice. A cancelled (skipped) annotation is quarantined as
@@ -59,12 +69,7 @@ final class LabelStudioAnnotations {
   private LabelStudioAnnotations() {}
 
   static Dataset<Row> read(SparkSession spark, AnnotationSource source, String path) {
-    Dataset<Row> tasks = spark.read()
-        .schema(SCHEMA)
-        .option("multiLine", true)
-        .option("mode", "PERMISSIVE")
-        .option("columnNameOfCorruptRecord", CORRUPT)
-        .json(path);
+    Dataset<Row> tasks = readTasks(spark, path);
     refuseBrokenFile(tasks);
     Dataset<Row> annotations = AnnotationReader.withFileOrder(tasks).select(
         col("id").as(TASK),
@@ -84,16 +89,57 @@ final class LabelStudioAnnotations {
         col(AnnotationReader.FILE_ORDER));
   }
 
+  /**
+   * Every task of every file: a JSON array read as one document, a file of tasks one per line (JSON
+   * lines) line by line. Spark's whole-file JSON reader would take only the first task of the latter,
+   * so each file's first character decides how it is read.
+   */
+  private static Dataset<Row> readTasks(SparkSession spark, String path) {
+    HadoopPaths paths = HadoopPaths.of(spark);
+    Map<Boolean, List<String>> byLayout = Arrays.stream(spark.read().text(path).inputFiles())
+        .collect(Collectors.partitioningBy(file -> startsWithObject(paths, file)));
+    return Stream.of(tasks(spark, byLayout.get(false), true), tasks(spark, byLayout.get(true), false))
+        .flatMap(Optional::stream)
+        .reduce(Dataset::union)
+        .orElseGet(() -> spark.createDataFrame(List.of(), SCHEMA));
+  }
+
+  private static Optional<Dataset<Row>> tasks(SparkSession spark, List<String> files, boolean wholeFile) {
+    return files.isEmpty() ? Optional.empty() : Optional.of(spark.read()
+        .schema(SCHEMA)
+        .option("multiLine", wholeFile)
+        .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", CORRUPT)
+        .json(files.toArray(String[]::new)));
+  }
+
+  /** Whether the file's first character after any byte order mark and white space opens an object (a task). */
+  private static boolean startsWithObject(HadoopPaths paths, String file) {
+    try (InputStream in = paths.openDecompressed(file)) {
+      int b = in.read();
+      while (b != -1 && (Character.isWhitespace(b) || b == 0xEF || b == 0xBB || b == 0xBF)) {
+        b = in.read();
+      }
+      return b == '{';
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
   private static Column results() {
     return col(ANNOTATION + ".result");
   }
 
-  /** A file that is not JSON gives one corrupt record and no tasks: refused, not read as empty. */
+  /**
+   * A file that is not JSON gives one corrupt record and no tasks, a broken line of a JSON-lines file one
+   * corrupt record: refused, not read as empty or short.
+   */
   private static void refuseBrokenFile(Dataset<Row> tasks) {
     List<Row> broken = tasks.filter(col(CORRUPT).isNotNull()).select(col("id"), input_file_name()).limit(1)
         .collectAsList();
     if (!broken.isEmpty()) {
-      throw new UserError(broken.get(0).getString(1) + " is not a Label Studio JSON export: it is not valid JSON");
+      throw new UserError(broken.get(0).getString(1) + " is not a Label Studio JSON export: it is not valid JSON "
+          + "(a JSON array of tasks, or one task per line)");
     }
   }
 

@@ -3,6 +3,7 @@ package dev.softlabels.annotations;
 import static dev.softlabels.labels.LabelColumns.ANNOTATOR;
 import static dev.softlabels.labels.LabelColumns.IMAGE;
 import static dev.softlabels.labels.LabelColumns.LABEL;
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_join;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
@@ -11,7 +12,11 @@ import static org.apache.spark.sql.functions.get_json_object;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map_keys;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.regexp_extract;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
 
 import dev.softlabels.config.UserError;
 import dev.softlabels.spark.HadoopPaths;
@@ -33,7 +38,8 @@ import org.apache.spark.sql.types.StructType;
  * of {@code workerId} and {@code answerContent.crowd-image-classifier.label}. The image id is the
  * {@code source-ref} of the object's line in {@code manifests/output/output.manifest} (the object
  * number is its 0-based line). An answer for an object the manifest lacks keeps a null image id, so it
- * is quarantined as missing_image_id rather than lost.
+ * is quarantined as missing_image_id rather than lost; a response file that is not JSON is one
+ * unparsable row on its object's image.
  *
  * <p>file_order is the iteration, so a later iteration's vote by the same worker is the duplicate.
  * Answers of another template (a bounding box, a multi-select classifier) are refused whole, naming the
@@ -48,10 +54,13 @@ final class SageMakerAnnotations {
   private static final String ANSWER = "answer";
   private static final String FILE = "file";
 
+  private static final String CORRUPT = "_corrupt_record";
+  private static final StructType ANSWER_TYPE = new StructType()
+      .add("workerId", DataTypes.StringType)
+      .add("answerContent", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
   private static final StructType RESPONSE = new StructType()
-      .add("answers", DataTypes.createArrayType(new StructType()
-          .add("workerId", DataTypes.StringType)
-          .add("answerContent", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))));
+      .add("answers", DataTypes.createArrayType(ANSWER_TYPE))
+      .add(CORRUPT, DataTypes.StringType);
   private static final StructType MANIFEST_LINE = new StructType().add("source-ref", DataTypes.StringType);
   private static final StructType NUMBERED_LINE = new StructType()
       .add(OBJECT, DataTypes.LongType, false)
@@ -72,30 +81,53 @@ final class SageMakerAnnotations {
         .schema(RESPONSE)
         .option("multiLine", true)
         .option("recursiveFileLookup", true)
+        .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", CORRUPT)
         .json(responses)
         .select(
             input_file_name().as(FILE),
             regexp_extract(input_file_name(), "/([0-9]+)/[^/]+$", 1).cast(DataTypes.LongType).as(OBJECT),
             regexp_extract(input_file_name(), "/iteration-([0-9]+)/", 1).cast(DataTypes.IntegerType)
                 .as(AnnotationReader.FILE_ORDER),
-            explode(col("answers")).as(ANSWER));
+            col(CORRUPT),
+            // A response that is not JSON has no answers to explode: it stays one row, to be quarantined.
+            explode(when(col(CORRUPT).isNotNull(), array(lit(null).cast(ANSWER_TYPE))).otherwise(col("answers")))
+                .as(ANSWER));
     refuseOtherTemplates(answers);
     Column content = col(ANSWER + ".answerContent");
     return answers.join(sourceRefs(spark, manifest), OBJECT, "left").select(
         col(IMAGE),
         col(ANSWER + ".workerId").as(ANNOTATOR),
         get_json_object(content.getItem(CLASSIFIER), "$.label").as(LABEL),
-        lit(null).cast(DataTypes.StringType).as(AnnotationReader.RAW_RECORD),
+        col(CORRUPT).as(AnnotationReader.RAW_RECORD),
         lit(null).cast(DataTypes.StringType).as(AnnotationReader.TOOL_REASON),
         col(AnnotationReader.FILE_ORDER));
   }
 
-  /** Each manifest line's object number (its 0-based line) and source-ref. */
+  /**
+   * Each manifest line's object number (its 0-based line) and source-ref. The worker responses name an
+   * object by nothing but that number, so the pairing holds only if every line up to the last object is
+   * an object: a blank or broken line there is refused, since whether the job counted it cannot be known,
+   * and guessing would pair every later object's votes with the wrong image. Blank lines after the last
+   * object shift nothing.
+   */
   private static Dataset<Row> sourceRefs(SparkSession spark, String manifest) {
     JavaRDD<Row> numbered = spark.read().textFile(manifest).javaRDD().zipWithIndex()
         .map(line -> RowFactory.create(line._2(), line._1()));
-    return spark.createDataFrame(numbered, NUMBERED_LINE)
-        .select(col(OBJECT), from_json(col("line"), MANIFEST_LINE).getField("source-ref").as(IMAGE));
+    Dataset<Row> objects = spark.createDataFrame(numbered, NUMBERED_LINE)
+        .select(col(OBJECT), col("line"), from_json(col("line"), MANIFEST_LINE).getField("source-ref").as(IMAGE));
+    Row bounds = objects.agg(
+            min(when(col(IMAGE).isNull(), col(OBJECT))),
+            max(when(trim(col("line")).notEqual(""), col(OBJECT))))
+        .first();
+    if (!bounds.isNullAt(0) && !bounds.isNullAt(1) && bounds.getLong(0) < bounds.getLong(1)) {
+      long bad = bounds.getLong(0);
+      String line = objects.filter(col(OBJECT).equalTo(bad)).select("line").first().getString(0);
+      throw new UserError("line " + (bad + 1) + " of " + manifest + (line.isBlank() ? " is blank"
+          : " is not a JSON object with a source-ref") + ": the worker responses name objects by their manifest "
+          + "line, so the votes of every object after it cannot be paired with their image");
+    }
+    return objects.select(col(OBJECT), col(IMAGE));
   }
 
   private static void refuseOtherTemplates(Dataset<Row> answers) {

@@ -6,7 +6,6 @@ import static dev.softlabels.labels.LabelColumns.ANNOTATOR;
 import static dev.softlabels.labels.LabelColumns.CLASS_INDEX;
 import static dev.softlabels.labels.LabelColumns.IMAGE;
 import static dev.softlabels.labels.LabelColumns.LABEL;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
@@ -40,14 +39,11 @@ public final class VoteValidation {
 
   /** The 0-based class of a label, or null when it names no class. */
   static Column classIndex(Column label, ClassList classes, LabelEncoding encoding) {
-    Column byName = LabelColumns.classIndexOfName(label, classes);
-    // At most 9 digits so the cast to int cannot overflow.
-    Column byIndex = LabelColumns.classIndexOfIndex(when(label.rlike("^[0-9]{1,9}$"), label.cast(DataTypes.IntegerType)),
-        classes);
     return switch (encoding) {
-      case NAME -> byName;
-      case INDEX -> byIndex;
-      case AUTO -> coalesce(byName, byIndex);
+      case NAME, AUTO -> LabelColumns.classIndexOfName(label, classes);
+      // At most 9 digits so the cast to int cannot overflow.
+      case INDEX -> LabelColumns.classIndexOfIndex(
+          when(label.rlike("^[0-9]{1,9}$"), label.cast(DataTypes.IntegerType)), classes);
     };
   }
 

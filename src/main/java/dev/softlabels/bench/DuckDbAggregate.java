@@ -47,8 +47,8 @@ public final class DuckDbAggregate {
   }
 
   /**
-   * The aggregate job's semantics: ids and labels trimmed, a label is a class name or else a class
-   * index; rows missing a field or naming no class are quarantined with the job's reason, and only the
+   * The aggregate job's semantics: ids and labels trimmed, a label is a class name (the default
+   * label-encoding); rows missing a field or naming no class are quarantined with the job's reason, and only the
    * first usable vote of an annotator on an image in input order (file name, then row) counts, the
    * others quarantined as duplicate_vote; labels/ with every column of the label table, quarantine/
    * with the rows as read.
@@ -57,8 +57,6 @@ public final class DuckDbAggregate {
     String byName = IntStream.range(0, classes.size())
         .mapToObj(k -> "WHEN " + quote(classes.name(k)) + " THEN " + k)
         .collect(Collectors.joining(" ", "CASE label ", " END"));
-    String byIndex = "CASE WHEN regexp_full_match(label, '[0-9]{1,9}') AND CAST(label AS INTEGER) < " + classes.size()
-        + " THEN CAST(label AS INTEGER) END";
     String checked = "SELECT image_id, annotator_id, label, filename, file_row_number, class_index, "
         + "CASE WHEN contains(image_id, '\uFFFD') OR contains(annotator_id, '\uFFFD') OR contains(label, '\uFFFD') "
         + "THEN 'undecodable_text' "
@@ -66,7 +64,7 @@ public final class DuckDbAggregate {
         + "WHEN annotator_id IS NULL OR annotator_id = '' THEN 'missing_annotator_id' "
         + "WHEN label IS NULL OR label = '' THEN 'missing_label' "
         + "WHEN class_index IS NULL THEN 'unknown_class' END AS reason FROM ("
-        + "SELECT *, coalesce(" + byName + ", " + byIndex + ") AS class_index FROM ("
+        + "SELECT *, " + byName + " AS class_index FROM ("
         + "SELECT trim(CAST(image_id AS VARCHAR)) AS image_id, trim(CAST(annotator_id AS VARCHAR)) AS annotator_id, "
         + "trim(CAST(label AS VARCHAR)) AS label, filename, file_row_number "
         + "FROM read_parquet(" + quote(inputGlob) + ", filename = true, file_row_number = true)))";

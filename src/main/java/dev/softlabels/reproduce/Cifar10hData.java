@@ -2,6 +2,7 @@ package dev.softlabels.reproduce;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sequence;
@@ -34,7 +35,8 @@ public final class Cifar10hData {
         .select(
             col("cifar10_test_idx").cast("string").as("image_id"),
             concat_ws("-", lit("cifar10h"), col("class_idx"), col("vote")).as("annotator_id"),
-            col("class_idx").cast("string").as("label"))
+            // Names, as the aggregation reads labels given a class list; an index would be no class.
+            element_at(lit(CLASSES.toArray(String[]::new)), col("class_idx").plus(1)).as("label"))
         .write().mode("overwrite").parquet(output);
   }
 }

@@ -2,6 +2,7 @@ package dev.softlabels.spark;
 
 import dev.softlabels.config.UserError;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,8 @@ import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.spark.sql.DataFrameReader;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.spark.sql.SparkSession;
 
 /** File operations on any Hadoop file system (local, s3a://, hdfs://) with the session's settings. */
@@ -181,6 +184,14 @@ public final class HadoopPaths {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + path, e);
     }
+  }
+
+  /** The file's bytes, decompressed when its extension names a codec (.gz, .bz2, ...), as Spark's readers take it. */
+  public InputStream openDecompressed(String path) throws IOException {
+    Path p = path(path);
+    InputStream in = fileSystem(p, hadoopConf).open(p);
+    CompressionCodec codec = new CompressionCodecFactory(hadoopConf).getCodec(p);
+    return codec == null ? in : codec.createInputStream(in);
   }
 
   public byte[] readBytes(String path) {

@@ -330,7 +330,7 @@ class AggregateJobTest {
         "this line is broken",
         "b,u2,dog,extra",
         "a,u2,cat",
-        "b,u3,1",
+        "b,u3,dog",
         "b,u3,7");
     Path output = dir.resolve("out");
 
@@ -369,7 +369,7 @@ class AggregateJobTest {
    * The one-pass job against the plan it replaced, kept in {@link WindowValidation#classify} (validation and
    * a window over (image, annotator) in input order) with the labels from {@link LabelColumns#derive}: on
    * two files of messy rows (duplicate votes within and across files, a bad row between two votes of one
-   * annotator, index labels written with leading zeros, unknown classes, missing fields, broken records),
+   * annotator, digit labels (which name no class), unknown classes, missing fields, broken records),
    * the same labels and the same quarantine rows, reasons and input order.
    */
   @Test
@@ -420,6 +420,57 @@ class AggregateJobTest {
     assertThat(summary.quarantinedByReason().get("unparsable_row")).isGreaterThan(10);
     assertThat(summary.rowsRead()).isEqualTo(3000);
     assertThat(summary.rowsUsed()).isEqualTo(classified.filter("reason IS NULL").count());
+  }
+
+  /** A stray quote at record 31 of 12,000: that record alone is quarantined and every later vote is read. */
+  @Test
+  void anUnclosedQuoteCostsItsOwnRecordNotTheRestOfTheFile(SparkSession spark) {
+    List<String> lines = new java.util.ArrayList<>(List.of("image_id,annotator_id,label"));
+    for (int i = 1; i <= 12_000; i++) {
+      lines.add("img" + i / 5 + ",u" + i % 5 + "," + (i == 31 ? "\"" : "") + CLASSES.get(i % 3));
+    }
+    Path input = TestFiles.write(dir, "votes.csv", lines.toArray(String[]::new));
+    Path output = dir.resolve("out");
+
+    AggregateSummary summary = AggregateJob.run(spark, settings(input, output, Map.of()));
+
+    assertThat(summary.rowsRead()).isEqualTo(12_000);
+    assertThat(summary.rowsUsed()).isEqualTo(11_999);
+    assertThat(summary.quarantinedByReason()).containsEntry("unparsable_row", 1L);
+    assertThat(spark.read().parquet(output.resolve("quarantine").toString()).select("raw_record").first().getString(0))
+        .isEqualTo("img6,u1,\"dog");
+  }
+
+  /** With class names given, a digit is no class unless label-encoding = index says labels are indices. */
+  @Test
+  void aLabelThatNamesNoClassIsUnknownUnlessIndicesAreChosen(SparkSession spark) {
+    Path names = TestFiles.write(dir, "names.csv", "image_id,annotator_id,label",
+        "a,u1,cat", "a,u2,1", "a,u3,dog", "b,u1,fox", "b,u2,2", "b,u3,fox");
+    AggregateSummary byName = AggregateJob.run(spark, settings(names, dir.resolve("names"), Map.of()));
+    assertThat(byName.quarantinedByReason()).containsEntry("unknown_class", 2L);
+    assertThat(counts(spark, dir.resolve("names"))).containsExactlyInAnyOrderEntriesOf(
+        Map.of("a", List.of(1, 1, 0), "b", List.of(0, 0, 2)));
+
+    // Names that are digits are matched as names: 0 is no class, 3 is the third.
+    Path digits = TestFiles.write(dir, "digits.csv", "image_id,annotator_id,label",
+        "a,u1,1", "a,u2,0", "a,u3,3", "b,u1,2", "b,u2,3");
+    AggregateSummary byDigitName = AggregateJob.run(spark, settings(digits, dir.resolve("digits"),
+        Map.of("softlabels.classes", List.of("1", "2", "3"))));
+    assertThat(byDigitName.quarantinedByReason()).containsEntry("unknown_class", 1L);
+    assertThat(counts(spark, dir.resolve("digits"))).containsExactlyInAnyOrderEntriesOf(
+        Map.of("a", List.of(1, 0, 1), "b", List.of(0, 1, 1)));
+
+    // Chosen explicitly, indices are read as indices.
+    Path indices = TestFiles.write(dir, "indices.csv", "image_id,annotator_id,label", "a,u1,0", "a,u2,1", "a,u3,1");
+    AggregateSummary byIndex = AggregateJob.run(spark, settings(indices, dir.resolve("indices"),
+        Map.of("softlabels.annotations.label-encoding", "index")));
+    assertThat(byIndex.rowsQuarantined()).isZero();
+    assertThat(counts(spark, dir.resolve("indices"))).containsExactlyInAnyOrderEntriesOf(Map.of("a", List.of(1, 2, 0)));
+  }
+
+  private static Map<String, List<Integer>> counts(SparkSession spark, Path output) {
+    return labelsByImage(spark, output).entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+        e -> e.getValue().<Integer>getList(e.getValue().fieldIndex("counts"))));
   }
 
   @Test

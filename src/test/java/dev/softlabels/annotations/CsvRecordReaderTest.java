@@ -15,9 +15,17 @@ class CsvRecordReaderTest {
   /** Each record as its fields joined by '|' ("null" for an empty one), "!" appended when malformed. */
   private static List<String> records(byte[] input, char delimiter, Charset charset, int maxRecordBytes)
       throws IOException {
+    return records(input, delimiter, charset, maxRecordBytes, 0);
+  }
+
+  /** As above, for a file whose header has {@code headerFields} fields (0: unknown). */
+  private static List<String> records(byte[] input, char delimiter, Charset charset, int maxRecordBytes,
+      int headerFields)
+      throws IOException {
     List<String> records = new ArrayList<>();
     try (CsvRecordReader reader =
         new CsvRecordReader(new ByteArrayInputStream(input), delimiter, charset, maxRecordBytes)) {
+      reader.expectFields(headerFields);
       while (reader.next()) {
         List<String> fields = new ArrayList<>();
         for (int i = 0; i < reader.fieldCount(); i++) {
@@ -30,7 +38,11 @@ class CsvRecordReaderTest {
   }
 
   private static List<String> records(String input) throws IOException {
-    return records(input.getBytes(StandardCharsets.UTF_8), ',', StandardCharsets.UTF_8, 1 << 20);
+    return records(input, 0);
+  }
+
+  private static List<String> records(String input, int fields) throws IOException {
+    return records(input.getBytes(StandardCharsets.UTF_8), ',', StandardCharsets.UTF_8, 1 << 20, fields);
   }
 
   @Test
@@ -54,8 +66,30 @@ class CsvRecordReaderTest {
   @Test
   void textAfterAClosingQuoteOrAnUnclosedQuoteIsMalformed() throws IOException {
     assertThat(records("\"ab\"c,d\nok,1\n")).containsExactly("\"ab\"c|d!", "ok|1");
-    // RFC 4180 has the open quote run to the end of the input: one malformed record, not three rows.
-    assertThat(records("a,1\nb,\"2\nc,3\n")).containsExactly("a|1", "b|\"2\nc,3\n!");
+    // A quote never closed costs its own line only, not the rest of the input.
+    assertThat(records("a,1\nb,\"2\nc,3\n")).containsExactly("a|1", "b|\"2!", "c|3");
+  }
+
+  @Test
+  void aQuotedFieldRunningPastItsLineIntoNoSoundRecordIsCutBackToThatLine() throws IOException {
+    // Closed by the next field's opening quote, with text after it: not a record, so its first line is.
+    assertThat(records("a,\"b,c\nd,e,f\ng,\"h\",i\nj,k,l\n", 3))
+        .containsExactly("a|\"b,c!", "d|e|f", "g|h|i", "j|k|l");
+    // Well formed, but with another number of fields than the header's.
+    assertThat(records("x,\"y\nz\",w,v\nj,k,l\n", 3)).containsExactly("x|\"y!", "z\"|w|v", "j|k|l");
+    // A sound record over two lines stays one record, CRLF line breaks too.
+    assertThat(records("a,\"two\r\nlines\",c\r\nd,e,f\r\n", 3)).containsExactly("a|two\r\nlines|c", "d|e|f");
+  }
+
+  @Test
+  void anUnclosedQuoteReadsNoFurtherThanTheRecordLimitBeforeReadingOn() throws IOException {
+    String rest = "c,3\n".repeat(100);
+    List<String> records = records(("a,1\nb,\"2\n" + rest).getBytes(StandardCharsets.US_ASCII), ',',
+        StandardCharsets.UTF_8, 32, 2);
+
+    assertThat(records).hasSize(102);
+    assertThat(records.subList(0, 2)).containsExactly("a|1", "b|\"2!");
+    assertThat(records.subList(2, 102)).containsOnly("c|3");
   }
 
   @Test

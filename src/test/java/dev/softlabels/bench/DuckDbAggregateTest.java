@@ -44,9 +44,9 @@ class DuckDbAggregateTest {
             RowFactory.create("", "ann-901", classes.name(0)),
             RowFactory.create("img-0000000001", " ", classes.name(1)),
             RowFactory.create("img-0000000002", "ann-902", null),
-            RowFactory.create(" img-0000000002 ", "ann-903", " 02 "),
-            RowFactory.create("img-0000000002", "ann-903", "1"),
-            RowFactory.create("img-0000000003", "ann-904", "6")), schema)
+            RowFactory.create(" img-0000000002 ", "ann-903", " " + classes.name(2) + " "),
+            RowFactory.create("img-0000000002", "ann-903", classes.name(1)),
+            RowFactory.create("img-0000000003", "ann-904", "1")), schema)
         .coalesce(1).write().parquet(dir.resolve("bad").toString());
     // Named to sort last, so its rows come after the generated files' in input order.
     try (var written = Files.list(dir.resolve("bad"))) {
@@ -71,7 +71,8 @@ class DuckDbAggregateTest {
     assertThat(summary.quarantinedByReason()).containsEntry("unknown_class", 2L).containsEntry("missing_image_id", 1L)
         .containsEntry("missing_annotator_id", 1L).containsEntry("missing_label", 1L);
     assertThat(summary.quarantinedByReason().get("duplicate_vote")).isGreaterThan(100);
-    assertThat(quarantine).contains("[img-0000000002,ann-903,1,duplicate_vote]");
+    assertThat(quarantine).contains("[img-0000000002,ann-903," + classes.name(1) + ",duplicate_vote]",
+        "[img-0000000003,ann-904,1,unknown_class]");
   }
 
   private static List<String> sorted(SparkSession spark, Path parquet, String... columns) {

@@ -9,7 +9,7 @@ public final class Cifar10h {
 
   private Cifar10h() {}
 
-  /** Writes the 511,000 votes as Parquet (image_id = CIFAR-10 test index, label = class index). */
+  /** Writes the 511,000 votes as Parquet (image_id = CIFAR-10 test index, label = class name). */
   public static Path writeVotes(SparkSession spark, Path directory) {
     Path shared = TestFiles.sharedData("cifar10h").getParent();
     Path votes = directory.resolve("cifar10h-votes");
