@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -158,15 +159,16 @@ public final class StagedOutput implements AutoCloseable {
   }
 
   /**
-   * Marks a folder a job writes in place (a model directory trained across runs) as its output, so that
-   * a later staged run of the job may replace it.
+   * Marks a folder a job writes in place (a model directory trained across runs), when it exists, as its
+   * output, so that a later staged run of the job may replace it.
    */
-  public static void mark(SparkSession spark, String folder, String job) {
+  public static void markIfThere(SparkSession spark, String folder, String job) {
     try {
       Path path = HadoopPaths.path(folder);
       FileSystem fs = HadoopPaths.fileSystem(path, spark.sparkContext().hadoopConfiguration());
-      fs.mkdirs(path);
-      writeText(fs, new Path(path, MARKER), job);
+      if (fs.exists(path)) {
+        writeText(fs, new Path(path, MARKER), job);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + folder, e);
     }
@@ -395,8 +397,10 @@ public final class StagedOutput implements AutoCloseable {
     move(fs, unfinished, sibling(target, JOURNAL));
   }
 
+  /** A small file of the commit's own, without a checksum file beside it (the local disk's .NAME.crc). */
   private static void writeText(FileSystem fs, Path path, String text) throws IOException {
-    try (FSDataOutputStream out = fs.create(path, true)) {
+    FileSystem plain = fs instanceof ChecksumFileSystem checksummed ? checksummed.getRawFileSystem() : fs;
+    try (FSDataOutputStream out = plain.create(path, true)) {
       out.write(text.getBytes(StandardCharsets.UTF_8));
     }
   }

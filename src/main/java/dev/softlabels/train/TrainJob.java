@@ -43,8 +43,12 @@ public final class TrainJob {
     settings.data().labelType().requireFits(spark.read().parquet(labels).schema(), labels);
     if (settings.resume() || !paths.exists(settings.modelDir())) {
       // Resumable in place: every checkpoint is swapped in whole (Checkpoints.save).
-      StagedOutput.mark(spark, settings.modelDir(), "train");
-      return train(spark, settings, settings.modelDir());
+      try {
+        return train(spark, settings, settings.modelDir());
+      } finally {
+        // Also after a failure, when checkpoints were written: a later --fresh run may replace them.
+        StagedOutput.markIfThere(spark, settings.modelDir(), "train");
+      }
     }
     // Starting over on a model directory that exists: the old model stays until the new one is done.
     try (StagedOutput staged = StagedOutput.directory(spark, settings.modelDir(), true, "model directory", "train",
