@@ -364,8 +364,8 @@ public final class LabelStore {
 
   /**
    * Rewrites the table with each image's latest row only, in one commit (user metadata: the rows before
-   * and after), under the store's writer lock. Readers see the same labels before and after it; versions before it stay readable until
-   * Delta's VACUUM removes their files.
+   * and after), under the store's writer lock. Readers see the same labels before and after it; versions
+   * before it stay readable until Delta's VACUUM removes their files.
    *
    * @return the rows before and after
    */

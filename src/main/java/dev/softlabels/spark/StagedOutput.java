@@ -125,7 +125,8 @@ public final class StagedOutput implements AutoCloseable {
         }
       }
       refuseLabelStore(fs, canonical, what, output);
-      lock = WriterLock.take(fs, sibling(target, LOCK), what + " " + output, "wait for it to finish and run this again");
+      lock = WriterLock.take(fs, sibling(target, LOCK), what + " " + output,
+          "wait for it to finish and run this again");
     } catch (IOException e) {
       throw new UserError("cannot write " + what + " " + output + ": " + firstLine(e));
     }

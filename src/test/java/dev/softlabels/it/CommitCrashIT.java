@@ -183,7 +183,8 @@ class CommitCrashIT {
 
   /** An aggregate output's labels and quarantine, in order. */
   private static List<Row> output(SparkSession spark, Path output) {
-    List<Row> rows = new ArrayList<>(sorted(LabelColumns.table(spark.read().parquet(output.resolve("labels").toString()))));
+    Dataset<Row> labels = spark.read().parquet(output.resolve("labels").toString());
+    List<Row> rows = new ArrayList<>(sorted(LabelColumns.table(labels)));
     rows.addAll(sorted(spark.read().parquet(output.resolve("quarantine").toString())));
     return rows;
   }
