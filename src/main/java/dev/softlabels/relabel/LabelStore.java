@@ -410,10 +410,10 @@ public final class LabelStore {
   /** Takes the store's writer lock: nights and compactions write one at a time. */
   public WriterLock lock() {
     try {
-      Path root = new Path(this.root);
-      return WriterLock.take(root.getFileSystem(spark.sparkContext().hadoopConfiguration()), new Path(root, LOCK),
-          "the label store " + given, "wait for it to finish, then run this again (if it applies a later night,"
-          + " an earlier one can no longer be: fold its rows into the next night's batch)");
+      Path root = HadoopPaths.path(this.root);
+      return WriterLock.take(fileSystem(root), new Path(root, LOCK), "the label store " + given,
+          "wait for it to finish, then run this again (if it applies a later night, an earlier one can no longer"
+          + " be: fold its rows into the next night's batch)");
     } catch (IOException e) {
       throw new UserError("cannot write the label store " + given + ": " + e.getMessage());
     }
@@ -425,13 +425,17 @@ public final class LabelStore {
    */
   public void refuseOverlap(String path, String what) {
     try {
-      Path root = new Path(this.root);
-      FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      PathOverlap.refuse(fs, PathOverlap.canonical(fs, root), new Path(path), "the label store " + given,
+      Path root = HadoopPaths.path(this.root);
+      FileSystem fs = fileSystem(root);
+      PathOverlap.refuse(fs, PathOverlap.canonical(fs, root), HadoopPaths.path(path), "the label store " + given,
           what + " " + path, "keep the store apart from the files it reads");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot check " + path, e);
     }
+  }
+
+  private FileSystem fileSystem(Path root) throws IOException {
+    return HadoopPaths.fileSystem(root, spark.sparkContext().hadoopConfiguration());
   }
 
   /** A compaction's figures: the version it started from, the table's rows before and after. */

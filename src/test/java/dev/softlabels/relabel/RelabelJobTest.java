@@ -340,6 +340,8 @@ class RelabelJobTest {
     try (var names = Files.list(folder)) {
       assertThat(names.map(p -> p.getFileName().toString())).containsExactly("2026-11-01.csv");
     }
+    // A relative batch name with a colon is a file name, not a URI scheme: checked, not a crash.
+    new LabelStore(spark, folder.resolve("store").toString()).refuseOverlap("2026-11-01T10:00.csv", "the batch");
   }
 
   @Test
