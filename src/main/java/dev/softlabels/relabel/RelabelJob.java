@@ -12,6 +12,7 @@ import dev.softlabels.annotations.VotePass;
 import dev.softlabels.annotations.VoteTally;
 import dev.softlabels.annotations.VoteValidation;
 import dev.softlabels.config.Json;
+import dev.softlabels.config.ShellQuote;
 import dev.softlabels.config.UserError;
 import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
@@ -21,6 +22,7 @@ import dev.softlabels.spark.CrashPoints;
 import dev.softlabels.spark.PhaseLog;
 import dev.softlabels.spark.WriterLock;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -154,7 +156,7 @@ public final class RelabelJob {
         NeedsRanking.frame(spark, needs).write().parquet(HadoopPaths.child(changes, NEEDS_ANNOTATIONS));
         HadoopPaths.of(spark).writeText(HadoopPaths.child(changes, RANKING), ranking.saved());
         HadoopPaths.of(spark).writeText(HadoopPaths.child(changes, SUMMARY), Json.write(
-            summary(figures, needs, night, counts, version, ranking.kept(), settings.summaryExamples())));
+            summary(figures, needs, night, classes, counts, version, ranking.kept(), settings.summaryExamples())));
         phases.done("needs-annotations ranking (%s) and summary written", ranking.kept().rebuilt()
             ? "rebuilt from the store" : "carried from the previous night");
 
@@ -257,10 +259,12 @@ public final class RelabelJob {
     return new PreviousRanking(null, null, Set.of());
   }
 
-  private static Map<String, Object> summary(NightFigures figures, List<Row> needs, Night night,
+  private static Map<String, Object> summary(NightFigures figures, List<Row> needs, Night night, ClassList classes,
       VoteTally.Counts counts, long previousVersion, NeedsRanking.Kept ranking, int examples) {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("night", night);
+    // The order of the change report's soft_label and previous_soft_label entries.
+    summary.put("classes", classes.names());
     summary.put("previous_version", previousVersion);
     summary.put("ranking", ranking);
     summary.put("quarantined_by_reason", counts.byReason());
@@ -304,12 +308,15 @@ public final class RelabelJob {
         .filter(col(REASON).equalTo(QuarantineReason.UNKNOWN_CLASS.code()))
         .select(LabelColumns.LABEL).distinct().orderBy(LabelColumns.LABEL).limit(LISTED_UNKNOWN_LABELS)
         .as(Encoders.STRING()).collectAsList();
+    boolean more = labels.size() == LISTED_UNKNOWN_LABELS;
+    List<String> extended = new ArrayList<>(classes.names());
+    extended.addAll(labels);
     throw new UserError(String.format(Locale.ROOT, "night %s has %,d votes for labels outside the label store's "
         + "classes %s: %s%s; the store keeps the class list it was created with. To extend the list, build a new "
-        + "store with it (relabel --state NEW_DIR --classes %s,... and every night again, in date order); to "
+        + "store with it (relabel --state NEW_DIR --classes %s%s and every night again, in date order); to "
         + "quarantine these votes as unknown_class instead, pass --classes %s", date, unknown, classes.names(),
-        labels, labels.size() == LISTED_UNKNOWN_LABELS ? " and more" : "", String.join(",", classes.names()),
-        String.join(",", classes.names())));
+        labels, more ? " and more" : "", ShellQuote.word(String.join(",", extended)),
+        more ? " plus the labels not listed here" : "", ShellQuote.word(String.join(",", classes.names()))));
   }
 
 }

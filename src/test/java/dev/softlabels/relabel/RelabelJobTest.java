@@ -62,6 +62,16 @@ class RelabelJobTest {
     return RelabelSettings.from(ConfigLoader.withOverrides(overrides));
   }
 
+  /** Night {@code date} of {@code inbox}/DATE.csv, with no class list given: the store's applies, or is inferred. */
+  static Map<String, Object> inferredClasses(Path inbox, Path state, String date) {
+    Map<String, Object> overrides = new HashMap<>();
+    overrides.put("softlabels.classes", List.of());
+    overrides.put("softlabels.relabel.state", state.toString());
+    overrides.put("softlabels.relabel.batch", inbox.resolve(date + ".csv").toString());
+    overrides.put("softlabels.relabel.date", date);
+    return overrides;
+  }
+
   static List<Row> labels(Dataset<Row> table) {
     return LabelColumns.table(table).orderBy("image_id").collectAsList();
   }
@@ -169,23 +179,18 @@ class RelabelJobTest {
     TestFiles.write(inbox, "2026-11-01.csv", HEADER, "x,u1,dog", "x,u2,cat", "y,u1,dog");
     TestFiles.write(inbox, "2026-11-02.csv", HEADER, "x,u3,fox", "y,u2,cat", "z,u1,owl", "z,u2,fox");
     Path state = dir.resolve("store-inferred");
-    Map<String, Object> overrides = new HashMap<>();
-    overrides.put("softlabels.classes", List.of());
-    overrides.put("softlabels.relabel.state", state.toString());
-    overrides.put("softlabels.relabel.batch", inbox.resolve("2026-11-01.csv").toString());
-    overrides.put("softlabels.relabel.date", "2026-11-01");
-    assertThat(RelabelJob.run(spark, RelabelSettings.from(ConfigLoader.withOverrides(overrides))).applied()).isTrue();
+    assertThat(RelabelJob.run(spark, RelabelSettings.from(ConfigLoader.withOverrides(
+        inferredClasses(inbox, state, "2026-11-01")))).applied()).isTrue();
     LabelStore store = new LabelStore(spark, state.toString());
     assertThat(store.open(() -> null).classes().names()).as("inferred from night 1, in alphabetical order")
         .containsExactly("cat", "dog");
 
-    overrides.put("softlabels.relabel.batch", inbox.resolve("2026-11-02.csv").toString());
-    overrides.put("softlabels.relabel.date", "2026-11-02");
+    Map<String, Object> overrides = inferredClasses(inbox, state, "2026-11-02");
     RelabelSettings inferred = RelabelSettings.from(ConfigLoader.withOverrides(overrides));
     assertThatThrownBy(() -> RelabelJob.run(spark, inferred)).isInstanceOf(UserError.class).hasMessage(
         "night 2026-11-02 has 3 votes for labels outside the label store's classes [cat, dog]: [fox, owl]; the "
             + "store keeps the class list it was created with. To extend the list, build a new store with it "
-            + "(relabel --state NEW_DIR --classes cat,dog,... and every night again, in date order); to quarantine "
+            + "(relabel --state NEW_DIR --classes cat,dog,fox,owl and every night again, in date order); to quarantine "
             + "these votes as unknown_class instead, pass --classes cat,dog");
     assertThat(store.version()).as("nothing committed").isEqualTo(1);
 
@@ -193,6 +198,24 @@ class RelabelJobTest {
     overrides.put("softlabels.annotations.max-rejected-share", 1.0);
     RelabelJob.Result given = RelabelJob.run(spark, RelabelSettings.from(ConfigLoader.withOverrides(overrides)));
     assertThat(given.night().rowsQuarantined()).isEqualTo(3);
+  }
+
+  /** The suggested --classes lists are single shell words, pasted as they are printed. */
+  @Test
+  void theSuggestedClassListsAreShellQuoted(SparkSession spark) throws Exception {
+    Path inbox = Files.createDirectories(dir.resolve("inbox-quoted"));
+    TestFiles.write(inbox, "2026-11-01.csv", HEADER, "x,u1,Golden Retriever", "x,u2,Pete's dog");
+    TestFiles.write(inbox, "2026-11-02.csv", HEADER, "x,u3,wolf", "y,u1,Golden Retriever");
+    Path state = dir.resolve("store-quoted");
+    RelabelJob.run(spark, RelabelSettings.from(ConfigLoader.withOverrides(inferredClasses(inbox, state,
+        "2026-11-01"))));
+
+    RelabelSettings second = RelabelSettings.from(ConfigLoader.withOverrides(inferredClasses(inbox, state,
+        "2026-11-02")));
+    assertThatThrownBy(() -> RelabelJob.run(spark, second)).isInstanceOf(UserError.class).hasMessageEndingWith(
+        "(relabel --state NEW_DIR --classes 'Golden Retriever,Pete'\\''s dog,wolf' and every night again, in date "
+            + "order); to quarantine these votes as unknown_class instead, pass --classes "
+            + "'Golden Retriever,Pete'\\''s dog'");
   }
 
   @Test
