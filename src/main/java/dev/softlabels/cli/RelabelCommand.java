@@ -33,7 +33,10 @@ import picocli.CommandLine;
         "The store is a Delta Lake table. A night validates its rows as aggregate does (plus duplicates of",
         "earlier nights' votes), adds their vote counts to the images they touch and commits those images'",
         "new labels together with the night's ledger entry. Each night is",
-        "applied at most once, in date order; re-running an applied night does nothing. Writes",
+        "applied at most once, in date order; re-running an applied night does nothing. Labels are majority",
+        "votes and vote fractions only: the store keeps each image's vote counts, not which label each annotator",
+        "gave, so aggregate's models (--method dawid-skene, ...) cannot be refitted night by night; for them run",
+        "aggregate --method over all the nights' annotation rows. Writes",
         "STATE/quarantine/date=D/ and STATE/changes/date=D/ (images/, needs-annotations/, summary.json).",
         "Subcommands: history (the applied nights), export (the labels as of a version, night or time),",
         "compact (fold the rows that later nights superseded away)."})
@@ -52,6 +55,10 @@ final class RelabelCommand implements Callable<Integer> {
   @Option(names = "--date", paramLabel = "YYYY-MM-DD", description = "The night.")
   String date;
 
+  @Option(names = "--method", paramLabel = "METHOD",
+      description = "majority, the only one relabel has (default: softlabels.relabel.method).")
+  String method;
+
   @Mixin AnnotationOptions annotations;
 
   @Override
@@ -60,6 +67,7 @@ final class RelabelCommand implements Callable<Integer> {
     options.put("softlabels.relabel.state", state);
     options.put("softlabels.relabel.batch", batch);
     options.put("softlabels.relabel.date", date);
+    options.put("softlabels.relabel.method", method);
     annotations.addTo(options);
     return ConfigOptions.run(spec, config.load(options), effective -> {
       RelabelSettings settings = RelabelSettings.from(effective);

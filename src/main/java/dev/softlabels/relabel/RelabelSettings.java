@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import dev.softlabels.annotations.AnnotationSource;
 import dev.softlabels.annotations.RejectionLimit;
 import dev.softlabels.config.UserError;
+import dev.softlabels.labels.AggregationMethod;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 
@@ -25,9 +26,25 @@ public record RelabelSettings(AnnotationSource source, String state, String batc
 
   public static RelabelSettings from(Config config) {
     Config relabel = config.getConfig("softlabels.relabel");
+    requireMajority(relabel.getString("method"));
     return new RelabelSettings(AnnotationSource.from(config), relabel.getString("state"), relabel.getString("batch"),
         date(relabel.getString("date")), relabel.getInt("needs-annotations"), relabel.getInt("summary-examples"),
         RejectionLimit.from(config));
+  }
+
+  /**
+   * Stops unless {@code method} is majority: a night adds its vote counts to the counts the store keeps,
+   * and the other methods' models need each annotator's labels, which the store does not keep.
+   */
+  static void requireMajority(String method) {
+    AggregationMethod chosen = AggregationMethod.parse(method, "softlabels.relabel.method (--method)");
+    if (chosen != AggregationMethod.MAJORITY) {
+      String name = chosen.configName();
+      throw new UserError("relabel --method " + name + ": relabel is majority-only, because the label store keeps "
+          + "each image's vote counts and the annotators seen, not which label each annotator gave, and " + name
+          + " fits a model of every annotator's labels; for " + name + " labels run aggregate --method " + name
+          + " over all the nights' annotation rows");
+    }
   }
 
   /** The store alone, for reading it (history, export). */

@@ -232,6 +232,20 @@ class SoftLabelsCliTest {
   }
 
   @Test
+  void relabelSaysItIsMajorityOnlyAndRefusesTheModels() {
+    assertThat(run("relabel", "--help").out()).contains("Labels are majority", "--method=METHOD");
+    String[] night = {"--state", dir.resolve("store").toString(), "--batch", dir.toString(), "--date", "2026-11-01"};
+    run(concat(new String[] {"relabel", "--method", "dawid-skene"}, night)).isOneLineUserError(
+        "relabel --method dawid-skene: relabel is majority-only, because the label store keeps each image's vote "
+            + "counts and the annotators seen, not which label each annotator gave, and dawid-skene fits a model of "
+            + "every annotator's labels; for dawid-skene labels run aggregate --method dawid-skene over all the "
+            + "nights' annotation rows");
+    run(concat(new String[] {"relabel", "--method", "median"}, night)).isOneLineUserError(
+        "softlabels.relabel.method (--method) must be one of majority, dawid-skene, one-coin, glad, mace, wawa; got "
+            + "'median'");
+  }
+
+  @Test
   void aJobIsNamedByItsCommandBelowSoftlabels() {
     CommandLine history = SoftLabels.commandLine().getSubcommands().get("relabel").getSubcommands().get("history");
     assertThat(ConfigOptions.jobName(history.getCommandSpec())).isEqualTo("relabel history");
