@@ -115,6 +115,8 @@ public final class AnnotateJob {
     long images = labels.count();
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("images", images);
+    // The order of annotators/'s confusion rows and entries.
+    summary.put("classes", names);
     summary.put("annotations", rows);
     summary.put("mean_votes_per_image", images == 0 ? 0.0 : (double) rows / images);
     summary.put("annotators", types);

@@ -166,6 +166,8 @@ public final class GenerateJob {
     summary.put("images", images.count());
     summary.put("size", settings.size());
     summary.put("seed", settings.seed());
+    // The order of images/' and labels/' soft_label entries.
+    summary.put("classes", SyntheticClasses.CLASSES.names());
     summary.put("by_kind", tally(images, KIND));
     summary.put("by_hard_label", tally(spark.read().parquet(labelsPath), LabelColumns.HARD_LABEL_NAME));
     Map<String, Object> splits = new TreeMap<>();

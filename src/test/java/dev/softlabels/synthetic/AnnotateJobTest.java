@@ -43,7 +43,7 @@ class AnnotateJobTest {
         "softlabels.annotate.input", truth.toString(), "softlabels.annotate.output", simulated.toString(),
         "softlabels.annotate.votes-per-image", 1000, "softlabels.annotate.votes-distribution", "fixed",
         "softlabels.annotate.pool", 1000))));
-    assertThat(summary).containsEntry("annotations", 40_000L);
+    assertThat(summary).containsEntry("annotations", 40_000L).containsEntry("classes", List.of("red_circle", "red_ellipse", "green_circle", "green_ellipse", "blue_circle", "blue_ellipse"));
 
     Path aggregated = dir.resolve("aggregated");
     AggregateJob.run(spark, AggregateSettings.from(ConfigLoader.withOverrides(Map.of(

@@ -59,7 +59,7 @@ class GenerateJobTest {
     Map<String, Object> summary = GenerateJob.run(spark,
         settings(output, 2, Map.of("softlabels.generate.export-png", png.toString(), "softlabels.generate.size", 24)));
 
-    assertThat(summary).containsEntry("images", 60L);
+    assertThat(summary).containsEntry("images", 60L).containsEntry("classes", List.of("red_circle", "red_ellipse", "green_circle", "green_ellipse", "blue_circle", "blue_ellipse"));
     List<Row> images = images(spark, output);
     Row first = images.get(0);
     assertThat(first.getString(first.fieldIndex("image_id"))).isEqualTo("syn-000000");
