@@ -1,7 +1,6 @@
 package dev.softlabels.cli;
 
 import com.typesafe.config.Config;
-import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.relabel.LabelStore;
 import dev.softlabels.relabel.Night;
 import dev.softlabels.relabel.RelabelJob;
@@ -136,8 +135,7 @@ final class RelabelCommand implements Callable<Integer> {
       return store.inSession((spark, path) -> {
         try (StagedOutput staged = StagedOutput.directory(spark, output, overwrite, "--output", "relabel export",
             List.of(path))) {
-          LabelColumns.table(new LabelStore(spark, path).readAsOf(asOf)).write().mode(SaveMode.Overwrite)
-              .parquet(staged.path());
+          new LabelStore(spark, path).labelTable(asOf).write().mode(SaveMode.Overwrite).parquet(staged.path());
           staged.commit();
         }
         spec.commandLine().getOut().println("relabel export: labels of " + path

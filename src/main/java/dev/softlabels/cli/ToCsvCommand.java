@@ -1,6 +1,6 @@
 package dev.softlabels.cli;
 
-import dev.softlabels.spark.CsvExport;
+import dev.softlabels.export.ToCsvJob;
 import dev.softlabels.spark.HadoopPaths;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +18,15 @@ import picocli.CommandLine.Spec;
     name = "to-csv",
     mixinStandardHelpOptions = true,
     description = {
-        "Write Parquet tables as single CSV files.",
-        "Write one of the project's Parquet tables (labels/, annotations/, changes/.../images/, ...) as a single",
-        "CSV file with a header, for pandas without a Parquet reader and for spreadsheets: arrays and maps",
-        "become JSON text, binary columns (image bytes) are left out."})
+        "Write the project's tables as single CSV files.",
+        "Write one of the project's tables as a single CSV file with a header, for pandas without a Parquet",
+        "reader and for spreadsheets: aggregate's labels/ and annotators/, a label store (its latest labels, as",
+        "relabel export writes them: give --state's DIR or DIR/labels), a night's changes/date=D/images/, ...",
+        "Arrays in class order become one column per class, named by class: counts_cat, soft_label_cat, and",
+        "for annotators/' confusion matrices confusion_TRUE_GIVEN (row the true class, then the class given).",
+        "The class list is the table's own (soft_label's metadata, or summary.json beside it). Other arrays",
+        "and maps become JSON text; binary columns (image bytes) are left out.",
+        "Example: softlabels to-csv out/labels labels.csv out/annotators annotators.csv"})
 final class ToCsvCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -35,6 +40,10 @@ final class ToCsvCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace an existing output file.")
   boolean overwrite;
 
+  @Option(names = ToCsvJob.ARRAYS,
+      description = "Write the arrays in class order as JSON arrays (one column each), not one column per class.")
+  boolean arrays;
+
   @Override
   public Integer call() throws Exception {
     if (tables.size() % 2 != 0) {
@@ -46,9 +55,10 @@ final class ToCsvCommand implements Callable<Integer> {
     }
     return ConfigOptions.run(spec, config.load(Map.of()), Function.identity(), (spark, effective, same) -> {
       for (int i = 0; i < tables.size(); i += 2) {
-        List<String> columns = CsvExport.run(spark, tables.get(i), tables.get(i + 1), overwrite);
+        ToCsvJob.Written written = ToCsvJob.run(spark, tables.get(i), tables.get(i + 1), overwrite, arrays);
         spec.commandLine().getOut().println("to-csv: " + tables.get(i) + " -> " + tables.get(i + 1) + " ("
-            + String.join(", ", columns) + ")");
+            + written.columns().size() + " columns" + written.classes().map(c -> ", class columns for "
+            + String.join(", ", c.names())).orElse("") + ")");
       }
     });
   }

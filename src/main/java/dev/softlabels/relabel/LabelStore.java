@@ -67,6 +67,8 @@ public final class LabelStore {
   public static final String FIRST_SEEN = "first_seen";
   public static final String LAST_CHANGED = "last_changed";
   public static final String FLIP_PROBABILITY = "flip_probability";
+  /** The folder that makes a folder a Delta table. */
+  public static final String DELTA_LOG = "_delta_log";
   /** Delta's idempotent-write application id: a night's commit carries (this, the night's epoch day). */
   static final String APP_ID = "softlabels-relabel";
   private static final String CLASSES_PROPERTY = "softlabels.classes";
@@ -205,8 +207,44 @@ public final class LabelStore {
         .map(transaction -> LocalDate.ofEpochDay(transaction.version()));
     Metadata metadata = checksum.isDefined() ? checksum.get().metadata() : snapshot.metadata();
     long files = checksum.isDefined() ? checksum.get().numFiles() : snapshot.numOfFiles();
+    return new State(snapshot.version(), lastNight, classes(metadata), files == 0);
+  }
+
+  private static ClassList classes(Metadata metadata) {
     String classes = JavaConverters.mapAsJavaMap(metadata.configuration()).get(CLASSES_PROPERTY);
-    return new State(snapshot.version(), lastNight, new ClassList(List.of(classes.split(","))), files == 0);
+    return new ClassList(List.of(classes.split(",")));
+  }
+
+  /** The class list the store counts votes for: the one it was created with. */
+  public ClassList classes() {
+    requireExists();
+    return classes(DeltaLog.forTableWithSnapshot(spark, labelsPath())._2().metadata());
+  }
+
+  /**
+   * The labels as of {@link #readAsOf}'s {@code asOf} as a label table: the aggregate job's columns, the
+   * class list recorded in soft_label's metadata. What relabel export writes and to-csv reads.
+   */
+  public Dataset<Row> labelTable(String asOf) {
+    return LabelColumns.withClasses(LabelColumns.table(readAsOf(asOf)), classes());
+  }
+
+  /**
+   * The store at {@code path} when it names one or its labels/ table; empty for any other path (a
+   * relative path is taken against the working directory, as the other jobs take it).
+   */
+  public static Optional<LabelStore> at(SparkSession spark, String path) {
+    HadoopPaths paths = HadoopPaths.of(spark);
+    // Delta's own check fails, rather than answers, on a folder inside a table: look for the logs first.
+    Path given = HadoopPaths.path(paths.qualified(path));
+    Optional<LabelStore> store = Optional.empty();
+    if (paths.exists(HadoopPaths.child(HadoopPaths.child(path, LABELS), DELTA_LOG))) {
+      store = Optional.of(new LabelStore(spark, path));
+    } else if (given.getName().equals(LABELS) && given.getParent() != null
+        && paths.exists(HadoopPaths.child(path, DELTA_LOG))) {
+      store = Optional.of(new LabelStore(spark, given.getParent().toString()));
+    }
+    return store.filter(LabelStore::exists);
   }
 
   /** The latest version, -1 when there is no table yet (a listing of the log, not a read of its state). */

@@ -17,20 +17,22 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Any of the project's Parquet tables as one CSV file with a header, for tools without a Parquet
- * reader (pandas without pyarrow, spreadsheets): arrays, maps and structs become JSON text, binary
- * columns (image bytes) are left out. Written by the executors, moved into place at the end ({@link StagedOutput}).
+ * A table as one CSV file with a header, for tools without a Parquet reader (pandas without pyarrow,
+ * spreadsheets): arrays, maps and structs become JSON text, binary columns (image bytes) are left out. Written by the executors, moved into place at the end ({@link StagedOutput}).
  */
 public final class CsvExport {
 
   private CsvExport() {}
 
-  /** @return the columns written */
-  public static List<String> run(SparkSession spark, String input, String output, boolean overwrite) {
+  /**
+   * Writes {@code table} (read from {@code input}, which the output must not overlap) as {@code output}.
+   *
+   * @return the columns written
+   */
+  public static List<String> run(SparkSession spark, Dataset<Row> table, String input, String output,
+      boolean overwrite) {
     HadoopPaths paths = HadoopPaths.of(spark);
-    paths.requireExists(input, "input");
     try (StagedOutput staged = StagedOutput.file(spark, output, overwrite, "output", "to-csv", List.of(input))) {
-      Dataset<Row> table = spark.read().parquet(input);
       List<StructField> kept = Arrays.stream(table.schema().fields())
           .filter(f -> !(f.dataType() instanceof BinaryType)).toList();
       Column[] columns = kept.stream().map(CsvExport::text).toArray(Column[]::new);

@@ -246,6 +246,12 @@ class SoftLabelsCliTest {
   }
 
   @Test
+  void toCsvHelpNamesTheClassColumnsAndTheLabelStore() {
+    assertThat(run("to-csv", "--help").out()).contains("--arrays", "soft_label_cat", "label store",
+        "confusion_TRUE_GIVEN");
+  }
+
+  @Test
   void aJobIsNamedByItsCommandBelowSoftlabels() {
     CommandLine history = SoftLabels.commandLine().getSubcommands().get("relabel").getSubcommands().get("history");
     assertThat(ConfigOptions.jobName(history.getCommandSpec())).isEqualTo("relabel history");

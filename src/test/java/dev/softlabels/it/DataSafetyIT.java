@@ -10,13 +10,12 @@ import dev.softlabels.embed.EmbedJob;
 import dev.softlabels.embed.EmbedSettings;
 import dev.softlabels.evaluate.EvaluateJob;
 import dev.softlabels.evaluate.EvaluateSettings;
-import dev.softlabels.labels.LabelColumns;
+import dev.softlabels.export.ToCsvJob;
 import dev.softlabels.relabel.LabelStore;
 import dev.softlabels.relabel.RelabelJob;
 import dev.softlabels.relabel.RelabelSettings;
 import dev.softlabels.reproduce.ReproduceJob;
 import dev.softlabels.reproduce.ReproduceSettings;
-import dev.softlabels.spark.CsvExport;
 import dev.softlabels.spark.StagedOutput;
 import dev.softlabels.synthetic.AnnotateJob;
 import dev.softlabels.synthetic.AnnotateSettings;
@@ -129,7 +128,8 @@ class DataSafetyIT {
 
     Path csv = dir.resolve("labels.csv");
     String labels = aggregated.resolve("labels").toString();
-    timed("to-csv", csv, () -> CsvExport.run(spark, labels, csv.toString(), false), "to-csv", labels, csv.toString());
+    timed("to-csv", csv, () -> ToCsvJob.run(spark, labels, csv.toString(), false, false), "to-csv", labels,
+        csv.toString());
 
     Path store = dir.resolve("store");
     Path exported = dir.resolve("exported");
@@ -137,7 +137,7 @@ class DataSafetyIT {
       RelabelJob.run(spark, RelabelSettings.from(config(Map.of("softlabels.relabel.state", store.toString(),
           "softlabels.relabel.batch", LauncherIT.HOME.resolve("examples/annotations.csv").toString(),
           "softlabels.relabel.date", "2026-11-01"))));
-      LabelColumns.table(new LabelStore(spark, store.toString()).readAsOf("")).write().parquet(exported.toString());
+      new LabelStore(spark, store.toString()).labelTable("").write().parquet(exported.toString());
       StagedOutput.markIfThere(spark, exported.toString(), "relabel export");
     }, "relabel", "export", "--state", store.toString());
 

@@ -34,13 +34,14 @@ class CsvExportTest {
         .repartition(2).write().parquet(dir.resolve("table").toString());
     Path csv = dir.resolve("out/table.csv");
 
-    List<String> columns = CsvExport.run(spark, dir.resolve("table").toString(), csv.toString(), false);
+    String table = dir.resolve("table").toString();
+    List<String> columns = CsvExport.run(spark, spark.read().parquet(table), table, csv.toString(), false);
 
     assertThat(columns).containsExactly("image_id", "counts", "entropy");
     assertThat(Files.readAllLines(csv)).first().isEqualTo("image_id,counts,entropy");
     assertThat(Files.readAllLines(csv)).hasSize(3).contains("a,\"[2,1]\",0.5", "\"b, with comma\",\"[0,3]\",0.0");
     assertThat(dir.resolve("out/table.csv.parts")).doesNotExist();
-    assertThatThrownBy(() -> CsvExport.run(spark, dir.resolve("table").toString(), csv.toString(), false))
+    assertThatThrownBy(() -> CsvExport.run(spark, spark.read().parquet(table), table, csv.toString(), false))
         .isInstanceOf(UserError.class).hasMessageContaining("--overwrite");
   }
 }
