@@ -61,8 +61,9 @@ public final class RejectionHints {
     List<String> hints = new ArrayList<>();
     if (!unknown.isEmpty()) {
       long total = counts.byReason().get(QuarantineReason.UNKNOWN_CLASS.code());
-      hints.add("labels naming no class" + (total > unknown.stream().mapToLong(LabelCount::rows).sum()
-          ? " (most frequent first): " : ": ") + text(unknown) + "; name every class with --classes (softlabels.classes)");
+      boolean more = total > unknown.stream().mapToLong(LabelCount::rows).sum();
+      hints.add("labels naming no class" + (more ? " (most frequent first): " : ": ") + text(unknown)
+          + "; name every class with --classes (softlabels.classes)");
     }
     if (source.format() == InputFormat.LABEL_STUDIO
         && counts.byReason().getOrDefault(QuarantineReason.MISSING_IMAGE_ID.code(), 0L) > 0) {
@@ -79,7 +80,8 @@ public final class RejectionHints {
         ? String.join(", ", dataKeys.subList(0, LISTED)) + ", ..." : String.join(", ", dataKeys);
     String fix = dataKeys.size() == 1 ? "pass --image-col " + dataKeys.get(0)
         : "pass --image-col with the key that holds the image";
-    return "missing_image_id: tasks without data." + imageKey + " (their data has " + (dataKeys.isEmpty() ? "no keys"
-        : (dataKeys.size() == 1 ? "the key " : "the keys ") + found) + "): " + fix + " (" + ExportFields.LABEL_STUDIO_IMAGE_KEY + ")";
+    String keys = dataKeys.isEmpty() ? "no keys" : (dataKeys.size() == 1 ? "the key " : "the keys ") + found;
+    return "missing_image_id: tasks without data." + imageKey + " (their data has " + keys + "): " + fix + " ("
+        + ExportFields.LABEL_STUDIO_IMAGE_KEY + ")";
   }
 }

@@ -235,7 +235,8 @@ class ToolExportCommandsTest {
         .hasMessage(export + " looks like a Label Studio export: add --format label-studio");
 
     Path lines = Files.createDirectories(dir.resolve("lines"));
-    Files.writeString(lines.resolve("tasks.json"), "{\"id\": 1, \"annotations\": [], \"data\": {\"photo\": \"a.jpg\"}}\n");
+    Files.writeString(lines.resolve("tasks.json"),
+        "{\"id\": 1, \"annotations\": [], \"data\": {\"photo\": \"a.jpg\"}}\n");
     assertThatThrownBy(() -> aggregate(spark, "--input", lines.toString(), "--format", "json", "--classes", CLASSES))
         .isInstanceOf(UserError.class)
         .hasMessage(lines.resolve("tasks.json") + " looks like a Label Studio export, not a plain json table: use "
@@ -262,7 +263,8 @@ class ToolExportCommandsTest {
     StringBuilder manifest = new StringBuilder();
     for (int object = 0; object < images.length; object++) {
       String consolidated = Stream.of(answers[object]).map(label -> "{\"workerId\": \"w\", \"annotationData\": "
-          + "{\"content\": \"{\\\"animal\\\":{\\\"label\\\":\\\"" + label + "\\\"}}\"}}").collect(Collectors.joining(", "));
+          + "{\"content\": \"{\\\"animal\\\":{\\\"label\\\":\\\"" + label + "\\\"}}\"}}")
+          .collect(Collectors.joining(", "));
       manifest.append("{\"source-ref\": \"s3://pets-bucket/raw/").append(images[object]).append("\", \"pets\": ")
           .append("{\"annotationsFromAllWorkers\": [").append(consolidated).append("]}, \"pets-metadata\": ")
           .append("{\"type\": \"groundtruth/custom\", \"job-name\": \"pets\", \"human-annotated\": \"yes\", ")
