@@ -71,8 +71,10 @@ public final class AggregateJob {
       VoteTally.Counts counts = tally.counts();
       phases.done("%,d rows read, checked and counted by image: %,d used, %,d quarantined, %,d images",
           counts.read(), counts.used(), counts.quarantined(), tally.images());
+      List<RejectionHints.LabelCount> unknownLabels = RejectionHints.unknownLabels(pass.rejected(), counts);
       settings.rejectionLimit().check("", counts, tally.images(),
-          HadoopPaths.of(spark).exists(settings.output()) ? settings.output() + " is unchanged" : "no output created");
+          HadoopPaths.of(spark).exists(settings.output()) ? settings.output() + " is unchanged" : "no output created",
+          () -> RejectionHints.of(spark, settings.source(), settings.input(), counts, unknownLabels));
 
       Em.Fit<?> fit;
       LabelStatistics statistics;
@@ -96,8 +98,8 @@ public final class AggregateJob {
           .parquet(output.child(QUARANTINE));
       phases.done("%,d rejected rows written", counts.quarantined());
       AggregateSummary summary = summary(settings, classes,
-          inferred.map(ClassInference.Inferred::origin).orElse(GIVEN_CLASSES), counts, statistics, fit, warnings,
-          phases.seconds());
+          inferred.map(ClassInference.Inferred::origin).orElse(GIVEN_CLASSES), counts, unknownLabels, statistics, fit,
+          warnings, phases.seconds());
       HadoopPaths.of(spark).writeText(output.child(SUMMARY), summary.toJson());
       phases.done("summary written");
       return summary;
@@ -124,7 +126,8 @@ public final class AggregateJob {
   }
 
   private static AggregateSummary summary(AggregateSettings settings, ClassList classes, String classesFrom,
-      VoteTally.Counts counts, LabelStatistics labels, Em.Fit<?> fit, List<String> warnings, double seconds) {
+      VoteTally.Counts counts, List<RejectionHints.LabelCount> unknownLabels, LabelStatistics labels, Em.Fit<?> fit,
+      List<String> warnings, double seconds) {
     return new AggregateSummary(
         settings.input(),
         settings.output(),
@@ -135,6 +138,7 @@ public final class AggregateJob {
         counts.used(),
         counts.quarantined(),
         counts.byReason(),
+        unknownLabels,
         labels.images(),
         labels.ties(),
         labels.unanimous(),

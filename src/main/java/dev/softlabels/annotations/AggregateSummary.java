@@ -9,7 +9,8 @@ import java.util.SortedMap;
 
 /**
  * What an aggregate run did: written as summary.json beside labels/ and quarantine/. Invariant:
- * rowsRead = rowsUsed + rowsQuarantined, and rowsQuarantined is the sum over reasons.
+ * rowsRead = rowsUsed + rowsQuarantined, and rowsQuarantined is the sum over reasons. unknownLabels: the
+ * most frequent labels quarantined as unknown_class, with their rows, most first (a few at most).
  */
 public record AggregateSummary(
     @JsonProperty("input") String input,
@@ -21,6 +22,7 @@ public record AggregateSummary(
     @JsonProperty("rows_used") long rowsUsed,
     @JsonProperty("rows_quarantined") long rowsQuarantined,
     @JsonProperty("quarantined_by_reason") SortedMap<String, Long> quarantinedByReason,
+    @JsonProperty("unknown_labels") List<RejectionHints.LabelCount> unknownLabels,
     @JsonProperty("images") long images,
     @JsonProperty("ties") long ties,
     @JsonProperty("unanimous") long unanimous,
@@ -92,6 +94,10 @@ public record AggregateSummary(
     quarantinedByReason.forEach((reason, n) -> {
       if (n > 0) {
         text.append(text.length() == 0 ? " (" : ", ").append(reason).append(' ').append(String.format(Locale.ROOT, "%,d", n));
+        if (reason.equals(QuarantineReason.UNKNOWN_CLASS.code()) && unknownLabels != null && !unknownLabels.isEmpty()) {
+          text.append(": ").append(RejectionHints.text(unknownLabels)).append(n > unknownLabels.stream()
+              .mapToLong(RejectionHints.LabelCount::rows).sum() ? ", ..." : "");
+        }
       }
     });
     return text.length() == 0 ? "" : text.append(')').toString();

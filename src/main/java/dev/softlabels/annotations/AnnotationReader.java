@@ -16,6 +16,9 @@ import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.config.Choices;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -54,6 +57,7 @@ public final class AnnotationReader {
   /** The rows at {@code path}, which the caller has checked exists: jobs check it before staging their output. */
   public static Dataset<Row> read(SparkSession spark, AnnotationSource source, String path) {
     HadoopPaths paths = HadoopPaths.of(spark);
+    refuseToolExport(paths, source, path);
     InputFormat format = source.format() == InputFormat.AUTO ? detect(paths, path) : source.format();
     String at = paths.forSpark(path);
     Dataset<Row> rows = switch (format) {
@@ -61,7 +65,7 @@ public final class AnnotationReader {
       case JSON -> withoutToolReason(withFileOrder(readJson(spark, source, path)));
       case PARQUET -> withoutToolReason(withFileOrder(readParquet(spark, source, path)));
       case LABEL_STUDIO -> LabelStudioAnnotations.read(spark, source, at);
-      case SAGEMAKER_GT -> SageMakerAnnotations.read(spark, at);
+      case SAGEMAKER_GT -> SageMakerAnnotations.read(spark, source, at);
       case MTURK -> MturkAnnotations.read(spark, source, at);
       case TOLOKA -> TolokaAnnotations.read(spark, source, at);
       case AUTO -> throw new IllegalStateException("format was resolved above");
@@ -75,6 +79,40 @@ public final class AnnotationReader {
         col(TOOL_REASON),
         col(FILE_ORDER),
         monotonically_increasing_id().as(ROW_ORDER));
+  }
+
+  /**
+   * A tool's export read as a plain table (no --format, or csv or json) fails far from the cause, so its
+   * first file's first bytes are checked: one that looks like an export stops the run, naming the format.
+   */
+  private static void refuseToolExport(HadoopPaths paths, AnnotationSource source, String path) {
+    if (source.format() != InputFormat.AUTO && source.format() != InputFormat.CSV
+        && source.format() != InputFormat.JSON) {
+      return;
+    }
+    Optional<String> file = paths.isDirectory(path)
+        ? paths.fileNames(path).stream().findFirst().map(name -> HadoopPaths.child(path, name)) : Optional.of(path);
+    if (file.isEmpty()) {
+      return;
+    }
+    byte[] head;
+    try (InputStream in = paths.openDecompressed(file.get())) {
+      head = in.readNBytes(ExportSniffer.HEAD_BYTES);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file.get(), e);
+    }
+    ExportSniffer.sniff(head, List.of(source.imageColumn(), source.annotatorColumn(), source.labelColumn()))
+        .ifPresent(export -> {
+          String format = "--format " + Choices.name(export.format());
+          if (export.format() == InputFormat.SAGEMAKER_GT) {
+            throw new UserError(file.get() + " looks like " + export.what() + ", one consolidated label per image: "
+                + "read the workers' answers from the job's output folder with " + SageMakerAnnotations.jobFolder(
+                    file.get()).map(job -> "--input " + job + " " + format)
+                .orElse(format + " (the folder holding manifests/output/)"));
+          }
+          throw new UserError(file.get() + " looks like " + export.what() + (source.format() == InputFormat.AUTO
+              ? ": add " + format : ", not a plain " + Choices.name(source.format()) + " table: use " + format));
+        });
   }
 
   /** The class list a Parquet input records in its label column's metadata (annotate's output does), if any. */

@@ -119,9 +119,11 @@ final class CsvAnnotations {
       AssignmentTable table) {
     String status = "status";
     Layout layout = new Layout(List.of(
-        new Field(table.columns().image(), LabelColumns.IMAGE, table.columns().block() + ".image-column"),
+        new Field(table.columns().image(), LabelColumns.IMAGE,
+            ColumnFlags.IMAGE + ", " + ExportFields.TableColumns.imageSetting(table.columns().block())),
         new Field(table.annotatorColumn(), LabelColumns.ANNOTATOR, "the " + table.tool() + " annotator column"),
-        new Field(table.columns().label(), LabelColumns.LABEL, table.columns().block() + ".label-column"),
+        new Field(table.columns().label(), LabelColumns.LABEL,
+            ColumnFlags.LABEL + ", " + ExportFields.TableColumns.labelSetting(table.columns().block())),
         new Field(table.statusColumn(), status, "the " + table.tool() + " status column")),
         true, table.delimiter(), source.csvEncoding());
     Column statusValue = upper(trim(col(status)));

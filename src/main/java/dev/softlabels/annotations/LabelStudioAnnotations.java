@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.get_json_object;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map_keys;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
@@ -27,6 +28,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
@@ -87,6 +89,18 @@ final class LabelStudioAnnotations {
         lit(null).cast(DataTypes.StringType).as(AnnotationReader.RAW_RECORD),
         when(cancelled, lit(QuarantineReason.SKIPPED_BY_ANNOTATOR.code())).as(AnnotationReader.TOOL_REASON),
         col(AnnotationReader.FILE_ORDER));
+  }
+
+  /**
+   * Up to {@code limit} of the keys, in name order, under the data of the tasks at {@code path} that lack
+   * {@code imageKey}: where their image is, when the project named it otherwise.
+   */
+  static List<String> dataKeys(SparkSession spark, String path, String imageKey, int limit) {
+    return readTasks(spark, HadoopPaths.of(spark).forSpark(path))
+        .filter(col("data").getItem(imageKey).isNull())
+        .select(explode(map_keys(col("data"))).as("key"))
+        .distinct().orderBy("key").limit(limit)
+        .as(Encoders.STRING()).collectAsList();
   }
 
   /**

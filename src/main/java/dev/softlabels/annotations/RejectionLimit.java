@@ -5,6 +5,7 @@ import dev.softlabels.config.DataRejected;
 import dev.softlabels.config.UserError;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -31,19 +32,26 @@ public record RejectionLimit(double maxShare) {
    *
    * @param prefix what the message starts with ("", "night 2026-11-01: ")
    * @param kept what is left as it was, for the message ("out/labels is unchanged")
+   * @param hints what the rejected rows say about the fix ({@link RejectionHints#of}; "" for nothing),
+   *     asked for only when the check fails
    */
-  public void check(String prefix, VoteTally.Counts counts, long images, String kept) {
+  public void check(String prefix, VoteTally.Counts counts, long images, String kept, Supplier<String> hints) {
     double share = counts.read() == 0 ? 0 : (double) counts.quarantined() / counts.read();
     if (share > maxShare) {
       throw new DataRejected(String.format(Locale.ROOT,
           "%s%,d of %,d rows rejected (%.1f %%: %s), over %s = %s; nothing written, %s (a wrong class list,"
-              + " column or encoding is the usual cause)",
-          prefix, counts.quarantined(), counts.read(), 100 * share, reasons(counts.byReason()), KEY, maxShare, kept));
+              + " column or encoding is the usual cause)%s",
+          prefix, counts.quarantined(), counts.read(), 100 * share, reasons(counts.byReason()), KEY, maxShare, kept,
+          withSeparator(hints.get())));
     }
     if (images == 0) {
       throw new DataRejected(String.format(Locale.ROOT, "%s%,d rows read and no image has a usable vote; nothing"
-          + " written, %s", prefix, counts.read(), kept));
+          + " written, %s%s", prefix, counts.read(), kept, withSeparator(hints.get())));
     }
+  }
+
+  private static String withSeparator(String hints) {
+    return hints.isEmpty() ? "" : "; " + hints;
   }
 
   private static String reasons(Map<String, Long> byReason) {

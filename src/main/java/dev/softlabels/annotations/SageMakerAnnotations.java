@@ -21,6 +21,7 @@ import static org.apache.spark.sql.functions.when;
 import dev.softlabels.config.UserError;
 import dev.softlabels.spark.HadoopPaths;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -35,7 +36,8 @@ import org.apache.spark.sql.types.StructType;
  * output path) to canonical rows, one per worker's answer: the consolidated label in the output
  * manifest is one label per image, so the votes are read from the worker responses,
  * {@code annotations/worker-response/iteration-<i>/<object>/<time>.json}, each an {@code answers} array
- * of {@code workerId} and {@code answerContent.crowd-image-classifier.label}. The image id is the
+ * of {@code workerId} and {@code answerContent.<label-key>.label}, the label key being the template's
+ * classifier name ({@code crowd-image-classifier} in the built-in template). The image id is the
  * {@code source-ref} of the object's line in {@code manifests/output/output.manifest} (the object
  * number is its 0-based line). An answer for an object the manifest lacks keeps a null image id, so it
  * is quarantined as missing_image_id rather than lost; a response file that is not JSON is one
@@ -68,14 +70,16 @@ final class SageMakerAnnotations {
 
   private SageMakerAnnotations() {}
 
-  static Dataset<Row> read(SparkSession spark, String path) {
+  static Dataset<Row> read(SparkSession spark, AnnotationSource source, String path) {
     String manifest = HadoopPaths.child(path, MANIFEST);
     String responses = HadoopPaths.child(path, WORKER_RESPONSES);
     HadoopPaths paths = HadoopPaths.of(spark);
     if (!paths.exists(manifest) || !paths.exists(responses)) {
       throw new UserError(path + " is not a SageMaker Ground Truth job's output folder: it needs " + MANIFEST
-          + " and " + WORKER_RESPONSES + "/");
+          + " and " + WORKER_RESPONSES + "/" + jobFolder(path).map(job -> "; give the job's folder, " + job
+          + ", as the input").orElse(""));
     }
+    String labelKey = source.exportFields().sageMakerLabelKey();
     // Worker responses are named by time (10:12:31.json).
     Dataset<Row> answers = HadoopPaths.rawLocal(spark.read())
         .schema(RESPONSE)
@@ -93,12 +97,12 @@ final class SageMakerAnnotations {
             // A response that is not JSON has no answers to explode: it stays one row, to be quarantined.
             explode(when(col(CORRUPT).isNotNull(), array(lit(null).cast(ANSWER_TYPE))).otherwise(col("answers")))
                 .as(ANSWER));
-    refuseOtherTemplates(answers);
+    refuseOtherTemplates(answers, labelKey);
     Column content = col(ANSWER + ".answerContent");
     return answers.join(sourceRefs(spark, manifest), OBJECT, "left").select(
         col(IMAGE),
         col(ANSWER + ".workerId").as(ANNOTATOR),
-        get_json_object(content.getItem(CLASSIFIER), "$.label").as(LABEL),
+        get_json_object(content.getItem(labelKey), "$.label").as(LABEL),
         col(CORRUPT).as(AnnotationReader.RAW_RECORD),
         lit(null).cast(DataTypes.StringType).as(AnnotationReader.TOOL_REASON),
         col(AnnotationReader.FILE_ORDER));
@@ -130,12 +134,25 @@ final class SageMakerAnnotations {
     return objects.select(col(OBJECT), col(IMAGE));
   }
 
-  private static void refuseOtherTemplates(Dataset<Row> answers) {
+  /** The job's folder of an output manifest at its place in the job's output (manifests/output/output.manifest). */
+  static Optional<String> jobFolder(String manifest) {
+    String normalized = manifest.replace('\\', '/');
+    return normalized.endsWith("/" + MANIFEST)
+        ? Optional.of(manifest.substring(0, normalized.length() - MANIFEST.length() - 1)) : Optional.empty();
+  }
+
+  /**
+   * Answers under another key than the label key: another task type (a bounding box, a multi-select
+   * classifier), or a custom template's classifier under its own name, which --label-col names.
+   */
+  private static void refuseOtherTemplates(Dataset<Row> answers, String labelKey) {
     Column keys = array_join(map_keys(col(ANSWER + ".answerContent")), ", ");
-    List<Row> refused = answers.filter(keys.notEqual(CLASSIFIER)).select(col(FILE), keys).limit(1).collectAsList();
+    List<Row> refused = answers.filter(keys.notEqual(labelKey)).select(col(FILE), keys).limit(1).collectAsList();
     if (!refused.isEmpty()) {
-      throw new UserError(refused.get(0).getString(0) + " holds a '" + refused.get(0).getString(1)
-          + "' answer: only single-choice image classification (" + CLASSIFIER + ") can be read");
+      String found = refused.get(0).getString(1);
+      throw new UserError(refused.get(0).getString(0) + " holds a '" + found + "' answer, not '" + labelKey + "' ("
+          + ExportFields.SAGEMAKER_LABEL_KEY + "): for a <" + CLASSIFIER + " name=\"" + found + "\"> template pass "
+          + "--label-col " + found + "; only single-choice image classification (" + CLASSIFIER + ") can be read");
     }
   }
 }

@@ -67,18 +67,22 @@ final class AggregateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Map<String, Object> options = new HashMap<>();
-    options.put("softlabels.aggregate.input", input);
-    options.put("softlabels.aggregate.output", output);
-    annotations.addTo(options);
-    options.put("softlabels.aggregate.overwrite", overwrite);
-    options.put("softlabels.aggregate.method", method);
-    options.put(EmSettings.FAIL_ON_DEGENERATE, failOnDegenerate);
-    return ConfigOptions.run(spec, config.load(options), effective -> {
+    return ConfigOptions.run(spec, configuration(), effective -> {
       AggregateSettings settings = withClassPrior(AggregateSettings.from(effective), effective);
       HadoopPaths.requireLocalExists(settings.input(), "input");
       return settings;
     }, (spark, effective, settings) -> spec.commandLine().getOut().println(AggregateJob.run(spark, settings).line()));
+  }
+
+  /** The effective configuration: the options given over -D, --conf and the defaults. */
+  Config configuration() {
+    Map<String, Object> options = new HashMap<>();
+    options.put("softlabels.aggregate.input", input);
+    options.put("softlabels.aggregate.output", output);
+    options.put("softlabels.aggregate.overwrite", overwrite);
+    options.put("softlabels.aggregate.method", method);
+    options.put(EmSettings.FAIL_ON_DEGENERATE, failOnDegenerate);
+    return annotations.load(config, options);
   }
 
   /** --class-prior, for the method the run uses (known only once the configuration is read). */

@@ -60,15 +60,19 @@ final class RelabelCommand implements Callable<Integer> {
 
   @Mixin AnnotationOptions annotations;
 
-  @Override
-  public Integer call() throws Exception {
+  /** The effective configuration: the options given over -D, --conf and the defaults. */
+  Config configuration() {
     Map<String, Object> options = new HashMap<>();
     options.put("softlabels.relabel.state", state);
     options.put("softlabels.relabel.batch", batch);
     options.put("softlabels.relabel.date", date);
     options.put("softlabels.relabel.method", method);
-    annotations.addTo(options);
-    return ConfigOptions.run(spec, config.load(options), effective -> {
+    return annotations.load(config, options);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    return ConfigOptions.run(spec, configuration(), effective -> {
       RelabelSettings settings = RelabelSettings.from(effective);
       HadoopPaths.requireLocalExists(settings.batch(), "batch");
       return settings;

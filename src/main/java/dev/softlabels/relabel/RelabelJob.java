@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 
 import dev.softlabels.annotations.AnnotationReader;
+import dev.softlabels.annotations.RejectionHints;
 import dev.softlabels.annotations.ClassInference;
 import dev.softlabels.annotations.QuarantineReason;
 import dev.softlabels.annotations.VotePass;
@@ -135,7 +136,8 @@ public final class RelabelJob {
           refuseLabelsOutsideTheStore(nightTable, counts, classes, date, settings.state());
         }
         settings.rejectionLimit().check("night " + date + ": ", counts, figures.images(),
-            "the label store stays at version " + version);
+            "the label store stays at version " + version, () -> RejectionHints.of(spark, settings.source(),
+                settings.batch(), counts, RejectionHints.unknownLabels(TouchedImages.rejected(nightTable), counts)));
         Night night = new Night(date.toString(), settings.batch(), counts.read(), counts.used(), counts.quarantined(),
             figures.images(), figures.newImages(), figures.flipped(), null, null);
         Dataset<Row> touched = TouchedImages.touched(nightTable)

@@ -561,7 +561,8 @@ class AggregateJobTest {
         .isInstanceOf(DataRejected.class)
         .hasMessage("3 of 3 rows rejected (100.0 %: unknown_class 3), over softlabels.annotations.max-rejected-share"
             + " = 0.5; nothing written, no output created (a wrong class list, column or encoding is the usual"
-            + " cause)");
+            + " cause); labels naming no class: \"red\" 2, \"blue\" 1; name every class with --classes"
+            + " (softlabels.classes)");
     assertThat(output).doesNotExist();
 
     // Two of three rows rejected: over the default half, within a limit of 0.7.

@@ -272,7 +272,9 @@ class DataSafetyIT {
     assertThat(rejected.err().lines().filter(line -> line.contains("error")))
         .containsExactly("softlabels aggregate: error: 100 of 100 rows rejected (100.0 %: missing_image_id 1,"
             + " unknown_class 98, unparsable_row 1), over softlabels.annotations.max-rejected-share = 0.5; nothing"
-            + " written, no output created (a wrong class list, column or encoding is the usual cause)");
+            + " written, no output created (a wrong class list, column or encoding is the usual cause); labels naming"
+            + " no class (most frequent first): \"blue_circle\" 20, \"red_circle\" 20, \"green_circle\" 19,"
+            + " \"red_ellipse\" 14, \"green_ellipse\" 13; name every class with --classes (softlabels.classes)");
     assertThat(output).doesNotExist();
 
     Path file = Files.writeString(dir.resolve("a-file"), "x");
