@@ -9,6 +9,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -74,11 +75,10 @@ public final class TrainingData {
   /** Images and labels that share no id: one id of each side, where each comes from, and the setting that maps them. */
   private static UserError noJoin(SparkSession spark, Dataset<Row> images, Dataset<Row> table, DataSpec settings) {
     LabelIdPattern pattern = settings.labelIds();
-    String imageId = first(images.select(col(LabelColumns.IMAGE)));
-    String labelIds = first(table.select(col(LabelColumns.IMAGE)));
-    if (pattern.maps()) {
-      labelIds = labelIds + "' -> '" + first(table.select(LabelIds.imageId(col(LabelColumns.IMAGE), pattern)));
-    }
+    String imageId = oneRow(images.select(col(LabelColumns.IMAGE))).map(row -> row.getString(0)).orElse("");
+    // A label id and what the pattern makes of it, from one row.
+    String labelIds = oneRow(table.select(col(LabelColumns.IMAGE), LabelIds.imageId(col(LabelColumns.IMAGE), pattern)))
+        .map(row -> pattern.maps() ? row.getString(0) + "' -> '" + row.getString(1) : row.getString(0)).orElse("");
     String imageSource = ImageTable.idSource(spark, settings.images(), settings.imageIdPattern());
     String labelSource = pattern.maps() ? "its image_id column through " + LabelIdPattern.KEY + " '"
         + pattern.setting() + "'" : "its image_id column";
@@ -93,9 +93,9 @@ public final class TrainingData {
         + labelIds + "' (" + labelSource + "); " + fix);
   }
 
-  /** The first row's single value, "" when there is none: one row read, however large the table. */
-  private static String first(Dataset<Row> oneColumn) {
-    return oneColumn.limit(1).collectAsList().stream().map(row -> row.getString(0)).findFirst().orElse("");
+  /** One row read, however large the table. */
+  private static Optional<Row> oneRow(Dataset<Row> rows) {
+    return rows.limit(1).collectAsList().stream().findFirst();
   }
 
   private static Column target(LabelType type, int classes) {

@@ -326,7 +326,8 @@ class LauncherIT {
 
     Result unknownOption = launch("aggregate", "--inptu", "x");
     assertThat(unknownOption.exitCode()).isEqualTo(2);
-    assertThat(unknownOption.errAfterArchiveNotice().strip()).startsWith("softlabels aggregate: Unknown options: '--inptu', 'x'")
+    assertThat(unknownOption.errAfterArchiveNotice().strip())
+        .startsWith("softlabels aggregate: Unknown options: '--inptu', 'x'")
         .contains("did you mean --input?").doesNotContain("\n");
 
     Result noMaster = launch("aggregate", "--master");

@@ -64,7 +64,8 @@ class SchedulingIT {
         print(json.dumps({"conf": SUBMITTED[0]["conf"],
                           "properties": {key: dag.java_property(sys.argv[2], key) for key in sys.argv[3:]}}))
         """);
-    List<String> command = new ArrayList<>(List.of("python3", driver.toString(), DAG.toString(), properties.toString()));
+    List<String> command = new ArrayList<>(
+        List.of("python3", driver.toString(), DAG.toString(), properties.toString()));
     command.addAll(List.of(keys));
     ProcessBuilder python = new ProcessBuilder(command);
     python.environment().put("PYTHONPATH", stubs.toString());
@@ -147,8 +148,8 @@ class SchedulingIT {
     Path inbox = Files.createDirectories(dir.resolve("inbox"));
     LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
     for (LocalDate night : List.of(yesterday, yesterday.plusDays(1))) {
-      Files.writeString(inbox.resolve(night + ".csv"),
-          "image_id,annotator_id,label\nimg1,a1,cat\nimg1,a2,cat\nimg2,a1,dog\nimg2,a2,dog\nimg3,a1,cat\nimg3,a2,dog\n");
+      Files.writeString(inbox.resolve(night + ".csv"), "image_id,annotator_id,label\n"
+          + "img1,a1,cat\nimg1,a2,cat\nimg2,a1,dog\nimg2,a2,dog\nimg3,a1,cat\nimg3,a2,dog\n");
     }
     Path store = dir.resolve("labels");
     String crontabCommand = LauncherIT.HOME.resolve("bin/relabel-nightly") + " --state " + store + " --inbox " + inbox

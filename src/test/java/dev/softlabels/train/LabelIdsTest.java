@@ -89,8 +89,8 @@ class LabelIdsTest {
     assertThatThrownBy(() -> DataSpec.from(ConfigLoader.withOverrides(Map.of("softlabels.train.images", "img",
         "softlabels.train.labels", "l", "softlabels.train.label-id-pattern", "imgs/[^/]+\\.jpg$"))))
         .isInstanceOf(UserError.class)
-        .hasMessage("softlabels.train.label-id-pattern 'imgs/[^/]+\\.jpg$' has no group: its first (...) is the image id, "
-            + "e.g. --label-id-pattern '([^/]+)\\.jpg$', or --label-id-pattern file-stem");
+        .hasMessage("softlabels.train.label-id-pattern 'imgs/[^/]+\\.jpg$' has no group: its first (...) is the image "
+            + "id, e.g. --label-id-pattern '([^/]+)\\.jpg$', or --label-id-pattern file-stem");
   }
 
   /** The labels of a tool export against a folder of the same images: one id of each side, and the setting. */
@@ -110,8 +110,8 @@ class LabelIdsTest {
 
     assertThatThrownBy(() -> TrainingData.prepare(spark, data(images, labels, "")))
         .isInstanceOf(UserError.class)
-        .hasMessage(header + "' (its image_id column); map the label ids with --label-id-pattern file-stem (a path's or "
-            + "URL's file name without extension) or a regular expression whose first group is the image id "
+        .hasMessage(header + "' (its image_id column); map the label ids with --label-id-pattern file-stem (a path's "
+            + "or URL's file name without extension) or a regular expression whose first group is the image id "
             + "(softlabels.train.label-id-pattern)");
     assertThatThrownBy(() -> TrainingData.prepare(spark, data(images, labels, "^/data/(.+)\\.jpg$")))
         .isInstanceOf(UserError.class)
