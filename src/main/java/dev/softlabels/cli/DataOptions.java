@@ -1,5 +1,7 @@
 package dev.softlabels.cli;
 
+import com.typesafe.config.ConfigValueFactory;
+import dev.softlabels.train.LabelIdPattern;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -16,10 +18,19 @@ final class DataOptions {
   @Option(names = "--split", paramLabel = "K", description = "Which seeded split (default 0).")
   Integer split;
 
+  @Option(names = LabelIdPattern.FLAG, paramLabel = "PATTERN",
+      description = "How the labels' image ids become the images' ids: " + LabelIdPattern.FILE_STEM + " (the file "
+          + "name of a path or URL without its extension: /data/upload/3/cat_1.jpg -> cat_1) or a regular "
+          + "expression whose first group is the id. Default: the ids as they are.")
+  String labelIdPattern;
+
   /** @param scope softlabels.train, softlabels.evaluate or softlabels.embed */
   void addTo(Map<String, Object> options, String scope) {
     options.put(scope + ".images", images);
     options.put(scope + ".labels", labels);
     options.put(scope + ".split", split);
+    // Every job's, like image-id-pattern: the jobs must see the same image ids. A value, not text to
+    // parse: an override that starts with [ is read as a list, and a regular expression may.
+    options.put(LabelIdPattern.KEY, labelIdPattern == null ? null : ConfigValueFactory.fromAnyRef(labelIdPattern));
   }
 }

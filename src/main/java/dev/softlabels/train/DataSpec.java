@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Which images and labels a job reads, and how images are split: train reads {@code softlabels.train},
- * the scoring jobs (evaluate, embed) their own images, labels and split with train's split fractions and
- * image-id pattern, so every job sees exactly the same split of the same data.
+ * the scoring jobs (evaluate, embed) their own images, labels and split with train's split fractions,
+ * image-id pattern and label-id pattern, so every job sees exactly the same split of the same data.
  */
 public record DataSpec(
     String images,
@@ -19,7 +19,8 @@ public record DataSpec(
     int split,
     double trainFraction,
     double validationFraction,
-    String imageIdPattern)
+    String imageIdPattern,
+    LabelIdPattern labelIds)
     implements Serializable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DataSpec.class);
@@ -39,7 +40,6 @@ public record DataSpec(
     return this;
   }
 
-
   /**
    * A scoring job's data ({@code scope}: softlabels.evaluate or softlabels.embed), read as soft ground
    * truth. Its images, labels and split fall back to softlabels.train's, where these jobs read them
@@ -56,7 +56,8 @@ public record DataSpec(
         split >= 0 ? split : train.split(),
         train.trainFraction(),
         train.validationFraction(),
-        train.imageIdPattern()).checked(scope);
+        train.imageIdPattern(),
+        train.labelIds()).checked(scope);
   }
 
   private static String ownOrTrain(String own, String train, String ownKey, String trainKey) {
@@ -88,6 +89,7 @@ public record DataSpec(
         train.getInt("split"),
         fractions.get(0),
         fractions.get(1),
-        train.getString("image-id-pattern"));
+        train.getString("image-id-pattern"),
+        LabelIdPattern.parse(train.getString("label-id-pattern")));
   }
 }

@@ -32,6 +32,7 @@ public final class ImageTable {
   public static final String TRAIN = "train";
   public static final String VALIDATION = "validation";
   public static final String TEST = "test";
+  private static final String ID_PATTERN_KEY = "softlabels.train.image-id-pattern";
 
   private ImageTable() {}
 
@@ -47,9 +48,7 @@ public final class ImageTable {
       double validationFraction, String idPattern) {
     HadoopPaths paths = HadoopPaths.of(spark);
     paths.requireExists(path, "images");
-    boolean parquet = paths.isDirectory(path)
-        ? paths.fileNames(path).stream().anyMatch(n -> n.endsWith(".parquet"))
-        : path.endsWith(".parquet");
+    boolean parquet = isParquet(paths, path);
     Column computedSplit = computedSplit(col(LabelColumns.IMAGE), split, trainFraction, validationFraction);
     if (parquet) {
       Dataset<Row> images = spark.read().parquet(path);
@@ -69,10 +68,22 @@ public final class ImageTable {
     Row unmatched = files.filter(col(LabelColumns.IMAGE).equalTo("")).select(col("path")).limit(1)
         .collectAsList().stream().findFirst().orElse(null);
     if (unmatched != null) {
-      throw new UserError("image file " + unmatched.getString(0) + " does not match softlabels.train.image-id-pattern '"
+      throw new UserError("image file " + unmatched.getString(0) + " does not match " + ID_PATTERN_KEY + " '"
           + idPattern + "'");
     }
     return files.select(col(LabelColumns.IMAGE), col(BYTES), computedSplit.as(SPLIT));
+  }
+
+  /** Where the image ids of {@link #read}'s rows come from, as a message names it. */
+  public static String idSource(SparkSession spark, String path, String idPattern) {
+    return isParquet(HadoopPaths.of(spark), path) ? "its Parquet's image_id column"
+        : "file names through " + ID_PATTERN_KEY + " '" + idPattern + "'";
+  }
+
+  private static boolean isParquet(HadoopPaths paths, String path) {
+    return paths.isDirectory(path)
+        ? paths.fileNames(path).stream().anyMatch(n -> n.endsWith(".parquet"))
+        : path.endsWith(".parquet");
   }
 
   /** train / validation / test from a hash of (image id, split number): stable across runs and machines. */

@@ -9,6 +9,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -48,13 +49,13 @@ public final class TrainingData {
     HadoopPaths.of(spark).requireExists(settings.labels(), "labels");
     Dataset<Row> images = ImageTable.read(spark, settings.images(), settings.split(), settings.trainFraction(),
         settings.validationFraction(), settings.imageIdPattern());
-    Dataset<Row> labels = spark.read().parquet(settings.labels())
+    Dataset<Row> table = spark.read().parquet(settings.labels())
         .select(col(LabelColumns.IMAGE), col(LabelColumns.SOFT_LABEL), col(LabelColumns.HARD_LABEL));
+    Dataset<Row> labels = LabelIds.mapped(table, settings.labelIds(), settings.labels());
     Dataset<Row> joined = images.join(labels, LabelColumns.IMAGE);
     Row first = joined.select(col(ImageTable.BYTES), col(LabelColumns.SOFT_LABEL), col(LabelColumns.IMAGE))
         .limit(1).collectAsList().stream().findFirst()
-        .orElseThrow(() -> new UserError("no image of " + settings.images() + " has a label in " + settings.labels()
-            + " (they are joined on image_id)"));
+        .orElseThrow(() -> noJoin(spark, images, table, settings));
     var image = ImageDecoding.image((byte[]) first.get(0), first.getString(2));
     Shape shape = new Shape(ImageDecoding.CHANNELS, image.getHeight(), image.getWidth(), first.getList(1).size());
     // One partition per task slot: a directory of small image files arrives in hundreds of tiny
@@ -64,9 +65,37 @@ public final class TrainingData {
         .persist(StorageLevel.MEMORY_AND_DISK());
     long imageCount = images.count();
     long labelled = examples.count();
-    LOG.info("data: {} images, {} with labels ({} without are not used); {}x{} px, {} classes", imageCount, labelled,
-        imageCount - labelled, shape.width(), shape.height(), shape.classes());
+    long labelRows = labels.count();
+    LOG.info("data: {} images, {} with labels ({} without are not used; {} label rows name no image); {}x{} px, "
+        + "{} classes", imageCount, labelled, imageCount - labelled, labelRows - labelled, shape.width(),
+        shape.height(), shape.classes());
     return new Prepared(examples, shape);
+  }
+
+  /** Images and labels that share no id: one id of each side, where each comes from, and the setting that maps them. */
+  private static UserError noJoin(SparkSession spark, Dataset<Row> images, Dataset<Row> table, DataSpec settings) {
+    LabelIdPattern pattern = settings.labelIds();
+    String imageId = oneRow(images.select(col(LabelColumns.IMAGE))).map(row -> row.getString(0)).orElse("");
+    // A label id and what the pattern makes of it, from one row.
+    String labelIds = oneRow(table.select(col(LabelColumns.IMAGE), LabelIds.imageId(col(LabelColumns.IMAGE), pattern)))
+        .map(row -> pattern.maps() ? row.getString(0) + "' -> '" + row.getString(1) : row.getString(0)).orElse("");
+    String imageSource = ImageTable.idSource(spark, settings.images(), settings.imageIdPattern());
+    String labelSource = pattern.maps() ? "its image_id column through " + LabelIdPattern.KEY + " '"
+        + pattern.setting() + "'" : "its image_id column";
+    String fix = pattern.maps()
+        ? "change " + LabelIdPattern.FLAG + " (" + LabelIdPattern.KEY + ") or softlabels.train.image-id-pattern "
+            + "so that both give the same ids"
+        : "map the label ids with " + LabelIdPattern.FLAG + " " + LabelIdPattern.FILE_STEM + " (a path's or URL's file "
+            + "name without extension) or a regular expression whose first group is the image id ("
+            + LabelIdPattern.KEY + ")";
+    return new UserError("no image of " + settings.images() + " has a label in " + settings.labels()
+        + " (joined on image_id): image ids look like '" + imageId + "' (" + imageSource + "), label ids like '"
+        + labelIds + "' (" + labelSource + "); " + fix);
+  }
+
+  /** One row read, however large the table. */
+  private static Optional<Row> oneRow(Dataset<Row> rows) {
+    return rows.limit(1).collectAsList().stream().findFirst();
   }
 
   private static Column target(LabelType type, int classes) {

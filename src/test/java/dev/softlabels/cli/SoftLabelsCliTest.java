@@ -8,6 +8,7 @@ import dev.softlabels.testing.TestFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -190,6 +191,24 @@ class SoftLabelsCliTest {
     run(concat(new String[] {"train", "-Dsoftlabels.train.repartition=sometimes"}, data))
         .isOneLineUserError("softlabels.train.repartition must be one of always, never, num-partitions-workers-differs;"
             + " got 'sometimes'");
+  }
+
+  /** A regular expression is text, even one that starts like a HOCON list; every job that joins labels takes it. */
+  @Test
+  void theLabelIdPatternReachesEachJobThatJoinsLabelsWithImages() {
+    String pattern = "[^/]+/([^/]+)\\.jpg$";
+    CommandLine command = SoftLabels.commandLine();
+    for (String name : List.of("train", "evaluate", "embed")) {
+      command.parseArgs(name, "--label-id-pattern", pattern);
+      Map<String, CommandLine.Model.CommandSpec> mixins = command.getSubcommands().get(name).getCommandSpec().mixins();
+      DataOptions data = (DataOptions) mixins.get("data").userObject();
+      ConfigOptions config = (ConfigOptions) mixins.get("config").userObject();
+      Map<String, Object> options = new HashMap<>();
+      data.addTo(options, "softlabels." + name);
+      assertThat(config.load(options).getString("softlabels.train.label-id-pattern")).as(name).isEqualTo(pattern);
+    }
+    run("train", "--label-id-pattern", "(", "--images", "x", "--labels", "y", "--model-dir", "m").isOneLineUserError(
+        "softlabels.train.label-id-pattern '(' is not a regular expression (Unclosed group at index 1)");
   }
 
   @Test

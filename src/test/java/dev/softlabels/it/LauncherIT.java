@@ -1,10 +1,14 @@
 package dev.softlabels.it;
 
+import static java.nio.file.StandardCopyOption.COPY_ATTRIBUTES;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.softlabels.annotations.AggregateJob;
 import dev.softlabels.annotations.AggregateSummary;
 import dev.softlabels.synthetic.SyntheticClasses;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -12,12 +16,17 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
 import org.deeplearning4j.common.resources.DL4JResources;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +38,16 @@ class LauncherIT {
 
   @TempDir Path dir;
 
-  record Result(int exitCode, String out, String err) {}
+  /** What the first local run after a build says on stderr, whichever test's it is. */
+  static final String ARCHIVE_NOTICE = "softlabels: recording the class-data archive that shortens every later start "
+      + "(once per build, up to 2 minutes; SOFTLABELS_CLASS_ARCHIVE=off skips it)...";
+
+  record Result(int exitCode, String out, String err) {
+    /** stderr without the class-data archive notice. */
+    String errAfterArchiveNotice() {
+      return err.replace(ARCHIVE_NOTICE + "\n", "");
+    }
+  }
 
   /** The bundled example's classes (the synthetic six): its purple_square vote is meant to be an unknown class. */
   static final String EXAMPLE_CLASSES = String.join(",", SyntheticClasses.CLASSES.names());
@@ -114,6 +132,41 @@ class LauncherIT {
         .map(line -> line.substring(line.indexOf(loaded) + loaded.length())).findFirst().orElseThrow();
   }
 
+  /**
+   * Recording the archive takes a minute or two, so a run whose stderr is a log file says so too. Here
+   * in an installation with no archive yet, whose java is a stand-in that records none, so the test
+   * takes a second.
+   */
+  @Test
+  void recordingTheClassArchiveIsSaidOnStderrWhenItIsNoTerminal() throws Exception {
+    Path installation = dir.resolve("installation");
+    Files.createDirectories(installation.resolve("bin"));
+    Files.createDirectories(installation.resolve("conf"));
+    Files.createDirectories(installation.resolve("target"));
+    Files.copy(HOME.resolve("bin/softlabels"), installation.resolve("bin/softlabels"), COPY_ATTRIBUTES);
+    Files.copy(HOME.resolve("conf/jvm.properties"), installation.resolve("conf/jvm.properties"));
+    Files.writeString(installation.resolve("target/softlabels.jar"), "");
+    Files.writeString(installation.resolve("target/classpath.txt"), "");
+    // Sources older than the jar: no build.
+    FileTime before = FileTime.from(Instant.now().minus(Duration.ofHours(1)));
+    Files.setLastModifiedTime(Files.createDirectories(installation.resolve("src/main")), before);
+    Files.setLastModifiedTime(Files.writeString(installation.resolve("pom.xml"), ""), before);
+    Path java = Files.writeString(dir.resolve("java"), "#!/bin/sh\n"
+        + "case \"$*\" in *-XX:ArchiveClassesAtExit=*) ;; *) echo \"$*\" | grep -o 'SoftLabels aggregate' ;; esac\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+    ProcessBuilder launch = new ProcessBuilder(installation.resolve("bin/softlabels").toString(), "aggregate");
+    launch.environment().put("JAVA", java.toString());
+    launch.environment().remove("SPARK_HOME");
+    launch.environment().remove("SOFTLABELS_CLASS_ARCHIVE");
+    launch.environment().remove("SOFTLABELS_MAIN");
+    Result result = run(launch);
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.err()).isEqualTo(ARCHIVE_NOTICE + "\n");
+    assertThat(result.out()).as("the job ran after it").isEqualTo("SoftLabels aggregate\n");
+  }
+
   @Test
   void generatesAnnotatesAndAggregatesTheSyntheticSet() throws Exception {
     Path generated = dir.resolve("generated");
@@ -175,6 +228,68 @@ class LauncherIT {
         .toArray(String[]::new);
   }
 
+  /**
+   * A Label Studio export (its JSON format: tasks whose data.image is the upload path, annotations with
+   * completed_by and result[].value.choices) aggregated, then trained on a folder of the same images,
+   * named by file name: without the label-id option one line shows an id of each side and the setting;
+   * with --label-id-pattern file-stem every image joins its label and a model is written.
+   */
+  @Test
+  void aLabelStudioExportTrainsOnAFolderOfTheSameImagesByFileName() throws Exception {
+    Path photos = Files.createDirectories(dir.resolve("photos"));
+    StringBuilder tasks = new StringBuilder("[");
+    for (int i = 0; i < 24; i++) {
+      String truth = i % 2 == 0 ? "Cat" : "Dog";
+      String name = String.format("%05d_%s.jpg", i, truth.toLowerCase(Locale.ROOT));
+      BufferedImage image = new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB);
+      Graphics2D pen = image.createGraphics();
+      pen.setColor(truth.equals("Cat") ? new Color(200, 40 + i, 40) : new Color(40, 40 + i, 200));
+      pen.fillRect(0, 0, 16, 16);
+      pen.dispose();
+      ImageIO.write(image, "jpg", photos.resolve(name).toFile());
+      // Annotators 1 and 2 give the truth; annotator 3 gives the other class on every third task.
+      String third = i % 3 == 0 ? (truth.equals("Cat") ? "Dog" : "Cat") : truth;
+      tasks.append(i == 0 ? "" : ",").append(String.format("""
+          {"id": %d, "data": {"image": "/data/upload/3/%s"}, "annotations": [%s, %s, %s]}""", 100 + i, name,
+          annotation(i, 1, truth), annotation(i, 2, truth), annotation(i, 3, third)));
+    }
+    Path export = Files.writeString(dir.resolve("project-3-export.json"), tasks.append("]").toString());
+    Path labels = dir.resolve("labelled");
+    Result aggregate = launch("aggregate", "--input", export.toString(), "--format", "label-studio", "--output",
+        labels.toString(), "--classes", "Cat,Dog");
+    assertThat(aggregate.exitCode()).as(aggregate.err()).isZero();
+    assertThat(aggregate.out()).contains("72 rows read, 72 used, 0 quarantined", "24 images, 0 ties, 16 unanimous");
+
+    String[] train = {"train", "--images", photos.toString(), "--labels", labels.resolve("labels").toString(),
+        "--epochs", "1"};
+    Result unjoined = launch(concat(train, new String[] {"--model-dir", dir.resolve("unjoined").toString()}));
+    assertThat(unjoined.exitCode()).isEqualTo(2);
+    assertThat(unjoined.err().lines().filter(line -> line.contains("error"))).singleElement().asString()
+        .matches(Pattern.quote("softlabels train: error: no image of " + photos + " has a label in "
+            + labels.resolve("labels") + " (joined on image_id): image ids look like '") + "\\d{5}_(cat|dog)"
+            + Pattern.quote("' (file names through softlabels.train.image-id-pattern '^(.+)\\.[A-Za-z]+$'), label "
+            + "ids like '/data/upload/3/") + "\\d{5}_(cat|dog)" + Pattern.quote(".jpg' (its image_id column); map the "
+            + "label ids with --label-id-pattern file-stem (a path's or URL's file name without extension) or a "
+            + "regular expression whose first group is the image id (softlabels.train.label-id-pattern)"));
+    assertThat(dir.resolve("unjoined")).as("nothing was trained").doesNotExist();
+
+    Path model = dir.resolve("model");
+    Result trained = launch(concat(train, new String[] {"--model-dir", model.toString(), "--label-id-pattern",
+        "file-stem"}));
+    assertThat(trained.exitCode()).as(trained.err()).isZero();
+    assertThat(trained.err()).contains("data: 24 images, 24 with labels (0 without are not used; 0 label rows name "
+        + "no image); 16x16 px, 2 classes");
+    assertThat(trained.out()).startsWith("train: 1 epochs; best epoch 1: validation loss ").endsWith(" -> " + model
+        + "\n");
+    assertThat(model.resolve("best/model.zip")).isNotEmptyFile();
+  }
+
+  private static String annotation(int task, int annotator, String choice) {
+    return String.format("""
+        {"id": %d, "completed_by": %d, "was_cancelled": false, "result": [{"from_name": "animal", "to_name": "image",
+         "type": "choices", "value": {"choices": ["%s"]}}]}""", 1000 + task * 10 + annotator, annotator, choice);
+  }
+
   /** No network here (a closed loopback port stands in for the zoo's server): one line, what and where. */
   @Test
   void imagenetWeightsThatCannotBeDownloadedStopTrainWithOneLine() throws Exception {
@@ -206,11 +321,13 @@ class LauncherIT {
   void userMistakesPrintOneLineAndExitWithTwo() throws Exception {
     Result missing = launch("aggregate", "--input", "no-such-file.csv", "--output", dir.resolve("x").toString());
     assertThat(missing.exitCode()).isEqualTo(2);
-    assertThat(missing.err().strip()).isEqualTo("softlabels aggregate: error: input not found: no-such-file.csv");
+    assertThat(missing.errAfterArchiveNotice().strip())
+        .isEqualTo("softlabels aggregate: error: input not found: no-such-file.csv");
 
     Result unknownOption = launch("aggregate", "--inptu", "x");
     assertThat(unknownOption.exitCode()).isEqualTo(2);
-    assertThat(unknownOption.err().strip()).startsWith("softlabels aggregate: Unknown options: '--inptu', 'x'")
+    assertThat(unknownOption.errAfterArchiveNotice().strip())
+        .startsWith("softlabels aggregate: Unknown options: '--inptu', 'x'")
         .contains("did you mean --input?").doesNotContain("\n");
 
     Result noMaster = launch("aggregate", "--master");

@@ -29,6 +29,7 @@ class ReproduceLauncherIT {
     Result result = LauncherIT.launch("reproduce", "--output", dir.toString(), "-Dsoftlabels.train.epoch=1");
 
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.err().strip()).doesNotContain("\n").contains("did you mean softlabels.train.epochs?");
+    assertThat(result.errAfterArchiveNotice().strip()).doesNotContain("\n")
+        .contains("did you mean softlabels.train.epochs?");
   }
 }

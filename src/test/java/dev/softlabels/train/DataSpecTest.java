@@ -18,7 +18,8 @@ class DataSpecTest {
         "softlabels.train.images", "train-img", "softlabels.train.labels", "train-labels",
         "softlabels.train.label-type", "hard", "softlabels.train.split-fractions", "[0.5, 0.3, 0.2]")),
         "softlabels.evaluate");
-    assertThat(data).isEqualTo(new DataSpec("img", "truth", LabelType.SOFT, 2, 0.5, 0.3, "^(.+)\\.[A-Za-z]+$"));
+    assertThat(data).isEqualTo(new DataSpec("img", "truth", LabelType.SOFT, 2, 0.5, 0.3, "^(.+)\\.[A-Za-z]+$",
+        LabelIdPattern.NONE));
   }
 
   @Test
