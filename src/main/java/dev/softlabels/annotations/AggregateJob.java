@@ -118,7 +118,7 @@ public final class AggregateJob {
     warnings.forEach(warning -> LOG.warn("{}: the fit may be degenerate: {}", method, warning));
     if (!warnings.isEmpty() && settings.em().failOnDegenerate()) {
       throw new DataRejected(String.format(Locale.ROOT, "%s's fit may be degenerate: %s; nothing written, %s (%s = "
-              + "true; README: \"Fits that are flagged\")", method, String.join("; ", warnings),
+              + "true; docs/methods.md#fits-that-are-flagged)", method, String.join("; ", warnings),
           HadoopPaths.of(spark).exists(settings.output()) ? settings.output() + " is unchanged"
               : "no output created", EmSettings.FAIL_ON_DEGENERATE));
     }

@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
  * How a method's class prior P(true class) is set at each M-step: learned from the posteriors, kept
  * uniform, or given by the user. Learning it is what Dawid and Skene do, and it recovers an imbalanced
  * truth; but a model that cannot express one-sided errors (one accuracy per annotator) can raise its
- * likelihood by shrinking a minority class instead, so that the prior runs away (README: "The class
- * prior").
+ * likelihood by shrinking a minority class instead, so that the prior runs away
+ * (docs/methods.md#the-class-prior).
  */
 public sealed interface ClassPrior extends Serializable {
 

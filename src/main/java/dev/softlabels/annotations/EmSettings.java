@@ -40,7 +40,10 @@ public record EmSettings(int maxIterations, double tolerance, double smoothing,
     classPriors = Map.copyOf(classPriors);
   }
 
-  /** The defaults' class priors (README: "The class prior") with a learned prior of strength {@code smoothing}. */
+  /**
+   * The defaults' class priors (docs/methods.md#the-class-prior) with a learned prior of strength
+   * {@code smoothing}.
+   */
   public EmSettings(int maxIterations, double tolerance, double smoothing) {
     this(maxIterations, tolerance, smoothing, defaultPriors(smoothing), false);
   }

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * examples each round (direct, for clusters without a shared export directory). The files are raw
  * little-endian float32 behind a small header, read with one bulk copy: DL4J's own export format
  * reads every value through a DataInputStream and a boxed Float, which cost about a fifth of the
- * Spark side's CPU time (README, Performance).
+ * Spark side's CPU time (docs/performance.md#what-made-dl4j-training-fast-here).
  */
 public final class Minibatches {
 

@@ -9,7 +9,7 @@ public enum Network {
   CNN(new int[] {16, 32, 64}, 1),
   /**
    * Two convolutions per block at twice cnn's widths: the CIFAR-10 backbone, 0.80+ test accuracy in
-   * under half an hour on two CPU cores (README, backbone).
+   * under half an hour on two CPU cores (docs/performance.md#the-cifar-10-backbone).
    */
   CNN_MEDIUM(new int[] {32, 64, 128}, 2),
   /** Deeper and wider, for GPU clusters: two convolutions per block. */

@@ -89,7 +89,7 @@ public final class Networks {
         .weightDecay(optimizer.weightDecay())
         .convolutionMode(ConvolutionMode.Same)
         // Keeps each convolution's forward intermediates for its backward pass instead of recomputing
-        // them: 1.5x training throughput on CPU here (README, Performance).
+        // them: 1.5x training throughput on CPU here (docs/performance.md#what-made-dl4j-training-fast-here).
         .cacheMode(CacheMode.DEVICE);
   }
 

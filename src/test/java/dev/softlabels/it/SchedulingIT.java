@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shipped scheduling examples run as their scheduler runs them: the Airflow DAG's JVM options
- * (conf/airflow/softlabels_relabel.py) start a JVM, and the README's crontab line applies a night.
+ * (conf/airflow/softlabels_relabel.py) start a JVM, and the crontab line of docs/operations.md applies a night.
  */
 class SchedulingIT {
 
@@ -140,7 +140,7 @@ class SchedulingIT {
   }
 
   /**
-   * The README's crontab line as cron runs it: /bin/sh -c in another folder, cron's bare environment,
+   * The crontab line of docs/operations.md as cron runs it: /bin/sh -c in another folder, cron's bare environment,
    * no --date (yesterday in UTC). The inbox also holds today's file, in case the run crosses midnight.
    */
   @Test
