@@ -11,11 +11,15 @@ import static org.apache.spark.sql.functions.map_from_arrays;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.trim;
 
+import dev.softlabels.annotations.tools.LabelStudioAnnotations;
+import dev.softlabels.annotations.tools.MturkAnnotations;
+import dev.softlabels.annotations.tools.SageMakerAnnotations;
+import dev.softlabels.annotations.tools.TolokaAnnotations;
+import dev.softlabels.config.Choices;
 import dev.softlabels.config.UserError;
 import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.HadoopPaths;
-import dev.softlabels.config.Choices;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -130,7 +134,7 @@ public final class AnnotationReader {
    * Spark packs files into partitions largest first, so the order across files is each file's own
    * rank by name.
    */
-  static Dataset<Row> withFileOrder(Dataset<Row> rows) {
+  public static Dataset<Row> withFileOrder(Dataset<Row> rows) {
     return rows.withColumn(FILE_ORDER, fileRank(rows.inputFiles()));
   }
 

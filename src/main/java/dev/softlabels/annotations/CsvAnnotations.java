@@ -49,7 +49,7 @@ import org.apache.spark.util.TaskCompletionListener;
  * is read whole by one task (a quoted field may span lines, so a file cannot be split at an arbitrary
  * byte), many small files sharing a task.
  */
-final class CsvAnnotations {
+public final class CsvAnnotations {
 
   /** Records longer than this are quarantined, kept up to here; an annotation row is nowhere near it. */
   static final int MAX_RECORD_BYTES = 1 << 20;
@@ -111,11 +111,11 @@ final class CsvAnnotations {
    * its fixed annotator and status columns, and the statuses (matched ignoring case) that are the
    * tool's own verdict on a row, with the quarantine reason each stands for.
    */
-  record AssignmentTable(String tool, char delimiter, ExportFields.TableColumns columns, String annotatorColumn,
+  public record AssignmentTable(String tool, char delimiter, ExportFields.TableColumns columns, String annotatorColumn,
       String statusColumn, Map<String, QuarantineReason> reasonByStatus) {}
 
   /** The table's votes, the status's verdict as tool_reason (null: a usable vote). */
-  static Dataset<Row> readAssignments(SparkSession spark, AnnotationSource source, String path,
+  public static Dataset<Row> readAssignments(SparkSession spark, AnnotationSource source, String path,
       AssignmentTable table) {
     String status = "status";
     Layout layout = new Layout(List.of(

@@ -1,18 +1,18 @@
 package dev.softlabels.bench;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.coalesce;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import com.typesafe.config.Config;
-import dev.softlabels.annotations.AggregateJob;
-import dev.softlabels.annotations.AggregateSettings;
-import dev.softlabels.annotations.AggregateSummary;
+import dev.softlabels.aggregate.AggregateJob;
+import dev.softlabels.aggregate.AggregateSettings;
+import dev.softlabels.aggregate.AggregateSummary;
 import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.labels.ClassList;

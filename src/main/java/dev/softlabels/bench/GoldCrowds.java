@@ -3,9 +3,9 @@ package dev.softlabels.bench;
 import static org.apache.spark.sql.functions.col;
 
 import com.typesafe.config.Config;
-import dev.softlabels.annotations.AggregateJob;
-import dev.softlabels.annotations.AggregateSettings;
-import dev.softlabels.annotations.AggregateSummary;
+import dev.softlabels.aggregate.AggregateJob;
+import dev.softlabels.aggregate.AggregateSettings;
+import dev.softlabels.aggregate.AggregateSummary;
 import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.config.UserError;
 import dev.softlabels.labels.AggregationMethod;

@@ -1,13 +1,13 @@
 package dev.softlabels.bench;
 
 import com.typesafe.config.Config;
-import dev.softlabels.annotations.AggregateJob;
-import dev.softlabels.annotations.AggregateSettings;
+import dev.softlabels.aggregate.AggregateJob;
+import dev.softlabels.aggregate.AggregateSettings;
 import dev.softlabels.annotations.AnnotationSource;
-import dev.softlabels.annotations.RejectionLimit;
 import dev.softlabels.relabel.RelabelJob;
 import dev.softlabels.relabel.RelabelSettings;
 import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.votes.RejectionLimit;
 import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.util.ArrayList;

@@ -2,13 +2,13 @@ package dev.softlabels.cli;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
-import dev.softlabels.annotations.AggregateJob;
-import dev.softlabels.annotations.AggregateSettings;
-import dev.softlabels.annotations.ClassPrior;
-import dev.softlabels.annotations.EmSettings;
+import dev.softlabels.aggregate.AggregateJob;
+import dev.softlabels.aggregate.AggregateSettings;
 import dev.softlabels.config.UserError;
 import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.truth.ClassPrior;
+import dev.softlabels.truth.EmSettings;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;

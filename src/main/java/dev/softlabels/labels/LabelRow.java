@@ -2,10 +2,6 @@ package dev.softlabels.labels;
 
 import java.io.Serializable;
 import java.util.Arrays;
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
-import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * One image's row of the label table ({@link LabelColumns#SCHEMA}) built in plain Java from
@@ -28,17 +24,11 @@ public record LabelRow(String image, int[] counts, double[] soft, int hardLabel,
   }
 
   /**
-   * As Spark's internal row in {@link LabelColumns#SCHEMA}'s column order: what a DataFrame holds, with no
-   * conversion of boxed arrays in between.
+   * The row's values in {@link LabelColumns#SCHEMA}'s column order, as Java holds them: what
+   * {@code dev.softlabels.spark.internal.InternalRows} makes a table of with no conversion of boxed arrays in
+   * between; a wider row starts with them.
    */
-  public InternalRow toInternalRow() {
-    return new GenericInternalRow(internalValues());
-  }
-
-  /** The values of {@link #toInternalRow}, for a wider row that starts with them. */
-  public Object[] internalValues() {
-    return new Object[] {UTF8String.fromString(image), annotations(), UnsafeArrayData.fromPrimitiveArray(counts),
-        UnsafeArrayData.fromPrimitiveArray(soft), hardLabel, UTF8String.fromString(hardLabelName), isTie, agreement,
-        entropy};
+  public Object[] values() {
+    return new Object[] {image, annotations(), counts, soft, hardLabel, hardLabelName, isTie, agreement, entropy};
   }
 }

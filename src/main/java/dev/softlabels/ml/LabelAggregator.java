@@ -5,11 +5,11 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.raise_error;
 import static org.apache.spark.sql.functions.when;
 
-import dev.softlabels.annotations.EmSettings;
-import dev.softlabels.annotations.LabelAggregation;
+import dev.softlabels.aggregate.LabelAggregation;
 import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
+import dev.softlabels.truth.EmSettings;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.Transformer;

@@ -12,12 +12,12 @@ import dev.softlabels.spark.CrashPoints;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.PathOverlap;
 import dev.softlabels.spark.WriterLock;
+import dev.softlabels.spark.internal.Timestamps;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -31,7 +31,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.util.DateTimeUtils$;
 import org.apache.spark.sql.delta.DeltaConcurrentModificationException;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.DeltaOperations;
@@ -46,7 +45,6 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.unsafe.types.UTF8String;
 import scala.Option;
 import scala.collection.JavaConverters;
 import scala.collection.Seq;
@@ -347,7 +345,7 @@ public final class LabelStore {
    */
   public static void requireAsOf(String asOf) {
     if (asOf.isBlank() || asOf.matches("\\d+|\\d{4}-\\d{2}-\\d{2}")
-        || DateTimeUtils$.MODULE$.stringToTimestamp(UTF8String.fromString(asOf), ZoneOffset.UTC).isDefined()) {
+        || Timestamps.isTimestamp(asOf)) {
       return;
     }
     throw new UserError("--as-of " + asOf + " is not a version number (such as 3), a night (YYYY-MM-DD) or a "

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.col;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.softlabels.config.Json;
+import dev.softlabels.spark.internal.RowView;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,7 +23,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -105,9 +105,9 @@ final class NeedsRanking {
   }
 
   /** A touched image's ranking entry ({@link #SCHEMA}) from its new row ({@link TouchedImages#SCHEMA}). */
-  static Row entry(InternalRow touched) {
-    return RowFactory.create(touched.getUTF8String(TOUCHED_FIELDS[0]).toString(), touched.getInt(TOUCHED_FIELDS[1]),
-        touched.getUTF8String(TOUCHED_FIELDS[2]).toString(), touched.getDouble(TOUCHED_FIELDS[3]),
+  static Row entry(RowView touched) {
+    return RowFactory.create(touched.getString(TOUCHED_FIELDS[0]), touched.getInt(TOUCHED_FIELDS[1]),
+        touched.getString(TOUCHED_FIELDS[2]), touched.getDouble(TOUCHED_FIELDS[3]),
         touched.getDouble(TOUCHED_FIELDS[4]));
   }
 

@@ -4,7 +4,9 @@ import static dev.softlabels.labels.LabelColumns.HARD_LABEL_NAME;
 import static dev.softlabels.labels.LabelColumns.IMAGE;
 import static dev.softlabels.labels.LabelColumns.N_ANNOTATIONS;
 
-import dev.softlabels.annotations.VoteTally;
+import dev.softlabels.spark.internal.InternalRows;
+import dev.softlabels.spark.internal.RowView;
+import dev.softlabels.votes.VoteTally;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,7 +19,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -33,14 +34,14 @@ final class NightFigures implements Serializable {
   private static final int CHANGE_FIELD = TouchedImages.SCHEMA.fieldIndex(TouchedImages.CHANGE);
   private static final int SHIFT_FIELD = TouchedImages.SCHEMA.fieldIndex(TouchedImages.SHIFT_KL);
   /** Largest shift first, then image id. */
-  private static final Comparator<InternalRow> BY_SHIFT = (Comparator<InternalRow> & Serializable) (a, b) -> {
+  private static final Comparator<RowView> BY_SHIFT = (Comparator<RowView> & Serializable) (a, b) -> {
     int shift = Double.compare(b.getDouble(SHIFT_FIELD), a.getDouble(SHIFT_FIELD));
-    return shift != 0 ? shift : a.getUTF8String(IMAGE_FIELD).compareTo(b.getUTF8String(IMAGE_FIELD));
+    return shift != 0 ? shift : a.compareText(IMAGE_FIELD, b);
   };
 
   private final Broadcast<Set<String>> kept;
-  private final Best<InternalRow> flips;
-  private final Best<InternalRow> shifts;
+  private final Best<RowView> flips;
+  private final Best<RowView> shifts;
   private final Best<Row> ranked;
   private final Set<String> keptTouched = new HashSet<>();
   private final VoteTally.Sums sums = new VoteTally.Sums();
@@ -64,8 +65,8 @@ final class NightFigures implements Serializable {
     Broadcast<Set<String>> ids = JavaSparkContext.fromSparkContext(night.sparkSession().sparkContext())
         .broadcast(kept);
     try {
-      return night.queryExecution().toRdd().toJavaRDD()
-          .aggregate(new NightFigures(ids, examples, depth), NightFigures::add, NightFigures::merge);
+      return InternalRows.aggregate(night, new NightFigures(ids, examples, depth), NightFigures::add,
+          NightFigures::merge);
     } finally {
       ids.destroy();
     }
@@ -105,10 +106,10 @@ final class NightFigures implements Serializable {
         N_ANNOTATIONS)).toList();
   }
 
-  private static Map<String, Object> entry(InternalRow row, String from, String fromField, String to,
+  private static Map<String, Object> entry(RowView row, String from, String fromField, String to,
       String toField) {
     Map<String, Object> entry = new LinkedHashMap<>();
-    entry.put(IMAGE, row.getUTF8String(IMAGE_FIELD).toString());
+    entry.put(IMAGE, row.getString(IMAGE_FIELD));
     entry.put(from, value(row, TouchedImages.SCHEMA.fieldIndex(fromField)));
     entry.put(to, value(row, TouchedImages.SCHEMA.fieldIndex(toField)));
     entry.put(TouchedImages.SHIFT_KL, row.getDouble(SHIFT_FIELD));
@@ -116,19 +117,19 @@ final class NightFigures implements Serializable {
   }
 
   /** A label name or an annotation count as Java gives it. */
-  private static Object value(InternalRow row, int field) {
+  private static Object value(RowView row, int field) {
     return TouchedImages.SCHEMA.fields()[field].dataType() == DataTypes.StringType
-        ? row.getUTF8String(field).toString() : row.getInt(field);
+        ? row.getString(field) : row.getInt(field);
   }
 
-  private NightFigures add(InternalRow row) {
+  private NightFigures add(RowView row) {
     if (TouchedImages.isRejected(row)) {
       sums.rejected(TouchedImages.reason(row));
       return this;
     }
     sums.used(TouchedImages.nightVotes(row));
     images++;
-    String change = row.getUTF8String(CHANGE_FIELD).toString();
+    String change = row.getString(CHANGE_FIELD);
     if (change.equals(ImageChange.NEW.code())) {
       newImages++;
     } else {
@@ -140,7 +141,7 @@ final class NightFigures implements Serializable {
       shifts.add(row.copy());
     }
     ranked.add(NeedsRanking.entry(row));
-    String image = row.getUTF8String(IMAGE_FIELD).toString();
+    String image = row.getString(IMAGE_FIELD);
     if (kept.value().contains(image)) {
       keptTouched.add(image);
     }

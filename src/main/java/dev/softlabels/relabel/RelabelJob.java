@@ -1,27 +1,27 @@
 package dev.softlabels.relabel;
 
-import static dev.softlabels.annotations.VoteValidation.REASON;
 import static dev.softlabels.labels.LabelColumns.IMAGE;
+import static dev.softlabels.votes.VoteValidation.REASON;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 
 import dev.softlabels.annotations.AnnotationReader;
-import dev.softlabels.annotations.RejectionHints;
-import dev.softlabels.annotations.ClassInference;
 import dev.softlabels.annotations.QuarantineReason;
-import dev.softlabels.annotations.VotePass;
-import dev.softlabels.annotations.VoteTally;
-import dev.softlabels.annotations.VoteValidation;
 import dev.softlabels.config.Json;
 import dev.softlabels.config.ShellQuote;
 import dev.softlabels.config.UserError;
 import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
+import dev.softlabels.spark.CrashPoints;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.OutputFiles;
-import dev.softlabels.spark.CrashPoints;
 import dev.softlabels.spark.PhaseLog;
 import dev.softlabels.spark.WriterLock;
+import dev.softlabels.votes.ClassInference;
+import dev.softlabels.votes.RejectionHints;
+import dev.softlabels.votes.VotePass;
+import dev.softlabels.votes.VoteTally;
+import dev.softlabels.votes.VoteValidation;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -221,10 +221,10 @@ public final class RelabelJob {
    * distinct first.
    */
   private static Dataset<Row> earlierRows(Dataset<Row> storeRows, Dataset<Row> checked) {
-    return storeRows.select(col(IMAGE), col(LabelColumns.COUNTS).as(VotePass.PRIOR_COUNTS),
-            col(LabelStore.ANNOTATORS).as(VotePass.PRIOR_ANNOTATORS),
-            col(LabelStore.FIRST_SEEN).as(VotePass.PRIOR_FIRST_SEEN),
-            col(LabelStore.LAST_CHANGED).as(VotePass.PRIOR_ORDER))
+    return storeRows.select(col(IMAGE), col(LabelColumns.COUNTS).as(VotePass.EARLIER_COUNTS),
+            col(LabelStore.ANNOTATORS).as(VotePass.EARLIER_ANNOTATORS),
+            col(LabelStore.FIRST_SEEN).as(VotePass.EARLIER_FIRST_SEEN),
+            col(LabelStore.LAST_CHANGED).as(VotePass.EARLIER_LAST_CHANGED))
         .join(broadcast(checked.filter(col(REASON).isNull()).select(col(IMAGE))), IMAGE, "left_semi");
   }
 

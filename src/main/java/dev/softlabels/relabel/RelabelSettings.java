@@ -2,9 +2,9 @@ package dev.softlabels.relabel;
 
 import com.typesafe.config.Config;
 import dev.softlabels.annotations.AnnotationSource;
-import dev.softlabels.annotations.RejectionLimit;
 import dev.softlabels.config.UserError;
 import dev.softlabels.labels.AggregationMethod;
+import dev.softlabels.votes.RejectionLimit;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 

@@ -5,14 +5,16 @@ import static dev.softlabels.labels.LabelColumns.N_ANNOTATIONS;
 import static dev.softlabels.labels.LabelColumns.SOFT_LABEL;
 import static org.apache.spark.sql.functions.col;
 
-import dev.softlabels.annotations.ImageVotes;
-import dev.softlabels.annotations.VotePass;
-import dev.softlabels.annotations.VoteValidation;
 import dev.softlabels.labels.ClassList;
+import dev.softlabels.labels.ImageVotes;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.labels.LabelMath;
 import dev.softlabels.labels.LabelRow;
 import dev.softlabels.labels.SoftLabelMetrics;
+import dev.softlabels.spark.internal.InternalRows;
+import dev.softlabels.spark.internal.RowView;
+import dev.softlabels.votes.VotePass;
+import dev.softlabels.votes.VoteValidation;
 import java.util.Arrays;
 import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaRDD;
@@ -20,15 +22,10 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
-import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * A night's new rows of the images it touched: the store's columns, computed in Java from the image's
@@ -56,10 +53,19 @@ final class TouchedImages {
    * result is cached in Spark's columnar form.
    */
   static final StructType NIGHT = nightSchema();
-  private static final int NIGHT_VOTES_FIELD = SCHEMA.size();
+  private static final int NIGHT_VOTES_FIELD = NIGHT.fieldIndex(NIGHT_VOTES);
   private static final int[] QUARANTINE_FIELDS = Arrays.stream(VotePass.QUARANTINE.fieldNames())
       .mapToInt(NIGHT::fieldIndex).toArray();
   private static final int REASON_FIELD = NIGHT.fieldIndex(VoteValidation.REASON);
+  private static final int ANNOTATORS_FIELD = NIGHT.fieldIndex(LabelStore.ANNOTATORS);
+  private static final int FIRST_SEEN_FIELD = NIGHT.fieldIndex(LabelStore.FIRST_SEEN);
+  private static final int LAST_CHANGED_FIELD = NIGHT.fieldIndex(LabelStore.LAST_CHANGED);
+  private static final int FLIP_PROBABILITY_FIELD = NIGHT.fieldIndex(LabelStore.FLIP_PROBABILITY);
+  private static final int CHANGE_FIELD = NIGHT.fieldIndex(CHANGE);
+  private static final int PREVIOUS_HARD_LABEL_NAME_FIELD = NIGHT.fieldIndex(PREVIOUS + HARD_LABEL_NAME);
+  private static final int PREVIOUS_N_ANNOTATIONS_FIELD = NIGHT.fieldIndex(PREVIOUS + N_ANNOTATIONS);
+  private static final int PREVIOUS_SOFT_LABEL_FIELD = NIGHT.fieldIndex(PREVIOUS + SOFT_LABEL);
+  private static final int SHIFT_KL_FIELD = NIGHT.fieldIndex(SHIFT_KL);
 
   private TouchedImages() {}
 
@@ -79,8 +85,8 @@ final class TouchedImages {
 
   /** The night's table ({@link #NIGHT}) from its vote pass, lazy: the first action walks and caches it. */
   static Dataset<Row> night(SparkSession spark, VotePass pass, ClassList classes, String night) {
-    JavaRDD<InternalRow> rows = pass.map((votes, prior) -> row(votes, prior, classes, night), TouchedImages::rejected);
-    return spark.internalCreateDataFrame(rows.rdd(), NIGHT, false);
+    JavaRDD<Object[]> rows = pass.map((votes, earlier) -> row(votes, earlier, classes, night), TouchedImages::rejected);
+    return InternalRows.dataFrame(spark, rows, NIGHT);
   }
 
   /** The touched images' rows ({@link #SCHEMA}) of a night's table. */
@@ -96,58 +102,56 @@ final class TouchedImages {
   }
 
   /** Whether a row of the night's table is a rejected one, and its reason. */
-  static boolean isRejected(InternalRow night) {
+  static boolean isRejected(RowView night) {
     return !night.isNullAt(REASON_FIELD);
   }
 
-  static String reason(InternalRow night) {
-    return night.getUTF8String(REASON_FIELD).toString();
+  static String reason(RowView night) {
+    return night.getString(REASON_FIELD);
   }
 
-  static int nightVotes(InternalRow night) {
+  static int nightVotes(RowView night) {
     return night.getInt(NIGHT_VOTES_FIELD);
   }
 
-  private static InternalRow rejected(Row rejected) {
+  private static Object[] rejected(Row rejected) {
     Object[] values = new Object[NIGHT.size()];
     for (int f = 0; f < QUARANTINE_FIELDS.length; f++) {
-      Object value = rejected.get(f);
-      values[QUARANTINE_FIELDS[f]] = value instanceof String text ? UTF8String.fromString(text) : value;
+      values[QUARANTINE_FIELDS[f]] = rejected.get(f);
     }
-    return new GenericInternalRow(values);
+    return values;
   }
 
-  static InternalRow row(ImageVotes votes, VotePass.Prior prior, ClassList classes, String night) {
+  static Object[] row(ImageVotes votes, VotePass.EarlierVotes earlier, ClassList classes, String night) {
     String image = votes.image();
     int[] counts = votes.counts().clone();
     String[] annotators = votes.annotators();
-    UTF8String firstSeen = UTF8String.fromString(night);
+    String firstSeen = night;
     LabelRow before = null;
-    if (prior != null) {
+    if (earlier != null) {
       for (int k = 0; k < counts.length; k++) {
-        counts[k] += prior.counts()[k];
+        counts[k] += earlier.counts()[k];
       }
-      annotators = Stream.concat(Stream.of(prior.annotators()), Stream.of(votes.annotators())).toArray(String[]::new);
-      firstSeen = UTF8String.fromString(prior.firstSeen());
-      before = LabelRow.of(image, prior.counts(), LabelMath.soft(prior.counts()), classes);
+      annotators = Stream.concat(Stream.of(earlier.annotators()), Stream.of(votes.annotators())).toArray(String[]::new);
+      firstSeen = earlier.firstSeen();
+      before = LabelRow.of(image, earlier.counts(), LabelMath.soft(earlier.counts()), classes);
     }
     LabelRow after = LabelRow.of(image, counts, LabelMath.soft(counts), classes);
     ImageChange change = before == null ? ImageChange.NEW
         : before.hardLabel() != after.hardLabel() ? ImageChange.FLIPPED : ImageChange.UPDATED;
-    Object[] values = Arrays.copyOf(after.internalValues(), NIGHT.size());
-    int field = LabelColumns.SCHEMA.size();
-    values[field++] = new GenericArrayData(Stream.of(annotators).map(UTF8String::fromString).toArray());
-    values[field++] = firstSeen;
-    values[field++] = UTF8String.fromString(night);
-    values[field++] = LabelMath.flipProbability(counts);
-    values[field++] = UTF8String.fromString(change.code());
+    Object[] values = Arrays.copyOf(after.values(), NIGHT.size());
+    values[ANNOTATORS_FIELD] = annotators;
+    values[FIRST_SEEN_FIELD] = firstSeen;
+    values[LAST_CHANGED_FIELD] = night;
+    values[FLIP_PROBABILITY_FIELD] = LabelMath.flipProbability(counts);
+    values[CHANGE_FIELD] = change.code();
     if (before != null) {
-      values[field++] = UTF8String.fromString(before.hardLabelName());
-      values[field++] = before.annotations();
-      values[field++] = UnsafeArrayData.fromPrimitiveArray(before.soft());
-      values[field] = LabelMath.klDivergence(after.soft(), before.soft(), SoftLabelMetrics.KL_EPSILON);
+      values[PREVIOUS_HARD_LABEL_NAME_FIELD] = before.hardLabelName();
+      values[PREVIOUS_N_ANNOTATIONS_FIELD] = before.annotations();
+      values[PREVIOUS_SOFT_LABEL_FIELD] = before.soft();
+      values[SHIFT_KL_FIELD] = LabelMath.klDivergence(after.soft(), before.soft(), SoftLabelMetrics.KL_EPSILON);
     }
     values[NIGHT_VOTES_FIELD] = Arrays.stream(votes.counts()).sum();
-    return new GenericInternalRow(values);
+    return values;
   }
 }

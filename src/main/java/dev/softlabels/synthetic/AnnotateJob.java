@@ -3,13 +3,13 @@ package dev.softlabels.synthetic;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.size;
 
-import dev.softlabels.annotations.ConfusionColumn;
 import dev.softlabels.config.Json;
 import dev.softlabels.config.UserError;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.PhaseLog;
 import dev.softlabels.spark.StagedOutput;
+import dev.softlabels.truth.ConfusionColumn;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

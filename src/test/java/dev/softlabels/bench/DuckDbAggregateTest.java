@@ -2,9 +2,9 @@ package dev.softlabels.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.softlabels.annotations.AggregateJob;
-import dev.softlabels.annotations.AggregateSettings;
-import dev.softlabels.annotations.AggregateSummary;
+import dev.softlabels.aggregate.AggregateJob;
+import dev.softlabels.aggregate.AggregateSettings;
+import dev.softlabels.aggregate.AggregateSummary;
 import dev.softlabels.annotations.AnnotationSource;
 import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.labels.ClassList;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.softlabels.annotations.AggregateJob;
-import dev.softlabels.annotations.AggregateSettings;
+import dev.softlabels.aggregate.AggregateJob;
+import dev.softlabels.aggregate.AggregateSettings;
 import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.config.Json;
 import dev.softlabels.config.UserError;

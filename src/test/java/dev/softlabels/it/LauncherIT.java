@@ -3,8 +3,8 @@ package dev.softlabels.it;
 import static java.nio.file.StandardCopyOption.COPY_ATTRIBUTES;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.softlabels.annotations.AggregateJob;
-import dev.softlabels.annotations.AggregateSummary;
+import dev.softlabels.aggregate.AggregateJob;
+import dev.softlabels.aggregate.AggregateSummary;
 import dev.softlabels.synthetic.SyntheticClasses;
 import java.awt.Color;
 import java.awt.Graphics2D;

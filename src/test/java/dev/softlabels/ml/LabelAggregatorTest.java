@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.softlabels.annotations.AggregateJob;
-import dev.softlabels.annotations.AggregateSettings;
-import dev.softlabels.annotations.LabelAggregation;
+import dev.softlabels.aggregate.AggregateJob;
+import dev.softlabels.aggregate.AggregateSettings;
+import dev.softlabels.aggregate.LabelAggregation;
 import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.labels.LabelColumns;

@@ -3,8 +3,8 @@ package dev.softlabels.synthetic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.softlabels.annotations.AggregateJob;
-import dev.softlabels.annotations.AggregateSettings;
+import dev.softlabels.aggregate.AggregateJob;
+import dev.softlabels.aggregate.AggregateSettings;
 import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.labels.LabelMath;
 import dev.softlabels.testing.SparkExtension;

@@ -2,8 +2,8 @@ package dev.softlabels.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.softlabels.annotations.AggregateJob;
-import dev.softlabels.annotations.AggregateSettings;
+import dev.softlabels.aggregate.AggregateJob;
+import dev.softlabels.aggregate.AggregateSettings;
 import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.testing.Cifar10h;
 import dev.softlabels.testing.SparkExtension;

@@ -1,0 +1,98 @@
+package dev.softlabels.aggregate;
+
+import dev.softlabels.labels.LabelMath;
+import dev.softlabels.labels.LabelRow;
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The label table's figures for summary.json, summed over label rows where they are
+ * made, so no job reads the labels again: images, votes used, images whose votes tie or are
+ * unanimous, images whose soft label (a posterior under an annotator model) ties or is certain, the
+ * entropy's sum, images per annotation count, and hard labels that differ from the votes' majority.
+ */
+public final class LabelStatistics implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+  private long images;
+  private long votes;
+  private long ties;
+  private long unanimous;
+  private long softTies;
+  private long softCertain;
+  private double entropy;
+  private long changedFromMajority;
+  private final TreeMap<Integer, Long> histogram = new TreeMap<>();
+
+  /** Counts one label row. */
+  public LabelStatistics add(LabelRow label) {
+    int n = label.annotations();
+    images++;
+    votes += n;
+    int top = Arrays.stream(label.counts()).max().orElse(0);
+    ties += Arrays.stream(label.counts()).filter(count -> count == top).count() > 1 ? 1 : 0;
+    unanimous += n > 0 && top == n ? 1 : 0;
+    softTies += label.isTie() ? 1 : 0;
+    softCertain += label.agreement() == 1.0 ? 1 : 0;
+    entropy += label.entropy();
+    changedFromMajority += LabelMath.argmax(label.counts()) != label.hardLabel() ? 1 : 0;
+    histogram.merge(n, 1L, Long::sum);
+    return this;
+  }
+
+  public LabelStatistics merge(LabelStatistics other) {
+    images += other.images;
+    votes += other.votes;
+    ties += other.ties;
+    unanimous += other.unanimous;
+    softTies += other.softTies;
+    softCertain += other.softCertain;
+    entropy += other.entropy;
+    changedFromMajority += other.changedFromMajority;
+    other.histogram.forEach((n, count) -> histogram.merge(n, count, Long::sum));
+    return this;
+  }
+
+  public long images() {
+    return images;
+  }
+
+  public long votes() {
+    return votes;
+  }
+
+  /** Images whose votes have two or more classes at the highest count. */
+  public long ties() {
+    return ties;
+  }
+
+  /** Images whose votes all name one class. */
+  public long unanimous() {
+    return unanimous;
+  }
+
+  /** Images whose soft label has two or more classes at its maximum. */
+  public long softTies() {
+    return softTies;
+  }
+
+  /** Images whose soft label puts all its mass on one class. */
+  public long softCertain() {
+    return softCertain;
+  }
+
+  public double meanEntropy() {
+    return images == 0 ? 0.0 : entropy / images;
+  }
+
+  public long changedFromMajority() {
+    return changedFromMajority;
+  }
+
+  /** Images per annotation count. */
+  public SortedMap<Integer, Long> histogram() {
+    return new TreeMap<>(histogram);
+  }
+}

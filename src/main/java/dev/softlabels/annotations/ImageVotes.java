@@ -1,9 +1,0 @@
-package dev.softlabels.annotations;
-
-import java.io.Serializable;
-
-/**
- * One image's counted votes, the input of {@link LabelAggregation}: its counts per class and, where
- * the annotator models need them, who gave which class (annotators[v] reported classes[v]; null otherwise).
- */
-public record ImageVotes(String image, int[] counts, String[] annotators, int[] classes) implements Serializable {}
