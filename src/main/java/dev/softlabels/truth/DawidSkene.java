@@ -28,7 +28,7 @@ final class DawidSkene implements TruthInference<DawidSkeneModel> {
 
   /** mass[(a k + j) k + c], then labels[a k + j] at a k k + a k + j. */
   @Override
-  public int statistics(int annotators, int classes) {
+  public int statisticsLength(int annotators, int classes) {
     return annotators * classes * (classes + 1);
   }
 

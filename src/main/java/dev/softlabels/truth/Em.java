@@ -250,13 +250,13 @@ public final class Em {
     Step<M> start(EmSettings settings) {
       M start = method.start(annotators.size(), classes);
       Statistics statistics = passes.pass(voteFractions(classes), method.pass(start, annotators),
-          method.statistics(annotators.size(), classes));
+          method.statisticsLength(annotators.size(), classes));
       return new Step<>(method.estimate(start, statistics, settings), statistics, true);
     }
 
     Step<M> step(M model, EmSettings settings) {
       ImageModel pass = method.pass(model, annotators);
-      Statistics statistics = passes.pass(pass, pass, method.statistics(annotators.size(), classes));
+      Statistics statistics = passes.pass(pass, pass, method.statisticsLength(annotators.size(), classes));
       return new Step<>(method.estimate(model, statistics, settings), statistics, false);
     }
   }

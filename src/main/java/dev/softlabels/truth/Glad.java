@@ -64,7 +64,7 @@ final class Glad implements TruthInference<Glad.Model> {
 
   /** gradient[a], then curvature[a] at annotators + a. */
   @Override
-  public int statistics(int annotators, int classes) {
+  public int statisticsLength(int annotators, int classes) {
     return 2 * annotators;
   }
 

@@ -52,7 +52,7 @@ final class Mace implements TruthInference<Mace.Model> {
 
   /** known[a], then spammed[a k + j] at annotators + a k + j. */
   @Override
-  public int statistics(int annotators, int classes) {
+  public int statisticsLength(int annotators, int classes) {
     return annotators * (1 + classes);
   }
 

@@ -33,7 +33,7 @@ final class OneCoinDawidSkene implements TruthInference<OneCoinDawidSkene.Model>
   }
 
   @Override
-  public int statistics(int annotators, int classes) {
+  public int statisticsLength(int annotators, int classes) {
     return 0;
   }
 

@@ -19,8 +19,8 @@ public interface TruthInference<M extends Serializable> extends Serializable {
   /** The model the first pass's statistics are gathered with, whose posteriors are the vote fractions. */
   M start(int annotators, int classes);
 
-  /** How many numbers the method's part of a pass's statistics holds ({@link Statistics#method}). */
-  int statistics(int annotators, int classes);
+  /** How many numbers the method's part of a pass's statistics holds: the length of {@link Statistics#method}. */
+  int statisticsLength(int annotators, int classes);
 
   /**
    * Numbers each image keeps from one pass to the next (GLAD's difficulty), 0 for methods whose

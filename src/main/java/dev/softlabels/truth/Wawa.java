@@ -28,7 +28,7 @@ final class Wawa implements TruthInference<double[]> {
 
   /** Per annotator, its labels equal to the image's majority vote. */
   @Override
-  public int statistics(int annotators, int classes) {
+  public int statisticsLength(int annotators, int classes) {
     return annotators;
   }
 

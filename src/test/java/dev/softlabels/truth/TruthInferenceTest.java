@@ -60,7 +60,7 @@ class TruthInferenceTest {
     }
 
     private Statistics pass(TruthInference.Posteriors posteriors, ImageModel model) {
-      return block.addTo(new Statistics(annotators, classes, method.statistics(annotators, classes)), posteriors,
+      return block.addTo(new Statistics(annotators, classes, method.statisticsLength(annotators, classes)), posteriors,
           model, image, method.imageParameters());
     }
 
@@ -224,7 +224,7 @@ class TruthInferenceTest {
   void gladHalvesItsStepsOnBOnceTheLikelihoodFalls() {
     Glad glad = new Glad();
     EmSettings settings = new EmSettings(10, 0, 0.01);
-    Statistics statistics = new Statistics(1, 2, glad.statistics(1, 2));
+    Statistics statistics = new Statistics(1, 2, glad.statisticsLength(1, 2));
     statistics.images = 1;
     statistics.logLikelihood = -10;
     Glad.Model rising = glad.estimate(new Glad.Model(new double[] {0.5, 0.5}, new double[] {1}, 1, -11), statistics,
