@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  * hard labels are flipped against their majority vote, or when EM stopped at its iteration cap.
  * Plain Java: the figures come from the fit and the label table's statistics.
  */
-public final class FitCheck {
+final class FitCheck {
 
   /** Total variation distance between the fitted and the vote shares above which the fit is flagged. */
   static final double MAX_SHARE_DISTANCE = 0.2;

@@ -102,7 +102,7 @@ public final class LabelAggregation implements AutoCloseable {
   }
 
   /** The labels' figures for a summary: one Spark job. */
-  public LabelStatistics statistics() {
+  LabelStatistics statistics() {
     return rows.map(VoteBlocks.ImageLabel::row).aggregate(new LabelStatistics(), LabelStatistics::add,
         LabelStatistics::merge);
   }

@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * unanimous, images whose soft label (a posterior under an annotator model) ties or is certain, the
  * entropy's sum, images per annotation count, and hard labels that differ from the votes' majority.
  */
-public final class LabelStatistics implements Serializable {
+final class LabelStatistics implements Serializable {
 
   private static final long serialVersionUID = 1L;
   private long images;

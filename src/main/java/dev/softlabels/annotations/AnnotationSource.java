@@ -15,7 +15,7 @@ import java.util.Optional;
 /**
  * Where annotation rows come from and how to read them: the typed form of
  * {@code softlabels.annotations} plus the class list, when one is given ({@code softlabels.classes};
- * empty: the jobs infer it, see {@link ClassInference}).
+ * empty: the jobs infer it, see {@code dev.softlabels.votes.ClassInference}).
  */
 public record AnnotationSource(
     InputFormat format,

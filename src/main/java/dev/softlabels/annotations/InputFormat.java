@@ -13,13 +13,16 @@ public enum InputFormat {
   PARQUET,
   /** Decided from the path's extension (for a directory: from the files inside). */
   AUTO,
-  /** A Label Studio JSON export ({@link LabelStudioAnnotations}). */
+  /** A Label Studio JSON export ({@link dev.softlabels.annotations.tools.LabelStudioAnnotations}). */
   LABEL_STUDIO,
-  /** A SageMaker Ground Truth image-classification job's output folder ({@link SageMakerAnnotations}). */
+  /**
+   * A SageMaker Ground Truth image-classification job's output folder
+   * ({@link dev.softlabels.annotations.tools.SageMakerAnnotations}).
+   */
   SAGEMAKER_GT,
-  /** An Amazon Mechanical Turk batch results CSV ({@link MturkAnnotations}). */
+  /** An Amazon Mechanical Turk batch results CSV ({@link dev.softlabels.annotations.tools.MturkAnnotations}). */
   MTURK,
-  /** A Toloka pool's results TSV ({@link TolokaAnnotations}). */
+  /** A Toloka pool's results TSV ({@link dev.softlabels.annotations.tools.TolokaAnnotations}). */
   TOLOKA;
 
   public static InputFormat parse(String value, String key) {

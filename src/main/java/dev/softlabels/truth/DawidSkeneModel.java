@@ -13,7 +13,7 @@ import java.util.List;
  * @param prior probability of each true class
  * @param annotators annotator a's at index a (the engine's annotators are their ids in order)
  */
-public record DawidSkeneModel(double[] prior, List<AnnotatorEstimate> annotators) implements Serializable {
+record DawidSkeneModel(double[] prior, List<AnnotatorEstimate> annotators) implements Serializable {
 
   /**
    * One annotator's estimate.

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Em {
 
-  public static final String POSTERIOR = "posterior";
-  public static final String LOG_LIKELIHOOD = "log_likelihood";
+  static final String POSTERIOR = "posterior";
+  static final String LOG_LIKELIHOOD = "log_likelihood";
   /** The rows of {@link #posteriors}: an image's vote counts, its posterior and its log-likelihood. */
   static final StructType POSTERIORS = new StructType()
       .add(LabelColumns.IMAGE, DataTypes.StringType, false)

@@ -16,7 +16,7 @@ import java.util.Map;
  * @param smoothing pseudo-count added to every count an annotator's parameters are estimated from
  *     (confusion cells, accuracies, competences, spam distributions)
  * @param classPriors each EM method's class prior (every method with a class prior has one)
- * @param failOnDegenerate whether a fit the {@link FitCheck} flags fails the run instead of warning
+ * @param failOnDegenerate whether a fit the aggregate job's fit check flags fails the run instead of warning
  */
 public record EmSettings(int maxIterations, double tolerance, double smoothing,
     Map<AggregationMethod, ClassPrior> classPriors, boolean failOnDegenerate) implements Serializable {

@@ -12,7 +12,7 @@ import org.apache.spark.sql.types.StructField;
  *
  * @param <M> the model the driver holds between passes: small (a few numbers per annotator and class)
  */
-public interface TruthInference<M extends Serializable> extends Serializable {
+interface TruthInference<M extends Serializable> extends Serializable {
 
   AggregationMethod method();
 

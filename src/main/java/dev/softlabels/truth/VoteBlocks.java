@@ -92,16 +92,16 @@ public final class VoteBlocks implements AutoCloseable {
   }
 
   /** Every annotator with a vote, in id order: index a of the statistics. */
-  public List<String> annotators() {
+  List<String> annotators() {
     return annotators;
   }
 
-  public int classes() {
+  int classes() {
     return classes.size();
   }
 
   /** How many votes the blocks hold. */
-  public long votes() {
+  long votes() {
     return votes;
   }
 
