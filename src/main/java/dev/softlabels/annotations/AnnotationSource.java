@@ -44,6 +44,16 @@ public record AnnotationSource(
     }
   }
 
+  public AnnotationSource withFormat(InputFormat other) {
+    return new AnnotationSource(other, imageColumn, annotatorColumn, labelColumn, labelEncoding, csvHeader,
+        csvDelimiter, csvEncoding, exportFields, classNames);
+  }
+
+  public AnnotationSource withClasses(List<String> other) {
+    return new AnnotationSource(format, imageColumn, annotatorColumn, labelColumn, labelEncoding, csvHeader,
+        csvDelimiter, csvEncoding, exportFields, other);
+  }
+
   /** The class list configured, if any. */
   public Optional<ClassList> givenClasses() {
     return classNames.isEmpty() ? Optional.empty() : Optional.of(new ClassList(classNames));

@@ -10,6 +10,9 @@ import com.typesafe.config.ConfigValue;
 import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.config.Json;
 import dev.softlabels.config.UserError;
+import dev.softlabels.dataset.DataSpec;
+import dev.softlabels.dataset.ImageTable;
+import dev.softlabels.dataset.LabelType;
 import dev.softlabels.evaluate.EvaluateJob;
 import dev.softlabels.evaluate.EvaluateSettings;
 import dev.softlabels.labels.LabelColumns;
@@ -20,7 +23,6 @@ import dev.softlabels.train.TrainJob;
 import dev.softlabels.train.TrainSettings;
 import dev.softlabels.train.TrainState;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
@@ -83,22 +85,11 @@ public final class BackboneJob {
     String testLabels = HadoopPaths.child(data, "test-labels");
     String model = HadoopPaths.child(settings.modelDir(), MODEL);
 
-    Map<String, Object> train = recipe(config, settings.trainPreset());
-    train.put("softlabels.train.images", HadoopPaths.child(trainSet, "jpg"));
-    train.put("softlabels.train.labels", trainLabels);
-    train.put("softlabels.train.label-type", "hard");
-    train.put("softlabels.train.split", 0);
-    train.put("softlabels.train.split-fractions",
-        List.of(1 - settings.validationFraction(), settings.validationFraction(), 0.0));
-    train.put("softlabels.train.image-id-pattern", STEM);
-    train.put("softlabels.train.model-dir", model);
-    train.put("softlabels.train.init-from", "");
-    train.put("softlabels.train.frozen-epochs", 0);
-    if (settings.epochs() > 0) {
-      train.put("softlabels.train.epochs", settings.epochs());
-    }
-    Config trainConfig = ConfigLoader.withValues(config, train);
-    TrainSettings trainSettings = TrainSettings.from(trainConfig);
+    Config recipe = ConfigLoader.withValues(config, recipe(config, settings.trainPreset()));
+    DataSpec trainData = DataSpec.of(recipe, HadoopPaths.child(trainSet, "jpg"), trainLabels, LabelType.HARD, 0)
+        .withFractions(1 - settings.validationFraction(), settings.validationFraction()).withImageIdPattern(STEM);
+    TrainSettings recipeSettings = TrainSettings.from(recipe, trainData, model).withInitFrom("", 0);
+    TrainSettings trainSettings = settings.epochs() > 0 ? recipeSettings.withEpochs(settings.epochs()) : recipeSettings;
     String summary = HadoopPaths.child(settings.modelDir(), SUMMARY);
     if (paths.exists(summary)) {
       Result done = Json.read(paths.readText(summary), Result.class);
@@ -117,18 +108,9 @@ public final class BackboneJob {
     TrainState state = TrainJob.run(spark, trainSettings);
 
     // Every test image is in the test part: the split fractions put them all there.
-    Map<String, Object> evaluate = new HashMap<>();
-    evaluate.put("softlabels.train.split-fractions", List.of(0.0, 0.0, 1.0));
-    evaluate.put("softlabels.evaluate.images", HadoopPaths.child(testSet, "jpg"));
-    evaluate.put("softlabels.evaluate.labels", testLabels);
-    evaluate.put("softlabels.evaluate.split", 0);
-    evaluate.put("softlabels.evaluate.split-name", "test");
-    evaluate.put("softlabels.evaluate.model-dir", model);
-    evaluate.put("softlabels.evaluate.checkpoint", Checkpoints.BEST);
-    evaluate.put("softlabels.evaluate.output", HadoopPaths.child(settings.modelDir(), "test"));
-    evaluate.put("softlabels.evaluate.overwrite", true);
-    Map<String, Double> test = EvaluateJob.run(spark, EvaluateSettings.from(ConfigLoader.withValues(trainConfig,
-        evaluate)));
+    DataSpec testData = trainData.forScoring(HadoopPaths.child(testSet, "jpg"), testLabels, 0).withFractions(0, 0);
+    Map<String, Double> test = EvaluateJob.run(spark, EvaluateSettings.from(recipe, testData, model,
+        HadoopPaths.child(settings.modelDir(), "test"), true).withCheckpoint(Checkpoints.BEST).withSplitName(ImageTable.TEST));
 
     Result result = new Result(trainSettings.network().toString(), state.epochsDone(),
         state.history().stream().mapToDouble(TrainState.Epoch::trainSeconds).sum(),

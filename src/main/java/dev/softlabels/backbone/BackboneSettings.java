@@ -22,8 +22,14 @@ public record BackboneSettings(String sharedData, String modelDir, String trainP
   }
 
   public static BackboneSettings from(Config config) {
+    return from(config, config.getString("softlabels.backbone.shared-data"),
+        config.getString("softlabels.backbone.model-dir"));
+  }
+
+  /** The recipe of {@code softlabels.backbone} with the data and model directory an orchestrator chose. */
+  public static BackboneSettings from(Config config, String sharedData, String modelDir) {
     Config b = config.getConfig("softlabels.backbone");
-    return new BackboneSettings(b.getString("shared-data"), b.getString("model-dir"), b.getString("train-preset"),
-        b.getInt("epochs"), b.getDouble("validation-fraction"));
+    return new BackboneSettings(sharedData, modelDir, b.getString("train-preset"), b.getInt("epochs"),
+        b.getDouble("validation-fraction"));
   }
 }

@@ -8,12 +8,12 @@ import static org.apache.spark.sql.functions.transform;
 
 import com.typesafe.config.Config;
 import dev.softlabels.labels.SoftLabelMetrics;
-import dev.softlabels.train.ImageTable;
+import dev.softlabels.dataset.ImageTable;
 import dev.softlabels.train.Inference;
 import dev.softlabels.train.Networks;
 import dev.softlabels.train.NeuralNet;
 import dev.softlabels.train.TrainSettings;
-import dev.softlabels.train.TrainingData;
+import dev.softlabels.dataset.TrainingData;
 import java.io.PrintWriter;
 import java.util.Locale;
 import org.apache.spark.sql.Column;

@@ -4,6 +4,8 @@ import com.typesafe.config.Config;
 import dev.softlabels.aggregate.AggregateJob;
 import dev.softlabels.aggregate.AggregateSettings;
 import dev.softlabels.annotations.AnnotationSource;
+import dev.softlabels.votes.RejectionLimit;
+import dev.softlabels.relabel.LabelStore;
 import dev.softlabels.relabel.RelabelJob;
 import dev.softlabels.relabel.RelabelSettings;
 import dev.softlabels.spark.HadoopPaths;
@@ -136,7 +138,8 @@ public final class RelabelBenchmark {
 
   private static RelabelSettings settings(Config config, AnnotationSource source, String store, String batch,
       LocalDate date) {
-    return new RelabelSettings(source, store, batch, date, 1000, 10, RejectionLimit.from(config));
+    return new RelabelSettings(source, store, batch, date, 1000, 10, RejectionLimit.from(config),
+        LabelStore.CommitPath.from(config));
   }
 
   private static double timed(Runnable work) {

@@ -9,7 +9,7 @@ import dev.softlabels.train.Networks;
 import dev.softlabels.train.NeuralNet;
 import dev.softlabels.train.TrainJob;
 import dev.softlabels.train.TrainSettings;
-import dev.softlabels.train.TrainingData;
+import dev.softlabels.dataset.TrainingData;
 import dev.softlabels.train.VectorisedRelu;
 import java.io.BufferedReader;
 import java.io.IOException;

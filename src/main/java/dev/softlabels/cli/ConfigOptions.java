@@ -2,6 +2,7 @@ package dev.softlabels.cli;
 
 import com.typesafe.config.Config;
 import dev.softlabels.config.ConfigLoader;
+import dev.softlabels.relabel.LabelStore;
 import dev.softlabels.spark.ProgressReporter;
 import dev.softlabels.spark.Sessions;
 import java.lang.management.ManagementFactory;
@@ -53,14 +54,14 @@ public final class ConfigOptions {
    */
   public static <S> int run(CommandSpec command, Config effective, Function<Config, S> settings, Job<S> job)
       throws Exception {
-    Sessions.check(effective);
+    Sessions.check(effective, LabelStore.SESSION);
     S typed = settings.apply(effective);
     Duration interval = ProgressReporter.interval(effective);
     String name = jobName(command);
     // The session takes seconds to start: without this line a command would look hung until it is up.
     LOG.info(String.format(Locale.ROOT, "%s: settings checked %.1f s after launch; starting the Spark session",
         name, secondsSinceLaunch()));
-    try (SparkSession spark = Sessions.start(effective);
+    try (SparkSession spark = Sessions.start(effective, LabelStore.SESSION);
         ProgressReporter progress = ProgressReporter.start(spark.sparkContext(), name, interval,
             ConfigOptions::secondsSinceLaunch)) {
       LOG.info(String.format(Locale.ROOT, "%s: Spark session started in %.1f s", name, Sessions.startSeconds()));

@@ -1,7 +1,7 @@
 package dev.softlabels.cli;
 
 import com.typesafe.config.ConfigValueFactory;
-import dev.softlabels.train.LabelIdPattern;
+import dev.softlabels.dataset.LabelIdPattern;
 import java.util.Map;
 import picocli.CommandLine.Option;
 

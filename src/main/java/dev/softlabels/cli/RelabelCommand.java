@@ -99,8 +99,8 @@ final class RelabelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      return store.inSession((spark, path) -> {
-        List<Night> nights = new LabelStore(spark, path).nights();
+      return store.inSession((spark, path, labels) -> {
+        List<Night> nights = labels.nights();
         CommandLine.Help.TextTable table = CommandLine.Help.TextTable.forColumnWidths(
             CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF), 8, 12, 25, 12, 12, 12, 10, 10);
         table.addRowValues("version", "night", "committed", "rows", "quarantined", "images", "new", "flipped");
@@ -136,10 +136,10 @@ final class RelabelCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       LabelStore.requireAsOf(asOf);
-      return store.inSession((spark, path) -> {
+      return store.inSession((spark, path, labels) -> {
         try (StagedOutput staged = StagedOutput.directory(spark, output, overwrite, "--output", "relabel export",
             List.of(path))) {
-          new LabelStore(spark, path).labelTable(asOf).write().mode(SaveMode.Overwrite).parquet(staged.path());
+          labels.labelTable(asOf).write().mode(SaveMode.Overwrite).parquet(staged.path());
           staged.commit();
         }
         spec.commandLine().getOut().println("relabel export: labels of " + path
@@ -162,8 +162,7 @@ final class RelabelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      return store.inSession((spark, path) -> {
-        LabelStore labels = new LabelStore(spark, path);
+      return store.inSession((spark, path, labels) -> {
         LabelStore.Compaction compaction = labels.compact();
         spec.commandLine().getOut().println(String.format(Locale.ROOT,
             "relabel compact: %,d rows -> %,d (one per image) as version %d of %s", compaction.before(),
@@ -184,13 +183,14 @@ final class RelabelCommand implements Callable<Integer> {
     String state;
 
     interface Task {
-      void run(SparkSession spark, String store);
+      void run(SparkSession spark, String path, LabelStore store);
     }
 
     int inSession(Task task) throws Exception {
       Map<String, Object> options = new HashMap<>();
       options.put("softlabels.relabel.state", state);
-      return ConfigOptions.run(spec, config.load(options), RelabelSettings::state, (spark, effective, store) -> task.run(spark, store));
+      return ConfigOptions.run(spec, config.load(options), RelabelSettings::state, (spark, effective, store) -> task.run(spark, store,
+          new LabelStore(spark, store, LabelStore.CommitPath.from(effective))));
     }
   }
 }

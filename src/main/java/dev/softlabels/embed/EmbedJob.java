@@ -15,7 +15,7 @@ import dev.softlabels.spark.PhaseLog;
 import dev.softlabels.spark.StagedOutput;
 import dev.softlabels.train.Checkpoints;
 import dev.softlabels.train.Inference;
-import dev.softlabels.train.TrainingData;
+import dev.softlabels.dataset.TrainingData;
 import java.awt.Color;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -6,8 +6,8 @@ import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.synthetic.SyntheticClasses;
 import dev.softlabels.train.Checkpoints;
-import dev.softlabels.train.DataSpec;
-import dev.softlabels.train.ImageTable;
+import dev.softlabels.dataset.DataSpec;
+import dev.softlabels.dataset.ImageTable;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -73,10 +73,19 @@ public record EmbedSettings(
     SortedMap<String, String> models = new TreeMap<>();
     Config modelDirs = embed.getConfig("models");
     modelDirs.root().keySet().forEach(name -> models.put(name, modelDirs.getString("\"" + name + "\"")));
-    return new EmbedSettings(DataSpec.forScoring(config, "softlabels.embed"),
-        config.getStringList("softlabels.classes"), models, embed.getString("checkpoint"),
-        embed.getString("split-name"), embed.getString("output"), embed.getBoolean("overwrite"),
-        config.getInt("softlabels.train.inference-batch"), embed.getInt("max-points"), embed.getInt("pca-components"),
+    return from(config, DataSpec.forScoring(config, "softlabels.embed"), config.getStringList("softlabels.classes"),
+        models, embed.getString("output"), embed.getBoolean("overwrite"));
+  }
+
+  /**
+   * Plots of the data, class names, models and output an orchestrator chose, drawn as softlabels.embed
+   * says.
+   */
+  public static EmbedSettings from(Config config, DataSpec data, List<String> classNames,
+      SortedMap<String, String> models, String output, boolean overwrite) {
+    Config embed = config.getConfig("softlabels.embed");
+    return new EmbedSettings(data, classNames, models, embed.getString("checkpoint"), embed.getString("split-name"),
+        output, overwrite, config.getInt("softlabels.train.inference-batch"), embed.getInt("max-points"), embed.getInt("pca-components"),
         embed.getDouble("perplexity"),
         embed.getInt("iterations"), embed.getDouble("learning-rate"), embed.getLong("seed"),
         embed.getString("colouring"), embed.getInt("panel-width"), embed.getInt("panel-height"));

@@ -10,7 +10,7 @@ import dev.softlabels.spark.PhaseLog;
 import dev.softlabels.spark.StagedOutput;
 import dev.softlabels.train.Checkpoints;
 import dev.softlabels.train.Inference;
-import dev.softlabels.train.TrainingData;
+import dev.softlabels.dataset.TrainingData;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

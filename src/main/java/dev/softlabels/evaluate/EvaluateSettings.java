@@ -2,9 +2,9 @@ package dev.softlabels.evaluate;
 
 import com.typesafe.config.Config;
 import dev.softlabels.config.UserError;
-import dev.softlabels.train.DataSpec;
+import dev.softlabels.dataset.DataSpec;
 import dev.softlabels.train.Checkpoints;
-import dev.softlabels.train.ImageTable;
+import dev.softlabels.dataset.ImageTable;
 
 /** Typed, validated {@code softlabels.evaluate}, with the data read like the train job's. */
 public record EvaluateSettings(DataSpec data, String modelDir, String checkpoint, String splitName, String output,
@@ -22,10 +22,26 @@ public record EvaluateSettings(DataSpec data, String modelDir, String checkpoint
   }
 
   public static EvaluateSettings from(Config config) {
-    Config train = config.getConfig("softlabels.train");
     Config evaluate = config.getConfig("softlabels.evaluate");
-    return new EvaluateSettings(DataSpec.forScoring(config, "softlabels.evaluate"), evaluate.getString("model-dir"), evaluate.getString("checkpoint"),
-        evaluate.getString("split-name"), evaluate.getString("output"), evaluate.getBoolean("overwrite"),
-        train.getInt("inference-batch"));
+    return from(config, DataSpec.forScoring(config, "softlabels.evaluate"), evaluate.getString("model-dir"),
+        evaluate.getString("output"), evaluate.getBoolean("overwrite"));
+  }
+
+  /**
+   * Evaluation of the data, model and output an orchestrator chose, with the configuration's checkpoint,
+   * split name and inference batch.
+   */
+  public static EvaluateSettings from(Config config, DataSpec data, String modelDir, String output, boolean overwrite) {
+    Config evaluate = config.getConfig("softlabels.evaluate");
+    return new EvaluateSettings(data, modelDir, evaluate.getString("checkpoint"), evaluate.getString("split-name"),
+        output, overwrite, config.getInt("softlabels.train.inference-batch"));
+  }
+
+  public EvaluateSettings withCheckpoint(String checkpoint) {
+    return new EvaluateSettings(data, modelDir, checkpoint, splitName, output, overwrite, inferenceBatch);
+  }
+
+  public EvaluateSettings withSplitName(String splitName) {
+    return new EvaluateSettings(data, modelDir, checkpoint, splitName, output, overwrite, inferenceBatch);
   }
 }

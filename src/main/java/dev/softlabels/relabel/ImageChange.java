@@ -3,7 +3,7 @@ package dev.softlabels.relabel;
 import java.util.Locale;
 
 /** What a night did to an image it voted on. The codes are stable: they are written to the change report. */
-public enum ImageChange {
+enum ImageChange {
   /** The store had no row for the image. */
   NEW,
   /** The image's hard label changed. */

@@ -11,10 +11,11 @@ import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.CrashPoints;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.PathOverlap;
+import dev.softlabels.spark.SessionExtension;
 import dev.softlabels.spark.WriterLock;
 import dev.softlabels.spark.internal.Timestamps;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.delta.tables.DeltaTable;
+import com.typesafe.config.Config;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.LocalDate;
@@ -22,6 +23,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.hadoop.fs.FileSystem;
@@ -29,34 +32,41 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.delta.DeltaConcurrentModificationException;
-import org.apache.spark.sql.delta.DeltaLog;
-import org.apache.spark.sql.delta.DeltaOperations;
-import org.apache.spark.sql.delta.OptimisticTransaction;
-import org.apache.spark.sql.delta.Snapshot;
-import org.apache.spark.sql.delta.VersionChecksum;
-import org.apache.spark.sql.delta.actions.Action;
-import org.apache.spark.sql.delta.actions.AddFile;
-import org.apache.spark.sql.delta.actions.Metadata;
-import org.apache.spark.sql.delta.actions.SetTransaction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import scala.Option;
-import scala.collection.JavaConverters;
-import scala.collection.Seq;
 
 /**
  * A label store on disk: {@code labels/}, an append-only Delta table — each night appends one row per
  * image it touched (the aggregate job's columns plus the annotators seen, first and last night and flip
  * probability), and an image's labels are its latest row ({@link #latest}) — whose commit history is the
  * ledger of applied nights; {@code quarantine/date=D/} and {@code changes/date=D/} per night.
- * {@link #compact} folds the superseded rows away.
+ * {@link #compact} folds the superseded rows away. Delta is reached through {@link DeltaTables} only.
  */
 public final class LabelStore {
+
+  /** What the session needs for the store's Delta tables. */
+  public static final SessionExtension SESSION = DeltaTables.SESSION;
+
+  /**
+   * How the store commits and reads its table's state ({@code softlabels.relabel.delta-commit}): through
+   * Delta's internal transaction API, or through its public API only, the fallback for a Delta upgrade
+   * that breaks the internal one (docs/relabel.md).
+   */
+  public enum CommitPath {
+    INTERNAL, PUBLIC;
+
+    public static CommitPath from(Config config) {
+      String given = config.getString("softlabels.relabel.delta-commit");
+      try {
+        return valueOf(given.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new UserError("softlabels.relabel.delta-commit must be internal or public, got '" + given + "'");
+      }
+    }
+  }
 
   public static final String LABELS = "labels";
   public static final String QUARANTINE = "quarantine";
@@ -75,17 +85,25 @@ public final class LabelStore {
   private static final String LOCK = ".relabel.lock";
 
   private final SparkSession spark;
-  /** The latest snapshot {@link #open} read: its rows are read from the files its checksum lists. */
-  private Snapshot latest;
+  /** The labels/ table. */
+  private final DeltaTables table;
   /** As the user gave it, for messages. */
   private final String given;
   private final String root;
+  /** The version {@link #open} read last. */
+  private long opened = -1;
 
+  /** A store committing through Delta's internal transaction API, the default. */
   public LabelStore(SparkSession spark, String root) {
+    this(spark, root, CommitPath.INTERNAL);
+  }
+
+  public LabelStore(SparkSession spark, String root, CommitPath commits) {
     this.spark = spark;
     this.given = root;
     // Delta's path-based tables take only absolute paths.
     this.root = HadoopPaths.of(spark).qualified(root);
+    this.table = new DeltaTables(spark, labelsPath(), commits);
   }
 
   SparkSession spark() {
@@ -141,7 +159,7 @@ public final class LabelStore {
   }
 
   public boolean exists() {
-    return DeltaTable.isDeltaTable(spark, labelsPath());
+    return table.exists();
   }
 
   /** A labels/ that is no Delta table (an aggregate job's output) is no store to read or add nights to. */
@@ -188,35 +206,25 @@ public final class LabelStore {
   public State open(Supplier<ClassList> forANewStore) {
     refuseOtherFolders();
     if (!exists()) {
-      DeltaTable.createIfNotExists(spark).location(labelsPath()).addColumns(schema())
-          .property(CLASSES_PROPERTY, String.join(",", forANewStore.get().names()))
-          .execute();
+      table.createIfNotExists(schema(), CLASSES_PROPERTY, String.join(",", forANewStore.get().names()));
     }
-    Snapshot snapshot = DeltaLog.forTableWithSnapshot(spark, labelsPath())._2();
-    latest = snapshot;
-    // From the version's checksum file when Delta wrote one with the transactions (it does after each
-    // commit): reconstructing the table's state instead costs three Spark jobs and their planning, a
-    // fifth of a small night.
-    Option<VersionChecksum> checksum = snapshot.checksumOpt().filter(crc -> crc.setTransactions().isDefined());
-    Seq<SetTransaction> transactions = checksum.isDefined() ? checksum.get().setTransactions().get()
-        : snapshot.setTransactions();
-    Optional<LocalDate> lastNight = JavaConverters.seqAsJavaList(transactions).stream()
-        .filter(transaction -> transaction.appId().equals(APP_ID)).findFirst()
-        .map(transaction -> LocalDate.ofEpochDay(transaction.version()));
-    Metadata metadata = checksum.isDefined() ? checksum.get().metadata() : snapshot.metadata();
-    long files = checksum.isDefined() ? checksum.get().numFiles() : snapshot.numOfFiles();
-    return new State(snapshot.version(), lastNight, classes(metadata), files == 0);
+    // The last night committed is the table's idempotent-write id; on the public path, which cannot read
+    // those, the ledger's last night.
+    DeltaTables.State state = table.state(APP_ID,
+        () -> nights().stream().reduce((earlier, later) -> later).map(night -> night.day().toEpochDay()));
+    opened = state.version();
+    return new State(state.version(), state.appVersion().map(LocalDate::ofEpochDay), classes(state.properties()),
+        state.empty());
   }
 
-  private static ClassList classes(Metadata metadata) {
-    String classes = JavaConverters.mapAsJavaMap(metadata.configuration()).get(CLASSES_PROPERTY);
-    return new ClassList(List.of(classes.split(",")));
+  private static ClassList classes(Map<String, String> properties) {
+    return new ClassList(List.of(properties.get(CLASSES_PROPERTY).split(",")));
   }
 
   /** The class list the store counts votes for: the one it was created with. */
   public ClassList classes() {
     requireExists();
-    return classes(DeltaLog.forTableWithSnapshot(spark, labelsPath())._2().metadata());
+    return classes(table.properties());
   }
 
   /**
@@ -247,7 +255,7 @@ public final class LabelStore {
 
   /** The latest version, -1 when there is no table yet (a listing of the log, not a read of its state). */
   public long version() {
-    return exists() ? DeltaLog.forTableWithSnapshot(spark, labelsPath())._2().version() : -1;
+    return exists() ? table.version() : -1;
   }
 
   /** The table's latest version and the nights applied, oldest first. */
@@ -258,12 +266,10 @@ public final class LabelStore {
     if (!exists()) {
       return new Ledger(-1, List.of());
     }
-    List<Row> history = DeltaTable.forPath(spark, labelsPath()).history()
-        .select(col("version"), col("timestamp").cast(DataTypes.StringType), col("userMetadata"))
-        .collectAsList();
-    long version = history.stream().mapToLong(r -> r.getLong(0)).max().orElse(-1);
-    List<Night> nights = history.stream().filter(r -> !r.isNullAt(2))
-        .map(r -> Json.read(r.getString(2), Night.class).committed(r.getLong(0), r.getString(1)))
+    List<DeltaTables.Commit> history = table.history();
+    long version = history.stream().mapToLong(DeltaTables.Commit::version).max().orElse(-1);
+    List<Night> nights = history.stream().filter(commit -> commit.userMetadata() != null)
+        .map(commit -> Json.read(commit.userMetadata(), Night.class).committed(commit.version(), commit.timestamp()))
         .filter(n -> n.date() != null)
         .sorted(Comparator.comparing(Night::version))
         .toList();
@@ -275,19 +281,9 @@ public final class LabelStore {
     return latest(rows(version));
   }
 
-  /**
-   * Every row of the table as of {@code version}, superseded ones included. The version {@link #open}
-   * read is read from the data files its checksum lists when Delta wrote them there (a table of few
-   * files): finding them by replaying the commit log is four Spark jobs, a fifth of a small night.
-   */
+  /** Every row of the table as of {@code version}, superseded ones included. */
   Dataset<Row> rows(long version) {
-    if (latest != null && latest.version() == version) {
-      Option<Seq<AddFile>> files = latest.checksumOpt().flatMap(VersionChecksum::allFiles);
-      if (files.isDefined()) {
-        return latest.deltaLog().createDataFrame(latest, files.get(), false, Option.empty());
-      }
-    }
-    return spark.read().format("delta").option("versionAsOf", version).load(labelsPath());
+    return table.rows(version);
   }
 
   /**
@@ -335,7 +331,7 @@ public final class LabelStore {
       return read(night(RelabelSettings.date(asOf)).map(Night::version).orElseThrow(() -> new UserError(
           "--as-of " + asOf + ": no night of that date was applied (see softlabels relabel history)")));
     }
-    return latest(spark.read().format("delta").option("timestampAsOf", asOf).load(labelsPath()));
+    return latest(table.rowsAt(asOf));
   }
 
   /**
@@ -355,33 +351,32 @@ public final class LabelStore {
   /**
    * Appends a night's recomputed rows for the images it touched and records the night in the same
    * commit: its figures as user metadata and Delta's idempotent-write id (application {@value #APP_ID},
-   * version the night's epoch day), which {@link #open} reads back as the last night. The commit is
-   * based on the version {@link #open} read and conflicts with any commit since (another night, a
-   * compaction): the night's rows were computed from that version's, so it fails rather than append
-   * stale rows, and a night can never be committed twice. Delta's own writer would instead ask the
-   * table state for the id's version, which replays the commit log in three Spark jobs.
+   * version the night's epoch day), which {@link #open} reads back as the last night. A night can never
+   * be committed twice. On the internal commit path the commit is based on the version {@link #open} read
+   * and conflicts with any commit since (another night, a compaction): the night's rows were computed from
+   * that version's, so it fails rather than append stale rows ({@link DeltaTables#append}).
    *
    * @return the table version after the commit; empty when another run committed this night meanwhile
    */
   public Optional<Long> commit(Dataset<Row> touched, Night night) {
-    OptimisticTransaction transaction = latest.deltaLog().startTransaction(Option.empty(), Option.apply(latest));
-    transaction.readWholeTable();
-    List<Action> actions = new ArrayList<>(JavaConverters.seqAsJavaList(transaction.writeFiles(touched)));
-    actions.add(new SetTransaction(APP_ID, night.day().toEpochDay(), Option.apply(System.currentTimeMillis())));
+    Optional<Long> committed;
     try {
-      return Optional.of(transaction.commit(JavaConverters.asScalaBuffer(actions).toList(),
-          new DeltaOperations.Write(SaveMode.Append, Option.empty(), Option.empty(), Option.apply(Json.write(night)))));
-    } catch (DeltaConcurrentModificationException concurrent) {
-      return afterAConcurrentCommit(night, concurrent);
+      committed = table.append(touched, APP_ID, night.day().toEpochDay(), Json.write(night));
+    } catch (DeltaTables.Conflict conflict) {
+      return afterAnotherRun(night, conflict);
     }
+    return committed.isPresent() ? committed : afterAnotherRun(night, null);
   }
 
   /**
-   * What a night that lost the race to its commit is told (only a writer that ignored the lock, or a
-   * lock S3 could not make exclusive, gets here): the truth about the store as it now is.
+   * What a night that lost the race to its commit, or whose write Delta skipped as a repeat (public commit
+   * path), is told (only a writer that ignored the lock, or a lock S3 could not make exclusive, gets here):
+   * the truth about the store as it now is.
+   *
+   * @param conflict the internal path's conflict; null when Delta skipped the write
    */
-  private Optional<Long> afterAConcurrentCommit(Night night, DeltaConcurrentModificationException concurrent) {
-    long started = latest.version();
+  private Optional<Long> afterAnotherRun(Night night, DeltaTables.Conflict conflict) {
+    long started = opened;
     State now = open(() -> {
       throw new IllegalStateException("the label store " + given + " disappeared");
     });
@@ -394,8 +389,8 @@ public final class LabelStore {
           + " into the next night's batch instead");
     }
     throw new IllegalStateException("another run changed the label store " + given + " after version "
-        + started + " while night " + night.date() + " ran (" + concurrent.conflictType()
-        + "); the night was not committed: run it again, it starts from version " + now.version(), concurrent);
+        + started + " while night " + night.date() + " ran" + (conflict == null ? "" : " (" + conflict.getMessage()
+        + ")") + "; the night was not committed: run it again, it starts from version " + now.version(), conflict);
   }
 
   /**
@@ -413,8 +408,7 @@ public final class LabelStore {
   }
 
   private Compaction compactLocked() {
-    Snapshot snapshot = DeltaLog.forTableWithSnapshot(spark, labelsPath())._2();
-    long version = snapshot.version();
+    long version = table.state(APP_ID, Optional::empty).version();
     long before = rows(version).count();
     Dataset<Row> latest = read(version).persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -422,19 +416,12 @@ public final class LabelStore {
       Compaction compaction = new Compaction(version, before, after);
       // Based on the version read, as a night's commit is: a night committed meanwhile conflicts, instead
       // of being overwritten by rows that never saw it.
-      OptimisticTransaction transaction = snapshot.deltaLog().startTransaction(Option.empty(), Option.apply(snapshot));
-      transaction.readWholeTable();
-      List<Action> actions = new ArrayList<>();
-      JavaConverters.seqAsJavaList(transaction.filterFiles()).forEach(file -> actions.add(file.remove()));
-      actions.addAll(JavaConverters.seqAsJavaList(transaction.writeFiles(latest)));
-      CrashPoints.reached("compact:files-written");
       try {
-        transaction.commit(JavaConverters.asScalaBuffer(actions).toList(), new DeltaOperations.Write(
-            SaveMode.Overwrite, Option.empty(), Option.empty(), Option.apply(Json.write(compaction))));
-      } catch (DeltaConcurrentModificationException concurrent) {
+        table.overwrite(latest, Json.write(compaction));
+      } catch (DeltaTables.Conflict conflict) {
         throw new IllegalStateException("another run changed the label store " + given + " after version "
-            + version + " while it was being compacted (" + concurrent.conflictType() + "); nothing was compacted:"
-            + " run it again", concurrent);
+            + version + " while it was being compacted (" + conflict.getMessage() + "); nothing was compacted:"
+            + " run it again", conflict);
       }
       CrashPoints.reached("compact:committed");
       return compaction;

@@ -85,7 +85,7 @@ public final class RelabelJob {
 
   /** @param beforeCommit runs after the night's reports are written, just before the commit */
   static Result run(SparkSession spark, RelabelSettings settings, Runnable beforeCommit) {
-    LabelStore store = new LabelStore(spark, settings.state());
+    LabelStore store = new LabelStore(spark, settings.state(), settings.commits());
     store.refuseOverlap(settings.batch(), "the batch");
     try (WriterLock lock = store.lock()) {
       return applyUnlocked(spark, settings, beforeCommit);
@@ -94,7 +94,7 @@ public final class RelabelJob {
 
   /** The night without the lock: what a writer that ignores it (an older version) does. */
   static Result applyUnlocked(SparkSession spark, RelabelSettings settings, Runnable beforeCommit) {
-    LabelStore store = new LabelStore(spark, settings.state());
+    LabelStore store = new LabelStore(spark, settings.state(), settings.commits());
     PhaseLog phases = new PhaseLog(LOG, "relabel", System.nanoTime());
     LocalDate date = settings.date();
     Optional<ClassList> given = settings.source().givenClasses();

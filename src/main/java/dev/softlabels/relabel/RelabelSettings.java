@@ -10,7 +10,7 @@ import java.time.format.DateTimeParseException;
 
 /** Typed, validated {@code softlabels.relabel} with the annotation source of {@code softlabels.annotations}. */
 public record RelabelSettings(AnnotationSource source, String state, String batch, LocalDate date,
-    int needsAnnotations, int summaryExamples, RejectionLimit rejectionLimit) {
+    int needsAnnotations, int summaryExamples, RejectionLimit rejectionLimit, LabelStore.CommitPath commits) {
 
   public RelabelSettings {
     if (state.isBlank()) {
@@ -29,7 +29,7 @@ public record RelabelSettings(AnnotationSource source, String state, String batc
     requireMajority(relabel.getString("method"));
     return new RelabelSettings(AnnotationSource.from(config), relabel.getString("state"), relabel.getString("batch"),
         date(relabel.getString("date")), relabel.getInt("needs-annotations"), relabel.getInt("summary-examples"),
-        RejectionLimit.from(config));
+        RejectionLimit.from(config), LabelStore.CommitPath.from(config));
   }
 
   /**

@@ -5,16 +5,20 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.typesafe.config.Config;
 import dev.softlabels.aggregate.AggregateJob;
 import dev.softlabels.aggregate.AggregateSettings;
+import dev.softlabels.annotations.AnnotationSource;
+import dev.softlabels.annotations.InputFormat;
 import dev.softlabels.backbone.BackboneJob;
 import dev.softlabels.backbone.BackboneSettings;
-import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.config.Json;
 import dev.softlabels.config.UserError;
+import dev.softlabels.dataset.DataSpec;
+import dev.softlabels.dataset.LabelType;
 import dev.softlabels.embed.EmbedJob;
 import dev.softlabels.embed.EmbedSettings;
 import dev.softlabels.evaluate.EvaluateJob;
 import dev.softlabels.evaluate.EvaluateSettings;
 import dev.softlabels.labels.AggregationMethod;
+import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.Metrics;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.PhaseLog;
@@ -27,11 +31,13 @@ import dev.softlabels.train.TrainJob;
 import dev.softlabels.train.TrainSettings;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,11 +71,18 @@ public final class ReproduceJob {
    *
    * @param posteriorLabels per method, its labels of the same votes as trainLabels, for the cells that
    *     train on its posteriors
+   * @param imageIdPattern the dataset's own, if softlabels.train's does not fit it
    */
   private record Inputs(String images, String trainLabels, Map<AggregationMethod, String> posteriorLabels,
-      String truth, Map<String, Object> dataSettings) {
+      String truth, ClassList classes, Optional<String> imageIdPattern) {
     String trainLabels(String labelType) {
       return ReproduceSettings.posteriorMethod(labelType).map(posteriorLabels::get).orElse(trainLabels);
+    }
+
+    /** The dataset's images with {@code labels}, split as softlabels.train splits. */
+    DataSpec data(Config config, String labels, LabelType labelType, int split) {
+      DataSpec data = DataSpec.of(config, images, labels, labelType, split);
+      return imageIdPattern.map(data::withImageIdPattern).orElse(data);
     }
   }
 
@@ -82,18 +95,17 @@ public final class ReproduceJob {
   public static List<CellResult> run(SparkSession spark, Config config, ReproduceSettings settings) {
     String root = HadoopPaths.child(settings.output(), settings.dataset());
     HadoopPaths paths = HadoopPaths.of(spark);
-    Map<String, Object> start = new HashMap<>();
+    UnaryOperator<TrainSettings> start = UnaryOperator.identity();
     boolean fromBackbone = settings.backbone().usedFor(settings.dataset());
     // Before the backbone: a refused run must not first spend half an hour training it.
     requireRegime(paths, root, fromBackbone ? BACKBONE : SCRATCH);
     Regime regime;
     if (fromBackbone) {
       String dir = HadoopPaths.child(settings.output(), BACKBONE);
-      BackboneJob.Result backbone = BackboneJob.run(spark, config, BackboneSettings.from(ConfigLoader.withValues(
-          config, Map.of("softlabels.backbone.shared-data", settings.sharedData(), "softlabels.backbone.model-dir", dir))));
-      start.put("softlabels.train.init-from", HadoopPaths.child(dir, BackboneJob.MODEL));
-      start.put("softlabels.train.frozen-epochs", settings.backbone().frozenEpochs());
-      start.put("softlabels.train.optimizer.learning-rate", settings.backbone().learningRate());
+      BackboneJob.Result backbone = BackboneJob.run(spark, config,
+          BackboneSettings.from(config, settings.sharedData(), dir));
+      start = train -> train.withInitFrom(HadoopPaths.child(dir, BackboneJob.MODEL), settings.backbone().frozenEpochs())
+          .withOptimizer(train.optimizer().withLearningRate(settings.backbone().learningRate()));
       regime = new Regime(BACKBONE, String.format(Locale.ROOT, "fine-tuned from the CIFAR-10 backbone (%s, %d epochs "
               + "on the 50,000 CIFAR-10 training images with their single labels; CIFAR-10 test accuracy %.4f): %d "
               + "epoch(s) of the new output layer alone, then every layer, learning rate %s%s", backbone.network(),
@@ -101,8 +113,7 @@ public final class ReproduceJob {
           settings.backbone().learningRate(), settings.dataset().equals("cifar10h")
               ? ". The backbone saw no CIFAR-10 test image (CIFAR-10H's images), so the test splits stay clean" : ""));
     } else {
-      regime = new Regime(SCRATCH, "trained from random weights (" + config.getString("softlabels.train.network")
-          + ")");
+      regime = new Regime(SCRATCH, "trained from random weights (" + TrainSettings.network(config) + ")");
     }
     String regimeFile = HadoopPaths.child(root, REGIME);
     if (!paths.exists(regimeFile)) {
@@ -124,24 +135,12 @@ public final class ReproduceJob {
           continue;
         }
         LOG.info("reproduce: cell {}/{}: split {}, {} labels", done, total, split, labelType);
-        Map<String, Object> cellSettings = new HashMap<>(inputs.dataSettings());
-        cellSettings.putAll(start);
-        cellSettings.put("softlabels.train.images", inputs.images());
-        cellSettings.put("softlabels.train.labels", inputs.trainLabels(labelType));
-        cellSettings.put("softlabels.train.label-type", ReproduceSettings.trainLabelType(labelType));
-        cellSettings.put("softlabels.train.split", split);
-        cellSettings.put("softlabels.train.model-dir", HadoopPaths.child(cell, "model"));
-        Config trainConfig = ConfigLoader.withValues(config, cellSettings);
-        TrainJob.run(spark, TrainSettings.from(trainConfig));
-
-        Map<String, Object> evaluate = new HashMap<>();
-        evaluate.put("softlabels.evaluate.images", inputs.images());
-        evaluate.put("softlabels.evaluate.labels", inputs.truth());
-        evaluate.put("softlabels.evaluate.split", split);
-        evaluate.put("softlabels.evaluate.model-dir", HadoopPaths.child(cell, "model"));
-        evaluate.put("softlabels.evaluate.output", evaluation);
-        evaluate.put("softlabels.evaluate.overwrite", true);
-        EvaluateJob.run(spark, EvaluateSettings.from(ConfigLoader.withValues(trainConfig, evaluate)));
+        String model = HadoopPaths.child(cell, "model");
+        DataSpec data = inputs.data(config, inputs.trainLabels(labelType),
+            LabelType.parse(ReproduceSettings.trainLabelType(labelType), "softlabels.reproduce.label-types"), split);
+        TrainJob.run(spark, start.apply(TrainSettings.from(config, data, model)));
+        EvaluateJob.run(spark, EvaluateSettings.from(config, data.forScoring(inputs.images(), inputs.truth(), split),
+            model, evaluation, true));
         phases.done("cell %d/%d (split %d, %s labels) trained and evaluated", done, total, split, labelType);
       }
     }
@@ -173,15 +172,9 @@ public final class ReproduceJob {
     }
     Map<String, String> models = new LinkedHashMap<>();
     settings.labelTypes().forEach(type -> models.put(type, HadoopPaths.child(cell(root, 0, type), "model")));
-    Map<String, Object> embed = new HashMap<>(inputs.dataSettings());
-    embed.put("softlabels.embed.images", inputs.images());
-    embed.put("softlabels.embed.labels", inputs.truth());
-    embed.put("softlabels.embed.split", 0);
-    embed.put("softlabels.embed.models", models);
-    embed.put("softlabels.embed.output", output);
-    embed.put("softlabels.embed.overwrite", true);
+    DataSpec data = inputs.data(config, inputs.truth(), LabelType.SOFT, 0);
     LOG.info("reproduce: feature-space plots of split 0's models -> {}", output);
-    EmbedJob.run(spark, EmbedSettings.from(ConfigLoader.withValues(config, embed)));
+    EmbedJob.run(spark, EmbedSettings.from(config, data, inputs.classes().names(), new TreeMap<>(models), output, true));
   }
 
   private static String cell(String root, int split, String labelType) {
@@ -220,14 +213,11 @@ public final class ReproduceJob {
 
   private static Inputs synthetic(SparkSession spark, Config config, ReproduceSettings settings, String root) {
     // The generator's class order: labels aggregated from simulated votes must index classes as the truth does.
-    Map<String, Object> classes = Map.of("softlabels.classes", SyntheticClasses.CLASSES.names());
+    ClassList classes = SyntheticClasses.CLASSES;
     HadoopPaths paths = HadoopPaths.of(spark);
     String data = HadoopPaths.child(root, "data");
     if (!paths.exists(HadoopPaths.child(data, GenerateJob.SUMMARY))) {
-      GenerateJob.run(spark, GenerateSettings.from(ConfigLoader.withValues(config, Map.of(
-          "softlabels.generate.splits", settings.splits(),
-          "softlabels.generate.output", data,
-          "softlabels.generate.overwrite", true))));
+      GenerateJob.run(spark, GenerateSettings.from(config, settings.splits(), data, true));
     }
     String truth = HadoopPaths.child(data, GenerateJob.LABELS);
     String trainLabels = truth;
@@ -235,22 +225,19 @@ public final class ReproduceJob {
     if (settings.annotate()) {
       String annotated = HadoopPaths.child(root, "annotated");
       if (!paths.exists(HadoopPaths.child(annotated, "summary.json"))) {
-        AnnotateJob.run(spark, AnnotateSettings.from(ConfigLoader.withValues(config, Map.of(
-            "softlabels.annotate.input", truth, "softlabels.annotate.output", annotated,
-            "softlabels.annotate.overwrite", true))));
+        AnnotateJob.run(spark, AnnotateSettings.from(config, truth, annotated, true));
       }
       String annotations = HadoopPaths.child(annotated, AnnotateJob.ANNOTATIONS);
-      trainLabels = aggregate(spark, config, annotations, HadoopPaths.child(root, "aggregated"), classes);
+      trainLabels = aggregate(spark, config, annotations, HadoopPaths.child(root, "aggregated"), classes,
+          AggregationMethod.MAJORITY);
       for (String labelType : settings.labelTypes()) {
-        ReproduceSettings.posteriorMethod(labelType).ifPresent(method -> {
-          Map<String, Object> withMethod = new HashMap<>(classes);
-          withMethod.put("softlabels.aggregate.method", method.configName());
-          posteriorLabels.put(method, aggregate(spark, config, annotations,
-              HadoopPaths.child(root, "aggregated-" + method.configName()), withMethod));
-        });
+        ReproduceSettings.posteriorMethod(labelType).ifPresent(method -> posteriorLabels.put(method,
+            aggregate(spark, config, annotations, HadoopPaths.child(root, "aggregated-" + method.configName()),
+                classes, method)));
       }
     }
-    return new Inputs(HadoopPaths.child(data, GenerateJob.IMAGES), trainLabels, posteriorLabels, truth, classes);
+    return new Inputs(HadoopPaths.child(data, GenerateJob.IMAGES), trainLabels, posteriorLabels, truth, classes,
+        Optional.empty());
   }
 
   private static Inputs cifar10h(SparkSession spark, Config config, ReproduceSettings settings, String root) {
@@ -258,25 +245,21 @@ public final class ReproduceJob {
     if (!HadoopPaths.of(spark).exists(HadoopPaths.child(votes, "_SUCCESS"))) {
       Cifar10hData.writeVotes(spark, settings.sharedData(), votes);
     }
-    Map<String, Object> classes = Map.of("softlabels.classes", Cifar10hData.CLASSES);
-    String labels = aggregate(spark, config, votes, HadoopPaths.child(root, "aggregated"), classes);
+    ClassList classes = new ClassList(Cifar10hData.CLASSES);
+    String labels = aggregate(spark, config, votes, HadoopPaths.child(root, "aggregated"), classes,
+        AggregationMethod.MAJORITY);
     String images = HadoopPaths.child(settings.sharedData(), Cifar10hData.IMAGES);
     HadoopPaths.of(spark).requireExists(images, "CIFAR-10 test images (softlabels.reproduce.shared-data)");
-    Map<String, Object> data = new HashMap<>(classes);
-    data.put("softlabels.train.image-id-pattern", Cifar10hData.IMAGE_ID_PATTERN.replace("\\\\", "\\"));
-    return new Inputs(images, labels, Map.of(), labels, data);
+    return new Inputs(images, labels, Map.of(), labels, classes, Optional.of(Cifar10hData.IMAGE_ID_PATTERN.replace("\\\\", "\\")));
   }
 
-  private static String aggregate(SparkSession spark, Config config, String input, String output,
-      Map<String, Object> extra) {
+  /** The Parquet votes at {@code input} aggregated into {@code output} with {@code method}, unless they were. */
+  private static String aggregate(SparkSession spark, Config config, String input, String output, ClassList classes,
+      AggregationMethod method) {
     if (!HadoopPaths.of(spark).exists(HadoopPaths.child(output, AggregateJob.SUMMARY))) {
-      Map<String, Object> settings = new HashMap<>(extra);
-      settings.put("softlabels.aggregate.input", input);
-      settings.put("softlabels.aggregate.output", output);
-      settings.put("softlabels.aggregate.overwrite", true);
-      settings.put("softlabels.annotations.format", "parquet");
-      settings.putIfAbsent("softlabels.aggregate.method", AggregationMethod.MAJORITY.configName());
-      AggregateJob.run(spark, AggregateSettings.from(ConfigLoader.withValues(config, settings)));
+      AnnotationSource source = AnnotationSource.from(config).withFormat(InputFormat.PARQUET)
+          .withClasses(classes.names());
+      AggregateJob.run(spark, AggregateSettings.majority(config, source, input, output).withMethod(method));
     }
     return HadoopPaths.child(output, AggregateJob.LABELS);
   }

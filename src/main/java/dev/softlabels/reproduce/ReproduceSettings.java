@@ -6,7 +6,7 @@ import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.config.Choices;
 import dev.softlabels.config.UserError;
 import dev.softlabels.labels.AggregationMethod;
-import dev.softlabels.train.LabelType;
+import dev.softlabels.dataset.LabelType;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;

@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import dev.softlabels.config.UserError;
-import java.util.List;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.internal.config.ConfigEntry;
@@ -17,16 +16,13 @@ import org.apache.spark.sql.SparkSession;
 public final class Sessions {
 
   private static final String EXTENSIONS = "spark.sql.extensions";
-  private static final String DELTA_SNAPSHOT_PARTITIONS = "spark.databricks.delta.snapshotPartitions";
-  private static final String SESSION_CATALOG = "spark.sql.catalog.spark_catalog";
-  private static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
-  private static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
 
   private static volatile double startSeconds = Double.NaN;
 
   private Sessions() {}
 
-  public static SparkSession start(Config config) {
+  /** @param extension what the jobs' libraries need from the session (Delta Lake's, from the relabel store) */
+  public static SparkSession start(Config config, SessionExtension extension) {
     SparkConf settings = settings(new SparkConf(), config);
     if (!settings.contains("spark.master")) {
       throw new UserError("no Spark master is set: run through bin/softlabels or spark-submit, "
@@ -36,7 +32,7 @@ public final class Sessions {
     SparkSession.Builder builder = SparkSession.builder()
         .appName(config.getString("softlabels.spark.app-name"))
         .config(settings);
-    SparkSession spark = withDelta(builder, settings).getOrCreate();
+    SparkSession spark = with(builder, settings, extension).getOrCreate();
     // Not logged here: the command that runs the job logs it under its own name.
     startSeconds = (System.nanoTime() - started) / 1e9;
     return spark;
@@ -53,9 +49,11 @@ public final class Sessions {
    * Unknown keys are refused in the namespaces that Spark's and Delta's registered settings use
    * (spark.sql, spark.executor, spark.databricks...), except families that Spark reads by prefix; other
    * namespaces belong to plugins, unless theirs is a typo of Spark's own.
+   *
+   * @param extension whose registered settings are known too
    */
-  public static void check(Config config) {
-    Map<String, ConfigEntry<?>> known = SparkSettings.known();
+  public static void check(Config config, SessionExtension extension) {
+    Map<String, ConfigEntry<?>> known = SparkSettings.known(extension.settingsRegistry());
     for (Map.Entry<String, ConfigValue> entry : config.getConfig("softlabels.spark.conf").entrySet()) {
       String key = String.join(".", ConfigUtil.splitPath(entry.getKey()));
       String value = String.valueOf(entry.getValue().unwrapped());
@@ -91,30 +89,20 @@ public final class Sessions {
   }
 
   /**
-   * Delta Lake's SQL extension and catalog (the relabel job's versioned tables need them), added to
-   * any extensions the user configured rather than replacing them.
+   * The extension's SQL extension, added to any extensions the user configured rather than replacing them,
+   * and its settings, each unless the user set it.
    */
-  public static SparkSession.Builder withDelta(SparkSession.Builder builder, SparkConf given) {
+  public static SparkSession.Builder with(SparkSession.Builder builder, SparkConf given, SessionExtension extension) {
     String extensions = given.get(EXTENSIONS, "");
-    if (!extensions.contains(DELTA_EXTENSION)) {
-      builder.config(EXTENSIONS, extensions.isBlank() ? DELTA_EXTENSION : extensions + "," + DELTA_EXTENSION);
+    if (!extensions.contains(extension.sqlExtension())) {
+      builder.config(EXTENSIONS, extensions.isBlank() ? extension.sqlExtension()
+          : extensions + "," + extension.sqlExtension());
     }
-    if (!given.contains(SESSION_CATALOG)) {
-      builder.config(SESSION_CATALOG, DELTA_CATALOG);
-    }
-    // Reading a table's state (its files, its idempotent-write ids) is a Spark job over the commit log,
-    // shuffled into 50 partitions by default: 1.2 s for a label store's few commits, 0.3 s in one.
-    if (!given.contains(DELTA_SNAPSHOT_PARTITIONS)) {
-      builder.config(DELTA_SNAPSHOT_PARTITIONS, "1");
-    }
-    // A version's checksum file then lists its data files, protocol and metadata: a night reads the store's
-    // rows and state from it instead of replaying the commit log in Spark jobs.
-    for (String key : List.of("spark.databricks.delta.allFilesInCrc.enabled",
-        "spark.databricks.delta.readProtocolAndMetadataFromChecksum.enabled")) {
+    extension.defaults().forEach((key, value) -> {
       if (!given.contains(key)) {
-        builder.config(key, "true");
+        builder.config(key, value);
       }
-    }
+    });
     return builder;
   }
 }

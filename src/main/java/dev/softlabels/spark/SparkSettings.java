@@ -7,16 +7,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.commons.text.similarity.LevenshteinDistance;
 import org.apache.spark.internal.config.ConfigEntry;
 import org.apache.spark.internal.config.ConfigEntry$;
 import scala.collection.JavaConverters;
 
-/** The settings Spark and Delta register, for {@link Sessions#check}. */
+/** The settings Spark and the session's extension (Delta) register, for {@link Sessions#check}. */
 final class SparkSettings {
 
   /**
-   * The objects whose initialisation registers their settings: Spark core's, SQL's and Delta's. Other
+   * The objects whose initialisation registers their settings: Spark core's and SQL's. Other
    * modules (YARN, Kubernetes, Hive, Connect) are not on this classpath; their families are in
    * {@link #FREE}.
    */
@@ -27,7 +28,7 @@ final class SparkSettings {
       "org.apache.spark.internal.config.R$", "org.apache.spark.internal.config.Status$",
       "org.apache.spark.internal.config.Streaming$", "org.apache.spark.internal.config.UI$",
       "org.apache.spark.internal.config.Worker$", "org.apache.spark.sql.internal.SQLConf$",
-      "org.apache.spark.sql.internal.StaticSQLConf$", "org.apache.spark.sql.delta.sources.DeltaSQLConf$");
+      "org.apache.spark.sql.internal.StaticSQLConf$");
 
   /** Settings Spark reads by name without registering them. */
   private static final Set<String> UNREGISTERED = Set.of("spark.master", "spark.app.name", "spark.app.id");
@@ -41,28 +42,34 @@ final class SparkSettings {
       + "|sql\\.catalog|sql\\.hive|connect|sql\\.connect|(driver|executor|worker)\\.resource"
       + "|databricks\\.delta\\.properties\\.defaults|[A-Za-z]+\\.io)\\..*");
 
-  private static Map<String, ConfigEntry<?>> known;
+  /** By the extension's registry: the settings known with it. */
+  private static final Map<String, Map<String, ConfigEntry<?>>> KNOWN = new HashMap<>();
 
   private SparkSettings() {}
 
-  /** Every registered setting by its key and its older names. */
-  static synchronized Map<String, ConfigEntry<?>> known() {
-    if (known == null) {
-      for (String registry : REGISTRIES) {
-        try {
-          Class.forName(registry).getField("MODULE$").get(null);
-        } catch (ReflectiveOperationException e) {
-          throw new IllegalStateException("cannot load Spark's settings from " + registry, e);
-        }
+  /**
+   * Every registered setting by its key and its older names.
+   *
+   * @param extensionRegistry the object that registers the session extension's settings
+   */
+  static synchronized Map<String, ConfigEntry<?>> known(String extensionRegistry) {
+    return KNOWN.computeIfAbsent(extensionRegistry, SparkSettings::load);
+  }
+
+  private static Map<String, ConfigEntry<?>> load(String extensionRegistry) {
+    for (String registry : Stream.concat(REGISTRIES.stream(), Stream.of(extensionRegistry)).toList()) {
+      try {
+        Class.forName(registry).getField("MODULE$").get(null);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot load Spark's settings from " + registry, e);
       }
-      Map<String, ConfigEntry<?>> entries = new HashMap<>();
-      for (ConfigEntry<?> entry : ConfigEntry$.MODULE$.knownConfigs().values()) {
-        entries.put(entry.key(), entry);
-        JavaConverters.seqAsJavaList(entry.alternatives()).forEach(name -> entries.putIfAbsent(name, entry));
-      }
-      known = Map.copyOf(entries);
     }
-    return known;
+    Map<String, ConfigEntry<?>> entries = new HashMap<>();
+    for (ConfigEntry<?> entry : ConfigEntry$.MODULE$.knownConfigs().values()) {
+      entries.put(entry.key(), entry);
+      JavaConverters.seqAsJavaList(entry.alternatives()).forEach(name -> entries.putIfAbsent(name, entry));
+    }
+    return Map.copyOf(entries);
   }
 
   /** Whether Spark takes {@code key} without its being registered, or it belongs to a plugin's namespace. */

@@ -50,6 +50,12 @@ public record AnnotateSettings(
 
   public static AnnotateSettings from(Config config) {
     Config c = config.getConfig("softlabels.annotate");
+    return from(config, c.getString("input"), c.getString("output"), c.getBoolean("overwrite"));
+  }
+
+  /** Votes on the labels and into the output an orchestrator chose, drawn as softlabels.annotate says. */
+  public static AnnotateSettings from(Config config, String input, String output, boolean overwrite) {
+    Config c = config.getConfig("softlabels.annotate");
     List<Double> flip = c.getDoubleList("flip-rate");
     require(flip.size() == 2, "softlabels.annotate.flip-rate needs [min, max]");
     List<Double> difficulty = c.getDoubleList("image-difficulty");
@@ -60,9 +66,9 @@ public record AnnotateSettings(
     require(distribution.equals("fixed") || distribution.equals("poisson"),
         "softlabels.annotate.votes-distribution must be fixed or poisson, got '" + distribution + "'");
     return new AnnotateSettings(
-        c.getString("input"),
-        c.getString("output"),
-        c.getBoolean("overwrite"),
+        input,
+        output,
+        overwrite,
         c.getLong("seed"),
         c.getDouble("votes-per-image"),
         distribution.equals("fixed"),

@@ -41,6 +41,12 @@ public record GenerateSettings(
 
   public static GenerateSettings from(Config config) {
     Config c = config.getConfig("softlabels.generate");
+    return from(config, c.getInt("splits"), c.getString("output"), c.getBoolean("overwrite"));
+  }
+
+  /** A dataset of the splits and output an orchestrator chose, drawn as softlabels.generate says. */
+  public static GenerateSettings from(Config config, int splits, String output, boolean overwrite) {
+    Config c = config.getConfig("softlabels.generate");
     List<Double> fractions = c.getDoubleList("split-fractions");
     List<Double> radius = c.getDoubleList("radius");
     require(fractions.size() == 3, "softlabels.generate.split-fractions needs [train, validation, test]");
@@ -51,7 +57,7 @@ public record GenerateSettings(
         c.getLong("images"),
         c.getInt("size"),
         c.getLong("seed"),
-        c.getInt("splits"),
+        splits,
         fractions.get(0),
         fractions.get(1),
         c.getDouble("pure-share"),
@@ -59,8 +65,8 @@ public record GenerateSettings(
         radius.get(0),
         radius.get(1),
         c.getInt("partitions"),
-        c.getString("output"),
+        output,
         c.getString("export-png"),
-        c.getBoolean("overwrite"));
+        overwrite);
   }
 }

@@ -1,5 +1,6 @@
 package dev.softlabels.train;
 
+import dev.softlabels.dataset.TrainingData;
 import dev.softlabels.config.UserError;
 import java.io.IOException;
 import java.io.UncheckedIOException;

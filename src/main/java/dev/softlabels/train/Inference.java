@@ -2,6 +2,8 @@ package dev.softlabels.train;
 
 import static org.apache.spark.sql.functions.col;
 
+import dev.softlabels.dataset.ImageTable;
+import dev.softlabels.dataset.TrainingData;
 import dev.softlabels.labels.LabelColumns;
 import java.io.Serializable;
 import java.util.ArrayList;

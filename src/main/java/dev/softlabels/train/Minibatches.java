@@ -1,5 +1,6 @@
 package dev.softlabels.train;
 
+import dev.softlabels.dataset.Augmentation;
 import dev.softlabels.spark.HadoopConfSnapshot;
 import dev.softlabels.spark.HadoopPaths;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.softlabels.train;
 
+import dev.softlabels.dataset.TrainingData;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;

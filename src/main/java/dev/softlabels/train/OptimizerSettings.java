@@ -20,6 +20,11 @@ public record OptimizerSettings(
     int restartMultiplier)
     implements Serializable {
 
+  public OptimizerSettings withLearningRate(double learningRate) {
+    return new OptimizerSettings(learningRate, minLearningRate, momentum, weightDecay, schedule, restartEpochs,
+        restartMultiplier);
+  }
+
   /** The learning rate for a 0-based epoch out of {@code epochs}. */
   public double learningRate(int epoch, int epochs) {
     if (schedule == LearningRateSchedule.CONSTANT) {

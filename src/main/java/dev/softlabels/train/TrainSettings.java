@@ -2,6 +2,8 @@ package dev.softlabels.train;
 
 import static dev.softlabels.config.UserError.require;
 
+import dev.softlabels.dataset.Augmentation;
+import dev.softlabels.dataset.DataSpec;
 import com.typesafe.config.Config;
 import dev.softlabels.config.Choices;
 import java.io.Serializable;
@@ -45,6 +47,25 @@ public record TrainSettings(
             + " has no ImageNet weights");
   }
 
+  public TrainSettings withEpochs(int epochs) {
+    return new TrainSettings(data, modelDir, network, epochs, seed, batchSizePerWorker, averagingFrequency,
+        prefetchBatches, repartition, trainingApproach, exportDir, optimizer, classWeights, resume, inferenceBatch,
+        augmentation, initFrom, frozenEpochs);
+  }
+
+  /** Starting from {@code initFrom} (blank: random weights) with its layers but the output frozen for a while. */
+  public TrainSettings withInitFrom(String initFrom, int frozenEpochs) {
+    return new TrainSettings(data, modelDir, network, epochs, seed, batchSizePerWorker, averagingFrequency,
+        prefetchBatches, repartition, trainingApproach, exportDir, optimizer, classWeights, resume, inferenceBatch,
+        augmentation, initFrom, frozenEpochs);
+  }
+
+  public TrainSettings withOptimizer(OptimizerSettings optimizer) {
+    return new TrainSettings(data, modelDir, network, epochs, seed, batchSizePerWorker, averagingFrequency,
+        prefetchBatches, repartition, trainingApproach, exportDir, optimizer, classWeights, resume, inferenceBatch,
+        augmentation, initFrom, frozenEpochs);
+  }
+
   /** Whether the run starts from a trained network rather than from random weights. */
   public boolean fineTunes() {
     return !initFrom.isBlank();
@@ -56,13 +77,26 @@ public record TrainSettings(
   }
 
   public static TrainSettings from(Config config) {
+    return from(config, DataSpec.from(config), config.getString("softlabels.train.model-dir"));
+  }
+
+  /** The network softlabels.train names. */
+  public static Network network(Config config) {
+    return Choices.parse(Network.class, config.getString("softlabels.train.network"), "softlabels.train.network");
+  }
+
+  /**
+   * The train job's settings for the data and model directory an orchestrator chose, the rest from
+   * {@code softlabels.train}.
+   */
+  public static TrainSettings from(Config config, DataSpec data, String modelDir) {
     Config train = config.getConfig("softlabels.train");
     Config o = train.getConfig("optimizer");
     List<Double> weights = train.getDoubleList("class-weights");
     return new TrainSettings(
-        DataSpec.from(config),
-        train.getString("model-dir"),
-        Choices.parse(Network.class, train.getString("network"), "softlabels.train.network"),
+        data,
+        modelDir,
+        network(config),
         train.getInt("epochs"),
         train.getLong("seed"),
         train.getInt("batch-size-per-worker"),

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.softlabels.train.TrainingData;
+import dev.softlabels.dataset.TrainingData;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;

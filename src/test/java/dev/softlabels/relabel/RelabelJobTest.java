@@ -23,6 +23,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +56,12 @@ class RelabelJobTest {
   }
 
   static RelabelSettings night(Path state, String date) {
+    return night(state, date, LabelStore.CommitPath.INTERNAL);
+  }
+
+  static RelabelSettings night(Path state, String date, LabelStore.CommitPath commits) {
     Map<String, Object> overrides = base();
+    overrides.put("softlabels.relabel.delta-commit", commits.name().toLowerCase(java.util.Locale.ROOT));
     overrides.put("softlabels.relabel.state", state.toString());
     overrides.put("softlabels.relabel.batch", nights.resolve(date + ".csv").toString());
     overrides.put("softlabels.relabel.date", date);
@@ -461,5 +467,115 @@ class RelabelJobTest {
     assertThat(spark.conf().getOption("spark.databricks.delta.write.txnVersion").isDefined()).isFalse();
     LabelStore store = new LabelStore(spark, state.toString());
     assertThat(store.nights()).extracting(Night::date, Night::version).containsExactly(tuple("2026-11-01", 1L));
+  }
+
+  /**
+   * The public-API fallback (softlabels.relabel.delta-commit = public): nights applied once and in date
+   * order, re-runs and racing runs that change nothing, compaction; the one guarantee it lacks, a conflict
+   * with a commit made while the night ran, is the writer lock's alone.
+   */
+  @Nested
+  class OnThePublicCommitPath {
+
+    private static final LabelStore.CommitPath PUBLIC = LabelStore.CommitPath.PUBLIC;
+
+    @Test
+    void nightsAreAppliedOnceInDateOrderAndTheStoreSwitchesPathsEitherWay(SparkSession spark) {
+      Path state = dir.resolve("public-store");
+      assertThat(RelabelJob.run(spark, night(state, "2026-11-01", PUBLIC)).applied()).isTrue();
+      assertThat(RelabelJob.run(spark, night(state, "2026-11-02")).applied()).as("internal").isTrue();
+      assertThat(RelabelJob.run(spark, night(state, "2026-11-03", PUBLIC)).applied()).isTrue();
+
+      LabelStore store = new LabelStore(spark, state.toString(), PUBLIC);
+      Path all = aggregate(spark, nights, "public-all");
+      assertThat(labels(store.read(store.version())))
+          .isEqualTo(labels(spark.read().parquet(all.resolve("labels").toString())));
+      assertThat(store.nights()).extracting(Night::date, Night::version)
+          .containsExactly(tuple("2026-11-01", 1L), tuple("2026-11-02", 2L), tuple("2026-11-03", 3L));
+
+      RelabelJob.Result again = RelabelJob.run(spark, night(state, "2026-11-03", PUBLIC));
+      assertThat(again.applied()).isFalse();
+      assertThat(again.night().version()).isEqualTo(3L);
+      assertThat(RelabelJob.run(spark, night(state, "2026-11-03")).applied()).as("internal, after public").isFalse();
+      assertThat(RelabelJob.run(spark, night(state, "2026-11-02", PUBLIC)).night().version()).isEqualTo(2L);
+      assertThat(store.version()).isEqualTo(3L);
+
+      Path order = dir.resolve("public-order");
+      RelabelJob.run(spark, night(order, "2026-11-02", PUBLIC));
+      assertThatThrownBy(() -> RelabelJob.run(spark, night(order, "2026-11-01", PUBLIC)))
+          .isInstanceOf(UserError.class)
+          .hasMessageContaining("2026-11-02 is already applied, so 2026-11-01 can no longer be");
+    }
+
+    /** Delta's idempotent write skips the second commit of the night; the loser is told so (exit 0). */
+    @Test
+    void theSameNightRacingItselfIsAppliedOnceAndTheLoserSaysSo(SparkSession spark) {
+      Path state = dir.resolve("public-same-night");
+      RelabelJob.run(spark, night(state, "2026-11-01", PUBLIC));
+      RelabelJob.Result loser = RelabelJob.run(spark, night(state, "2026-11-02", PUBLIC),
+          () -> assertThat(RelabelJob.applyUnlocked(spark, night(state, "2026-11-02", PUBLIC), () -> {}).applied())
+              .isTrue());
+      assertThat(loser.applied()).isFalse();
+      assertThat(loser.version()).isEqualTo(2L);
+      LabelStore store = new LabelStore(spark, state.toString(), PUBLIC);
+      assertThat(store.version()).isEqualTo(2L);
+      assertThat(store.nights()).extracting(Night::date).containsExactly("2026-11-01", "2026-11-02");
+      assertThat(store.rows(store.version()).count()).as("night 2's rows once").isEqualTo(6);
+    }
+
+    @Test
+    void aNightOvertakenByALaterOneIsToldToFoldItsRowsIntoTheNext(SparkSession spark) {
+      Path state = dir.resolve("public-overtaken");
+      RelabelJob.run(spark, night(state, "2026-11-01", PUBLIC));
+      assertThatThrownBy(() -> RelabelJob.run(spark, night(state, "2026-11-02", PUBLIC),
+          () -> RelabelJob.applyUnlocked(spark, night(state, "2026-11-03", PUBLIC), () -> {})))
+          .isInstanceOf(UserError.class)
+          .hasMessage("another run applied night 2026-11-03 to the label store " + state + " while night 2026-11-02"
+              + " ran, and nights are applied in date order: fold this night's rows into the next night's batch"
+              + " instead");
+      assertThat(new LabelStore(spark, state.toString(), PUBLIC).version()).isEqualTo(2L);
+    }
+
+    /**
+     * What the fallback cannot do: Delta's public append is blind, so a night whose store another run
+     * (past the lock) changed while it ran is committed, not refused. The writer lock keeps that run out.
+     */
+    @Test
+    void aNightWhoseStoreChangedWhileItRanIsCommittedSoOnlyTheLockKeepsTheOtherRunOut(SparkSession spark) {
+      Path state = dir.resolve("public-concurrent");
+      RelabelJob.run(spark, night(state, "2026-11-01", PUBLIC));
+      RelabelJob.Result night3 = RelabelJob.run(spark, night(state, "2026-11-03", PUBLIC),
+          () -> RelabelJob.applyUnlocked(spark, night(state, "2026-11-02", PUBLIC), () -> {}));
+      assertThat(night3.applied()).isTrue();
+      assertThat(night3.version()).isEqualTo(3L);
+
+      LabelStore store = new LabelStore(spark, state.toString(), PUBLIC);
+      try (var held = store.lock()) {
+        assertThatThrownBy(() -> RelabelJob.run(spark, night(state, "2026-11-04", PUBLIC)))
+            .isInstanceOf(UserError.class).hasMessageContaining("is writing the label store " + state);
+        assertThatThrownBy(store::compact).isInstanceOf(UserError.class)
+            .hasMessageContaining("is writing the label store " + state);
+      }
+    }
+
+    @Test
+    void compactionKeepsTheLabelsAndTheLastNight(SparkSession spark) {
+      Path state = dir.resolve("public-compact");
+      for (String date : List.of("2026-11-01", "2026-11-02", "2026-11-03")) {
+        RelabelJob.run(spark, night(state, date, PUBLIC));
+      }
+      LabelStore store = new LabelStore(spark, state.toString(), PUBLIC);
+      List<Row> labels = labels(store.read(store.version()));
+
+      assertThat(store.compact()).isEqualTo(new LabelStore.Compaction(3, 9, 5));
+
+      assertThat(store.version()).isEqualTo(4);
+      assertThat(store.rows(store.version()).count()).isEqualTo(5);
+      assertThat(labels(store.read(store.version()))).isEqualTo(labels);
+      assertThat(store.classes().names()).isEqualTo(CLASSES);
+      RelabelJob.Result again = RelabelJob.run(spark, night(state, "2026-11-03", PUBLIC));
+      assertThat(again.applied()).as("the last night is still known after the compaction").isFalse();
+      assertThat(again.night().version()).isEqualTo(3L);
+    }
   }
 }

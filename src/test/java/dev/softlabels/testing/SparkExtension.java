@@ -1,5 +1,6 @@
 package dev.softlabels.testing;
 
+import dev.softlabels.relabel.LabelStore;
 import dev.softlabels.spark.Sessions;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -28,7 +29,7 @@ public final class SparkExtension implements ParameterResolver {
   }
 
   private static final class SharedSession implements ExtensionContext.Store.CloseableResource {
-    final SparkSession session = Sessions.withDelta(SparkSession.builder(), new SparkConf(false))
+    final SparkSession session = Sessions.with(SparkSession.builder(), new SparkConf(false), LabelStore.SESSION)
         .master("local[2]")
         .appName("softlabels-tests")
         .config("spark.ui.enabled", "false")

@@ -3,6 +3,7 @@ package dev.softlabels.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.softlabels.dataset.Augmentation;
 import dev.softlabels.testing.SparkExtension;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.softlabels.dataset.TrainingData;
 import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.config.UserError;
 import dev.softlabels.labels.AggregationMethod;

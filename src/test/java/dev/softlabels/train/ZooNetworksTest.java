@@ -3,6 +3,7 @@ package dev.softlabels.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.softlabels.dataset.TrainingData;
 import dev.softlabels.config.UserError;
 import java.io.IOException;
 import java.net.ServerSocket;

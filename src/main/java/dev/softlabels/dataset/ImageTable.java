@@ -1,4 +1,4 @@
-package dev.softlabels.train;
+package dev.softlabels.dataset;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.element_at;

@@ -1,4 +1,4 @@
-package dev.softlabels.train;
+package dev.softlabels.dataset;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -140,7 +140,7 @@ public final class TrainingData {
   }
 
   /** Features of a list of rows (image_id, bytes, ...) as one [n, C, H, W] batch. */
-  static float[] features(Iterator<Row> rows, List<String> ids, Shape shape, int max) {
+  public static float[] features(Iterator<Row> rows, List<String> ids, Shape shape, int max) {
     int plane = shape.channels() * shape.height() * shape.width();
     List<float[]> parts = new ArrayList<>();
     while (rows.hasNext() && ids.size() < max) {

@@ -1,4 +1,4 @@
-package dev.softlabels.train;
+package dev.softlabels.dataset;
 
 import com.typesafe.config.Config;
 import dev.softlabels.config.UserError;
@@ -74,6 +74,30 @@ public record DataSpec(
   /** The train job's data. */
   public static DataSpec from(Config config) {
     return read(config).checked(TRAIN);
+  }
+
+  /**
+   * Data an orchestrator chose (its images, labels, label type and split), split and identified by
+   * softlabels.train's fractions and patterns.
+   */
+  public static DataSpec of(Config config, String images, String labels, LabelType labelType, int split) {
+    DataSpec train = read(config);
+    return new DataSpec(images, labels, labelType, split, train.trainFraction(), train.validationFraction(),
+        train.imageIdPattern(), train.labelIds()).checked(TRAIN);
+  }
+
+  /** These split rules (fractions, id patterns) over other images and labels, read as soft ground truth. */
+  public DataSpec forScoring(String images, String labels, int split) {
+    return new DataSpec(images, labels, LabelType.SOFT, split, trainFraction, validationFraction, imageIdPattern,
+        labelIds);
+  }
+
+  public DataSpec withFractions(double train, double validation) {
+    return new DataSpec(images, labels, labelType, split, train, validation, imageIdPattern, labelIds);
+  }
+
+  public DataSpec withImageIdPattern(String pattern) {
+    return new DataSpec(images, labels, labelType, split, trainFraction, validationFraction, pattern, labelIds);
   }
 
   private static DataSpec read(Config config) {

@@ -1,4 +1,4 @@
-package dev.softlabels.train;
+package dev.softlabels.dataset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

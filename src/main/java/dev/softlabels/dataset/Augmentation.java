@@ -1,4 +1,4 @@
-package dev.softlabels.train;
+package dev.softlabels.dataset;
 
 import static dev.softlabels.config.UserError.require;
 
@@ -70,7 +70,7 @@ public record Augmentation(boolean flip, int cropPadding) implements Serializabl
   }
 
   /** The random draws of one minibatch in one epoch: the same run, epoch and minibatch give the same ones. */
-  static SplittableRandom random(long seed, int epoch, String minibatch) {
+  public static SplittableRandom random(long seed, int epoch, String minibatch) {
     return new SplittableRandom(seed * 1_000_003L + epoch * 65_537L + minibatch.hashCode());
   }
 }

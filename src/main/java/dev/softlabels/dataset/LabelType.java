@@ -1,4 +1,4 @@
-package dev.softlabels.train;
+package dev.softlabels.dataset;
 
 import dev.softlabels.config.Choices;
 import dev.softlabels.config.UserError;

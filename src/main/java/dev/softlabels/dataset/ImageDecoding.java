@@ -1,4 +1,4 @@
-package dev.softlabels.train;
+package dev.softlabels.dataset;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -7,7 +7,7 @@ import java.io.UncheckedIOException;
 import javax.imageio.ImageIO;
 
 /** Encoded image bytes (PNG, JPEG) to the network's input: RGB planes (CHW), scaled to [0, 1]. */
-public final class ImageDecoding {
+final class ImageDecoding {
 
   public static final int CHANNELS = 3;
 
