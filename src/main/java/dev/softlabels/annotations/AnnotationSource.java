@@ -59,6 +59,12 @@ public record AnnotationSource(
     return classNames.isEmpty() ? Optional.empty() : Optional.of(new ClassList(classNames));
   }
 
+  /** The same source with {@code classes} given, so that no job infers them. */
+  public AnnotationSource withClasses(ClassList classes) {
+    return new AnnotationSource(format, imageColumn, annotatorColumn, labelColumn, labelEncoding, csvHeader,
+        csvDelimiter, csvEncoding, exportFields, classes.names());
+  }
+
   public static AnnotationSource from(Config config) {
     Config annotations = config.getConfig("softlabels.annotations");
     return new AnnotationSource(

@@ -21,7 +21,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     subcommands = {AggregateCommand.class, GenerateCommand.class, AnnotateCommand.class, TrainCommand.class,
         BackboneCommand.class,
         EvaluateCommand.class, EmbedCommand.class, ReproduceCommand.class, RelabelCommand.class, ToCsvCommand.class,
-        BenchCommand.class,
+        BenchStubCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Run 'softlabels COMMAND --help' for a command's options."})
 public final class SoftLabels implements Callable<Integer> {
@@ -41,10 +41,18 @@ public final class SoftLabels implements Callable<Integer> {
   static final int HELP_WIDTH = 110;
 
   public static void main(String[] args) {
+    exit(commandLine(), args);
+  }
+
+  /**
+   * Runs {@code args} on {@code commandLine} (one of this class's) and exits the JVM with its code: the
+   * product's main and the benchmarks' share what a signal does and how a run ends.
+   */
+  public static void exit(CommandLine commandLine, String[] args) {
     Termination.install();
     int exitCode = 1;
     try {
-      exitCode = commandLine().execute(args);
+      exitCode = commandLine.execute(args);
     } finally {
       // Also when an Error escapes: the JVM then exits on its own, and that is not a stop by a signal.
       Termination.finished(exitCode);
@@ -53,8 +61,24 @@ public final class SoftLabels implements Callable<Integer> {
   }
 
   public static CommandLine commandLine() {
+    return configured(new CommandLine(new SoftLabels()));
+  }
+
+  /**
+   * The command line with {@code benchCommand} in place of the bench stub: the entry point of the
+   * benchmarks, which live outside this jar (src/bench; bin/softlabels bench runs them).
+   */
+  public static CommandLine commandLine(Object benchCommand) {
+    CommandLine commandLine = new CommandLine(new SoftLabels());
+    CommandLine bench = new CommandLine(benchCommand);
+    commandLine.getCommandSpec().removeSubcommand(bench.getCommandName());
+    commandLine.addSubcommand(bench);
+    return configured(commandLine);
+  }
+
+  private static CommandLine configured(CommandLine commandLine) {
     // Descriptions are written as lines of up to 100 characters; the default 80 would rewrap them.
-    CommandLine commandLine = new CommandLine(new SoftLabels())
+    commandLine
         .setUsageHelpWidth(HELP_WIDTH)
         .setParameterExceptionHandler(SoftLabels::badParameters)
         .setExecutionExceptionHandler(SoftLabels::failed);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import dev.softlabels.bench.BenchCommand;
 import dev.softlabels.testing.TestFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,9 +29,12 @@ class SoftLabelsCliTest {
   }
 
   private static Result run(String... args) {
+    return run(SoftLabels.commandLine(), args);
+  }
+
+  private static Result run(CommandLine command, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine command = SoftLabels.commandLine();
     command.setOut(new PrintWriter(out, true));
     command.setErr(new PrintWriter(err, true));
     int code = command.execute(args);
@@ -220,15 +224,16 @@ class SoftLabelsCliTest {
             + "not 'soon'");
   }
 
+  /** Every command bin/softlabels runs: the product's and, from a source checkout, the benchmarks. */
   @Test
   void everyCommandPrintsTheProjectVersion() {
-    List<CommandLine> commands = commands(SoftLabels.commandLine());
+    List<CommandLine> commands = commands(BenchCommand.commandLine());
     assertThat(commands).hasSizeGreaterThan(15);
     for (CommandLine command : commands) {
       List<String> args = new ArrayList<>(List.of(command.getCommandSpec().qualifiedName().split(" ")));
       args.set(0, "--version");
       Collections.rotate(args, -1);
-      Result result = run(args.toArray(String[]::new));
+      Result result = run(BenchCommand.commandLine(), args.toArray(String[]::new));
       assertThat(result.exitCode()).as(args.toString()).isZero();
       assertThat(result.out()).as(args.toString()).matches("softlabels \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n");
     }
@@ -236,7 +241,9 @@ class SoftLabelsCliTest {
 
   @Test
   void commandListsShowEverySummaryWholeAsOneSentence() {
-    for (CommandLine parent : commands(SoftLabels.commandLine())) {
+    List<CommandLine> parents = new ArrayList<>(commands(SoftLabels.commandLine()));
+    parents.addAll(commands(BenchCommand.commandLine()));
+    for (CommandLine parent : parents) {
       String usage = parent.getUsageMessage(CommandLine.Help.Ansi.OFF);
       for (CommandLine command : parent.getSubcommands().values()) {
         if (command.getCommand() instanceof CommandLine.HelpCommand) {
@@ -248,6 +255,15 @@ class SoftLabelsCliTest {
             "(?m)^  " + command.getCommandName() + " +" + java.util.regex.Pattern.quote(summary) + "$");
       }
     }
+  }
+
+  /** The benchmarks are not in the product: its bench command only says where they run. */
+  @Test
+  void theProductsBenchCommandSaysWhereTheBenchmarksRun() {
+    run("bench", "aggregate", "--rows", "2000").isOneLineUserError("softlabels bench: error: the benchmarks are not in "
+        + "the softlabels jar: run them from a source checkout with bin/softlabels bench (see docs/performance.md)");
+    assertThat(run("bench", "--help").out()).contains("bin/softlabels bench --help").doesNotContain("aggregate");
+    assertThat(run(BenchCommand.commandLine(), "bench", "--help").out()).contains("aggregate", "relabel", "methods");
   }
 
   @Test

@@ -6,7 +6,7 @@ import com.typesafe.config.Config;
 import dev.softlabels.aggregate.AggregateJob;
 import dev.softlabels.aggregate.AggregateSettings;
 import dev.softlabels.aggregate.AggregateSummary;
-import dev.softlabels.config.ConfigLoader;
+import dev.softlabels.annotations.AnnotationSource;
 import dev.softlabels.config.UserError;
 import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.labels.LabelColumns;
@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -33,7 +32,7 @@ import org.apache.spark.sql.functions;
  * label is the gold one. The layout of {@code ../shared/data/crowds/}; a user's gold-labelled sample
  * laid out the same way is checked the same way.
  */
-public final class GoldCrowds {
+final class GoldCrowds {
 
   public static final String ANNOTATIONS = "annotations.csv";
   public static final String TRUTH = "truth.csv";
@@ -81,11 +80,8 @@ public final class GoldCrowds {
       names.add(name);
       for (AggregationMethod method : AggregationMethod.values()) {
         String output = HadoopPaths.child(HadoopPaths.child(workDir, name), method.configName());
-        AggregateSummary summary = AggregateJob.run(spark, AggregateSettings.from(ConfigLoader.withValues(config, Map.of(
-            "softlabels.aggregate.input", crowd.resolve(ANNOTATIONS).toString(),
-            "softlabels.aggregate.output", output,
-            "softlabels.aggregate.overwrite", true,
-            "softlabels.aggregate.method", method.configName()))));
+        AggregateSummary summary = AggregateJob.run(spark, AggregateSettings.majority(config,
+            AnnotationSource.from(config), crowd.resolve(ANNOTATIONS).toString(), output).withMethod(method));
         all.add(new Result(name, method, accuracy(spark, crowd.resolve(TRUTH), output), summary));
       }
     }

@@ -26,7 +26,7 @@ import org.apache.spark.sql.delta.DeltaLog;
  * repeats, and each figure is the median of its runs (so both sides run with the same warm JVM). A
  * night adds half its votes to random existing images (by annotators new to them) and half to new images.
  */
-public final class RelabelBenchmark {
+final class RelabelBenchmark {
 
   /** The targets: a fractional night's share of a full aggregate at 40 M and at 10 M votes, a tiny night's. */
   public static final double TARGET_40M = 0.20;

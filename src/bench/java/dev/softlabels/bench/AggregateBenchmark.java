@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import dev.softlabels.aggregate.AggregateJob;
 import dev.softlabels.aggregate.AggregateSettings;
 import dev.softlabels.aggregate.AggregateSummary;
-import dev.softlabels.annotations.AnnotationReader;
 import dev.softlabels.annotations.AnnotationSource;
 import dev.softlabels.annotations.InputFormat;
 import dev.softlabels.labels.AggregationMethod;
@@ -27,6 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -37,7 +37,7 @@ import org.apache.spark.sql.SparkSession;
  * duplicate votes) against DuckDB doing the same semantics (and today's plain group-by) on the same
  * Parquet files: in-process, and as whole processes; then small inputs, majority and Dawid–Skene.
  */
-public final class AggregateBenchmark {
+final class AggregateBenchmark {
 
   public static final int VOTES_PER_IMAGE = 10;
   static final long SEED = 42L;
@@ -61,7 +61,9 @@ public final class AggregateBenchmark {
     String input = input(session, options, options.rows(), options.duplicates(), source.givenClasses().orElseThrow(), out);
     String clean = options.duplicates() > 0 ? input(session, options, options.rows(), 0.0, source.givenClasses().orElseThrow(), out)
         : null;
-    boolean duckDb = options.method() == AggregationMethod.MAJORITY && DuckDbAggregate.available();
+    boolean duckDb = options.method() == AggregationMethod.MAJORITY;
+    // Another method's iterations are set against Dawid–Skene's on the same input.
+    boolean againstDawidSkene = !duckDb && options.method() != AggregationMethod.DAWID_SKENE;
     String glob = input + "/*.parquet";
     if (duckDb) {
       out.printf(Locale.ROOT, "duckdb, same semantics, the SQL:%n%s;%n",
@@ -74,10 +76,16 @@ public final class AggregateBenchmark {
     double[] withoutDuplicates = new double[repeats];
     double[] duckSame = new double[repeats];
     double[] duckGroupBy = new double[repeats];
+    List<AggregateSummary> runs = new ArrayList<>();
+    List<AggregateSummary> dawidSkeneRuns = new ArrayList<>();
     for (int i = 0; i < repeats; i++) {
-      spark[i] = jobSeconds(session, config, source, options, input, options.method(), out);
+      runs.add(job(session, config, source, options, input, options.method(), out));
+      spark[i] = runs.get(i).seconds();
       if (clean != null) {
-        withoutDuplicates[i] = jobSeconds(session, config, source, options, clean, options.method(), out);
+        withoutDuplicates[i] = job(session, config, source, options, clean, options.method(), out).seconds();
+      }
+      if (againstDawidSkene) {
+        dawidSkeneRuns.add(job(session, config, source, options, input, AggregationMethod.DAWID_SKENE, out));
       }
       if (duckDb) {
         duckSame[i] = DuckDbAggregate.seconds(DuckDbAggregate.sameSemantics(glob, duckOut(options), source.givenClasses().orElseThrow()));
@@ -104,10 +112,8 @@ public final class AggregateBenchmark {
       if (options.processes()) {
         wholeProcesses(options, input, glob, source.givenClasses().orElseThrow(), out);
       }
-    } else if (options.method() == AggregationMethod.MAJORITY) {
-      out.println("DuckDB's JDBC driver is not on the classpath: skipping the DuckDB comparison");
     } else {
-      iterationAgainstMajorityPass(session, config, source, input, options.method(), repeats, out);
+      iterationCosts(options.method(), runs, dawidSkeneRuns, out);
     }
     AggregationMethod model = options.method().posterior() ? options.method() : AggregationMethod.DAWID_SKENE;
     for (long rows : options.smallRows()) {
@@ -115,8 +121,8 @@ public final class AggregateBenchmark {
       double[] majority = new double[repeats];
       double[] modelled = new double[repeats];
       for (int i = 0; i < repeats; i++) {
-        majority[i] = jobSeconds(session, config, source, options, small, AggregationMethod.MAJORITY, out);
-        modelled[i] = jobSeconds(session, config, source, options, small, model, out);
+        majority[i] = job(session, config, source, options, small, AggregationMethod.MAJORITY, out).seconds();
+        modelled[i] = job(session, config, source, options, small, model, out).seconds();
       }
       Timing majorityTiming = new Timing(majority);
       Timing modelTiming = new Timing(modelled);
@@ -147,7 +153,7 @@ public final class AggregateBenchmark {
   }
 
   /** One run of the job in this session, printed. */
-  private static double jobSeconds(SparkSession spark, Config config, AnnotationSource source, Options options,
+  private static AggregateSummary job(SparkSession spark, Config config, AnnotationSource source, Options options,
       String input, AggregationMethod method, PrintWriter out) {
     AggregateSettings settings = AggregateSettings.majority(config, source, input,
         HadoopPaths.child(options.workDir(), "spark-out")).withMethod(method);
@@ -162,53 +168,30 @@ public final class AggregateBenchmark {
           summary.em().secondsPerIteration() / summary.em().firstPassSeconds());
     }
     out.flush();
-    return summary.seconds();
+    return summary;
   }
 
   /**
-   * On the same cached votes, a majority pass (every image's label row from its vote fractions), an
-   * iteration of the method (the E-step per image and the M-step's statistics) and, for the other
-   * methods, of Dawid–Skene: what the iterations cost beyond the one pass any aggregation makes, and
-   * against the first EM method's.
+   * What an iteration of the method costs beyond the one pass any aggregation makes (the first pass, a
+   * majority vote's over the cached votes), and for the other methods against a Dawid–Skene iteration
+   * on the same input: the best of the runs' own figures (the job's summary.json).
    */
-  private static void iterationAgainstMajorityPass(SparkSession spark, Config config, AnnotationSource source,
-      String input, AggregationMethod method, int repeats, PrintWriter out) {
-    ClassList classes = source.givenClasses().orElseThrow();
-    Dataset<Row> checked = VoteValidation.checkRows(AnnotationReader.read(spark, source, input), classes,
-        source.labelEncoding());
-    EmSettings em = EmSettings.from(config.getConfig("softlabels.aggregate"));
-    try (VotePass pass = VotePass.run(checked, classes, true);
-        VoteBlocks votes = VoteBlocks.of(spark, pass.imageVotes(), classes)) {
-      double majority = Double.MAX_VALUE;
-      for (int i = 0; i < repeats + 1; i++) {
-        long started = System.nanoTime();
-        votes.majorityLabels().count();
-        // The first pass warms the code up, as the fit's own first pass does for its iterations.
-        majority = i == 0 ? majority : Math.min(majority, (System.nanoTime() - started) / 1e9);
-      }
-      double perIteration = secondsPerIteration(votes, method, em, repeats);
-      out.printf(Locale.ROOT, "on the cached votes: majority pass (label rows of the vote fractions) best %.3f s, "
-          + "%s iteration best mean %.3f s: %.2fx%n", majority, method.configName(), perIteration,
-          perIteration / majority);
-      if (method != AggregationMethod.DAWID_SKENE) {
-        double dawidSkene = secondsPerIteration(votes, AggregationMethod.DAWID_SKENE, em, repeats);
-        out.printf(Locale.ROOT, "on the cached votes: dawid-skene iteration best mean %.3f s; %s / dawid-skene: "
-            + "%.2fx%n", dawidSkene, method.configName(), perIteration / dawidSkene);
-      }
+  private static void iterationCosts(AggregationMethod method, List<AggregateSummary> runs,
+      List<AggregateSummary> dawidSkeneRuns, PrintWriter out) {
+    double firstPass = best(runs, AggregateSummary.EmSummary::firstPassSeconds);
+    double perIteration = best(runs, AggregateSummary.EmSummary::secondsPerIteration);
+    out.printf(Locale.ROOT, "on the cached votes: first pass (a majority vote's) best %.3f s, %s iteration best mean "
+        + "%.3f s: %.2fx%n", firstPass, method.configName(), perIteration, perIteration / firstPass);
+    if (!dawidSkeneRuns.isEmpty()) {
+      double dawidSkene = best(dawidSkeneRuns, AggregateSummary.EmSummary::secondsPerIteration);
+      out.printf(Locale.ROOT, "on the cached votes: dawid-skene iteration best mean %.3f s; %s / dawid-skene: "
+          + "%.2fx%n", dawidSkene, method.configName(), perIteration / dawidSkene);
     }
   }
 
-  /** The best of {@code repeats} fits' mean seconds per iteration. */
-  private static double secondsPerIteration(VoteBlocks votes, AggregationMethod method, EmSettings em, int repeats) {
-    double best = Double.MAX_VALUE;
-    for (int i = 0; i < repeats; i++) {
-      try (Em.Fit<?> fit = Em.fit(votes, method, em)) {
-        best = Math.min(best, fit.secondsPerIteration());
-      }
-    }
-    return best;
+  private static double best(List<AggregateSummary> runs, ToDoubleFunction<AggregateSummary.EmSummary> figure) {
+    return runs.stream().mapToDouble(run -> figure.applyAsDouble(run.em())).min().orElseThrow();
   }
-
 
   /** bin/softlabels aggregate and a DuckDB process on the same file, alternated, wall-clock seconds. */
   private static void wholeProcesses(Options options, String input, String glob, ClassList classes, PrintWriter out)

@@ -63,12 +63,12 @@ import org.nd4j.nativeblas.NativeOpsHolder;
 /**
  * Training throughput of two networks on the same minibatches of generated images, three ways: DL4J
  * in one JVM ({@code MultiLayerNetwork.fit}), DL4J with Spark parameter averaging in the given session,
- * and PyTorch on the same CPU ({@code bench/torch_train.py}, skipped with a message where Debian's
+ * and PyTorch on the same CPU ({@code src/bench/python/torch_train.py}, skipped with a message where Debian's
  * python3-torch is missing), plus parameter averaging on plain threads without Spark, the ceiling of the
  * Spark figure on this machine. The networks: the issue's reference CNN (conv 3x3x16 + ReLU, max-pool, conv
  * 3x3x64 + ReLU, global average pool, dense + softmax; Adam 2e-3) and the project's configured one.
  */
-public final class TrainBenchmark {
+final class TrainBenchmark {
 
   /** The reference network's name, here and in the PyTorch script. */
   static final String SMALL_CNN = "small-cnn";
@@ -304,7 +304,7 @@ public final class TrainBenchmark {
   /** PyTorch's examples/s on the exported examples, or NaN (with the reason printed) when it cannot run. */
   private static double torch(String label, String network, TrainSettings settings, Path exported, String shape,
       int epochs, PrintWriter out) {
-    Path script = Path.of(System.getProperty("softlabels.home", "."), "bench", "torch_train.py");
+    Path script = Path.of(System.getProperty("softlabels.home", "."), "src", "bench", "python", "torch_train.py");
     boolean small = network.equals(SMALL_CNN);
     List<String> command = List.of(python(), script.toString(),
         "--features", exported.resolve("features.f32").toString(),
@@ -398,7 +398,7 @@ public final class TrainBenchmark {
     return network;
   }
 
-  /** The reference network, as bench/torch_train.py builds it in PyTorch. */
+  /** The reference network, as src/bench/python/torch_train.py builds it in PyTorch. */
   static MultiLayerConfiguration smallCnn(TrainingData.Shape shape, long seed) {
     return new NeuralNetConfiguration.Builder()
         .seed(seed)

@@ -26,7 +26,7 @@ import org.apache.spark.sql.SparkSession;
  * images, and the seconds the metrics take over many prediction rows (random distributions, cached
  * first so only the metrics are timed).
  */
-public final class EvaluateBenchmark {
+final class EvaluateBenchmark {
 
   private static final int CLASSES = 6;
 

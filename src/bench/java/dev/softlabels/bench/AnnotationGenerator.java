@@ -22,7 +22,7 @@ import org.apache.spark.sql.types.DataTypes;
  * annotators (a pool of 1,000), string ids, class names as labels. Each image has a dominant class
  * that gets about 60 % of its votes, the rest spread uniformly, so ties and ambiguity both occur.
  */
-public final class AnnotationGenerator {
+final class AnnotationGenerator {
 
   public static final int ANNOTATOR_POOL = 1000;
 

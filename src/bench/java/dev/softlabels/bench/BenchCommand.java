@@ -1,14 +1,8 @@
-package dev.softlabels.cli;
+package dev.softlabels.bench;
 
 import com.typesafe.config.Config;
-import dev.softlabels.bench.AggregateBenchmark;
-import dev.softlabels.bench.CrowdStudy;
-import dev.softlabels.bench.EvaluateBenchmark;
-import dev.softlabels.bench.GenerateBenchmark;
-import dev.softlabels.bench.GoldCrowds;
-import dev.softlabels.bench.MethodsBenchmark;
-import dev.softlabels.bench.RelabelBenchmark;
-import dev.softlabels.bench.TrainBenchmark;
+import dev.softlabels.cli.ConfigOptions;
+import dev.softlabels.cli.SoftLabels;
 import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.spark.HadoopPaths;
 import java.nio.file.Path;
@@ -17,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,9 +25,19 @@ import picocli.CommandLine.Spec;
     description = "Benchmarks that print figures (speed targets live here, not in tests).",
     subcommands = {BenchCommand.Aggregate.class, BenchCommand.Generate.class, BenchCommand.Train.class,
         BenchCommand.Evaluate.class, BenchCommand.Relabel.class, BenchCommand.Methods.class})
-final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
+
+  /** bin/softlabels bench ...: the arguments as the product's main takes them, "bench" first. */
+  public static void main(String[] args) {
+    SoftLabels.exit(commandLine(), args);
+  }
+
+  /** The softlabels command line with these benchmarks as its bench command. */
+  public static CommandLine commandLine() {
+    return SoftLabels.commandLine(new BenchCommand());
+  }
 
   @Override
   public Integer call() {
@@ -154,9 +159,9 @@ final class BenchCommand implements Callable<Integer> {
           "Time training: DL4J in one JVM, Spark parameter averaging and PyTorch.",
           "Training examples/s on the same minibatches of generated images, for a small reference CNN (conv",
           "16, max-pool, conv 64, global average pool, dense; Adam 2e-3) and the configured network, three",
-          "ways: DL4J in one JVM, DL4J with Spark parameter averaging in this session (local[*] unless",
-          "--master), and PyTorch (bench/torch_train.py; skipped with a message without Debian's",
-          "python3-torch, or set SOFTLABELS_PYTHON). Prints the ratios. Settings from softlabels.train."})
+          "ways: DL4J in one JVM, DL4J with Spark parameter averaging in this session (local[*]), and",
+          "PyTorch (src/bench/python/torch_train.py; skipped with a message without Debian's python3-torch,",
+          "or set SOFTLABELS_PYTHON). Prints the ratios. Settings from softlabels.train."})
   static final class Train implements Callable<Integer> {
 
     @Mixin Scratch scratch;

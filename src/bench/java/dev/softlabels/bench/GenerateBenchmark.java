@@ -15,7 +15,7 @@ import org.apache.spark.sql.SparkSession;
  * Synthetic-image throughput on 1 and then 2 local cores: rendering + PNG encoding alone (a no-op
  * sink), and the whole generate job (Parquet images, label table, summary).
  */
-public final class GenerateBenchmark {
+final class GenerateBenchmark {
 
   private GenerateBenchmark() {}
 

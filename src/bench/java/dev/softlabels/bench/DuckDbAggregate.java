@@ -25,15 +25,6 @@ public final class DuckDbAggregate {
 
   private DuckDbAggregate() {}
 
-  static boolean available() {
-    try {
-      Class.forName("org.duckdb.DuckDBDriver");
-      return true;
-    } catch (ClassNotFoundException e) {
-      return false;
-    }
-  }
-
   /** Seconds DuckDB takes to run {@code statements}. */
   static double seconds(List<String> statements) throws SQLException {
     try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");

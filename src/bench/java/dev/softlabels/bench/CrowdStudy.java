@@ -13,7 +13,7 @@ import com.typesafe.config.Config;
 import dev.softlabels.aggregate.AggregateJob;
 import dev.softlabels.aggregate.AggregateSettings;
 import dev.softlabels.aggregate.AggregateSummary;
-import dev.softlabels.config.ConfigLoader;
+import dev.softlabels.annotations.AnnotationSource;
 import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
@@ -22,10 +22,8 @@ import dev.softlabels.synthetic.AnnotateJob;
 import dev.softlabels.synthetic.AnnotateSettings;
 import dev.softlabels.synthetic.SyntheticClasses;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -37,7 +35,7 @@ import org.apache.spark.sql.types.DataTypes;
  * Crowds of known kinds voting on images with a known truth, each crowd's votes aggregated with every
  * aggregation method: how often each method's hard label is the true class, and how long it took.
  */
-public final class CrowdStudy {
+final class CrowdStudy {
 
   private static final String TRUE_LABEL = "true_label";
   private static final String CORRECT = "correct";
@@ -140,18 +138,12 @@ public final class CrowdStudy {
           : String.format(Locale.ROOT, "%s; images of difficulty [%.2f, %.2f]", who, minDifficulty, maxDifficulty);
     }
 
-    private Map<String, Object> annotateSettings(Options options) {
-      return Map.of(
-          "softlabels.annotate.pool", pool(options),
-          "softlabels.annotate.votes-per-image", options.votes(),
-          "softlabels.annotate.votes-distribution", "fixed",
-          "softlabels.annotate.seed", options.seed(),
-          "softlabels.annotate.flip-rate", List.of(minFlipRate, maxFlipRate),
-          "softlabels.annotate.miss-rate", List.of(minMissRate, maxMissRate),
-          "softlabels.annotate.spammer-share", this == SPAMMERS ? options.spammerShare() : 0.0,
-          "softlabels.annotate.swapper-share", this == ADVERSARIAL ? ADVERSARIAL_SHARE : 0.0,
-          "softlabels.annotate.swap-rate", 1.0,
-          "softlabels.annotate.image-difficulty", List.of(minDifficulty, maxDifficulty));
+    /** The crowd voting on {@code truth} into {@code votes}: exactly the options' votes per image, swappers always swap. */
+    private AnnotateSettings annotateSettings(Options options, String truth, String votes) {
+      return new AnnotateSettings(truth, votes, true, options.seed(), options.votes(), true, pool(options),
+          minFlipRate, maxFlipRate, this == SPAMMERS ? options.spammerShare() : 0.0,
+          this == ADVERSARIAL ? ADVERSARIAL_SHARE : 0.0, 1.0, minDifficulty, maxDifficulty, minMissRate, maxMissRate,
+          classes());
     }
   }
 
@@ -180,8 +172,9 @@ public final class CrowdStudy {
   }
 
   /**
-   * Draws each crowd's truth and votes and aggregates them with every method; keys the user set
-   * in {@code config} (the EM fits', Spark's) apply, the study's own (crowd, classes, paths) win.
+   * Draws each crowd's truth and votes and aggregates them with every method; the annotators are the
+   * crowd's alone, the aggregate jobs read the user's source and EM settings from {@code config} with
+   * the study's classes, paths and methods.
    */
   public static Results run(SparkSession spark, Config config, Options options) {
     List<Result> all = new ArrayList<>();
@@ -190,11 +183,7 @@ public final class CrowdStudy {
       String truth = HadoopPaths.child(crowdDir, "truth");
       writeTruth(spark, options.images(), crowd, truth);
       String votes = HadoopPaths.child(crowdDir, "votes");
-      Map<String, Object> annotate = new HashMap<>(crowd.annotateSettings(options));
-      annotate.put("softlabels.annotate.input", truth);
-      annotate.put("softlabels.annotate.output", votes);
-      annotate.put("softlabels.annotate.overwrite", true);
-      AnnotateJob.run(spark, AnnotateSettings.from(studyConfig(config, crowd, annotate)));
+      AnnotateJob.run(spark, crowd.annotateSettings(options, truth, votes));
       for (AggregationMethod method : AggregationMethod.values()) {
         String labels = HadoopPaths.child(crowdDir, method.configName());
         AggregateSummary summary = aggregate(spark, config, crowd, method,
@@ -228,20 +217,11 @@ public final class CrowdStudy {
         .write().mode(SaveMode.Overwrite).parquet(path);
   }
 
+  /** The crowd's classes are given, so no job infers them. */
   private static AggregateSummary aggregate(SparkSession spark, Config config, Crowd crowd, AggregationMethod method,
       String input, String output) {
-    return AggregateJob.run(spark, AggregateSettings.from(studyConfig(config, crowd, Map.of(
-        "softlabels.aggregate.input", input,
-        "softlabels.aggregate.output", output,
-        "softlabels.aggregate.overwrite", true,
-        "softlabels.aggregate.method", method.configName()))));
-  }
-
-  /** The study's values over the user's, with the crowd's classes given so no job infers them. */
-  private static Config studyConfig(Config config, Crowd crowd, Map<String, Object> values) {
-    Map<String, Object> all = new HashMap<>(values);
-    all.put("softlabels.classes", crowd.classes().names());
-    return ConfigLoader.withValues(config, all);
+    AnnotationSource source = AnnotationSource.from(config).withClasses(crowd.classes());
+    return AggregateJob.run(spark, AggregateSettings.majority(config, source, input, output).withMethod(method));
   }
 
   /**

@@ -19,7 +19,7 @@ import org.apache.spark.sql.SparkSession;
  * truth, its gap to the majority vote's, and the aggregate job's seconds, as markdown tables with a row
  * per method and a column per crowd.
  */
-public final class MethodsBenchmark {
+final class MethodsBenchmark {
 
   private MethodsBenchmark() {}
 
