@@ -11,7 +11,7 @@ import java.util.Map;
  * How a point of a t-SNE plot is coloured from its ground-truth label distribution: pure functions
  * from a distribution to a colour, each a weighted mix of a few anchor colours.
  */
-public enum PointColours {
+enum PointColours {
 
   /**
    * Synthetic data, colour axis: the RGB mix the distribution's colour marginal implies (a 70/30

@@ -11,7 +11,7 @@ import smile.math.MathEx;
  * Two-dimensional t-SNE of feature vectors (Smile's exact-gradient implementation, run on the
  * driver, so callers sample to a cap first). Seeded: the same points give the same picture.
  */
-public final class Tsne {
+final class Tsne {
 
   /** The fewest points t-SNE is run on; below it a neighbourhood of any perplexity is meaningless. */
   public static final int MIN_POINTS = 4;

@@ -9,7 +9,7 @@ import org.apache.spark.storage.StorageLevel;
  * The datasets a job persisted, released together when it closes (try-with-resources), so that no
  * exit, thrown or returned, leaves one cached in a session that outlives the job.
  */
-public final class PersistedDatasets implements AutoCloseable {
+final class PersistedDatasets implements AutoCloseable {
 
   private final Deque<Dataset<?>> persisted = new ArrayDeque<>();
 

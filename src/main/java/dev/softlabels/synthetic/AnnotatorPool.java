@@ -13,7 +13,7 @@ import org.apache.commons.math3.random.AbstractRandomGenerator;
  * confusion matrix (a reliable one's with its flip rate and, for one-sided errors, its miss rate); and, per image, how hard it is, which annotators vote and what they report.
  * Everything about an image comes from (seed, image id) alone.
  */
-public final class AnnotatorPool implements Serializable {
+final class AnnotatorPool implements Serializable {
 
   private static final long TYPES = 2;
   private static final long PARAMETERS = 3;

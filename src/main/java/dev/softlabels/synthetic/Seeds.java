@@ -6,7 +6,7 @@ import java.util.SplittableRandom;
  * Random streams addressed by (seed, key): the same pair always gives the same stream, whatever
  * partition or executor asks, which is what makes sharded generation reproducible.
  */
-public final class Seeds {
+final class Seeds {
 
   private Seeds() {}
 

@@ -11,7 +11,7 @@ import java.io.UncheckedIOException;
 import javax.imageio.ImageIO;
 
 /** Draws a {@link Shape} as one filled, anti-aliased ellipse on black and encodes it as PNG. */
-public final class ShapeRenderer {
+final class ShapeRenderer {
 
   static {
     // ImageIO otherwise buffers every in-memory write through a temporary file.

@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
  * the rest interpolate the colour between two colours, the shape between circle and ellipse, or
  * both, with equal probability and a uniform weight in (0, 1).
  */
-public final class ShapeSampler {
+final class ShapeSampler {
 
   public static final String PURE = "pure";
   public static final String COLOUR = "colour";
