@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.delta.DeltaLog;
 
 /**
  * Nights against a full aggregate, in one run, for each store size: a label store built from S
@@ -113,7 +112,7 @@ final class RelabelBenchmark {
         paths.copy(store, copy);
         // A new table where the last run's was: each night starts as a nightly process does, with no
         // table state cached from another run.
-        DeltaLog.clearCache();
+        LabelStore.forgetCachedStates();
         RelabelJob.Result[] result = new RelabelJob.Result[1];
         String night = nightFiles.get(n);
         nightSeconds[n][r] = timed(() -> result[0] = RelabelJob.run(spark, settings(config, source, copy, night,

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * The configuration options every command takes (--conf FILE and -Dkey=value), and the one way a
  * command runs: {@link #run}.
  */
-final class ConfigOptions {
+public final class ConfigOptions {
 
   /** A command's work in its Spark session, with the effective configuration and its typed settings. */
   public interface Job<S> {

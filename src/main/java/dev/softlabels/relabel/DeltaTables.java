@@ -62,6 +62,12 @@ final class DeltaTables {
 
   private static final String DELTA = "delta";
 
+  /** Forgets every table state Delta cached in this JVM, as a new process starts. */
+  static void forgetCachedStates() {
+    DeltaLog.clearCache();
+  }
+
+
   /** A commit that lost to another one made since the state it was based on. */
   static final class Conflict extends RuntimeException {
     Conflict(DeltaConcurrentModificationException cause) {

@@ -84,6 +84,14 @@ public final class LabelStore {
   /** Inside the store's folder: {@link #lock}. */
   private static final String LOCK = ".relabel.lock";
 
+  /**
+   * Forgets the store states cached in this JVM, so the next night reads its store as a nightly process
+   * does (the relabel benchmark runs many nights in one JVM).
+   */
+  public static void forgetCachedStates() {
+    DeltaTables.forgetCachedStates();
+  }
+
   private final SparkSession spark;
   /** The labels/ table. */
   private final DeltaTables table;

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * model (a few numbers per annotator) and estimates the next one from the statistics. The first pass
  * takes the vote fractions as the posteriors.
  */
-public final class Em {
+final class Em {
 
   static final String POSTERIOR = "posterior";
   static final String LOG_LIKELIHOOD = "log_likelihood";

@@ -53,17 +53,13 @@ class PackageGraphTest {
       .that().resideOutsideOfPackage("dev.softlabels.spark.internal..")
       .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark.sql.catalyst..", "org.apache.spark.unsafe..");
 
-  /** relabel's Delta adapter: its classes are named *Delta*. */
-  private static final DescribedPredicate<JavaClass> DELTA_ADAPTER = named("relabel's *Delta* classes",
-      "dev\\.softlabels\\.relabel\\.[^.]*Delta[^.]*");
-  /** Still on Delta's internals until the Delta adapter and the benchmarks' move land (issue 39). */
-  private static final DescribedPredicate<JavaClass> NOT_YET_MOVED = named("LabelStore",
-      "dev\\.softlabels\\.relabel\\.LabelStore(\\$.*)?").or(resideInAPackage("dev.softlabels.bench.."));
-
+  /** relabel's Delta adapter, and its nested classes. */
+  private static final DescribedPredicate<JavaClass> DELTA_ADAPTER = named("relabel's DeltaTables",
+      "dev\\.softlabels\\.relabel\\.DeltaTables(\\$.*)?");
   /** Delta's internal commit path changes between releases: an upgrade looks at one adapter. */
   @ArchTest
-  static final ArchRule DELTA_INTERNALS_IN_ONE_ADAPTER = noClasses().that(not(DELTA_ADAPTER.or(NOT_YET_MOVED)))
-      .should().dependOnClassesThat().resideInAPackage("org.apache.spark.sql.delta..");
+  static final ArchRule DELTA_INTERNALS_IN_ONE_ADAPTER = noClasses().that(not(DELTA_ADAPTER))
+      .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark.sql.delta..", "io.delta..");
 
   private static DescribedPredicate<JavaClass> named(String description, String nameRegex) {
     return DescribedPredicate.describe(description, type -> type.getName().matches(nameRegex));
