@@ -38,8 +38,7 @@ import scala.collection.Seq;
  *
  * <p>Two commit paths ({@link LabelStore.CommitPath}, {@code softlabels.relabel.delta-commit}): the internal
  * one drives Delta's {@link OptimisticTransaction} against the snapshot the state was read from, and reads
- * the state from the version's checksum file (docs/relabel.md, "How a night runs"; docs/performance.md,
- * "bench relabel"); the public one uses Delta's documented writer options only ({@code txnAppId},
+ * the state from the version's checksum file (docs/relabel.md, "How a night runs"; docs/design/relabel-store.md); the public one uses Delta's documented writer options only ({@code txnAppId},
  * {@code txnVersion}, {@code userMetadata}), for when an upgrade breaks the internal one.
  */
 final class DeltaTables {
@@ -52,7 +51,8 @@ final class DeltaTables {
       Map.of(
           "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog",
           // Reading a table's state (its files, its idempotent-write ids) is a Spark job over the commit log,
-          // shuffled into 50 partitions by default: 1.2 s for a label store's few commits, 0.3 s in one.
+          // shuffled into 50 partitions by default; one partition suits a label store's few commits
+          // (docs/design/relabel-store.md).
           "spark.databricks.delta.snapshotPartitions", "1",
           // A version's checksum file then lists its data files, protocol and metadata: a night reads the
           // store's rows and state from it instead of replaying the commit log in Spark jobs.

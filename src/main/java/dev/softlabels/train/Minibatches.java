@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * every executor can read (export), or handed to DL4J as an RDD of DataSets decoded from the cached
  * examples each round (direct, for clusters without a shared export directory). The files are raw
  * little-endian float32 behind a small header, read with one bulk copy: DL4J's own export format
- * reads every value through a DataInputStream and a boxed Float, which cost about a fifth of the
- * Spark side's CPU time (docs/performance.md#what-made-dl4j-training-fast-here).
+ * reads every value through a DataInputStream and a boxed Float, which dominated the Spark side's
+ * reading time (docs/design/dl4j-training.md).
  */
 public final class Minibatches {
 

@@ -8,8 +8,9 @@ public enum Network {
   /** Small, for CPUs: one convolution per block. */
   CNN(new int[] {16, 32, 64}, 1),
   /**
-   * Two convolutions per block at twice cnn's widths: the CIFAR-10 backbone, 0.80+ test accuracy in
-   * under half an hour on two CPU cores (docs/performance.md#the-cifar-10-backbone).
+   * Two convolutions per block at twice cnn's widths: the CIFAR-10 backbone: the largest of the
+   * networks measured that trains 15 epochs in about half an hour on two CPU cores
+   * (docs/design/dl4j-training.md#the-cifar-10-backbones-network).
    */
   CNN_MEDIUM(new int[] {32, 64, 128}, 2),
   /** Deeper and wider, for GPU clusters: two convolutions per block. */

@@ -90,7 +90,7 @@ public final class Networks {
         .weightDecay(optimizer.weightDecay())
         .convolutionMode(ConvolutionMode.Same)
         // Keeps each convolution's forward intermediates for its backward pass instead of recomputing
-        // them: 1.5x training throughput on CPU here (docs/performance.md#what-made-dl4j-training-fast-here).
+        // them, which trains faster on CPU (docs/design/dl4j-training.md).
         .cacheMode(CacheMode.DEVICE);
   }
 

@@ -37,7 +37,7 @@ final class Em {
       .add(LOG_LIKELIHOOD, DataTypes.DoubleType, false);
   /**
    * Up to this many votes the EM loop runs in one task: one core makes such a pass in about the time a
-   * Spark job takes to schedule (some 30 ms), so an iteration per job would be mostly overhead.
+   * Spark job takes to schedule (docs/design/em-engine.md), so an iteration per job would be mostly overhead.
    */
   static final long ONE_TASK_VOTES = 1_000_000;
   private static final Logger LOG = LoggerFactory.getLogger(Em.class);

@@ -52,8 +52,8 @@ import org.apache.spark.storage.StorageLevel;
  *
  * <p>Why a sort and a walk rather than hash aggregations: the duplicate rule needs each annotator's
  * first vote and every later row itself (the quarantine), and Spark's built-ins give the rows only
- * through a window (measured at 2× the sort) or a join back (a second read of the rows); see the
- * docs/performance.md#how-aggregate-reads-every-row-once.
+ * through a window (slower than the sort) or a join back (a second read of the rows); see
+ * docs/design/vote-pass.md.
  *
  * <p>{@link #onto} runs the same pass over a night's rows with the votes the images already have
  * (the relabel store's rows of those images) in the same shuffle: each image's latest earlier row

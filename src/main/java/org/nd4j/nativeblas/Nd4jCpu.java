@@ -5,8 +5,8 @@ package org.nd4j.nativeblas;
  * {@code BaseMKLDNNHelper.mklDnnEnabled()} looks up {@code org.nd4j.nativeblas.Nd4jCpu$Environment.isUseMKLDNN()},
  * a class ND4J M2.1 moved to {@code org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment} (method
  * {@code isUseONEDNN()}). This stand-in at the old name answers with the real one. With it, ND4J's oneDNN
- * build and {@code -Dorg.eclipse.deeplearning4j.helpers.disable=false} (conf/jvm.properties), the small
- * CNN trains about 10x faster here (docs/performance.md#what-made-dl4j-training-fast-here). Remove it
+ * build and {@code -Dorg.eclipse.deeplearning4j.helpers.disable=false} (conf/jvm.properties), DL4J's
+ * convolutions go through oneDNN (docs/design/dl4j-training.md has the measurements). Remove it
  * when DL4J fixes the lookup.
  */
 public final class Nd4jCpu {
