@@ -22,6 +22,7 @@ import dev.softlabels.synthetic.AnnotateSettings;
 import dev.softlabels.testing.Mounts;
 import dev.softlabels.testing.SparkExtension;
 import dev.softlabels.testing.SyntheticData;
+import dev.softlabels.testing.TestSeed;
 import dev.softlabels.train.TrainJob;
 import dev.softlabels.train.TrainSettings;
 import java.io.IOException;
@@ -163,9 +164,10 @@ class DataSafetyIT {
   void aKilledRunLeavesThePreviousOutputAndTheRerunCompletes(Job job) throws Exception {
     Map<String, String> before = fingerprint(job.output());
     List<String> beside = visibleNames(job.output().getParent());
-    long seed = System.nanoTime();
-    double delay = new Random(seed).nextDouble() * job.seconds();
-    String when = String.format(Locale.ROOT, "%s killed %.1f s after it started writing (seed %d)", job, delay, seed);
+    double share = new Random(TestSeed.of(job.toString())).nextDouble();
+    double delay = share * job.seconds();
+    String when = String.format(Locale.ROOT, "%s killed %.1f s (%.3f of its measured run) after it started writing "
+        + "(replay: %s)", job, delay, share, TestSeed.replay());
 
     try (ProcessTree tree = start(job.args(), ProcessBuilder.Redirect.DISCARD)) {
       Process process = tree.process();
