@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.softlabels.testing.Environment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The notebooks run headlessly, top to bottom, on outputs of the project's own jobs
  * (notebooks/prepare-data), with Debian's Jupyter (bin/install-test-tools installs it).
  */
+@Environment
 class NotebooksIT {
 
   @TempDir Path dir;
