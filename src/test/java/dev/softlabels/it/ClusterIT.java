@@ -34,6 +34,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Environment
 @ResourceLock(SharedResources.LOCAL_CLUSTER)
+@Order(1)
 class ClusterIT {
 
   private static final Path HOME = LauncherIT.HOME;

@@ -47,6 +47,7 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -64,6 +65,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(SparkExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Order(2)
 class DataSafetyIT {
 
   /** Report files that a reproduce run replaces whole (each atomically), so they may change. */

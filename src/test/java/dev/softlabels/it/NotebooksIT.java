@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (notebooks/prepare-data), with Debian's Jupyter (bin/install-test-tools installs it).
  */
 @Environment
+@Order(6)
 class NotebooksIT {
 
   @TempDir Path dir;

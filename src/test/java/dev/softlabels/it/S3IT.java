@@ -8,6 +8,7 @@ import dev.softlabels.testing.SparkExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 @ExtendWith(SparkExtension.class)
 @Environment
 @ResourceLock(SharedResources.S3MOCK)
+@Order(7)
 class S3IT {
 
   private static final String SECRET = "s3it-secret-that-must-not-be-logged";
