@@ -35,6 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
 public class AggregateJobTest {
 
   private static final List<String> CLASSES = List.of("cat", "dog", "fox");
+  private static final double TOLERANCE = ConfigLoader.withOverrides(Map.of())
+      .getDouble("softlabels.aggregate.em.tolerance");
+  private static final int MAX_ITERATIONS = ConfigLoader.withOverrides(Map.of())
+      .getInt("softlabels.aggregate.em.max-iterations");
 
   @TempDir Path dir;
 
@@ -45,6 +49,25 @@ public class AggregateJobTest {
     overrides.put("softlabels.aggregate.output", output.toString());
     Config config = ConfigLoader.withOverrides(overrides);
     return AggregateSettings.from(config);
+  }
+
+  /**
+   * EM stops at the first iteration whose log-likelihood changes by less than the tolerance per used vote
+   * (softlabels.aggregate.em.tolerance), well before the iteration cap.
+   */
+  private static void assertStoppedAtTheFirstChangeBelowTheTolerance(AggregateSummary summary) {
+    List<Double> logLikelihoods = summary.em().logLikelihoods();
+    assertThat(summary.em().iterations()).as("%s: a converged fit measured a change, below the cap", summary.method())
+        .isBetween(2, MAX_ITERATIONS - 1);
+    for (int n = 1; n < logLikelihoods.size(); n++) {
+      double change = Math.abs(logLikelihoods.get(n) - logLikelihoods.get(n - 1)) / summary.rowsUsed();
+      if (n == logLikelihoods.size() - 1) {
+        assertThat(change).as("%s: the last change", summary.method()).isLessThan(TOLERANCE);
+      } else {
+        assertThat(change).as("%s: the change into iteration %d", summary.method(), n + 1)
+            .isGreaterThanOrEqualTo(TOLERANCE);
+      }
+    }
   }
 
   private static Map<String, Row> labelsByImage(SparkSession spark, Path output) {
@@ -270,7 +293,12 @@ public class AggregateJobTest {
     assertThat(summary.rowsRead()).isEqualTo(11);
     assertThat(summary.rowsUsed()).isEqualTo(9);
     assertThat(summary.quarantinedByReason()).containsEntry("duplicate_vote", 1L).containsEntry("unknown_class", 1L);
-    assertThat(summary.em().iterations()).isEqualTo(summary.em().logLikelihoods().size()).isPositive();
+    assertStoppedAtTheFirstChangeBelowTheTolerance(summary);
+    List<Double> logLikelihoods = summary.em().logLikelihoods();
+    for (int n = 1; n < logLikelihoods.size(); n++) {
+      assertThat(logLikelihoods.get(n)).as("Dawid-Skene is exact EM: iteration %d", n + 1)
+          .isGreaterThanOrEqualTo(logLikelihoods.get(n - 1) - 1e-9);
+    }
     assertThat(summary.em().annotators()).isEqualTo(3);
     assertThat(summary.unanimous()).as("vote-based for every method: c's three fox votes").isEqualTo(1);
     assertThat(summary.ties()).as("no image's votes tie").isZero();
@@ -313,8 +341,12 @@ public class AggregateJobTest {
       var annotators = spark.read().parquet(out.resolve("annotators").toString());
       assertThat(annotators.columns()).as("%s", method.getKey()).containsExactlyElementsOf(annotatorColumns);
       assertThat(annotators.count()).isEqualTo(3);
-      assertThat(summary.em().iterations()).isEqualTo(method.getKey() == AggregationMethod.WAWA ? 0
-          : summary.em().logLikelihoods().size()).isEqualTo(summary.em().logLikelihoods().size());
+      if (method.getKey() == AggregationMethod.WAWA) {
+        assertThat(summary.em().iterations()).as("WAWA does not iterate").isZero();
+        assertThat(summary.em().logLikelihoods()).isEmpty();
+      } else {
+        assertStoppedAtTheFirstChangeBelowTheTolerance(summary);
+      }
       assertThat(summary.em().converged()).isTrue();
       assertThat(summary.line()).contains(method.getKey().configName() + ": converged after");
     }

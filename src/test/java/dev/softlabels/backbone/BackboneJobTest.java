@@ -6,6 +6,7 @@ import com.typesafe.config.Config;
 import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.testing.SparkExtension;
 import dev.softlabels.testing.TestFiles;
+import dev.softlabels.testing.Training;
 import dev.softlabels.train.Checkpoints;
 import dev.softlabels.train.TrainState;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The backbone job on a few hundred real CIFAR-10 images (links into ../shared/data, skipped without it). */
 @ExtendWith(SparkExtension.class)
+@Training
 class BackboneJobTest {
 
   @TempDir Path dir;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.softlabels.bench.CrowdStudy.Crowd;
 import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.labels.AggregationMethod;
+import dev.softlabels.testing.Acceptance;
 import dev.softlabels.testing.SparkExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * positives and stays within a point of the majority vote.
  */
 @ExtendWith(SparkExtension.class)
+@Acceptance
 class CrowdStudyTest {
 
   @TempDir Path work;

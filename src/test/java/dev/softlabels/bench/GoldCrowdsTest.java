@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.config.UserError;
 import dev.softlabels.labels.AggregationMethod;
+import dev.softlabels.testing.Acceptance;
 import dev.softlabels.testing.SparkExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * README) comes within half a point of it. Skipped with a message when the folder is absent.
  */
 @ExtendWith(SparkExtension.class)
+@Acceptance
 class GoldCrowdsTest {
 
   static final Path CROWDS = Path.of("..", "shared", "data", "crowds");

@@ -10,6 +10,7 @@ import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.relabel.LabelStore;
 import dev.softlabels.relabel.Night;
+import dev.softlabels.testing.Acceptance;
 import dev.softlabels.testing.SparkExtension;
 import dev.softlabels.testing.SqlLabels;
 import java.io.PrintWriter;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code bench relabel} at a small size: what it prints, and that each night's store is right. */
 @ExtendWith(SparkExtension.class)
+@Acceptance
 class RelabelBenchmarkTest {
 
   @TempDir Path work;

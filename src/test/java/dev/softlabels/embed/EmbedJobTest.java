@@ -12,6 +12,7 @@ import dev.softlabels.synthetic.SyntheticClasses;
 import dev.softlabels.testing.Pixels;
 import dev.softlabels.testing.SparkExtension;
 import dev.softlabels.testing.SyntheticData;
+import dev.softlabels.testing.Training;
 import dev.softlabels.train.TrainJob;
 import dev.softlabels.train.TrainSettings;
 import java.awt.image.BufferedImage;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The embed job on a tiny generated set and a model trained for one epoch. */
 @ExtendWith(SparkExtension.class)
+@Training
 class EmbedJobTest {
 
   @TempDir static Path dir;

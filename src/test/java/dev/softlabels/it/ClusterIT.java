@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.relabel.LabelStore;
+import dev.softlabels.testing.Environment;
 import dev.softlabels.testing.SparkExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The jobs through spark-submit on a real standalone cluster (bin/local-cluster: a Master and two
@@ -30,6 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(SparkExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Environment
+@ResourceLock(SharedResources.LOCAL_CLUSTER)
+@Order(1)
 class ClusterIT {
 
   private static final Path HOME = LauncherIT.HOME;

@@ -25,6 +25,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and nothing is lost.
  */
 @ExtendWith(SparkExtension.class)
+@Order(8)
 class ConcurrentWritersIT {
 
   private static final String CLASSES = "cat,dog,fox";

@@ -22,6 +22,7 @@ import dev.softlabels.synthetic.AnnotateSettings;
 import dev.softlabels.testing.Mounts;
 import dev.softlabels.testing.SparkExtension;
 import dev.softlabels.testing.SyntheticData;
+import dev.softlabels.testing.TestSeed;
 import dev.softlabels.train.TrainJob;
 import dev.softlabels.train.TrainSettings;
 import java.io.IOException;
@@ -46,6 +47,7 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -63,6 +65,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(SparkExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Order(2)
 class DataSafetyIT {
 
   /** Report files that a reproduce run replaces whole (each atomically), so they may change. */
@@ -163,9 +166,10 @@ class DataSafetyIT {
   void aKilledRunLeavesThePreviousOutputAndTheRerunCompletes(Job job) throws Exception {
     Map<String, String> before = fingerprint(job.output());
     List<String> beside = visibleNames(job.output().getParent());
-    long seed = System.nanoTime();
-    double delay = new Random(seed).nextDouble() * job.seconds();
-    String when = String.format(Locale.ROOT, "%s killed %.1f s after it started writing (seed %d)", job, delay, seed);
+    double share = new Random(TestSeed.of(job.toString())).nextDouble();
+    double delay = share * job.seconds();
+    String when = String.format(Locale.ROOT, "%s killed %.1f s (%.3f of its measured run) after it started writing "
+        + "(replay: %s)", job, delay, share, TestSeed.replay());
 
     try (ProcessTree tree = start(job.args(), ProcessBuilder.Redirect.DISCARD)) {
       Process process = tree.process();

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * examples/ and conf/. A block marked {@code <!-- docs-check: skip — REASON -->} is listed with its
  * reason instead.
  */
+@Order(5)
 class DocsCommandsIT {
 
   /** A block is a few launcher starts on small inputs; this ends one that hangs on a loaded machine. */

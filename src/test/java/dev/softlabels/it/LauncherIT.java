@@ -28,10 +28,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.deeplearning4j.common.resources.DL4JResources;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** bin/softlabels as a user runs it: a real JVM, local Spark, the bundled example. */
+@Order(3)
 class LauncherIT {
 
   static final Path HOME = Path.of(System.getProperty("softlabels.home", ".")).toAbsolutePath();

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.softlabels.testing.Environment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The notebooks run headlessly, top to bottom, on outputs of the project's own jobs
  * (notebooks/prepare-data), with Debian's Jupyter (bin/install-test-tools installs it).
  */
+@Environment
+@Order(6)
 class NotebooksIT {
 
   @TempDir Path dir;

@@ -3,6 +3,7 @@ package dev.softlabels.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.softlabels.testing.Environment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,8 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** What a test starts does not outlive it: not when it runs out of time, not when a script is stopped. */
+@Environment
+@ResourceLock(SharedResources.LOCAL_CLUSTER)
+@ResourceLock(SharedResources.S3MOCK)
 class ProcessTreeIT {
 
   @TempDir Path dir;

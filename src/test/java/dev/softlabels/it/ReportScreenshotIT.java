@@ -7,6 +7,7 @@ import dev.softlabels.labels.Metrics;
 import dev.softlabels.reproduce.CellResult;
 import dev.softlabels.reproduce.FeatureSpace;
 import dev.softlabels.reproduce.ReportRenderer;
+import dev.softlabels.testing.Environment;
 import dev.softlabels.testing.Pixels;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * report.html as a reader sees it: rendered by headless Chromium (bin/screenshot-report; the build
  * installs chromium first with bin/install-test-tools), with its tables and inlined plots visible.
  */
+@Environment
 class ReportScreenshotIT {
 
   private static final Path HOME = Path.of(System.getProperty("softlabels.home", ".")).toAbsolutePath();

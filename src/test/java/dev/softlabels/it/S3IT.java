@@ -3,19 +3,25 @@ package dev.softlabels.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.softlabels.labels.LabelColumns;
+import dev.softlabels.testing.Environment;
 import dev.softlabels.testing.SparkExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * aggregate and relabel reading and writing s3a:// paths on a real S3 server (S3Mock in its own
  * network namespace, bin/with-s3mock), compared with the same jobs on local files.
  */
 @ExtendWith(SparkExtension.class)
+@Environment
+@ResourceLock(SharedResources.S3MOCK)
+@Order(7)
 class S3IT {
 
   private static final String SECRET = "s3it-secret-that-must-not-be-logged";

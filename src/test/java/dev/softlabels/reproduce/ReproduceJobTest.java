@@ -11,6 +11,7 @@ import dev.softlabels.config.UserError;
 import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.labels.Metrics;
+import dev.softlabels.testing.Acceptance;
 import dev.softlabels.testing.SparkExtension;
 import dev.softlabels.train.Checkpoints;
 import dev.softlabels.train.LearningRateSchedule;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The whole study at toy size: every cell, the report files, and a re-run that recomputes nothing. */
 @ExtendWith(SparkExtension.class)
+@Acceptance
 class ReproduceJobTest {
 
   @TempDir Path dir;

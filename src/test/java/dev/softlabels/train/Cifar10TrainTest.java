@@ -8,6 +8,7 @@ import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.testing.Cifar10h;
 import dev.softlabels.testing.SparkExtension;
 import dev.softlabels.testing.TestFiles;
+import dev.softlabels.testing.Training;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Real data end to end: CIFAR-10H votes -> aggregate -> train on the CIFAR-10 test JPEGs (a short run). */
 @ExtendWith(SparkExtension.class)
+@Training
 class Cifar10TrainTest {
 
   @TempDir Path dir;

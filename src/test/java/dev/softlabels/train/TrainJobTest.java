@@ -13,6 +13,7 @@ import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.labels.LabelMath;
 import dev.softlabels.testing.SparkExtension;
 import dev.softlabels.testing.SyntheticData;
+import dev.softlabels.testing.Training;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Short real trainings on a small generated set (16 px, so they take seconds on two cores). */
 @ExtendWith(SparkExtension.class)
+@Training
 class TrainJobTest {
 
   @TempDir static Path dir;
