@@ -21,8 +21,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.function.ToDoubleFunction;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -47,24 +47,45 @@ final class AggregateBenchmark {
    * @param smallRows the small inputs' sizes (none: skip them)
    * @param processes whether to time whole processes too
    */
-  public record Options(long rows, double duplicates, AggregationMethod method, int repeats, String workDir,
-      List<Long> smallRows, boolean processes) {}
+  public record Options(
+      long rows,
+      double duplicates,
+      AggregationMethod method,
+      int repeats,
+      String workDir,
+      List<Long> smallRows,
+      boolean processes) {}
 
-  public static void run(SparkSession session, Config config, Options options, PrintWriter out) throws Exception {
+  public static void run(SparkSession session, Config config, Options options, PrintWriter out)
+      throws Exception {
     AnnotationSource source = parquet(AnnotationSource.from(config));
     out.printf(Locale.ROOT, "spark session start-up: %.2f s%n", Sessions.startSeconds());
-    String input = input(session, options, options.rows(), options.duplicates(), source.givenClasses().orElseThrow(), out);
-    String clean = options.duplicates() > 0 ? input(session, options, options.rows(), 0.0, source.givenClasses().orElseThrow(), out)
-        : null;
+    String input =
+        input(
+            session,
+            options,
+            options.rows(),
+            options.duplicates(),
+            source.givenClasses().orElseThrow(),
+            out);
+    String clean =
+        options.duplicates() > 0
+            ? input(session, options, options.rows(), 0.0, source.givenClasses().orElseThrow(), out)
+            : null;
     boolean duckDb = options.method() == AggregationMethod.MAJORITY;
     // Another method's iterations are set against Dawid–Skene's on the same input.
     boolean againstDawidSkene = !duckDb && options.method() != AggregationMethod.DAWID_SKENE;
     String glob = input + "/*.parquet";
     if (duckDb) {
-      out.printf(Locale.ROOT, "duckdb, same semantics, the SQL:%n%s;%n",
-          String.join(";\n", DuckDbAggregate.sameSemantics(glob, "OUT", source.givenClasses().orElseThrow())));
+      out.printf(
+          Locale.ROOT,
+          "duckdb, same semantics, the SQL:%n%s;%n",
+          String.join(
+              ";\n",
+              DuckDbAggregate.sameSemantics(glob, "OUT", source.givenClasses().orElseThrow())));
     }
-    // Each side's runs alternate with the others', so that a machine that slows down or speeds up during
+    // Each side's runs alternate with the others', so that a machine that slows down or speeds up
+    // during
     // the benchmark does not favour one side.
     int repeats = options.repeats();
     double[] spark = new double[repeats];
@@ -77,32 +98,62 @@ final class AggregateBenchmark {
       runs.add(job(session, config, source, options, input, options.method(), out));
       spark[i] = runs.get(i).seconds();
       if (clean != null) {
-        withoutDuplicates[i] = job(session, config, source, options, clean, options.method(), out).seconds();
+        withoutDuplicates[i] =
+            job(session, config, source, options, clean, options.method(), out).seconds();
       }
       if (againstDawidSkene) {
-        dawidSkeneRuns.add(job(session, config, source, options, input, AggregationMethod.DAWID_SKENE, out));
+        dawidSkeneRuns.add(
+            job(session, config, source, options, input, AggregationMethod.DAWID_SKENE, out));
       }
       if (duckDb) {
-        duckSame[i] = DuckDbAggregate.seconds(DuckDbAggregate.sameSemantics(glob, duckOut(options), source.givenClasses().orElseThrow()));
-        duckGroupBy[i] = DuckDbAggregate.seconds(DuckDbAggregate.groupBy(glob, duckOut(options), source.givenClasses().orElseThrow()));
-        out.printf(Locale.ROOT, "  duckdb run %d: same semantics %.2f s, plain group-by %.2f s%n", i + 1, duckSame[i],
+        duckSame[i] =
+            DuckDbAggregate.seconds(
+                DuckDbAggregate.sameSemantics(
+                    glob, duckOut(options), source.givenClasses().orElseThrow()));
+        duckGroupBy[i] =
+            DuckDbAggregate.seconds(
+                DuckDbAggregate.groupBy(
+                    glob, duckOut(options), source.givenClasses().orElseThrow()));
+        out.printf(
+            Locale.ROOT,
+            "  duckdb run %d: same semantics %.2f s, plain group-by %.2f s%n",
+            i + 1,
+            duckSame[i],
             duckGroupBy[i]);
       }
     }
     Timing timing = new Timing(spark);
-    out.printf(Locale.ROOT, "spark aggregate (%s), %,d rows, %.4f duplicates: best %.2f s, median %.2f s%n",
-        options.method().configName(), options.rows(), options.duplicates(), timing.best(), timing.median());
+    out.printf(
+        Locale.ROOT,
+        "spark aggregate (%s), %,d rows, %.4f duplicates: best %.2f s, median %.2f s%n",
+        options.method().configName(),
+        options.rows(),
+        options.duplicates(),
+        timing.best(),
+        timing.median());
     if (clean != null) {
       Timing cleanTiming = new Timing(withoutDuplicates);
-      out.printf(Locale.ROOT, "without duplicates: best %.2f s; with / without: %.2fx%n", cleanTiming.best(),
+      out.printf(
+          Locale.ROOT,
+          "without duplicates: best %.2f s; with / without: %.2fx%n",
+          cleanTiming.best(),
           timing.best() / cleanTiming.best());
     }
     if (duckDb) {
       double same = new Timing(duckSame).best();
       double groupBy = new Timing(duckGroupBy).best();
-      out.printf(Locale.ROOT, "duckdb, same semantics (duplicate rule, quarantine; best of %d): %.2f s; spark / duckdb: "
-          + "%.2fx%n", repeats, same, timing.best() / same);
-      out.printf(Locale.ROOT, "duckdb, plain group-by (best of %d): %.2f s; spark / duckdb: %.2fx%n", repeats, groupBy,
+      out.printf(
+          Locale.ROOT,
+          "duckdb, same semantics (duplicate rule, quarantine; best of %d): %.2f s; spark / duckdb: "
+              + "%.2fx%n",
+          repeats,
+          same,
+          timing.best() / same);
+      out.printf(
+          Locale.ROOT,
+          "duckdb, plain group-by (best of %d): %.2f s; spark / duckdb: %.2fx%n",
+          repeats,
+          groupBy,
           timing.best() / groupBy);
       if (options.processes()) {
         wholeProcesses(options, input, glob, source.givenClasses().orElseThrow(), out);
@@ -110,20 +161,30 @@ final class AggregateBenchmark {
     } else {
       iterationCosts(options.method(), runs, dawidSkeneRuns, out);
     }
-    AggregationMethod model = options.method().posterior() ? options.method() : AggregationMethod.DAWID_SKENE;
+    AggregationMethod model =
+        options.method().posterior() ? options.method() : AggregationMethod.DAWID_SKENE;
     for (long rows : options.smallRows()) {
       String small = input(session, options, rows, 0.0, source.givenClasses().orElseThrow(), out);
       double[] majority = new double[repeats];
       double[] modelled = new double[repeats];
       for (int i = 0; i < repeats; i++) {
-        majority[i] = job(session, config, source, options, small, AggregationMethod.MAJORITY, out).seconds();
+        majority[i] =
+            job(session, config, source, options, small, AggregationMethod.MAJORITY, out).seconds();
         modelled[i] = job(session, config, source, options, small, model, out).seconds();
       }
       Timing majorityTiming = new Timing(majority);
       Timing modelTiming = new Timing(modelled);
-      out.printf(Locale.ROOT, "small input %,d rows: majority best %.2f s (first run %.2f s), %s best %.2f s "
-              + "(first run %.2f s); %s / majority: %.2fx%n", rows, majorityTiming.best(),
-          majorityTiming.first(), model.configName(), modelTiming.best(), modelTiming.first(), model.configName(),
+      out.printf(
+          Locale.ROOT,
+          "small input %,d rows: majority best %.2f s (first run %.2f s), %s best %.2f s "
+              + "(first run %.2f s); %s / majority: %.2fx%n",
+          rows,
+          majorityTiming.best(),
+          majorityTiming.first(),
+          model.configName(),
+          modelTiming.best(),
+          modelTiming.first(),
+          model.configName(),
           modelTiming.best() / majorityTiming.best());
       out.flush();
     }
@@ -142,24 +203,43 @@ final class AggregateBenchmark {
     double median() {
       double[] sorted = seconds.clone();
       Arrays.sort(sorted);
-      return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+      return sorted.length % 2 == 1
+          ? sorted[sorted.length / 2]
           : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
   }
 
   /** One run of the job in this session, printed. */
-  private static AggregateSummary job(SparkSession spark, Config config, AnnotationSource source, Options options,
-      String input, AggregationMethod method, PrintWriter out) {
-    AggregateSettings settings = AggregateSettings.majority(config, source, input,
-        HadoopPaths.child(options.workDir(), "spark-out")).withMethod(method);
+  private static AggregateSummary job(
+      SparkSession spark,
+      Config config,
+      AnnotationSource source,
+      Options options,
+      String input,
+      AggregationMethod method,
+      PrintWriter out) {
+    AggregateSettings settings =
+        AggregateSettings.majority(
+                config, source, input, HadoopPaths.child(options.workDir(), "spark-out"))
+            .withMethod(method);
     AggregateSummary summary = AggregateJob.run(spark, settings);
-    out.printf(Locale.ROOT, "  spark aggregate (%s) on %s: %.2f s (%,.0f rows/s)%n", method.configName(),
-        new File(input).getName(), summary.seconds(), summary.rowsRead() / summary.seconds());
+    out.printf(
+        Locale.ROOT,
+        "  spark aggregate (%s) on %s: %.2f s (%,.0f rows/s)%n",
+        method.configName(),
+        new File(input).getName(),
+        summary.seconds(),
+        summary.rowsRead() / summary.seconds());
     if (summary.em() != null) {
-      out.printf(Locale.ROOT, "    %s: %s after %d iterations; first pass (statistics of the vote fractions) "
-              + "%.3f s, %.3f s per iteration: %.2fx%n", method.configName(),
-          summary.em().converged() ? "converged" : "NOT converged", summary.em().iterations(),
-          summary.em().firstPassSeconds(), summary.em().secondsPerIteration(),
+      out.printf(
+          Locale.ROOT,
+          "    %s: %s after %d iterations; first pass (statistics of the vote fractions) "
+              + "%.3f s, %.3f s per iteration: %.2fx%n",
+          method.configName(),
+          summary.em().converged() ? "converged" : "NOT converged",
+          summary.em().iterations(),
+          summary.em().firstPassSeconds(),
+          summary.em().secondsPerIteration(),
           summary.em().secondsPerIteration() / summary.em().firstPassSeconds());
     }
     out.flush();
@@ -167,54 +247,97 @@ final class AggregateBenchmark {
   }
 
   /**
-   * What an iteration of the method costs beyond the one pass any aggregation makes (the first pass, a
-   * majority vote's over the cached votes), and for the other methods against a Dawid–Skene iteration
-   * on the same input: the best of the runs' own figures (the job's summary.json).
+   * What an iteration of the method costs beyond the one pass any aggregation makes (the first
+   * pass, a majority vote's over the cached votes), and for the other methods against a Dawid–Skene
+   * iteration on the same input: the best of the runs' own figures (the job's summary.json).
    */
-  private static void iterationCosts(AggregationMethod method, List<AggregateSummary> runs,
-      List<AggregateSummary> dawidSkeneRuns, PrintWriter out) {
+  private static void iterationCosts(
+      AggregationMethod method,
+      List<AggregateSummary> runs,
+      List<AggregateSummary> dawidSkeneRuns,
+      PrintWriter out) {
     double firstPass = best(runs, AggregateSummary.EmSummary::firstPassSeconds);
     double perIteration = best(runs, AggregateSummary.EmSummary::secondsPerIteration);
-    out.printf(Locale.ROOT, "on the cached votes: first pass (a majority vote's) best %.3f s, %s iteration best mean "
-        + "%.3f s: %.2fx%n", firstPass, method.configName(), perIteration, perIteration / firstPass);
+    out.printf(
+        Locale.ROOT,
+        "on the cached votes: first pass (a majority vote's) best %.3f s, %s iteration best mean "
+            + "%.3f s: %.2fx%n",
+        firstPass,
+        method.configName(),
+        perIteration,
+        perIteration / firstPass);
     if (!dawidSkeneRuns.isEmpty()) {
       double dawidSkene = best(dawidSkeneRuns, AggregateSummary.EmSummary::secondsPerIteration);
-      out.printf(Locale.ROOT, "on the cached votes: dawid-skene iteration best mean %.3f s; %s / dawid-skene: "
-          + "%.2fx%n", dawidSkene, method.configName(), perIteration / dawidSkene);
+      out.printf(
+          Locale.ROOT,
+          "on the cached votes: dawid-skene iteration best mean %.3f s; %s / dawid-skene: "
+              + "%.2fx%n",
+          dawidSkene,
+          method.configName(),
+          perIteration / dawidSkene);
     }
   }
 
-  private static double best(List<AggregateSummary> runs, ToDoubleFunction<AggregateSummary.EmSummary> figure) {
+  private static double best(
+      List<AggregateSummary> runs, ToDoubleFunction<AggregateSummary.EmSummary> figure) {
     return runs.stream().mapToDouble(run -> figure.applyAsDouble(run.em())).min().orElseThrow();
   }
 
-  /** bin/softlabels aggregate and a DuckDB process on the same file, alternated, wall-clock seconds. */
-  private static void wholeProcesses(Options options, String input, String glob, ClassList classes, PrintWriter out)
+  /**
+   * bin/softlabels aggregate and a DuckDB process on the same file, alternated, wall-clock seconds.
+   */
+  private static void wholeProcesses(
+      Options options, String input, String glob, ClassList classes, PrintWriter out)
       throws IOException, InterruptedException {
     String home = System.getProperty("softlabels.home");
     if (home == null) {
-      out.println("softlabels.home is not set (run through bin/softlabels): skipping the whole-process timings");
+      out.println(
+          "softlabels.home is not set (run through bin/softlabels): skipping the whole-process timings");
       return;
     }
-    List<String> softlabels = List.of(Path.of(home, "bin", "softlabels").toString(), "aggregate", "--input", input,
-        "--output", HadoopPaths.child(options.workDir(), "process-out"), "--overwrite");
-    List<String> duck = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), DuckDbAggregate.class.getName(),
-        DuckDbAggregate.Peer.SAME_SEMANTICS.name(), glob, duckOut(options)));
+    List<String> softlabels =
+        List.of(
+            Path.of(home, "bin", "softlabels").toString(),
+            "aggregate",
+            "--input",
+            input,
+            "--output",
+            HadoopPaths.child(options.workDir(), "process-out"),
+            "--overwrite");
+    List<String> duck =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                DuckDbAggregate.class.getName(),
+                DuckDbAggregate.Peer.SAME_SEMANTICS.name(),
+                glob,
+                duckOut(options)));
     duck.addAll(classes.names());
     double[] sparkSeconds = new double[options.repeats()];
     double[] duckSeconds = new double[options.repeats()];
     for (int i = 0; i < options.repeats(); i++) {
       sparkSeconds[i] = processSeconds(softlabels, options);
       duckSeconds[i] = processSeconds(duck, options);
-      out.printf(Locale.ROOT, "  whole process, run %d: bin/softlabels aggregate %.2f s, duckdb %.2f s%n", i + 1,
-          sparkSeconds[i], duckSeconds[i]);
+      out.printf(
+          Locale.ROOT,
+          "  whole process, run %d: bin/softlabels aggregate %.2f s, duckdb %.2f s%n",
+          i + 1,
+          sparkSeconds[i],
+          duckSeconds[i]);
       out.flush();
     }
     double sparkMedian = new Timing(sparkSeconds).median();
     double duckMedian = new Timing(duckSeconds).median();
-    out.printf(Locale.ROOT, "whole process (median of %d): bin/softlabels aggregate %.2f s, duckdb same semantics "
-        + "%.2f s; softlabels / duckdb: %.2fx%n", options.repeats(), sparkMedian, duckMedian, sparkMedian / duckMedian);
+    out.printf(
+        Locale.ROOT,
+        "whole process (median of %d): bin/softlabels aggregate %.2f s, duckdb same semantics "
+            + "%.2f s; softlabels / duckdb: %.2fx%n",
+        options.repeats(),
+        sparkMedian,
+        duckMedian,
+        sparkMedian / duckMedian);
   }
 
   private static double processSeconds(List<String> command, Options options)
@@ -222,16 +345,22 @@ final class AggregateBenchmark {
     Path log = Path.of(options.workDir(), "process.log");
     Files.createDirectories(log.getParent());
     long started = System.nanoTime();
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!process.waitFor(PROCESS_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
-      throw new IllegalStateException(command.get(0) + " ran over " + PROCESS_TIMEOUT_MINUTES + " minutes; see " + log);
+      throw new IllegalStateException(
+          command.get(0) + " ran over " + PROCESS_TIMEOUT_MINUTES + " minutes; see " + log);
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     if (process.exitValue() != 0) {
-      throw new IllegalStateException(String.join(" ", command.subList(0, 2)) + " failed with exit code "
-          + process.exitValue() + "; see " + log);
+      throw new IllegalStateException(
+          String.join(" ", command.subList(0, 2))
+              + " failed with exit code "
+              + process.exitValue()
+              + "; see "
+              + log);
     }
     return seconds;
   }
@@ -249,17 +378,31 @@ final class AggregateBenchmark {
     return out.toString();
   }
 
-  private static String input(SparkSession spark, Options options, long rows, double duplicates, ClassList classes,
+  private static String input(
+      SparkSession spark,
+      Options options,
+      long rows,
+      double duplicates,
+      ClassList classes,
       PrintWriter out) {
-    String name = duplicates > 0
-        ? String.format(Locale.ROOT, "annotations-%d-duplicates-%s", rows, duplicates)
-        : "annotations-" + rows;
-    return generated(spark, options.workDir(), name, out,
+    String name =
+        duplicates > 0
+            ? String.format(Locale.ROOT, "annotations-%d-duplicates-%s", rows, duplicates)
+            : "annotations-" + rows;
+    return generated(
+        spark,
+        options.workDir(),
+        name,
+        out,
         () -> AnnotationGenerator.rows(spark, rows, VOTES_PER_IMAGE, classes, SEED, duplicates));
   }
 
   /** {@code workDir/name}, written from {@code rows} unless an earlier run left it complete. */
-  static String generated(SparkSession spark, String workDir, String name, PrintWriter out,
+  static String generated(
+      SparkSession spark,
+      String workDir,
+      String name,
+      PrintWriter out,
       Supplier<Dataset<Row>> rows) {
     String path = HadoopPaths.child(workDir, name);
     if (!HadoopPaths.of(spark).exists(HadoopPaths.child(path, "_SUCCESS"))) {
@@ -275,8 +418,16 @@ final class AggregateBenchmark {
    * synthetic dataset's (the generated votes need a list before there is data to infer one from).
    */
   static AnnotationSource parquet(AnnotationSource source) {
-    return new AnnotationSource(InputFormat.PARQUET, "image_id", "annotator_id", "label",
-        source.labelEncoding(), source.csvHeader(), source.csvDelimiter(), source.csvEncoding(), source.exportFields(),
+    return new AnnotationSource(
+        InputFormat.PARQUET,
+        "image_id",
+        "annotator_id",
+        "label",
+        source.labelEncoding(),
+        source.csvHeader(),
+        source.csvDelimiter(),
+        source.csvEncoding(),
+        source.exportFields(),
         source.givenClasses().orElse(SyntheticClasses.CLASSES).names());
   }
 }

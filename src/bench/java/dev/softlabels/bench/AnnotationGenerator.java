@@ -28,51 +28,85 @@ final class AnnotationGenerator {
 
   private AnnotationGenerator() {}
 
-  public static Dataset<Row> rows(SparkSession spark, long rows, int votesPerImage, ClassList classes, long seed) {
+  public static Dataset<Row> rows(
+      SparkSession spark, long rows, int votesPerImage, ClassList classes, long seed) {
     return rows(spark, rows, votesPerImage, classes, seed, 0.0);
   }
 
   /**
-   * {@link #rows} where about {@code duplicateShare} of the rows repeat the annotator of the image's
-   * previous vote (with a label drawn as any other), as re-submitted answers do in real exports: the
-   * aggregate job counts only the first and quarantines the repeat.
+   * {@link #rows} where about {@code duplicateShare} of the rows repeat the annotator of the
+   * image's previous vote (with a label drawn as any other), as re-submitted answers do in real
+   * exports: the aggregate job counts only the first and quarantines the repeat.
    */
-  public static Dataset<Row> rows(SparkSession spark, long rows, int votesPerImage, ClassList classes, long seed,
+  public static Dataset<Row> rows(
+      SparkSession spark,
+      long rows,
+      int votesPerImage,
+      ClassList classes,
+      long seed,
       double duplicateShare) {
     return images(spark, 0, rows, votesPerImage, classes, seed, duplicateShare);
   }
 
   /**
-   * A night's new rows for a store built from {@link #rows}(existingRows, ...): half are more votes on
-   * existing images picked at random, each by an annotator who has not voted on it yet, half are
+   * A night's new rows for a store built from {@link #rows}(existingRows, ...): half are more votes
+   * on existing images picked at random, each by an annotator who has not voted on it yet, half are
    * votes on images numbered after the existing ones.
    */
-  public static Dataset<Row> night(SparkSession spark, long rows, long existingRows, int votesPerImage,
-      ClassList classes, long seed) {
+  public static Dataset<Row> night(
+      SparkSession spark,
+      long rows,
+      long existingRows,
+      int votesPerImage,
+      ClassList classes,
+      long seed) {
     long existingImages = existingRows / votesPerImage;
     long onExisting = rows / 2;
     Column id = col("id");
     Column image = pmod(xxhash64(id, lit(seed + 3)), lit(existingImages));
-    Dataset<Row> more = spark.range(onExisting).select(imageId(image),
-        concat(lit("late-"), id.cast(DataTypes.StringType)).as("annotator_id"),
-        label(image, id, classes, seed));
-    return more.unionByName(images(spark, existingRows, rows - onExisting, votesPerImage, classes, seed, 0.0));
+    Dataset<Row> more =
+        spark
+            .range(onExisting)
+            .select(
+                imageId(image),
+                concat(lit("late-"), id.cast(DataTypes.StringType)).as("annotator_id"),
+                label(image, id, classes, seed));
+    return more.unionByName(
+        images(spark, existingRows, rows - onExisting, votesPerImage, classes, seed, 0.0));
   }
 
-  /** {@code rows} rows from row number {@code first} on, {@code votesPerImage} consecutive rows per image. */
-  private static Dataset<Row> images(SparkSession spark, long first, long rows, int votesPerImage, ClassList classes,
-      long seed, double duplicateShare) {
+  /**
+   * {@code rows} rows from row number {@code first} on, {@code votesPerImage} consecutive rows per
+   * image.
+   */
+  private static Dataset<Row> images(
+      SparkSession spark,
+      long first,
+      long rows,
+      int votesPerImage,
+      ClassList classes,
+      long seed,
+      double duplicateShare) {
     Column id = col("id");
     Column image = id.divide(votesPerImage).cast(DataTypes.LongType);
     Column vote = pmod(id, lit(votesPerImage));
     // A uniform draw in [0, 1) per row; the image's first vote has no previous one to repeat.
     Column draw = pmod(xxhash64(id, lit(seed + 4)), lit(1_000_000_000L)).divide(1e9);
-    Column annotatorVote = when(vote.gt(0).and(draw.lt(duplicateShare * votesPerImage / (votesPerImage - 1.0))),
-        vote.minus(1)).otherwise(vote);
-    return spark.range(first, first + rows).select(imageId(image),
-        concat(lit("ann-"), pmod(image.multiply(7).plus(annotatorVote), lit(ANNOTATOR_POOL))
-            .cast(DataTypes.StringType)).as("annotator_id"),
-        label(image, id, classes, seed));
+    Column annotatorVote =
+        when(
+                vote.gt(0).and(draw.lt(duplicateShare * votesPerImage / (votesPerImage - 1.0))),
+                vote.minus(1))
+            .otherwise(vote);
+    return spark
+        .range(first, first + rows)
+        .select(
+            imageId(image),
+            concat(
+                    lit("ann-"),
+                    pmod(image.multiply(7).plus(annotatorVote), lit(ANNOTATOR_POOL))
+                        .cast(DataTypes.StringType))
+                .as("annotator_id"),
+            label(image, id, classes, seed));
   }
 
   private static Column imageId(Column image) {
@@ -84,7 +118,9 @@ final class AnnotationGenerator {
     Column dominant = pmod(xxhash64(image, lit(seed)), lit(classes.size()));
     Column anyClass = pmod(xxhash64(id, lit(seed + 1)), lit(classes.size()));
     Column useDominant = pmod(xxhash64(id, lit(seed + 2)), lit(10)).lt(6);
-    return element_at(LabelColumns.classNames(classes), when(useDominant, dominant).otherwise(anyClass).cast(DataTypes.IntegerType).plus(1))
+    return element_at(
+            LabelColumns.classNames(classes),
+            when(useDominant, dominant).otherwise(anyClass).cast(DataTypes.IntegerType).plus(1))
         .as("label");
   }
 }

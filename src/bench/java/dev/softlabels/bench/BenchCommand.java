@@ -23,8 +23,14 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print figures (speed targets live here, not in tests).",
-    subcommands = {BenchCommand.Aggregate.class, BenchCommand.Generate.class, BenchCommand.Train.class,
-        BenchCommand.Evaluate.class, BenchCommand.Relabel.class, BenchCommand.Methods.class})
+    subcommands = {
+      BenchCommand.Aggregate.class,
+      BenchCommand.Generate.class,
+      BenchCommand.Train.class,
+      BenchCommand.Evaluate.class,
+      BenchCommand.Relabel.class,
+      BenchCommand.Methods.class
+    })
 public final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -41,19 +47,26 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new ParameterException(spec.commandLine(), "missing benchmark: choose one of aggregate, generate, train, evaluate, relabel, methods");
+    throw new ParameterException(
+        spec.commandLine(),
+        "missing benchmark: choose one of aggregate, generate, train, evaluate, relabel, methods");
   }
 
   /** What every benchmark takes: the configuration options and a scratch directory. */
   static final class Scratch {
 
     /** The benchmark command this is mixed into. */
-    @Spec(Spec.Target.MIXEE) CommandSpec spec;
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
 
     @Mixin ConfigOptions config;
 
-    @Option(names = "--work", paramLabel = "DIR", defaultValue = "target/bench",
-        description = "Scratch directory; generated inputs are kept and reused (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--work",
+        paramLabel = "DIR",
+        defaultValue = "target/bench",
+        description =
+            "Scratch directory; generated inputs are kept and reused (default: ${DEFAULT-VALUE}).")
     String work;
 
     interface Task {
@@ -61,7 +74,11 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     int inSession(Task task) throws Exception {
-      return ConfigOptions.run(spec, config.load(Map.of()), Function.identity(), (spark, effective, same) -> task.run(spark, effective));
+      return ConfigOptions.run(
+          spec,
+          config.load(Map.of()),
+          Function.identity(),
+          (spark, effective, same) -> task.run(spark, effective));
     }
   }
 
@@ -69,54 +86,85 @@ public final class BenchCommand implements Callable<Integer> {
       name = "aggregate",
       mixinStandardHelpOptions = true,
       description = {
-          "Time the aggregate job against DuckDB.",
-          "Generate N annotation rows (10 per image, string ids, a share of duplicate votes) as Parquet, time",
-          "the aggregate job on them in this session, and DuckDB (in-process) doing the same semantics and a",
-          "plain group-by on the same files; then both as whole processes, and small inputs with majority and",
-          "Dawid-Skene. Prints the Spark session's start-up time, seconds, and the ratios."})
+        "Time the aggregate job against DuckDB.",
+        "Generate N annotation rows (10 per image, string ids, a share of duplicate votes) as Parquet, time",
+        "the aggregate job on them in this session, and DuckDB (in-process) doing the same semantics and a",
+        "plain group-by on the same files; then both as whole processes, and small inputs with majority and",
+        "Dawid-Skene. Prints the Spark session's start-up time, seconds, and the ratios."
+      })
   static final class Aggregate implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
     @Mixin Scratch scratch;
 
-    @Option(names = "--rows", paramLabel = "N", defaultValue = "10000000",
+    @Option(
+        names = "--rows",
+        paramLabel = "N",
+        defaultValue = "10000000",
         description = "Annotation rows (default: ${DEFAULT-VALUE}).")
     long rows;
 
-    @Option(names = "--duplicates", paramLabel = "SHARE", defaultValue = "0.0002",
-        description = "Share of rows that repeat an annotator's vote on an image; with a share above 0 the same "
-            + "rows without duplicates are timed too (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--duplicates",
+        paramLabel = "SHARE",
+        defaultValue = "0.0002",
+        description =
+            "Share of rows that repeat an annotator's vote on an image; with a share above 0 the same "
+                + "rows without duplicates are timed too (default: ${DEFAULT-VALUE}).")
     double duplicates;
 
-    @Option(names = "--method", paramLabel = "METHOD", defaultValue = "majority",
-        description = "majority, dawid-skene, one-coin, glad, mace or wawa for the N rows; DuckDB runs only for "
-            + "majority (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--method",
+        paramLabel = "METHOD",
+        defaultValue = "majority",
+        description =
+            "majority, dawid-skene, one-coin, glad, mace or wawa for the N rows; DuckDB runs only for "
+                + "majority (default: ${DEFAULT-VALUE}).")
     String method;
 
-    @Option(names = "--repeats", paramLabel = "K", defaultValue = "3",
+    @Option(
+        names = "--repeats",
+        paramLabel = "K",
+        defaultValue = "3",
         description = "Timed runs of each side (default: ${DEFAULT-VALUE}).")
     int repeats;
 
-    @Option(names = "--small-rows", paramLabel = "N", split = ",", defaultValue = "10000,150000",
-        description = "Small inputs timed with both methods; 0 skips them (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--small-rows",
+        paramLabel = "N",
+        split = ",",
+        defaultValue = "10000,150000",
+        description =
+            "Small inputs timed with both methods; 0 skips them (default: ${DEFAULT-VALUE}).")
     List<Long> smallRows;
 
-    @Option(names = "--no-processes", negatable = false,
-        description = "Skip the whole-process timings (bin/softlabels aggregate and a DuckDB process).")
+    @Option(
+        names = "--no-processes",
+        negatable = false,
+        description =
+            "Skip the whole-process timings (bin/softlabels aggregate and a DuckDB process).")
     boolean noProcesses;
 
     @Override
     public Integer call() throws Exception {
       if (rows <= 0 || repeats <= 0 || duplicates < 0 || duplicates >= 0.5) {
-        throw new ParameterException(spec.commandLine(),
+        throw new ParameterException(
+            spec.commandLine(),
             "--rows and --repeats must be positive and --duplicates in [0, 0.5)");
       }
-      AggregateBenchmark.Options options = new AggregateBenchmark.Options(rows, duplicates,
-          AggregationMethod.parse(method, "--method"), repeats, scratch.work,
-          smallRows.stream().filter(n -> n > 0).toList(), !noProcesses);
-      return scratch.inSession((spark, config) ->
-          AggregateBenchmark.run(spark, config, options, spec.commandLine().getOut()));
+      AggregateBenchmark.Options options =
+          new AggregateBenchmark.Options(
+              rows,
+              duplicates,
+              AggregationMethod.parse(method, "--method"),
+              repeats,
+              scratch.work,
+              smallRows.stream().filter(n -> n > 0).toList(),
+              !noProcesses);
+      return scratch.inSession(
+          (spark, config) ->
+              AggregateBenchmark.run(spark, config, options, spec.commandLine().getOut()));
     }
   }
 
@@ -124,30 +172,37 @@ public final class BenchCommand implements Callable<Integer> {
       name = "generate",
       mixinStandardHelpOptions = true,
       description = {
-          "Time synthetic image generation on one and two cores.",
-          "Synthetic images per second on local[1] and local[2]: rendering + PNG encoding alone, and the",
-          "whole generate job; prints images/s per core and the speed-up from one to two cores."})
+        "Time synthetic image generation on one and two cores.",
+        "Synthetic images per second on local[1] and local[2]: rendering + PNG encoding alone, and the",
+        "whole generate job; prints images/s per core and the speed-up from one to two cores."
+      })
   static final class Generate implements Callable<Integer> {
 
     @Mixin Scratch scratch;
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--images", paramLabel = "N", defaultValue = "20000",
+    @Option(
+        names = "--images",
+        paramLabel = "N",
+        defaultValue = "20000",
         description = "Images per timed run (default: ${DEFAULT-VALUE}).")
     long images;
 
-    @Option(names = "--size", paramLabel = "PX", defaultValue = "64",
+    @Option(
+        names = "--size",
+        paramLabel = "PX",
+        defaultValue = "64",
         description = "Image side in pixels (default: ${DEFAULT-VALUE}).")
     int size;
-
 
     @Override
     public Integer call() {
       if (images <= 0) {
         throw new ParameterException(spec.commandLine(), "--images must be positive");
       }
-      GenerateBenchmark.run(scratch.config.load(Map.of()), images, size, scratch.work, spec.commandLine().getOut());
+      GenerateBenchmark.run(
+          scratch.config.load(Map.of()), images, size, scratch.work, spec.commandLine().getOut());
       return 0;
     }
   }
@@ -156,41 +211,66 @@ public final class BenchCommand implements Callable<Integer> {
       name = "train",
       mixinStandardHelpOptions = true,
       description = {
-          "Time training: DL4J in one JVM, Spark parameter averaging and PyTorch.",
-          "Training examples/s on the same minibatches of generated images, for a small reference CNN (conv",
-          "16, max-pool, conv 64, global average pool, dense; Adam 2e-3) and the configured network, three",
-          "ways: DL4J in one JVM, DL4J with Spark parameter averaging in this session (local[*]), and",
-          "PyTorch (src/bench/python/torch_train.py; skipped with a message without Debian's python3-torch,",
-          "or set SOFTLABELS_PYTHON). Prints the ratios. Settings from softlabels.train."})
+        "Time training: DL4J in one JVM, Spark parameter averaging and PyTorch.",
+        "Training examples/s on the same minibatches of generated images, for a small reference CNN (conv",
+        "16, max-pool, conv 64, global average pool, dense; Adam 2e-3) and the configured network, three",
+        "ways: DL4J in one JVM, DL4J with Spark parameter averaging in this session (local[*]), and",
+        "PyTorch (src/bench/python/torch_train.py; skipped with a message without Debian's python3-torch,",
+        "or set SOFTLABELS_PYTHON). Prints the ratios. Settings from softlabels.train."
+      })
   static final class Train implements Callable<Integer> {
 
     @Mixin Scratch scratch;
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--images", paramLabel = "N", defaultValue = "8000",
+    @Option(
+        names = "--images",
+        paramLabel = "N",
+        defaultValue = "8000",
         description = "Training images (default: ${DEFAULT-VALUE}).")
     long images;
 
-    @Option(names = "--size", paramLabel = "PX", defaultValue = "32", description = "Image side (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--size",
+        paramLabel = "PX",
+        defaultValue = "32",
+        description = "Image side (default: ${DEFAULT-VALUE}).")
     int size;
 
-    @Option(names = "--epochs", paramLabel = "E", defaultValue = "2",
-        description = "Timed epochs of each side, after one warm-up epoch (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--epochs",
+        paramLabel = "E",
+        defaultValue = "2",
+        description =
+            "Timed epochs of each side, after one warm-up epoch (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--repeats", paramLabel = "R", defaultValue = "1",
-        description = "Runs of each side, interleaved; the ratios use their medians (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--repeats",
+        paramLabel = "R",
+        defaultValue = "1",
+        description =
+            "Runs of each side, interleaved; the ratios use their medians (default: ${DEFAULT-VALUE}).")
     int repeats;
-
 
     @Override
     public Integer call() throws Exception {
       if (images <= 0 || epochs <= 0 || repeats <= 0) {
-        throw new ParameterException(spec.commandLine(), "--images, --epochs and --repeats must be positive");
+        throw new ParameterException(
+            spec.commandLine(), "--images, --epochs and --repeats must be positive");
       }
-      return scratch.inSession((spark, config) ->
-          TrainBenchmark.run(spark, config, images, size, epochs, repeats, scratch.work, spec.commandLine().getOut()));
+      return scratch.inSession(
+          (spark, config) ->
+              TrainBenchmark.run(
+                  spark,
+                  config,
+                  images,
+                  size,
+                  epochs,
+                  repeats,
+                  scratch.work,
+                  spec.commandLine().getOut()));
     }
   }
 
@@ -198,34 +278,46 @@ public final class BenchCommand implements Callable<Integer> {
       name = "evaluate",
       mixinStandardHelpOptions = true,
       description = {
-          "Time distributed inference and the metrics.",
-          "Evaluation speed: distributed inference over N generated images (predictions/s) and the seconds",
-          "to compute all metrics over R prediction rows."})
+        "Time distributed inference and the metrics.",
+        "Evaluation speed: distributed inference over N generated images (predictions/s) and the seconds",
+        "to compute all metrics over R prediction rows."
+      })
   static final class Evaluate implements Callable<Integer> {
 
     @Mixin Scratch scratch;
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--images", paramLabel = "N", defaultValue = "100000",
+    @Option(
+        names = "--images",
+        paramLabel = "N",
+        defaultValue = "100000",
         description = "Images to score (default: ${DEFAULT-VALUE}).")
     long images;
 
-    @Option(names = "--size", paramLabel = "PX", defaultValue = "32", description = "Image side (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--size",
+        paramLabel = "PX",
+        defaultValue = "32",
+        description = "Image side (default: ${DEFAULT-VALUE}).")
     int size;
 
-    @Option(names = "--rows", paramLabel = "R", defaultValue = "1000000",
+    @Option(
+        names = "--rows",
+        paramLabel = "R",
+        defaultValue = "1000000",
         description = "Prediction rows for the metrics timing (default: ${DEFAULT-VALUE}).")
     long rows;
-
 
     @Override
     public Integer call() throws Exception {
       if (images <= 0 || rows <= 0) {
         throw new ParameterException(spec.commandLine(), "--images and --rows must be positive");
       }
-      return scratch.inSession((spark, config) ->
-          EvaluateBenchmark.run(spark, config, images, size, rows, scratch.work, spec.commandLine().getOut()));
+      return scratch.inSession(
+          (spark, config) ->
+              EvaluateBenchmark.run(
+                  spark, config, images, size, rows, scratch.work, spec.commandLine().getOut()));
     }
   }
 
@@ -233,45 +325,75 @@ public final class BenchCommand implements Callable<Integer> {
       name = "relabel",
       mixinStandardHelpOptions = true,
       description = {
-          "Time relabel nights against a full aggregate.",
-          "Nights against a full aggregate in one run, for each store size: a label store from S generated",
-          "votes, then a night of a fraction of S rows and nights of fixed sizes (half on existing images),",
-          "each on its own copy of the store, then aggregate over the store's rows and the fractional night's,",
-          "in turns for the repeats; prints the seconds of each run, night / aggregate ratios of the medians",
-          "and the same night's spread across stores."})
+        "Time relabel nights against a full aggregate.",
+        "Nights against a full aggregate in one run, for each store size: a label store from S generated",
+        "votes, then a night of a fraction of S rows and nights of fixed sizes (half on existing images),",
+        "each on its own copy of the store, then aggregate over the store's rows and the fractional night's,",
+        "in turns for the repeats; prints the seconds of each run, night / aggregate ratios of the medians",
+        "and the same night's spread across stores."
+      })
   static final class Relabel implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
     @Mixin Scratch scratch;
 
-    @Option(names = "--store-rows", paramLabel = "S[,S...]", split = ",", defaultValue = "10000000",
+    @Option(
+        names = "--store-rows",
+        paramLabel = "S[,S...]",
+        split = ",",
+        defaultValue = "10000000",
         description = "Votes in each store before its nights (default: ${DEFAULT-VALUE}).")
     List<Long> storeRows;
 
-    @Option(names = "--night-fraction", paramLabel = "F", defaultValue = "0.01",
+    @Option(
+        names = "--night-fraction",
+        paramLabel = "F",
+        defaultValue = "0.01",
         description = "The first night's rows as a fraction of S (default: ${DEFAULT-VALUE}).")
     double fraction;
 
-    @Option(names = "--night-rows", paramLabel = "N[,N...]", split = ",", defaultValue = "100000,100",
-        description = "Nights of fixed sizes, against every store; 0 for none (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--night-rows",
+        paramLabel = "N[,N...]",
+        split = ",",
+        defaultValue = "100000,100",
+        description =
+            "Nights of fixed sizes, against every store; 0 for none (default: ${DEFAULT-VALUE}).")
     List<Long> nightRows;
 
-    @Option(names = "--repeats", paramLabel = "K", defaultValue = "3",
-        description = "Runs of each night and of the aggregate, in turns; the figures are their medians "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--repeats",
+        paramLabel = "K",
+        defaultValue = "3",
+        description =
+            "Runs of each night and of the aggregate, in turns; the figures are their medians "
+                + "(default: ${DEFAULT-VALUE}).")
     int repeats;
 
     @Override
     public Integer call() throws Exception {
       List<Long> fixed = nightRows.stream().filter(n -> n != 0).toList();
-      if (storeRows.stream().anyMatch(s -> s <= 0) || fixed.stream().anyMatch(n -> n < 0) || fraction <= 0
-          || fraction > 1 || repeats <= 0) {
-        throw new ParameterException(spec.commandLine(),
+      if (storeRows.stream().anyMatch(s -> s <= 0)
+          || fixed.stream().anyMatch(n -> n < 0)
+          || fraction <= 0
+          || fraction > 1
+          || repeats <= 0) {
+        throw new ParameterException(
+            spec.commandLine(),
             "--store-rows, --night-rows and --repeats must be positive and --night-fraction in (0, 1]");
       }
-      return scratch.inSession((spark, config) -> RelabelBenchmark.run(spark, config, storeRows, fraction, fixed,
-          repeats, scratch.work, spec.commandLine().getOut()));
+      return scratch.inSession(
+          (spark, config) ->
+              RelabelBenchmark.run(
+                  spark,
+                  config,
+                  storeRows,
+                  fraction,
+                  fixed,
+                  repeats,
+                  scratch.work,
+                  spec.commandLine().getOut()));
     }
   }
 
@@ -279,58 +401,84 @@ public final class BenchCommand implements Callable<Integer> {
       name = "methods",
       mixinStandardHelpOptions = true,
       description = {
-          "Compare the aggregation methods' accuracy on simulated crowds.",
-          "Simulate three crowds voting on the same images with a known truth (one-hot, 6 classes): spammers",
-          "beside reliable annotators, varying annotators on images of varying difficulty, and the one-coin",
-          "model (reliable annotators only); aggregate each crowd's votes with every method. Prints, per method",
-          "and crowd, the hard labels' accuracy against the truth, its gap to the majority vote in points, and",
-          "the aggregate job's seconds."})
+        "Compare the aggregation methods' accuracy on simulated crowds.",
+        "Simulate three crowds voting on the same images with a known truth (one-hot, 6 classes): spammers",
+        "beside reliable annotators, varying annotators on images of varying difficulty, and the one-coin",
+        "model (reliable annotators only); aggregate each crowd's votes with every method. Prints, per method",
+        "and crowd, the hard labels' accuracy against the truth, its gap to the majority vote in points, and",
+        "the aggregate job's seconds."
+      })
   static final class Methods implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
     @Mixin Scratch scratch;
 
-    @Option(names = "--images", paramLabel = "N", defaultValue = "2000",
+    @Option(
+        names = "--images",
+        paramLabel = "N",
+        defaultValue = "2000",
         description = "Images per crowd (default: ${DEFAULT-VALUE}).")
     int images;
 
-    @Option(names = "--votes", paramLabel = "N", defaultValue = "5",
-        description = "Votes per image, each from a distinct annotator (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--votes",
+        paramLabel = "N",
+        defaultValue = "5",
+        description =
+            "Votes per image, each from a distinct annotator (default: ${DEFAULT-VALUE}).")
     int votes;
 
-    @Option(names = "--pool", paramLabel = "N", defaultValue = "10",
+    @Option(
+        names = "--pool",
+        paramLabel = "N",
+        defaultValue = "10",
         description = "Annotators in each crowd (default: ${DEFAULT-VALUE}).")
     int pool;
 
-    @Option(names = "--spammer-share", paramLabel = "SHARE", defaultValue = "0.3",
+    @Option(
+        names = "--spammer-share",
+        paramLabel = "SHARE",
+        defaultValue = "0.3",
         description = "Share of spammers in the spammers crowd (default: ${DEFAULT-VALUE}).")
     double spammerShare;
 
-    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "7",
+    @Option(
+        names = "--seed",
+        paramLabel = "SEED",
+        defaultValue = "7",
         description = "Seed of the crowds and their votes (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--crowds", paramLabel = "DIR",
-        description = "Instead of simulated crowds, every folder of DIR holding annotations.csv (image_id,"
-            + "annotator_id,label) and truth.csv (image_id,truth): your gold-labelled sample, or ../shared/data/crowds.")
+    @Option(
+        names = "--crowds",
+        paramLabel = "DIR",
+        description =
+            "Instead of simulated crowds, every folder of DIR holding annotations.csv (image_id,"
+                + "annotator_id,label) and truth.csv (image_id,truth): your gold-labelled sample, or ../shared/data/crowds.")
     Path crowds;
 
     @Override
     public Integer call() throws Exception {
       if (crowds != null) {
-        return scratch.inSession((spark, config) -> GoldCrowds.print(
-            GoldCrowds.run(spark, config, crowds, HadoopPaths.child(scratch.work, "gold-crowds")),
-            spec.commandLine().getOut()));
+        return scratch.inSession(
+            (spark, config) ->
+                GoldCrowds.print(
+                    GoldCrowds.run(
+                        spark, config, crowds, HadoopPaths.child(scratch.work, "gold-crowds")),
+                    spec.commandLine().getOut()));
       }
       if (images <= 0 || votes <= 0 || votes > pool || spammerShare < 0 || spammerShare > 1) {
-        throw new ParameterException(spec.commandLine(),
+        throw new ParameterException(
+            spec.commandLine(),
             "--images and --votes must be positive, --votes at most --pool and --spammer-share in [0, 1]");
       }
-      CrowdStudy.Options options = new CrowdStudy.Options(images, votes, pool, spammerShare, seed,
-          HadoopPaths.child(scratch.work, "methods"));
-      return scratch.inSession((spark, config) ->
-          MethodsBenchmark.run(spark, config, options, spec.commandLine().getOut()));
+      CrowdStudy.Options options =
+          new CrowdStudy.Options(
+              images, votes, pool, spammerShare, seed, HadoopPaths.child(scratch.work, "methods"));
+      return scratch.inSession(
+          (spark, config) ->
+              MethodsBenchmark.run(spark, config, options, spec.commandLine().getOut()));
     }
   }
 }

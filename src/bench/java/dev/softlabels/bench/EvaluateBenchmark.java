@@ -7,13 +7,13 @@ import static org.apache.spark.sql.functions.rand;
 import static org.apache.spark.sql.functions.transform;
 
 import com.typesafe.config.Config;
-import dev.softlabels.labels.SoftLabelMetrics;
 import dev.softlabels.dataset.ImageTable;
+import dev.softlabels.dataset.TrainingData;
+import dev.softlabels.labels.SoftLabelMetrics;
 import dev.softlabels.train.Inference;
 import dev.softlabels.train.Networks;
 import dev.softlabels.train.NeuralNet;
 import dev.softlabels.train.TrainSettings;
-import dev.softlabels.dataset.TrainingData;
 import java.io.PrintWriter;
 import java.util.Locale;
 import org.apache.spark.sql.Column;
@@ -32,30 +32,57 @@ final class EvaluateBenchmark {
 
   private EvaluateBenchmark() {}
 
-  public static void run(SparkSession spark, Config config, long images, int size, long rows, String work,
+  public static void run(
+      SparkSession spark,
+      Config config,
+      long images,
+      int size,
+      long rows,
+      String work,
       PrintWriter out) {
-    TrainSettings settings = GeneratedImages.settings(spark, config, "evaluate", images, size, work, out);
+    TrainSettings settings =
+        GeneratedImages.settings(spark, config, "evaluate", images, size, work, out);
     TrainingData.Shape shape = new TrainingData.Shape(3, size, size, CLASSES);
-    NeuralNet network = Networks.create(settings.network(), shape, settings.optimizer(), null, settings.seed());
-    Dataset<Row> pictures = ImageTable.read(spark, settings.data().images(), 0, 0.6, 0.2, settings.data().imageIdPattern());
+    NeuralNet network =
+        Networks.create(settings.network(), shape, settings.optimizer(), null, settings.seed());
+    Dataset<Row> pictures =
+        ImageTable.read(
+            spark, settings.data().images(), 0, 0.6, 0.2, settings.data().imageIdPattern());
     long started = System.nanoTime();
-    Inference.predict(spark, network, pictures, shape, settings.inferenceBatch()).write().format("noop")
-        .mode("overwrite").save();
+    Inference.predict(spark, network, pictures, shape, settings.inferenceBatch())
+        .write()
+        .format("noop")
+        .mode("overwrite")
+        .save();
     double seconds = (System.nanoTime() - started) / 1e9;
-    out.printf(Locale.ROOT, "inference (%s network, %d px): %,d images in %.1f s, %,.0f predictions/s%n",
-        settings.network(), size, images, seconds, images / seconds);
+    out.printf(
+        Locale.ROOT,
+        "inference (%s network, %d px): %,d images in %.1f s, %,.0f predictions/s%n",
+        settings.network(),
+        size,
+        images,
+        seconds,
+        images / seconds);
     out.flush();
 
-    Dataset<Row> predictions = spark.range(rows)
-        .select(draws(10).as("truth"), draws(20).as("prediction"))
-        .select(normalised(col("truth")).as("truth"), normalised(col("prediction")).as("prediction"))
-        .cache();
+    Dataset<Row> predictions =
+        spark
+            .range(rows)
+            .select(draws(10).as("truth"), draws(20).as("prediction"))
+            .select(
+                normalised(col("truth")).as("truth"),
+                normalised(col("prediction")).as("prediction"))
+            .cache();
     predictions.count();
     started = System.nanoTime();
     var metrics = SoftLabelMetrics.evaluate(predictions, "truth", "prediction", CLASSES);
     seconds = (System.nanoTime() - started) / 1e9;
     predictions.unpersist();
-    out.printf(Locale.ROOT, "metrics over %,d prediction rows: %.2f s (%s)%n", rows, seconds,
+    out.printf(
+        Locale.ROOT,
+        "metrics over %,d prediction rows: %.2f s (%s)%n",
+        rows,
+        seconds,
         dev.softlabels.evaluate.EvaluateJob.format(metrics));
   }
 

@@ -4,7 +4,9 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 
-/** A benchmark's table as markdown: the first row the header, columns padded to their widest cell. */
+/**
+ * A benchmark's table as markdown: the first row the header, columns padded to their widest cell.
+ */
 final class MarkdownTable {
 
   private MarkdownTable() {}
@@ -19,7 +21,9 @@ final class MarkdownTable {
     for (int r = 0; r < rows.size(); r++) {
       StringBuilder line = new StringBuilder("|");
       for (int c = 0; c < widths.length; c++) {
-        line.append(' ').append(String.format(Locale.ROOT, "%-" + widths[c] + "s", rows.get(r).get(c))).append(" |");
+        line.append(' ')
+            .append(String.format(Locale.ROOT, "%-" + widths[c] + "s", rows.get(r).get(c)))
+            .append(" |");
       }
       out.println(line);
       if (r == 0) {

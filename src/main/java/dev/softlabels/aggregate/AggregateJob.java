@@ -27,15 +27,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Annotation rows to per-image hard and soft labels: the paper's majority vote and vote fractions, or a
- * truth-inference method's posteriors ({@link TruthInferences}). Writes {@code labels/},
- * {@code quarantine/}, {@code summary.json} and, for the methods, {@code annotators/} under the output
- * directory.
+ * Annotation rows to per-image hard and soft labels: the paper's majority vote and vote fractions,
+ * or a truth-inference method's posteriors ({@link TruthInferences}). Writes {@code labels/},
+ * {@code quarantine/}, {@code summary.json} and, for the methods, {@code annotators/} under the
+ * output directory.
  *
- * <p>The input is read once and shuffled once: {@link VotePass} checks every row, applies the duplicate
- * rule and counts each image's votes in one pass, whose small result (a row per image, a row per
- * rejected row) is cached and feeds the counts, labels/, quarantine/ and the summary. The driver only
- * receives counts.
+ * <p>The input is read once and shuffled once: {@link VotePass} checks every row, applies the
+ * duplicate rule and counts each image's votes in one pass, whose small result (a row per image, a
+ * row per rejected row) is cached and feeds the counts, labels/, quarantine/ and the summary. The
+ * driver only receives counts.
  */
 public final class AggregateJob {
 
@@ -53,8 +53,14 @@ public final class AggregateJob {
   public static AggregateSummary run(SparkSession spark, AggregateSettings settings) {
     PhaseLog phases = new PhaseLog(LOG, "aggregate", System.nanoTime());
     HadoopPaths.of(spark).requireExists(settings.input(), "input");
-    try (StagedOutput output = StagedOutput.directory(spark, settings.output(), settings.overwrite(), "output", "aggregate",
-        List.of(settings.input()))) {
+    try (StagedOutput output =
+        StagedOutput.directory(
+            spark,
+            settings.output(),
+            settings.overwrite(),
+            "output",
+            "aggregate",
+            List.of(settings.input()))) {
       AggregateSummary summary = write(spark, settings, output, phases);
       output.commit();
       phases.done("committed %s", settings.output());
@@ -62,38 +68,67 @@ public final class AggregateJob {
     }
   }
 
-  /** Every part of the output into the staging folder; fails before the commit when the data is rejected. */
-  private static AggregateSummary write(SparkSession spark, AggregateSettings settings, StagedOutput output,
-      PhaseLog phases) {
-    LOG.info(String.format(Locale.ROOT, "aggregate: reading %s; %s labels per image -> %s",
-        settings.input(), settings.method().configName(), output.target()));
+  /**
+   * Every part of the output into the staging folder; fails before the commit when the data is
+   * rejected.
+   */
+  private static AggregateSummary write(
+      SparkSession spark, AggregateSettings settings, StagedOutput output, PhaseLog phases) {
+    LOG.info(
+        String.format(
+            Locale.ROOT,
+            "aggregate: reading %s; %s labels per image -> %s",
+            settings.input(),
+            settings.method().configName(),
+            output.target()));
     Dataset<Row> raw = AnnotationReader.read(spark, settings.source(), settings.input());
     Optional<ClassList> given = settings.source().givenClasses();
-    Optional<ClassInference.Inferred> inferred = given.isPresent() ? Optional.empty()
-        : Optional.of(ClassInference.infer(spark, settings.source(), raw, settings.input()));
+    Optional<ClassInference.Inferred> inferred =
+        given.isPresent()
+            ? Optional.empty()
+            : Optional.of(ClassInference.infer(spark, settings.source(), raw, settings.input()));
     ClassList classes = given.orElseGet(() -> inferred.orElseThrow().classes());
     inferred.ifPresent(classList -> phases.done("%s", classList.line()));
-    try (VotePass pass = VotePass.run(VoteValidation.checkRows(raw, classes, settings.source().labelEncoding()),
-        classes, settings.method().posterior())) {
+    try (VotePass pass =
+        VotePass.run(
+            VoteValidation.checkRows(raw, classes, settings.source().labelEncoding()),
+            classes,
+            settings.method().posterior())) {
       VotePass.Tally tally = pass.tally();
       VoteTally.Counts counts = tally.counts();
-      phases.done("%,d rows read, checked and counted by image: %,d used, %,d quarantined, %,d images",
+      phases.done(
+          "%,d rows read, checked and counted by image: %,d used, %,d quarantined, %,d images",
           counts.read(), counts.used(), counts.quarantined(), tally.images());
-      List<RejectionHints.LabelCount> unknownLabels = RejectionHints.unknownLabels(pass.rejected(), counts);
-      settings.rejectionLimit().check("", counts, tally.images(),
-          HadoopPaths.of(spark).exists(settings.output()) ? settings.output() + " is unchanged" : "no output created",
-          () -> RejectionHints.of(spark, settings.source(), settings.input(), counts, unknownLabels));
+      List<RejectionHints.LabelCount> unknownLabels =
+          RejectionHints.unknownLabels(pass.rejected(), counts);
+      settings
+          .rejectionLimit()
+          .check(
+              "",
+              counts,
+              tally.images(),
+              HadoopPaths.of(spark).exists(settings.output())
+                  ? settings.output() + " is unchanged"
+                  : "no output created",
+              () ->
+                  RejectionHints.of(
+                      spark, settings.source(), settings.input(), counts, unknownLabels));
 
       TruthInferences.Fit fit;
       LabelStatistics statistics;
-      try (LabelAggregation aggregation = LabelAggregation.of(spark, pass.imageVotes(), classes, settings.method(),
-          settings.em())) {
+      try (LabelAggregation aggregation =
+          LabelAggregation.of(
+              spark, pass.imageVotes(), classes, settings.method(), settings.em())) {
         fit = aggregation.fit();
         if (fit != null) {
-          phases.done("%s fitted in %d iterations", settings.method().configName(), fit.iterations());
+          phases.done(
+              "%s fitted in %d iterations", settings.method().configName(), fit.iterations());
         }
-        LabelColumns.withClasses(LabelColumns.withAggregation(aggregation.labels(), settings.method()), classes)
-            .coalesce(spark.sparkContext().defaultParallelism()).write().parquet(output.child(LABELS));
+        LabelColumns.withClasses(
+                LabelColumns.withAggregation(aggregation.labels(), settings.method()), classes)
+            .coalesce(spark.sparkContext().defaultParallelism())
+            .write()
+            .parquet(output.child(LABELS));
         phases.done("labels written");
         if (fit != null) {
           fit.annotators().coalesce(1).write().parquet(output.child(ANNOTATORS));
@@ -101,13 +136,24 @@ public final class AggregateJob {
         }
         statistics = aggregation.statistics();
       }
-      List<String> warnings = fit == null ? List.of() : checkFit(spark, settings, classes, fit, statistics);
-      pass.rejected().coalesce(OutputFiles.forRows(spark, counts.quarantined())).write()
+      List<String> warnings =
+          fit == null ? List.of() : checkFit(spark, settings, classes, fit, statistics);
+      pass.rejected()
+          .coalesce(OutputFiles.forRows(spark, counts.quarantined()))
+          .write()
           .parquet(output.child(QUARANTINE));
       phases.done("%,d rejected rows written", counts.quarantined());
-      AggregateSummary summary = summary(settings, classes,
-          inferred.map(ClassInference.Inferred::origin).orElse(GIVEN_CLASSES), counts, unknownLabels, statistics, fit,
-          warnings, phases.seconds());
+      AggregateSummary summary =
+          summary(
+              settings,
+              classes,
+              inferred.map(ClassInference.Inferred::origin).orElse(GIVEN_CLASSES),
+              counts,
+              unknownLabels,
+              statistics,
+              fit,
+              warnings,
+              phases.seconds());
       HadoopPaths.of(spark).writeText(output.child(SUMMARY), summary.toJson());
       phases.done("summary written");
       return summary;
@@ -118,24 +164,49 @@ public final class AggregateJob {
    * The fit's warnings, each logged; with fail-on-degenerate a flagged fit fails the run before its
    * commit, so nothing is written.
    */
-  private static List<String> checkFit(SparkSession spark, AggregateSettings settings, ClassList classes,
-      TruthInferences.Fit fit, LabelStatistics statistics) {
-    List<String> warnings = FitCheck.warnings(classes.names(), fit.voteShares(), fit.fittedShares(),
-        statistics.images(), statistics.changedFromMajority(), fit.converged(), settings.em().maxIterations());
+  private static List<String> checkFit(
+      SparkSession spark,
+      AggregateSettings settings,
+      ClassList classes,
+      TruthInferences.Fit fit,
+      LabelStatistics statistics) {
+    List<String> warnings =
+        FitCheck.warnings(
+            classes.names(),
+            fit.voteShares(),
+            fit.fittedShares(),
+            statistics.images(),
+            statistics.changedFromMajority(),
+            fit.converged(),
+            settings.em().maxIterations());
     String method = settings.method().configName();
     warnings.forEach(warning -> LOG.warn("{}: the fit may be degenerate: {}", method, warning));
     if (!warnings.isEmpty() && settings.em().failOnDegenerate()) {
-      throw new DataRejected(String.format(Locale.ROOT, "%s's fit may be degenerate: %s; nothing written, %s (%s = "
-              + "true; docs/methods.md#fits-that-are-flagged)", method, String.join("; ", warnings),
-          HadoopPaths.of(spark).exists(settings.output()) ? settings.output() + " is unchanged"
-              : "no output created", EmSettings.FAIL_ON_DEGENERATE));
+      throw new DataRejected(
+          String.format(
+              Locale.ROOT,
+              "%s's fit may be degenerate: %s; nothing written, %s (%s = "
+                  + "true; docs/methods.md#fits-that-are-flagged)",
+              method,
+              String.join("; ", warnings),
+              HadoopPaths.of(spark).exists(settings.output())
+                  ? settings.output() + " is unchanged"
+                  : "no output created",
+              EmSettings.FAIL_ON_DEGENERATE));
     }
     return warnings;
   }
 
-  private static AggregateSummary summary(AggregateSettings settings, ClassList classes, String classesFrom,
-      VoteTally.Counts counts, List<RejectionHints.LabelCount> unknownLabels, LabelStatistics labels, TruthInferences.Fit fit,
-      List<String> warnings, double seconds) {
+  private static AggregateSummary summary(
+      AggregateSettings settings,
+      ClassList classes,
+      String classesFrom,
+      VoteTally.Counts counts,
+      List<RejectionHints.LabelCount> unknownLabels,
+      LabelStatistics labels,
+      TruthInferences.Fit fit,
+      List<String> warnings,
+      double seconds) {
     return new AggregateSummary(
         settings.input(),
         settings.output(),
@@ -153,11 +224,24 @@ public final class AggregateJob {
         labels.meanEntropy(),
         labels.histogram(),
         seconds,
-        fit == null ? null : new AggregateSummary.EmSummary(fit.iterations(), fit.converged(),
-            fit.logLikelihoods(), fit.secondsPerIteration(), fit.firstPassSeconds(), fit.annotatorCount(),
-            labels.changedFromMajority(), labels.softTies(), labels.softCertain(),
-            settings.method() == AggregationMethod.WAWA ? null : settings.em().classPrior(settings.method()).text(),
-            boxed(fit.voteShares()), boxed(fit.fittedShares()), warnings));
+        fit == null
+            ? null
+            : new AggregateSummary.EmSummary(
+                fit.iterations(),
+                fit.converged(),
+                fit.logLikelihoods(),
+                fit.secondsPerIteration(),
+                fit.firstPassSeconds(),
+                fit.annotatorCount(),
+                labels.changedFromMajority(),
+                labels.softTies(),
+                labels.softCertain(),
+                settings.method() == AggregationMethod.WAWA
+                    ? null
+                    : settings.em().classPrior(settings.method()).text(),
+                boxed(fit.voteShares()),
+                boxed(fit.fittedShares()),
+                warnings));
   }
 
   private static List<Double> boxed(double[] values) {

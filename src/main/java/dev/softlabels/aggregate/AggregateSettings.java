@@ -8,15 +8,22 @@ import dev.softlabels.truth.EmSettings;
 import dev.softlabels.votes.RejectionLimit;
 
 /** Typed, validated settings of the aggregate job ({@code softlabels.aggregate} and the source). */
-public record AggregateSettings(AnnotationSource source, String input, String output, boolean overwrite,
-    AggregationMethod method, EmSettings em, RejectionLimit rejectionLimit) {
+public record AggregateSettings(
+    AnnotationSource source,
+    String input,
+    String output,
+    boolean overwrite,
+    AggregationMethod method,
+    EmSettings em,
+    RejectionLimit rejectionLimit) {
 
   public AggregateSettings {
     if (input.isBlank()) {
       throw new UserError("no input given: pass --input PATH (or set softlabels.aggregate.input)");
     }
     if (output.isBlank()) {
-      throw new UserError("no output given: pass --output DIR (or set softlabels.aggregate.output)");
+      throw new UserError(
+          "no output given: pass --output DIR (or set softlabels.aggregate.output)");
     }
   }
 
@@ -33,9 +40,16 @@ public record AggregateSettings(AnnotationSource source, String input, String ou
   }
 
   /** Majority-vote settings with the EM part from {@code config} (unused by majority). */
-  public static AggregateSettings majority(Config config, AnnotationSource source, String input, String output) {
-    return new AggregateSettings(source, input, output, true, AggregationMethod.MAJORITY,
-        EmSettings.from(config.getConfig("softlabels.aggregate")), RejectionLimit.from(config));
+  public static AggregateSettings majority(
+      Config config, AnnotationSource source, String input, String output) {
+    return new AggregateSettings(
+        source,
+        input,
+        output,
+        true,
+        AggregationMethod.MAJORITY,
+        EmSettings.from(config.getConfig("softlabels.aggregate")),
+        RejectionLimit.from(config));
   }
 
   public AggregateSettings withEm(EmSettings other) {

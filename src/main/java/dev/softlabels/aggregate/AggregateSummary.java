@@ -11,8 +11,9 @@ import java.util.SortedMap;
 
 /**
  * What an aggregate run did: written as summary.json beside labels/ and quarantine/. Invariant:
- * rowsRead = rowsUsed + rowsQuarantined, and rowsQuarantined is the sum over reasons. unknownLabels: the
- * most frequent labels quarantined as unknown_class, with their rows, most first (a few at most).
+ * rowsRead = rowsUsed + rowsQuarantined, and rowsQuarantined is the sum over reasons.
+ * unknownLabels: the most frequent labels quarantined as unknown_class, with their rows, most first
+ * (a few at most).
  */
 public record AggregateSummary(
     @JsonProperty("input") String input,
@@ -37,13 +38,15 @@ public record AggregateSummary(
    * How the fit of a method's model went (every method but the majority vote).
    *
    * @param iterations EM iterations after the first pass (0 for Wawa)
-   * @param logLikelihoods the log-likelihood entering each iteration (none for Wawa, which does not iterate)
-   * @param firstPassSeconds the pass that starts EM from the vote fractions: a majority vote's pass over
-   *     the cached votes, the yardstick of an iteration
+   * @param logLikelihoods the log-likelihood entering each iteration (none for Wawa, which does not
+   *     iterate)
+   * @param firstPassSeconds the pass that starts EM from the vote fractions: a majority vote's pass
+   *     over the cached votes, the yardstick of an iteration
    * @param hardLabelsChanged images whose hard label differs from their majority vote
    * @param tiedPosteriors images whose posterior has two or more classes at its maximum
    * @param certainPosteriors images whose posterior puts all its mass on one class
-   * @param classPrior how the class prior was set (learned, uniform, given); null for Wawa, which has none
+   * @param classPrior how the class prior was set (learned, uniform, given); null for Wawa, which
+   *     has none
    * @param voteShares each class's share of the votes (the mean vote fractions)
    * @param fittedShares each class's share of the fitted posteriors
    * @param warnings the {@link FitCheck}'s signs of a degenerate fit; empty for a sound one
@@ -73,35 +76,67 @@ public record AggregateSummary(
 
   /** The one-line console summary. */
   public String line() {
-    return String.format(Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "aggregate: %,d rows read, %,d used, %,d quarantined%s; %,d images, %,d ties, %,d unanimous, "
             + "mean entropy %.4f%s; %s; %.1f s -> %s",
-        rowsRead, rowsUsed, rowsQuarantined, reasonsText(), images, ties, unanimous, meanEntropy, emText(),
-        "classes " + classes + " (" + classesFrom + ")", seconds, output);
+        rowsRead,
+        rowsUsed,
+        rowsQuarantined,
+        reasonsText(),
+        images,
+        ties,
+        unanimous,
+        meanEntropy,
+        emText(),
+        "classes " + classes + " (" + classesFrom + ")",
+        seconds,
+        output);
   }
 
   private String emText() {
     if (em == null) {
       return "";
     }
-    return String.format(Locale.ROOT, "; %s: %s after %d iterations (%.2f s each)%s, %,d annotators, "
+    return String.format(
+        Locale.ROOT,
+        "; %s: %s after %d iterations (%.2f s each)%s, %,d annotators, "
             + "%,d hard labels differ from the majority vote, posteriors: %,d tied, %,d certain%s",
-        method, em.converged() ? "converged" : "NOT converged", em.iterations(), em.secondsPerIteration(),
-        em.classPrior() == null ? "" : ", class prior " + em.classPrior(), em.annotators(), em.hardLabelsChanged(), em.tiedPosteriors(), em.certainPosteriors(),
-        em.warnings().isEmpty() ? "" : "; WARNING, the fit may be degenerate: " + String.join("; ", em.warnings()));
+        method,
+        em.converged() ? "converged" : "NOT converged",
+        em.iterations(),
+        em.secondsPerIteration(),
+        em.classPrior() == null ? "" : ", class prior " + em.classPrior(),
+        em.annotators(),
+        em.hardLabelsChanged(),
+        em.tiedPosteriors(),
+        em.certainPosteriors(),
+        em.warnings().isEmpty()
+            ? ""
+            : "; WARNING, the fit may be degenerate: " + String.join("; ", em.warnings()));
   }
 
   private String reasonsText() {
     StringBuilder text = new StringBuilder();
-    quarantinedByReason.forEach((reason, n) -> {
-      if (n > 0) {
-        text.append(text.length() == 0 ? " (" : ", ").append(reason).append(' ').append(String.format(Locale.ROOT, "%,d", n));
-        if (reason.equals(QuarantineReason.UNKNOWN_CLASS.code()) && unknownLabels != null && !unknownLabels.isEmpty()) {
-          text.append(": ").append(RejectionHints.text(unknownLabels)).append(n > unknownLabels.stream()
-              .mapToLong(RejectionHints.LabelCount::rows).sum() ? ", ..." : "");
-        }
-      }
-    });
+    quarantinedByReason.forEach(
+        (reason, n) -> {
+          if (n > 0) {
+            text.append(text.length() == 0 ? " (" : ", ")
+                .append(reason)
+                .append(' ')
+                .append(String.format(Locale.ROOT, "%,d", n));
+            if (reason.equals(QuarantineReason.UNKNOWN_CLASS.code())
+                && unknownLabels != null
+                && !unknownLabels.isEmpty()) {
+              text.append(": ")
+                  .append(RejectionHints.text(unknownLabels))
+                  .append(
+                      n > unknownLabels.stream().mapToLong(RejectionHints.LabelCount::rows).sum()
+                          ? ", ..."
+                          : "");
+            }
+          }
+        });
     return text.length() == 0 ? "" : text.append(')').toString();
   }
 }

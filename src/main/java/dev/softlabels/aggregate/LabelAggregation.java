@@ -23,15 +23,15 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Every image's votes ({@link ImageVotes}) to the label table: the vote fractions (majority) or a truth-
- * inference method's posteriors ({@link TruthInferences}) as the soft label, and the columns derived from
- * it ({@link LabelRow}), with the method's own image columns after them. The one aggregation behind the
- * aggregate job and the Spark ML stage.
+ * Every image's votes ({@link ImageVotes}) to the label table: the vote fractions (majority) or a
+ * truth- inference method's posteriors ({@link TruthInferences}) as the soft label, and the columns
+ * derived from it ({@link LabelRow}), with the method's own image columns after them. The one
+ * aggregation behind the aggregate job and the Spark ML stage.
  *
  * <p>The methods are transductive: an image's posterior depends on every annotator's estimated
- * reliability, which depends on all the votes, so the EM iterations (Spark jobs) run here
- * ({@link TruthInferences#fit}); the label rows of the final model are cached. Close the aggregation
- * only once the labels have been used.
+ * reliability, which depends on all the votes, so the EM iterations (Spark jobs) run here ({@link
+ * TruthInferences#fit}); the label rows of the final model are cached. Close the aggregation only
+ * once the labels have been used.
  */
 public final class LabelAggregation implements AutoCloseable {
 
@@ -39,18 +39,33 @@ public final class LabelAggregation implements AutoCloseable {
   private final JavaRDD<VoteBlocks.ImageLabel> rows;
   private final TruthInferences.Fit fit;
 
-  private LabelAggregation(SparkSession spark, JavaRDD<VoteBlocks.ImageLabel> rows, TruthInferences.Fit fit) {
+  private LabelAggregation(
+      SparkSession spark, JavaRDD<VoteBlocks.ImageLabel> rows, TruthInferences.Fit fit) {
     this.spark = spark;
     this.rows = rows;
     this.fit = fit;
   }
 
-  /** The labels of {@code images}; for a model's posteriors this runs the fit (and caches the votes it needs). */
-  public static LabelAggregation of(SparkSession spark, JavaRDD<ImageVotes> images, ClassList classes,
-      AggregationMethod method, EmSettings em) {
+  /**
+   * The labels of {@code images}; for a model's posteriors this runs the fit (and caches the votes
+   * it needs).
+   */
+  public static LabelAggregation of(
+      SparkSession spark,
+      JavaRDD<ImageVotes> images,
+      ClassList classes,
+      AggregationMethod method,
+      EmSettings em) {
     if (!method.posterior()) {
-      return new LabelAggregation(spark, images.map(votes -> new VoteBlocks.ImageLabel(
-          LabelRow.of(votes.image(), votes.counts(), LabelMath.soft(votes.counts()), classes), NO_VALUES)), null);
+      return new LabelAggregation(
+          spark,
+          images.map(
+              votes ->
+                  new VoteBlocks.ImageLabel(
+                      LabelRow.of(
+                          votes.image(), votes.counts(), LabelMath.soft(votes.counts()), classes),
+                      NO_VALUES)),
+          null);
     }
     TruthInferences.Fit fit = TruthInferences.fit(spark, images, classes, method, em);
     return new LabelAggregation(spark, fit.labelRows(), fit);
@@ -64,25 +79,33 @@ public final class LabelAggregation implements AutoCloseable {
   }
 
   /**
-   * Every image's votes from plain vote rows (image_id, annotator_id, class_index), every row counted:
-   * the input of {@link #of} for votes that need no duplicate check. {@code whoVoted} keeps the
-   * annotators, which every method but the majority vote needs.
+   * Every image's votes from plain vote rows (image_id, annotator_id, class_index), every row
+   * counted: the input of {@link #of} for votes that need no duplicate check. {@code whoVoted}
+   * keeps the annotators, which every method but the majority vote needs.
    */
-  public static JavaRDD<ImageVotes> imageVotes(Dataset<Row> votes, ClassList classes, boolean whoVoted) {
+  public static JavaRDD<ImageVotes> imageVotes(
+      Dataset<Row> votes, ClassList classes, boolean whoVoted) {
     int k = classes.size();
-    return votes.groupBy(col(LabelColumns.IMAGE))
+    return votes
+        .groupBy(col(LabelColumns.IMAGE))
         .agg(collect_list(col(LabelColumns.ANNOTATOR)), collect_list(col(LabelColumns.CLASS_INDEX)))
         .javaRDD()
-        .map(row -> {
-          int[] reported = row.<Integer>getList(2).stream().mapToInt(Integer::intValue).toArray();
-          int[] counts = new int[k];
-          for (int c : reported) {
-            counts[c]++;
-          }
-          return whoVoted
-              ? new ImageVotes(row.getString(0), counts, row.<String>getList(1).toArray(String[]::new), reported)
-              : new ImageVotes(row.getString(0), counts, null, null);
-        });
+        .map(
+            row -> {
+              int[] reported =
+                  row.<Integer>getList(2).stream().mapToInt(Integer::intValue).toArray();
+              int[] counts = new int[k];
+              for (int c : reported) {
+                counts[c]++;
+              }
+              return whoVoted
+                  ? new ImageVotes(
+                      row.getString(0),
+                      counts,
+                      row.<String>getList(1).toArray(String[]::new),
+                      reported)
+                  : new ImageVotes(row.getString(0), counts, null, null);
+            });
   }
 
   /** The label table ({@link LabelColumns#SCHEMA}, then the method's image columns), lazy. */
@@ -103,8 +126,8 @@ public final class LabelAggregation implements AutoCloseable {
 
   /** The labels' figures for a summary: one Spark job. */
   LabelStatistics statistics() {
-    return rows.map(VoteBlocks.ImageLabel::row).aggregate(new LabelStatistics(), LabelStatistics::add,
-        LabelStatistics::merge);
+    return rows.map(VoteBlocks.ImageLabel::row)
+        .aggregate(new LabelStatistics(), LabelStatistics::add, LabelStatistics::merge);
   }
 
   /** For a model's posteriors the fit: its figures and its annotators/ table; null for majority. */

@@ -8,10 +8,10 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The label table's figures for summary.json, summed over label rows where they are
- * made, so no job reads the labels again: images, votes used, images whose votes tie or are
- * unanimous, images whose soft label (a posterior under an annotator model) ties or is certain, the
- * entropy's sum, images per annotation count, and hard labels that differ from the votes' majority.
+ * The label table's figures for summary.json, summed over label rows where they are made, so no job
+ * reads the labels again: images, votes used, images whose votes tie or are unanimous, images whose
+ * soft label (a posterior under an annotator model) ties or is certain, the entropy's sum, images
+ * per annotation count, and hard labels that differ from the votes' majority.
  */
 final class LabelStatistics implements Serializable {
 

@@ -51,29 +51,37 @@ public final class AnnotationReader {
   public static final String ROW_ORDER = "row_order";
   public static final String TOOL_REASON = "tool_reason";
   private static final String CORRUPT = "_corrupt_record";
+
   /** The four bytes a Parquet file starts (and ends) with. */
   static final String PARQUET_MAGIC = "PAR1";
+
   /** Bytes of a file read to show how it starts. */
   private static final int FIRST_LINE = 30;
 
   private AnnotationReader() {}
 
-  /** The rows at {@code path}, which the caller has checked exists: jobs check it before staging their output. */
+  /**
+   * The rows at {@code path}, which the caller has checked exists: jobs check it before staging
+   * their output.
+   */
   public static Dataset<Row> read(SparkSession spark, AnnotationSource source, String path) {
     HadoopPaths paths = HadoopPaths.of(spark);
     refuseToolExport(paths, source, path);
-    InputFormat format = source.format() == InputFormat.AUTO ? detect(paths, path) : source.format();
+    InputFormat format =
+        source.format() == InputFormat.AUTO ? detect(paths, path) : source.format();
     String at = paths.forSpark(path);
-    Dataset<Row> rows = switch (format) {
-      case CSV -> withoutToolReason(CsvAnnotations.read(spark, CsvAnnotations.Layout.of(source), at));
-      case JSON -> withoutToolReason(withFileOrder(readJson(spark, source, path)));
-      case PARQUET -> withoutToolReason(withFileOrder(readParquet(spark, source, path)));
-      case LABEL_STUDIO -> LabelStudioAnnotations.read(spark, source, at);
-      case SAGEMAKER_GT -> SageMakerAnnotations.read(spark, source, at);
-      case MTURK -> MturkAnnotations.read(spark, source, at);
-      case TOLOKA -> TolokaAnnotations.read(spark, source, at);
-      case AUTO -> throw new IllegalStateException("format was resolved above");
-    };
+    Dataset<Row> rows =
+        switch (format) {
+          case CSV ->
+              withoutToolReason(CsvAnnotations.read(spark, CsvAnnotations.Layout.of(source), at));
+          case JSON -> withoutToolReason(withFileOrder(readJson(spark, source, path)));
+          case PARQUET -> withoutToolReason(withFileOrder(readParquet(spark, source, path)));
+          case LABEL_STUDIO -> LabelStudioAnnotations.read(spark, source, at);
+          case SAGEMAKER_GT -> SageMakerAnnotations.read(spark, source, at);
+          case MTURK -> MturkAnnotations.read(spark, source, at);
+          case TOLOKA -> TolokaAnnotations.read(spark, source, at);
+          case AUTO -> throw new IllegalStateException("format was resolved above");
+        };
     // Numbered before any shuffle, so the order is the input's (record order within a file).
     return rows.select(
         trim(col(IMAGE)).as(IMAGE),
@@ -86,16 +94,20 @@ public final class AnnotationReader {
   }
 
   /**
-   * A tool's export read as a plain table (no --format, or csv or json) fails far from the cause, so its
-   * first file's first bytes are checked: one that looks like an export stops the run, naming the format.
+   * A tool's export read as a plain table (no --format, or csv or json) fails far from the cause,
+   * so its first file's first bytes are checked: one that looks like an export stops the run,
+   * naming the format.
    */
   private static void refuseToolExport(HadoopPaths paths, AnnotationSource source, String path) {
-    if (source.format() != InputFormat.AUTO && source.format() != InputFormat.CSV
+    if (source.format() != InputFormat.AUTO
+        && source.format() != InputFormat.CSV
         && source.format() != InputFormat.JSON) {
       return;
     }
-    Optional<String> file = paths.isDirectory(path)
-        ? paths.fileNames(path).stream().findFirst().map(name -> HadoopPaths.child(path, name)) : Optional.of(path);
+    Optional<String> file =
+        paths.isDirectory(path)
+            ? paths.fileNames(path).stream().findFirst().map(name -> HadoopPaths.child(path, name))
+            : Optional.of(path);
     if (file.isEmpty()) {
       return;
     }
@@ -105,25 +117,46 @@ public final class AnnotationReader {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file.get(), e);
     }
-    ExportSniffer.sniff(head, List.of(source.imageColumn(), source.annotatorColumn(), source.labelColumn()))
-        .ifPresent(export -> {
-          String format = "--format " + Choices.name(export.format());
-          if (export.format() == InputFormat.SAGEMAKER_GT) {
-            throw new UserError(file.get() + " looks like " + export.what() + ", one consolidated label per image: "
-                + "read the workers' answers from the job's output folder with " + SageMakerAnnotations.jobFolder(
-                    file.get()).map(job -> "--input " + job + " " + format)
-                .orElse(format + " (the folder holding manifests/output/)"));
-          }
-          throw new UserError(file.get() + " looks like " + export.what() + (source.format() == InputFormat.AUTO
-              ? ": add " + format : ", not a plain " + Choices.name(source.format()) + " table: use " + format));
-        });
+    ExportSniffer.sniff(
+            head, List.of(source.imageColumn(), source.annotatorColumn(), source.labelColumn()))
+        .ifPresent(
+            export -> {
+              String format = "--format " + Choices.name(export.format());
+              if (export.format() == InputFormat.SAGEMAKER_GT) {
+                throw new UserError(
+                    file.get()
+                        + " looks like "
+                        + export.what()
+                        + ", one consolidated label per image: "
+                        + "read the workers' answers from the job's output folder with "
+                        + SageMakerAnnotations.jobFolder(file.get())
+                            .map(job -> "--input " + job + " " + format)
+                            .orElse(format + " (the folder holding manifests/output/)"));
+              }
+              throw new UserError(
+                  file.get()
+                      + " looks like "
+                      + export.what()
+                      + (source.format() == InputFormat.AUTO
+                          ? ": add " + format
+                          : ", not a plain "
+                              + Choices.name(source.format())
+                              + " table: use "
+                              + format));
+            });
   }
 
-  /** The class list a Parquet input records in its label column's metadata (annotate's output does), if any. */
-  public static Optional<ClassList> recordedClasses(SparkSession spark, AnnotationSource source, String path) {
-    InputFormat format = source.format() == InputFormat.AUTO ? detect(HadoopPaths.of(spark), path) : source.format();
+  /**
+   * The class list a Parquet input records in its label column's metadata (annotate's output does),
+   * if any.
+   */
+  public static Optional<ClassList> recordedClasses(
+      SparkSession spark, AnnotationSource source, String path) {
+    InputFormat format =
+        source.format() == InputFormat.AUTO ? detect(HadoopPaths.of(spark), path) : source.format();
     return format == InputFormat.PARQUET
-        ? LabelColumns.classes(parquet(spark, path).schema(), source.labelColumn()) : Optional.empty();
+        ? LabelColumns.classes(parquet(spark, path).schema(), source.labelColumn())
+        : Optional.empty();
   }
 
   private static Dataset<Row> withoutToolReason(Dataset<Row> rows) {
@@ -151,52 +184,77 @@ public final class AnnotationReader {
 
   private static InputFormat detect(HadoopPaths paths, String path) {
     if (!paths.isDirectory(path)) {
-      return InputFormat.fromFileName(path).orElseThrow(() -> new UserError(
-          "cannot tell the format of " + path + " from its extension: set --format csv|json|parquet"));
+      return InputFormat.fromFileName(path)
+          .orElseThrow(
+              () ->
+                  new UserError(
+                      "cannot tell the format of "
+                          + path
+                          + " from its extension: set --format csv|json|parquet"));
     }
     // A tool's export is never taken for one unasked, but its layout is unmistakable.
     if (paths.exists(HadoopPaths.child(path, SageMakerAnnotations.MANIFEST))
         || paths.exists(HadoopPaths.child(path, SageMakerAnnotations.WORKER_RESPONSES))) {
-      throw new UserError(path + " is a SageMaker Ground Truth job's output folder: read it with --format sagemaker-gt");
+      throw new UserError(
+          path
+              + " is a SageMaker Ground Truth job's output folder: read it with --format sagemaker-gt");
     }
     List<String> names = paths.fileNames(path);
-    return names.stream().map(InputFormat::fromFileName).flatMap(Optional::stream).findFirst()
+    return names.stream()
+        .map(InputFormat::fromFileName)
+        .flatMap(Optional::stream)
+        .findFirst()
         .orElse(InputFormat.PARQUET);
   }
 
   private static Dataset<Row> readJson(SparkSession spark, AnnotationSource source, String path) {
-    StructType schema = new StructType()
-        .add(source.imageColumn(), DataTypes.StringType, true)
-        .add(source.annotatorColumn(), DataTypes.StringType, true)
-        .add(source.labelColumn(), DataTypes.StringType, true)
-        .add(CORRUPT, DataTypes.StringType, true);
-    Dataset<Row> rows = HadoopPaths.rawLocal(spark.read())
-        .schema(schema)
-        .option("mode", "PERMISSIVE")
-        .option("columnNameOfCorruptRecord", CORRUPT)
-        .json(readable(HadoopPaths.of(spark), path));
+    StructType schema =
+        new StructType()
+            .add(source.imageColumn(), DataTypes.StringType, true)
+            .add(source.annotatorColumn(), DataTypes.StringType, true)
+            .add(source.labelColumn(), DataTypes.StringType, true)
+            .add(CORRUPT, DataTypes.StringType, true);
+    Dataset<Row> rows =
+        HadoopPaths.rawLocal(spark.read())
+            .schema(schema)
+            .option("mode", "PERMISSIVE")
+            .option("columnNameOfCorruptRecord", CORRUPT)
+            .json(readable(HadoopPaths.of(spark), path));
     return canonical(rows, source, rows.columns(), col(CORRUPT), path);
   }
 
-  private static Dataset<Row> readParquet(SparkSession spark, AnnotationSource source, String path) {
+  private static Dataset<Row> readParquet(
+      SparkSession spark, AnnotationSource source, String path) {
     Dataset<Row> rows = parquet(spark, path);
     return canonical(rows, source, rows.columns(), lit(null).cast(DataTypes.StringType), path);
   }
 
-  /** The Parquet rows at {@code path}, after the checks that Spark would fail on with a stack trace. */
+  /**
+   * The Parquet rows at {@code path}, after the checks that Spark would fail on with a stack trace.
+   */
   private static Dataset<Row> parquet(SparkSession spark, String path) {
     HadoopPaths paths = HadoopPaths.of(spark);
     String at = readable(paths, path);
-    List<String> files = paths.isDirectory(path)
-        ? paths.fileNames(path).stream().map(name -> HadoopPaths.child(at, name)).toList() : List.of(at);
+    List<String> files =
+        paths.isDirectory(path)
+            ? paths.fileNames(path).stream().map(name -> HadoopPaths.child(at, name)).toList()
+            : List.of(at);
     // The first file is the one Spark takes the schema from; another would fail in a task, mid-job.
     if (!files.isEmpty()) {
       String head = new String(paths.head(files.get(0), FIRST_LINE), StandardCharsets.ISO_8859_1);
       if (!head.startsWith(PARQUET_MAGIC)) {
-        InputFormat likely = head.stripLeading().startsWith("{") ? InputFormat.JSON : InputFormat.CSV;
-        throw new UserError((files.size() == 1 ? path : files.get(0)) + " is not Parquet (it starts with '"
-            + printable(head) + "', not " + PARQUET_MAGIC + "): for " + likely + " pass --format "
-            + Choices.name(likely));
+        InputFormat likely =
+            head.stripLeading().startsWith("{") ? InputFormat.JSON : InputFormat.CSV;
+        throw new UserError(
+            (files.size() == 1 ? path : files.get(0))
+                + " is not Parquet (it starts with '"
+                + printable(head)
+                + "', not "
+                + PARQUET_MAGIC
+                + "): for "
+                + likely
+                + " pass --format "
+                + Choices.name(likely));
       }
     }
     return HadoopPaths.rawLocal(spark.read()).parquet(at);
@@ -207,16 +265,29 @@ public final class AnnotationReader {
    * partitions (name=value), whose files Spark would not find: it fails to infer a schema.
    */
   private static String readable(HadoopPaths paths, String path) {
-    List<String> folders = paths.directoryNames(path).stream()
-        .filter(name -> !name.startsWith("_") && !name.startsWith(".") && !name.contains("=")).toList();
+    List<String> folders =
+        paths.directoryNames(path).stream()
+            .filter(name -> !name.startsWith("_") && !name.startsWith(".") && !name.contains("="))
+            .toList();
     if (!folders.isEmpty()) {
       List<String> shown = folders.stream().limit(3).map(name -> name + "/").toList();
-      String listed = shown.size() == 1 ? shown.get(0) : String.join(", ", shown.subList(0, shown.size() - 1))
-          + " and " + (folders.size() > 3 ? (folders.size() - 2) + " more" : shown.get(shown.size() - 1));
-      throw new UserError(path + " holds the sub-folder" + (folders.size() == 1 ? " " : "s ") + listed
-          + (folders.size() == 1 ? ", which is not a partition (name=value): give it as the input"
-          : ", which are not partitions (name=value): give one of them as the input, or move their files into one "
-          + "folder"));
+      String listed =
+          shown.size() == 1
+              ? shown.get(0)
+              : String.join(", ", shown.subList(0, shown.size() - 1))
+                  + " and "
+                  + (folders.size() > 3
+                      ? (folders.size() - 2) + " more"
+                      : shown.get(shown.size() - 1));
+      throw new UserError(
+          path
+              + " holds the sub-folder"
+              + (folders.size() == 1 ? " " : "s ")
+              + listed
+              + (folders.size() == 1
+                  ? ", which is not a partition (name=value): give it as the input"
+                  : ", which are not partitions (name=value): give one of them as the input, or move their files into one "
+                      + "folder"));
     }
     return paths.forSpark(path);
   }
@@ -227,9 +298,14 @@ public final class AnnotationReader {
   }
 
   private static Dataset<Row> canonical(
-      Dataset<Row> rows, AnnotationSource source, String[] available, Column rawRecord, String path) {
+      Dataset<Row> rows,
+      AnnotationSource source,
+      String[] available,
+      Column rawRecord,
+      String path) {
     requireColumn(available, source.imageColumn(), "softlabels.annotations.columns.image", path);
-    requireColumn(available, source.annotatorColumn(), "softlabels.annotations.columns.annotator", path);
+    requireColumn(
+        available, source.annotatorColumn(), "softlabels.annotations.columns.annotator", path);
     requireColumn(available, source.labelColumn(), "softlabels.annotations.columns.label", path);
     return rows.select(
         col(quoted(source.imageColumn())).cast(DataTypes.StringType).as(IMAGE),
@@ -244,8 +320,15 @@ public final class AnnotationReader {
 
   static void requireColumn(String[] available, String column, String setting, String path) {
     if (!Arrays.asList(available).contains(column)) {
-      throw new UserError("column '" + column + "' (" + setting + ") not found in " + path + "; its columns are "
-          + Arrays.toString(available));
+      throw new UserError(
+          "column '"
+              + column
+              + "' ("
+              + setting
+              + ") not found in "
+              + path
+              + "; its columns are "
+              + Arrays.toString(available));
     }
   }
 }

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where annotation rows come from and how to read them: the typed form of
- * {@code softlabels.annotations} plus the class list, when one is given ({@code softlabels.classes};
+ * Where annotation rows come from and how to read them: the typed form of {@code
+ * softlabels.annotations} plus the class list, when one is given ({@code softlabels.classes};
  * empty: the jobs infer it, see {@code dev.softlabels.votes.ClassInference}).
  */
 public record AnnotationSource(
@@ -33,9 +33,14 @@ public record AnnotationSource(
   public AnnotationSource {
     // "\t" as typed on a command line, where a real tab is awkward to pass.
     csvDelimiter = csvDelimiter.equals("\\t") ? "\t" : csvDelimiter;
-    if (csvDelimiter.length() != 1 || csvDelimiter.charAt(0) > 0x7F || "\"\r\n".contains(csvDelimiter)) {
-      throw new UserError("softlabels.annotations.csv.delimiter must be one ASCII character other than a quote or a "
-          + "line break, not '" + csvDelimiter + "'");
+    if (csvDelimiter.length() != 1
+        || csvDelimiter.charAt(0) > 0x7F
+        || "\"\r\n".contains(csvDelimiter)) {
+      throw new UserError(
+          "softlabels.annotations.csv.delimiter must be one ASCII character other than a quote or a "
+              + "line break, not '"
+              + csvDelimiter
+              + "'");
     }
     csvCharset(csvEncoding, csvDelimiter);
     classNames = List.copyOf(classNames);
@@ -45,13 +50,31 @@ public record AnnotationSource(
   }
 
   public AnnotationSource withFormat(InputFormat other) {
-    return new AnnotationSource(other, imageColumn, annotatorColumn, labelColumn, labelEncoding, csvHeader,
-        csvDelimiter, csvEncoding, exportFields, classNames);
+    return new AnnotationSource(
+        other,
+        imageColumn,
+        annotatorColumn,
+        labelColumn,
+        labelEncoding,
+        csvHeader,
+        csvDelimiter,
+        csvEncoding,
+        exportFields,
+        classNames);
   }
 
   public AnnotationSource withClasses(List<String> other) {
-    return new AnnotationSource(format, imageColumn, annotatorColumn, labelColumn, labelEncoding, csvHeader,
-        csvDelimiter, csvEncoding, exportFields, other);
+    return new AnnotationSource(
+        format,
+        imageColumn,
+        annotatorColumn,
+        labelColumn,
+        labelEncoding,
+        csvHeader,
+        csvDelimiter,
+        csvEncoding,
+        exportFields,
+        other);
   }
 
   /** The class list configured, if any. */
@@ -61,8 +84,17 @@ public record AnnotationSource(
 
   /** The same source with {@code classes} given, so that no job infers them. */
   public AnnotationSource withClasses(ClassList classes) {
-    return new AnnotationSource(format, imageColumn, annotatorColumn, labelColumn, labelEncoding, csvHeader,
-        csvDelimiter, csvEncoding, exportFields, classes.names());
+    return new AnnotationSource(
+        format,
+        imageColumn,
+        annotatorColumn,
+        labelColumn,
+        labelEncoding,
+        csvHeader,
+        csvDelimiter,
+        csvEncoding,
+        exportFields,
+        classes.names());
   }
 
   public static AnnotationSource from(Config config) {
@@ -72,7 +104,8 @@ public record AnnotationSource(
         annotations.getString("columns.image"),
         annotations.getString("columns.annotator"),
         annotations.getString("columns.label"),
-        LabelEncoding.parse(annotations.getString("label-encoding"), "softlabels.annotations.label-encoding"),
+        LabelEncoding.parse(
+            annotations.getString("label-encoding"), "softlabels.annotations.label-encoding"),
         annotations.getBoolean("csv.header"),
         annotations.getString("csv.delimiter"),
         annotations.getString("csv.encoding"),
@@ -80,7 +113,9 @@ public record AnnotationSource(
         config.getStringList("softlabels.classes"));
   }
 
-  /** The CSV encoding (validated when the source was built; a Charset itself is not serializable). */
+  /**
+   * The CSV encoding (validated when the source was built; a Charset itself is not serializable).
+   */
   public Charset csvCharset() {
     return csvCharset(csvEncoding, csvDelimiter);
   }
@@ -99,9 +134,13 @@ public record AnnotationSource(
     }
     String structure = "\"\r\n" + delimiter;
     if (!charset.canEncode()
-        || !Arrays.equals(structure.getBytes(charset), structure.getBytes(StandardCharsets.US_ASCII))) {
-      throw new UserError("encoding " + charset.name() + " (softlabels.annotations.csv.encoding) is not supported: "
-          + "CSV input needs one in which ASCII characters are single bytes, such as UTF-8 or ISO-8859-1");
+        || !Arrays.equals(
+            structure.getBytes(charset), structure.getBytes(StandardCharsets.US_ASCII))) {
+      throw new UserError(
+          "encoding "
+              + charset.name()
+              + " (softlabels.annotations.csv.encoding) is not supported: "
+              + "CSV input needs one in which ASCII characters are single bytes, such as UTF-8 or ISO-8859-1");
     }
     return charset;
   }

@@ -44,33 +44,54 @@ import org.apache.spark.util.TaskCompletionListener;
 /**
  * CSV annotation files to rows of the columns a {@link Layout} names (image, annotator, label, and
  * for a tool's export its status column), raw_record (set when the record is not parsable) and
- * file_order. Every file's first record is read on the driver first, so that each file
- * is mapped by its own header and a file lacking a column is refused before any work; then each file
- * is read whole by one task (a quoted field may span lines, so a file cannot be split at an arbitrary
+ * file_order. Every file's first record is read on the driver first, so that each file is mapped by
+ * its own header and a file lacking a column is refused before any work; then each file is read
+ * whole by one task (a quoted field may span lines, so a file cannot be split at an arbitrary
  * byte), many small files sharing a task.
  */
 public final class CsvAnnotations {
 
-  /** Records longer than this are quarantined, kept up to here; an annotation row is nowhere near it. */
+  /**
+   * Records longer than this are quarantined, kept up to here; an annotation row is nowhere near
+   * it.
+   */
   static final int MAX_RECORD_BYTES = 1 << 20;
+
   /** Input a task reads at most when files can be shared out, as Spark's own file sources do. */
   private static final long BYTES_PER_TASK = 128L << 20;
 
   private CsvAnnotations() {}
 
-  /** A column to take from every file: its name there, the column it becomes, the setting naming it. */
+  /**
+   * A column to take from every file: its name there, the column it becomes, the setting naming it.
+   */
   record Field(String name, String as, String setting) {}
 
-  /** Which columns to take and how the files are written: header line or not, delimiter, encoding. */
+  /**
+   * Which columns to take and how the files are written: header line or not, delimiter, encoding.
+   */
   record Layout(List<Field> fields, boolean header, char delimiter, String encoding) {
 
-    /** The plain three columns of softlabels.annotations.columns, as softlabels.annotations.csv says. */
+    /**
+     * The plain three columns of softlabels.annotations.columns, as softlabels.annotations.csv
+     * says.
+     */
     static Layout of(AnnotationSource source) {
-      return new Layout(List.of(
-          new Field(source.imageColumn(), LabelColumns.IMAGE, "softlabels.annotations.columns.image"),
-          new Field(source.annotatorColumn(), LabelColumns.ANNOTATOR, "softlabels.annotations.columns.annotator"),
-          new Field(source.labelColumn(), LabelColumns.LABEL, "softlabels.annotations.columns.label")),
-          source.csvHeader(), source.csvDelimiter().charAt(0), source.csvEncoding());
+      return new Layout(
+          List.of(
+              new Field(
+                  source.imageColumn(), LabelColumns.IMAGE, "softlabels.annotations.columns.image"),
+              new Field(
+                  source.annotatorColumn(),
+                  LabelColumns.ANNOTATOR,
+                  "softlabels.annotations.columns.annotator"),
+              new Field(
+                  source.labelColumn(),
+                  LabelColumns.LABEL,
+                  "softlabels.annotations.columns.label")),
+          source.csvHeader(),
+          source.csvDelimiter().charAt(0),
+          source.csvEncoding());
     }
 
     StructType schema() {
@@ -84,7 +105,9 @@ public final class CsvAnnotations {
     }
   }
 
-  /** One file to read: its rank by name, where its columns stand and how many fields a record has. */
+  /**
+   * One file to read: its rank by name, where its columns stand and how many fields a record has.
+   */
   record FileTask(String path, int fileOrder, boolean header, int fields, int[] columns, long bytes)
       implements Serializable {}
 
@@ -94,48 +117,76 @@ public final class CsvAnnotations {
     if (files.isEmpty()) {
       throw new UserError("no files to read in " + path);
     }
-    List<FileTask> tasks = IntStream.range(0, files.size())
-        .mapToObj(i -> task(conf, layout, files.get(i), i))
-        .flatMap(Optional::stream)
-        .toList();
+    List<FileTask> tasks =
+        IntStream.range(0, files.size())
+            .mapToObj(i -> task(conf, layout, files.get(i), i))
+            .flatMap(Optional::stream)
+            .toList();
     List<List<FileTask>> groups = pack(tasks, spark.sparkContext().defaultParallelism());
     HadoopConfSnapshot snapshot = new HadoopConfSnapshot(spark);
-    JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .parallelize(groups, groups.size())
-        .flatMap(reader(snapshot, layout.delimiter(), layout.encoding()));
+    JavaRDD<Row> rows =
+        JavaSparkContext.fromSparkContext(spark.sparkContext())
+            .parallelize(groups, groups.size())
+            .flatMap(reader(snapshot, layout.delimiter(), layout.encoding()));
     return spark.createDataFrame(rows, layout.schema());
   }
 
   /**
-   * A tool's CSV or TSV of assignments, one row per vote: its image and label columns as configured,
-   * its fixed annotator and status columns, and the statuses (matched ignoring case) that are the
-   * tool's own verdict on a row, with the quarantine reason each stands for.
+   * A tool's CSV or TSV of assignments, one row per vote: its image and label columns as
+   * configured, its fixed annotator and status columns, and the statuses (matched ignoring case)
+   * that are the tool's own verdict on a row, with the quarantine reason each stands for.
    */
-  public record AssignmentTable(String tool, char delimiter, ExportFields.TableColumns columns, String annotatorColumn,
-      String statusColumn, Map<String, QuarantineReason> reasonByStatus) {}
+  public record AssignmentTable(
+      String tool,
+      char delimiter,
+      ExportFields.TableColumns columns,
+      String annotatorColumn,
+      String statusColumn,
+      Map<String, QuarantineReason> reasonByStatus) {}
 
   /** The table's votes, the status's verdict as tool_reason (null: a usable vote). */
-  public static Dataset<Row> readAssignments(SparkSession spark, AnnotationSource source, String path,
-      AssignmentTable table) {
+  public static Dataset<Row> readAssignments(
+      SparkSession spark, AnnotationSource source, String path, AssignmentTable table) {
     String status = "status";
-    Layout layout = new Layout(List.of(
-        new Field(table.columns().image(), LabelColumns.IMAGE,
-            ColumnFlags.IMAGE + ", " + ExportFields.TableColumns.imageSetting(table.columns().block())),
-        new Field(table.annotatorColumn(), LabelColumns.ANNOTATOR, "the " + table.tool() + " annotator column"),
-        new Field(table.columns().label(), LabelColumns.LABEL,
-            ColumnFlags.LABEL + ", " + ExportFields.TableColumns.labelSetting(table.columns().block())),
-        new Field(table.statusColumn(), status, "the " + table.tool() + " status column")),
-        true, table.delimiter(), source.csvEncoding());
+    Layout layout =
+        new Layout(
+            List.of(
+                new Field(
+                    table.columns().image(),
+                    LabelColumns.IMAGE,
+                    ColumnFlags.IMAGE
+                        + ", "
+                        + ExportFields.TableColumns.imageSetting(table.columns().block())),
+                new Field(
+                    table.annotatorColumn(),
+                    LabelColumns.ANNOTATOR,
+                    "the " + table.tool() + " annotator column"),
+                new Field(
+                    table.columns().label(),
+                    LabelColumns.LABEL,
+                    ColumnFlags.LABEL
+                        + ", "
+                        + ExportFields.TableColumns.labelSetting(table.columns().block())),
+                new Field(table.statusColumn(), status, "the " + table.tool() + " status column")),
+            true,
+            table.delimiter(),
+            source.csvEncoding());
     Column statusValue = upper(trim(col(status)));
     Column reason = lit(null).cast(DataTypes.StringType);
     for (Map.Entry<String, QuarantineReason> entry : table.reasonByStatus().entrySet()) {
-      reason = when(statusValue.equalTo(entry.getKey().toUpperCase(Locale.ROOT)), lit(entry.getValue().code()))
-          .otherwise(reason);
+      reason =
+          when(
+                  statusValue.equalTo(entry.getKey().toUpperCase(Locale.ROOT)),
+                  lit(entry.getValue().code()))
+              .otherwise(reason);
     }
     return read(spark, layout, path).withColumn(AnnotationReader.TOOL_REASON, reason).drop(status);
   }
 
-  /** The visible files at or under {@code path}, sorted by path: the order duplicates are decided in. */
+  /**
+   * The visible files at or under {@code path}, sorted by path: the order duplicates are decided
+   * in.
+   */
   private static List<FileStatus> list(Configuration conf, String path) {
     try {
       Path root = HadoopPaths.path(path);
@@ -149,7 +200,8 @@ public final class CsvAnnotations {
     }
   }
 
-  private static void collect(FileSystem fs, FileStatus status, List<FileStatus> files) throws IOException {
+  private static void collect(FileSystem fs, FileStatus status, List<FileStatus> files)
+      throws IOException {
     if (status.isFile()) {
       files.add(status);
       return;
@@ -164,19 +216,29 @@ public final class CsvAnnotations {
   }
 
   /** The file's task from its first record; empty for a header-less empty file (no rows). */
-  private static Optional<FileTask> task(Configuration conf, Layout layout, FileStatus file, int rank) {
+  private static Optional<FileTask> task(
+      Configuration conf, Layout layout, FileStatus file, int rank) {
     String path = file.getPath().toString();
     List<String> columns = new ArrayList<>();
-    try (CsvRecordReader reader = open(conf, path, layout.delimiter(), Charset.forName(layout.encoding()))) {
+    try (CsvRecordReader reader =
+        open(conf, path, layout.delimiter(), Charset.forName(layout.encoding()))) {
       boolean any = reader.next();
       // Its binary footer would otherwise be shown as the file's columns.
       if (any && reader.text().startsWith(AnnotationReader.PARQUET_MAGIC)) {
-        throw new UserError(path + " is a Parquet file (it starts with " + AnnotationReader.PARQUET_MAGIC
-            + "), not CSV: pass --format parquet");
+        throw new UserError(
+            path
+                + " is a Parquet file (it starts with "
+                + AnnotationReader.PARQUET_MAGIC
+                + "), not CSV: pass --format parquet");
       }
       if (any && reader.malformed()) {
-        throw new UserError("the first record of " + path + " is not valid CSV (an unclosed quote, text after a "
-            + "closing quote, or over " + (MAX_RECORD_BYTES >> 20) + " MiB), so its columns are unknown");
+        throw new UserError(
+            "the first record of "
+                + path
+                + " is not valid CSV (an unclosed quote, text after a "
+                + "closing quote, or over "
+                + (MAX_RECORD_BYTES >> 20)
+                + " MiB), so its columns are unknown");
       }
       if (!any && !layout.header()) {
         return Optional.empty();
@@ -187,15 +249,25 @@ public final class CsvAnnotations {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + path, e);
     }
-    int[] indices = layout.fields().stream().mapToInt(field -> index(columns, field, path)).toArray();
-    return Optional.of(new FileTask(path, rank, layout.header(), columns.size(), indices, file.getLen()));
+    int[] indices =
+        layout.fields().stream().mapToInt(field -> index(columns, field, path)).toArray();
+    return Optional.of(
+        new FileTask(path, rank, layout.header(), columns.size(), indices, file.getLen()));
   }
 
   private static int index(List<String> columns, Field field, String path) {
-    AnnotationReader.requireColumn(columns.toArray(String[]::new), field.name(), field.setting(), path);
+    AnnotationReader.requireColumn(
+        columns.toArray(String[]::new), field.name(), field.setting(), path);
     if (columns.indexOf(field.name()) != columns.lastIndexOf(field.name())) {
-      throw new UserError("column '" + field.name() + "' (" + field.setting() + ") appears twice in "
-          + path + "; its columns are " + columns);
+      throw new UserError(
+          "column '"
+              + field.name()
+              + "' ("
+              + field.setting()
+              + ") appears twice in "
+              + path
+              + "; its columns are "
+              + columns);
     }
     return columns.indexOf(field.name());
   }
@@ -211,22 +283,29 @@ public final class CsvAnnotations {
     List<List<FileTask>> groups = new ArrayList<>();
     long[] load = new long[count];
     IntStream.range(0, count).forEach(i -> groups.add(new ArrayList<>()));
-    tasks.stream().sorted(Comparator.comparingLong(FileTask::bytes).reversed()).forEach(task -> {
-      int lightest = IntStream.range(0, count).reduce((a, b) -> load[b] < load[a] ? b : a).getAsInt();
-      groups.get(lightest).add(task);
-      load[lightest] += task.bytes();
-    });
+    tasks.stream()
+        .sorted(Comparator.comparingLong(FileTask::bytes).reversed())
+        .forEach(
+            task -> {
+              int lightest =
+                  IntStream.range(0, count).reduce((a, b) -> load[b] < load[a] ? b : a).getAsInt();
+              groups.get(lightest).add(task);
+              load[lightest] += task.bytes();
+            });
     return groups;
   }
 
-  private static CsvRecordReader open(Configuration conf, String path, char delimiter, Charset charset)
-      throws IOException {
-    return new CsvRecordReader(HadoopPaths.of(conf).openDecompressed(path), delimiter, charset, MAX_RECORD_BYTES);
+  private static CsvRecordReader open(
+      Configuration conf, String path, char delimiter, Charset charset) throws IOException {
+    return new CsvRecordReader(
+        HadoopPaths.of(conf).openDecompressed(path), delimiter, charset, MAX_RECORD_BYTES);
   }
 
-  private static FlatMapFunction<List<FileTask>, Row> reader(HadoopConfSnapshot snapshot, char delimiter,
-      String encoding) {
-    return group -> new Rows(group.iterator(), snapshot.toConfiguration(), delimiter, Charset.forName(encoding));
+  private static FlatMapFunction<List<FileTask>, Row> reader(
+      HadoopConfSnapshot snapshot, char delimiter, String encoding) {
+    return group ->
+        new Rows(
+            group.iterator(), snapshot.toConfiguration(), delimiter, Charset.forName(encoding));
   }
 
   /** The rows of a group's files, one file after the other, each read as it is consumed. */
@@ -245,8 +324,11 @@ public final class CsvAnnotations {
       this.delimiter = delimiter;
       this.charset = charset;
       // A consumer may stop early (a limit): the open file is closed with the task all the same.
-      Optional.ofNullable(TaskContext.get()).ifPresent(context ->
-          context.addTaskCompletionListener((TaskCompletionListener) done -> closeReader()));
+      Optional.ofNullable(TaskContext.get())
+          .ifPresent(
+              context ->
+                  context.addTaskCompletionListener(
+                      (TaskCompletionListener) done -> closeReader()));
     }
 
     @Override

@@ -12,8 +12,9 @@ import java.util.Arrays;
  * delimiters, line breaks and doubled quotes; a record ends at an LF, a CRLF or a lone CR outside
  * quotes; empty lines are skipped. It works on the bytes, before any decoding, which is sound for
  * every encoding in which the quote, the delimiter, CR and LF are their single ASCII bytes (UTF-8,
- * ISO-8859-x, windows-125x): no other character's bytes can then be mistaken for them. Each field is
- * decoded on its own, with replacement, so an undecodable byte shows as U+FFFD in that field only.
+ * ISO-8859-x, windows-125x): no other character's bytes can then be mistaken for them. Each field
+ * is decoded on its own, with replacement, so an undecodable byte shows as U+FFFD in that field
+ * only.
  *
  * <p>Holds one record at a time and at most {@code maxRecordBytes} of it, so no line, however long,
  * can exhaust memory: such a record is kept as far as the limit and reported {@link #malformed()}.
@@ -21,9 +22,9 @@ import java.util.Arrays;
  * <p>A quoted field may run past its line, but one stray quote must not swallow the rest of a file
  * into one record. So a record whose quoted field runs past its line stands only when it comes out
  * sound: its quote closed before the end of the input, nothing after a closing quote, within the
- * limit, and as many fields as the header ({@link #expectFields}). Otherwise the quote is taken for a
- * stray: the record is cut back to the line the quote opened on (malformed) and reading resumes at the
- * next line, so the lines it would have swallowed are read as the records they are.
+ * limit, and as many fields as the header ({@link #expectFields}). Otherwise the quote is taken for
+ * a stray: the record is cut back to the line the quote opened on (malformed) and reading resumes
+ * at the next line, so the lines it would have swallowed are read as the records they are.
  */
 final class CsvRecordReader implements Closeable {
 
@@ -35,6 +36,7 @@ final class CsvRecordReader implements Closeable {
   private static final int FIELD_START = 0;
   private static final int UNQUOTED = 1;
   private static final int QUOTED = 2;
+
   /** After a quote inside a quoted field: the closing quote, or the first of a doubled pair. */
   private static final int QUOTE_SEEN = 3;
 
@@ -42,11 +44,17 @@ final class CsvRecordReader implements Closeable {
   private final byte delimiter;
   private final Charset charset;
   private final int maxRecordBytes;
-  /** What is read and not yet parsed; after a cut-back it starts with the lines the record had taken. */
+
+  /**
+   * What is read and not yet parsed; after a cut-back it starts with the lines the record had
+   * taken.
+   */
   private byte[] buffer = new byte[64 * 1024];
+
   private int position;
   private int limit;
   private boolean atStart = true;
+
   /** The last record ended at a CR: an LF right after it is the rest of that line break. */
   private boolean skipLf;
 
@@ -55,16 +63,27 @@ final class CsvRecordReader implements Closeable {
   private int fields;
   private int[] starts = new int[8];
   private int[] ends = new int[8];
+
   /** Whether each field is a well-formed quoted one, to be unquoted when read. */
   private boolean[] quoted = new boolean[8];
+
   private boolean malformed;
   private boolean truncated;
   private byte[] scratch = new byte[256];
-  /** Where the first line break inside a quoted field stands in the record; -1 while there is none. */
+
+  /**
+   * Where the first line break inside a quoted field stands in the record; -1 while there is none.
+   */
   private int firstBreak;
-  /** The fields ended, and where the quoted field began, when that break came: the cut-back record's. */
+
+  /**
+   * The fields ended, and where the quoted field began, when that break came: the cut-back
+   * record's.
+   */
   private int fieldsAtBreak;
+
   private int quotedFieldStart;
+
   /** The header's field count; 0 while unknown. */
   private int expectedFields;
 
@@ -75,7 +94,9 @@ final class CsvRecordReader implements Closeable {
     this.maxRecordBytes = maxRecordBytes;
   }
 
-  /** How many fields a sound record of this file has (its header's); 0 (the default) for any number. */
+  /**
+   * How many fields a sound record of this file has (its header's); 0 (the default) for any number.
+   */
   void expectFields(int count) {
     expectedFields = count;
   }
@@ -181,8 +202,9 @@ final class CsvRecordReader implements Closeable {
   }
 
   /**
-   * Makes the record the line its quote opened on, malformed, that quoted field running to the line's
-   * end; the rest of what it had read goes back in front of the unread input, to be read as records.
+   * Makes the record the line its quote opened on, malformed, that quoted field running to the
+   * line's end; the rest of what it had read goes back in front of the unread input, to be read as
+   * records.
    */
   private void cutBack() {
     int rest = length - firstBreak;
@@ -288,7 +310,8 @@ final class CsvRecordReader implements Closeable {
     if (!charset.equals(StandardCharsets.UTF_8) || !fill()) {
       return;
     }
-    if (limit >= UTF8_BOM.length && Arrays.equals(buffer, 0, UTF8_BOM.length, UTF8_BOM, 0, UTF8_BOM.length)) {
+    if (limit >= UTF8_BOM.length
+        && Arrays.equals(buffer, 0, UTF8_BOM.length, UTF8_BOM, 0, UTF8_BOM.length)) {
       position = UTF8_BOM.length;
     }
   }

@@ -4,15 +4,17 @@ import com.typesafe.config.Config;
 import java.io.Serializable;
 
 /**
- * Where annotation tools' exports hold the image id and the label, which depends on how the task was
- * set up (the template's field names): {@code softlabels.annotations.label-studio}, {@code .sagemaker-gt},
- * {@code .mturk} and {@code .toloka}. The annotator and the status always stand in the tool's own fixed
- * fields.
+ * Where annotation tools' exports hold the image id and the label, which depends on how the task
+ * was set up (the template's field names): {@code softlabels.annotations.label-studio}, {@code
+ * .sagemaker-gt}, {@code .mturk} and {@code .toloka}. The annotator and the status always stand in
+ * the tool's own fixed fields.
  */
-public record ExportFields(String labelStudioImageKey, String sageMakerLabelKey, TableColumns mturk,
-    TableColumns toloka) implements Serializable {
+public record ExportFields(
+    String labelStudioImageKey, String sageMakerLabelKey, TableColumns mturk, TableColumns toloka)
+    implements Serializable {
 
-  public static final String LABEL_STUDIO_IMAGE_KEY = "softlabels.annotations.label-studio.image-key";
+  public static final String LABEL_STUDIO_IMAGE_KEY =
+      "softlabels.annotations.label-studio.image-key";
   public static final String SAGEMAKER_LABEL_KEY = "softlabels.annotations.sagemaker-gt.label-key";
   public static final String MTURK = "softlabels.annotations.mturk";
   public static final String TOLOKA = "softlabels.annotations.toloka";
@@ -29,12 +31,16 @@ public record ExportFields(String labelStudioImageKey, String sageMakerLabelKey,
     }
 
     static TableColumns from(Config config, String block) {
-      return new TableColumns(config.getString(imageSetting(block)), config.getString(labelSetting(block)), block);
+      return new TableColumns(
+          config.getString(imageSetting(block)), config.getString(labelSetting(block)), block);
     }
   }
 
   static ExportFields from(Config config) {
-    return new ExportFields(config.getString(LABEL_STUDIO_IMAGE_KEY), config.getString(SAGEMAKER_LABEL_KEY),
-        TableColumns.from(config, MTURK), TableColumns.from(config, TOLOKA));
+    return new ExportFields(
+        config.getString(LABEL_STUDIO_IMAGE_KEY),
+        config.getString(SAGEMAKER_LABEL_KEY),
+        TableColumns.from(config, MTURK),
+        TableColumns.from(config, TOLOKA));
   }
 }

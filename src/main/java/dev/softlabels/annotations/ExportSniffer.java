@@ -13,10 +13,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Tells an annotation tool's export from a plain annotation table by a file's first bytes: read as CSV
- * or JSON lines, an export fails later and far from the cause (no class list, every row rejected), so
- * the run stops at once naming the --format that reads it. A file holding the configured image,
- * annotator and label columns is a plain table, whatever else it holds.
+ * Tells an annotation tool's export from a plain annotation table by a file's first bytes: read as
+ * CSV or JSON lines, an export fails later and far from the cause (no class list, every row
+ * rejected), so the run stops at once naming the --format that reads it. A file holding the
+ * configured image, annotator and label columns is a plain table, whatever else it holds.
  */
 final class ExportSniffer {
 
@@ -35,20 +35,25 @@ final class ExportSniffer {
    * @param plainColumns the configured image, annotator and label columns
    */
   static Optional<Sniffed> sniff(byte[] head, Collection<String> plainColumns) {
-    String text = new String(head, StandardCharsets.UTF_8).replaceFirst("^\uFEFF", "").stripLeading();
+    String text =
+        new String(head, StandardCharsets.UTF_8).replaceFirst("^\uFEFF", "").stripLeading();
     if (text.startsWith("[") || text.startsWith("{")) {
       Set<String> keys = firstObjectKeys(text);
       if (keys.containsAll(plainColumns)) {
         return Optional.empty();
       }
       if (keys.contains("source-ref")) {
-        return Optional.of(new Sniffed(InputFormat.SAGEMAKER_GT, "a SageMaker Ground Truth output manifest"));
+        return Optional.of(
+            new Sniffed(InputFormat.SAGEMAKER_GT, "a SageMaker Ground Truth output manifest"));
       }
       return keys.contains("annotations") || keys.contains("data")
-          ? Optional.of(new Sniffed(InputFormat.LABEL_STUDIO, "a Label Studio export")) : Optional.empty();
+          ? Optional.of(new Sniffed(InputFormat.LABEL_STUDIO, "a Label Studio export"))
+          : Optional.empty();
     }
-    List<String> header = Arrays.stream(text.lines().findFirst().orElse("").split("[,\t;|]"))
-        .map(name -> name.strip().replaceAll("^\"|\"$", "")).toList();
+    List<String> header =
+        Arrays.stream(text.lines().findFirst().orElse("").split("[,\t;|]"))
+            .map(name -> name.strip().replaceAll("^\"|\"$", ""))
+            .toList();
     if (header.containsAll(plainColumns)) {
       return Optional.empty();
     }
@@ -57,15 +62,19 @@ final class ExportSniffer {
             && header.stream().anyMatch(name -> name.startsWith("OUTPUT:"))) {
       return Optional.of(new Sniffed(InputFormat.TOLOKA, "a Toloka results file"));
     }
-    boolean toolColumns = header.contains("HITId")
-        || header.stream().anyMatch(name -> name.startsWith("Input.") || name.startsWith("Answer."));
+    boolean toolColumns =
+        header.contains("HITId")
+            || header.stream()
+                .anyMatch(name -> name.startsWith("Input.") || name.startsWith("Answer."));
     return header.contains("AssignmentId") && header.contains("WorkerId") && toolColumns
-        ? Optional.of(new Sniffed(InputFormat.MTURK, "an MTurk batch results file")) : Optional.empty();
+        ? Optional.of(new Sniffed(InputFormat.MTURK, "an MTurk batch results file"))
+        : Optional.empty();
   }
 
   /**
    * The top-level keys of the first JSON object in {@code text} (a JSON array's first element, or a
-   * JSON-lines file's first line), as far as the text goes: a cut-off object gives the keys before the cut.
+   * JSON-lines file's first line), as far as the text goes: a cut-off object gives the keys before
+   * the cut.
    */
   private static Set<String> firstObjectKeys(String text) {
     Set<String> keys = new HashSet<>();
@@ -83,7 +92,8 @@ final class ExportSniffer {
         parser.skipChildren();
       }
     } catch (IOException e) {
-      // The head ends mid-object, or the file is not JSON after all: the keys read so far are what it shows.
+      // The head ends mid-object, or the file is not JSON after all: the keys read so far are what
+      // it shows.
     }
     return keys;
   }

@@ -3,18 +3,18 @@ package dev.softlabels.annotations;
 import java.util.Locale;
 
 /**
- * Why an annotation row was not used. Checked in this order; a row gets the first that applies.
- * The codes are stable: they are written to quarantine/ and summary.json.
+ * Why an annotation row was not used. Checked in this order; a row gets the first that applies. The
+ * codes are stable: they are written to quarantine/ and summary.json.
  */
 public enum QuarantineReason {
   /**
-   * The record could not be parsed: a number of fields other than the header's, text after a closing
-   * quote, a quote never closed, a record over the reader's size limit, broken JSON.
+   * The record could not be parsed: a number of fields other than the header's, text after a
+   * closing quote, a quote never closed, a record over the reader's size limit, broken JSON.
    */
   UNPARSABLE_ROW,
   /**
-   * A tool's export says the annotator gave no answer: a Label Studio annotation cancelled (skipped),
-   * a Toloka assignment SKIPPED or EXPIRED.
+   * A tool's export says the annotator gave no answer: a Label Studio annotation cancelled
+   * (skipped), a Toloka assignment SKIPPED or EXPIRED.
    */
   SKIPPED_BY_ANNOTATOR,
   /**
@@ -36,7 +36,9 @@ public enum QuarantineReason {
   MISSING_LABEL,
   /** Label names no class of softlabels.classes (or an index outside it). */
   UNKNOWN_CLASS,
-  /** A second or later usable vote of the same annotator on the same image; the first one counts. */
+  /**
+   * A second or later usable vote of the same annotator on the same image; the first one counts.
+   */
   DUPLICATE_VOTE;
 
   public String code() {

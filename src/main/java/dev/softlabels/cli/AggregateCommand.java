@@ -24,42 +24,57 @@ import picocli.CommandLine.Spec;
     name = "aggregate",
     mixinStandardHelpOptions = true,
     description = {
-        "Turn annotation rows into per-image hard and soft labels.",
-        "Rows are (image, annotator, label). Hard labels are the majority vote (ties to the lowest class index)",
-        "and soft labels the vote fractions; or, with --method dawid-skene, one-coin, glad, mace or wawa, a model of",
-        "the annotators estimates each one's reliability (by EM but for wawa) and the soft labels are the",
-        "posteriors, the hard labels their argmax.",
-        "Writes DIR/labels/ (Parquet), DIR/quarantine/ (rejected rows with a reason), DIR/summary.json and, for",
-        "the models, DIR/annotators/ (each annotator's label count, accuracy and the method's parameters)."})
+      "Turn annotation rows into per-image hard and soft labels.",
+      "Rows are (image, annotator, label). Hard labels are the majority vote (ties to the lowest class index)",
+      "and soft labels the vote fractions; or, with --method dawid-skene, one-coin, glad, mace or wawa, a model of",
+      "the annotators estimates each one's reliability (by EM but for wawa) and the soft labels are the",
+      "posteriors, the hard labels their argmax.",
+      "Writes DIR/labels/ (Parquet), DIR/quarantine/ (rejected rows with a reason), DIR/summary.json and, for",
+      "the models, DIR/annotators/ (each annotator's label count, accuracy and the method's parameters)."
+    })
 final class AggregateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
   @Mixin ConfigOptions config;
 
-  @Option(names = "--input", paramLabel = "PATH",
-      description = "Annotation rows: CSV, JSON lines, Parquet or a tool's export (--format); a file or directory, "
-          + "local or s3a://.")
+  @Option(
+      names = "--input",
+      paramLabel = "PATH",
+      description =
+          "Annotation rows: CSV, JSON lines, Parquet or a tool's export (--format); a file or directory, "
+              + "local or s3a://.")
   String input;
 
-  @Option(names = "--output", paramLabel = "DIR", description = "Output directory, local or s3a://.")
+  @Option(
+      names = "--output",
+      paramLabel = "DIR",
+      description = "Output directory, local or s3a://.")
   String output;
 
   @Mixin AnnotationOptions annotations;
 
-  @Option(names = "--method", paramLabel = "METHOD",
-      description = "majority (the default), dawid-skene, one-coin, glad, mace or wawa; EM settings under "
-          + "softlabels.aggregate.em.")
+  @Option(
+      names = "--method",
+      paramLabel = "METHOD",
+      description =
+          "majority (the default), dawid-skene, one-coin, glad, mace or wawa; EM settings under "
+              + "softlabels.aggregate.em.")
   String method;
 
-  @Option(names = "--class-prior", paramLabel = "PRIOR",
-      description = "The method's class prior: learned, uniform, or class shares in class-list order such as "
-          + "0.88,0.12 (default per method: softlabels.aggregate.em.class-prior).")
+  @Option(
+      names = "--class-prior",
+      paramLabel = "PRIOR",
+      description =
+          "The method's class prior: learned, uniform, or class shares in class-list order such as "
+              + "0.88,0.12 (default per method: softlabels.aggregate.em.class-prior).")
   String classPrior;
 
-  @Option(names = "--fail-on-degenerate",
-      description = "Fail (exit 4, nothing written) when the fit looks degenerate instead of warning "
-          + "(softlabels.aggregate.em.fail-on-degenerate).")
+  @Option(
+      names = "--fail-on-degenerate",
+      description =
+          "Fail (exit 4, nothing written) when the fit looks degenerate instead of warning "
+              + "(softlabels.aggregate.em.fail-on-degenerate).")
   Boolean failOnDegenerate;
 
   @Option(names = "--overwrite", description = "Replace an existing output directory.")
@@ -67,11 +82,16 @@ final class AggregateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return ConfigOptions.run(spec, configuration(), effective -> {
-      AggregateSettings settings = withClassPrior(AggregateSettings.from(effective), effective);
-      HadoopPaths.requireLocalExists(settings.input(), "input");
-      return settings;
-    }, (spark, effective, settings) -> spec.commandLine().getOut().println(AggregateJob.run(spark, settings).line()));
+    return ConfigOptions.run(
+        spec,
+        configuration(),
+        effective -> {
+          AggregateSettings settings = withClassPrior(AggregateSettings.from(effective), effective);
+          HadoopPaths.requireLocalExists(settings.input(), "input");
+          return settings;
+        },
+        (spark, effective, settings) ->
+            spec.commandLine().getOut().println(AggregateJob.run(spark, settings).line()));
   }
 
   /** The effective configuration: the options given over -D, --conf and the defaults. */
@@ -92,12 +112,18 @@ final class AggregateCommand implements Callable<Integer> {
     }
     AggregationMethod chosen = settings.method();
     if (!settings.em().classPriors().containsKey(chosen)) {
-      throw new UserError("--class-prior: " + chosen.configName() + " has no class prior (dawid-skene, one-coin, "
-          + "glad and mace have one)");
+      throw new UserError(
+          "--class-prior: "
+              + chosen.configName()
+              + " has no class prior (dawid-skene, one-coin, "
+              + "glad and mace have one)");
     }
     Object value = classPrior.contains(",") ? shares(classPrior) : classPrior.trim();
-    ClassPrior prior = ClassPrior.parse(ConfigValueFactory.fromAnyRef(value), EmSettings.CLASS_PRIOR
-        + chosen.configName(), effective.getDouble(EmSettings.KEY + "prior-strength"));
+    ClassPrior prior =
+        ClassPrior.parse(
+            ConfigValueFactory.fromAnyRef(value),
+            EmSettings.CLASS_PRIOR + chosen.configName(),
+            effective.getDouble(EmSettings.KEY + "prior-strength"));
     return settings.withEm(settings.em().withClassPrior(chosen, prior));
   }
 
@@ -105,7 +131,10 @@ final class AggregateCommand implements Callable<Integer> {
     try {
       return Arrays.stream(text.split(",")).map(String::trim).map(Double::valueOf).toList();
     } catch (NumberFormatException e) {
-      throw new UserError("--class-prior: '" + text + "' is not learned, uniform or class shares such as 0.88,0.12");
+      throw new UserError(
+          "--class-prior: '"
+              + text
+              + "' is not learned, uniform or class shares such as 0.88,0.12");
     }
   }
 }

@@ -15,8 +15,9 @@ import picocli.CommandLine.Unmatched;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-        "Benchmarks that print figures (from a source checkout: bin/softlabels bench --help).",
-        "The benchmarks are not in the softlabels jar; bin/softlabels bench builds and runs them."})
+      "Benchmarks that print figures (from a source checkout: bin/softlabels bench --help).",
+      "The benchmarks are not in the softlabels jar; bin/softlabels bench builds and runs them."
+    })
 final class BenchStubCommand implements Callable<Integer> {
 
   /** Whatever benchmark and options were asked for: the answer is the same. */
@@ -24,7 +25,8 @@ final class BenchStubCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new UserError("the benchmarks are not in the softlabels jar: run them from a source checkout with "
-        + "bin/softlabels bench (see docs/performance.md)");
+    throw new UserError(
+        "the benchmarks are not in the softlabels jar: run them from a source checkout with "
+            + "bin/softlabels bench (see docs/performance.md)");
   }
 }

@@ -25,49 +25,68 @@ import picocli.CommandLine.Option;
  */
 public final class ConfigOptions {
 
-  /** A command's work in its Spark session, with the effective configuration and its typed settings. */
+  /**
+   * A command's work in its Spark session, with the effective configuration and its typed settings.
+   */
   public interface Job<S> {
     void run(SparkSession spark, Config config, S settings) throws Exception;
   }
 
   /** Set by bin/softlabels: the installation whose conf/application.conf is read. */
   public static final String HOME_PROPERTY = "softlabels.home";
+
   private static final Logger LOG = LoggerFactory.getLogger(ConfigOptions.class);
 
-  @Option(names = "--conf", paramLabel = "FILE",
+  @Option(
+      names = "--conf",
+      paramLabel = "FILE",
       description = "A HOCON file of settings (over conf/application.conf, under -D).")
   Path file;
 
-  @Option(names = "-D", paramLabel = "KEY=VALUE", mapFallbackValue = "",
-      description = "Set one configuration key, e.g. -Dsoftlabels.annotations.format=csv, or a Spark setting, "
-          + "e.g. -Dspark.sql.shuffle.partitions=8. Repeatable.")
+  @Option(
+      names = "-D",
+      paramLabel = "KEY=VALUE",
+      mapFallbackValue = "",
+      description =
+          "Set one configuration key, e.g. -Dsoftlabels.annotations.format=csv, or a Spark setting, "
+              + "e.g. -Dspark.sql.shuffle.partitions=8. Repeatable.")
   Map<String, String> properties = new LinkedHashMap<>();
 
   /**
-   * The one way a command runs: builds its typed settings from the effective configuration (so every
-   * check runs before Spark starts), then runs the job in a session that is stopped afterwards,
-   * whatever happens. Logs when the job starts, when its session is up and when it has finished, and
-   * a progress line every softlabels.progress.interval in between.
+   * The one way a command runs: builds its typed settings from the effective configuration (so
+   * every check runs before Spark starts), then runs the job in a session that is stopped
+   * afterwards, whatever happens. Logs when the job starts, when its session is up and when it has
+   * finished, and a progress line every softlabels.progress.interval in between.
    *
    * @param command the command that runs: its name starts every line
    * @return the exit code of a run that did not throw
    */
-  public static <S> int run(CommandSpec command, Config effective, Function<Config, S> settings, Job<S> job)
+  public static <S> int run(
+      CommandSpec command, Config effective, Function<Config, S> settings, Job<S> job)
       throws Exception {
     Sessions.check(effective, LabelStore.SESSION);
     S typed = settings.apply(effective);
     Duration interval = ProgressReporter.interval(effective);
     String name = jobName(command);
-    // The session takes seconds to start: without this line a command would look hung until it is up.
-    LOG.info(String.format(Locale.ROOT, "%s: settings checked %.1f s after launch; starting the Spark session",
-        name, secondsSinceLaunch()));
+    // The session takes seconds to start: without this line a command would look hung until it is
+    // up.
+    LOG.info(
+        String.format(
+            Locale.ROOT,
+            "%s: settings checked %.1f s after launch; starting the Spark session",
+            name,
+            secondsSinceLaunch()));
     try (SparkSession spark = Sessions.start(effective, LabelStore.SESSION);
-        ProgressReporter progress = ProgressReporter.start(spark.sparkContext(), name, interval,
-            ConfigOptions::secondsSinceLaunch)) {
-      LOG.info(String.format(Locale.ROOT, "%s: Spark session started in %.1f s", name, Sessions.startSeconds()));
+        ProgressReporter progress =
+            ProgressReporter.start(
+                spark.sparkContext(), name, interval, ConfigOptions::secondsSinceLaunch)) {
+      LOG.info(
+          String.format(
+              Locale.ROOT, "%s: Spark session started in %.1f s", name, Sessions.startSeconds()));
       job.run(spark, effective, typed);
     }
-    LOG.info(String.format(Locale.ROOT, "%s: finished %.1f s after launch", name, secondsSinceLaunch()));
+    LOG.info(
+        String.format(Locale.ROOT, "%s: finished %.1f s after launch", name, secondsSinceLaunch()));
     return 0;
   }
 
@@ -89,11 +108,12 @@ public final class ConfigOptions {
   @SafeVarargs
   public final Config load(Map<String, ?> fromOptions, Function<Config, Config>... presets) {
     Map<String, Object> overrides = new LinkedHashMap<>();
-    fromOptions.forEach((key, value) -> {
-      if (value != null) {
-        overrides.put(key, value);
-      }
-    });
+    fromOptions.forEach(
+        (key, value) -> {
+          if (value != null) {
+            overrides.put(key, value);
+          }
+        });
     properties.forEach(overrides::putIfAbsent);
     Optional<Path> home = Optional.ofNullable(System.getProperty(HOME_PROPERTY)).map(Path::of);
     return ConfigLoader.load(home, Optional.ofNullable(file), overrides, presets);

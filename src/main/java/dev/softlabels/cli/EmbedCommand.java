@@ -15,31 +15,41 @@ import picocli.CommandLine.Spec;
     name = "embed",
     mixinStandardHelpOptions = true,
     description = {
-        "Plot trained models' feature spaces with t-SNE.",
-        "Extract trained models' global-average-pool features for a split (distributed), run t-SNE on a",
-        "seeded sample of them and draw PNG scatter plots with one panel per model, coloured by the ground",
-        "truth: by colour and by shape interpolation for the synthetic classes, by class mix otherwise.",
-        "Writes DIR/features/<model>/, DIR/tsne/, DIR/<plot>.png and DIR/embed.json.",
-        "Example: softlabels embed --model hard=out/m-hard --model soft=out/m-soft --images out/gen/images",
-        "  --labels out/gen/labels --output out/embed"})
+      "Plot trained models' feature spaces with t-SNE.",
+      "Extract trained models' global-average-pool features for a split (distributed), run t-SNE on a",
+      "seeded sample of them and draw PNG scatter plots with one panel per model, coloured by the ground",
+      "truth: by colour and by shape interpolation for the synthetic classes, by class mix otherwise.",
+      "Writes DIR/features/<model>/, DIR/tsne/, DIR/<plot>.png and DIR/embed.json.",
+      "Example: softlabels embed --model hard=out/m-hard --model soft=out/m-soft --images out/gen/images",
+      "  --labels out/gen/labels --output out/embed"
+    })
 final class EmbedCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
   @Mixin ConfigOptions config;
 
-  @Option(names = "--model", paramLabel = "NAME=DIR",
-      description = "A panel name and the train job's model directory. Repeatable; panels in name order.")
+  @Option(
+      names = "--model",
+      paramLabel = "NAME=DIR",
+      description =
+          "A panel name and the train job's model directory. Repeatable; panels in name order.")
   Map<String, String> models;
 
   @Mixin DataOptions data;
 
   @Mixin ScoringOptions scoring;
 
-  @Option(names = "--max-points", paramLabel = "N", description = "At most N images in the t-SNE (default 2000).")
+  @Option(
+      names = "--max-points",
+      paramLabel = "N",
+      description = "At most N images in the t-SNE (default 2000).")
   Integer maxPoints;
 
-  @Option(names = "--iterations", paramLabel = "N", description = "t-SNE iterations (default 1000; the paper 5000).")
+  @Option(
+      names = "--iterations",
+      paramLabel = "N",
+      description = "t-SNE iterations (default 1000; the paper 5000).")
   Integer iterations;
 
   @Override
@@ -50,8 +60,14 @@ final class EmbedCommand implements Callable<Integer> {
     scoring.addTo(options, "softlabels.embed");
     options.put("softlabels.embed.max-points", maxPoints);
     options.put("softlabels.embed.iterations", iterations);
-    return ConfigOptions.run(spec, config.load(options), EmbedSettings::from, (spark, effective, settings) ->
-        EmbedJob.run(spark, settings).plots().values()
-            .forEach(plot -> spec.commandLine().getOut().println("embed: " + plot)));
+    return ConfigOptions.run(
+        spec,
+        config.load(options),
+        EmbedSettings::from,
+        (spark, effective, settings) ->
+            EmbedJob.run(spark, settings)
+                .plots()
+                .values()
+                .forEach(plot -> spec.commandLine().getOut().println("embed: " + plot)));
   }
 }

@@ -15,17 +15,21 @@ import picocli.CommandLine.Spec;
     name = "evaluate",
     mixinStandardHelpOptions = true,
     description = {
-        "Score a split with a trained model against the soft ground truth.",
-        "Score a split with a trained model (distributed inference) and compute macro accuracy, KL(truth ||",
-        "prediction) with 1e-5 clipping, accuracy, macro F1, ECE (10 bins), Brier score and NLL against the",
-        "soft ground truth. Writes DIR/predictions/ and DIR/metrics.json."})
+      "Score a split with a trained model against the soft ground truth.",
+      "Score a split with a trained model (distributed inference) and compute macro accuracy, KL(truth ||",
+      "prediction) with 1e-5 clipping, accuracy, macro F1, ECE (10 bins), Brier score and NLL against the",
+      "soft ground truth. Writes DIR/predictions/ and DIR/metrics.json."
+    })
 final class EvaluateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
   @Mixin ConfigOptions config;
 
-  @Option(names = "--model-dir", paramLabel = "DIR", description = "The train job's model directory.")
+  @Option(
+      names = "--model-dir",
+      paramLabel = "DIR",
+      description = "The train job's model directory.")
   String modelDir;
 
   @Mixin DataOptions data;
@@ -38,8 +42,17 @@ final class EvaluateCommand implements Callable<Integer> {
     options.put("softlabels.evaluate.model-dir", modelDir);
     data.addTo(options, "softlabels.evaluate");
     scoring.addTo(options, "softlabels.evaluate");
-    return ConfigOptions.run(spec, config.load(options), EvaluateSettings::from, (spark, effective, settings) ->
-        spec.commandLine().getOut().println("evaluate: " + EvaluateJob.format(EvaluateJob.run(spark, settings))
-            + " -> " + settings.output()));
+    return ConfigOptions.run(
+        spec,
+        config.load(options),
+        EvaluateSettings::from,
+        (spark, effective, settings) ->
+            spec.commandLine()
+                .getOut()
+                .println(
+                    "evaluate: "
+                        + EvaluateJob.format(EvaluateJob.run(spark, settings))
+                        + " -> "
+                        + settings.output()));
   }
 }

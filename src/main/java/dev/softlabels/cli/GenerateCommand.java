@@ -16,18 +16,22 @@ import picocli.CommandLine.Spec;
     name = "generate",
     mixinStandardHelpOptions = true,
     description = {
-        "Render the paper's synthetic image dataset with exact soft labels.",
-        "Rendered across executors: red/green/blue x circle/ellipse on black,",
-        "pure classes and colour/shape interpolations with exact soft labels.",
-        "Writes DIR/images/ (Parquet: PNG bytes, parameters, labels, split_0..), DIR/labels/ (ground truth",
-        "in the aggregate schema) and DIR/summary.json."})
+      "Render the paper's synthetic image dataset with exact soft labels.",
+      "Rendered across executors: red/green/blue x circle/ellipse on black,",
+      "pure classes and colour/shape interpolations with exact soft labels.",
+      "Writes DIR/images/ (Parquet: PNG bytes, parameters, labels, split_0..), DIR/labels/ (ground truth",
+      "in the aggregate schema) and DIR/summary.json."
+    })
 final class GenerateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
   @Mixin ConfigOptions config;
 
-  @Option(names = "--output", paramLabel = "DIR", description = "Output directory, local or s3a://.")
+  @Option(
+      names = "--output",
+      paramLabel = "DIR",
+      description = "Output directory, local or s3a://.")
   String output;
 
   @Option(names = "--images", paramLabel = "N", description = "Number of images (default 15000).")
@@ -36,16 +40,28 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--size", paramLabel = "PX", description = "Image side in pixels (default 32).")
   Integer size;
 
-  @Option(names = "--seed", paramLabel = "SEED", description = "Seed of everything random (default 42).")
+  @Option(
+      names = "--seed",
+      paramLabel = "SEED",
+      description = "Seed of everything random (default 42).")
   Long seed;
 
-  @Option(names = "--splits", paramLabel = "K", description = "Seeded train/validation/test splits (default 3).")
+  @Option(
+      names = "--splits",
+      paramLabel = "K",
+      description = "Seeded train/validation/test splits (default 3).")
   Integer splits;
 
-  @Option(names = "--partitions", paramLabel = "P", description = "Partitions of the index range (default: automatic).")
+  @Option(
+      names = "--partitions",
+      paramLabel = "P",
+      description = "Partitions of the index range (default: automatic).")
   Integer partitions;
 
-  @Option(names = "--export-png", paramLabel = "DIR", description = "Also write plain PNG files here.")
+  @Option(
+      names = "--export-png",
+      paramLabel = "DIR",
+      description = "Also write plain PNG files here.")
   String exportPng;
 
   @Option(names = "--overwrite", description = "Replace existing output directories.")
@@ -62,11 +78,23 @@ final class GenerateCommand implements Callable<Integer> {
     options.put("softlabels.generate.partitions", partitions);
     options.put("softlabels.generate.export-png", exportPng);
     options.put("softlabels.generate.overwrite", overwrite);
-    return ConfigOptions.run(spec, config.load(options), GenerateSettings::from, (spark, effective, settings) -> {
-      Map<String, Object> summary = GenerateJob.run(spark, settings);
-      spec.commandLine().getOut().printf(Locale.ROOT, "generate: %,d images of %dx%d px, by kind %s, in %.1f s -> %s%n",
-          (Long) summary.get("images"), settings.size(), settings.size(), summary.get("by_kind"),
-          (Double) summary.get("seconds"), settings.output());
-    });
+    return ConfigOptions.run(
+        spec,
+        config.load(options),
+        GenerateSettings::from,
+        (spark, effective, settings) -> {
+          Map<String, Object> summary = GenerateJob.run(spark, settings);
+          spec.commandLine()
+              .getOut()
+              .printf(
+                  Locale.ROOT,
+                  "generate: %,d images of %dx%d px, by kind %s, in %.1f s -> %s%n",
+                  (Long) summary.get("images"),
+                  settings.size(),
+                  settings.size(),
+                  summary.get("by_kind"),
+                  (Double) summary.get("seconds"),
+                  settings.output());
+        });
   }
 }

@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.util.Properties;
 import picocli.CommandLine.IVersionProvider;
 
-/** What --version prints on every command: the project version Maven filled into version.properties. */
+/**
+ * What --version prints on every command: the project version Maven filled into version.properties.
+ */
 final class ProjectVersion implements IVersionProvider {
 
   @Override

@@ -6,7 +6,6 @@ import dev.softlabels.relabel.Night;
 import dev.softlabels.relabel.RelabelJob;
 import dev.softlabels.relabel.RelabelSettings;
 import dev.softlabels.spark.HadoopPaths;
-import dev.softlabels.spark.Sessions;
 import dev.softlabels.spark.StagedOutput;
 import java.util.HashMap;
 import java.util.List;
@@ -16,45 +15,58 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 @Command(
     name = "relabel",
     mixinStandardHelpOptions = true,
-    subcommands = {RelabelCommand.History.class, RelabelCommand.Export.class, RelabelCommand.Compact.class},
+    subcommands = {
+      RelabelCommand.History.class,
+      RelabelCommand.Export.class,
+      RelabelCommand.Compact.class
+    },
     description = {
-        "Fold one night's annotation rows into a versioned label store.",
-        "The store is a Delta Lake table. A night validates its rows as aggregate does (plus duplicates of",
-        "earlier nights' votes), adds their vote counts to the images they touch and commits those images'",
-        "new labels together with the night's ledger entry. Each night is",
-        "applied at most once, in date order; re-running an applied night does nothing. Labels are majority",
-        "votes and vote fractions only: the store keeps each image's vote counts, not which label each annotator",
-        "gave, so aggregate's models (--method dawid-skene, ...) cannot be refitted night by night; for them run",
-        "aggregate --method over all the nights' annotation rows. Writes",
-        "STATE/quarantine/date=D/ and STATE/changes/date=D/ (images/, needs-annotations/, summary.json).",
-        "Subcommands: history (the applied nights), export (the labels as of a version, night or time),",
-        "compact (fold the rows that later nights superseded away)."})
+      "Fold one night's annotation rows into a versioned label store.",
+      "The store is a Delta Lake table. A night validates its rows as aggregate does (plus duplicates of",
+      "earlier nights' votes), adds their vote counts to the images they touch and commits those images'",
+      "new labels together with the night's ledger entry. Each night is",
+      "applied at most once, in date order; re-running an applied night does nothing. Labels are majority",
+      "votes and vote fractions only: the store keeps each image's vote counts, not which label each annotator",
+      "gave, so aggregate's models (--method dawid-skene, ...) cannot be refitted night by night; for them run",
+      "aggregate --method over all the nights' annotation rows. Writes",
+      "STATE/quarantine/date=D/ and STATE/changes/date=D/ (images/, needs-annotations/, summary.json).",
+      "Subcommands: history (the applied nights), export (the labels as of a version, night or time),",
+      "compact (fold the rows that later nights superseded away)."
+    })
 final class RelabelCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
   @Mixin ConfigOptions config;
 
-  @Option(names = "--state", paramLabel = "DIR", description = "The label store (created on the first night).")
+  @Option(
+      names = "--state",
+      paramLabel = "DIR",
+      description = "The label store (created on the first night).")
   String state;
 
-  @Option(names = "--batch", paramLabel = "PATH", description = "The night's annotation rows (file or directory).")
+  @Option(
+      names = "--batch",
+      paramLabel = "PATH",
+      description = "The night's annotation rows (file or directory).")
   String batch;
 
   @Option(names = "--date", paramLabel = "YYYY-MM-DD", description = "The night.")
   String date;
 
-  @Option(names = "--method", paramLabel = "METHOD",
+  @Option(
+      names = "--method",
+      paramLabel = "METHOD",
       description = "majority, the only one relabel has (default: softlabels.relabel.method).")
   String method;
 
@@ -72,25 +84,49 @@ final class RelabelCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return ConfigOptions.run(spec, configuration(), effective -> {
-      RelabelSettings settings = RelabelSettings.from(effective);
-      HadoopPaths.requireLocalExists(settings.batch(), "batch");
-      return settings;
-    }, (spark, effective, settings) -> {
-      RelabelJob.Result result = RelabelJob.run(spark, settings);
-      Night night = result.night();
-      spec.commandLine().getOut().println(result.applied()
-          ? String.format(Locale.ROOT, "relabel: night %s applied as version %d: %,d rows read, %,d used, %,d "
-              + "quarantined; %,d images touched (%,d new, %,d flipped) -> %s", night.date(), result.version(),
-              night.rowsRead(), night.rowsUsed(), night.rowsQuarantined(), night.imagesTouched(), night.newImages(),
-              night.flippedImages(), result.changes())
-          : String.format(Locale.ROOT, "relabel: night %s was already applied (version %d); nothing changed, the "
-              + "store is at version %d", night.date(), night.version(), result.version()));
-    });
+    return ConfigOptions.run(
+        spec,
+        configuration(),
+        effective -> {
+          RelabelSettings settings = RelabelSettings.from(effective);
+          HadoopPaths.requireLocalExists(settings.batch(), "batch");
+          return settings;
+        },
+        (spark, effective, settings) -> {
+          RelabelJob.Result result = RelabelJob.run(spark, settings);
+          Night night = result.night();
+          spec.commandLine()
+              .getOut()
+              .println(
+                  result.applied()
+                      ? String.format(
+                          Locale.ROOT,
+                          "relabel: night %s applied as version %d: %,d rows read, %,d used, %,d "
+                              + "quarantined; %,d images touched (%,d new, %,d flipped) -> %s",
+                          night.date(),
+                          result.version(),
+                          night.rowsRead(),
+                          night.rowsUsed(),
+                          night.rowsQuarantined(),
+                          night.imagesTouched(),
+                          night.newImages(),
+                          night.flippedImages(),
+                          result.changes())
+                      : String.format(
+                          Locale.ROOT,
+                          "relabel: night %s was already applied (version %d); nothing changed, the "
+                              + "store is at version %d",
+                          night.date(),
+                          night.version(),
+                          result.version()));
+        });
   }
 
-  @Command(name = "history", mixinStandardHelpOptions = true,
-      description = "List the nights applied to a label store: the ledger kept in its commit history.")
+  @Command(
+      name = "history",
+      mixinStandardHelpOptions = true,
+      description =
+          "List the nights applied to a label store: the ledger kept in its commit history.")
   static final class History implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -99,35 +135,69 @@ final class RelabelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      return store.inSession((spark, path, labels) -> {
-        List<Night> nights = labels.nights();
-        CommandLine.Help.TextTable table = CommandLine.Help.TextTable.forColumnWidths(
-            CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF), 8, 12, 25, 12, 12, 12, 10, 10);
-        table.addRowValues("version", "night", "committed", "rows", "quarantined", "images", "new", "flipped");
-        for (Night n : nights) {
-          table.addRowValues(Stream.of(n.version(), n.date(), n.committedAt(), n.rowsRead(), n.rowsQuarantined(),
-              n.imagesTouched(), n.newImages(), n.flippedImages()).map(String::valueOf).toArray(String[]::new));
-        }
-        spec.commandLine().getOut().print(nights.isEmpty() ? "no night applied to " + path + "\n" : table.toString());
-        spec.commandLine().getOut().flush();
-      });
+      return store.inSession(
+          (spark, path, labels) -> {
+            List<Night> nights = labels.nights();
+            CommandLine.Help.TextTable table =
+                CommandLine.Help.TextTable.forColumnWidths(
+                    CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF),
+                    8,
+                    12,
+                    25,
+                    12,
+                    12,
+                    12,
+                    10,
+                    10);
+            table.addRowValues(
+                "version", "night", "committed", "rows", "quarantined", "images", "new", "flipped");
+            for (Night n : nights) {
+              table.addRowValues(
+                  Stream.of(
+                          n.version(),
+                          n.date(),
+                          n.committedAt(),
+                          n.rowsRead(),
+                          n.rowsQuarantined(),
+                          n.imagesTouched(),
+                          n.newImages(),
+                          n.flippedImages())
+                      .map(String::valueOf)
+                      .toArray(String[]::new));
+            }
+            spec.commandLine()
+                .getOut()
+                .print(nights.isEmpty() ? "no night applied to " + path + "\n" : table.toString());
+            spec.commandLine().getOut().flush();
+          });
     }
   }
 
-  @Command(name = "export", mixinStandardHelpOptions = true,
-      description = {"Export a label store's labels as of a version, night or time.",
-          "Writes them as a Parquet label table (aggregate's labels/ columns, usable as train --labels)."})
+  @Command(
+      name = "export",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Export a label store's labels as of a version, night or time.",
+        "Writes them as a Parquet label table (aggregate's labels/ columns, usable as train --labels)."
+      })
   static final class Export implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
     @Mixin StoreOptions store;
 
-    @Option(names = "--as-of", paramLabel = "WHEN",
-        description = "A version number, a night (YYYY-MM-DD) or a timestamp; default: the latest version.")
+    @Option(
+        names = "--as-of",
+        paramLabel = "WHEN",
+        description =
+            "A version number, a night (YYYY-MM-DD) or a timestamp; default: the latest version.")
     String asOf = "";
 
-    @Option(names = "--output", paramLabel = "DIR", required = true, description = "Output directory.")
+    @Option(
+        names = "--output",
+        paramLabel = "DIR",
+        required = true,
+        description = "Output directory.")
     String output;
 
     @Option(names = "--overwrite", description = "Replace an existing output directory.")
@@ -136,24 +206,36 @@ final class RelabelCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       LabelStore.requireAsOf(asOf);
-      return store.inSession((spark, path, labels) -> {
-        try (StagedOutput staged = StagedOutput.directory(spark, output, overwrite, "--output", "relabel export",
-            List.of(path))) {
-          labels.labelTable(asOf).write().mode(SaveMode.Overwrite).parquet(staged.path());
-          staged.commit();
-        }
-        spec.commandLine().getOut().println("relabel export: labels of " + path
-            + (asOf.isBlank() ? "" : " as of " + asOf) + " -> " + output);
-      });
+      return store.inSession(
+          (spark, path, labels) -> {
+            try (StagedOutput staged =
+                StagedOutput.directory(
+                    spark, output, overwrite, "--output", "relabel export", List.of(path))) {
+              labels.labelTable(asOf).write().mode(SaveMode.Overwrite).parquet(staged.path());
+              staged.commit();
+            }
+            spec.commandLine()
+                .getOut()
+                .println(
+                    "relabel export: labels of "
+                        + path
+                        + (asOf.isBlank() ? "" : " as of " + asOf)
+                        + " -> "
+                        + output);
+          });
     }
   }
 
-  @Command(name = "compact", mixinStandardHelpOptions = true,
-      description = {"Keep only each image's latest row in a label store's table.",
-          "Rewrites the table with each image's latest row only, in one commit: nights",
-          "append a row per image they touch, so the table grows by every night's touched images until this",
-          "folds them away. The labels read the same before and after; earlier versions stay readable until",
-          "Delta's VACUUM removes their files. Run it when no night is running (one writer per store)."})
+  @Command(
+      name = "compact",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Keep only each image's latest row in a label store's table.",
+        "Rewrites the table with each image's latest row only, in one commit: nights",
+        "append a row per image they touch, so the table grows by every night's touched images until this",
+        "folds them away. The labels read the same before and after; earlier versions stay readable until",
+        "Delta's VACUUM removes their files. Run it when no night is running (one writer per store)."
+      })
   static final class Compact implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -162,12 +244,20 @@ final class RelabelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      return store.inSession((spark, path, labels) -> {
-        LabelStore.Compaction compaction = labels.compact();
-        spec.commandLine().getOut().println(String.format(Locale.ROOT,
-            "relabel compact: %,d rows -> %,d (one per image) as version %d of %s", compaction.before(),
-            compaction.after(), labels.version(), path));
-      });
+      return store.inSession(
+          (spark, path, labels) -> {
+            LabelStore.Compaction compaction = labels.compact();
+            spec.commandLine()
+                .getOut()
+                .println(
+                    String.format(
+                        Locale.ROOT,
+                        "relabel compact: %,d rows -> %,d (one per image) as version %d of %s",
+                        compaction.before(),
+                        compaction.after(),
+                        labels.version(),
+                        path));
+          });
     }
   }
 
@@ -175,7 +265,8 @@ final class RelabelCommand implements Callable<Integer> {
   static final class StoreOptions {
 
     /** The command this is mixed into. */
-    @Spec(Spec.Target.MIXEE) CommandSpec spec;
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
 
     @Mixin ConfigOptions config;
 
@@ -189,8 +280,15 @@ final class RelabelCommand implements Callable<Integer> {
     int inSession(Task task) throws Exception {
       Map<String, Object> options = new HashMap<>();
       options.put("softlabels.relabel.state", state);
-      return ConfigOptions.run(spec, config.load(options), RelabelSettings::state, (spark, effective, store) -> task.run(spark, store,
-          new LabelStore(spark, store, LabelStore.CommitPath.from(effective))));
+      return ConfigOptions.run(
+          spec,
+          config.load(options),
+          RelabelSettings::state,
+          (spark, effective, store) ->
+              task.run(
+                  spark,
+                  store,
+                  new LabelStore(spark, store, LabelStore.CommitPath.from(effective))));
     }
   }
 }

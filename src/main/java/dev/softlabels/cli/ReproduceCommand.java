@@ -17,37 +17,56 @@ import picocli.CommandLine.Spec;
     name = "reproduce",
     mixinStandardHelpOptions = true,
     description = {
-        "Run the paper's study end to end and write its report.",
-        "The paper's study end to end: the dataset, then for each of three seeded splits and each label",
-        "type (hard, soft) train -> evaluate on the test split, then a Table-1-style report (report.md,",
-        "report.html, results.csv, results.json) beside the paper's numbers, with the feature-space (t-SNE)",
-        "plots of split 0's models. Re-running resumes."})
+      "Run the paper's study end to end and write its report.",
+      "The paper's study end to end: the dataset, then for each of three seeded splits and each label",
+      "type (hard, soft) train -> evaluate on the test split, then a Table-1-style report (report.md,",
+      "report.html, results.csv, results.json) beside the paper's numbers, with the feature-space (t-SNE)",
+      "plots of split 0's models. Re-running resumes."
+    })
 final class ReproduceCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
   @Mixin ConfigOptions config;
 
-  @Option(names = "--preset", paramLabel = "NAME", description = "quick (default; minutes on a CPU) or paper.")
+  @Option(
+      names = "--preset",
+      paramLabel = "NAME",
+      description = "quick (default; minutes on a CPU) or paper.")
   String preset;
 
-  @Option(names = "--dataset", paramLabel = "NAME", description = "synthetic (default) or cifar10h.")
+  @Option(
+      names = "--dataset",
+      paramLabel = "NAME",
+      description = "synthetic (default) or cifar10h.")
   String dataset;
 
-  @Option(names = "--output", paramLabel = "DIR", description = "Output directory (default out/reproduce).")
+  @Option(
+      names = "--output",
+      paramLabel = "DIR",
+      description = "Output directory (default out/reproduce).")
   String output;
 
-  @Option(names = "--annotate", description = "Train on labels aggregated from simulated annotators.")
+  @Option(
+      names = "--annotate",
+      description = "Train on labels aggregated from simulated annotators.")
   Boolean annotate;
 
-  @Option(names = "--label-types", paramLabel = "TYPE", split = ",",
-      description = "Label types to train and compare: hard, soft, posterior (Dawid–Skene's), or the posteriors of "
-          + "dawid-skene, one-coin, glad, mace, wawa (default hard,soft; posteriors need --annotate).")
+  @Option(
+      names = "--label-types",
+      paramLabel = "TYPE",
+      split = ",",
+      description =
+          "Label types to train and compare: hard, soft, posterior (Dawid–Skene's), or the posteriors of "
+              + "dawid-skene, one-coin, glad, mace, wawa (default hard,soft; posteriors need --annotate).")
   List<String> labelTypes;
 
-  @Option(names = "--backbone", negatable = true,
-      description = "Fine-tune every cell from the CIFAR-10 backbone (trained once into OUTPUT/backbone/), or not "
-          + "(--no-backbone). Default: for cifar10h only.")
+  @Option(
+      names = "--backbone",
+      negatable = true,
+      description =
+          "Fine-tune every cell from the CIFAR-10 backbone (trained once into OUTPUT/backbone/), or not "
+              + "(--no-backbone). Default: for cifar10h only.")
   Boolean backbone;
 
   @Override
@@ -59,11 +78,20 @@ final class ReproduceCommand implements Callable<Integer> {
     options.put("softlabels.reproduce.annotate", annotate);
     options.put("softlabels.reproduce.label-types", labelTypes);
     options.put("softlabels.reproduce.backbone.use", backbone == null ? null : backbone.toString());
-    return ConfigOptions.run(spec, config.load(options, ReproduceSettings::preset), ReproduceSettings::from,
+    return ConfigOptions.run(
+        spec,
+        config.load(options, ReproduceSettings::preset),
+        ReproduceSettings::from,
         (spark, effective, settings) -> {
           List<CellResult> cells = ReproduceJob.run(spark, effective, settings);
-          spec.commandLine().getOut().println("reproduce: " + cells.size() + " cells -> " + settings.output()
-              + "/report.md, report.html, results.csv, results.json");
+          spec.commandLine()
+              .getOut()
+              .println(
+                  "reproduce: "
+                      + cells.size()
+                      + " cells -> "
+                      + settings.output()
+                      + "/report.md, report.html, results.csv, results.json");
         });
   }
 }

@@ -9,7 +9,10 @@ final class ScoringOptions {
   @Option(names = "--checkpoint", paramLabel = "NAME", description = "best (default) or last.")
   String checkpoint;
 
-  @Option(names = "--split-name", paramLabel = "NAME", description = "test (default), validation or train.")
+  @Option(
+      names = "--split-name",
+      paramLabel = "NAME",
+      description = "test (default), validation or train.")
   String splitName;
 
   @Option(names = "--output", paramLabel = "DIR", description = "Output directory.")
@@ -18,7 +21,9 @@ final class ScoringOptions {
   @Option(names = "--overwrite", description = "Replace an existing output directory.")
   Boolean overwrite;
 
-  /** @param scope the job's settings, e.g. softlabels.evaluate */
+  /**
+   * @param scope the job's settings, e.g. softlabels.evaluate
+   */
   void addTo(Map<String, Object> options, String scope) {
     options.put(scope + ".checkpoint", checkpoint);
     options.put(scope + ".split-name", splitName);

@@ -18,16 +18,26 @@ import picocli.CommandLine.UnmatchedArgumentException;
     name = "softlabels",
     mixinStandardHelpOptions = true,
     description = "Crowdsourced annotations to label distributions, on Apache Spark.",
-    subcommands = {AggregateCommand.class, GenerateCommand.class, AnnotateCommand.class, TrainCommand.class,
-        BackboneCommand.class,
-        EvaluateCommand.class, EmbedCommand.class, ReproduceCommand.class, RelabelCommand.class, ToCsvCommand.class,
-        BenchStubCommand.class,
-        CommandLine.HelpCommand.class},
+    subcommands = {
+      AggregateCommand.class,
+      GenerateCommand.class,
+      AnnotateCommand.class,
+      TrainCommand.class,
+      BackboneCommand.class,
+      EvaluateCommand.class,
+      EmbedCommand.class,
+      ReproduceCommand.class,
+      RelabelCommand.class,
+      ToCsvCommand.class,
+      BenchStubCommand.class,
+      CommandLine.HelpCommand.class
+    },
     footer = {"", "Run 'softlabels COMMAND --help' for a command's options."})
 public final class SoftLabels implements Callable<Integer> {
 
   /** Exit code for user mistakes (bad option, missing path, bad configuration). */
   public static final int USER_ERROR = 2;
+
   /** Exit code after a stop by a signal (the JVM's own for SIGTERM, 128 + 15). */
   static final int STOPPED = 143;
 
@@ -45,8 +55,8 @@ public final class SoftLabels implements Callable<Integer> {
   }
 
   /**
-   * Runs {@code args} on {@code commandLine} (one of this class's) and exits the JVM with its code: the
-   * product's main and the benchmarks' share what a signal does and how a run ends.
+   * Runs {@code args} on {@code commandLine} (one of this class's) and exits the JVM with its code:
+   * the product's main and the benchmarks' share what a signal does and how a run ends.
    */
   public static void exit(CommandLine commandLine, String[] args) {
     Termination.install();
@@ -54,7 +64,8 @@ public final class SoftLabels implements Callable<Integer> {
     try {
       exitCode = commandLine.execute(args);
     } finally {
-      // Also when an Error escapes: the JVM then exits on its own, and that is not a stop by a signal.
+      // Also when an Error escapes: the JVM then exits on its own, and that is not a stop by a
+      // signal.
       Termination.finished(exitCode);
     }
     System.exit(exitCode);
@@ -87,8 +98,9 @@ public final class SoftLabels implements Callable<Integer> {
   }
 
   /**
-   * Every command's --version (mixinStandardHelpOptions) prints the project version; picocli gives a
-   * subcommand no version of its own, and inheriting the top command's attributes would copy its footer too.
+   * Every command's --version (mixinStandardHelpOptions) prints the project version; picocli gives
+   * a subcommand no version of its own, and inheriting the top command's attributes would copy its
+   * footer too.
    */
   private static void withProjectVersion(CommandLine command) {
     command.getCommandSpec().versionProvider(new ProjectVersion());
@@ -98,9 +110,10 @@ public final class SoftLabels implements Callable<Integer> {
   private static int badParameters(ParameterException e, String[] args) {
     CommandLine command = e.getCommandLine();
     String name = command.getCommandSpec().qualifiedName();
-    String hint = e instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()
-        ? "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?"
-        : "";
+    String hint =
+        e instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()
+            ? "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?"
+            : "";
     command.getErr().println(name + ": " + e.getMessage() + hint + " (see '" + name + " --help')");
     return USER_ERROR;
   }

@@ -16,8 +16,12 @@ import org.apache.logging.log4j.core.config.Configurator;
 final class Termination {
 
   private static final int BEFORE_SPARK = 60;
-  /** How long a signal that came after the outputs were committed waits for the command to return. */
+
+  /**
+   * How long a signal that came after the outputs were committed waits for the command to return.
+   */
   private static final long FINISHING_MILLIS = 5_000;
+
   private static volatile boolean finished;
   private static volatile int exitCode;
   private static volatile boolean stopping;
@@ -34,7 +38,9 @@ final class Termination {
     finished = true;
   }
 
-  /** True once a signal is stopping the JVM: failures from then on are its consequence, not news. */
+  /**
+   * True once a signal is stopping the JVM: failures from then on are its consequence, not news.
+   */
   static boolean stopping() {
     return stopping;
   }
@@ -59,18 +65,25 @@ final class Termination {
     }
     List<String> written = StagedOutput.writtenAndNoneOpen();
     if (!written.isEmpty() && finishes()) {
-      // The signal came after the commit, while the command was saying so: its outputs are complete, and
+      // The signal came after the commit, while the command was saying so: its outputs are
+      // complete, and
       // a scheduler told 143 would run it again (and be refused: the output exists).
-      System.err.println("softlabels: a signal arrived after the command had written " + String.join(", ", written)
-          + "; it finished");
+      System.err.println(
+          "softlabels: a signal arrived after the command had written "
+              + String.join(", ", written)
+              + "; it finished");
       System.err.flush();
       Runtime.getRuntime().halt(exitCode);
     }
     stopping = true;
     Configurator.setAllLevels(LogManager.ROOT_LOGGER_NAME, Level.OFF);
     List<String> outputs = StagedOutput.abandonAll();
-    System.err.println("softlabels: stopped by a signal" + (outputs.isEmpty() ? ""
-        : "; not written, any previous output left as it was: " + String.join(", ", outputs)));
+    System.err.println(
+        "softlabels: stopped by a signal"
+            + (outputs.isEmpty()
+                ? ""
+                : "; not written, any previous output left as it was: "
+                    + String.join(", ", outputs)));
     System.err.flush();
   }
 }

@@ -4,7 +4,9 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** Reads an enum-valued setting case-insensitively, naming the key and the choices when it is wrong. */
+/**
+ * Reads an enum-valued setting case-insensitively, naming the key and the choices when it is wrong.
+ */
 public final class Choices {
 
   private Choices() {}
@@ -18,9 +20,10 @@ public final class Choices {
     try {
       return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
-      String choices = Arrays.stream(type.getEnumConstants())
-          .map(Choices::name)
-          .collect(Collectors.joining(", "));
+      String choices =
+          Arrays.stream(type.getEnumConstants())
+              .map(Choices::name)
+              .collect(Collectors.joining(", "));
       throw new UserError(key + " must be one of " + choices + "; got '" + value + "'");
     }
   }

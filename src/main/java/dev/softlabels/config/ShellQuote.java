@@ -3,8 +3,8 @@ package dev.softlabels.config;
 import java.util.regex.Pattern;
 
 /**
- * A value as one POSIX shell word, for the commands an error message suggests: pasted into bash or sh,
- * it reaches the program unchanged (spaces, quotes, globs, $ and all).
+ * A value as one POSIX shell word, for the commands an error message suggests: pasted into bash or
+ * sh, it reaches the program unchanged (spaces, quotes, globs, $ and all).
  */
 public final class ShellQuote {
 
@@ -17,7 +17,8 @@ public final class ShellQuote {
     if (PLAIN.matcher(value).matches()) {
       return value;
     }
-    // Inside single quotes nothing is special but the closing quote: end the quotes, add an escaped one,
+    // Inside single quotes nothing is special but the closing quote: end the quotes, add an escaped
+    // one,
     // open them again.
     return "'" + value.replace("'", "'\\''") + "'";
   }

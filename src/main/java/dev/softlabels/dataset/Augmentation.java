@@ -7,17 +7,18 @@ import java.io.Serializable;
 import java.util.SplittableRandom;
 
 /**
- * The light augmentation of CIFAR-style training (softlabels.train.augment): each image of a training
- * minibatch is mirrored left-right with probability 1/2 and shifted by up to {@code cropPadding}
- * pixels each way — a random crop of the image padded with zeros — drawn anew every epoch.
- * Applied where the minibatches are read (the executors), to CHW float planes.
+ * The light augmentation of CIFAR-style training (softlabels.train.augment): each image of a
+ * training minibatch is mirrored left-right with probability 1/2 and shifted by up to {@code
+ * cropPadding} pixels each way — a random crop of the image padded with zeros — drawn anew every
+ * epoch. Applied where the minibatches are read (the executors), to CHW float planes.
  */
 public record Augmentation(boolean flip, int cropPadding) implements Serializable {
 
   public static final Augmentation NONE = new Augmentation(false, 0);
 
   public Augmentation {
-    require(cropPadding >= 0, "softlabels.train.augment.crop-padding must be >= 0, got " + cropPadding);
+    require(
+        cropPadding >= 0, "softlabels.train.augment.crop-padding must be >= 0, got " + cropPadding);
   }
 
   public static Augmentation from(Config train) {
@@ -30,10 +31,11 @@ public record Augmentation(boolean flip, int cropPadding) implements Serializabl
   }
 
   /**
-   * Augments {@code examples} images of {@code channels} x {@code height} x {@code width} floats each,
-   * stored one after another from index 0, in place.
+   * Augments {@code examples} images of {@code channels} x {@code height} x {@code width} floats
+   * each, stored one after another from index 0, in place.
    */
-  public void apply(float[] images, int examples, int channels, int height, int width, SplittableRandom random) {
+  public void apply(
+      float[] images, int examples, int channels, int height, int width, SplittableRandom random) {
     if (isNone()) {
       return;
     }
@@ -47,10 +49,18 @@ public record Augmentation(boolean flip, int cropPadding) implements Serializabl
   }
 
   /**
-   * The image at {@code offset}, shifted so that pixel (y, x) shows what was at (y + dy, x + dx) (zero
-   * where that falls outside), then mirrored left-right when {@code mirror}.
+   * The image at {@code offset}, shifted so that pixel (y, x) shows what was at (y + dy, x + dx)
+   * (zero where that falls outside), then mirrored left-right when {@code mirror}.
    */
-  static void move(float[] images, int offset, int channels, int height, int width, boolean mirror, int dy, int dx,
+  static void move(
+      float[] images,
+      int offset,
+      int channels,
+      int height,
+      int width,
+      boolean mirror,
+      int dy,
+      int dx,
       float[] scratch) {
     if (!mirror && dy == 0 && dx == 0) {
       return;
@@ -63,13 +73,17 @@ public record Augmentation(boolean flip, int cropPadding) implements Serializabl
         for (int x = 0; x < width; x++) {
           int fromX = (mirror ? width - 1 - x : x) + dx;
           boolean inside = fromY >= 0 && fromY < height && fromX >= 0 && fromX < width;
-          images[offset + c * plane + y * width + x] = inside ? scratch[c * plane + fromY * width + fromX] : 0f;
+          images[offset + c * plane + y * width + x] =
+              inside ? scratch[c * plane + fromY * width + fromX] : 0f;
         }
       }
     }
   }
 
-  /** The random draws of one minibatch in one epoch: the same run, epoch and minibatch give the same ones. */
+  /**
+   * The random draws of one minibatch in one epoch: the same run, epoch and minibatch give the same
+   * ones.
+   */
   public static SplittableRandom random(long seed, int epoch, String minibatch) {
     return new SplittableRandom(seed * 1_000_003L + epoch * 65_537L + minibatch.hashCode());
   }

@@ -8,9 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which images and labels a job reads, and how images are split: train reads {@code softlabels.train},
- * the scoring jobs (evaluate, embed) their own images, labels and split with train's split fractions,
- * image-id pattern and label-id pattern, so every job sees exactly the same split of the same data.
+ * Which images and labels a job reads, and how images are split: train reads {@code
+ * softlabels.train}, the scoring jobs (evaluate, embed) their own images, labels and split with
+ * train's split fractions, image-id pattern and label-id pattern, so every job sees exactly the
+ * same split of the same data.
  */
 public record DataSpec(
     String images,
@@ -41,23 +42,26 @@ public record DataSpec(
   }
 
   /**
-   * A scoring job's data ({@code scope}: softlabels.evaluate or softlabels.embed), read as soft ground
-   * truth. Its images, labels and split fall back to softlabels.train's, where these jobs read them
-   * before, with a warning naming the key to use.
+   * A scoring job's data ({@code scope}: softlabels.evaluate or softlabels.embed), read as soft
+   * ground truth. Its images, labels and split fall back to softlabels.train's, where these jobs
+   * read them before, with a warning naming the key to use.
    */
   public static DataSpec forScoring(Config config, String scope) {
     DataSpec train = read(config);
     Config own = config.getConfig(scope);
     int split = own.getInt("split");
     return new DataSpec(
-        ownOrTrain(own.getString("images"), train.images(), scope + ".images", TRAIN + ".images"),
-        ownOrTrain(own.getString("labels"), train.labels(), scope + ".labels", TRAIN + ".labels"),
-        LabelType.SOFT,
-        split >= 0 ? split : train.split(),
-        train.trainFraction(),
-        train.validationFraction(),
-        train.imageIdPattern(),
-        train.labelIds()).checked(scope);
+            ownOrTrain(
+                own.getString("images"), train.images(), scope + ".images", TRAIN + ".images"),
+            ownOrTrain(
+                own.getString("labels"), train.labels(), scope + ".labels", TRAIN + ".labels"),
+            LabelType.SOFT,
+            split >= 0 ? split : train.split(),
+            train.trainFraction(),
+            train.validationFraction(),
+            train.imageIdPattern(),
+            train.labelIds())
+        .checked(scope);
   }
 
   private static String ownOrTrain(String own, String train, String ownKey, String trainKey) {
@@ -65,8 +69,11 @@ public record DataSpec(
       return own;
     }
     if (!train.isBlank()) {
-      LOG.warn("{} is read from {}, which is deprecated for this job: set {} (--images / --labels)", ownKey,
-          trainKey, ownKey);
+      LOG.warn(
+          "{} is read from {}, which is deprecated for this job: set {} (--images / --labels)",
+          ownKey,
+          trainKey,
+          ownKey);
     }
     return train;
   }
@@ -80,24 +87,45 @@ public record DataSpec(
    * Data an orchestrator chose (its images, labels, label type and split), split and identified by
    * softlabels.train's fractions and patterns.
    */
-  public static DataSpec of(Config config, String images, String labels, LabelType labelType, int split) {
+  public static DataSpec of(
+      Config config, String images, String labels, LabelType labelType, int split) {
     DataSpec train = read(config);
-    return new DataSpec(images, labels, labelType, split, train.trainFraction(), train.validationFraction(),
-        train.imageIdPattern(), train.labelIds()).checked(TRAIN);
+    return new DataSpec(
+            images,
+            labels,
+            labelType,
+            split,
+            train.trainFraction(),
+            train.validationFraction(),
+            train.imageIdPattern(),
+            train.labelIds())
+        .checked(TRAIN);
   }
 
-  /** These split rules (fractions, id patterns) over other images and labels, read as soft ground truth. */
+  /**
+   * These split rules (fractions, id patterns) over other images and labels, read as soft ground
+   * truth.
+   */
   public DataSpec forScoring(String images, String labels, int split) {
-    return new DataSpec(images, labels, LabelType.SOFT, split, trainFraction, validationFraction, imageIdPattern,
+    return new DataSpec(
+        images,
+        labels,
+        LabelType.SOFT,
+        split,
+        trainFraction,
+        validationFraction,
+        imageIdPattern,
         labelIds);
   }
 
   public DataSpec withFractions(double train, double validation) {
-    return new DataSpec(images, labels, labelType, split, train, validation, imageIdPattern, labelIds);
+    return new DataSpec(
+        images, labels, labelType, split, train, validation, imageIdPattern, labelIds);
   }
 
   public DataSpec withImageIdPattern(String pattern) {
-    return new DataSpec(images, labels, labelType, split, trainFraction, validationFraction, pattern, labelIds);
+    return new DataSpec(
+        images, labels, labelType, split, trainFraction, validationFraction, pattern, labelIds);
   }
 
   private static DataSpec read(Config config) {

@@ -29,12 +29,26 @@ final class ImageDecoding {
     }
   }
 
-  /** Writes the image's CHW floats into {@code out} at {@code offset}; its size must be height x width. */
-  public static void chw(byte[] bytes, String imageId, int height, int width, float[] out, int offset) {
+  /**
+   * Writes the image's CHW floats into {@code out} at {@code offset}; its size must be height x
+   * width.
+   */
+  public static void chw(
+      byte[] bytes, String imageId, int height, int width, float[] out, int offset) {
     BufferedImage image = image(bytes, imageId);
     if (image.getHeight() != height || image.getWidth() != width) {
-      throw new IllegalArgumentException("image " + imageId + " is " + image.getWidth() + "x" + image.getHeight()
-          + ", expected " + width + "x" + height + " like the first image");
+      throw new IllegalArgumentException(
+          "image "
+              + imageId
+              + " is "
+              + image.getWidth()
+              + "x"
+              + image.getHeight()
+              + ", expected "
+              + width
+              + "x"
+              + height
+              + " like the first image");
     }
     int plane = height * width;
     for (int y = 0; y < height; y++) {

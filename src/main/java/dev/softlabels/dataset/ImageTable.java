@@ -22,8 +22,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * An image dataset as rows of (image_id, encoded image bytes, split): either the generate job's
- * Parquet (png bytes, split_K columns) or a directory of PNG/JPEG files read with Spark's binaryFile
- * source, whose ids come from the file names and whose split is a pure function of (image id, K).
+ * Parquet (png bytes, split_K columns) or a directory of PNG/JPEG files read with Spark's
+ * binaryFile source, whose ids come from the file names and whose split is a pure function of
+ * (image id, K).
  */
 public final class ImageTable {
 
@@ -44,39 +45,68 @@ public final class ImageTable {
     return name;
   }
 
-  public static Dataset<Row> read(SparkSession spark, String path, int split, double trainFraction,
-      double validationFraction, String idPattern) {
+  public static Dataset<Row> read(
+      SparkSession spark,
+      String path,
+      int split,
+      double trainFraction,
+      double validationFraction,
+      String idPattern) {
     HadoopPaths paths = HadoopPaths.of(spark);
     paths.requireExists(path, "images");
     boolean parquet = isParquet(paths, path);
-    Column computedSplit = computedSplit(col(LabelColumns.IMAGE), split, trainFraction, validationFraction);
+    Column computedSplit =
+        computedSplit(col(LabelColumns.IMAGE), split, trainFraction, validationFraction);
     if (parquet) {
       Dataset<Row> images = spark.read().parquet(path);
       if (!Arrays.asList(images.columns()).contains(ImageColumns.PNG)) {
-        throw new UserError("images " + path + " is Parquet without a png column (the generate job's images/)");
+        throw new UserError(
+            "images " + path + " is Parquet without a png column (the generate job's images/)");
       }
       String splitColumn = ImageColumns.splitColumn(split);
-      Column chosen = Arrays.asList(images.columns()).contains(splitColumn) ? col(splitColumn) : computedSplit;
-      return images.select(col(LabelColumns.IMAGE), col(ImageColumns.PNG).as(BYTES), chosen.as(SPLIT));
+      Column chosen =
+          Arrays.asList(images.columns()).contains(splitColumn) ? col(splitColumn) : computedSplit;
+      return images.select(
+          col(LabelColumns.IMAGE), col(ImageColumns.PNG).as(BYTES), chosen.as(SPLIT));
     }
-    Dataset<Row> files = spark.read().format("binaryFile")
-        .option("pathGlobFilter", "*.{png,jpg,jpeg,PNG,JPG,JPEG}")
-        .option("recursiveFileLookup", "true")
-        .load(path)
-        .select(regexp_extract(element_at(split(col("path"), "/"), -1), idPattern, 1).as(LabelColumns.IMAGE),
-            col("path"), col("content").as(BYTES));
-    Row unmatched = files.filter(col(LabelColumns.IMAGE).equalTo("")).select(col("path")).limit(1)
-        .collectAsList().stream().findFirst().orElse(null);
+    Dataset<Row> files =
+        spark
+            .read()
+            .format("binaryFile")
+            .option("pathGlobFilter", "*.{png,jpg,jpeg,PNG,JPG,JPEG}")
+            .option("recursiveFileLookup", "true")
+            .load(path)
+            .select(
+                regexp_extract(element_at(split(col("path"), "/"), -1), idPattern, 1)
+                    .as(LabelColumns.IMAGE),
+                col("path"),
+                col("content").as(BYTES));
+    Row unmatched =
+        files
+            .filter(col(LabelColumns.IMAGE).equalTo(""))
+            .select(col("path"))
+            .limit(1)
+            .collectAsList()
+            .stream()
+            .findFirst()
+            .orElse(null);
     if (unmatched != null) {
-      throw new UserError("image file " + unmatched.getString(0) + " does not match " + ID_PATTERN_KEY + " '"
-          + idPattern + "'");
+      throw new UserError(
+          "image file "
+              + unmatched.getString(0)
+              + " does not match "
+              + ID_PATTERN_KEY
+              + " '"
+              + idPattern
+              + "'");
     }
     return files.select(col(LabelColumns.IMAGE), col(BYTES), computedSplit.as(SPLIT));
   }
 
   /** Where the image ids of {@link #read}'s rows come from, as a message names it. */
   public static String idSource(SparkSession spark, String path, String idPattern) {
-    return isParquet(HadoopPaths.of(spark), path) ? "its Parquet's image_id column"
+    return isParquet(HadoopPaths.of(spark), path)
+        ? "its Parquet's image_id column"
         : "file names through " + ID_PATTERN_KEY + " '" + idPattern + "'";
   }
 
@@ -86,8 +116,12 @@ public final class ImageTable {
         : path.endsWith(".parquet");
   }
 
-  /** train / validation / test from a hash of (image id, split number): stable across runs and machines. */
-  static Column computedSplit(Column imageId, int split, double trainFraction, double validationFraction) {
+  /**
+   * train / validation / test from a hash of (image id, split number): stable across runs and
+   * machines.
+   */
+  static Column computedSplit(
+      Column imageId, int split, double trainFraction, double validationFraction) {
     Column u = pmod(xxhash64(imageId, lit(split)), lit(1_000_000L)).divide(1e6);
     return when(u.lt(trainFraction), lit(TRAIN))
         .when(u.lt(trainFraction + validationFraction), lit(VALIDATION))

@@ -47,50 +47,115 @@ public final class TrainingData {
 
   public static Prepared prepare(SparkSession spark, DataSpec settings) {
     HadoopPaths.of(spark).requireExists(settings.labels(), "labels");
-    Dataset<Row> images = ImageTable.read(spark, settings.images(), settings.split(), settings.trainFraction(),
-        settings.validationFraction(), settings.imageIdPattern());
-    Dataset<Row> table = spark.read().parquet(settings.labels())
-        .select(col(LabelColumns.IMAGE), col(LabelColumns.SOFT_LABEL), col(LabelColumns.HARD_LABEL));
+    Dataset<Row> images =
+        ImageTable.read(
+            spark,
+            settings.images(),
+            settings.split(),
+            settings.trainFraction(),
+            settings.validationFraction(),
+            settings.imageIdPattern());
+    Dataset<Row> table =
+        spark
+            .read()
+            .parquet(settings.labels())
+            .select(
+                col(LabelColumns.IMAGE),
+                col(LabelColumns.SOFT_LABEL),
+                col(LabelColumns.HARD_LABEL));
     Dataset<Row> labels = LabelIds.mapped(table, settings.labelIds(), settings.labels());
     Dataset<Row> joined = images.join(labels, LabelColumns.IMAGE);
-    Row first = joined.select(col(ImageTable.BYTES), col(LabelColumns.SOFT_LABEL), col(LabelColumns.IMAGE))
-        .limit(1).collectAsList().stream().findFirst()
-        .orElseThrow(() -> noJoin(spark, images, table, settings));
+    Row first =
+        joined
+            .select(col(ImageTable.BYTES), col(LabelColumns.SOFT_LABEL), col(LabelColumns.IMAGE))
+            .limit(1)
+            .collectAsList()
+            .stream()
+            .findFirst()
+            .orElseThrow(() -> noJoin(spark, images, table, settings));
     var image = ImageDecoding.image((byte[]) first.get(0), first.getString(2));
-    Shape shape = new Shape(ImageDecoding.CHANNELS, image.getHeight(), image.getWidth(), first.getList(1).size());
+    Shape shape =
+        new Shape(
+            ImageDecoding.CHANNELS, image.getHeight(), image.getWidth(), first.getList(1).size());
     // One partition per task slot: a directory of small image files arrives in hundreds of tiny
     // partitions, which would mean undersized minibatches and a model rebuild per partition.
-    Dataset<Row> examples = joined.withColumn(TARGET, target(settings.labelType(), shape.classes()))
-        .repartition(Math.max(1, spark.sparkContext().defaultParallelism()))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> examples =
+        joined
+            .withColumn(TARGET, target(settings.labelType(), shape.classes()))
+            .repartition(Math.max(1, spark.sparkContext().defaultParallelism()))
+            .persist(StorageLevel.MEMORY_AND_DISK());
     long imageCount = images.count();
     long labelled = examples.count();
     long labelRows = labels.count();
-    LOG.info("data: {} images, {} with labels ({} without are not used; {} label rows name no image); {}x{} px, "
-        + "{} classes", imageCount, labelled, imageCount - labelled, labelRows - labelled, shape.width(),
-        shape.height(), shape.classes());
+    LOG.info(
+        "data: {} images, {} with labels ({} without are not used; {} label rows name no image); {}x{} px, "
+            + "{} classes",
+        imageCount,
+        labelled,
+        imageCount - labelled,
+        labelRows - labelled,
+        shape.width(),
+        shape.height(),
+        shape.classes());
     return new Prepared(examples, shape);
   }
 
-  /** Images and labels that share no id: one id of each side, where each comes from, and the setting that maps them. */
-  private static UserError noJoin(SparkSession spark, Dataset<Row> images, Dataset<Row> table, DataSpec settings) {
+  /**
+   * Images and labels that share no id: one id of each side, where each comes from, and the setting
+   * that maps them.
+   */
+  private static UserError noJoin(
+      SparkSession spark, Dataset<Row> images, Dataset<Row> table, DataSpec settings) {
     LabelIdPattern pattern = settings.labelIds();
-    String imageId = oneRow(images.select(col(LabelColumns.IMAGE))).map(row -> row.getString(0)).orElse("");
+    String imageId =
+        oneRow(images.select(col(LabelColumns.IMAGE))).map(row -> row.getString(0)).orElse("");
     // A label id and what the pattern makes of it, from one row.
-    String labelIds = oneRow(table.select(col(LabelColumns.IMAGE), LabelIds.imageId(col(LabelColumns.IMAGE), pattern)))
-        .map(row -> pattern.maps() ? row.getString(0) + "' -> '" + row.getString(1) : row.getString(0)).orElse("");
+    String labelIds =
+        oneRow(
+                table.select(
+                    col(LabelColumns.IMAGE), LabelIds.imageId(col(LabelColumns.IMAGE), pattern)))
+            .map(
+                row ->
+                    pattern.maps()
+                        ? row.getString(0) + "' -> '" + row.getString(1)
+                        : row.getString(0))
+            .orElse("");
     String imageSource = ImageTable.idSource(spark, settings.images(), settings.imageIdPattern());
-    String labelSource = pattern.maps() ? "its image_id column through " + LabelIdPattern.KEY + " '"
-        + pattern.setting() + "'" : "its image_id column";
-    String fix = pattern.maps()
-        ? "change " + LabelIdPattern.FLAG + " (" + LabelIdPattern.KEY + ") or softlabels.train.image-id-pattern "
-            + "so that both give the same ids"
-        : "map the label ids with " + LabelIdPattern.FLAG + " " + LabelIdPattern.FILE_STEM + " (a path's or URL's file "
-            + "name without extension) or a regular expression whose first group is the image id ("
-            + LabelIdPattern.KEY + ")";
-    return new UserError("no image of " + settings.images() + " has a label in " + settings.labels()
-        + " (joined on image_id): image ids look like '" + imageId + "' (" + imageSource + "), label ids like '"
-        + labelIds + "' (" + labelSource + "); " + fix);
+    String labelSource =
+        pattern.maps()
+            ? "its image_id column through " + LabelIdPattern.KEY + " '" + pattern.setting() + "'"
+            : "its image_id column";
+    String fix =
+        pattern.maps()
+            ? "change "
+                + LabelIdPattern.FLAG
+                + " ("
+                + LabelIdPattern.KEY
+                + ") or softlabels.train.image-id-pattern "
+                + "so that both give the same ids"
+            : "map the label ids with "
+                + LabelIdPattern.FLAG
+                + " "
+                + LabelIdPattern.FILE_STEM
+                + " (a path's or URL's file "
+                + "name without extension) or a regular expression whose first group is the image id ("
+                + LabelIdPattern.KEY
+                + ")";
+    return new UserError(
+        "no image of "
+            + settings.images()
+            + " has a label in "
+            + settings.labels()
+            + " (joined on image_id): image ids look like '"
+            + imageId
+            + "' ("
+            + imageSource
+            + "), label ids like '"
+            + labelIds
+            + "' ("
+            + labelSource
+            + "); "
+            + fix);
   }
 
   /** One row read, however large the table. */
@@ -107,19 +172,21 @@ public final class TrainingData {
 
   /** Minibatches of at most batchSize examples, decoded where the rows live. */
   public static JavaRDD<DataSet> batches(Dataset<Row> rows, Shape shape, int batchSize) {
-    return rows.select(col(LabelColumns.IMAGE), col(ImageTable.BYTES), col(TARGET)).javaRDD()
-        .mapPartitions(partition -> {
-          List<DataSet> out = new ArrayList<>();
-          List<Row> batch = new ArrayList<>(batchSize);
-          while (partition.hasNext()) {
-            batch.add(partition.next());
-            if (batch.size() == batchSize || !partition.hasNext()) {
-              out.add(dataSet(batch, shape));
-              batch.clear();
-            }
-          }
-          return out.iterator();
-        });
+    return rows.select(col(LabelColumns.IMAGE), col(ImageTable.BYTES), col(TARGET))
+        .javaRDD()
+        .mapPartitions(
+            partition -> {
+              List<DataSet> out = new ArrayList<>();
+              List<Row> batch = new ArrayList<>(batchSize);
+              while (partition.hasNext()) {
+                batch.add(partition.next());
+                if (batch.size() == batchSize || !partition.hasNext()) {
+                  out.add(dataSet(batch, shape));
+                  batch.clear();
+                }
+              }
+              return out.iterator();
+            });
   }
 
   private static DataSet dataSet(List<Row> rows, Shape shape) {
@@ -128,14 +195,23 @@ public final class TrainingData {
     float[] targets = new float[rows.size() * shape.classes()];
     for (int i = 0; i < rows.size(); i++) {
       Row row = rows.get(i);
-      ImageDecoding.chw((byte[]) row.get(1), row.getString(0), shape.height(), shape.width(), features, i * plane);
+      ImageDecoding.chw(
+          (byte[]) row.get(1),
+          row.getString(0),
+          shape.height(),
+          shape.width(),
+          features,
+          i * plane);
       List<Double> target = row.getList(2);
       for (int k = 0; k < shape.classes(); k++) {
         targets[i * shape.classes() + k] = target.get(k).floatValue();
       }
     }
     return new DataSet(
-        Nd4j.create(features, new long[] {rows.size(), shape.channels(), shape.height(), shape.width()}, DataType.FLOAT),
+        Nd4j.create(
+            features,
+            new long[] {rows.size(), shape.channels(), shape.height(), shape.width()},
+            DataType.FLOAT),
         Nd4j.create(targets, new long[] {rows.size(), shape.classes()}, DataType.FLOAT));
   }
 
@@ -146,7 +222,8 @@ public final class TrainingData {
     while (rows.hasNext() && ids.size() < max) {
       Row row = rows.next();
       float[] one = new float[plane];
-      ImageDecoding.chw((byte[]) row.get(1), row.getString(0), shape.height(), shape.width(), one, 0);
+      ImageDecoding.chw(
+          (byte[]) row.get(1), row.getString(0), shape.height(), shape.width(), one, 0);
       parts.add(one);
       ids.add(row.getString(0));
     }

@@ -2,12 +2,12 @@ package dev.softlabels.embed;
 
 import com.typesafe.config.Config;
 import dev.softlabels.config.UserError;
+import dev.softlabels.dataset.DataSpec;
+import dev.softlabels.dataset.ImageTable;
 import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.synthetic.SyntheticClasses;
 import dev.softlabels.train.Checkpoints;
-import dev.softlabels.dataset.DataSpec;
-import dev.softlabels.dataset.ImageTable;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -18,7 +18,8 @@ import org.apache.spark.sql.types.StructType;
  *
  * @param classNames softlabels.classes; empty: the list the label table records
  * @param models panel name to model directory, in panel order
- * @param colouring auto, synthetic or classes: which plots to draw, one PNG each ({@link #colourings})
+ * @param colouring auto, synthetic or classes: which plots to draw, one PNG each ({@link
+ *     #colourings})
  */
 public record EmbedSettings(
     DataSpec data,
@@ -55,16 +56,20 @@ public record EmbedSettings(
     Checkpoints.requireName(checkpoint, "softlabels.embed.checkpoint");
     ImageTable.requirePartName(splitName, "softlabels.embed.split-name");
     if (maxPoints < Tsne.MIN_POINTS) {
-      throw new UserError("softlabels.embed.max-points must be at least " + Tsne.MIN_POINTS + ", got " + maxPoints);
+      throw new UserError(
+          "softlabels.embed.max-points must be at least " + Tsne.MIN_POINTS + ", got " + maxPoints);
     }
     if (pcaComponents < 0) {
-      throw new UserError("softlabels.embed.pca-components must be >= 0 (0: no PCA), got " + pcaComponents);
+      throw new UserError(
+          "softlabels.embed.pca-components must be >= 0 (0: no PCA), got " + pcaComponents);
     }
     if (perplexity <= 0 || iterations < 1 || learningRate <= 0) {
-      throw new UserError("softlabels.embed.perplexity, iterations and learning-rate must be positive");
+      throw new UserError(
+          "softlabels.embed.perplexity, iterations and learning-rate must be positive");
     }
     if (panelWidth < 100 || panelHeight < 100) {
-      throw new UserError("softlabels.embed.panel-width and panel-height must be at least 100 pixels");
+      throw new UserError(
+          "softlabels.embed.panel-width and panel-height must be at least 100 pixels");
     }
   }
 
@@ -72,23 +77,49 @@ public record EmbedSettings(
     Config embed = config.getConfig("softlabels.embed");
     SortedMap<String, String> models = new TreeMap<>();
     Config modelDirs = embed.getConfig("models");
-    modelDirs.root().keySet().forEach(name -> models.put(name, modelDirs.getString("\"" + name + "\"")));
-    return from(config, DataSpec.forScoring(config, "softlabels.embed"), config.getStringList("softlabels.classes"),
-        models, embed.getString("output"), embed.getBoolean("overwrite"));
+    modelDirs
+        .root()
+        .keySet()
+        .forEach(name -> models.put(name, modelDirs.getString("\"" + name + "\"")));
+    return from(
+        config,
+        DataSpec.forScoring(config, "softlabels.embed"),
+        config.getStringList("softlabels.classes"),
+        models,
+        embed.getString("output"),
+        embed.getBoolean("overwrite"));
   }
 
   /**
-   * Plots of the data, class names, models and output an orchestrator chose, drawn as softlabels.embed
-   * says.
+   * Plots of the data, class names, models and output an orchestrator chose, drawn as
+   * softlabels.embed says.
    */
-  public static EmbedSettings from(Config config, DataSpec data, List<String> classNames,
-      SortedMap<String, String> models, String output, boolean overwrite) {
+  public static EmbedSettings from(
+      Config config,
+      DataSpec data,
+      List<String> classNames,
+      SortedMap<String, String> models,
+      String output,
+      boolean overwrite) {
     Config embed = config.getConfig("softlabels.embed");
-    return new EmbedSettings(data, classNames, models, embed.getString("checkpoint"), embed.getString("split-name"),
-        output, overwrite, config.getInt("softlabels.train.inference-batch"), embed.getInt("max-points"), embed.getInt("pca-components"),
+    return new EmbedSettings(
+        data,
+        classNames,
+        models,
+        embed.getString("checkpoint"),
+        embed.getString("split-name"),
+        output,
+        overwrite,
+        config.getInt("softlabels.train.inference-batch"),
+        embed.getInt("max-points"),
+        embed.getInt("pca-components"),
         embed.getDouble("perplexity"),
-        embed.getInt("iterations"), embed.getDouble("learning-rate"), embed.getLong("seed"),
-        embed.getString("colouring"), embed.getInt("panel-width"), embed.getInt("panel-height"));
+        embed.getInt("iterations"),
+        embed.getDouble("learning-rate"),
+        embed.getLong("seed"),
+        embed.getString("colouring"),
+        embed.getInt("panel-width"),
+        embed.getInt("panel-height"));
   }
 
   /** The classes: softlabels.classes when set, else the list the label table records. */
@@ -96,23 +127,36 @@ public record EmbedSettings(
     if (!classNames.isEmpty()) {
       return new ClassList(classNames);
     }
-    return LabelColumns.classes(labelSchema).orElseThrow(() -> new UserError("the label table " + data.labels()
-        + " records no class list (aggregate's and generate's do): name the classes with softlabels.classes"));
+    return LabelColumns.classes(labelSchema)
+        .orElseThrow(
+            () ->
+                new UserError(
+                    "the label table "
+                        + data.labels()
+                        + " records no class list (aggregate's and generate's do): name the classes with softlabels.classes"));
   }
 
   static List<PointColours> colourings(String colouring, ClassList classes) {
-    boolean synthetic = switch (colouring) {
-      case "synthetic" -> true;
-      case "classes" -> false;
-      case "auto" -> classes.equals(SyntheticClasses.CLASSES);
-      default -> throw new UserError(
-          "softlabels.embed.colouring must be auto, synthetic or classes, got '" + colouring + "'");
-    };
+    boolean synthetic =
+        switch (colouring) {
+          case "synthetic" -> true;
+          case "classes" -> false;
+          case "auto" -> classes.equals(SyntheticClasses.CLASSES);
+          default ->
+              throw new UserError(
+                  "softlabels.embed.colouring must be auto, synthetic or classes, got '"
+                      + colouring
+                      + "'");
+        };
     if (synthetic && !classes.equals(SyntheticClasses.CLASSES)) {
-      throw new UserError("softlabels.embed.colouring = synthetic needs the generator's classes "
-          + SyntheticClasses.CLASSES.names() + " in softlabels.classes, got " + classes.names());
+      throw new UserError(
+          "softlabels.embed.colouring = synthetic needs the generator's classes "
+              + SyntheticClasses.CLASSES.names()
+              + " in softlabels.classes, got "
+              + classes.names());
     }
-    return synthetic ? List.of(PointColours.SYNTHETIC_COLOUR, PointColours.SYNTHETIC_SHAPE)
+    return synthetic
+        ? List.of(PointColours.SYNTHETIC_COLOUR, PointColours.SYNTHETIC_SHAPE)
         : List.of(PointColours.CLASS_MIX);
   }
 }

@@ -17,16 +17,33 @@ enum PointColours {
    * Synthetic data, colour axis: the RGB mix the distribution's colour marginal implies (a 70/30
    * red/green image is drawn in 0.7 red + 0.3 green). Classes are colour-major, shape-minor.
    */
-  SYNTHETIC_COLOUR("colour-interpolation", "colour interpolation (points in the RGB mix of their soft label)"),
-  /** Synthetic data, shape axis: from {@link #CIRCLE} (pure circle) to {@link #ELLIPSE} (pure ellipse). */
-  SYNTHETIC_SHAPE("shape-interpolation", "shape interpolation (orange: circle, purple: ellipse, mixed between)"),
+  SYNTHETIC_COLOUR(
+      "colour-interpolation", "colour interpolation (points in the RGB mix of their soft label)"),
+  /**
+   * Synthetic data, shape axis: from {@link #CIRCLE} (pure circle) to {@link #ELLIPSE} (pure
+   * ellipse).
+   */
+  SYNTHETIC_SHAPE(
+      "shape-interpolation",
+      "shape interpolation (orange: circle, purple: ellipse, mixed between)"),
   /** Any class list: the mix of one palette colour per class, weighted by the distribution. */
-  CLASS_MIX("class-distribution", "ground-truth distribution (each class a colour, points in the mix)");
+  CLASS_MIX(
+      "class-distribution", "ground-truth distribution (each class a colour, points in the mix)");
 
   /** Tableau's ten categorical colours, for class lists of up to ten classes; more repeat them. */
-  static final List<Color> PALETTE = List.of(new Color(31, 119, 180), new Color(255, 127, 14),
-      new Color(44, 160, 44), new Color(214, 39, 40), new Color(148, 103, 189), new Color(140, 86, 75),
-      new Color(227, 119, 194), new Color(127, 127, 127), new Color(188, 189, 34), new Color(23, 190, 207));
+  static final List<Color> PALETTE =
+      List.of(
+          new Color(31, 119, 180),
+          new Color(255, 127, 14),
+          new Color(44, 160, 44),
+          new Color(214, 39, 40),
+          new Color(148, 103, 189),
+          new Color(140, 86, 75),
+          new Color(227, 119, 194),
+          new Color(127, 127, 127),
+          new Color(188, 189, 34),
+          new Color(23, 190, 207));
+
   static final List<Color> SYNTHETIC_RGB = List.of(Color.RED, Color.GREEN, Color.BLUE);
   static final Color CIRCLE = new Color(230, 97, 1);
   static final Color ELLIPSE = new Color(94, 60, 153);
@@ -79,8 +96,8 @@ enum PointColours {
   }
 
   /**
-   * Marginal of a colour-major synthetic distribution (index = 2 * colour + shape): axis 0 sums over
-   * shapes, giving one weight per colour; axis 1 sums over colours, giving (circle, ellipse).
+   * Marginal of a colour-major synthetic distribution (index = 2 * colour + shape): axis 0 sums
+   * over shapes, giving one weight per colour; axis 1 sums over colours, giving (circle, ellipse).
    */
   static double[] marginal(double[] distribution, int axis) {
     int shapes = 2;

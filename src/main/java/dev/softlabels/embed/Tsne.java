@@ -13,40 +13,51 @@ import smile.math.MathEx;
  */
 final class Tsne {
 
-  /** The fewest points t-SNE is run on; below it a neighbourhood of any perplexity is meaningless. */
+  /**
+   * The fewest points t-SNE is run on; below it a neighbourhood of any perplexity is meaningless.
+   */
   public static final int MIN_POINTS = 4;
 
   private Tsne() {}
 
   /**
-   * Perplexity actually used for {@code points} points: the configured one, lowered to a third of the
-   * neighbours a point has when the sample is too small for it (the usual rule of thumb).
+   * Perplexity actually used for {@code points} points: the configured one, lowered to a third of
+   * the neighbours a point has when the sample is too small for it (the usual rule of thumb).
    */
   public static double effectivePerplexity(double perplexity, int points) {
     return Math.min(perplexity, (points - 1) / 3.0);
   }
 
-  public static double[][] embed(double[][] points, double perplexity, double learningRate, int iterations,
-      long seed) {
+  public static double[][] embed(
+      double[][] points, double perplexity, double learningRate, int iterations, long seed) {
     if (points.length < MIN_POINTS) {
       throw new UserError("t-SNE needs at least " + MIN_POINTS + " points, got " + points.length);
     }
     // Smile draws the initial layout from MathEx's per-thread generator.
     MathEx.setSeed(seed);
-    return new TSNE(points, 2, effectivePerplexity(perplexity, points.length), learningRate, iterations).coordinates;
+    return new TSNE(
+            points, 2, effectivePerplexity(perplexity, points.length), learningRate, iterations)
+        .coordinates;
   }
 
   /** Each point's {@code k} nearest other points (Euclidean), nearest first. */
   public static int[][] nearestNeighbours(double[][] points, int k) {
     if (points.length <= k) {
-      throw new IllegalArgumentException("need more than k = " + k + " points, got " + points.length);
+      throw new IllegalArgumentException(
+          "need more than k = " + k + " points, got " + points.length);
     }
     int[][] nearest = new int[points.length][];
     for (int i = 0; i < points.length; i++) {
       int self = i;
-      nearest[i] = IntStream.range(0, points.length).filter(j -> j != self).boxed()
-          .sorted(Comparator.comparingDouble(j -> MathEx.squaredDistance(points[self], points[j])))
-          .limit(k).mapToInt(Integer::intValue).toArray();
+      nearest[i] =
+          IntStream.range(0, points.length)
+              .filter(j -> j != self)
+              .boxed()
+              .sorted(
+                  Comparator.comparingDouble(j -> MathEx.squaredDistance(points[self], points[j])))
+              .limit(k)
+              .mapToInt(Integer::intValue)
+              .toArray();
     }
     return nearest;
   }
@@ -57,9 +68,12 @@ final class Tsne {
    */
   public static double neighbourPurity(int[][] neighbours, int[] labels) {
     return IntStream.range(0, labels.length)
-        .mapToDouble(i -> Arrays.stream(neighbours[i]).filter(j -> labels[j] == labels[i]).count()
-            / (double) neighbours[i].length)
-        .average().orElse(Double.NaN);
+        .mapToDouble(
+            i ->
+                Arrays.stream(neighbours[i]).filter(j -> labels[j] == labels[i]).count()
+                    / (double) neighbours[i].length)
+        .average()
+        .orElse(Double.NaN);
   }
 
   /**
@@ -69,9 +83,14 @@ final class Tsne {
    */
   public static double neighbourDistributionDistance(int[][] neighbours, double[][] distributions) {
     return IntStream.range(0, distributions.length)
-        .mapToDouble(i -> Arrays.stream(neighbours[i])
-            .mapToDouble(j -> totalVariation(distributions[i], distributions[j])).average().orElse(0))
-        .average().orElse(Double.NaN);
+        .mapToDouble(
+            i ->
+                Arrays.stream(neighbours[i])
+                    .mapToDouble(j -> totalVariation(distributions[i], distributions[j]))
+                    .average()
+                    .orElse(0))
+        .average()
+        .orElse(Double.NaN);
   }
 
   static double totalVariation(double[] p, double[] q) {

@@ -3,6 +3,7 @@ package dev.softlabels.evaluate;
 import static org.apache.spark.sql.functions.col;
 
 import dev.softlabels.config.Json;
+import dev.softlabels.dataset.TrainingData;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.ml.SoftLabelEvaluator;
 import dev.softlabels.spark.HadoopPaths;
@@ -10,20 +11,19 @@ import dev.softlabels.spark.PhaseLog;
 import dev.softlabels.spark.StagedOutput;
 import dev.softlabels.train.Checkpoints;
 import dev.softlabels.train.Inference;
-import dev.softlabels.dataset.TrainingData;
+import dev.softlabels.train.NeuralNet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import dev.softlabels.train.NeuralNet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scores one part of a split with a trained model (broadcast copy, mapPartitions), writes
- * {@code predictions/} (image_id, probabilities, predicted_label) and {@code metrics.json}, with the
+ * Scores one part of a split with a trained model (broadcast copy, mapPartitions), writes {@code
+ * predictions/} (image_id, probabilities, predicted_label) and {@code metrics.json}, with the
  * metrics computed in Spark against the soft ground truth of the label table.
  */
 public final class EvaluateJob {
@@ -40,24 +40,44 @@ public final class EvaluateJob {
     HadoopPaths paths = HadoopPaths.of(spark);
     NeuralNet network = new Checkpoints(spark, settings.modelDir()).require(settings.checkpoint());
     TrainingData.Prepared data = null;
-    try (StagedOutput output = StagedOutput.directory(spark, settings.output(), settings.overwrite(), "output", "evaluate",
-        List.of(settings.modelDir(), settings.data().images(), settings.data().labels()))) {
+    try (StagedOutput output =
+        StagedOutput.directory(
+            spark,
+            settings.output(),
+            settings.overwrite(),
+            "output",
+            "evaluate",
+            List.of(settings.modelDir(), settings.data().images(), settings.data().labels()))) {
       data = TrainingData.prepare(spark, settings.data());
       Dataset<Row> rows = data.split(settings.splitName());
       String predictionsPath = output.child(PREDICTIONS);
-      LOG.info("evaluate: scoring the {} images of split {} with {}/{} -> {}", settings.splitName(),
-          settings.data().split(), settings.modelDir(), settings.checkpoint(), settings.output());
+      LOG.info(
+          "evaluate: scoring the {} images of split {} with {}/{} -> {}",
+          settings.splitName(),
+          settings.data().split(),
+          settings.modelDir(),
+          settings.checkpoint(),
+          settings.output());
       long started = System.nanoTime();
       Inference.predict(spark, network, rows, data.shape(), settings.inferenceBatch())
           .withColumn(PREDICTED_LABEL, LabelColumns.argmax(col(LabelColumns.PROBABILITIES)))
-          .write().parquet(predictionsPath);
+          .write()
+          .parquet(predictionsPath);
       double seconds = (System.nanoTime() - started) / 1e9;
       phases.done("predictions written");
 
-      Dataset<Row> scored = spark.read().parquet(predictionsPath).join(
-          rows.select(col(LabelColumns.IMAGE), col(LabelColumns.SOFT_LABEL)), LabelColumns.IMAGE);
-      Map<String, Double> metrics = new SoftLabelEvaluator().setLabelCol(LabelColumns.SOFT_LABEL)
-          .setProbabilityCol(LabelColumns.PROBABILITIES).metrics(scored);
+      Dataset<Row> scored =
+          spark
+              .read()
+              .parquet(predictionsPath)
+              .join(
+                  rows.select(col(LabelColumns.IMAGE), col(LabelColumns.SOFT_LABEL)),
+                  LabelColumns.IMAGE);
+      Map<String, Double> metrics =
+          new SoftLabelEvaluator()
+              .setLabelCol(LabelColumns.SOFT_LABEL)
+              .setProbabilityCol(LabelColumns.PROBABILITIES)
+              .metrics(scored);
       Map<String, Object> report = new java.util.LinkedHashMap<>(metrics);
       report.put("images", spark.read().parquet(predictionsPath).count());
       report.put("inference_seconds", seconds);
@@ -75,8 +95,12 @@ public final class EvaluateJob {
 
   public static String format(Map<String, Double> metrics) {
     StringBuilder text = new StringBuilder();
-    metrics.forEach((name, value) -> text.append(text.length() == 0 ? "" : ", ")
-        .append(name).append(' ').append(String.format(Locale.ROOT, "%.4f", value)));
+    metrics.forEach(
+        (name, value) ->
+            text.append(text.length() == 0 ? "" : ", ")
+                .append(name)
+                .append(' ')
+                .append(String.format(Locale.ROOT, "%.4f", value)));
     return text.toString();
   }
 }

@@ -34,6 +34,7 @@ public final class ToCsvJob {
 
   /** The option that keeps the arrays whole. */
   public static final String ARRAYS = "--arrays";
+
   /** The file beside a table that may record its class list. */
   static final String SUMMARY = "summary.json";
 
@@ -45,34 +46,62 @@ public final class ToCsvJob {
    */
   public record Written(List<String> columns, Optional<ClassList> classes) {}
 
-  /** @param arrays write the arrays in class order as JSON arrays, not as one column per class */
-  public static Written run(SparkSession spark, String input, String output, boolean overwrite, boolean arrays) {
+  /**
+   * @param arrays write the arrays in class order as JSON arrays, not as one column per class
+   */
+  public static Written run(
+      SparkSession spark, String input, String output, boolean overwrite, boolean arrays) {
     HadoopPaths paths = HadoopPaths.of(spark);
     paths.requireExists(input, "input");
     Optional<LabelStore> store = LabelStore.at(spark, input);
     if (store.isEmpty() && paths.exists(HadoopPaths.child(input, LabelStore.DELTA_LOG))) {
-      throw new UserError(input + " is a Delta table but no label store: to-csv reads Parquet tables and label "
-          + "stores (relabel --state)");
+      throw new UserError(
+          input
+              + " is a Delta table but no label store: to-csv reads Parquet tables and label "
+              + "stores (relabel --state)");
     }
-    Dataset<Row> table = store.map(s -> s.labelTable("")).orElseGet(() -> spark.read().parquet(paths.forSpark(input)));
-    List<StructField> inClassOrder = Arrays.stream(table.schema().fields()).filter(ClassColumns::inClassOrder)
-        .toList();
+    Dataset<Row> table =
+        store
+            .map(s -> s.labelTable(""))
+            .orElseGet(() -> spark.read().parquet(paths.forSpark(input)));
+    List<StructField> inClassOrder =
+        Arrays.stream(table.schema().fields()).filter(ClassColumns::inClassOrder).toList();
     if (arrays || inClassOrder.isEmpty()) {
       return new Written(CsvExport.run(spark, table, input, output, overwrite), Optional.empty());
     }
-    ClassList classes = classes(paths, input, table.schema()).orElseThrow(() -> new UserError("no class list "
-        + "found for " + names(inClassOrder) + " of " + input + " (neither in soft_label's metadata nor as classes "
-        + "in a " + SUMMARY + " beside it): pass " + ARRAYS + " to write them as JSON arrays in class order"));
+    ClassList classes =
+        classes(paths, input, table.schema())
+            .orElseThrow(
+                () ->
+                    new UserError(
+                        "no class list "
+                            + "found for "
+                            + names(inClassOrder)
+                            + " of "
+                            + input
+                            + " (neither in soft_label's metadata nor as classes "
+                            + "in a "
+                            + SUMMARY
+                            + " beside it): pass "
+                            + ARRAYS
+                            + " to write them as JSON arrays in class order"));
     Dataset<Row> spread = table.select(spread(table.schema(), classes).toArray(Column[]::new));
     requireDistinctNames(spread.columns(), input);
     try {
-      return new Written(CsvExport.run(spark, spread, input, output, overwrite), Optional.of(classes));
+      return new Written(
+          CsvExport.run(spark, spread, input, output, overwrite), Optional.of(classes));
     } catch (Exception failed) {
       Optional<String> column = ClassColumns.wrongLength(failed);
       if (column.isPresent()) {
-        throw new UserError(column.get() + " of " + input + " has rows without one entry per class of "
-            + classes.names() + " (the class list found for it); nothing written: pass " + ARRAYS
-            + " to write the arrays as they are");
+        throw new UserError(
+            column.get()
+                + " of "
+                + input
+                + " has rows without one entry per class of "
+                + classes.names()
+                + " (the class list found for it); nothing written: pass "
+                + ARRAYS
+                + " to write the arrays as they are");
       }
       throw failed;
     }
@@ -91,21 +120,29 @@ public final class ToCsvJob {
     return columns;
   }
 
-  /** A class column may not take an existing column's name (a class named like another's suffix). */
+  /**
+   * A class column may not take an existing column's name (a class named like another's suffix).
+   */
   private static void requireDistinctNames(String[] columns, String input) {
     Set<String> seen = new HashSet<>();
     for (String column : columns) {
       if (!seen.add(column)) {
-        throw new UserError("the class columns of " + input + " would write the column " + column + " twice: pass "
-            + ARRAYS + " to write the arrays as JSON arrays");
+        throw new UserError(
+            "the class columns of "
+                + input
+                + " would write the column "
+                + column
+                + " twice: pass "
+                + ARRAYS
+                + " to write the arrays as JSON arrays");
       }
     }
   }
 
   /**
-   * The class list a table's arrays follow: the one in its soft_label's metadata (label tables, a label
-   * store's), else the classes of the summary.json in the folder holding it (aggregate's annotators/,
-   * annotate's annotators/, generate's images/, a night's changes/date=D/images/).
+   * The class list a table's arrays follow: the one in its soft_label's metadata (label tables, a
+   * label store's), else the classes of the summary.json in the folder holding it (aggregate's
+   * annotators/, annotate's annotators/, generate's images/, a night's changes/date=D/images/).
    */
   static Optional<ClassList> classes(HadoopPaths paths, String input, StructType schema) {
     Optional<ClassList> recorded = LabelColumns.classes(schema);

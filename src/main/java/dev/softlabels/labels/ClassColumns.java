@@ -19,22 +19,31 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.StructField;
 
 /**
- * The project's array columns whose entries follow the class list, spread into columns named by class:
- * {@code soft_label_cat}, {@code counts_Golden Retriever}, and for a matrix (annotators' {@code confusion},
- * row the true class, entry the class given) {@code confusion_cat_dog}. For readers that do not have the
- * class list at hand, such as pandas reading a CSV. Built-in expressions only: the spread is part of the
- * one pass that writes the rows.
+ * The project's array columns whose entries follow the class list, spread into columns named by
+ * class: {@code soft_label_cat}, {@code counts_Golden Retriever}, and for a matrix (annotators'
+ * {@code confusion}, row the true class, entry the class given) {@code confusion_cat_dog}. For
+ * readers that do not have the class list at hand, such as pandas reading a CSV. Built-in
+ * expressions only: the spread is part of the one pass that writes the rows.
  */
 public final class ClassColumns {
 
   /** Arrays with one entry per class. */
-  private static final Set<String> PER_CLASS = Set.of(LabelColumns.COUNTS, LabelColumns.SOFT_LABEL,
-      "previous_" + LabelColumns.SOFT_LABEL, LabelColumns.PROBABILITIES, "spam_distribution");
+  private static final Set<String> PER_CLASS =
+      Set.of(
+          LabelColumns.COUNTS,
+          LabelColumns.SOFT_LABEL,
+          "previous_" + LabelColumns.SOFT_LABEL,
+          LabelColumns.PROBABILITIES,
+          "spam_distribution");
+
   /** Matrices with one row per true class and one entry per class given. */
   private static final Set<String> PER_CLASS_PAIR = Set.of("confusion");
+
   /** What a row whose array has not one entry per class raises, followed by the column's name. */
   private static final String WRONG_LENGTH = "softlabels-wrong-class-count:";
-  private static final Pattern WRONG_LENGTH_COLUMN = Pattern.compile(Pattern.quote(WRONG_LENGTH) + "([a-z_]+)");
+
+  private static final Pattern WRONG_LENGTH_COLUMN =
+      Pattern.compile(Pattern.quote(WRONG_LENGTH) + "([a-z_]+)");
 
   private ClassColumns() {}
 
@@ -45,9 +54,10 @@ public final class ClassColumns {
   }
 
   /**
-   * The array column {@code field} ({@link #inClassOrder}) as one column per class or pair of classes, in
-   * class order. A row whose array (or a matrix row) has not one entry per class fails the write (see
-   * {@link #wrongLength}) instead of losing entries or reading as nulls; a null array gives nulls.
+   * The array column {@code field} ({@link #inClassOrder}) as one column per class or pair of
+   * classes, in class order. A row whose array (or a matrix row) has not one entry per class fails
+   * the write (see {@link #wrongLength}) instead of losing entries or reading as nulls; a null
+   * array gives nulls.
    */
   public static List<Column> spread(StructField field, ClassList classes) {
     Column array = col("`" + field.name() + "`");
@@ -64,7 +74,9 @@ public final class ClassColumns {
         Column value = pairs ? try_element_at(entry, lit(j + 1)) : entry;
         String name = field.name() + "_" + classes.name(i) + (pairs ? "_" + classes.name(j) : "");
         if (columns.isEmpty()) {
-          value = when(array.isNull().or(fits), value).otherwise(raise_error(lit(WRONG_LENGTH + field.name())));
+          value =
+              when(array.isNull().or(fits), value)
+                  .otherwise(raise_error(lit(WRONG_LENGTH + field.name())));
         }
         columns.add(value.as(name));
       }
@@ -73,8 +85,8 @@ public final class ClassColumns {
   }
 
   /**
-   * The column whose arrays did not have one entry per class, when {@code failure} (a failed write of
-   * {@link #spread}'s columns) was caused by one.
+   * The column whose arrays did not have one entry per class, when {@code failure} (a failed write
+   * of {@link #spread}'s columns) was caused by one.
    */
   public static Optional<String> wrongLength(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {

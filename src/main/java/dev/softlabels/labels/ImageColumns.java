@@ -11,7 +11,9 @@ public final class ImageColumns {
 
   private ImageColumns() {}
 
-  /** The column holding split number {@code split}'s part (train, validation or test) of each image. */
+  /**
+   * The column holding split number {@code split}'s part (train, validation or test) of each image.
+   */
   public static String splitColumn(int split) {
     return "split_" + split;
   }

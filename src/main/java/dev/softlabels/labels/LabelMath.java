@@ -1,22 +1,26 @@
 package dev.softlabels.labels;
 
 /**
- * The label rules on one image's vote counts, in plain Java: the specification that
- * {@link LabelColumns} implements with Spark built-ins, and the version executor-side code uses.
+ * The label rules on one image's vote counts, in plain Java: the specification that {@link
+ * LabelColumns} implements with Spark built-ins, and the version executor-side code uses.
  */
 public final class LabelMath {
 
   /**
    * A value at most this far below the largest ties with it. Posteriors that are equal in exact
-   * arithmetic come out a few ulps apart (some 1e-15), by an amount that depends on the order of the
-   * classes, so an exact comparison made a tie in one class order and none in another; no vote count
-   * or model tells classes apart by 1e-9. Absolute: the values compared are probabilities or counts.
+   * arithmetic come out a few ulps apart (some 1e-15), by an amount that depends on the order of
+   * the classes, so an exact comparison made a tie in one class order and none in another; no vote
+   * count or model tells classes apart by 1e-9. Absolute: the values compared are probabilities or
+   * counts.
    */
   public static final double TIE_TOLERANCE = 1e-9;
 
   private LabelMath() {}
 
-  /** Index of the largest value; values within {@link #TIE_TOLERANCE} of it tie, and ties go to the lowest index. */
+  /**
+   * Index of the largest value; values within {@link #TIE_TOLERANCE} of it tie, and ties go to the
+   * lowest index.
+   */
   public static int argmax(double[] values) {
     double max = max(values);
     for (int i = 0; i < values.length; i++) {
@@ -94,8 +98,8 @@ public final class LabelMath {
   }
 
   /**
-   * KL(p || q) with both distributions clipped to [eps, 1 - eps] and not renormalised: the formula of
-   * the paper authors' benchmark code (eps = 1e-5), finite even where q has zeros.
+   * KL(p || q) with both distributions clipped to [eps, 1 - eps] and not renormalised: the formula
+   * of the paper authors' benchmark code (eps = 1e-5), finite even where q has zeros.
    */
   public static double klDivergence(double[] p, double[] q, double eps) {
     double kl = 0;
@@ -109,9 +113,9 @@ public final class LabelMath {
 
   /**
    * The probability that one more vote changes the majority (hard) label: each class k is the next
-   * vote's class with the posterior-predictive probability of a uniform Dirichlet prior,
-   * (counts[k] + 1) / (n + K), and the label changes when the argmax after adding that vote (ties to
-   * the lowest index, as always) differs from today's. 1 - 1/K for an image without votes, 0 for a
+   * vote's class with the posterior-predictive probability of a uniform Dirichlet prior, (counts[k]
+   * + 1) / (n + K), and the label changes when the argmax after adding that vote (ties to the
+   * lowest index, as always) differs from today's. 1 - 1/K for an image without votes, 0 for a
    * clear majority; what ranks the images that most need another annotation.
    */
   public static double flipProbability(int[] counts) {

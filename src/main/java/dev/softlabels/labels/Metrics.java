@@ -18,6 +18,7 @@ public final class Metrics {
   public static final String BRIER = "brier";
   public static final String NLL = "nll";
   public static final int ECE_BINS = 10;
+
   /** Every metric, in report order, with whether larger is better. */
   public static final Map<String, Boolean> LARGER_IS_BETTER;
 
@@ -83,8 +84,9 @@ public final class Metrics {
   }
 
   /**
-   * Expected calibration error: sum over confidence bins of |accuracy - mean confidence| weighted by
-   * the bin's share of images. Bin b holds confidences in [b/10, (b+1)/10) (1.0 in the last bin).
+   * Expected calibration error: sum over confidence bins of |accuracy - mean confidence| weighted
+   * by the bin's share of images. Bin b holds confidences in [b/10, (b+1)/10) (1.0 in the last
+   * bin).
    */
   public static double ece(long[] binCounts, double[] confidenceSums, double[] correctSums) {
     long total = 0;
@@ -106,8 +108,14 @@ public final class Metrics {
   }
 
   /** All metrics in report order. */
-  public static Map<String, Double> all(long[][] confusion, double meanKl, double meanNll, double meanBrier,
-      long[] binCounts, double[] confidenceSums, double[] correctSums) {
+  public static Map<String, Double> all(
+      long[][] confusion,
+      double meanKl,
+      double meanNll,
+      double meanBrier,
+      long[] binCounts,
+      double[] confidenceSums,
+      double[] correctSums) {
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put(MACRO_ACCURACY, macroAccuracy(confusion));
     metrics.put(KL, meanKl);

@@ -30,6 +30,7 @@ public final class SoftLabelMetrics {
 
   /** Clipping of both distributions in KL, as in the paper authors' benchmark code. */
   public static final double KL_EPSILON = 1e-5;
+
   /** Floor of predicted probabilities inside logarithms of the cross-entropy. */
   public static final double LOG_FLOOR = 1e-7;
 
@@ -39,12 +40,15 @@ public final class SoftLabelMetrics {
 
   /** KL(truth || prediction), both clipped to [eps, 1 - eps] without renormalising. */
   public static Column kl(Column truth, Column prediction) {
-    return arraySum(zip_with(truth, prediction, (t, p) -> clip(t).multiply(log(clip(t).divide(clip(p))))));
+    return arraySum(
+        zip_with(truth, prediction, (t, p) -> clip(t).multiply(log(clip(t).divide(clip(p))))));
   }
 
   /** Cross-entropy of the prediction against a target distribution (one-hot or soft). */
   public static Column crossEntropy(Column target, Column prediction) {
-    return arraySum(zip_with(target, prediction, (t, p) -> t.multiply(log(greatest(p, lit(LOG_FLOOR)))))).multiply(-1);
+    return arraySum(
+            zip_with(target, prediction, (t, p) -> t.multiply(log(greatest(p, lit(LOG_FLOOR))))))
+        .multiply(-1);
   }
 
   private static Column clip(Column x) {
@@ -60,18 +64,25 @@ public final class SoftLabelMetrics {
    * arrays of k values: per-row values with built-ins, then three small aggregations (the k x k
    * confusion matrix, the means, the 10 confidence bins) that the driver combines.
    */
-  public static Map<String, Double> evaluate(Dataset<Row> rows, String truth, String prediction, int classes) {
+  public static Map<String, Double> evaluate(
+      Dataset<Row> rows, String truth, String prediction, int classes) {
     Column trueClass = LabelColumns.argmax(col(truth));
     Column predicted = LabelColumns.argmax(col(prediction));
     Column confidence = array_max(col(prediction));
-    Dataset<Row> scored = rows.select(
-        trueClass.as("_true"),
-        predicted.as("_predicted"),
-        confidence.as("_confidence"),
-        when(predicted.equalTo(trueClass), 1.0).otherwise(0.0).as("_correct"),
-        kl(col(truth), col(prediction)).as("_kl"),
-        log(greatest(element_at(col(prediction), trueClass.plus(1)), lit(LOG_FLOOR))).multiply(-1).as("_nll"),
-        arraySum(zip_with(col(prediction), col(truth), (p, t) -> p.minus(t).multiply(p.minus(t)))).as("_brier"));
+    Dataset<Row> scored =
+        rows.select(
+            trueClass.as("_true"),
+            predicted.as("_predicted"),
+            confidence.as("_confidence"),
+            when(predicted.equalTo(trueClass), 1.0).otherwise(0.0).as("_correct"),
+            kl(col(truth), col(prediction)).as("_kl"),
+            log(greatest(element_at(col(prediction), trueClass.plus(1)), lit(LOG_FLOOR)))
+                .multiply(-1)
+                .as("_nll"),
+            arraySum(
+                    zip_with(
+                        col(prediction), col(truth), (p, t) -> p.minus(t).multiply(p.minus(t))))
+                .as("_brier"));
 
     long[][] confusion = new long[classes][classes];
     for (Row row : scored.groupBy("_true", "_predicted").count().collectAsList()) {
@@ -81,20 +92,33 @@ public final class SoftLabelMetrics {
     long[] binCounts = new long[Metrics.ECE_BINS];
     double[] confidenceSums = new double[Metrics.ECE_BINS];
     double[] correctSums = new double[Metrics.ECE_BINS];
-    Column bin = least(floor(col("_confidence").multiply(Metrics.ECE_BINS)), lit(Metrics.ECE_BINS - 1)).cast("int");
-    for (Row row : scored.groupBy(bin.as("_bin")).agg(count(lit(1)), functions.sum(col("_confidence")), functions.sum(col("_correct")))
-        .collectAsList()) {
+    Column bin =
+        least(floor(col("_confidence").multiply(Metrics.ECE_BINS)), lit(Metrics.ECE_BINS - 1))
+            .cast("int");
+    for (Row row :
+        scored
+            .groupBy(bin.as("_bin"))
+            .agg(count(lit(1)), functions.sum(col("_confidence")), functions.sum(col("_correct")))
+            .collectAsList()) {
       binCounts[row.getInt(0)] = row.getLong(1);
       confidenceSums[row.getInt(0)] = row.getDouble(2);
       correctSums[row.getInt(0)] = row.getDouble(3);
     }
-    return Metrics.all(confusion, orNaN(means, 0), orNaN(means, 1), orNaN(means, 2), binCounts, confidenceSums,
+    return Metrics.all(
+        confusion,
+        orNaN(means, 0),
+        orNaN(means, 1),
+        orNaN(means, 2),
+        binCounts,
+        confidenceSums,
         correctSums);
   }
 
-  /** {@link #evaluate} plus the loss: cross-entropy of the prediction against the training target. */
-  public static Map<String, Double> withLoss(Dataset<Row> rows, String truth, String target, String prediction,
-      int classes) {
+  /**
+   * {@link #evaluate} plus the loss: cross-entropy of the prediction against the training target.
+   */
+  public static Map<String, Double> withLoss(
+      Dataset<Row> rows, String truth, String target, String prediction, int classes) {
     Map<String, Double> metrics = new LinkedHashMap<>();
     Row loss = rows.agg(avg(crossEntropy(col(target), col(prediction)))).first();
     metrics.put(LOSS, orNaN(loss, 0));

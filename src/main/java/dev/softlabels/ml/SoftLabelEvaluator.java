@@ -23,14 +23,16 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Predicted distributions against soft ground truth as a Spark ML {@link Evaluator}: the same numbers
- * as the evaluate job, which computes its metrics.json through {@link #metrics}. Both columns may be
- * array&lt;double&gt; or ML vectors. metricName: macroAccuracy (default), kl, accuracy, macroF1, ece,
- * brier or nll; accuracy-type metrics are larger-is-better, the rest smaller-is-better.
+ * Predicted distributions against soft ground truth as a Spark ML {@link Evaluator}: the same
+ * numbers as the evaluate job, which computes its metrics.json through {@link #metrics}. Both
+ * columns may be array&lt;double&gt; or ML vectors. metricName: macroAccuracy (default), kl,
+ * accuracy, macroF1, ece, brier or nll; accuracy-type metrics are larger-is-better, the rest
+ * smaller-is-better.
  */
 public final class SoftLabelEvaluator extends Evaluator implements DefaultParamsWritable {
 
   private static final long serialVersionUID = 1L;
+
   /** metricName -> the key of the evaluate job's metrics.json ({@link Metrics}). */
   private static final Map<String, String> METRICS = new LinkedHashMap<>();
 
@@ -55,10 +57,15 @@ public final class SoftLabelEvaluator extends Evaluator implements DefaultParams
 
   public SoftLabelEvaluator(String uid) {
     this.uid = uid;
-    metricName = new Param<>(this, "metricName", "one of " + METRICS.keySet(),
-        ParamValidators.inArray(METRICS.keySet().toArray(String[]::new)));
+    metricName =
+        new Param<>(
+            this,
+            "metricName",
+            "one of " + METRICS.keySet(),
+            ParamValidators.inArray(METRICS.keySet().toArray(String[]::new)));
     labelCol = new Param<>(this, "labelCol", "soft ground truth: array<double> or vector");
-    probabilityCol = new Param<>(this, "probabilityCol", "predicted distribution: array<double> or vector");
+    probabilityCol =
+        new Param<>(this, "probabilityCol", "predicted distribution: array<double> or vector");
     setDefault(metricName, "macroAccuracy");
     setDefault(labelCol, LabelColumns.SOFT_LABEL);
     setDefault(probabilityCol, LabelColumns.PROBABILITIES);
@@ -69,18 +76,26 @@ public final class SoftLabelEvaluator extends Evaluator implements DefaultParams
     return metrics(dataset).get(METRICS.get(getMetricName()));
   }
 
-  /** Every metric at once, keyed as in the evaluate job's metrics.json (one pass of aggregations). */
+  /**
+   * Every metric at once, keyed as in the evaluate job's metrics.json (one pass of aggregations).
+   */
   public Map<String, Double> metrics(Dataset<?> dataset) {
-    Dataset<Row> rows = dataset.select(asArray(dataset, getLabelCol()).as("_truth"),
-        asArray(dataset, getProbabilityCol()).as("_probabilities"));
-    Row first = rows.select(size(col("_truth"))).limit(1).collectAsList().stream().findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("SoftLabelEvaluator: no rows to evaluate"));
+    Dataset<Row> rows =
+        dataset.select(
+            asArray(dataset, getLabelCol()).as("_truth"),
+            asArray(dataset, getProbabilityCol()).as("_probabilities"));
+    Row first =
+        rows.select(size(col("_truth"))).limit(1).collectAsList().stream()
+            .findFirst()
+            .orElseThrow(
+                () -> new IllegalArgumentException("SoftLabelEvaluator: no rows to evaluate"));
     return SoftLabelMetrics.evaluate(rows, "_truth", "_probabilities", first.getInt(0));
   }
 
   private static Column asArray(Dataset<?> dataset, String column) {
     return dataset.schema().apply(column).dataType().equals(SQLDataTypes.VectorType())
-        ? functions.vector_to_array(col(column), "float64") : col(column);
+        ? functions.vector_to_array(col(column), "float64")
+        : col(column);
   }
 
   @Override
@@ -106,15 +121,42 @@ public final class SoftLabelEvaluator extends Evaluator implements DefaultParams
     return read().load(path);
   }
 
-  public Param<String> metricName() { return metricName; }
-  public Param<String> labelCol() { return labelCol; }
-  public Param<String> probabilityCol() { return probabilityCol; }
+  public Param<String> metricName() {
+    return metricName;
+  }
 
-  public String getMetricName() { return $(metricName); }
-  public String getLabelCol() { return $(labelCol); }
-  public String getProbabilityCol() { return $(probabilityCol); }
+  public Param<String> labelCol() {
+    return labelCol;
+  }
 
-  public SoftLabelEvaluator setMetricName(String value) { set(metricName, value); return this; }
-  public SoftLabelEvaluator setLabelCol(String value) { set(labelCol, value); return this; }
-  public SoftLabelEvaluator setProbabilityCol(String value) { set(probabilityCol, value); return this; }
+  public Param<String> probabilityCol() {
+    return probabilityCol;
+  }
+
+  public String getMetricName() {
+    return $(metricName);
+  }
+
+  public String getLabelCol() {
+    return $(labelCol);
+  }
+
+  public String getProbabilityCol() {
+    return $(probabilityCol);
+  }
+
+  public SoftLabelEvaluator setMetricName(String value) {
+    set(metricName, value);
+    return this;
+  }
+
+  public SoftLabelEvaluator setLabelCol(String value) {
+    set(labelCol, value);
+    return this;
+  }
+
+  public SoftLabelEvaluator setProbabilityCol(String value) {
+    set(probabilityCol, value);
+    return this;
+  }
 }

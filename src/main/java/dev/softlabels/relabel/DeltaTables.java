@@ -31,34 +31,41 @@ import scala.collection.JavaConverters;
 import scala.collection.Seq;
 
 /**
- * The one place that speaks Delta Lake: a path-based table's state, its rows at a version, its history,
- * and the two commits the label store makes (append a night, overwrite with a compaction). Everything
- * from {@code org.apache.spark.sql.delta} (Delta's internals, which change between releases) and
- * {@code io.delta} stays in this class, so a Delta upgrade changes this file only.
+ * The one place that speaks Delta Lake: a path-based table's state, its rows at a version, its
+ * history, and the two commits the label store makes (append a night, overwrite with a compaction).
+ * Everything from {@code org.apache.spark.sql.delta} (Delta's internals, which change between
+ * releases) and {@code io.delta} stays in this class, so a Delta upgrade changes this file only.
  *
- * <p>Two commit paths ({@link LabelStore.CommitPath}, {@code softlabels.relabel.delta-commit}): the internal
- * one drives Delta's {@link OptimisticTransaction} against the snapshot the state was read from, and reads
- * the state from the version's checksum file (docs/relabel.md, "How a night runs"; docs/design/relabel-store.md); the public one uses Delta's documented writer options only ({@code txnAppId},
- * {@code txnVersion}, {@code userMetadata}), for when an upgrade breaks the internal one.
+ * <p>Two commit paths ({@link LabelStore.CommitPath}, {@code softlabels.relabel.delta-commit}): the
+ * internal one drives Delta's {@link OptimisticTransaction} against the snapshot the state was read
+ * from, and reads the state from the version's checksum file (docs/relabel.md, "How a night runs";
+ * docs/design/relabel-store.md); the public one uses Delta's documented writer options only ({@code
+ * txnAppId}, {@code txnVersion}, {@code userMetadata}), for when an upgrade breaks the internal
+ * one.
  */
 final class DeltaTables {
 
   /**
-   * Delta's SQL extension and catalog (versioned reads, history), and three internal Delta settings the
-   * internal path relies on for speed; each is applied unless the user set it.
+   * Delta's SQL extension and catalog (versioned reads, history), and three internal Delta settings
+   * the internal path relies on for speed; each is applied unless the user set it.
    */
-  static final SessionExtension SESSION = new SessionExtension("io.delta.sql.DeltaSparkSessionExtension",
-      Map.of(
-          "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog",
-          // Reading a table's state (its files, its idempotent-write ids) is a Spark job over the commit log,
-          // shuffled into 50 partitions by default; one partition suits a label store's few commits
-          // (docs/design/relabel-store.md).
-          "spark.databricks.delta.snapshotPartitions", "1",
-          // A version's checksum file then lists its data files, protocol and metadata: a night reads the
-          // store's rows and state from it instead of replaying the commit log in Spark jobs.
-          "spark.databricks.delta.allFilesInCrc.enabled", "true",
-          "spark.databricks.delta.readProtocolAndMetadataFromChecksum.enabled", "true"),
-      "org.apache.spark.sql.delta.sources.DeltaSQLConf$");
+  static final SessionExtension SESSION =
+      new SessionExtension(
+          "io.delta.sql.DeltaSparkSessionExtension",
+          Map.of(
+              "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog",
+              // Reading a table's state (its files, its idempotent-write ids) is a Spark job over
+              // the commit log,
+              // shuffled into 50 partitions by default; one partition suits a label store's few
+              // commits
+              // (docs/design/relabel-store.md).
+              "spark.databricks.delta.snapshotPartitions", "1",
+              // A version's checksum file then lists its data files, protocol and metadata: a night
+              // reads the
+              // store's rows and state from it instead of replaying the commit log in Spark jobs.
+              "spark.databricks.delta.allFilesInCrc.enabled", "true",
+              "spark.databricks.delta.readProtocolAndMetadataFromChecksum.enabled", "true"),
+          "org.apache.spark.sql.delta.sources.DeltaSQLConf$");
 
   private static final String DELTA = "delta";
 
@@ -66,7 +73,6 @@ final class DeltaTables {
   static void forgetCachedStates() {
     DeltaLog.clearCache();
   }
-
 
   /** A commit that lost to another one made since the state it was based on. */
   static final class Conflict extends RuntimeException {
@@ -82,7 +88,8 @@ final class DeltaTables {
    * @param properties the table's properties
    * @param empty whether the table has no data files
    */
-  record State(long version, Optional<Long> appVersion, Map<String, String> properties, boolean empty) {}
+  record State(
+      long version, Optional<Long> appVersion, Map<String, String> properties, boolean empty) {}
 
   /** One commit of the history: its version, time (as text) and user metadata (null when none). */
   record Commit(long version, String timestamp, String userMetadata) {}
@@ -90,10 +97,13 @@ final class DeltaTables {
   private final SparkSession spark;
   private final String path;
   private final LabelStore.CommitPath commits;
+
   /** The snapshot {@link #state} read last (internal path): commits are based on it. */
   private Snapshot opened;
 
-  /** @param path an absolute path: Delta's path-based tables take only those */
+  /**
+   * @param path an absolute path: Delta's path-based tables take only those
+   */
   DeltaTables(SparkSession spark, String path, LabelStore.CommitPath commits) {
     this.spark = spark;
     this.path = path;
@@ -105,29 +115,42 @@ final class DeltaTables {
   }
 
   void createIfNotExists(StructType schema, String property, String value) {
-    DeltaTable.createIfNotExists(spark).location(path).addColumns(schema).property(property, value).execute();
+    DeltaTable.createIfNotExists(spark)
+        .location(path)
+        .addColumns(schema)
+        .property(property, value)
+        .execute();
   }
 
   /**
-   * The table's latest state. The public API does not expose idempotent-write ids: the public path takes
-   * the application's last version from {@code fromHistory} (the caller's reading of the commit history).
+   * The table's latest state. The public API does not expose idempotent-write ids: the public path
+   * takes the application's last version from {@code fromHistory} (the caller's reading of the
+   * commit history).
    */
   State state(String appId, Supplier<Optional<Long>> fromHistory) {
     if (commits == LabelStore.CommitPath.PUBLIC) {
-      Row detail = DeltaTable.forPath(spark, path).detail().select("numFiles", "properties").first();
+      Row detail =
+          DeltaTable.forPath(spark, path).detail().select("numFiles", "properties").first();
       Map<String, String> properties = detail.getJavaMap(1);
-      return new State(version(), fromHistory.get(), Map.copyOf(properties), detail.getLong(0) == 0);
+      return new State(
+          version(), fromHistory.get(), Map.copyOf(properties), detail.getLong(0) == 0);
     }
     Snapshot snapshot = snapshot();
     opened = snapshot;
-    // From the version's checksum file when Delta wrote one with the transactions (it does after each
-    // commit): reconstructing the table's state instead costs three Spark jobs and their planning, a
+    // From the version's checksum file when Delta wrote one with the transactions (it does after
+    // each
+    // commit): reconstructing the table's state instead costs three Spark jobs and their planning,
+    // a
     // fifth of a small night.
-    Option<VersionChecksum> checksum = snapshot.checksumOpt().filter(crc -> crc.setTransactions().isDefined());
-    Seq<SetTransaction> transactions = checksum.isDefined() ? checksum.get().setTransactions().get()
-        : snapshot.setTransactions();
-    Optional<Long> appVersion = JavaConverters.seqAsJavaList(transactions).stream()
-        .filter(transaction -> transaction.appId().equals(appId)).findFirst().map(SetTransaction::version);
+    Option<VersionChecksum> checksum =
+        snapshot.checksumOpt().filter(crc -> crc.setTransactions().isDefined());
+    Seq<SetTransaction> transactions =
+        checksum.isDefined() ? checksum.get().setTransactions().get() : snapshot.setTransactions();
+    Optional<Long> appVersion =
+        JavaConverters.seqAsJavaList(transactions).stream()
+            .filter(transaction -> transaction.appId().equals(appId))
+            .findFirst()
+            .map(SetTransaction::version);
     Metadata metadata = checksum.isDefined() ? checksum.get().metadata() : snapshot.metadata();
     long files = checksum.isDefined() ? checksum.get().numFiles() : snapshot.numOfFiles();
     return new State(snapshot.version(), appVersion, properties(metadata), files == 0);
@@ -136,7 +159,8 @@ final class DeltaTables {
   /** The table's properties as of its latest version. */
   Map<String, String> properties() {
     if (commits == LabelStore.CommitPath.PUBLIC) {
-      return Map.copyOf(DeltaTable.forPath(spark, path).detail().select("properties").first().getJavaMap(0));
+      return Map.copyOf(
+          DeltaTable.forPath(spark, path).detail().select("properties").first().getJavaMap(0));
     }
     return properties(snapshot().metadata());
   }
@@ -159,17 +183,22 @@ final class DeltaTables {
 
   /** One read of the commit history (one row per commit). */
   List<Commit> history() {
-    return DeltaTable.forPath(spark, path).history()
+    return DeltaTable.forPath(spark, path)
+        .history()
         .select(col("version"), col("timestamp").cast(DataTypes.StringType), col("userMetadata"))
-        .collectAsList().stream()
-        .map(row -> new Commit(row.getLong(0), row.getString(1), row.isNullAt(2) ? null : row.getString(2)))
+        .collectAsList()
+        .stream()
+        .map(
+            row ->
+                new Commit(
+                    row.getLong(0), row.getString(1), row.isNullAt(2) ? null : row.getString(2)))
         .toList();
   }
 
   /**
-   * Every row as of {@code version}. On the internal path the version {@link #state} read is read from the
-   * data files its checksum lists when Delta wrote them there (a table of few files): finding them by
-   * replaying the commit log is four Spark jobs, a fifth of a small night.
+   * Every row as of {@code version}. On the internal path the version {@link #state} read is read
+   * from the data files its checksum lists when Delta wrote them there (a table of few files):
+   * finding them by replaying the commit log is four Spark jobs, a fifth of a small night.
    */
   Dataset<Row> rows(long version) {
     if (opened != null && opened.version() == version) {
@@ -190,14 +219,15 @@ final class DeltaTables {
    * Appends {@code rows} with Delta's idempotent-write id ({@code appId}, {@code appVersion}) and
    * {@code userMetadata} in one commit.
    *
-   * <p>Internal path: based on the version {@link #state} read, conflicting with any commit since (another
-   * append, a compaction): the rows were computed from that version's, so it fails rather than append stale
-   * rows. Delta's own writer would instead ask the table state for the id's version, which replays the
-   * commit log in three Spark jobs.
+   * <p>Internal path: based on the version {@link #state} read, conflicting with any commit since
+   * (another append, a compaction): the rows were computed from that version's, so it fails rather
+   * than append stale rows. Delta's own writer would instead ask the table state for the id's
+   * version, which replays the commit log in three Spark jobs.
    *
-   * <p>Public path: Delta's writer with {@code txnAppId}/{@code txnVersion}; it skips the write when the
-   * application's last version is {@code appVersion} or later, and, being a blind append, does not conflict
-   * with commits made since the state was read (the store's writer lock keeps those out).
+   * <p>Public path: Delta's writer with {@code txnAppId}/{@code txnVersion}; it skips the write
+   * when the application's last version is {@code appVersion} or later, and, being a blind append,
+   * does not conflict with commits made since the state was read (the store's writer lock keeps
+   * those out).
    *
    * @return the version the commit made; empty when Delta skipped the write (public path)
    * @throws Conflict when another commit came first (internal path)
@@ -205,46 +235,64 @@ final class DeltaTables {
   Optional<Long> append(Dataset<Row> rows, String appId, long appVersion, String userMetadata) {
     if (commits == LabelStore.CommitPath.PUBLIC) {
       long before = version();
-      rows.write().format(DELTA).mode(SaveMode.Append).option("txnAppId", appId).option("txnVersion", appVersion)
-          .option("userMetadata", userMetadata).save(path);
+      rows.write()
+          .format(DELTA)
+          .mode(SaveMode.Append)
+          .option("txnAppId", appId)
+          .option("txnVersion", appVersion)
+          .option("userMetadata", userMetadata)
+          .save(path);
       long after = version();
       return after == before ? Optional.empty() : Optional.of(after);
     }
-    OptimisticTransaction transaction = opened.deltaLog().startTransaction(Option.empty(), Option.apply(opened));
+    OptimisticTransaction transaction =
+        opened.deltaLog().startTransaction(Option.empty(), Option.apply(opened));
     transaction.readWholeTable();
-    List<Action> actions = new ArrayList<>(JavaConverters.seqAsJavaList(transaction.writeFiles(rows)));
+    List<Action> actions =
+        new ArrayList<>(JavaConverters.seqAsJavaList(transaction.writeFiles(rows)));
     actions.add(new SetTransaction(appId, appVersion, Option.apply(System.currentTimeMillis())));
     return Optional.of(commit(transaction, actions, SaveMode.Append, userMetadata));
   }
 
   /**
-   * Replaces every row with {@code rows}, computed from the version {@link #state} read, in one commit.
-   * Internal path: based on that version, so an append committed meanwhile conflicts instead of being
-   * overwritten by rows that never saw it. Public path: Delta's writer, whose overwrite starts from the
-   * version at the time of the write, so that guarantee rests on the store's writer lock alone.
+   * Replaces every row with {@code rows}, computed from the version {@link #state} read, in one
+   * commit. Internal path: based on that version, so an append committed meanwhile conflicts
+   * instead of being overwritten by rows that never saw it. Public path: Delta's writer, whose
+   * overwrite starts from the version at the time of the write, so that guarantee rests on the
+   * store's writer lock alone.
    *
    * @throws Conflict when another commit came first (internal path)
    */
   void overwrite(Dataset<Row> rows, String userMetadata) {
     if (commits == LabelStore.CommitPath.PUBLIC) {
-      rows.write().format(DELTA).mode(SaveMode.Overwrite).option("userMetadata", userMetadata).save(path);
+      rows.write()
+          .format(DELTA)
+          .mode(SaveMode.Overwrite)
+          .option("userMetadata", userMetadata)
+          .save(path);
       return;
     }
-    OptimisticTransaction transaction = opened.deltaLog().startTransaction(Option.empty(), Option.apply(opened));
+    OptimisticTransaction transaction =
+        opened.deltaLog().startTransaction(Option.empty(), Option.apply(opened));
     transaction.readWholeTable();
     List<Action> actions = new ArrayList<>();
-    JavaConverters.seqAsJavaList(transaction.filterFiles()).forEach(file -> actions.add(file.remove()));
+    JavaConverters.seqAsJavaList(transaction.filterFiles())
+        .forEach(file -> actions.add(file.remove()));
     actions.addAll(JavaConverters.seqAsJavaList(transaction.writeFiles(rows)));
     CrashPoints.reached("compact:files-written");
     commit(transaction, actions, SaveMode.Overwrite, userMetadata);
   }
 
-  /** Delta 3.3's {@code DeltaOperations.Write} has these four parameters; later releases name nine. */
-  private static long commit(OptimisticTransaction transaction, List<Action> actions, SaveMode mode,
-      String userMetadata) {
+  /**
+   * Delta 3.3's {@code DeltaOperations.Write} has these four parameters; later releases name nine.
+   */
+  private static long commit(
+      OptimisticTransaction transaction, List<Action> actions, SaveMode mode, String userMetadata) {
     try {
-      return transaction.commit(JavaConverters.asScalaBuffer(actions).toList(),
-          new DeltaOperations.Write(mode, Option.empty(), Option.empty(), Option.apply(userMetadata)));
+      return transaction.commit(
+          JavaConverters.asScalaBuffer(actions).toList(),
+          new DeltaOperations.Write(
+              mode, Option.empty(), Option.empty(), Option.apply(userMetadata)));
     } catch (DeltaConcurrentModificationException concurrent) {
       throw new Conflict(concurrent);
     }

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.LocalDate;
 
 /**
- * One applied night in the label store's ledger. Written as the Delta commit's user metadata, so the
- * ledger entry and the labels it describes are one atomic commit; {@code version} and
- * {@code committedAt} come from the table history when the ledger is read.
+ * One applied night in the label store's ledger. Written as the Delta commit's user metadata, so
+ * the ledger entry and the labels it describes are one atomic commit; {@code version} and {@code
+ * committedAt} come from the table history when the ledger is read.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -24,13 +24,24 @@ public record Night(
     @JsonProperty("version") Long version,
     @JsonProperty("committed_at") String committedAt) {
 
-  /** The night's date as a date: the ledger keeps it as text, the form Delta's user metadata holds. */
+  /**
+   * The night's date as a date: the ledger keeps it as text, the form Delta's user metadata holds.
+   */
   public LocalDate day() {
     return LocalDate.parse(date);
   }
 
   Night committed(long version, String committedAt) {
-    return new Night(date, batch, rowsRead, rowsUsed, rowsQuarantined, imagesTouched, newImages, flippedImages,
-        version, committedAt);
+    return new Night(
+        date,
+        batch,
+        rowsRead,
+        rowsUsed,
+        rowsQuarantined,
+        imagesTouched,
+        newImages,
+        flippedImages,
+        version,
+        committedAt);
   }
 }

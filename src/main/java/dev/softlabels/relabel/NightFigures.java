@@ -22,10 +22,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * What a night's ledger entry, summary and ranking take from its table ({@link TouchedImages#NIGHT}), from
- * one Spark job over it: the rows used and rejected by reason; the images touched, new and flipped; the
- * largest shifts and flips; the touched images' best ranks and which of them the kept ranking lists. Every
- * list is bounded by a setting, not by the night.
+ * What a night's ledger entry, summary and ranking take from its table ({@link
+ * TouchedImages#NIGHT}), from one Spark job over it: the rows used and rejected by reason; the
+ * images touched, new and flipped; the largest shifts and flips; the touched images' best ranks and
+ * which of them the kept ranking lists. Every list is bounded by a setting, not by the night.
  */
 final class NightFigures implements Serializable {
 
@@ -33,11 +33,14 @@ final class NightFigures implements Serializable {
   private static final int IMAGE_FIELD = TouchedImages.SCHEMA.fieldIndex(IMAGE);
   private static final int CHANGE_FIELD = TouchedImages.SCHEMA.fieldIndex(TouchedImages.CHANGE);
   private static final int SHIFT_FIELD = TouchedImages.SCHEMA.fieldIndex(TouchedImages.SHIFT_KL);
+
   /** Largest shift first, then image id. */
-  private static final Comparator<RowView> BY_SHIFT = (Comparator<RowView> & Serializable) (a, b) -> {
-    int shift = Double.compare(b.getDouble(SHIFT_FIELD), a.getDouble(SHIFT_FIELD));
-    return shift != 0 ? shift : a.compareText(IMAGE_FIELD, b);
-  };
+  private static final Comparator<RowView> BY_SHIFT =
+      (Comparator<RowView> & Serializable)
+          (a, b) -> {
+            int shift = Double.compare(b.getDouble(SHIFT_FIELD), a.getDouble(SHIFT_FIELD));
+            return shift != 0 ? shift : a.compareText(IMAGE_FIELD, b);
+          };
 
   private final Broadcast<Set<String>> kept;
   private final Best<RowView> flips;
@@ -62,11 +65,11 @@ final class NightFigures implements Serializable {
    * @param depth how many of the touched images' best ranks the ranking needs
    */
   static NightFigures of(Dataset<Row> night, Set<String> kept, int examples, int depth) {
-    Broadcast<Set<String>> ids = JavaSparkContext.fromSparkContext(night.sparkSession().sparkContext())
-        .broadcast(kept);
+    Broadcast<Set<String>> ids =
+        JavaSparkContext.fromSparkContext(night.sparkSession().sparkContext()).broadcast(kept);
     try {
-      return InternalRows.aggregate(night, new NightFigures(ids, examples, depth), NightFigures::add,
-          NightFigures::merge);
+      return InternalRows.aggregate(
+          night, new NightFigures(ids, examples, depth), NightFigures::add, NightFigures::merge);
     } finally {
       ids.destroy();
     }
@@ -96,18 +99,24 @@ final class NightFigures implements Serializable {
 
   /** The largest flips, largest first: image, from, to, shift_kl. */
   List<Map<String, Object>> flips() {
-    return flips.rows().stream().map(row -> entry(row, "from", TouchedImages.PREVIOUS + HARD_LABEL_NAME, "to",
-        HARD_LABEL_NAME)).toList();
+    return flips.rows().stream()
+        .map(
+            row ->
+                entry(row, "from", TouchedImages.PREVIOUS + HARD_LABEL_NAME, "to", HARD_LABEL_NAME))
+        .toList();
   }
 
   /** The largest shifts of images the store had, largest first: image, shift_kl, from_n, to_n. */
   List<Map<String, Object>> shifts() {
-    return shifts.rows().stream().map(row -> entry(row, "from_n", TouchedImages.PREVIOUS + N_ANNOTATIONS, "to_n",
-        N_ANNOTATIONS)).toList();
+    return shifts.rows().stream()
+        .map(
+            row ->
+                entry(row, "from_n", TouchedImages.PREVIOUS + N_ANNOTATIONS, "to_n", N_ANNOTATIONS))
+        .toList();
   }
 
-  private static Map<String, Object> entry(RowView row, String from, String fromField, String to,
-      String toField) {
+  private static Map<String, Object> entry(
+      RowView row, String from, String fromField, String to, String toField) {
     Map<String, Object> entry = new LinkedHashMap<>();
     entry.put(IMAGE, row.getString(IMAGE_FIELD));
     entry.put(from, value(row, TouchedImages.SCHEMA.fieldIndex(fromField)));
@@ -119,7 +128,8 @@ final class NightFigures implements Serializable {
   /** A label name or an annotation count as Java gives it. */
   private static Object value(RowView row, int field) {
     return TouchedImages.SCHEMA.fields()[field].dataType() == DataTypes.StringType
-        ? row.getString(field) : row.getInt(field);
+        ? row.getString(field)
+        : row.getInt(field);
   }
 
   private NightFigures add(RowView row) {
@@ -160,7 +170,10 @@ final class NightFigures implements Serializable {
     return this;
   }
 
-  /** The first {@code limit} rows in {@code order} of those added: sorted and cut whenever it doubles. */
+  /**
+   * The first {@code limit} rows in {@code order} of those added: sorted and cut whenever it
+   * doubles.
+   */
   private static final class Best<T> implements Serializable {
     private static final long serialVersionUID = 1L;
     private final int limit;

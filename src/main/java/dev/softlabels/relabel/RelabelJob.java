@@ -45,13 +45,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Folds one night's annotation rows into the label store. Vote counts are additive, so only the
- * images the night touches are looked up and recomputed: the batch is validated as in aggregate (plus
- * duplicates of votes from earlier nights), its counts are added to those images' latest counts, and one
- * Delta append writes their new rows together with the ledger entry. The needs-annotations ranking is
- * carried from night to night ({@link NeedsRanking}). Before the commit the night's quarantine and change
- * report are written into hidden pending folders, moved into place after it
- * ({@link LabelStore#settleReports}), so a run that dies anywhere leaves the previous version complete
- * with no report of a night it did not apply, and the next run redoes the night.
+ * images the night touches are looked up and recomputed: the batch is validated as in aggregate
+ * (plus duplicates of votes from earlier nights), its counts are added to those images' latest
+ * counts, and one Delta append writes their new rows together with the ledger entry. The
+ * needs-annotations ranking is carried from night to night ({@link NeedsRanking}). Before the
+ * commit the night's quarantine and change report are written into hidden pending folders, moved
+ * into place after it ({@link LabelStore#settleReports}), so a run that dies anywhere leaves the
+ * previous version complete with no report of a night it did not apply, and the next run redoes the
+ * night.
  */
 public final class RelabelJob {
 
@@ -59,8 +60,10 @@ public final class RelabelJob {
 
   public static final String IMAGES = "images";
   public static final String NEEDS_ANNOTATIONS = "needs-annotations";
+
   /** The kept ranking the next night starts from (deeper than needs-annotations). */
   public static final String RANKING = "ranking.json";
+
   public static final String SUMMARY = "summary.json";
   public static final String CHANGE = TouchedImages.CHANGE;
   public static final String SHIFT_KL = TouchedImages.SHIFT_KL;
@@ -76,14 +79,16 @@ public final class RelabelJob {
   public record Result(boolean applied, Night night, long version, String changes) {}
 
   /**
-   * Applies the night under the store's writer lock: a second night, or a compaction, started meanwhile
-   * is refused at its start instead of racing this one to the commit.
+   * Applies the night under the store's writer lock: a second night, or a compaction, started
+   * meanwhile is refused at its start instead of racing this one to the commit.
    */
   public static Result run(SparkSession spark, RelabelSettings settings) {
     return run(spark, settings, () -> {});
   }
 
-  /** @param beforeCommit runs after the night's reports are written, just before the commit */
+  /**
+   * @param beforeCommit runs after the night's reports are written, just before the commit
+   */
   static Result run(SparkSession spark, RelabelSettings settings, Runnable beforeCommit) {
     LabelStore store = new LabelStore(spark, settings.state(), settings.commits());
     store.refuseOverlap(settings.batch(), "the batch");
@@ -98,85 +103,161 @@ public final class RelabelJob {
     PhaseLog phases = new PhaseLog(LOG, "relabel", System.nanoTime());
     LocalDate date = settings.date();
     Optional<ClassList> given = settings.source().givenClasses();
-    LabelStore.State state = store.open(() -> given.orElseGet(() -> inferClasses(spark, settings, phases)));
+    LabelStore.State state =
+        store.open(() -> given.orElseGet(() -> inferClasses(spark, settings, phases)));
     given.ifPresent(classes -> state.requireClasses(classes, settings.state()));
     ClassList classes = state.classes();
     Optional<Night> done = appliedBefore(store, state, date);
-    // A run stopped between its commit and moving its reports leaves them pending: the last night's are
+    // A run stopped between its commit and moving its reports leaves them pending: the last night's
+    // are
     // settled here even when the next night comes first (its ranking is where this night starts).
-    state.lastNight().filter(last -> !last.equals(date)).ifPresent(last -> store.settleReports(last, true));
+    state
+        .lastNight()
+        .filter(last -> !last.equals(date))
+        .ifPresent(last -> store.settleReports(last, true));
     store.settleReports(date, done.isPresent());
     if (done.isPresent()) {
-      LOG.info("relabel: night {} was already applied (version {}, committed {}); nothing to do", date,
-          done.get().version(), done.get().committedAt());
+      LOG.info(
+          "relabel: night {} was already applied (version {}, committed {}); nothing to do",
+          date,
+          done.get().version(),
+          done.get().committedAt());
       return new Result(false, done.get(), state.version(), store.changesPath(date));
     }
     HadoopPaths.of(spark).requireExists(settings.batch(), "batch");
 
     long version = state.version();
-    phases.done("night %s: reading %s; label store %s at version %d", date, settings.batch(), settings.state(),
-        version);
-    Dataset<Row> checked = VoteValidation.checkRows(AnnotationReader.read(spark, settings.source(), settings.batch()),
-        classes, settings.source().labelEncoding());
-    try (VotePass pass = VotePass.onto(checked, state.empty() ? null : earlierRows(store.rows(version), checked),
-        classes)) {
-      // Cached as Spark caches tables (columns, not Java objects): the figures' job walks and fills it, the
+    phases.done(
+        "night %s: reading %s; label store %s at version %d",
+        date, settings.batch(), settings.state(), version);
+    Dataset<Row> checked =
+        VoteValidation.checkRows(
+            AnnotationReader.read(spark, settings.source(), settings.batch()),
+            classes,
+            settings.source().labelEncoding());
+    try (VotePass pass =
+        VotePass.onto(
+            checked, state.empty() ? null : earlierRows(store.rows(version), checked), classes)) {
+      // Cached as Spark caches tables (columns, not Java objects): the figures' job walks and fills
+      // it, the
       // writes read it.
-      Dataset<Row> nightTable = TouchedImages.night(spark, pass, classes, date.toString())
-          .persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> nightTable =
+          TouchedImages.night(spark, pass, classes, date.toString())
+              .persist(StorageLevel.MEMORY_AND_DISK());
       try {
         PreviousRanking previous = previousRanking(store, state);
         int listed = settings.needsAnnotations();
-        NightFigures figures = NightFigures.of(nightTable, previous.ids(), settings.summaryExamples(),
-            listed * NeedsRanking.DEPTH_PER_LISTED);
+        NightFigures figures =
+            NightFigures.of(
+                nightTable,
+                previous.ids(),
+                settings.summaryExamples(),
+                listed * NeedsRanking.DEPTH_PER_LISTED);
         VoteTally.Counts counts = figures.counts();
-        phases.done("%,d rows checked against the images they touch: %,d used, %,d quarantined, %,d images "
-            + "touched", counts.read(), counts.used(), counts.quarantined(), figures.images());
+        phases.done(
+            "%,d rows checked against the images they touch: %,d used, %,d quarantined, %,d images "
+                + "touched",
+            counts.read(), counts.used(), counts.quarantined(), figures.images());
         if (given.isEmpty()) {
           refuseLabelsOutsideTheStore(nightTable, counts, classes, date, settings.state());
         }
-        settings.rejectionLimit().check("night " + date + ": ", counts, figures.images(),
-            "the label store stays at version " + version, () -> RejectionHints.of(spark, settings.source(),
-                settings.batch(), counts, RejectionHints.unknownLabels(TouchedImages.rejected(nightTable), counts)));
-        Night night = new Night(date.toString(), settings.batch(), counts.read(), counts.used(), counts.quarantined(),
-            figures.images(), figures.newImages(), figures.flipped(), null, null);
-        Dataset<Row> touched = TouchedImages.touched(nightTable)
-            .coalesce(OutputFiles.forRows(spark, figures.images()));
+        settings
+            .rejectionLimit()
+            .check(
+                "night " + date + ": ",
+                counts,
+                figures.images(),
+                "the label store stays at version " + version,
+                () ->
+                    RejectionHints.of(
+                        spark,
+                        settings.source(),
+                        settings.batch(),
+                        counts,
+                        RejectionHints.unknownLabels(TouchedImages.rejected(nightTable), counts)));
+        Night night =
+            new Night(
+                date.toString(),
+                settings.batch(),
+                counts.read(),
+                counts.used(),
+                counts.quarantined(),
+                figures.images(),
+                figures.newImages(),
+                figures.flipped(),
+                null,
+                null);
+        Dataset<Row> touched =
+            TouchedImages.touched(nightTable)
+                .coalesce(OutputFiles.forRows(spark, figures.images()));
         // The night's reports are written beside their final place and moved there only after the
         // commit, so a night that never committed leaves no report behind.
         if (counts.quarantined() > 0) {
-          TouchedImages.rejected(nightTable).coalesce(OutputFiles.forRows(spark, counts.quarantined())).write()
+          TouchedImages.rejected(nightTable)
+              .coalesce(OutputFiles.forRows(spark, counts.quarantined()))
+              .write()
               .parquet(LabelStore.pending(store.quarantinePath(date)));
         }
         String changes = LabelStore.pending(store.changesPath(date));
         writeChangeReport(touched, changes);
         phases.done("quarantine and change report written");
 
-        NeedsRanking ranking = NeedsRanking.after(previous.rows(), previous.kept(), figures.ranking(),
-            () -> NeedsRanking.everyImage(store.read(version), touched), listed);
+        NeedsRanking ranking =
+            NeedsRanking.after(
+                previous.rows(),
+                previous.kept(),
+                figures.ranking(),
+                () -> NeedsRanking.everyImage(store.read(version), touched),
+                listed);
         List<Row> needs = ranking.top(listed);
-        NeedsRanking.frame(spark, needs).write().parquet(HadoopPaths.child(changes, NEEDS_ANNOTATIONS));
+        NeedsRanking.frame(spark, needs)
+            .write()
+            .parquet(HadoopPaths.child(changes, NEEDS_ANNOTATIONS));
         HadoopPaths.of(spark).writeText(HadoopPaths.child(changes, RANKING), ranking.saved());
-        HadoopPaths.of(spark).writeText(HadoopPaths.child(changes, SUMMARY), Json.write(
-            summary(figures, needs, night, classes, counts, version, ranking.kept(), settings.summaryExamples())));
-        phases.done("needs-annotations ranking (%s) and summary written", ranking.kept().rebuilt()
-            ? "rebuilt from the store" : "carried from the previous night");
+        HadoopPaths.of(spark)
+            .writeText(
+                HadoopPaths.child(changes, SUMMARY),
+                Json.write(
+                    summary(
+                        figures,
+                        needs,
+                        night,
+                        classes,
+                        counts,
+                        version,
+                        ranking.kept(),
+                        settings.summaryExamples())));
+        phases.done(
+            "needs-annotations ranking (%s) and summary written",
+            ranking.kept().rebuilt()
+                ? "rebuilt from the store"
+                : "carried from the previous night");
 
         beforeCommit.run();
         CrashPoints.reached("night:reports-written");
         Optional<Long> committed = store.commit(inStoreColumns(touched), night);
         if (committed.isEmpty()) {
           Night byTheOther = store.night(date).orElseThrow();
-          LOG.info("relabel: night {} was applied by another run meanwhile (version {}); nothing to do", date,
+          LOG.info(
+              "relabel: night {} was applied by another run meanwhile (version {}); nothing to do",
+              date,
               byTheOther.version());
           return new Result(false, byTheOther, byTheOther.version(), store.changesPath(date));
         }
         long after = committed.get();
         CrashPoints.reached("night:committed");
         store.settleReports(date, true);
-        phases.done("night %s committed as version %d: %,d rows (%,d used, %,d quarantined), %,d images touched "
-                + "(%,d new, %,d flipped); report %s", date, after, counts.read(), counts.used(),
-            counts.quarantined(), night.imagesTouched(), night.newImages(), night.flippedImages(),
+        phases.done(
+            "night %s committed as version %d: %,d rows (%,d used, %,d quarantined), %,d images touched "
+                + "(%,d new, %,d flipped); report %s",
+            date,
+            after,
+            counts.read(),
+            counts.used(),
+            counts.quarantined(),
+            night.imagesTouched(),
+            night.newImages(),
+            night.flippedImages(),
             store.changesPath(date));
         return new Result(true, night.committed(after, null), after, store.changesPath(date));
       } finally {
@@ -186,10 +267,12 @@ public final class RelabelJob {
   }
 
   /**
-   * The night of {@code date} if it was applied. The snapshot names the last night committed; only a
-   * date before it needs the commit history, to tell an applied night from one that comes too late.
+   * The night of {@code date} if it was applied. The snapshot names the last night committed; only
+   * a date before it needs the commit history, to tell an applied night from one that comes too
+   * late.
    */
-  private static Optional<Night> appliedBefore(LabelStore store, LabelStore.State state, LocalDate date) {
+  private static Optional<Night> appliedBefore(
+      LabelStore store, LabelStore.State state, LocalDate date) {
     if (state.lastNight().isEmpty() || state.lastNight().get().isBefore(date)) {
       return Optional.empty();
     }
@@ -206,41 +289,67 @@ public final class RelabelJob {
    * order, so an earlier night than one applied is refused.
    */
   private static void requireDateOrder(List<Night> applied, LocalDate date) {
-    applied.stream().map(Night::day).filter(day -> day.isAfter(date)).max(Comparator.naturalOrder())
-        .ifPresent(later -> {
-          throw new UserError("nights are applied in date order and " + later + " is already applied, so " + date
-              + " can no longer be: fold its rows into the next night's batch instead");
-        });
+    applied.stream()
+        .map(Night::day)
+        .filter(day -> day.isAfter(date))
+        .max(Comparator.naturalOrder())
+        .ifPresent(
+            later -> {
+              throw new UserError(
+                  "nights are applied in date order and "
+                      + later
+                      + " is already applied, so "
+                      + date
+                      + " can no longer be: fold its rows into the next night's batch instead");
+            });
   }
 
   /**
-   * The store's rows (every night's, superseded ones too: the vote pass takes each image's latest) of the
-   * images the night votes on, with the columns the pass needs: a broadcast semi-join, so the store is
-   * read once, those columns only, and only its rows of the night's images are shuffled. The night's
-   * image ids are broadcast as read (a semi-join's build side may repeat keys): no shuffle to make them
-   * distinct first.
+   * The store's rows (every night's, superseded ones too: the vote pass takes each image's latest)
+   * of the images the night votes on, with the columns the pass needs: a broadcast semi-join, so
+   * the store is read once, those columns only, and only its rows of the night's images are
+   * shuffled. The night's image ids are broadcast as read (a semi-join's build side may repeat
+   * keys): no shuffle to make them distinct first.
    */
   private static Dataset<Row> earlierRows(Dataset<Row> storeRows, Dataset<Row> checked) {
-    return storeRows.select(col(IMAGE), col(LabelColumns.COUNTS).as(VotePass.EARLIER_COUNTS),
+    return storeRows
+        .select(
+            col(IMAGE),
+            col(LabelColumns.COUNTS).as(VotePass.EARLIER_COUNTS),
             col(LabelStore.ANNOTATORS).as(VotePass.EARLIER_ANNOTATORS),
             col(LabelStore.FIRST_SEEN).as(VotePass.EARLIER_FIRST_SEEN),
             col(LabelStore.LAST_CHANGED).as(VotePass.EARLIER_LAST_CHANGED))
-        .join(broadcast(checked.filter(col(REASON).isNull()).select(col(IMAGE))), IMAGE, "left_semi");
+        .join(
+            broadcast(checked.filter(col(REASON).isNull()).select(col(IMAGE))), IMAGE, "left_semi");
   }
 
   private static void writeChangeReport(Dataset<Row> touched, String changes) {
-    touched.select(col(IMAGE), col(CHANGE), col(PREVIOUS + LabelColumns.HARD_LABEL_NAME),
-            col(LabelColumns.HARD_LABEL_NAME), col(PREVIOUS + LabelColumns.N_ANNOTATIONS),
-            col(LabelColumns.N_ANNOTATIONS), col(PREVIOUS + LabelColumns.SOFT_LABEL), col(LabelColumns.SOFT_LABEL),
-            col(SHIFT_KL), col(LabelStore.FLIP_PROBABILITY))
-        .write().mode("overwrite").parquet(HadoopPaths.child(changes, IMAGES));
+    touched
+        .select(
+            col(IMAGE),
+            col(CHANGE),
+            col(PREVIOUS + LabelColumns.HARD_LABEL_NAME),
+            col(LabelColumns.HARD_LABEL_NAME),
+            col(PREVIOUS + LabelColumns.N_ANNOTATIONS),
+            col(LabelColumns.N_ANNOTATIONS),
+            col(PREVIOUS + LabelColumns.SOFT_LABEL),
+            col(LabelColumns.SOFT_LABEL),
+            col(SHIFT_KL),
+            col(LabelStore.FLIP_PROBABILITY))
+        .write()
+        .mode("overwrite")
+        .parquet(HadoopPaths.child(changes, IMAGES));
   }
 
   private static Dataset<Row> inStoreColumns(Dataset<Row> touched) {
-    return touched.select(Arrays.stream(LabelStore.schema().fieldNames()).map(functions::col).toArray(Column[]::new));
+    return touched.select(
+        Arrays.stream(LabelStore.schema().fieldNames()).map(functions::col).toArray(Column[]::new));
   }
 
-  /** The last night's kept ranking, its description and image ids; all empty when there is none to start from. */
+  /**
+   * The last night's kept ranking, its description and image ids; all empty when there is none to
+   * start from.
+   */
   private record PreviousRanking(List<Row> rows, NeedsRanking.Kept kept, Set<String> ids) {}
 
   /**
@@ -254,15 +363,24 @@ public final class RelabelJob {
       if (paths.exists(ranking)) {
         NeedsRanking.Saved saved = NeedsRanking.Saved.read(paths.readText(ranking));
         List<Row> rows = saved.rows();
-        return new PreviousRanking(rows, saved.kept(),
+        return new PreviousRanking(
+            rows,
+            saved.kept(),
             rows.stream().map(row -> row.getString(0)).collect(Collectors.toSet()));
       }
     }
     return new PreviousRanking(null, null, Set.of());
   }
 
-  private static Map<String, Object> summary(NightFigures figures, List<Row> needs, Night night, ClassList classes,
-      VoteTally.Counts counts, long previousVersion, NeedsRanking.Kept ranking, int examples) {
+  private static Map<String, Object> summary(
+      NightFigures figures,
+      List<Row> needs,
+      Night night,
+      ClassList classes,
+      VoteTally.Counts counts,
+      long previousVersion,
+      NeedsRanking.Kept ranking,
+      int examples) {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("night", night);
     // The order of the change report's soft_label and previous_soft_label entries.
@@ -272,8 +390,11 @@ public final class RelabelJob {
     summary.put("quarantined_by_reason", counts.byReason());
     summary.put("flips", figures.flips());
     summary.put("largest_shifts", figures.shifts());
-    summary.put("most_in_need", needs.subList(0, Math.min(examples, needs.size())).stream().map(RelabelJob::asMap)
-        .toList());
+    summary.put(
+        "most_in_need",
+        needs.subList(0, Math.min(examples, needs.size())).stream()
+            .map(RelabelJob::asMap)
+            .toList());
     return summary;
   }
 
@@ -288,10 +409,15 @@ public final class RelabelJob {
   }
 
   /** A new store's classes, when none are given: inferred from its first night. */
-  private static ClassList inferClasses(SparkSession spark, RelabelSettings settings, PhaseLog phases) {
+  private static ClassList inferClasses(
+      SparkSession spark, RelabelSettings settings, PhaseLog phases) {
     HadoopPaths.of(spark).requireExists(settings.batch(), "batch");
-    ClassInference.Inferred inferred = ClassInference.infer(spark, settings.source(),
-        AnnotationReader.read(spark, settings.source(), settings.batch()), settings.batch());
+    ClassInference.Inferred inferred =
+        ClassInference.infer(
+            spark,
+            settings.source(),
+            AnnotationReader.read(spark, settings.source(), settings.batch()),
+            settings.batch());
     phases.done("%s", inferred.line());
     return inferred.classes();
   }
@@ -300,25 +426,42 @@ public final class RelabelJob {
    * With no class list given, the store's own applies, and a night naming a class outside it stops
    * before its commit: quarantining those votes as unknown would drop a class nobody chose to drop.
    */
-  private static void refuseLabelsOutsideTheStore(Dataset<Row> nightTable, VoteTally.Counts counts,
-      ClassList classes, LocalDate date, String store) {
+  private static void refuseLabelsOutsideTheStore(
+      Dataset<Row> nightTable,
+      VoteTally.Counts counts,
+      ClassList classes,
+      LocalDate date,
+      String store) {
     long unknown = counts.byReason().getOrDefault(QuarantineReason.UNKNOWN_CLASS.code(), 0L);
     if (unknown == 0) {
       return;
     }
-    List<String> labels = TouchedImages.rejected(nightTable)
-        .filter(col(REASON).equalTo(QuarantineReason.UNKNOWN_CLASS.code()))
-        .select(LabelColumns.LABEL).distinct().orderBy(LabelColumns.LABEL).limit(LISTED_UNKNOWN_LABELS)
-        .as(Encoders.STRING()).collectAsList();
+    List<String> labels =
+        TouchedImages.rejected(nightTable)
+            .filter(col(REASON).equalTo(QuarantineReason.UNKNOWN_CLASS.code()))
+            .select(LabelColumns.LABEL)
+            .distinct()
+            .orderBy(LabelColumns.LABEL)
+            .limit(LISTED_UNKNOWN_LABELS)
+            .as(Encoders.STRING())
+            .collectAsList();
     boolean more = labels.size() == LISTED_UNKNOWN_LABELS;
     List<String> extended = new ArrayList<>(classes.names());
     extended.addAll(labels);
-    throw new UserError(String.format(Locale.ROOT, "night %s has %,d votes for labels outside the label store's "
-        + "classes %s: %s%s; the store keeps the class list it was created with. To extend the list, build a new "
-        + "store with it (relabel --state NEW_DIR --classes %s%s and every night again, in date order); to "
-        + "quarantine these votes as unknown_class instead, pass --classes %s", date, unknown, classes.names(),
-        labels, more ? " and more" : "", ShellQuote.word(String.join(",", extended)),
-        more ? " plus the labels not listed here" : "", ShellQuote.word(String.join(",", classes.names()))));
+    throw new UserError(
+        String.format(
+            Locale.ROOT,
+            "night %s has %,d votes for labels outside the label store's "
+                + "classes %s: %s%s; the store keeps the class list it was created with. To extend the list, build a new "
+                + "store with it (relabel --state NEW_DIR --classes %s%s and every night again, in date order); to "
+                + "quarantine these votes as unknown_class instead, pass --classes %s",
+            date,
+            unknown,
+            classes.names(),
+            labels,
+            more ? " and more" : "",
+            ShellQuote.word(String.join(",", extended)),
+            more ? " plus the labels not listed here" : "",
+            ShellQuote.word(String.join(",", classes.names()))));
   }
-
 }

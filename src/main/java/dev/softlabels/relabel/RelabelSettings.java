@@ -8,42 +8,69 @@ import dev.softlabels.votes.RejectionLimit;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 
-/** Typed, validated {@code softlabels.relabel} with the annotation source of {@code softlabels.annotations}. */
-public record RelabelSettings(AnnotationSource source, String state, String batch, LocalDate date,
-    int needsAnnotations, int summaryExamples, RejectionLimit rejectionLimit, LabelStore.CommitPath commits) {
+/**
+ * Typed, validated {@code softlabels.relabel} with the annotation source of {@code
+ * softlabels.annotations}.
+ */
+public record RelabelSettings(
+    AnnotationSource source,
+    String state,
+    String batch,
+    LocalDate date,
+    int needsAnnotations,
+    int summaryExamples,
+    RejectionLimit rejectionLimit,
+    LabelStore.CommitPath commits) {
 
   public RelabelSettings {
     if (state.isBlank()) {
-      throw new UserError("no label store given: pass --state DIR (or set softlabels.relabel.state)");
+      throw new UserError(
+          "no label store given: pass --state DIR (or set softlabels.relabel.state)");
     }
     if (batch.isBlank()) {
       throw new UserError("no batch given: pass --batch PATH (or set softlabels.relabel.batch)");
     }
     if (needsAnnotations < 1 || summaryExamples < 0) {
-      throw new UserError("softlabels.relabel.needs-annotations must be >= 1 and summary-examples >= 0");
+      throw new UserError(
+          "softlabels.relabel.needs-annotations must be >= 1 and summary-examples >= 0");
     }
   }
 
   public static RelabelSettings from(Config config) {
     Config relabel = config.getConfig("softlabels.relabel");
     requireMajority(relabel.getString("method"));
-    return new RelabelSettings(AnnotationSource.from(config), relabel.getString("state"), relabel.getString("batch"),
-        date(relabel.getString("date")), relabel.getInt("needs-annotations"), relabel.getInt("summary-examples"),
-        RejectionLimit.from(config), LabelStore.CommitPath.from(config));
+    return new RelabelSettings(
+        AnnotationSource.from(config),
+        relabel.getString("state"),
+        relabel.getString("batch"),
+        date(relabel.getString("date")),
+        relabel.getInt("needs-annotations"),
+        relabel.getInt("summary-examples"),
+        RejectionLimit.from(config),
+        LabelStore.CommitPath.from(config));
   }
 
   /**
-   * Stops unless {@code method} is majority: a night adds its vote counts to the counts the store keeps,
-   * and the other methods' models need each annotator's labels, which the store does not keep.
+   * Stops unless {@code method} is majority: a night adds its vote counts to the counts the store
+   * keeps, and the other methods' models need each annotator's labels, which the store does not
+   * keep.
    */
   static void requireMajority(String method) {
-    AggregationMethod chosen = AggregationMethod.parse(method, "softlabels.relabel.method (--method)");
+    AggregationMethod chosen =
+        AggregationMethod.parse(method, "softlabels.relabel.method (--method)");
     if (chosen != AggregationMethod.MAJORITY) {
       String name = chosen.configName();
-      throw new UserError("relabel --method " + name + ": relabel is majority-only, because the label store keeps "
-          + "each image's vote counts and the annotators seen, not which label each annotator gave, and " + name
-          + " fits a model of every annotator's labels; for " + name + " labels run aggregate --method " + name
-          + " over all the nights' annotation rows");
+      throw new UserError(
+          "relabel --method "
+              + name
+              + ": relabel is majority-only, because the label store keeps "
+              + "each image's vote counts and the annotators seen, not which label each annotator gave, and "
+              + name
+              + " fits a model of every annotator's labels; for "
+              + name
+              + " labels run aggregate --method "
+              + name
+              + " over all the nights' annotation rows");
     }
   }
 
@@ -51,7 +78,8 @@ public record RelabelSettings(AnnotationSource source, String state, String batc
   public static String state(Config config) {
     String state = config.getString("softlabels.relabel.state");
     if (state.isBlank()) {
-      throw new UserError("no label store given: pass --state DIR (or set softlabels.relabel.state)");
+      throw new UserError(
+          "no label store given: pass --state DIR (or set softlabels.relabel.state)");
     }
     return state;
   }
@@ -63,7 +91,8 @@ public record RelabelSettings(AnnotationSource source, String state, String batc
     try {
       return LocalDate.parse(text);
     } catch (DateTimeParseException e) {
-      throw new UserError("softlabels.relabel.date must be a date like 2026-11-30, got '" + text + "'");
+      throw new UserError(
+          "softlabels.relabel.date must be a date like 2026-11-30, got '" + text + "'");
     }
   }
 }

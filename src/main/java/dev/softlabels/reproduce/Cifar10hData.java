@@ -19,9 +19,12 @@ public final class Cifar10hData {
 
   public static final String COUNTS = "cifar10h/cifar10h_counts_long.csv";
   public static final String IMAGES = "cifar10-test/jpg";
+
   /** CIFAR-10's class order, which CIFAR-10H's class_idx follows. */
-  public static final java.util.List<String> CLASSES = java.util.List.of(
-      "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
+  public static final java.util.List<String> CLASSES =
+      java.util.List.of(
+          "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
+
   /** jpg/00042_cat.jpg is image 42. */
   public static final String IMAGE_ID_PATTERN = "^0*(\\d+)_";
 
@@ -29,14 +32,22 @@ public final class Cifar10hData {
 
   public static void writeVotes(SparkSession spark, String sharedData, String output) {
     String counts = HadoopPaths.child(sharedData, COUNTS);
-    HadoopPaths.of(spark).requireExists(counts, "CIFAR-10H counts (softlabels.reproduce.shared-data)");
-    spark.read().option("header", true).option("inferSchema", true).csv(counts)
+    HadoopPaths.of(spark)
+        .requireExists(counts, "CIFAR-10H counts (softlabels.reproduce.shared-data)");
+    spark
+        .read()
+        .option("header", true)
+        .option("inferSchema", true)
+        .csv(counts)
         .withColumn("vote", explode(sequence(lit(1), col("count"))))
         .select(
             col("cifar10_test_idx").cast("string").as("image_id"),
             concat_ws("-", lit("cifar10h"), col("class_idx"), col("vote")).as("annotator_id"),
-            // Names, as the aggregation reads labels given a class list; an index would be no class.
+            // Names, as the aggregation reads labels given a class list; an index would be no
+            // class.
             element_at(lit(CLASSES.toArray(String[]::new)), col("class_idx").plus(1)).as("label"))
-        .write().mode("overwrite").parquet(output);
+        .write()
+        .mode("overwrite")
+        .parquet(output);
   }
 }

@@ -9,9 +9,13 @@ import java.util.Map;
  * @param plots plot name (e.g. colour-interpolation) to its path relative to the report
  * @param measures model (label type) to the embed job's neighbourhood measures
  */
-public record FeatureSpace(String dataset, String caption, Map<String, String> plots,
+public record FeatureSpace(
+    String dataset,
+    String caption,
+    Map<String, String> plots,
     Map<String, Map<String, Double>> measures) {
 
   /** The measures the report shows, in the feature space itself (t-SNE maps are only pictures). */
-  static final List<String> SHOWN = List.of("features_class_purity", "features_distribution_distance");
+  static final List<String> SHOWN =
+      List.of("features_class_purity", "features_distribution_distance");
 }

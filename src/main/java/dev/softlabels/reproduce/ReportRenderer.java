@@ -22,13 +22,21 @@ import org.commonmark.renderer.html.HtmlRenderer;
  */
 public final class ReportRenderer {
 
-
   /** The paper's Table 1: dataset -> label type -> {ACC mean, ACC std, KL mean, KL std}. */
-  static final Map<String, Map<String, double[]>> PAPER = Map.of(
-      "synthetic", Map.of("hard", new double[] {0.8247, 0.05002, 0.4137, 0.0836},
-          "soft", new double[] {0.9096, 0.0137, 0.0394, 0.0009}),
-      "cifar10h", Map.of("hard", new double[] {0.6217, 0.04658, 0.7884, 0.1089},
-          "soft", new double[] {0.6903, 0.0669, 0.2280, 0.0227}));
+  static final Map<String, Map<String, double[]>> PAPER =
+      Map.of(
+          "synthetic",
+              Map.of(
+                  "hard",
+                  new double[] {0.8247, 0.05002, 0.4137, 0.0836},
+                  "soft",
+                  new double[] {0.9096, 0.0137, 0.0394, 0.0009}),
+          "cifar10h",
+              Map.of(
+                  "hard",
+                  new double[] {0.6217, 0.04658, 0.7884, 0.1089},
+                  "soft",
+                  new double[] {0.6903, 0.0669, 0.2280, 0.0227}));
 
   private ReportRenderer() {}
 
@@ -45,15 +53,24 @@ public final class ReportRenderer {
   /** dataset -> label type -> metric -> [mean, std]. */
   public static Map<String, Map<String, Map<String, double[]>>> summarise(List<CellResult> cells) {
     Map<String, Map<String, Map<String, double[]>>> summary = new LinkedHashMap<>();
-    for (String dataset : new TreeSet<>(cells.stream().map(CellResult::dataset).toList()).descendingSet()) {
+    for (String dataset :
+        new TreeSet<>(cells.stream().map(CellResult::dataset).toList()).descendingSet()) {
       Map<String, Map<String, double[]>> byType = new LinkedHashMap<>();
-      for (String type : new TreeSet<>(cells.stream().filter(c -> c.dataset().equals(dataset))
-          .map(CellResult::labelType).toList())) {
+      for (String type :
+          new TreeSet<>(
+              cells.stream()
+                  .filter(c -> c.dataset().equals(dataset))
+                  .map(CellResult::labelType)
+                  .toList())) {
         Map<String, double[]> byMetric = new LinkedHashMap<>();
         for (String metric : Metrics.LARGER_IS_BETTER.keySet()) {
-          byMetric.put(metric, meanAndStd(cells.stream()
-              .filter(c -> c.dataset().equals(dataset) && c.labelType().equals(type))
-              .map(c -> c.metrics().get(metric)).toList()));
+          byMetric.put(
+              metric,
+              meanAndStd(
+                  cells.stream()
+                      .filter(c -> c.dataset().equals(dataset) && c.labelType().equals(type))
+                      .map(c -> c.metrics().get(metric))
+                      .toList()));
         }
         byType.put(type, byMetric);
       }
@@ -62,55 +79,102 @@ public final class ReportRenderer {
     return summary;
   }
 
-  /** @param regimes dataset -> how its networks were trained (from random weights or fine-tuned), where known */
-  public static String markdown(List<CellResult> cells, List<FeatureSpace> featureSpaces, String preset,
+  /**
+   * @param regimes dataset -> how its networks were trained (from random weights or fine-tuned),
+   *     where known
+   */
+  public static String markdown(
+      List<CellResult> cells,
+      List<FeatureSpace> featureSpaces,
+      String preset,
       Map<String, String> regimes) {
     Map<String, Map<String, Map<String, double[]>>> summary = summarise(cells);
     StringBuilder md = new StringBuilder();
     md.append("# Hard versus soft labels\n\n")
-        .append("Reproduction of Table 1 of *Beyond Hard Labels* (Grossmann, Schmarje, Koch) with the `")
-        .append(preset).append("` preset: mean ± standard deviation over the seeded splits of the test-split metrics; ")
-        .append("the best value per metric and dataset is in **bold**. ACC is macro accuracy, KL is ")
+        .append(
+            "Reproduction of Table 1 of *Beyond Hard Labels* (Grossmann, Schmarje, Koch) with the `")
+        .append(preset)
+        .append(
+            "` preset: mean ± standard deviation over the seeded splits of the test-split metrics; ")
+        .append(
+            "the best value per metric and dataset is in **bold**. ACC is macro accuracy, KL is ")
         .append("KL(soft ground truth ‖ prediction) with both clipped to [1e-5, 1 − 1e-5].\n\n");
-    md.append("| Dataset | Hard ACC ↑ | Hard KL ↓ | Soft ACC ↑ | Soft KL ↓ |\n|---|---|---|---|---|\n");
-    summary.forEach((dataset, byType) -> {
-      md.append("| ").append(dataset).append(" (ours, ").append(splits(cells, dataset)).append(" splits)");
-      for (String type : List.of("hard", "soft")) {
-        for (String metric : List.of(Metrics.MACRO_ACCURACY, Metrics.KL)) {
-          md.append(" | ").append(cell(byType, type, metric));
-        }
-      }
-      md.append(" |\n");
-      Map<String, double[]> paper = PAPER.get(dataset);
-      if (paper != null) {
-        md.append("| ").append(dataset.equals("cifar10h") ? "MiceBone (paper; our real-data stand-in)" : dataset + " (paper)");
-        for (String type : List.of("hard", "soft")) {
-          double[] p = paper.get(type);
-          md.append(String.format(Locale.ROOT, " | %.4f ± %.4f | %.4f ± %.4f", p[0], p[1], p[2], p[3]));
-        }
-        md.append(" |\n");
-      }
-    });
+    md.append(
+        "| Dataset | Hard ACC ↑ | Hard KL ↓ | Soft ACC ↑ | Soft KL ↓ |\n|---|---|---|---|---|\n");
+    summary.forEach(
+        (dataset, byType) -> {
+          md.append("| ")
+              .append(dataset)
+              .append(" (ours, ")
+              .append(splits(cells, dataset))
+              .append(" splits)");
+          for (String type : List.of("hard", "soft")) {
+            for (String metric : List.of(Metrics.MACRO_ACCURACY, Metrics.KL)) {
+              md.append(" | ").append(cell(byType, type, metric));
+            }
+          }
+          md.append(" |\n");
+          Map<String, double[]> paper = PAPER.get(dataset);
+          if (paper != null) {
+            md.append("| ")
+                .append(
+                    dataset.equals("cifar10h")
+                        ? "MiceBone (paper; our real-data stand-in)"
+                        : dataset + " (paper)");
+            for (String type : List.of("hard", "soft")) {
+              double[] p = paper.get(type);
+              md.append(
+                  String.format(
+                      Locale.ROOT, " | %.4f ± %.4f | %.4f ± %.4f", p[0], p[1], p[2], p[3]));
+            }
+            md.append(" |\n");
+          }
+        });
     if (summary.keySet().stream().anyMatch(regimes::containsKey)) {
       md.append("\nHow the networks were trained (both label types alike):\n\n");
-      summary.keySet().stream().filter(regimes::containsKey)
-          .forEach(dataset -> md.append("- **").append(dataset).append("**: ").append(regimes.get(dataset)).append(".\n"));
+      summary.keySet().stream()
+          .filter(regimes::containsKey)
+          .forEach(
+              dataset ->
+                  md.append("- **")
+                      .append(dataset)
+                      .append("**: ")
+                      .append(regimes.get(dataset))
+                      .append(".\n"));
     }
     md.append("\n## All metrics\n\n| Dataset | Labels |");
-    Metrics.LARGER_IS_BETTER.forEach((metric, larger) -> md.append(' ').append(metric).append(larger ? " ↑" : " ↓").append(" |"));
+    Metrics.LARGER_IS_BETTER.forEach(
+        (metric, larger) ->
+            md.append(' ').append(metric).append(larger ? " ↑" : " ↓").append(" |"));
     md.append("\n|---|---|").append("---|".repeat(Metrics.LARGER_IS_BETTER.size())).append('\n');
-    summary.forEach((dataset, byType) -> byType.forEach((type, byMetric) -> {
-      md.append("| ").append(dataset).append(" | ").append(type).append(" |");
-      Metrics.LARGER_IS_BETTER.keySet().forEach(metric -> md.append(' ').append(cell(byType, type, metric)).append(" |"));
-      md.append('\n');
-    }));
+    summary.forEach(
+        (dataset, byType) ->
+            byType.forEach(
+                (type, byMetric) -> {
+                  md.append("| ").append(dataset).append(" | ").append(type).append(" |");
+                  Metrics.LARGER_IS_BETTER
+                      .keySet()
+                      .forEach(
+                          metric -> md.append(' ').append(cell(byType, type, metric)).append(" |"));
+                  md.append('\n');
+                }));
     md.append("\n## Per split\n\n| Dataset | Split | Labels |");
     Metrics.LARGER_IS_BETTER.keySet().forEach(metric -> md.append(' ').append(metric).append(" |"));
-    md.append("\n|---|---|---|").append("---|".repeat(Metrics.LARGER_IS_BETTER.size())).append('\n');
+    md.append("\n|---|---|---|")
+        .append("---|".repeat(Metrics.LARGER_IS_BETTER.size()))
+        .append('\n');
     for (CellResult c : sorted(cells)) {
-      md.append("| ").append(c.dataset()).append(" | ").append(c.split()).append(" | ").append(c.labelType()).append(" |");
-      Metrics.LARGER_IS_BETTER.keySet().forEach(metric ->
-          md.append(String.format(Locale.ROOT, " %.4f |", c.metrics().get(metric))));
+      md.append("| ")
+          .append(c.dataset())
+          .append(" | ")
+          .append(c.split())
+          .append(" | ")
+          .append(c.labelType())
+          .append(" |");
+      Metrics.LARGER_IS_BETTER
+          .keySet()
+          .forEach(
+              metric -> md.append(String.format(Locale.ROOT, " %.4f |", c.metrics().get(metric))));
       md.append('\n');
     }
     if (!featureSpaces.isEmpty()) {
@@ -121,46 +185,77 @@ public final class ReportRenderer {
 
   private static void featureSpaceSection(StringBuilder md, List<FeatureSpace> featureSpaces) {
     md.append("\n## Feature space (t-SNE)\n\n")
-        .append("As the paper's Figures 1 and 2: the global-average-pool features of the split-0 models, one panel ")
-        .append("per label type. Below each dataset's plots, two measures over each image's 10 nearest neighbours ")
-        .append("in the feature space itself: the share with the image's own (argmax) class, and the mean ")
-        .append("total-variation distance between its ground-truth distribution and theirs (lower: the space is ")
+        .append(
+            "As the paper's Figures 1 and 2: the global-average-pool features of the split-0 models, one panel ")
+        .append(
+            "per label type. Below each dataset's plots, two measures over each image's 10 nearest neighbours ")
+        .append(
+            "in the feature space itself: the share with the image's own (argmax) class, and the mean ")
+        .append(
+            "total-variation distance between its ground-truth distribution and theirs (lower: the space is ")
         .append("laid out by label distribution, not only by class).\n");
     for (FeatureSpace space : featureSpaces) {
       md.append("\n### ").append(space.dataset()).append("\n\n");
-      space.plots().forEach((name, path) -> md.append("![").append(space.dataset()).append(": ")
-          .append(name.replace('-', ' ')).append("](").append(path).append(")\n\n"));
-      md.append('*').append(space.caption()).append(".*\n\n")
-          .append("| Labels | neighbours of the same class ↑ | neighbours' distribution distance ↓ |\n|---|---|---|\n");
-      space.measures().forEach((model, values) -> {
-        md.append("| ").append(model);
-        FeatureSpace.SHOWN.forEach(m -> md.append(String.format(Locale.ROOT, " | %.4f", values.get(m))));
-        md.append(" |\n");
-      });
+      space
+          .plots()
+          .forEach(
+              (name, path) ->
+                  md.append("![")
+                      .append(space.dataset())
+                      .append(": ")
+                      .append(name.replace('-', ' '))
+                      .append("](")
+                      .append(path)
+                      .append(")\n\n"));
+      md.append('*')
+          .append(space.caption())
+          .append(".*\n\n")
+          .append(
+              "| Labels | neighbours of the same class ↑ | neighbours' distribution distance ↓ |\n|---|---|---|\n");
+      space
+          .measures()
+          .forEach(
+              (model, values) -> {
+                md.append("| ").append(model);
+                FeatureSpace.SHOWN.forEach(
+                    m -> md.append(String.format(Locale.ROOT, " | %.4f", values.get(m))));
+                md.append(" |\n");
+              });
     }
   }
 
   /** "mean ± std", bold when it is the best of the label types for this metric. */
-  private static String cell(Map<String, Map<String, double[]>> byType, String type, String metric) {
+  private static String cell(
+      Map<String, Map<String, double[]>> byType, String type, String metric) {
     if (!byType.containsKey(type)) {
       return "–";
     }
     double value = byType.get(type).get(metric)[0];
     boolean larger = Metrics.LARGER_IS_BETTER.get(metric);
-    boolean best = byType.size() > 1 && byType.values().stream()
-        .allMatch(other -> larger ? value >= other.get(metric)[0] : value <= other.get(metric)[0]);
+    boolean best =
+        byType.size() > 1
+            && byType.values().stream()
+                .allMatch(
+                    other ->
+                        larger ? value >= other.get(metric)[0] : value <= other.get(metric)[0]);
     String text = String.format(Locale.ROOT, "%.4f ± %.4f", value, byType.get(type).get(metric)[1]);
     return best ? "**" + text + "**" : text;
   }
 
   private static long splits(List<CellResult> cells, String dataset) {
-    return cells.stream().filter(c -> c.dataset().equals(dataset)).mapToInt(CellResult::split).distinct().count();
+    return cells.stream()
+        .filter(c -> c.dataset().equals(dataset))
+        .mapToInt(CellResult::split)
+        .distinct()
+        .count();
   }
 
   private static List<CellResult> sorted(List<CellResult> cells) {
     List<CellResult> copy = new ArrayList<>(cells);
-    copy.sort(java.util.Comparator.comparing(CellResult::dataset).thenComparing(CellResult::split)
-        .thenComparing(CellResult::labelType));
+    copy.sort(
+        java.util.Comparator.comparing(CellResult::dataset)
+            .thenComparing(CellResult::split)
+            .thenComparing(CellResult::labelType));
     return copy;
   }
 
@@ -170,30 +265,41 @@ public final class ReportRenderer {
     csv.append('\n');
     for (CellResult c : sorted(cells)) {
       csv.append(c.dataset()).append(',').append(c.split()).append(',').append(c.labelType());
-      Metrics.LARGER_IS_BETTER.keySet().forEach(metric -> csv.append(',').append(c.metrics().get(metric)));
+      Metrics.LARGER_IS_BETTER
+          .keySet()
+          .forEach(metric -> csv.append(',').append(c.metrics().get(metric)));
       csv.append('\n');
     }
     return csv.toString();
   }
 
   /**
-   * A self-contained page (inline style, no external resources) from the Markdown report: each image
-   * the report links is inlined as a data: URI from {@code images} (link path to PNG bytes).
+   * A self-contained page (inline style, no external resources) from the Markdown report: each
+   * image the report links is inlined as a data: URI from {@code images} (link path to PNG bytes).
    */
   public static String html(String markdown, Map<String, byte[]> images) {
     List<Extension> extensions = List.of(TablesExtension.create());
-    AttributeProvider inlineImages = (node, tag, attributes) -> {
-      if (node instanceof Image && images.containsKey(attributes.get("src"))) {
-        attributes.put("src", "data:image/png;base64,"
-            + Base64.getEncoder().encodeToString(images.get(attributes.get("src"))));
-      }
-    };
-    String body = HtmlRenderer.builder().extensions(extensions).attributeProviderFactory(context -> inlineImages)
-        .build().render(Parser.builder().extensions(extensions).build().parse(markdown));
+    AttributeProvider inlineImages =
+        (node, tag, attributes) -> {
+          if (node instanceof Image && images.containsKey(attributes.get("src"))) {
+            attributes.put(
+                "src",
+                "data:image/png;base64,"
+                    + Base64.getEncoder().encodeToString(images.get(attributes.get("src"))));
+          }
+        };
+    String body =
+        HtmlRenderer.builder()
+            .extensions(extensions)
+            .attributeProviderFactory(context -> inlineImages)
+            .build()
+            .render(Parser.builder().extensions(extensions).build().parse(markdown));
     return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>softlabels report</title>\n"
         + "<style>body{font-family:sans-serif;max-width:70em;margin:2em auto;color:#222}"
         + "table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #bbb;padding:.3em .6em;text-align:right;white-space:nowrap}"
         + "th:first-child,td:first-child{text-align:left}thead{background:#eee}img{max-width:100%}</style>\n"
-        + "</head><body>\n" + body + "</body></html>\n";
+        + "</head><body>\n"
+        + body
+        + "</body></html>\n";
   }
 }

@@ -52,10 +52,13 @@ public final class ReproduceJob {
 
   public static final String CELLS = "cells";
   public static final String EMBEDDING = "embedding";
+
   /** Under the output: the CIFAR-10 backbone every dataset's cells may start from. */
   public static final String BACKBONE = "backbone";
+
   /** Under a dataset's folder: how its cells were trained ({@link Regime}). */
   static final String REGIME = "regime.json";
+
   private static final String SCRATCH = "scratch";
   private static final Logger LOG = LoggerFactory.getLogger(ReproduceJob.class);
 
@@ -63,20 +66,29 @@ public final class ReproduceJob {
 
   /** The parts of the embed job's embed.json the report uses. */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record EmbedSummary(@JsonProperty("caption") String caption, @JsonProperty("plots") Map<String, String> plots,
+  record EmbedSummary(
+      @JsonProperty("caption") String caption,
+      @JsonProperty("plots") Map<String, String> plots,
       @JsonProperty("measures") Map<String, Map<String, Double>> measures) {}
 
   /**
    * Where a dataset's images and labels are.
    *
-   * @param posteriorLabels per method, its labels of the same votes as trainLabels, for the cells that
-   *     train on its posteriors
+   * @param posteriorLabels per method, its labels of the same votes as trainLabels, for the cells
+   *     that train on its posteriors
    * @param imageIdPattern the dataset's own, if softlabels.train's does not fit it
    */
-  private record Inputs(String images, String trainLabels, Map<AggregationMethod, String> posteriorLabels,
-      String truth, ClassList classes, Optional<String> imageIdPattern) {
+  private record Inputs(
+      String images,
+      String trainLabels,
+      Map<AggregationMethod, String> posteriorLabels,
+      String truth,
+      ClassList classes,
+      Optional<String> imageIdPattern) {
     String trainLabels(String labelType) {
-      return ReproduceSettings.posteriorMethod(labelType).map(posteriorLabels::get).orElse(trainLabels);
+      return ReproduceSettings.posteriorMethod(labelType)
+          .map(posteriorLabels::get)
+          .orElse(trainLabels);
     }
 
     /** The dataset's images with {@code labels}, split as softlabels.train splits. */
@@ -90,9 +102,11 @@ public final class ReproduceJob {
    * How a dataset's cells were trained: {@code name} scratch or backbone, {@code description} the
    * report's sentence.
    */
-  record Regime(@JsonProperty("name") String name, @JsonProperty("description") String description) {}
+  record Regime(
+      @JsonProperty("name") String name, @JsonProperty("description") String description) {}
 
-  public static List<CellResult> run(SparkSession spark, Config config, ReproduceSettings settings) {
+  public static List<CellResult> run(
+      SparkSession spark, Config config, ReproduceSettings settings) {
     String root = HadoopPaths.child(settings.output(), settings.dataset());
     HadoopPaths paths = HadoopPaths.of(spark);
     UnaryOperator<TrainSettings> start = UnaryOperator.identity();
@@ -102,26 +116,45 @@ public final class ReproduceJob {
     Regime regime;
     if (fromBackbone) {
       String dir = HadoopPaths.child(settings.output(), BACKBONE);
-      BackboneJob.Result backbone = BackboneJob.run(spark, config,
-          BackboneSettings.from(config, settings.sharedData(), dir));
-      start = train -> train.withInitFrom(HadoopPaths.child(dir, BackboneJob.MODEL), settings.backbone().frozenEpochs())
-          .withOptimizer(train.optimizer().withLearningRate(settings.backbone().learningRate()));
-      regime = new Regime(BACKBONE, String.format(Locale.ROOT, "fine-tuned from the CIFAR-10 backbone (%s, %d epochs "
-              + "on the 50,000 CIFAR-10 training images with their single labels; CIFAR-10 test accuracy %.4f): %d "
-              + "epoch(s) of the new output layer alone, then every layer, learning rate %s%s", backbone.network(),
-          backbone.epochs(), backbone.testAccuracy(), settings.backbone().frozenEpochs(),
-          settings.backbone().learningRate(), settings.dataset().equals("cifar10h")
-              ? ". The backbone saw no CIFAR-10 test image (CIFAR-10H's images), so the test splits stay clean" : ""));
+      BackboneJob.Result backbone =
+          BackboneJob.run(spark, config, BackboneSettings.from(config, settings.sharedData(), dir));
+      start =
+          train ->
+              train
+                  .withInitFrom(
+                      HadoopPaths.child(dir, BackboneJob.MODEL), settings.backbone().frozenEpochs())
+                  .withOptimizer(
+                      train.optimizer().withLearningRate(settings.backbone().learningRate()));
+      regime =
+          new Regime(
+              BACKBONE,
+              String.format(
+                  Locale.ROOT,
+                  "fine-tuned from the CIFAR-10 backbone (%s, %d epochs "
+                      + "on the 50,000 CIFAR-10 training images with their single labels; CIFAR-10 test accuracy %.4f): %d "
+                      + "epoch(s) of the new output layer alone, then every layer, learning rate %s%s",
+                  backbone.network(),
+                  backbone.epochs(),
+                  backbone.testAccuracy(),
+                  settings.backbone().frozenEpochs(),
+                  settings.backbone().learningRate(),
+                  settings.dataset().equals("cifar10h")
+                      ? ". The backbone saw no CIFAR-10 test image (CIFAR-10H's images), so the test splits stay clean"
+                      : ""));
     } else {
-      regime = new Regime(SCRATCH, "trained from random weights (" + TrainSettings.network(config) + ")");
+      regime =
+          new Regime(
+              SCRATCH, "trained from random weights (" + TrainSettings.network(config) + ")");
     }
     String regimeFile = HadoopPaths.child(root, REGIME);
     if (!paths.exists(regimeFile)) {
       paths.writeText(regimeFile, Json.write(regime));
     }
     PhaseLog phases = new PhaseLog(LOG, "reproduce", System.nanoTime());
-    Inputs inputs = settings.dataset().equals("cifar10h") ? cifar10h(spark, config, settings, root)
-        : synthetic(spark, config, settings, root);
+    Inputs inputs =
+        settings.dataset().equals("cifar10h")
+            ? cifar10h(spark, config, settings, root)
+            : synthetic(spark, config, settings, root);
     phases.done("%s data and labels ready", settings.dataset());
     int total = settings.splits() * settings.labelTypes().size();
     int done = 0;
@@ -131,17 +164,36 @@ public final class ReproduceJob {
         String cell = cell(root, split, labelType);
         String evaluation = HadoopPaths.child(cell, "evaluation");
         if (paths.exists(HadoopPaths.child(evaluation, EvaluateJob.METRICS))) {
-          LOG.info("reproduce: cell {}/{} (split {}, {} labels) already done", done, total, split, labelType);
+          LOG.info(
+              "reproduce: cell {}/{} (split {}, {} labels) already done",
+              done,
+              total,
+              split,
+              labelType);
           continue;
         }
         LOG.info("reproduce: cell {}/{}: split {}, {} labels", done, total, split, labelType);
         String model = HadoopPaths.child(cell, "model");
-        DataSpec data = inputs.data(config, inputs.trainLabels(labelType),
-            LabelType.parse(ReproduceSettings.trainLabelType(labelType), "softlabels.reproduce.label-types"), split);
+        DataSpec data =
+            inputs.data(
+                config,
+                inputs.trainLabels(labelType),
+                LabelType.parse(
+                    ReproduceSettings.trainLabelType(labelType),
+                    "softlabels.reproduce.label-types"),
+                split);
         TrainJob.run(spark, start.apply(TrainSettings.from(config, data, model)));
-        EvaluateJob.run(spark, EvaluateSettings.from(config, data.forScoring(inputs.images(), inputs.truth(), split),
-            model, evaluation, true));
-        phases.done("cell %d/%d (split %d, %s labels) trained and evaluated", done, total, split, labelType);
+        EvaluateJob.run(
+            spark,
+            EvaluateSettings.from(
+                config,
+                data.forScoring(inputs.images(), inputs.truth(), split),
+                model,
+                evaluation,
+                true));
+        phases.done(
+            "cell %d/%d (split %d, %s labels) trained and evaluated",
+            done, total, split, labelType);
       }
     }
     if (settings.embed()) {
@@ -149,36 +201,56 @@ public final class ReproduceJob {
       phases.done("feature-space plots");
     }
     List<CellResult> cells = collect(spark, settings.output());
-    writeReport(spark, settings, cells, featureSpaces(spark, settings.output()), regimes(spark, settings.output()));
+    writeReport(
+        spark,
+        settings,
+        cells,
+        featureSpaces(spark, settings.output()),
+        regimes(spark, settings.output()));
     return cells;
   }
 
-  /** Cells kept from an earlier run must have been trained the way this run trains its cells ({@code name}). */
+  /**
+   * Cells kept from an earlier run must have been trained the way this run trains its cells ({@code
+   * name}).
+   */
   private static void requireRegime(HadoopPaths paths, String root, String name) {
     String file = HadoopPaths.child(root, REGIME);
     if (paths.exists(file) && !Json.read(paths.readText(file), Regime.class).name().equals(name)) {
-      throw new UserError(root + " holds cells " + (name.equals(BACKBONE) ? "trained from random weights"
-          : "fine-tuned from the backbone") + ": choose another --output, or the same regime (--backbone / "
-          + "--no-backbone, softlabels.reproduce.backbone.use)");
+      throw new UserError(
+          root
+              + " holds cells "
+              + (name.equals(BACKBONE)
+                  ? "trained from random weights"
+                  : "fine-tuned from the backbone")
+              + ": choose another --output, or the same regime (--backbone / "
+              + "--no-backbone, softlabels.reproduce.backbone.use)");
     }
   }
 
   /** The embed job over split 0's models of every label type, unless it has run already. */
-  private static void embed(SparkSession spark, Config config, ReproduceSettings settings, String root, Inputs inputs) {
+  private static void embed(
+      SparkSession spark, Config config, ReproduceSettings settings, String root, Inputs inputs) {
     String output = HadoopPaths.child(root, EMBEDDING);
     if (HadoopPaths.of(spark).exists(HadoopPaths.child(output, EmbedJob.SUMMARY))) {
       LOG.info("reproduce: feature-space plots already drawn in {}", output);
       return;
     }
     Map<String, String> models = new LinkedHashMap<>();
-    settings.labelTypes().forEach(type -> models.put(type, HadoopPaths.child(cell(root, 0, type), "model")));
+    settings
+        .labelTypes()
+        .forEach(type -> models.put(type, HadoopPaths.child(cell(root, 0, type), "model")));
     DataSpec data = inputs.data(config, inputs.truth(), LabelType.SOFT, 0);
     LOG.info("reproduce: feature-space plots of split 0's models -> {}", output);
-    EmbedJob.run(spark, EmbedSettings.from(config, data, inputs.classes().names(), new TreeMap<>(models), output, true));
+    EmbedJob.run(
+        spark,
+        EmbedSettings.from(
+            config, data, inputs.classes().names(), new TreeMap<>(models), output, true));
   }
 
   private static String cell(String root, int split, String labelType) {
-    return HadoopPaths.child(HadoopPaths.child(HadoopPaths.child(root, CELLS), "split-" + split), labelType);
+    return HadoopPaths.child(
+        HadoopPaths.child(HadoopPaths.child(root, CELLS), "split-" + split), labelType);
   }
 
   /** How each dataset run into the output was trained: dataset -> the regime's description. */
@@ -199,20 +271,25 @@ public final class ReproduceJob {
     HadoopPaths paths = HadoopPaths.of(spark);
     List<FeatureSpace> spaces = new ArrayList<>();
     for (String dataset : paths.directoryNames(output)) {
-      String summary = HadoopPaths.child(HadoopPaths.child(HadoopPaths.child(output, dataset), EMBEDDING),
-          EmbedJob.SUMMARY);
+      String summary =
+          HadoopPaths.child(
+              HadoopPaths.child(HadoopPaths.child(output, dataset), EMBEDDING), EmbedJob.SUMMARY);
       if (paths.exists(summary)) {
         EmbedSummary read = Json.read(paths.readText(summary), EmbedSummary.class);
         Map<String, String> plots = new LinkedHashMap<>();
-        read.plots().keySet().forEach(name -> plots.put(name, dataset + "/" + EMBEDDING + "/" + name + ".png"));
+        read.plots()
+            .keySet()
+            .forEach(name -> plots.put(name, dataset + "/" + EMBEDDING + "/" + name + ".png"));
         spaces.add(new FeatureSpace(dataset, read.caption(), plots, read.measures()));
       }
     }
     return spaces;
   }
 
-  private static Inputs synthetic(SparkSession spark, Config config, ReproduceSettings settings, String root) {
-    // The generator's class order: labels aggregated from simulated votes must index classes as the truth does.
+  private static Inputs synthetic(
+      SparkSession spark, Config config, ReproduceSettings settings, String root) {
+    // The generator's class order: labels aggregated from simulated votes must index classes as the
+    // truth does.
     ClassList classes = SyntheticClasses.CLASSES;
     HadoopPaths paths = HadoopPaths.of(spark);
     String data = HadoopPaths.child(root, "data");
@@ -228,38 +305,83 @@ public final class ReproduceJob {
         AnnotateJob.run(spark, AnnotateSettings.from(config, truth, annotated, true));
       }
       String annotations = HadoopPaths.child(annotated, AnnotateJob.ANNOTATIONS);
-      trainLabels = aggregate(spark, config, annotations, HadoopPaths.child(root, "aggregated"), classes,
-          AggregationMethod.MAJORITY);
+      trainLabels =
+          aggregate(
+              spark,
+              config,
+              annotations,
+              HadoopPaths.child(root, "aggregated"),
+              classes,
+              AggregationMethod.MAJORITY);
       for (String labelType : settings.labelTypes()) {
-        ReproduceSettings.posteriorMethod(labelType).ifPresent(method -> posteriorLabels.put(method,
-            aggregate(spark, config, annotations, HadoopPaths.child(root, "aggregated-" + method.configName()),
-                classes, method)));
+        ReproduceSettings.posteriorMethod(labelType)
+            .ifPresent(
+                method ->
+                    posteriorLabels.put(
+                        method,
+                        aggregate(
+                            spark,
+                            config,
+                            annotations,
+                            HadoopPaths.child(root, "aggregated-" + method.configName()),
+                            classes,
+                            method)));
       }
     }
-    return new Inputs(HadoopPaths.child(data, GenerateJob.IMAGES), trainLabels, posteriorLabels, truth, classes,
+    return new Inputs(
+        HadoopPaths.child(data, GenerateJob.IMAGES),
+        trainLabels,
+        posteriorLabels,
+        truth,
+        classes,
         Optional.empty());
   }
 
-  private static Inputs cifar10h(SparkSession spark, Config config, ReproduceSettings settings, String root) {
+  private static Inputs cifar10h(
+      SparkSession spark, Config config, ReproduceSettings settings, String root) {
     String votes = HadoopPaths.child(root, "votes");
     if (!HadoopPaths.of(spark).exists(HadoopPaths.child(votes, "_SUCCESS"))) {
       Cifar10hData.writeVotes(spark, settings.sharedData(), votes);
     }
     ClassList classes = new ClassList(Cifar10hData.CLASSES);
-    String labels = aggregate(spark, config, votes, HadoopPaths.child(root, "aggregated"), classes,
-        AggregationMethod.MAJORITY);
+    String labels =
+        aggregate(
+            spark,
+            config,
+            votes,
+            HadoopPaths.child(root, "aggregated"),
+            classes,
+            AggregationMethod.MAJORITY);
     String images = HadoopPaths.child(settings.sharedData(), Cifar10hData.IMAGES);
-    HadoopPaths.of(spark).requireExists(images, "CIFAR-10 test images (softlabels.reproduce.shared-data)");
-    return new Inputs(images, labels, Map.of(), labels, classes, Optional.of(Cifar10hData.IMAGE_ID_PATTERN.replace("\\\\", "\\")));
+    HadoopPaths.of(spark)
+        .requireExists(images, "CIFAR-10 test images (softlabels.reproduce.shared-data)");
+    return new Inputs(
+        images,
+        labels,
+        Map.of(),
+        labels,
+        classes,
+        Optional.of(Cifar10hData.IMAGE_ID_PATTERN.replace("\\\\", "\\")));
   }
 
-  /** The Parquet votes at {@code input} aggregated into {@code output} with {@code method}, unless they were. */
-  private static String aggregate(SparkSession spark, Config config, String input, String output, ClassList classes,
+  /**
+   * The Parquet votes at {@code input} aggregated into {@code output} with {@code method}, unless
+   * they were.
+   */
+  private static String aggregate(
+      SparkSession spark,
+      Config config,
+      String input,
+      String output,
+      ClassList classes,
       AggregationMethod method) {
     if (!HadoopPaths.of(spark).exists(HadoopPaths.child(output, AggregateJob.SUMMARY))) {
-      AnnotationSource source = AnnotationSource.from(config).withFormat(InputFormat.PARQUET)
-          .withClasses(classes.names());
-      AggregateJob.run(spark, AggregateSettings.majority(config, source, input, output).withMethod(method));
+      AnnotationSource source =
+          AnnotationSource.from(config)
+              .withFormat(InputFormat.PARQUET)
+              .withClasses(classes.names());
+      AggregateJob.run(
+          spark, AggregateSettings.majority(config, source, input, output).withMethod(method));
     }
     return HadoopPaths.child(output, AggregateJob.LABELS);
   }
@@ -272,15 +394,25 @@ public final class ReproduceJob {
       String cellsDir = HadoopPaths.child(HadoopPaths.child(output, dataset), CELLS);
       for (String split : paths.directoryNames(cellsDir)) {
         for (String labelType : paths.directoryNames(HadoopPaths.child(cellsDir, split))) {
-          String metrics = HadoopPaths.child(HadoopPaths.child(HadoopPaths.child(HadoopPaths.child(cellsDir, split),
-              labelType), "evaluation"), EvaluateJob.METRICS);
+          String metrics =
+              HadoopPaths.child(
+                  HadoopPaths.child(
+                      HadoopPaths.child(HadoopPaths.child(cellsDir, split), labelType),
+                      "evaluation"),
+                  EvaluateJob.METRICS);
           if (paths.exists(metrics)) {
             @SuppressWarnings("unchecked")
             Map<String, Object> values = Json.read(paths.readText(metrics), Map.class);
             Map<String, Double> numbers = new LinkedHashMap<>();
-            Metrics.LARGER_IS_BETTER.keySet()
+            Metrics.LARGER_IS_BETTER
+                .keySet()
                 .forEach(m -> numbers.put(m, ((Number) values.get(m)).doubleValue()));
-            cells.add(new CellResult(dataset, Integer.parseInt(split.substring("split-".length())), labelType, numbers));
+            cells.add(
+                new CellResult(
+                    dataset,
+                    Integer.parseInt(split.substring("split-".length())),
+                    labelType,
+                    numbers));
           }
         }
       }
@@ -288,21 +420,35 @@ public final class ReproduceJob {
     return cells;
   }
 
-  private static void writeReport(SparkSession spark, ReproduceSettings settings, List<CellResult> cells,
-      List<FeatureSpace> featureSpaces, Map<String, String> regimes) {
+  private static void writeReport(
+      SparkSession spark,
+      ReproduceSettings settings,
+      List<CellResult> cells,
+      List<FeatureSpace> featureSpaces,
+      Map<String, String> regimes) {
     HadoopPaths paths = HadoopPaths.of(spark);
     String markdown = ReportRenderer.markdown(cells, featureSpaces, settings.preset(), regimes);
     paths.writeText(HadoopPaths.child(settings.output(), "report.md"), markdown);
     Map<String, byte[]> images = new LinkedHashMap<>();
-    featureSpaces.forEach(space -> space.plots().values()
-        .forEach(path -> images.put(path, paths.readBytes(HadoopPaths.child(settings.output(), path)))));
-    paths.writeText(HadoopPaths.child(settings.output(), "report.html"), ReportRenderer.html(markdown, images));
+    featureSpaces.forEach(
+        space ->
+            space
+                .plots()
+                .values()
+                .forEach(
+                    path ->
+                        images.put(
+                            path, paths.readBytes(HadoopPaths.child(settings.output(), path)))));
+    paths.writeText(
+        HadoopPaths.child(settings.output(), "report.html"), ReportRenderer.html(markdown, images));
     paths.writeText(HadoopPaths.child(settings.output(), "results.csv"), ReportRenderer.csv(cells));
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("preset", settings.preset());
     json.put("summary", ReportRenderer.summarise(cells));
     json.put("cells", cells);
     paths.writeText(HadoopPaths.child(settings.output(), "results.json"), Json.write(json));
-    LOG.info(String.format(Locale.ROOT, "reproduce: %d cells -> %s/report.md", cells.size(), settings.output()));
+    LOG.info(
+        String.format(
+            Locale.ROOT, "reproduce: %d cells -> %s/report.md", cells.size(), settings.output()));
   }
 }

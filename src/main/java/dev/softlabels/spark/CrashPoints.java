@@ -1,17 +1,18 @@
 package dev.softlabels.spark;
 
 /**
- * Named steps of the commits (an output's swap, a night's, a compaction's) where the data-safety tests
- * stop the process dead, as {@code kill -9} would at exactly that step: random kill delays hit the
- * few-millisecond windows between two renames almost never. {@code SOFTLABELS_CRASH_AT=STEP} in the
- * environment halts the JVM (exit 137, no shutdown hooks) when the run reaches {@code STEP};
- * {@code STEP/TERM} sends it SIGTERM there instead (a scheduler stopping it at that moment) and goes on.
- * Unset, a step costs one comparison.
+ * Named steps of the commits (an output's swap, a night's, a compaction's) where the data-safety
+ * tests stop the process dead, as {@code kill -9} would at exactly that step: random kill delays
+ * hit the few-millisecond windows between two renames almost never. {@code
+ * SOFTLABELS_CRASH_AT=STEP} in the environment halts the JVM (exit 137, no shutdown hooks) when the
+ * run reaches {@code STEP}; {@code STEP/TERM} sends it SIGTERM there instead (a scheduler stopping
+ * it at that moment) and goes on. Unset, a step costs one comparison.
  */
 public final class CrashPoints {
 
   /** Halted at a crash point: the status a process killed by SIGKILL has. */
   public static final int KILLED = 137;
+
   private static final String AT = System.getenv("SOFTLABELS_CRASH_AT");
   private static final String TERMINATED = "/TERM";
 

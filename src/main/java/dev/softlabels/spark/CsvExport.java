@@ -17,33 +17,48 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * A table as one CSV file with a header, for tools without a Parquet reader (pandas without pyarrow,
- * spreadsheets): arrays, maps and structs become JSON text, binary columns (image bytes) are left out. Written by the executors, moved into place at the end ({@link StagedOutput}).
+ * A table as one CSV file with a header, for tools without a Parquet reader (pandas without
+ * pyarrow, spreadsheets): arrays, maps and structs become JSON text, binary columns (image bytes)
+ * are left out. Written by the executors, moved into place at the end ({@link StagedOutput}).
  */
 public final class CsvExport {
 
   private CsvExport() {}
 
   /**
-   * Writes {@code table} (read from {@code input}, which the output must not overlap) as {@code output}.
+   * Writes {@code table} (read from {@code input}, which the output must not overlap) as {@code
+   * output}.
    *
    * @return the columns written
    */
-  public static List<String> run(SparkSession spark, Dataset<Row> table, String input, String output,
-      boolean overwrite) {
+  public static List<String> run(
+      SparkSession spark, Dataset<Row> table, String input, String output, boolean overwrite) {
     HadoopPaths paths = HadoopPaths.of(spark);
-    try (StagedOutput staged = StagedOutput.file(spark, output, overwrite, "output", "to-csv", List.of(input))) {
-      List<StructField> kept = Arrays.stream(table.schema().fields())
-          .filter(f -> !(f.dataType() instanceof BinaryType)).toList();
+    try (StagedOutput staged =
+        StagedOutput.file(spark, output, overwrite, "output", "to-csv", List.of(input))) {
+      List<StructField> kept =
+          Arrays.stream(table.schema().fields())
+              .filter(f -> !(f.dataType() instanceof BinaryType))
+              .toList();
       Column[] columns = kept.stream().map(CsvExport::text).toArray(Column[]::new);
       if (columns.length == 0) {
         throw new UserError(input + " has no column that can be written as text");
       }
       String parts = staged.child("parts");
       // One file: a notebook opens it directly. Rows stream through one task; nothing is collected.
-      table.select(columns).coalesce(1).write().option("header", true).option("escape", "\"").csv(parts);
-      String part = paths.fileNames(parts).stream().filter(name -> name.startsWith("part-")).findFirst()
-          .orElseThrow(() -> new IllegalStateException("Spark wrote no part file under " + parts));
+      table
+          .select(columns)
+          .coalesce(1)
+          .write()
+          .option("header", true)
+          .option("escape", "\"")
+          .csv(parts);
+      String part =
+          paths.fileNames(parts).stream()
+              .filter(name -> name.startsWith("part-"))
+              .findFirst()
+              .orElseThrow(
+                  () -> new IllegalStateException("Spark wrote no part file under " + parts));
       paths.rename(HadoopPaths.child(parts, part), staged.file());
       staged.commit();
       return kept.stream().map(StructField::name).toList();
@@ -51,8 +66,10 @@ public final class CsvExport {
   }
 
   private static Column text(StructField field) {
-    boolean nested = field.dataType() instanceof ArrayType || field.dataType() instanceof MapType
-        || field.dataType() instanceof StructType;
+    boolean nested =
+        field.dataType() instanceof ArrayType
+            || field.dataType() instanceof MapType
+            || field.dataType() instanceof StructType;
     Column column = col("`" + field.name() + "`");
     return (nested ? to_json(column) : column).as(field.name());
   }

@@ -20,12 +20,14 @@ import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
-import org.apache.spark.sql.DataFrameReader;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.SparkSession;
 
-/** File operations on any Hadoop file system (local, s3a://, hdfs://) with the session's settings. */
+/**
+ * File operations on any Hadoop file system (local, s3a://, hdfs://) with the session's settings.
+ */
 public final class HadoopPaths {
 
   /** A file system's URI scheme, followed by a slash as they all are: s3a://, hdfs://, file:/. */
@@ -46,7 +48,10 @@ public final class HadoopPaths {
     return new HadoopPaths(hadoopConf);
   }
 
-  /** The path with its file system's scheme and, when relative, the working directory: file:/abs/path. */
+  /**
+   * The path with its file system's scheme and, when relative, the working directory:
+   * file:/abs/path.
+   */
   public String qualified(String path) {
     try {
       Path p = path(path);
@@ -110,7 +115,12 @@ public final class HadoopPaths {
     try {
       Path source = path(from);
       Path target = path(to);
-      if (!FileUtil.copy(fileSystem(source, hadoopConf), source, fileSystem(target, hadoopConf), target, false,
+      if (!FileUtil.copy(
+          fileSystem(source, hadoopConf),
+          source,
+          fileSystem(target, hadoopConf),
+          target,
+          false,
           hadoopConf)) {
         throw new IOException("copy returned false");
       }
@@ -143,8 +153,11 @@ public final class HadoopPaths {
       if (!fs.exists(p)) {
         return List.of();
       }
-      return Arrays.stream(fs.listStatus(p)).filter(FileStatus::isDirectory).map(s -> s.getPath().getName())
-          .sorted().toList();
+      return Arrays.stream(fs.listStatus(p))
+          .filter(FileStatus::isDirectory)
+          .map(s -> s.getPath().getName())
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + directory, e);
     }
@@ -160,8 +173,8 @@ public final class HadoopPaths {
 
   /**
    * Writes a whole file. On the local disk it is written beside its place and moved over it, so a
-   * reader (or a run killed meanwhile) never sees half a file; an object store's upload appears whole
-   * anyway.
+   * reader (or a run killed meanwhile) never sees half a file; an object store's upload appears
+   * whole anyway.
    */
   public void writeBytes(String path, byte[] bytes) {
     try {
@@ -171,11 +184,13 @@ public final class HadoopPaths {
         java.nio.file.Path file = local.pathToFile(p).toPath();
         java.nio.file.Path directory = Files.createDirectories(file.getParent());
         // Not createTempFile: its owner-only permissions would stick to the file.
-        java.nio.file.Path partial = directory.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".partial");
+        java.nio.file.Path partial =
+            directory.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".partial");
         Files.write(partial, bytes);
         // A checksum of an earlier version would no longer match.
         Files.deleteIfExists(directory.resolve("." + file.getFileName() + ".crc"));
-        Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return;
       }
       try (OutputStream out = fs.create(p, true)) {
@@ -186,7 +201,10 @@ public final class HadoopPaths {
     }
   }
 
-  /** The file's bytes, decompressed when its extension names a codec (.gz, .bz2, ...), as Spark's readers take it. */
+  /**
+   * The file's bytes, decompressed when its extension names a codec (.gz, .bz2, ...), as Spark's
+   * readers take it.
+   */
   public InputStream openDecompressed(String path) throws IOException {
     Path p = path(path);
     InputStream in = fileSystem(p, hadoopConf).open(p);
@@ -219,7 +237,8 @@ public final class HadoopPaths {
       return;
     }
     java.net.URI uri = path(path).toUri();
-    if ((uri.getScheme() == null || uri.getScheme().equals("file")) && !new java.io.File(uri.getPath()).exists()) {
+    if ((uri.getScheme() == null || uri.getScheme().equals("file"))
+        && !new java.io.File(uri.getPath()).exists()) {
       throw new UserError(what + " not found: " + path);
     }
   }
@@ -229,16 +248,19 @@ public final class HadoopPaths {
     return child(path(directory), name).toString();
   }
 
-  /** {@code directory}/{@code name}, for a name with a colon too (Hadoop would parse "a:b" as a URI). */
+  /**
+   * {@code directory}/{@code name}, for a name with a colon too (Hadoop would parse "a:b" as a
+   * URI).
+   */
   public static Path child(Path directory, String name) {
     return new Path(directory, new Path(null, null, name));
   }
 
   /**
-   * A path as the user gave it. Hadoop's own parser takes whatever precedes a colon that comes before
-   * every slash for a URI scheme, so a local name such as 2026-11-01T10:00.csv would be the scheme
-   * "2026-11-01T10" with a relative path, which it refuses; file systems' schemes are followed by a
-   * slash (s3a://b/k, file:/x), so only such a prefix is taken for one.
+   * A path as the user gave it. Hadoop's own parser takes whatever precedes a colon that comes
+   * before every slash for a URI scheme, so a local name such as 2026-11-01T10:00.csv would be the
+   * scheme "2026-11-01T10" with a relative path, which it refuses; file systems' schemes are
+   * followed by a slash (s3a://b/k, file:/x), so only such a prefix is taken for one.
    */
   public static Path path(String given) {
     return misread(given) ? new Path(null, null, given) : new Path(given);
@@ -251,32 +273,36 @@ public final class HadoopPaths {
   }
 
   /**
-   * {@code path} for Spark's readers and writers, which parse it with Hadoop's own parser: qualified
-   * where that parser would misread it ({@link #path}), else as given.
+   * {@code path} for Spark's readers and writers, which parse it with Hadoop's own parser:
+   * qualified where that parser would misread it ({@link #path}), else as given.
    */
   public String forSpark(String path) {
     return misread(path) ? qualified(path) : path;
   }
 
   /**
-   * The file system to use for {@code path} (and {@code others} on the same one): on the local disk, when
-   * a name has a colon, the raw one. The checksummed one finds a file's .crc sibling by parsing
-   * ".NAME.crc" as a path, which fails for such a name (Hadoop takes the part before the colon for a URI
-   * scheme).
+   * The file system to use for {@code path} (and {@code others} on the same one): on the local
+   * disk, when a name has a colon, the raw one. The checksummed one finds a file's .crc sibling by
+   * parsing ".NAME.crc" as a path, which fails for such a name (Hadoop takes the part before the
+   * colon for a URI scheme).
    */
-  public static FileSystem fileSystem(Path path, Configuration conf, Path... others) throws IOException {
+  public static FileSystem fileSystem(Path path, Configuration conf, Path... others)
+      throws IOException {
     FileSystem fs = path.getFileSystem(conf);
-    boolean colon = Stream.concat(Stream.of(path), Stream.of(others)).anyMatch(p -> p.getName().contains(":"));
+    boolean colon =
+        Stream.concat(Stream.of(path), Stream.of(others)).anyMatch(p -> p.getName().contains(":"));
     return fs instanceof LocalFileSystem local && colon ? local.getRawFileSystem() : fs;
   }
 
   /**
-   * {@code reader} reading the local disk through Hadoop's raw file system, which can open files named
-   * with a colon (a time such as 10:12:31.json) that the checksummed one cannot ({@link #fileSystem}):
-   * Spark lists a folder's files itself, so the names are not known beforehand. Read options reach
-   * this read's Hadoop configuration only, and other schemes (s3a) ignore them.
+   * {@code reader} reading the local disk through Hadoop's raw file system, which can open files
+   * named with a colon (a time such as 10:12:31.json) that the checksummed one cannot ({@link
+   * #fileSystem}): Spark lists a folder's files itself, so the names are not known beforehand. Read
+   * options reach this read's Hadoop configuration only, and other schemes (s3a) ignore them.
    */
   public static DataFrameReader rawLocal(DataFrameReader reader) {
-    return reader.option("fs.file.impl", RawLocalFileSystem.class.getName()).option("fs.file.impl.disable.cache", true);
+    return reader
+        .option("fs.file.impl", RawLocalFileSystem.class.getName())
+        .option("fs.file.impl.disable.cache", true);
   }
 }

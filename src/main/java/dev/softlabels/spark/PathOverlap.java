@@ -9,17 +9,17 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Whether two paths are, contain or lie inside one another, compared as the file system resolves them:
- * {@code o2link/a.csv} with {@code o2link -> o2} is inside {@code o2}, which comparing the strings
- * misses (and an output written over its own input deletes it).
+ * Whether two paths are, contain or lie inside one another, compared as the file system resolves
+ * them: {@code o2link/a.csv} with {@code o2link -> o2} is inside {@code o2}, which comparing the
+ * strings misses (and an output written over its own input deletes it).
  */
 public final class PathOverlap {
 
   private PathOverlap() {}
 
   /**
-   * The path qualified, with every symbolic link on the local file system resolved; the part that does
-   * not exist yet is appended to its nearest existing folder's real path.
+   * The path qualified, with every symbolic link on the local file system resolved; the part that
+   * does not exist yet is appended to its nearest existing folder's real path.
    */
   public static Path canonical(FileSystem fs, Path path) throws IOException {
     Path qualified = fs.makeQualified(path);
@@ -47,7 +47,8 @@ public final class PathOverlap {
    * @param object what {@code other} is ("the input a.csv")
    * @param advice what to do instead
    */
-  public static void refuse(FileSystem fs, Path canonical, Path other, String subject, String object, String advice)
+  public static void refuse(
+      FileSystem fs, Path canonical, Path other, String subject, String object, String advice)
       throws IOException {
     String a = canonical.toString();
     String b = canonical(other.getFileSystem(fs.getConf()), other).toString();

@@ -3,7 +3,10 @@ package dev.softlabels.spark;
 import java.util.Locale;
 import org.slf4j.Logger;
 
-/** One log line per phase of a job, with the phase's seconds and the job's so far: where the time went. */
+/**
+ * One log line per phase of a job, with the phase's seconds and the job's so far: where the time
+ * went.
+ */
 public final class PhaseLog {
 
   private final Logger log;
@@ -21,8 +24,14 @@ public final class PhaseLog {
   /** Logs that {@code phase} (a format with {@code arguments}) has just finished. */
   public void done(String phase, Object... arguments) {
     long now = System.nanoTime();
-    log.info(String.format(Locale.ROOT, "%s: %s: %.2f s (%.1f s in all)", job,
-        String.format(Locale.ROOT, phase, arguments), (now - last) / 1e9, (now - started) / 1e9));
+    log.info(
+        String.format(
+            Locale.ROOT,
+            "%s: %s: %.2f s (%.1f s in all)",
+            job,
+            String.format(Locale.ROOT, phase, arguments),
+            (now - last) / 1e9,
+            (now - started) / 1e9));
     last = now;
   }
 

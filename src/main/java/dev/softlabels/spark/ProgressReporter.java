@@ -23,9 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A line every interval while a job runs, so that no long step is silent: the seconds since launch and
- * each running Spark stage's tasks done (Spark's status tracker), logged by a daemon thread that
- * {@link #close} stops.
+ * A line every interval while a job runs, so that no long step is silent: the seconds since launch
+ * and each running Spark stage's tasks done (Spark's status tracker), logged by a daemon thread
+ * that {@link #close} stops.
  */
 public final class ProgressReporter implements AutoCloseable {
 
@@ -34,7 +34,8 @@ public final class ProgressReporter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
 
   /** One running stage: Spark's call-site name, its tasks and how long it has been running. */
-  public record Stage(int id, String name, int tasksDone, int tasks, int tasksRunning, double seconds) {}
+  public record Stage(
+      int id, String name, int tasksDone, int tasks, int tasksRunning, double seconds) {}
 
   private final ScheduledExecutorService timer;
 
@@ -55,29 +56,39 @@ public final class ProgressReporter implements AutoCloseable {
       interval = Duration.ZERO;
     }
     if (interval.compareTo(SHORTEST_INTERVAL) < 0) {
-      throw new UserError(INTERVAL_KEY + " must be a duration of at least 100ms, such as 10s, not '"
-          + config.getString(INTERVAL_KEY) + "'");
+      throw new UserError(
+          INTERVAL_KEY
+              + " must be a duration of at least 100ms, such as 10s, not '"
+              + config.getString(INTERVAL_KEY)
+              + "'");
     }
     return interval;
   }
 
-  /** Reports {@code job}'s running stages in {@code spark} every {@code interval}; {@code seconds}: since launch. */
-  public static ProgressReporter start(SparkContext spark, String job, Duration interval, DoubleSupplier seconds) {
+  /**
+   * Reports {@code job}'s running stages in {@code spark} every {@code interval}; {@code seconds}:
+   * since launch.
+   */
+  public static ProgressReporter start(
+      SparkContext spark, String job, Duration interval, DoubleSupplier seconds) {
     JavaSparkStatusTracker tracker = JavaSparkContext.fromSparkContext(spark).statusTracker();
     return start(interval, () -> line(job, seconds.getAsDouble(), running(tracker)), LOG::info);
   }
 
   static ProgressReporter start(Duration interval, Supplier<String> line, Consumer<String> sink) {
-    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(task -> {
-      Thread thread = new Thread(task, "softlabels-progress");
-      // Never what keeps a JVM alive whose command has returned.
-      thread.setDaemon(true);
-      return thread;
-    });
-    // A fixed delay, not a fixed rate: after a stall (a long GC, a loaded machine) the lines resume their
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "softlabels-progress");
+              // Never what keeps a JVM alive whose command has returned.
+              thread.setDaemon(true);
+              return thread;
+            });
+    // A fixed delay, not a fixed rate: after a stall (a long GC, a loaded machine) the lines resume
+    // their
     // pace instead of catching up in a burst.
-    timer.scheduleWithFixedDelay(() -> report(line, sink), interval.toNanos(), interval.toNanos(),
-        TimeUnit.NANOSECONDS);
+    timer.scheduleWithFixedDelay(
+        () -> report(line, sink), interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
     return new ProgressReporter(timer);
   }
 
@@ -93,25 +104,51 @@ public final class ProgressReporter implements AutoCloseable {
   /** The stages running now, oldest first. */
   static List<Stage> running(JavaSparkStatusTracker tracker) {
     long now = System.currentTimeMillis();
-    return Arrays.stream(tracker.getActiveStageIds()).sorted().mapToObj(tracker::getStageInfo)
-        .filter(Objects::nonNull).map(info -> stage(info, now)).toList();
+    return Arrays.stream(tracker.getActiveStageIds())
+        .sorted()
+        .mapToObj(tracker::getStageInfo)
+        .filter(Objects::nonNull)
+        .map(info -> stage(info, now))
+        .toList();
   }
 
   private static Stage stage(SparkStageInfo info, long nowMillis) {
-    return new Stage(info.stageId(), info.name(), info.numCompletedTasks(), info.numTasks(), info.numActiveTasks(),
+    return new Stage(
+        info.stageId(),
+        info.name(),
+        info.numCompletedTasks(),
+        info.numTasks(),
+        info.numActiveTasks(),
         Math.max(0, nowMillis - info.submissionTime()) / 1e3);
   }
 
-  /** The progress line: where the job stands {@code seconds} after launch, running {@code stages}. */
+  /**
+   * The progress line: where the job stands {@code seconds} after launch, running {@code stages}.
+   */
   public static String line(String job, double seconds, List<Stage> stages) {
-    String doing = stages.isEmpty() ? "no Spark stage running (work on the driver)"
-        : stages.stream().map(stage -> String.format(Locale.ROOT, "stage %d (%s) for %.0f s: %,d of %,d tasks done, "
-            + "%,d running", stage.id(), stage.name(), stage.seconds(), stage.tasksDone(), stage.tasks(),
-            stage.tasksRunning())).collect(Collectors.joining("; "));
+    String doing =
+        stages.isEmpty()
+            ? "no Spark stage running (work on the driver)"
+            : stages.stream()
+                .map(
+                    stage ->
+                        String.format(
+                            Locale.ROOT,
+                            "stage %d (%s) for %.0f s: %,d of %,d tasks done, " + "%,d running",
+                            stage.id(),
+                            stage.name(),
+                            stage.seconds(),
+                            stage.tasksDone(),
+                            stage.tasks(),
+                            stage.tasksRunning()))
+                .collect(Collectors.joining("; "));
     return String.format(Locale.ROOT, "%s: %.0f s since launch; %s", job, seconds, doing);
   }
 
-  /** Stops the reports; a line being written is finished first, so none follows the job's own last line. */
+  /**
+   * Stops the reports; a line being written is finished first, so none follows the job's own last
+   * line.
+   */
   @Override
   public void close() {
     timer.shutdownNow();

@@ -21,17 +21,22 @@ public final class Sessions {
 
   private Sessions() {}
 
-  /** @param extension what the jobs' libraries need from the session (Delta Lake's, from the relabel store) */
+  /**
+   * @param extension what the jobs' libraries need from the session (Delta Lake's, from the relabel
+   *     store)
+   */
   public static SparkSession start(Config config, SessionExtension extension) {
     SparkConf settings = settings(new SparkConf(), config);
     if (!settings.contains("spark.master")) {
-      throw new UserError("no Spark master is set: run through bin/softlabels or spark-submit, "
-          + "or pass -Dspark.master=local[*] to the JVM");
+      throw new UserError(
+          "no Spark master is set: run through bin/softlabels or spark-submit, "
+              + "or pass -Dspark.master=local[*] to the JVM");
     }
     long started = System.nanoTime();
-    SparkSession.Builder builder = SparkSession.builder()
-        .appName(config.getString("softlabels.spark.app-name"))
-        .config(settings);
+    SparkSession.Builder builder =
+        SparkSession.builder()
+            .appName(config.getString("softlabels.spark.app-name"))
+            .config(settings);
     SparkSession spark = with(builder, settings, extension).getOrCreate();
     // Not logged here: the command that runs the job logs it under its own name.
     startSeconds = (System.nanoTime() - started) / 1e9;
@@ -44,17 +49,18 @@ public final class Sessions {
   }
 
   /**
-   * Refuses, before the session starts, a softlabels.spark.conf setting that Spark would refuse only
-   * then (with a stack trace) and one it does not know at all, which it would silently ignore (a typo).
-   * Unknown keys are refused in the namespaces that Spark's and Delta's registered settings use
-   * (spark.sql, spark.executor, spark.databricks...), except families that Spark reads by prefix; other
-   * namespaces belong to plugins, unless theirs is a typo of Spark's own.
+   * Refuses, before the session starts, a softlabels.spark.conf setting that Spark would refuse
+   * only then (with a stack trace) and one it does not know at all, which it would silently ignore
+   * (a typo). Unknown keys are refused in the namespaces that Spark's and Delta's registered
+   * settings use (spark.sql, spark.executor, spark.databricks...), except families that Spark reads
+   * by prefix; other namespaces belong to plugins, unless theirs is a typo of Spark's own.
    *
    * @param extension whose registered settings are known too
    */
   public static void check(Config config, SessionExtension extension) {
     Map<String, ConfigEntry<?>> known = SparkSettings.known(extension.settingsRegistry());
-    for (Map.Entry<String, ConfigValue> entry : config.getConfig("softlabels.spark.conf").entrySet()) {
+    for (Map.Entry<String, ConfigValue> entry :
+        config.getConfig("softlabels.spark.conf").entrySet()) {
       String key = String.join(".", ConfigUtil.splitPath(entry.getKey()));
       String value = String.valueOf(entry.getValue().unwrapped());
       String origin = entry.getValue().origin().description();
@@ -63,12 +69,25 @@ public final class Sessions {
         try {
           setting.valueConverter().apply(value);
         } catch (IllegalArgumentException e) {
-          throw new UserError("bad Spark setting " + key + " = " + value + " from " + origin + ": "
-              + SparkSettings.sentence(e.getMessage()));
+          throw new UserError(
+              "bad Spark setting "
+                  + key
+                  + " = "
+                  + value
+                  + " from "
+                  + origin
+                  + ": "
+                  + SparkSettings.sentence(e.getMessage()));
         }
       } else if (!SparkSettings.readFreely(key, known.keySet())) {
-        throw new UserError("unknown Spark setting " + key + " from " + origin + " (did you mean "
-            + SparkSettings.nearest(key, known.keySet()) + "?)");
+        throw new UserError(
+            "unknown Spark setting "
+                + key
+                + " from "
+                + origin
+                + " (did you mean "
+                + SparkSettings.nearest(key, known.keySet())
+                + "?)");
       }
     }
   }
@@ -81,7 +100,8 @@ public final class Sessions {
   static SparkConf settings(SparkConf jvm, Config config) {
     SparkConf settings = jvm.clone();
     // entrySet flattens both "spark.x.y" = v and nested spark { x.y = v } forms to one quoted path.
-    for (Map.Entry<String, ConfigValue> entry : config.getConfig("softlabels.spark.conf").entrySet()) {
+    for (Map.Entry<String, ConfigValue> entry :
+        config.getConfig("softlabels.spark.conf").entrySet()) {
       String key = String.join(".", ConfigUtil.splitPath(entry.getKey()));
       settings.set(key, String.valueOf(entry.getValue().unwrapped()));
     }
@@ -89,20 +109,27 @@ public final class Sessions {
   }
 
   /**
-   * The extension's SQL extension, added to any extensions the user configured rather than replacing them,
-   * and its settings, each unless the user set it.
+   * The extension's SQL extension, added to any extensions the user configured rather than
+   * replacing them, and its settings, each unless the user set it.
    */
-  public static SparkSession.Builder with(SparkSession.Builder builder, SparkConf given, SessionExtension extension) {
+  public static SparkSession.Builder with(
+      SparkSession.Builder builder, SparkConf given, SessionExtension extension) {
     String extensions = given.get(EXTENSIONS, "");
     if (!extensions.contains(extension.sqlExtension())) {
-      builder.config(EXTENSIONS, extensions.isBlank() ? extension.sqlExtension()
-          : extensions + "," + extension.sqlExtension());
+      builder.config(
+          EXTENSIONS,
+          extensions.isBlank()
+              ? extension.sqlExtension()
+              : extensions + "," + extension.sqlExtension());
     }
-    extension.defaults().forEach((key, value) -> {
-      if (!given.contains(key)) {
-        builder.config(key, value);
-      }
-    });
+    extension
+        .defaults()
+        .forEach(
+            (key, value) -> {
+              if (!given.contains(key)) {
+                builder.config(key, value);
+              }
+            });
     return builder;
   }
 }

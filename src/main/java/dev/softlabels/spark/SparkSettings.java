@@ -21,26 +21,36 @@ final class SparkSettings {
    * modules (YARN, Kubernetes, Hive, Connect) are not on this classpath; their families are in
    * {@link #FREE}.
    */
-  private static final List<String> REGISTRIES = List.of(
-      "org.apache.spark.internal.config.package$", "org.apache.spark.internal.config.Deploy$",
-      "org.apache.spark.internal.config.History$", "org.apache.spark.internal.config.Kryo$",
-      "org.apache.spark.internal.config.Network$", "org.apache.spark.internal.config.Python$",
-      "org.apache.spark.internal.config.R$", "org.apache.spark.internal.config.Status$",
-      "org.apache.spark.internal.config.Streaming$", "org.apache.spark.internal.config.UI$",
-      "org.apache.spark.internal.config.Worker$", "org.apache.spark.sql.internal.SQLConf$",
-      "org.apache.spark.sql.internal.StaticSQLConf$");
+  private static final List<String> REGISTRIES =
+      List.of(
+          "org.apache.spark.internal.config.package$",
+          "org.apache.spark.internal.config.Deploy$",
+          "org.apache.spark.internal.config.History$",
+          "org.apache.spark.internal.config.Kryo$",
+          "org.apache.spark.internal.config.Network$",
+          "org.apache.spark.internal.config.Python$",
+          "org.apache.spark.internal.config.R$",
+          "org.apache.spark.internal.config.Status$",
+          "org.apache.spark.internal.config.Streaming$",
+          "org.apache.spark.internal.config.UI$",
+          "org.apache.spark.internal.config.Worker$",
+          "org.apache.spark.sql.internal.SQLConf$",
+          "org.apache.spark.sql.internal.StaticSQLConf$");
 
   /** Settings Spark reads by name without registering them. */
-  private static final Set<String> UNREGISTERED = Set.of("spark.master", "spark.app.name", "spark.app.id");
+  private static final Set<String> UNREGISTERED =
+      Set.of("spark.master", "spark.app.name", "spark.app.id");
 
   /**
-   * Families Spark (or a module not on this classpath) reads by prefix, with names of the user's own:
-   * Hadoop settings, executor environment, catalogs, resources, metrics, Delta's table defaults, the
-   * network modules' spark.MODULE.io.* and the modules' own.
+   * Families Spark (or a module not on this classpath) reads by prefix, with names of the user's
+   * own: Hadoop settings, executor environment, catalogs, resources, metrics, Delta's table
+   * defaults, the network modules' spark.MODULE.io.* and the modules' own.
    */
-  private static final Pattern FREE = Pattern.compile("spark\\.(hadoop|executorEnv|metrics\\.conf|yarn|kubernetes"
-      + "|sql\\.catalog|sql\\.hive|connect|sql\\.connect|(driver|executor|worker)\\.resource"
-      + "|databricks\\.delta\\.properties\\.defaults|[A-Za-z]+\\.io)\\..*");
+  private static final Pattern FREE =
+      Pattern.compile(
+          "spark\\.(hadoop|executorEnv|metrics\\.conf|yarn|kubernetes"
+              + "|sql\\.catalog|sql\\.hive|connect|sql\\.connect|(driver|executor|worker)\\.resource"
+              + "|databricks\\.delta\\.properties\\.defaults|[A-Za-z]+\\.io)\\..*");
 
   /** By the extension's registry: the settings known with it. */
   private static final Map<String, Map<String, ConfigEntry<?>>> KNOWN = new HashMap<>();
@@ -57,7 +67,8 @@ final class SparkSettings {
   }
 
   private static Map<String, ConfigEntry<?>> load(String extensionRegistry) {
-    for (String registry : Stream.concat(REGISTRIES.stream(), Stream.of(extensionRegistry)).toList()) {
+    for (String registry :
+        Stream.concat(REGISTRIES.stream(), Stream.of(extensionRegistry)).toList()) {
       try {
         Class.forName(registry).getField("MODULE$").get(null);
       } catch (ReflectiveOperationException e) {
@@ -67,18 +78,24 @@ final class SparkSettings {
     Map<String, ConfigEntry<?>> entries = new HashMap<>();
     for (ConfigEntry<?> entry : ConfigEntry$.MODULE$.knownConfigs().values()) {
       entries.put(entry.key(), entry);
-      JavaConverters.seqAsJavaList(entry.alternatives()).forEach(name -> entries.putIfAbsent(name, entry));
+      JavaConverters.seqAsJavaList(entry.alternatives())
+          .forEach(name -> entries.putIfAbsent(name, entry));
     }
     return Map.copyOf(entries);
   }
 
-  /** Whether Spark takes {@code key} without its being registered, or it belongs to a plugin's namespace. */
+  /**
+   * Whether Spark takes {@code key} without its being registered, or it belongs to a plugin's
+   * namespace.
+   */
   static boolean readFreely(String key, Collection<String> registered) {
     if (UNREGISTERED.contains(key) || FREE.matcher(key).matches()) {
       return true;
     }
     String namespace = namespace(key);
-    return registered.stream().map(SparkSettings::namespace).distinct()
+    return registered.stream()
+        .map(SparkSettings::namespace)
+        .distinct()
         .noneMatch(owned -> LevenshteinDistance.getDefaultInstance().apply(owned, namespace) <= 2);
   }
 

@@ -46,11 +46,18 @@ public final class StagedOutput implements AutoCloseable {
   private static final String JOURNAL = ".commit";
   private static final String UNFINISHED_JOURNAL = ".commit-unfinished";
   private static final String LOCK = ".lock";
-  /** Inside an output folder (beside a one-file output): the job that wrote it, for {@code --overwrite}. */
+
+  /**
+   * Inside an output folder (beside a one-file output): the job that wrote it, for {@code
+   * --overwrite}.
+   */
   static final String MARKER = ".softlabels-output";
+
   private static final String NO_PREVIOUS = "-";
+
   /** Staging folders of this JVM that are not yet committed: a signal handler removes them. */
   private static final Set<StagedOutput> OPEN = ConcurrentHashMap.newKeySet();
+
   /** Outputs this JVM has moved into place. */
   private static final List<String> WRITTEN = new CopyOnWriteArrayList<>();
 
@@ -65,8 +72,16 @@ public final class StagedOutput implements AutoCloseable {
   private final WriterLock lock;
   private boolean committed;
 
-  private StagedOutput(FileSystem fs, Path target, Path staging, String what, String given, String job,
-      boolean overwrite, boolean file, WriterLock lock) {
+  private StagedOutput(
+      FileSystem fs,
+      Path target,
+      Path staging,
+      String what,
+      String given,
+      String job,
+      boolean overwrite,
+      boolean file,
+      WriterLock lock) {
     this.fs = fs;
     this.target = target;
     this.staging = staging;
@@ -81,27 +96,47 @@ public final class StagedOutput implements AutoCloseable {
   /**
    * Takes the output's writer lock, checks the output before any work and opens its staging folder:
    * refuses an output that another run is writing, an existing output without {@code overwrite} and
-   * with it one that is not an earlier output of {@code job}, an output that is, contains or lies inside
-   * one of {@code inputs} or a label store (symbolic links resolved), an output folder that cannot be
-   * renamed (a mount point) and an output whose folder cannot be written.
+   * with it one that is not an earlier output of {@code job}, an output that is, contains or lies
+   * inside one of {@code inputs} or a label store (symbolic links resolved), an output folder that
+   * cannot be renamed (a mount point) and an output whose folder cannot be written.
    *
    * @param what the option that names the output, for messages ("output", "--output")
    * @param job the command that writes it, recorded in the output's marker ("aggregate")
    * @param inputs paths the job reads (blank entries are ignored)
    */
-  public static StagedOutput directory(SparkSession spark, String output, boolean overwrite, String what, String job,
+  public static StagedOutput directory(
+      SparkSession spark,
+      String output,
+      boolean overwrite,
+      String what,
+      String job,
       Collection<String> inputs) {
-    return open(spark.sparkContext().hadoopConfiguration(), output, overwrite, what, job, inputs, false);
+    return open(
+        spark.sparkContext().hadoopConfiguration(), output, overwrite, what, job, inputs, false);
   }
 
-  /** The same for an output that is one file, written as {@link #file()} inside the staging folder. */
-  public static StagedOutput file(SparkSession spark, String output, boolean overwrite, String what, String job,
+  /**
+   * The same for an output that is one file, written as {@link #file()} inside the staging folder.
+   */
+  public static StagedOutput file(
+      SparkSession spark,
+      String output,
+      boolean overwrite,
+      String what,
+      String job,
       Collection<String> inputs) {
-    return open(spark.sparkContext().hadoopConfiguration(), output, overwrite, what, job, inputs, true);
+    return open(
+        spark.sparkContext().hadoopConfiguration(), output, overwrite, what, job, inputs, true);
   }
 
-  static StagedOutput open(Configuration conf, String output, boolean overwrite, String what, String job,
-      Collection<String> inputs, boolean file) {
+  static StagedOutput open(
+      Configuration conf,
+      String output,
+      boolean overwrite,
+      String what,
+      String job,
+      Collection<String> inputs,
+      boolean file) {
     if (output == null || output.isBlank()) {
       throw new UserError(what + " is not set");
     }
@@ -120,13 +155,22 @@ public final class StagedOutput implements AutoCloseable {
       Path canonical = PathOverlap.canonical(fs, target);
       for (String input : inputs) {
         if (input != null && !input.isBlank()) {
-          PathOverlap.refuse(fs, canonical, HadoopPaths.path(input), what + " " + output, "the input " + input,
+          PathOverlap.refuse(
+              fs,
+              canonical,
+              HadoopPaths.path(input),
+              what + " " + output,
+              "the input " + input,
               "write the output somewhere else");
         }
       }
       refuseLabelStore(fs, canonical, what, output);
-      lock = WriterLock.take(fs, sibling(target, LOCK), what + " " + output,
-          "wait for it to finish and run this again");
+      lock =
+          WriterLock.take(
+              fs,
+              sibling(target, LOCK),
+              what + " " + output,
+              "wait for it to finish and run this again");
     } catch (IOException e) {
       throw new UserError("cannot write " + what + " " + output + ": " + firstLine(e));
     }
@@ -134,7 +178,8 @@ public final class StagedOutput implements AutoCloseable {
       recover(fs, target);
       if (fs.exists(target)) {
         if (!overwrite) {
-          throw new UserError(what + " already exists: " + output + " (pass --overwrite to replace it)");
+          throw new UserError(
+              what + " already exists: " + output + " (pass --overwrite to replace it)");
         }
         requireEarlierOutput(fs, target, what, output, job, file);
         requireRenamable(fs, target, what, output);
@@ -147,7 +192,8 @@ public final class StagedOutput implements AutoCloseable {
       } catch (IOException e) {
         throw new UserError("cannot write " + what + " " + output + ": " + firstLine(e));
       }
-      StagedOutput staged = new StagedOutput(fs, target, staging, what, output, job, overwrite, file, lock);
+      StagedOutput staged =
+          new StagedOutput(fs, target, staging, what, output, job, overwrite, file, lock);
       OPEN.add(staged);
       return staged;
     } catch (IOException | RuntimeException e) {
@@ -160,8 +206,8 @@ public final class StagedOutput implements AutoCloseable {
   }
 
   /**
-   * Marks a folder a job writes in place (a model directory trained across runs), when it exists, as its
-   * output, so that a later staged run of the job may replace it.
+   * Marks a folder a job writes in place (a model directory trained across runs), when it exists,
+   * as its output, so that a later staged run of the job may replace it.
    */
   public static void markIfThere(SparkSession spark, String folder, String job) {
     try {
@@ -196,18 +242,24 @@ public final class StagedOutput implements AutoCloseable {
   }
 
   /**
-   * Moves the complete output into place, replacing the previous one (if any) only now. Each step is
-   * one rename, and the journal written before the first names what the next run must undo if this one
-   * stops between two of them ({@link #recover}).
+   * Moves the complete output into place, replacing the previous one (if any) only now. Each step
+   * is one rename, and the journal written before the first names what the next run must undo if
+   * this one stops between two of them ({@link #recover}).
    */
   public void commit() {
     Path source = file ? HadoopPaths.child(staging, target.getName()) : staging;
-    Path backup = sibling(target, REPLACED + staging.getName().substring(staging.getName().lastIndexOf('-') + 1));
+    Path backup =
+        sibling(
+            target, REPLACED + staging.getName().substring(staging.getName().lastIndexOf('-') + 1));
     try {
       boolean replacing = fs.exists(target);
       if (replacing && !overwrite) {
-        throw new UserError(what + " " + given + " was created by another run while this one was writing it;"
-            + " nothing written (pass --overwrite to replace it)");
+        throw new UserError(
+            what
+                + " "
+                + given
+                + " was created by another run while this one was writing it;"
+                + " nothing written (pass --overwrite to replace it)");
       }
       writeText(fs, file ? sibling(target, MARKER) : new Path(staging, MARKER), job);
       writeJournal(fs, target, replacing ? backup.getName() : NO_PREVIOUS);
@@ -234,7 +286,10 @@ public final class StagedOutput implements AutoCloseable {
     }
   }
 
-  /** Removes the staging folder of an output that was not committed (a failed run), and lets the output go. */
+  /**
+   * Removes the staging folder of an output that was not committed (a failed run), and lets the
+   * output go.
+   */
   @Override
   public void close() {
     if (!committed) {
@@ -257,18 +312,20 @@ public final class StagedOutput implements AutoCloseable {
    */
   public static List<String> abandonAll() {
     List<String> targets = OPEN.stream().map(StagedOutput::target).toList();
-    OPEN.forEach(staged -> {
-      staged.deleteQuietly(staged.staging);
-      staged.lock.close();
-    });
+    OPEN.forEach(
+        staged -> {
+          staged.deleteQuietly(staged.staging);
+          staged.lock.close();
+        });
     OPEN.clear();
     return targets;
   }
 
   /**
-   * Undoes what a killed run left beside {@code target}: puts the previous output back when a swap was
-   * interrupted, and removes staging folders and backups. A journal is renamed into place whole, but one
-   * that cannot be read (a disk that lost its last write) is taken to name the one backup there is.
+   * Undoes what a killed run left beside {@code target}: puts the previous output back when a swap
+   * was interrupted, and removes staging folders and backups. A journal is renamed into place
+   * whole, but one that cannot be read (a disk that lost its last write) is taken to name the one
+   * backup there is.
    */
   static void recover(FileSystem fs, Path target) throws IOException {
     Path parent = target.getParent();
@@ -279,17 +336,22 @@ public final class StagedOutput implements AutoCloseable {
     Path journal = sibling(target, JOURNAL);
     if (fs.exists(journal)) {
       String named = readJournal(fs, journal);
-      Optional<Path> backup = named.isEmpty() ? leftovers(fs, target, REPLACED).stream().findFirst()
-          : Optional.of(HadoopPaths.child(parent, named));
+      Optional<Path> backup =
+          named.isEmpty()
+              ? leftovers(fs, target, REPLACED).stream().findFirst()
+              : Optional.of(HadoopPaths.child(parent, named));
       if (named.equals(NO_PREVIOUS) || backup.isPresent() && !fs.exists(backup.get())) {
         backup = Optional.empty();
       }
       if (backup.isPresent()) {
-        LOG.warn("{}: a run was stopped while replacing it; putting the previous output back", target);
+        LOG.warn(
+            "{}: a run was stopped while replacing it; putting the previous output back", target);
         deleteWhole(fs, target);
         move(fs, backup.get(), target);
       } else if (named.equals(NO_PREVIOUS)) {
-        LOG.warn("{}: a run was stopped while moving it into place; removing the partial output", target);
+        LOG.warn(
+            "{}: a run was stopped while moving it into place; removing the partial output",
+            target);
         deleteWhole(fs, target);
       }
       // Otherwise the run stopped before it moved the previous output aside: that is where it was.
@@ -297,7 +359,10 @@ public final class StagedOutput implements AutoCloseable {
     }
     for (String kind : List.of(STAGING, REPLACED)) {
       for (Path leftover : leftovers(fs, target, kind)) {
-        LOG.info("{}: removing {} left by an earlier run that did not finish", target, leftover.getName());
+        LOG.info(
+            "{}: removing {} left by an earlier run that did not finish",
+            target,
+            leftover.getName());
         fs.delete(leftover, true);
       }
     }
@@ -305,16 +370,24 @@ public final class StagedOutput implements AutoCloseable {
 
   private static List<Path> leftovers(FileSystem fs, Path target, String kind) throws IOException {
     String prefix = "." + target.getName() + kind;
-    return Arrays.stream(fs.listStatus(target.getParent())).map(FileStatus::getPath)
-        .filter(path -> path.getName().startsWith(prefix)).sorted().toList();
+    return Arrays.stream(fs.listStatus(target.getParent()))
+        .map(FileStatus::getPath)
+        .filter(path -> path.getName().startsWith(prefix))
+        .sorted()
+        .toList();
   }
 
-  /** Deletes a path so that nothing is left at it: a backup is never moved into a folder that stayed. */
+  /**
+   * Deletes a path so that nothing is left at it: a backup is never moved into a folder that
+   * stayed.
+   */
   private static void deleteWhole(FileSystem fs, Path path) throws IOException {
     fs.delete(path, true);
     if (fs.exists(path)) {
-      throw new IOException(path + " cannot be removed (a mount point?), so the previous output waits in the"
-          + " hidden backup beside it: move that back by hand");
+      throw new IOException(
+          path
+              + " cannot be removed (a mount point?), so the previous output waits in the"
+              + " hidden backup beside it: move that back by hand");
     }
   }
 
@@ -322,8 +395,9 @@ public final class StagedOutput implements AutoCloseable {
    * {@code --overwrite} replaces what this job wrote before, never a folder or file it did not: an
    * output carries a marker naming its job. An empty folder holds nothing to lose.
    */
-  private static void requireEarlierOutput(FileSystem fs, Path target, String what, String output, String job,
-      boolean file) throws IOException {
+  private static void requireEarlierOutput(
+      FileSystem fs, Path target, String what, String output, String job, boolean file)
+      throws IOException {
     FileStatus status = fs.getFileStatus(target);
     if (!file && status.isDirectory() && fs.listStatus(target).length == 0) {
       return;
@@ -333,19 +407,34 @@ public final class StagedOutput implements AutoCloseable {
     if (found.equals(job)) {
       return;
     }
-    String is = status.isDirectory() == file ? "is a " + (file ? "folder" : "file")
-        : !found.isEmpty() ? "is an output of softlabels " + found
-        : "was not written by softlabels " + job + " (it has no " + MARKER + " marker)";
-    throw new UserError(what + " " + output + " " + is + ", and --overwrite replaces only an earlier output of"
-        + " softlabels " + job + ": choose another " + what.replaceFirst("^--", "") + " or remove it yourself");
+    String is =
+        status.isDirectory() == file
+            ? "is a " + (file ? "folder" : "file")
+            : !found.isEmpty()
+                ? "is an output of softlabels " + found
+                : "was not written by softlabels " + job + " (it has no " + MARKER + " marker)";
+    throw new UserError(
+        what
+            + " "
+            + output
+            + " "
+            + is
+            + ", and --overwrite replaces only an earlier output of"
+            + " softlabels "
+            + job
+            + ": choose another "
+            + what.replaceFirst("^--", "")
+            + " or remove it yourself");
   }
 
   /**
    * The commit renames the previous output aside, which a mount point (a container's volume) or an
-   * immutable folder refuses: found out now, by renaming it aside and back under the journal, rather
-   * than after the work. Only where a rename is cheap (on S3 it is a copy, and there are no mount points).
+   * immutable folder refuses: found out now, by renaming it aside and back under the journal,
+   * rather than after the work. Only where a rename is cheap (on S3 it is a copy, and there are no
+   * mount points).
    */
-  private static void requireRenamable(FileSystem fs, Path target, String what, String output) throws IOException {
+  private static void requireRenamable(FileSystem fs, Path target, String what, String output)
+      throws IOException {
     if (!List.of("file", "hdfs").contains(fs.getUri().getScheme())) {
       return;
     }
@@ -355,27 +444,50 @@ public final class StagedOutput implements AutoCloseable {
       move(fs, target, aside);
     } catch (IOException e) {
       fs.delete(sibling(target, JOURNAL), false);
-      throw new UserError(what + " " + output + " cannot be renamed (" + firstLine(e) + "; a mount point or an"
-          + " immutable folder?): softlabels writes an output beside its place and renames it there, so give a"
-          + " folder inside it instead, e.g. " + HadoopPaths.child(HadoopPaths.path(output), "run"));
+      throw new UserError(
+          what
+              + " "
+              + output
+              + " cannot be renamed ("
+              + firstLine(e)
+              + "; a mount point or an"
+              + " immutable folder?): softlabels writes an output beside its place and renames it there, so give a"
+              + " folder inside it instead, e.g. "
+              + HadoopPaths.child(HadoopPaths.path(output), "run"));
     }
     move(fs, aside, target);
     fs.delete(sibling(target, JOURNAL), false);
   }
 
-  /** Refuses an output that is, contains or lies inside a label store (a folder with labels/_delta_log). */
-  private static void refuseLabelStore(FileSystem fs, Path target, String what, String output) throws IOException {
+  /**
+   * Refuses an output that is, contains or lies inside a label store (a folder with
+   * labels/_delta_log).
+   */
+  private static void refuseLabelStore(FileSystem fs, Path target, String what, String output)
+      throws IOException {
     for (Path p = target; p != null; p = p.getParent()) {
       if (fs.exists(new Path(new Path(p, "labels"), "_delta_log"))) {
-        throw new UserError(what + " " + output + (p.equals(target) ? " is" : " is inside") + " the label store "
-            + shown(p) + ": write the output somewhere else");
+        throw new UserError(
+            what
+                + " "
+                + output
+                + (p.equals(target) ? " is" : " is inside")
+                + " the label store "
+                + shown(p)
+                + ": write the output somewhere else");
       }
     }
     if (fs.exists(target) && fs.getFileStatus(target).isDirectory()) {
       for (FileStatus child : fs.listStatus(target)) {
-        if (child.isDirectory() && fs.exists(new Path(new Path(child.getPath(), "labels"), "_delta_log"))) {
-          throw new UserError(what + " " + output + " contains the label store " + shown(child.getPath())
-              + ": write the output somewhere else");
+        if (child.isDirectory()
+            && fs.exists(new Path(new Path(child.getPath(), "labels"), "_delta_log"))) {
+          throw new UserError(
+              what
+                  + " "
+                  + output
+                  + " contains the label store "
+                  + shown(child.getPath())
+                  + ": write the output somewhere else");
         }
       }
     }
@@ -390,7 +502,9 @@ public final class StagedOutput implements AutoCloseable {
     return HadoopPaths.child(target.getParent(), "." + target.getName() + suffix);
   }
 
-  /** Written whole under another name and renamed: a journal is never seen empty or half written. */
+  /**
+   * Written whole under another name and renamed: a journal is never seen empty or half written.
+   */
   private static void writeJournal(FileSystem fs, Path target, String backup) throws IOException {
     Path unfinished = sibling(target, UNFINISHED_JOURNAL);
     writeText(fs, unfinished, backup);
@@ -398,9 +512,13 @@ public final class StagedOutput implements AutoCloseable {
     move(fs, unfinished, sibling(target, JOURNAL));
   }
 
-  /** A small file of the commit's own, without a checksum file beside it (the local disk's .NAME.crc). */
+  /**
+   * A small file of the commit's own, without a checksum file beside it (the local disk's
+   * .NAME.crc).
+   */
   private static void writeText(FileSystem fs, Path path, String text) throws IOException {
-    FileSystem plain = fs instanceof ChecksumFileSystem checksummed ? checksummed.getRawFileSystem() : fs;
+    FileSystem plain =
+        fs instanceof ChecksumFileSystem checksummed ? checksummed.getRawFileSystem() : fs;
     try (FSDataOutputStream out = plain.create(path, true)) {
       out.write(text.getBytes(StandardCharsets.UTF_8));
     }
@@ -422,18 +540,21 @@ public final class StagedOutput implements AutoCloseable {
   }
 
   /**
-   * One rename that never lands inside an existing folder (Hadoop's rename would move the source into
-   * it) and never copies: on the local file system Hadoop falls back to copy-and-delete when a rename
-   * fails (a mount point), which empties the source and leaves the copy. There a folder moves with the
-   * operating system's atomic rename; a file keeps Hadoop's rename, which moves its checksum file too.
+   * One rename that never lands inside an existing folder (Hadoop's rename would move the source
+   * into it) and never copies: on the local file system Hadoop falls back to copy-and-delete when a
+   * rename fails (a mount point), which empties the source and leaves the copy. There a folder
+   * moves with the operating system's atomic rename; a file keeps Hadoop's rename, which moves its
+   * checksum file too.
    */
   private static void move(FileSystem fs, Path from, Path to) throws IOException {
     if (fs.exists(to)) {
       throw new IOException("cannot move " + from + " to " + to + ": it exists");
     }
     if ("file".equals(fs.getUri().getScheme()) && fs.getFileStatus(from).isDirectory()) {
-      Files.move(java.nio.file.Path.of(fs.makeQualified(from).toUri()),
-          java.nio.file.Path.of(fs.makeQualified(to).toUri()), StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          java.nio.file.Path.of(fs.makeQualified(from).toUri()),
+          java.nio.file.Path.of(fs.makeQualified(to).toUri()),
+          StandardCopyOption.ATOMIC_MOVE);
     } else if (!fs.rename(from, to)) {
       throw new IOException("rename " + from + " -> " + to + " returned false");
     }

@@ -18,18 +18,19 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * One writer at a time for an output or a label store: a lock file taken before any work (and before
- * the recovery of what an earlier run left, which would otherwise remove a running writer's staging
- * folder) and held until the run ends.
+ * One writer at a time for an output or a label store: a lock file taken before any work (and
+ * before the recovery of what an earlier run left, which would otherwise remove a running writer's
+ * staging folder) and held until the run ends.
  *
- * <p>On the local file system the lock is the operating system's ({@code flock}-style, as
- * {@code relabel-nightly} takes): a killed run releases it with its process, and the file itself stays
- * (removing it while another process waits on it would let two runs lock two different files). On other
- * file systems (HDFS, S3) it is a file created only if absent, holding the owner, removed when the run
- * ends; one left by a killed run on this host is recognised by its process id and taken over, one from
- * another host is named in the message for whoever knows it is stale. On S3 "create if absent" is a
- * check then a write, so two runs starting in the same instant may both pass: the commits' own checks
- * (an output that appeared meanwhile, Delta's conflict detection for stores) are the second line.
+ * <p>On the local file system the lock is the operating system's ({@code flock}-style, as {@code
+ * relabel-nightly} takes): a killed run releases it with its process, and the file itself stays
+ * (removing it while another process waits on it would let two runs lock two different files). On
+ * other file systems (HDFS, S3) it is a file created only if absent, holding the owner, removed
+ * when the run ends; one left by a killed run on this host is recognised by its process id and
+ * taken over, one from another host is named in the message for whoever knows it is stale. On S3
+ * "create if absent" is a check then a write, so two runs starting in the same instant may both
+ * pass: the commits' own checks (an output that appeared meanwhile, Delta's conflict detection for
+ * stores) are the second line.
  */
 public final class WriterLock implements AutoCloseable {
 
@@ -46,25 +47,31 @@ public final class WriterLock implements AutoCloseable {
   }
 
   /**
-   * Takes the lock at {@code lock}, or fails with a user error naming {@code what} is being written and
-   * by whom.
+   * Takes the lock at {@code lock}, or fails with a user error naming {@code what} is being written
+   * and by whom.
    *
    * @param what the thing written, for the message ("the output out/", "the label store s/")
    * @param advice what the refused run should do, for the message
    */
-  public static WriterLock take(FileSystem fs, Path lock, String what, String advice) throws IOException {
+  public static WriterLock take(FileSystem fs, Path lock, String what, String advice)
+      throws IOException {
     if (!fs.mkdirs(lock.getParent())) {
       throw new IOException("cannot create " + lock.getParent());
     }
-    String shown = "file".equals(fs.getUri().getScheme()) ? lock.toUri().getPath() : lock.toString();
-    String busy = "is writing " + what + "; " + advice + " (if no run is writing it, remove " + shown + ")";
-    return "file".equals(fs.getUri().getScheme()) ? local(fs, lock, busy) : remote(fs, lock, busy, true);
+    String shown =
+        "file".equals(fs.getUri().getScheme()) ? lock.toUri().getPath() : lock.toString();
+    String busy =
+        "is writing " + what + "; " + advice + " (if no run is writing it, remove " + shown + ")";
+    return "file".equals(fs.getUri().getScheme())
+        ? local(fs, lock, busy)
+        : remote(fs, lock, busy, true);
   }
 
   private static WriterLock local(FileSystem fs, Path lock, String busy) throws IOException {
     java.nio.file.Path file = java.nio.file.Path.of(fs.makeQualified(lock).toUri());
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE);
+    FileChannel channel =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     FileLock held;
     try {
       held = channel.tryLock();
@@ -81,7 +88,8 @@ public final class WriterLock implements AutoCloseable {
     return new WriterLock(fs, lock, channel, held);
   }
 
-  private static WriterLock remote(FileSystem fs, Path lock, String busy, boolean mayTakeOver) throws IOException {
+  private static WriterLock remote(FileSystem fs, Path lock, String busy, boolean mayTakeOver)
+      throws IOException {
     try (FSDataOutputStream out = fs.create(lock, false)) {
       out.write(owner().getBytes(StandardCharsets.UTF_8));
     } catch (FileAlreadyExistsException taken) {
@@ -114,8 +122,10 @@ public final class WriterLock implements AutoCloseable {
   }
 
   private static UserError busy(String busy, String holder) {
-    return new UserError((holder.isBlank() ? "another run" : "another run (process " + holder.strip() + ")") + " "
-        + busy);
+    return new UserError(
+        (holder.isBlank() ? "another run" : "another run (process " + holder.strip() + ")")
+            + " "
+            + busy);
   }
 
   private static String read(FileSystem fs, Path lock) {

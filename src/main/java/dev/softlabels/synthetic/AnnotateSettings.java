@@ -29,22 +29,40 @@ public record AnnotateSettings(
     implements Serializable {
 
   public AnnotateSettings {
-    require(!input.isBlank(), "no input given: pass --input LABELS (or set softlabels.annotate.input)");
-    require(!output.isBlank(), "no output given: pass --output DIR (or set softlabels.annotate.output)");
-    require(votesPerImage >= 1, "softlabels.annotate.votes-per-image must be at least 1, got " + votesPerImage);
+    require(
+        !input.isBlank(), "no input given: pass --input LABELS (or set softlabels.annotate.input)");
+    require(
+        !output.isBlank(),
+        "no output given: pass --output DIR (or set softlabels.annotate.output)");
+    require(
+        votesPerImage >= 1,
+        "softlabels.annotate.votes-per-image must be at least 1, got " + votesPerImage);
     require(pool >= 1, "softlabels.annotate.pool must be at least 1, got " + pool);
-    require(!fixedVotes || votesPerImage <= pool, "softlabels.annotate.votes-per-image (" + votesPerImage
-        + ") exceeds the pool of " + pool + " annotators: each image needs distinct annotators");
-    require(votesPerImage == Math.rint(votesPerImage) || !fixedVotes,
-        "softlabels.annotate.votes-per-image must be a whole number for fixed votes, got " + votesPerImage);
-    require(0 <= minFlipRate && minFlipRate <= maxFlipRate && maxFlipRate <= 1,
+    require(
+        !fixedVotes || votesPerImage <= pool,
+        "softlabels.annotate.votes-per-image ("
+            + votesPerImage
+            + ") exceeds the pool of "
+            + pool
+            + " annotators: each image needs distinct annotators");
+    require(
+        votesPerImage == Math.rint(votesPerImage) || !fixedVotes,
+        "softlabels.annotate.votes-per-image must be a whole number for fixed votes, got "
+            + votesPerImage);
+    require(
+        0 <= minFlipRate && minFlipRate <= maxFlipRate && maxFlipRate <= 1,
         "softlabels.annotate.flip-rate must be [min, max] within [0, 1]");
-    require(spammerShare >= 0 && swapperShare >= 0 && spammerShare + swapperShare <= 1,
+    require(
+        spammerShare >= 0 && swapperShare >= 0 && spammerShare + swapperShare <= 1,
         "softlabels.annotate.spammer-share + swapper-share must be within [0, 1]");
     require(swapRate >= 0 && swapRate <= 1, "softlabels.annotate.swap-rate must be within [0, 1]");
-    require(0 <= minImageDifficulty && minImageDifficulty <= maxImageDifficulty && maxImageDifficulty <= 1,
+    require(
+        0 <= minImageDifficulty
+            && minImageDifficulty <= maxImageDifficulty
+            && maxImageDifficulty <= 1,
         "softlabels.annotate.image-difficulty must be [min, max] within [0, 1]");
-    require(0 <= minMissRate && minMissRate <= maxMissRate && maxMissRate <= 1,
+    require(
+        0 <= minMissRate && minMissRate <= maxMissRate && maxMissRate <= 1,
         "softlabels.annotate.miss-rate must be [min, max] within [0, 1]");
   }
 
@@ -53,8 +71,12 @@ public record AnnotateSettings(
     return from(config, c.getString("input"), c.getString("output"), c.getBoolean("overwrite"));
   }
 
-  /** Votes on the labels and into the output an orchestrator chose, drawn as softlabels.annotate says. */
-  public static AnnotateSettings from(Config config, String input, String output, boolean overwrite) {
+  /**
+   * Votes on the labels and into the output an orchestrator chose, drawn as softlabels.annotate
+   * says.
+   */
+  public static AnnotateSettings from(
+      Config config, String input, String output, boolean overwrite) {
     Config c = config.getConfig("softlabels.annotate");
     List<Double> flip = c.getDoubleList("flip-rate");
     require(flip.size() == 2, "softlabels.annotate.flip-rate needs [min, max]");
@@ -63,8 +85,11 @@ public record AnnotateSettings(
     List<Double> miss = c.getDoubleList("miss-rate");
     require(miss.size() == 2, "softlabels.annotate.miss-rate needs [min, max]");
     String distribution = c.getString("votes-distribution");
-    require(distribution.equals("fixed") || distribution.equals("poisson"),
-        "softlabels.annotate.votes-distribution must be fixed or poisson, got '" + distribution + "'");
+    require(
+        distribution.equals("fixed") || distribution.equals("poisson"),
+        "softlabels.annotate.votes-distribution must be fixed or poisson, got '"
+            + distribution
+            + "'");
     return new AnnotateSettings(
         input,
         output,
@@ -85,7 +110,9 @@ public record AnnotateSettings(
         classes(config));
   }
 
-  /** The classes votes are drawn over: softlabels.classes when set, else the synthetic dataset's. */
+  /**
+   * The classes votes are drawn over: softlabels.classes when set, else the synthetic dataset's.
+   */
   private static ClassList classes(Config config) {
     List<String> names = config.getStringList("softlabels.classes");
     return names.isEmpty() ? SyntheticClasses.CLASSES : new ClassList(names);

@@ -9,7 +9,8 @@ import java.io.Serializable;
  * @param type reliable, spammer or swapper
  * @param flipRate the chance a reliable annotator reports another class than the one it saw
  */
-public record Annotator(String id, String type, double flipRate, double[][] confusion) implements Serializable {
+public record Annotator(String id, String type, double flipRate, double[][] confusion)
+    implements Serializable {
 
   public static final String RELIABLE = "reliable";
   public static final String SPAMMER = "spammer";

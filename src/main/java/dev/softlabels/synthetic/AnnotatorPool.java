@@ -10,8 +10,9 @@ import org.apache.commons.math3.random.AbstractRandomGenerator;
 
 /**
  * The simulated crowd, drawn from the seed: who is reliable, a spammer or a swapper, and each one's
- * confusion matrix (a reliable one's with its flip rate and, for one-sided errors, its miss rate); and, per image, how hard it is, which annotators vote and what they report.
- * Everything about an image comes from (seed, image id) alone.
+ * confusion matrix (a reliable one's with its flip rate and, for one-sided errors, its miss rate);
+ * and, per image, how hard it is, which annotators vote and what they report. Everything about an
+ * image comes from (seed, image id) alone.
  */
 final class AnnotatorPool implements Serializable {
 
@@ -36,11 +37,17 @@ final class AnnotatorPool implements Serializable {
   private static List<Annotator> draw(AnnotateSettings settings) {
     int k = settings.classes().size();
     int spammers = (int) Math.round(settings.pool() * settings.spammerShare());
-    int swappers = Math.min(settings.pool() - spammers, (int) Math.round(settings.pool() * settings.swapperShare()));
+    int swappers =
+        Math.min(
+            settings.pool() - spammers,
+            (int) Math.round(settings.pool() * settings.swapperShare()));
     int[] order = permutation(settings.pool(), Seeds.stream(settings.seed(), TYPES, 0));
     String[] types = new String[settings.pool()];
     for (int i = 0; i < settings.pool(); i++) {
-      types[order[i]] = i < spammers ? Annotator.SPAMMER : i < spammers + swappers ? Annotator.SWAPPER : Annotator.RELIABLE;
+      types[order[i]] =
+          i < spammers
+              ? Annotator.SPAMMER
+              : i < spammers + swappers ? Annotator.SWAPPER : Annotator.RELIABLE;
     }
     List<Annotator> pool = new ArrayList<>();
     int digits = Math.max(4, Integer.toString(settings.pool() - 1).length());
@@ -66,16 +73,21 @@ final class AnnotatorPool implements Serializable {
           confusion[second][first] = settings.swapRate();
         }
         default -> {
-          flip = settings.minFlipRate() + random.nextDouble() * (settings.maxFlipRate() - settings.minFlipRate());
+          flip =
+              settings.minFlipRate()
+                  + random.nextDouble() * (settings.maxFlipRate() - settings.minFlipRate());
           for (int c = 0; c < k; c++) {
             for (int j = 0; j < k; j++) {
               confusion[c][j] = c == j ? 1 - flip : flip / (k - 1);
             }
           }
-          // Drawn only with a range, so that pools without misses draw exactly what they drew before.
+          // Drawn only with a range, so that pools without misses draw exactly what they drew
+          // before.
           if (settings.maxMissRate() > 0) {
-            double miss = settings.minMissRate()
-                + Seeds.stream(settings.seed(), MISSES, a).nextDouble() * (settings.maxMissRate() - settings.minMissRate());
+            double miss =
+                settings.minMissRate()
+                    + Seeds.stream(settings.seed(), MISSES, a).nextDouble()
+                        * (settings.maxMissRate() - settings.minMissRate());
             for (int c = 1; c < k; c++) {
               for (int j = 0; j < k; j++) {
                 confusion[c][j] = (1 - miss) * confusion[c][j] + (j == 0 ? miss : 0);
@@ -95,37 +107,52 @@ final class AnnotatorPool implements Serializable {
 
   /**
    * The image's difficulty d: on it every annotator answers uniformly at random with probability d.
-   * Drawn from a stream of its own, and not at all without a range, so that the votes' own draws are
-   * the same with or without difficulty.
+   * Drawn from a stream of its own, and not at all without a range, so that the votes' own draws
+   * are the same with or without difficulty.
    */
   public double difficulty(String imageId) {
     double min = settings.minImageDifficulty();
     double max = settings.maxImageDifficulty();
-    return min == max ? min
-        : min + Seeds.stream(settings.seed(), DIFFICULTY, Seeds.key(imageId)).nextDouble() * (max - min);
+    return min == max
+        ? min
+        : min
+            + Seeds.stream(settings.seed(), DIFFICULTY, Seeds.key(imageId)).nextDouble()
+                * (max - min);
   }
 
   /** The votes on one image with the given exact label distribution. */
   public List<Vote> votes(String imageId, double[] softLabel) {
     double difficulty = difficulty(imageId);
     SplittableRandom random = Seeds.stream(settings.seed(), VOTES, Seeds.key(imageId));
-    int n = settings.fixedVotes()
-        ? (int) settings.votesPerImage()
-        : Math.max(1, new PoissonDistribution(adapt(random), settings.votesPerImage(),
-            PoissonDistribution.DEFAULT_EPSILON, PoissonDistribution.DEFAULT_MAX_ITERATIONS).sample());
+    int n =
+        settings.fixedVotes()
+            ? (int) settings.votesPerImage()
+            : Math.max(
+                1,
+                new PoissonDistribution(
+                        adapt(random),
+                        settings.votesPerImage(),
+                        PoissonDistribution.DEFAULT_EPSILON,
+                        PoissonDistribution.DEFAULT_MAX_ITERATIONS)
+                    .sample());
     n = Math.min(n, annotators.size());
     int[] chosen = permutation(annotators.size(), random);
     List<Vote> votes = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       Annotator annotator = annotators.get(chosen[i]);
       int seen = categorical(softLabel, random.nextDouble());
-      double[] reports = difficulty == 0 ? annotator.confusion()[seen] : blend(annotator.confusion()[seen], difficulty);
+      double[] reports =
+          difficulty == 0
+              ? annotator.confusion()[seen]
+              : blend(annotator.confusion()[seen], difficulty);
       votes.add(new Vote(annotator.id(), categorical(reports, random.nextDouble())));
     }
     return votes;
   }
 
-  /** (1 − d)·row + d·uniform: the answer distribution of an annotator on an image of difficulty d. */
+  /**
+   * (1 − d)·row + d·uniform: the answer distribution of an annotator on an image of difficulty d.
+   */
   private static double[] blend(double[] row, double difficulty) {
     double[] blended = new double[row.length];
     for (int j = 0; j < row.length; j++) {

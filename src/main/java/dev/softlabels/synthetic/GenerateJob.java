@@ -52,70 +52,83 @@ public final class GenerateJob {
   private GenerateJob() {}
 
   public static StructType schema(int splits) {
-    StructType schema = new StructType()
-        .add(LabelColumns.IMAGE, DataTypes.StringType, false)
-        .add("index", DataTypes.LongType, false)
-        .add(ImageColumns.PNG, DataTypes.BinaryType, false)
-        .add("height", DataTypes.IntegerType, false)
-        .add("width", DataTypes.IntegerType, false)
-        .add(KIND, DataTypes.StringType, false)
-        .add("colour_from", DataTypes.StringType, false)
-        .add("colour_to", DataTypes.StringType, false)
-        .add("colour_weight", DataTypes.DoubleType, false)
-        .add("ellipse_weight", DataTypes.DoubleType, false)
-        .add("axis_ratio", DataTypes.DoubleType, false)
-        .add("center_x", DataTypes.DoubleType, false)
-        .add("center_y", DataTypes.DoubleType, false)
-        .add("radius", DataTypes.DoubleType, false)
-        .add("angle", DataTypes.DoubleType, false)
-        .add("rgb", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
-        .add(LabelColumns.SOFT_LABEL, DataTypes.createArrayType(DataTypes.DoubleType, false), false)
-        .add(LabelColumns.HARD_LABEL, DataTypes.IntegerType, false);
+    StructType schema =
+        new StructType()
+            .add(LabelColumns.IMAGE, DataTypes.StringType, false)
+            .add("index", DataTypes.LongType, false)
+            .add(ImageColumns.PNG, DataTypes.BinaryType, false)
+            .add("height", DataTypes.IntegerType, false)
+            .add("width", DataTypes.IntegerType, false)
+            .add(KIND, DataTypes.StringType, false)
+            .add("colour_from", DataTypes.StringType, false)
+            .add("colour_to", DataTypes.StringType, false)
+            .add("colour_weight", DataTypes.DoubleType, false)
+            .add("ellipse_weight", DataTypes.DoubleType, false)
+            .add("axis_ratio", DataTypes.DoubleType, false)
+            .add("center_x", DataTypes.DoubleType, false)
+            .add("center_y", DataTypes.DoubleType, false)
+            .add("radius", DataTypes.DoubleType, false)
+            .add("angle", DataTypes.DoubleType, false)
+            .add("rgb", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
+            .add(
+                LabelColumns.SOFT_LABEL,
+                DataTypes.createArrayType(DataTypes.DoubleType, false),
+                false)
+            .add(LabelColumns.HARD_LABEL, DataTypes.IntegerType, false);
     for (int s = 0; s < splits; s++) {
       schema = schema.add(ImageColumns.splitColumn(s), DataTypes.StringType, false);
     }
     return schema;
   }
 
-  /** The images as rows of {@link #schema}: indices 0..n-1 split into partitions, drawn in mapPartitions. */
+  /**
+   * The images as rows of {@link #schema}: indices 0..n-1 split into partitions, drawn in
+   * mapPartitions.
+   */
   public static Dataset<Row> render(SparkSession spark, GenerateSettings settings, int partitions) {
     int digits = Math.max(6, Long.toString(settings.images() - 1).length());
-    MapPartitionsFunction<Long, Row> draw = indices -> new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return indices.hasNext();
-      }
+    MapPartitionsFunction<Long, Row> draw =
+        indices ->
+            new Iterator<>() {
+              @Override
+              public boolean hasNext() {
+                return indices.hasNext();
+              }
 
-      @Override
-      public Row next() {
-        return row(settings, indices.next(), digits);
-      }
-    };
-    return spark.range(0, settings.images(), 1, partitions).mapPartitions(draw, Encoders.row(schema(settings.splits())));
+              @Override
+              public Row next() {
+                return row(settings, indices.next(), digits);
+              }
+            };
+    return spark
+        .range(0, settings.images(), 1, partitions)
+        .mapPartitions(draw, Encoders.row(schema(settings.splits())));
   }
 
   static Row row(GenerateSettings settings, long index, int digits) {
     Shape shape = ShapeSampler.sample(settings, index);
     byte[] png = ShapeRenderer.png(ShapeRenderer.render(shape, settings.size()));
-    List<Object> values = new ArrayList<>(List.of(
-        String.format(Locale.ROOT, "syn-%0" + digits + "d", index),
-        index,
-        png,
-        settings.size(),
-        settings.size(),
-        shape.kind(),
-        SyntheticClasses.COLOURS.get(shape.colourFrom()),
-        SyntheticClasses.COLOURS.get(shape.colourTo()),
-        shape.colourWeight(),
-        shape.ellipseWeight(),
-        shape.axisRatio(),
-        shape.centerX(),
-        shape.centerY(),
-        shape.radius(),
-        shape.angle(),
-        boxed(shape.rgb()),
-        boxed(shape.softLabel()),
-        shape.hardLabel()));
+    List<Object> values =
+        new ArrayList<>(
+            List.of(
+                String.format(Locale.ROOT, "syn-%0" + digits + "d", index),
+                index,
+                png,
+                settings.size(),
+                settings.size(),
+                shape.kind(),
+                SyntheticClasses.COLOURS.get(shape.colourFrom()),
+                SyntheticClasses.COLOURS.get(shape.colourTo()),
+                shape.colourWeight(),
+                shape.ellipseWeight(),
+                shape.axisRatio(),
+                shape.centerX(),
+                shape.centerY(),
+                shape.radius(),
+                shape.angle(),
+                boxed(shape.rgb()),
+                boxed(shape.softLabel()),
+                shape.hardLabel()));
     for (int s = 0; s < settings.splits(); s++) {
       values.add(ShapeSampler.split(settings, s, index));
     }
@@ -123,36 +136,59 @@ public final class GenerateJob {
   }
 
   public static Map<String, Object> run(SparkSession spark, GenerateSettings settings) {
-    try (StagedOutput output = StagedOutput.directory(spark, settings.output(), settings.overwrite(), "output", "generate",
-        List.of(settings.exportPng()))) {
+    try (StagedOutput output =
+        StagedOutput.directory(
+            spark,
+            settings.output(),
+            settings.overwrite(),
+            "output",
+            "generate",
+            List.of(settings.exportPng()))) {
       Map<String, Object> summary = write(spark, settings, output);
       output.commit();
-      LOG.info("generate: done in {} s", String.format(Locale.ROOT, "%.1f", summary.get("seconds")));
+      LOG.info(
+          "generate: done in {} s", String.format(Locale.ROOT, "%.1f", summary.get("seconds")));
       return summary;
     }
   }
 
-  private static Map<String, Object> write(SparkSession spark, GenerateSettings settings, StagedOutput output) {
+  private static Map<String, Object> write(
+      SparkSession spark, GenerateSettings settings, StagedOutput output) {
     long started = System.nanoTime();
     PhaseLog phases = new PhaseLog(LOG, "generate", started);
     String imagesPath = output.child(IMAGES);
     String labelsPath = output.child(LABELS);
-    int partitions = settings.partitions() > 0
-        ? settings.partitions()
-        : (int) Math.max(1, Math.min(settings.images() / 500, 4L * spark.sparkContext().defaultParallelism()));
+    int partitions =
+        settings.partitions() > 0
+            ? settings.partitions()
+            : (int)
+                Math.max(
+                    1,
+                    Math.min(
+                        settings.images() / 500, 4L * spark.sparkContext().defaultParallelism()));
 
-    LOG.info("generate: rendering {} images of {}x{} px in {} partitions -> {}", settings.images(), settings.size(),
-        settings.size(), partitions, HadoopPaths.child(settings.output(), IMAGES));
+    LOG.info(
+        "generate: rendering {} images of {}x{} px in {} partitions -> {}",
+        settings.images(),
+        settings.size(),
+        settings.size(),
+        partitions,
+        HadoopPaths.child(settings.output(), IMAGES));
     render(spark, settings, partitions).write().parquet(imagesPath);
     phases.done("%,d images rendered and written", settings.images());
 
     Dataset<Row> images = spark.read().parquet(imagesPath);
-    LOG.info("generate: writing the ground-truth label table -> {}", HadoopPaths.child(settings.output(), LABELS));
-    Dataset<Row> truth = images.select(
-        col(LabelColumns.IMAGE),
-        lit(0).as(LabelColumns.N_ANNOTATIONS),
-        lit(null).cast(DataTypes.createArrayType(DataTypes.IntegerType)).as(LabelColumns.COUNTS),
-        col(LabelColumns.SOFT_LABEL));
+    LOG.info(
+        "generate: writing the ground-truth label table -> {}",
+        HadoopPaths.child(settings.output(), LABELS));
+    Dataset<Row> truth =
+        images.select(
+            col(LabelColumns.IMAGE),
+            lit(0).as(LabelColumns.N_ANNOTATIONS),
+            lit(null)
+                .cast(DataTypes.createArrayType(DataTypes.IntegerType))
+                .as(LabelColumns.COUNTS),
+            col(LabelColumns.SOFT_LABEL));
     LabelColumns.fromSoftLabel(truth, SyntheticClasses.CLASSES).write().parquet(labelsPath);
     phases.done("label table written");
 
@@ -169,7 +205,8 @@ public final class GenerateJob {
     // The order of images/' and labels/' soft_label entries.
     summary.put("classes", SyntheticClasses.CLASSES.names());
     summary.put("by_kind", tally(images, KIND));
-    summary.put("by_hard_label", tally(spark.read().parquet(labelsPath), LabelColumns.HARD_LABEL_NAME));
+    summary.put(
+        "by_hard_label", tally(spark.read().parquet(labelsPath), LabelColumns.HARD_LABEL_NAME));
     Map<String, Object> splits = new TreeMap<>();
     for (int s = 0; s < settings.splits(); s++) {
       splits.put(ImageColumns.splitColumn(s), tally(images, ImageColumns.splitColumn(s)));
@@ -183,15 +220,28 @@ public final class GenerateJob {
   /** Row counts per value of a low-cardinality column (kinds, classes, splits). */
   private static Map<String, Long> tally(Dataset<Row> rows, String column) {
     Map<String, Long> counts = new TreeMap<>();
-    rows.groupBy(col(column)).count().collectAsList().forEach(r -> counts.put(r.getString(0), r.getLong(1)));
+    rows.groupBy(col(column))
+        .count()
+        .collectAsList()
+        .forEach(r -> counts.put(r.getString(0), r.getLong(1)));
     return counts;
   }
 
   /** Writes each image as DIR/image_id_kind_hardlabel.png from the executors. */
-  private static void exportPng(SparkSession spark, Dataset<Row> images, String target, boolean overwrite,
+  private static void exportPng(
+      SparkSession spark,
+      Dataset<Row> images,
+      String target,
+      boolean overwrite,
       String datasetOutput) {
-    try (StagedOutput staged = StagedOutput.directory(spark, target, overwrite, "--export-png directory", "generate --export-png",
-        List.of(datasetOutput))) {
+    try (StagedOutput staged =
+        StagedOutput.directory(
+            spark,
+            target,
+            overwrite,
+            "--export-png directory",
+            "generate --export-png",
+            List.of(datasetOutput))) {
       writePng(spark, images, staged.path());
       staged.commit();
     }
@@ -200,21 +250,31 @@ public final class GenerateJob {
   private static void writePng(SparkSession spark, Dataset<Row> images, String directory) {
     HadoopConfSnapshot conf = new HadoopConfSnapshot(spark);
     List<String> names = SyntheticClasses.CLASSES.names();
-    ForeachPartitionFunction<Row> write = rows -> {
-      FileSystem fs = new Path(directory).getFileSystem(conf.toConfiguration());
-      // No .crc side files on the local file system: these are for people to browse.
-      fs.setWriteChecksum(false);
-      while (rows.hasNext()) {
-        Row row = rows.next();
-        String name = row.getString(0) + "_" + row.getString(1).replace('+', '-') + "_" + names.get(row.getInt(2)) + ".png";
-        try (OutputStream out = fs.create(new Path(directory, name), true)) {
-          out.write((byte[]) row.get(3));
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot write " + name, e);
-        }
-      }
-    };
-    images.select(col(LabelColumns.IMAGE), col(KIND), col(LabelColumns.HARD_LABEL), col(ImageColumns.PNG)).foreachPartition(write);
+    ForeachPartitionFunction<Row> write =
+        rows -> {
+          FileSystem fs = new Path(directory).getFileSystem(conf.toConfiguration());
+          // No .crc side files on the local file system: these are for people to browse.
+          fs.setWriteChecksum(false);
+          while (rows.hasNext()) {
+            Row row = rows.next();
+            String name =
+                row.getString(0)
+                    + "_"
+                    + row.getString(1).replace('+', '-')
+                    + "_"
+                    + names.get(row.getInt(2))
+                    + ".png";
+            try (OutputStream out = fs.create(new Path(directory, name), true)) {
+              out.write((byte[]) row.get(3));
+            } catch (IOException e) {
+              throw new UncheckedIOException("cannot write " + name, e);
+            }
+          }
+        };
+    images
+        .select(
+            col(LabelColumns.IMAGE), col(KIND), col(LabelColumns.HARD_LABEL), col(ImageColumns.PNG))
+        .foreachPartition(write);
   }
 
   private static Integer[] boxed(int[] values) {

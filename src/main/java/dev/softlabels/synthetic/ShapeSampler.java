@@ -30,17 +30,29 @@ final class ShapeSampler {
     boolean mixShape = kind.equals(SHAPE) || kind.equals(BOTH);
     int colourFrom = random.nextInt(colours);
     // A different second colour, uniformly among the other two.
-    int colourTo = mixColour ? (colourFrom + 1 + random.nextInt(colours - 1)) % colours : colourFrom;
+    int colourTo =
+        mixColour ? (colourFrom + 1 + random.nextInt(colours - 1)) % colours : colourFrom;
     double colourWeight = mixColour ? random.nextDouble() : 0;
     double ellipseWeight = mixShape ? random.nextDouble() : random.nextInt(2);
     double axisRatio = 1 - ellipseWeight * (1 - settings.ellipseAxisRatio());
-    double radius = settings.size() * (settings.minRadius()
-        + random.nextDouble() * (settings.maxRadius() - settings.minRadius()));
+    double radius =
+        settings.size()
+            * (settings.minRadius()
+                + random.nextDouble() * (settings.maxRadius() - settings.minRadius()));
     // The whole rotated shape stays inside the image: its bounding circle has the major radius.
     double centerX = radius + random.nextDouble() * (settings.size() - 2 * radius);
     double centerY = radius + random.nextDouble() * (settings.size() - 2 * radius);
     double angle = random.nextDouble() * Math.PI;
-    return new Shape(kind, colourFrom, colourTo, colourWeight, ellipseWeight, axisRatio, centerX, centerY, radius,
+    return new Shape(
+        kind,
+        colourFrom,
+        colourTo,
+        colourWeight,
+        ellipseWeight,
+        axisRatio,
+        centerX,
+        centerY,
+        radius,
         angle);
   }
 

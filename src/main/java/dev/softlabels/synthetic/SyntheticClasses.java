@@ -5,16 +5,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The paper's six synthetic classes: colour {red, green, blue} x shape {circle, ellipse}, class index
- * = 2 * colour + shape (red_circle 0, red_ellipse 1, green_circle 2, green_ellipse 3, blue_circle 4,
- * blue_ellipse 5).
+ * The paper's six synthetic classes: colour {red, green, blue} x shape {circle, ellipse}, class
+ * index = 2 * colour + shape (red_circle 0, red_ellipse 1, green_circle 2, green_ellipse 3,
+ * blue_circle 4, blue_ellipse 5).
  */
 public final class SyntheticClasses {
 
   public static final List<String> COLOURS = List.of("red", "green", "blue");
   public static final List<String> SHAPES = List.of("circle", "ellipse");
+
   /** Pure RGB of each colour, in COLOURS order. */
   static final int[][] RGB = {{255, 0, 0}, {0, 255, 0}, {0, 0, 255}};
+
   public static final ClassList CLASSES = new ClassList(names());
 
   private SyntheticClasses() {}

@@ -74,17 +74,24 @@ public final class Checkpoints {
 
   /** The checkpoint's state, also from a staging copy that was fully written before a crash. */
   public Optional<TrainState> state(String name) {
-    return location(name).map(dir -> {
-      try (InputStream in = dir.getFileSystem(hadoopConf).open(new Path(dir, STATE))) {
-        return Json.read(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), TrainState.class);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + dir, e);
-      }
-    });
+    return location(name)
+        .map(
+            dir -> {
+              try (InputStream in = dir.getFileSystem(hadoopConf).open(new Path(dir, STATE))) {
+                return Json.read(
+                    new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
+                    TrainState.class);
+              } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + dir, e);
+              }
+            });
   }
 
   public NeuralNet network(String name) {
-    Path dir = location(name).orElseThrow(() -> new IllegalStateException("no checkpoint " + name + " in " + directory));
+    Path dir =
+        location(name)
+            .orElseThrow(
+                () -> new IllegalStateException("no checkpoint " + name + " in " + directory));
     try {
       return NeuralNet.read(dir.getFileSystem(hadoopConf), new Path(dir, MODEL), true);
     } catch (IOException e) {

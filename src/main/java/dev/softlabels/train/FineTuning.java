@@ -1,7 +1,7 @@
 package dev.softlabels.train;
 
-import dev.softlabels.dataset.TrainingData;
 import dev.softlabels.config.UserError;
+import dev.softlabels.dataset.TrainingData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.stream.Stream;
@@ -35,19 +35,24 @@ final class FineTuning {
   private FineTuning() {}
 
   /**
-   * The network at {@code location}: a softlabels model directory (its best checkpoint), a DL4J model
-   * zip (layer stack or graph), local or remote, or {@code imagenet}: the zoo {@code network}'s
-   * ImageNet weights.
+   * The network at {@code location}: a softlabels model directory (its best checkpoint), a DL4J
+   * model zip (layer stack or graph), local or remote, or {@code imagenet}: the zoo {@code
+   * network}'s ImageNet weights.
    */
-  static NeuralNet load(SparkSession spark, String location, Network network, TrainingData.Shape shape) {
+  static NeuralNet load(
+      SparkSession spark, String location, Network network, TrainingData.Shape shape) {
     if (location.equals(ZooNetworks.IMAGENET)) {
       return new NeuralNet.Graph(ZooNetworks.imagenet(network, shape));
     }
     if (!location.endsWith(".zip")) {
       Checkpoints checkpoints = new Checkpoints(spark, location);
       if (checkpoints.state(Checkpoints.BEST).isEmpty()) {
-        throw new UserError("softlabels.train.init-from: " + location + " is neither a model zip nor a model "
-            + "directory with a best/ checkpoint (train's --model-dir), nor " + ZooNetworks.IMAGENET);
+        throw new UserError(
+            "softlabels.train.init-from: "
+                + location
+                + " is neither a model zip nor a model "
+                + "directory with a best/ checkpoint (train's --model-dir), nor "
+                + ZooNetworks.IMAGENET);
       }
       return checkpoints.network(Checkpoints.BEST);
     }
@@ -76,34 +81,52 @@ final class FineTuning {
    * {@code pretrained} with a new output layer for {@code classes}, trained with {@code optimizer};
    * everything below the output frozen when {@code freeze}.
    */
-  static NeuralNet start(NeuralNet pretrained, int classes, OptimizerSettings optimizer, double[] classWeights,
-      long seed, boolean freeze) {
+  static NeuralNet start(
+      NeuralNet pretrained,
+      int classes,
+      OptimizerSettings optimizer,
+      double[] classWeights,
+      long seed,
+      boolean freeze) {
     if (pretrained instanceof NeuralNet.Graph graph) {
-      return new NeuralNet.Graph(start(graph.graph(), classes, optimizer, classWeights, seed, freeze));
+      return new NeuralNet.Graph(
+          start(graph.graph(), classes, optimizer, classWeights, seed, freeze));
     }
     MultiLayerNetwork stack = ((NeuralNet.Stack) pretrained).network();
     int output = stack.getnLayers() - 1;
-    TransferLearning.Builder builder = new TransferLearning.Builder(stack)
-        .fineTuneConfiguration(tuning(optimizer, seed))
-        .removeOutputLayer()
-        .addLayer(newOutput(stack.getLayer(output).conf().getLayer(), classes, classWeights));
+    TransferLearning.Builder builder =
+        new TransferLearning.Builder(stack)
+            .fineTuneConfiguration(tuning(optimizer, seed))
+            .removeOutputLayer()
+            .addLayer(newOutput(stack.getLayer(output).conf().getLayer(), classes, classWeights));
     if (freeze) {
       builder.setFeatureExtractor(output - 1);
     }
     return new NeuralNet.Stack(builder.build());
   }
 
-  private static ComputationGraph start(ComputationGraph pretrained, int classes, OptimizerSettings optimizer,
-      double[] classWeights, long seed, boolean freeze) {
+  private static ComputationGraph start(
+      ComputationGraph pretrained,
+      int classes,
+      OptimizerSettings optimizer,
+      double[] classWeights,
+      long seed,
+      boolean freeze) {
     ComputationGraphConfiguration conf = pretrained.getConfiguration();
     String output = conf.getNetworkOutputs().get(0);
     String[] below = conf.getVertexInputs().get(output).toArray(String[]::new);
-    TransferLearning.GraphBuilder builder = new TransferLearning.GraphBuilder(pretrained)
-        .fineTuneConfiguration(tuning(optimizer, seed))
-        .removeVertexAndConnections(output)
-        .addLayer(output, newOutput(((LayerVertex) conf.getVertices().get(output)).getLayerConf().getLayer(), classes,
-            classWeights), below)
-        .setOutputs(output);
+    TransferLearning.GraphBuilder builder =
+        new TransferLearning.GraphBuilder(pretrained)
+            .fineTuneConfiguration(tuning(optimizer, seed))
+            .removeVertexAndConnections(output)
+            .addLayer(
+                output,
+                newOutput(
+                    ((LayerVertex) conf.getVertices().get(output)).getLayerConf().getLayer(),
+                    classes,
+                    classWeights),
+                below)
+            .setOutputs(output);
     if (freeze) {
       builder.setFeatureExtractor(below);
     }
@@ -113,17 +136,23 @@ final class FineTuning {
   /** An output layer for {@code classes} in place of {@code old}, taking the same inputs. */
   private static Layer newOutput(Layer old, int classes, double[] classWeights) {
     if (!(old instanceof FeedForwardLayer last)) {
-      throw new UserError("softlabels.train.init-from: the network's last layer is not an output layer");
+      throw new UserError(
+          "softlabels.train.init-from: the network's last layer is not an output layer");
     }
-    return Networks.output(classes, classWeights).nIn(last.getNIn()).weightInit(WeightInit.XAVIER).build();
+    return Networks.output(classes, classWeights)
+        .nIn(last.getNIn())
+        .weightInit(WeightInit.XAVIER)
+        .build();
   }
 
   static boolean isFrozen(NeuralNet network) {
     return network instanceof NeuralNet.Graph graph
-        ? graph.graph().getConfiguration().getVertices().values().stream().anyMatch(FrozenVertex.class::isInstance)
+        ? graph.graph().getConfiguration().getVertices().values().stream()
+                .anyMatch(FrozenVertex.class::isInstance)
             || layers(graph.graph().getConfiguration()).anyMatch(FineTuning::isFrozen)
-        : ((NeuralNet.Stack) network).network().getLayerWiseConfigurations().getConfs().stream()
-            .anyMatch(FineTuning::isFrozen);
+        : ((NeuralNet.Stack) network)
+            .network().getLayerWiseConfigurations().getConfs().stream()
+                .anyMatch(FineTuning::isFrozen);
   }
 
   /**
@@ -135,12 +164,15 @@ final class FineTuning {
     String configuration;
     if (network instanceof NeuralNet.Graph graph) {
       ComputationGraphConfiguration conf = graph.graph().getConfiguration().clone();
-      conf.getVertices().replaceAll((name, vertex) -> vertex instanceof FrozenVertex frozen ? frozen.getUnderlying()
-          : vertex);
+      conf.getVertices()
+          .replaceAll(
+              (name, vertex) ->
+                  vertex instanceof FrozenVertex frozen ? frozen.getUnderlying() : vertex);
       layers(conf).forEach(FineTuning::unfreeze);
       configuration = conf.toJson();
     } else {
-      MultiLayerConfiguration conf = ((NeuralNet.Stack) network).network().getLayerWiseConfigurations().clone();
+      MultiLayerConfiguration conf =
+          ((NeuralNet.Stack) network).network().getLayerWiseConfigurations().clone();
       conf.getConfs().forEach(FineTuning::unfreeze);
       configuration = conf.toJson();
     }
@@ -148,7 +180,8 @@ final class FineTuning {
   }
 
   private static Stream<NeuralNetConfiguration> layers(ComputationGraphConfiguration conf) {
-    return conf.getVertices().values().stream().filter(LayerVertex.class::isInstance)
+    return conf.getVertices().values().stream()
+        .filter(LayerVertex.class::isInstance)
         .map(vertex -> ((LayerVertex) vertex).getLayerConf());
   }
 

@@ -39,15 +39,29 @@ public final class Inference {
         .add(column, DataTypes.createArrayType(DataTypes.DoubleType, false), false);
   }
 
-  /** Predicted class distributions for rows of (image_id, image_bytes): (image_id, probabilities). */
-  public static Dataset<Row> predict(SparkSession spark, NeuralNet network, Dataset<Row> images,
-      TrainingData.Shape shape, int batchSize) {
-    return activations(spark, network, images, shape, batchSize, NeuralNet::output, LabelColumns.PROBABILITIES);
+  /**
+   * Predicted class distributions for rows of (image_id, image_bytes): (image_id, probabilities).
+   */
+  public static Dataset<Row> predict(
+      SparkSession spark,
+      NeuralNet network,
+      Dataset<Row> images,
+      TrainingData.Shape shape,
+      int batchSize) {
+    return activations(
+        spark, network, images, shape, batchSize, NeuralNet::output, LabelColumns.PROBABILITIES);
   }
 
-  /** The global-average-pooling activations for rows of (image_id, image_bytes): (image_id, features). */
-  public static Dataset<Row> features(SparkSession spark, NeuralNet network, Dataset<Row> images,
-      TrainingData.Shape shape, int batchSize) {
+  /**
+   * The global-average-pooling activations for rows of (image_id, image_bytes): (image_id,
+   * features).
+   */
+  public static Dataset<Row> features(
+      SparkSession spark,
+      NeuralNet network,
+      Dataset<Row> images,
+      TrainingData.Shape shape,
+      int batchSize) {
     network.requireFeatures();
     return activations(spark, network, images, shape, batchSize, NeuralNet::features, FEATURES);
   }
@@ -57,26 +71,40 @@ public final class Inference {
     INDArray of(NeuralNet network, INDArray input);
   }
 
-  private static Dataset<Row> activations(SparkSession spark, NeuralNet network, Dataset<Row> images,
-      TrainingData.Shape shape, int batchSize, Activations which, String column) {
-    Broadcast<ModelSnapshot> model = JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .broadcast(ModelSnapshot.of(network));
-    MapPartitionsFunction<Row, Row> score = rows -> {
-      NeuralNet local = model.value().restore();
-      List<Row> out = new ArrayList<>();
-      while (rows.hasNext()) {
-        List<String> ids = new ArrayList<>();
-        float[] pixels = TrainingData.features(rows, ids, shape, batchSize);
-        INDArray input = Nd4j.create(pixels,
-            new long[] {ids.size(), shape.channels(), shape.height(), shape.width()}, DataType.FLOAT);
-        double[][] values = which.of(local, input).castTo(DataType.DOUBLE).toDoubleMatrix();
-        for (int i = 0; i < ids.size(); i++) {
-          out.add(RowFactory.create(ids.get(i), Arrays.stream(values[i]).boxed().toArray(Double[]::new)));
-        }
-      }
-      return out.iterator();
-    };
-    return images.select(col(LabelColumns.IMAGE), col(ImageTable.BYTES))
+  private static Dataset<Row> activations(
+      SparkSession spark,
+      NeuralNet network,
+      Dataset<Row> images,
+      TrainingData.Shape shape,
+      int batchSize,
+      Activations which,
+      String column) {
+    Broadcast<ModelSnapshot> model =
+        JavaSparkContext.fromSparkContext(spark.sparkContext())
+            .broadcast(ModelSnapshot.of(network));
+    MapPartitionsFunction<Row, Row> score =
+        rows -> {
+          NeuralNet local = model.value().restore();
+          List<Row> out = new ArrayList<>();
+          while (rows.hasNext()) {
+            List<String> ids = new ArrayList<>();
+            float[] pixels = TrainingData.features(rows, ids, shape, batchSize);
+            INDArray input =
+                Nd4j.create(
+                    pixels,
+                    new long[] {ids.size(), shape.channels(), shape.height(), shape.width()},
+                    DataType.FLOAT);
+            double[][] values = which.of(local, input).castTo(DataType.DOUBLE).toDoubleMatrix();
+            for (int i = 0; i < ids.size(); i++) {
+              out.add(
+                  RowFactory.create(
+                      ids.get(i), Arrays.stream(values[i]).boxed().toArray(Double[]::new)));
+            }
+          }
+          return out.iterator();
+        };
+    return images
+        .select(col(LabelColumns.IMAGE), col(ImageTable.BYTES))
         .mapPartitions(score, Encoders.row(schema(column)));
   }
 }

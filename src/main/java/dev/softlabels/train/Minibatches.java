@@ -37,8 +37,10 @@ public final class Minibatches {
 
   /** "SLMB": the first four bytes of every minibatch file. */
   static final int MAGIC = 0x534c4d42;
+
   /** magic, examples, channels, height, width, classes. */
   private static final int HEADER_INTS = 6;
+
   private static final Logger LOG = LoggerFactory.getLogger(Minibatches.class);
 
   private final JavaRDD<String> files;
@@ -46,7 +48,8 @@ public final class Minibatches {
   private final String directory;
   private final SparkSession spark;
 
-  private Minibatches(SparkSession spark, JavaRDD<String> files, JavaRDD<DataSet> inMemory, String directory) {
+  private Minibatches(
+      SparkSession spark, JavaRDD<String> files, JavaRDD<DataSet> inMemory, String directory) {
     this.spark = spark;
     this.files = files;
     this.inMemory = inMemory;
@@ -54,39 +57,57 @@ public final class Minibatches {
   }
 
   /**
-   * @param approach AUTO exports in local mode or to a remote directory (s3a://, hdfs://), which every
-   *     executor sees, and passes the RDD through otherwise
+   * @param approach AUTO exports in local mode or to a remote directory (s3a://, hdfs://), which
+   *     every executor sees, and passes the RDD through otherwise
    * @param exportDir where the export approach writes, in a new subdirectory
    */
-  public static Minibatches of(SparkSession spark, JavaRDD<DataSet> batches, TrainingApproach approach,
-      String exportDir) {
-    boolean export = switch (approach) {
-      case EXPORT -> true;
-      case DIRECT -> false;
-      case AUTO -> spark.sparkContext().isLocal() || isRemote(exportDir);
-    };
+  public static Minibatches of(
+      SparkSession spark, JavaRDD<DataSet> batches, TrainingApproach approach, String exportDir) {
+    boolean export =
+        switch (approach) {
+          case EXPORT -> true;
+          case DIRECT -> false;
+          case AUTO -> spark.sparkContext().isLocal() || isRemote(exportDir);
+        };
     if (!export) {
       LOG.info("train: minibatches decoded from the cached examples every round (direct approach)");
       return new Minibatches(spark, null, batches, null);
     }
     long started = System.nanoTime();
-    // A directory of its own: export-dir may be shared by runs, and release() deletes only this one.
+    // A directory of its own: export-dir may be shared by runs, and release() deletes only this
+    // one.
     String directory = HadoopPaths.child(exportDir, "minibatches-" + UUID.randomUUID());
     HadoopConfSnapshot conf = new HadoopConfSnapshot(spark);
-    JavaRDD<String> files = batches.mapPartitionsWithIndex((partition, partitionBatches) -> {
-      HadoopPaths paths = HadoopPaths.of(conf.toConfiguration());
-      List<String> written = new ArrayList<>();
-      while (partitionBatches.hasNext()) {
-        String path = HadoopPaths.child(directory,
-            String.format(Locale.ROOT, "part-%05d-%06d.minibatch", partition, written.size()));
-        paths.writeBytes(path, encode(partitionBatches.next()));
-        written.add(path);
-      }
-      return written.iterator();
-    }, true).cache();
+    JavaRDD<String> files =
+        batches
+            .mapPartitionsWithIndex(
+                (partition, partitionBatches) -> {
+                  HadoopPaths paths = HadoopPaths.of(conf.toConfiguration());
+                  List<String> written = new ArrayList<>();
+                  while (partitionBatches.hasNext()) {
+                    String path =
+                        HadoopPaths.child(
+                            directory,
+                            String.format(
+                                Locale.ROOT,
+                                "part-%05d-%06d.minibatch",
+                                partition,
+                                written.size()));
+                    paths.writeBytes(path, encode(partitionBatches.next()));
+                    written.add(path);
+                  }
+                  return written.iterator();
+                },
+                true)
+            .cache();
     long count = files.count();
-    LOG.info(String.format(Locale.ROOT, "train: %,d minibatches written to %s (%.1f s)", count, directory,
-        (System.nanoTime() - started) / 1e9));
+    LOG.info(
+        String.format(
+            Locale.ROOT,
+            "train: %,d minibatches written to %s (%.1f s)",
+            count,
+            directory,
+            (System.nanoTime() - started) / 1e9));
     return new Minibatches(spark, files, null, directory);
   }
 
@@ -100,18 +121,27 @@ public final class Minibatches {
     } else if (augmentation.isNone()) {
       network.fit(inMemory);
     } else {
-      network.fit(inMemory.mapPartitionsWithIndex((partition, batches) -> {
-        List<DataSet> augmented = new ArrayList<>();
-        while (batches.hasNext()) {
-          DataSet batch = batches.next();
-          long[] shape = batch.getFeatures().shape();
-          float[] features = cOrderFloats(batch.getFeatures());
-          augmentation.apply(features, (int) shape[0], (int) shape[1], (int) shape[2], (int) shape[3],
-              Augmentation.random(seed, epoch, partition + "-" + augmented.size()));
-          augmented.add(new DataSet(Nd4j.create(features, shape, DataType.FLOAT), batch.getLabels()));
-        }
-        return augmented.iterator();
-      }, true));
+      network.fit(
+          inMemory.mapPartitionsWithIndex(
+              (partition, batches) -> {
+                List<DataSet> augmented = new ArrayList<>();
+                while (batches.hasNext()) {
+                  DataSet batch = batches.next();
+                  long[] shape = batch.getFeatures().shape();
+                  float[] features = cOrderFloats(batch.getFeatures());
+                  augmentation.apply(
+                      features,
+                      (int) shape[0],
+                      (int) shape[1],
+                      (int) shape[2],
+                      (int) shape[3],
+                      Augmentation.random(seed, epoch, partition + "-" + augmented.size()));
+                  augmented.add(
+                      new DataSet(Nd4j.create(features, shape, DataType.FLOAT), batch.getLabels()));
+                }
+                return augmented.iterator();
+              },
+              true));
     }
   }
 
@@ -123,14 +153,25 @@ public final class Minibatches {
     }
   }
 
-  /** A minibatch as a file: the header, then the features (N x C x H x W) and targets (N x K) in C order. */
+  /**
+   * A minibatch as a file: the header, then the features (N x C x H x W) and targets (N x K) in C
+   * order.
+   */
   static byte[] encode(DataSet batch) {
     INDArray features = batch.getFeatures();
     INDArray targets = batch.getLabels();
     long[] shape = features.shape();
-    ByteBuffer buffer = ByteBuffer.allocate(Integer.BYTES * HEADER_INTS
-        + Float.BYTES * (int) (features.length() + targets.length())).order(ByteOrder.LITTLE_ENDIAN);
-    buffer.putInt(MAGIC).putInt((int) shape[0]).putInt((int) shape[1]).putInt((int) shape[2]).putInt((int) shape[3])
+    ByteBuffer buffer =
+        ByteBuffer.allocate(
+                Integer.BYTES * HEADER_INTS
+                    + Float.BYTES * (int) (features.length() + targets.length()))
+            .order(ByteOrder.LITTLE_ENDIAN);
+    buffer
+        .putInt(MAGIC)
+        .putInt((int) shape[0])
+        .putInt((int) shape[1])
+        .putInt((int) shape[2])
+        .putInt((int) shape[3])
         .putInt((int) targets.size(1));
     FloatBuffer floats = buffer.asFloatBuffer();
     floats.put(cOrderFloats(features));
@@ -139,7 +180,8 @@ public final class Minibatches {
   }
 
   /** A minibatch file's examples, augmented with {@code random}'s draws. */
-  static DataSet decode(byte[] bytes, String path, Augmentation augmentation, SplittableRandom random) {
+  static DataSet decode(
+      byte[] bytes, String path, Augmentation augmentation, SplittableRandom random) {
     ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     if (bytes.length < Integer.BYTES * HEADER_INTS || buffer.getInt() != MAGIC) {
       throw new IllegalStateException(path + " is not a softlabels minibatch file");
@@ -152,14 +194,20 @@ public final class Minibatches {
     float[] features = new float[examples * channels * height * width];
     float[] targets = new float[examples * classes];
     if (buffer.remaining() != Float.BYTES * (features.length + targets.length)) {
-      throw new IllegalStateException(path + " is truncated: " + buffer.remaining() + " bytes after its header, "
-          + Float.BYTES * (features.length + targets.length) + " expected");
+      throw new IllegalStateException(
+          path
+              + " is truncated: "
+              + buffer.remaining()
+              + " bytes after its header, "
+              + Float.BYTES * (features.length + targets.length)
+              + " expected");
     }
     FloatBuffer floats = buffer.asFloatBuffer();
     floats.get(features);
     floats.get(targets);
     augmentation.apply(features, examples, channels, height, width, random);
-    return new DataSet(Nd4j.create(features, new long[] {examples, channels, height, width}, DataType.FLOAT),
+    return new DataSet(
+        Nd4j.create(features, new long[] {examples, channels, height, width}, DataType.FLOAT),
         Nd4j.create(targets, new long[] {examples, classes}, DataType.FLOAT));
   }
 
@@ -189,7 +237,10 @@ public final class Minibatches {
     @Override
     public DataSet load(Source source) throws IOException {
       try (InputStream in = source.getInputStream()) {
-        return decode(in.readAllBytes(), source.getPath(), augmentation,
+        return decode(
+            in.readAllBytes(),
+            source.getPath(),
+            augmentation,
             Augmentation.random(seed, epoch, source.getPath()));
       }
     }

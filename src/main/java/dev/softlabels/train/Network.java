@@ -17,7 +17,9 @@ public enum Network {
   CNN_LARGE(new int[] {64, 128, 256}, 2),
   /** The DL4J zoo's ResNet50 (a computation graph; {@link ZooNetworks}), for GPU clusters. */
   RESNET50,
-  /** The DL4J zoo's VGG16 convolutions (a computation graph; {@link ZooNetworks}), for GPU clusters. */
+  /**
+   * The DL4J zoo's VGG16 convolutions (a computation graph; {@link ZooNetworks}), for GPU clusters.
+   */
   VGG16;
 
   private final int[] widths;
@@ -32,7 +34,10 @@ public enum Network {
     this(null, 0);
   }
 
-  /** Built from a DL4J zoo architecture, as a computation graph, rather than as a softlabels layer stack. */
+  /**
+   * Built from a DL4J zoo architecture, as a computation graph, rather than as a softlabels layer
+   * stack.
+   */
   public boolean fromZoo() {
     return widths == null;
   }

@@ -31,9 +31,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
- * A network the jobs train and score. DL4J has two unrelated classes for networks, each with its own
- * Spark wrapper: a layer stack ({@link MultiLayerNetwork}, the cnn family) and a computation graph
- * ({@link ComputationGraph}, the zoo's ResNet50 and VGG16); this is the one type the jobs pass around.
+ * A network the jobs train and score. DL4J has two unrelated classes for networks, each with its
+ * own Spark wrapper: a layer stack ({@link MultiLayerNetwork}, the cnn family) and a computation
+ * graph ({@link ComputationGraph}, the zoo's ResNet50 and VGG16); this is the one type the jobs
+ * pass around.
  */
 public sealed interface NeuralNet permits NeuralNet.Stack, NeuralNet.Graph {
 
@@ -48,7 +49,10 @@ public sealed interface NeuralNet permits NeuralNet.Stack, NeuralNet.Graph {
   /** The softmax output (inference mode): the predicted class distributions. */
   INDArray output(INDArray input);
 
-  /** The activations of the layer {@link Networks#FEATURES} (inference mode): the images' feature vectors. */
+  /**
+   * The activations of the layer {@link Networks#FEATURES} (inference mode): the images' feature
+   * vectors.
+   */
   INDArray features(INDArray input);
 
   /** Stops with a message when the network has no {@link Networks#FEATURES} layer. */
@@ -69,11 +73,13 @@ public sealed interface NeuralNet permits NeuralNet.Stack, NeuralNet.Graph {
   /** The network a configuration (of either kind) and a flat parameter vector describe. */
   static NeuralNet of(String configurationJson, INDArray parameters) {
     if (isGraph(configurationJson)) {
-      ComputationGraph graph = new ComputationGraph(ComputationGraphConfiguration.fromJson(configurationJson));
+      ComputationGraph graph =
+          new ComputationGraph(ComputationGraphConfiguration.fromJson(configurationJson));
       graph.init(parameters, false);
       return new Graph(graph);
     }
-    MultiLayerNetwork network = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configurationJson));
+    MultiLayerNetwork network =
+        new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configurationJson));
     network.init(parameters, false);
     return new Stack(network);
   }
@@ -82,11 +88,17 @@ public sealed interface NeuralNet permits NeuralNet.Stack, NeuralNet.Graph {
   static NeuralNet read(FileSystem fs, Path zip, boolean withUpdater) throws IOException {
     boolean graph;
     try (ZipInputStream entries = new ZipInputStream(fs.open(zip))) {
-      graph = configuration(entries).map(NeuralNet::isGraph)
-          .orElseThrow(() -> new UserError(zip + " is not a DL4J model zip (it has no configuration.json)"));
+      graph =
+          configuration(entries)
+              .map(NeuralNet::isGraph)
+              .orElseThrow(
+                  () ->
+                      new UserError(
+                          zip + " is not a DL4J model zip (it has no configuration.json)"));
     }
     try (InputStream in = fs.open(zip)) {
-      return graph ? new Graph(ModelSerializer.restoreComputationGraph(in, withUpdater))
+      return graph
+          ? new Graph(ModelSerializer.restoreComputationGraph(in, withUpdater))
           : new Stack(ModelSerializer.restoreMultiLayerNetwork(in, withUpdater));
     }
   }
@@ -109,7 +121,9 @@ public sealed interface NeuralNet permits NeuralNet.Stack, NeuralNet.Graph {
    * A network being trained with Spark parameter averaging: fit on minibatches in memory, or on
    * minibatch files read with a loader; network() is the driver's copy, averaged after each fit.
    */
-  record Distributed(Consumer<JavaRDD<DataSet>> inMemory, BiConsumer<JavaRDD<String>, DataSetLoader> files,
+  record Distributed(
+      Consumer<JavaRDD<DataSet>> inMemory,
+      BiConsumer<JavaRDD<String>, DataSetLoader> files,
       Supplier<NeuralNet> driverCopy) {
 
     public void fit(JavaRDD<DataSet> minibatches) {
@@ -194,13 +208,15 @@ public sealed interface NeuralNet permits NeuralNet.Stack, NeuralNet.Graph {
      * Sets each trainable layer's rate in its updater configuration, which the layer's running
      * updater and the configuration Spark sends to the workers both read. DL4J's own
      * ComputationGraph.setLearningRate regroups the updater state when layers had different rates
-     * (the new output layer's and the unfrozen layers' after frozen epochs) and fails on graphs with
-     * non-layer vertices (NullPointerException in NetworkUtils.rebuildUpdaterStateArray, M2.1).
+     * (the new output layer's and the unfrozen layers' after frozen epochs) and fails on graphs
+     * with non-layer vertices (NullPointerException in NetworkUtils.rebuildUpdaterStateArray,
+     * M2.1).
      */
     @Override
     public void setLearningRate(double learningRate) {
       for (Layer layer : graph.getLayers()) {
-        if (layer.conf().getLayer() instanceof BaseLayer trainable && trainable.getIUpdater() != null) {
+        if (layer.conf().getLayer() instanceof BaseLayer trainable
+            && trainable.getIUpdater() != null) {
           trainable.getIUpdater().setLrAndSchedule(learningRate, null);
         }
       }
@@ -232,7 +248,9 @@ public sealed interface NeuralNet permits NeuralNet.Stack, NeuralNet.Graph {
   }
 
   private static UserError noFeatures() {
-    return new UserError("the model has no layer named '" + Networks.FEATURES
-        + "' (the global-average-pooling layer the train job's networks have)");
+    return new UserError(
+        "the model has no layer named '"
+            + Networks.FEATURES
+            + "' (the global-average-pooling layer the train job's networks have)");
   }
 }

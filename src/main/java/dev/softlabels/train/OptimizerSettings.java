@@ -21,7 +21,13 @@ public record OptimizerSettings(
     implements Serializable {
 
   public OptimizerSettings withLearningRate(double learningRate) {
-    return new OptimizerSettings(learningRate, minLearningRate, momentum, weightDecay, schedule, restartEpochs,
+    return new OptimizerSettings(
+        learningRate,
+        minLearningRate,
+        momentum,
+        weightDecay,
+        schedule,
+        restartEpochs,
         restartMultiplier);
   }
 
@@ -37,6 +43,7 @@ public record OptimizerSettings(
       cycle *= Math.max(1, restartMultiplier);
     }
     double progress = (double) (epoch - start) / cycle;
-    return minLearningRate + 0.5 * (learningRate - minLearningRate) * (1 + Math.cos(Math.PI * progress));
+    return minLearningRate
+        + 0.5 * (learningRate - minLearningRate) * (1 + Math.cos(Math.PI * progress));
   }
 }

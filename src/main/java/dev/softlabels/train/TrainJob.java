@@ -2,34 +2,31 @@ package dev.softlabels.train;
 
 import static org.apache.spark.sql.functions.col;
 
+import dev.softlabels.config.Choices;
 import dev.softlabels.dataset.ImageTable;
 import dev.softlabels.dataset.TrainingData;
-import dev.softlabels.config.Choices;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.labels.Metrics;
 import dev.softlabels.labels.SoftLabelMetrics;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.StagedOutput;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
-import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains a CNN on hard or soft targets with Spark parameter averaging: per epoch one distributed fit
- * at the schedule's learning rate, distributed validation (loss, KL, macro accuracy), and a
+ * Trains a CNN on hard or soft targets with Spark parameter averaging: per epoch one distributed
+ * fit at the schedule's learning rate, distributed validation (loss, KL, macro accuracy), and a
  * checkpoint; the best-on-validation model is kept, and a run resumes from its last checkpoint.
  */
 public final class TrainJob {
@@ -48,13 +45,21 @@ public final class TrainJob {
       try {
         return train(spark, settings, settings.modelDir());
       } finally {
-        // Also after a failure, when checkpoints were written: a later --fresh run may replace them.
+        // Also after a failure, when checkpoints were written: a later --fresh run may replace
+        // them.
         StagedOutput.markIfThere(spark, settings.modelDir(), "train");
       }
     }
-    // Starting over on a model directory that exists: the old model stays until the new one is done.
-    try (StagedOutput staged = StagedOutput.directory(spark, settings.modelDir(), true, "model directory", "train",
-        List.of(settings.data().images(), labels))) {
+    // Starting over on a model directory that exists: the old model stays until the new one is
+    // done.
+    try (StagedOutput staged =
+        StagedOutput.directory(
+            spark,
+            settings.modelDir(),
+            true,
+            "model directory",
+            "train",
+            List.of(settings.data().images(), labels))) {
       TrainState state = train(spark, settings, staged.path());
       staged.commit();
       return state;
@@ -63,7 +68,8 @@ public final class TrainJob {
 
   private static TrainState train(SparkSession spark, TrainSettings settings, String modelDir) {
     Checkpoints checkpoints = new Checkpoints(spark, modelDir);
-    Optional<TrainState> previous = settings.resume() ? checkpoints.state(Checkpoints.LAST) : Optional.empty();
+    Optional<TrainState> previous =
+        settings.resume() ? checkpoints.state(Checkpoints.LAST) : Optional.empty();
     if (previous.isPresent() && previous.get().epochsDone() >= settings.epochs()) {
       LOG.info("train: {} already holds all {} epochs; nothing to do", modelDir, settings.epochs());
       return previous.get();
@@ -83,31 +89,54 @@ public final class TrainJob {
         bestLoss = previous.get().bestValidationLoss();
         LOG.info("train: resuming {} after epoch {}", modelDir, previous.get().epochsDone());
       } else if (settings.fineTunes()) {
-        network = FineTuning.start(FineTuning.load(spark, settings.initFrom(), settings.network(), shape), shape.classes(),
-            settings.optimizer(), settings.classWeights(), settings.seed(), settings.frozenEpochs() > 0);
-        LOG.info("train: starting from {} with a new output layer for {} classes{}", settings.initFrom(),
-            shape.classes(), settings.frozenEpochs() > 0
-                ? ", the layers below it frozen for " + settings.frozenEpochs() + " epoch(s)" : "");
+        network =
+            FineTuning.start(
+                FineTuning.load(spark, settings.initFrom(), settings.network(), shape),
+                shape.classes(),
+                settings.optimizer(),
+                settings.classWeights(),
+                settings.seed(),
+                settings.frozenEpochs() > 0);
+        LOG.info(
+            "train: starting from {} with a new output layer for {} classes{}",
+            settings.initFrom(),
+            shape.classes(),
+            settings.frozenEpochs() > 0
+                ? ", the layers below it frozen for " + settings.frozenEpochs() + " epoch(s)"
+                : "");
       } else {
-        network = Networks.create(settings.network(), shape, settings.optimizer(), settings.classWeights(),
-            settings.seed());
+        network =
+            Networks.create(
+                settings.network(),
+                shape,
+                settings.optimizer(),
+                settings.classWeights(),
+                settings.seed());
       }
 
       Dataset<Row> train = data.split(ImageTable.TRAIN);
       Dataset<Row> validation = data.split(ImageTable.VALIDATION);
       long trainExamples = train.count();
       if (trainExamples == 0) {
-        throw new dev.softlabels.config.UserError("split " + settings.data().split() + " has no training images");
+        throw new dev.softlabels.config.UserError(
+            "split " + settings.data().split() + " has no training images");
       }
       JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      NeuralNet.Distributed distributed = network.distributed(context, trainingMaster(context, settings));
-      minibatches = Minibatches.of(spark, TrainingData.batches(train, shape, settings.batchSizePerWorker()),
-          settings.trainingApproach(), exportDir(settings, modelDir));
+      NeuralNet.Distributed distributed =
+          network.distributed(context, trainingMaster(context, settings));
+      minibatches =
+          Minibatches.of(
+              spark,
+              TrainingData.batches(train, shape, settings.batchSizePerWorker()),
+              settings.trainingApproach(),
+              exportDir(settings, modelDir));
 
       for (int epoch = history.size(); epoch < settings.epochs(); epoch++) {
         if (epoch >= settings.frozenEpochs() && FineTuning.isFrozen(distributed.network())) {
           LOG.info("train: epoch {}: every layer trains from here on", epoch + 1);
-          distributed = FineTuning.unfrozen(distributed.network()).distributed(context, trainingMaster(context, settings));
+          distributed =
+              FineTuning.unfrozen(distributed.network())
+                  .distributed(context, trainingMaster(context, settings));
         }
         double learningRate = settings.optimizer().learningRate(epoch, settings.epochs());
         distributed.network().setLearningRate(learningRate);
@@ -116,29 +145,50 @@ public final class TrainJob {
         double seconds = (System.nanoTime() - started) / 1e9;
         network = distributed.network();
 
-        Map<String, Double> metrics = validate(spark, network, validation, shape, settings.inferenceBatch());
+        Map<String, Double> metrics =
+            validate(spark, network, validation, shape, settings.inferenceBatch());
         double loss = metrics.get(SoftLabelMetrics.LOSS);
         boolean best = loss < bestLoss;
-        TrainState.Epoch record = new TrainState.Epoch(epoch + 1, learningRate, trainExamples, seconds,
-            trainExamples / seconds, loss, metrics.get(Metrics.KL), metrics.get(Metrics.ACCURACY),
-            metrics.get(Metrics.MACRO_ACCURACY));
+        TrainState.Epoch record =
+            new TrainState.Epoch(
+                epoch + 1,
+                learningRate,
+                trainExamples,
+                seconds,
+                trainExamples / seconds,
+                loss,
+                metrics.get(Metrics.KL),
+                metrics.get(Metrics.ACCURACY),
+                metrics.get(Metrics.MACRO_ACCURACY));
         history.add(record);
         if (best) {
           bestLoss = loss;
           bestEpoch = epoch + 1;
         }
-        TrainState state = new TrainState(epoch + 1, bestEpoch, bestLoss, List.copyOf(history), settings);
-        // best/ before last/: last/ saying "epoch N done" is the epoch's commit, so a run killed between
+        TrainState state =
+            new TrainState(epoch + 1, bestEpoch, bestLoss, List.copyOf(history), settings);
+        // best/ before last/: last/ saying "epoch N done" is the epoch's commit, so a run killed
+        // between
         // the two redoes the epoch instead of finding all epochs done and no best model.
         if (best) {
           checkpoints.save(Checkpoints.BEST, network, state);
         }
         checkpoints.save(Checkpoints.LAST, network, state);
-        LOG.info(String.format(Locale.ROOT,
-            "train: epoch %d/%d lr %.4f | %,d examples in %.1f s (%.0f ex/s) | validation loss %.4f, KL %.4f, "
-                + "macro acc %.4f%s",
-            epoch + 1, settings.epochs(), learningRate, trainExamples, seconds, trainExamples / seconds, loss,
-            metrics.get(Metrics.KL), metrics.get(Metrics.MACRO_ACCURACY), best ? " (best)" : ""));
+        LOG.info(
+            String.format(
+                Locale.ROOT,
+                "train: epoch %d/%d lr %.4f | %,d examples in %.1f s (%.0f ex/s) | validation loss %.4f, KL %.4f, "
+                    + "macro acc %.4f%s",
+                epoch + 1,
+                settings.epochs(),
+                learningRate,
+                trainExamples,
+                seconds,
+                trainExamples / seconds,
+                loss,
+                metrics.get(Metrics.KL),
+                metrics.get(Metrics.MACRO_ACCURACY),
+                best ? " (best)" : ""));
       }
       return checkpoints.state(Checkpoints.LAST).orElseThrow();
     } finally {
@@ -155,28 +205,46 @@ public final class TrainJob {
 
   /** Scratch space for the exported minibatches: export-dir, or inside the model directory. */
   private static String exportDir(TrainSettings settings, String modelDir) {
-    return settings.exportDir().isBlank() ? HadoopPaths.child(modelDir, "export") : settings.exportDir();
+    return settings.exportDir().isBlank()
+        ? HadoopPaths.child(modelDir, "export")
+        : settings.exportDir();
   }
 
   /** Validation metrics of a network on rows of (image_id, image_bytes, soft_label, target). */
-  public static Map<String, Double> validate(SparkSession spark, NeuralNet network, Dataset<Row> rows,
-      TrainingData.Shape shape, int batchSize) {
+  public static Map<String, Double> validate(
+      SparkSession spark,
+      NeuralNet network,
+      Dataset<Row> rows,
+      TrainingData.Shape shape,
+      int batchSize) {
     Dataset<Row> predictions = Inference.predict(spark, network, rows, shape, batchSize);
-    Dataset<Row> joined = predictions.join(
-        rows.select(col(LabelColumns.IMAGE), col(LabelColumns.SOFT_LABEL), col(TrainingData.TARGET)),
-        LabelColumns.IMAGE);
-    return SoftLabelMetrics.withLoss(joined, LabelColumns.SOFT_LABEL, TrainingData.TARGET, LabelColumns.PROBABILITIES,
+    Dataset<Row> joined =
+        predictions.join(
+            rows.select(
+                col(LabelColumns.IMAGE), col(LabelColumns.SOFT_LABEL), col(TrainingData.TARGET)),
+            LabelColumns.IMAGE);
+    return SoftLabelMetrics.withLoss(
+        joined,
+        LabelColumns.SOFT_LABEL,
+        TrainingData.TARGET,
+        LabelColumns.PROBABILITIES,
         shape.classes());
   }
 
-  public static ParameterAveragingTrainingMaster trainingMaster(JavaSparkContext context, TrainSettings settings) {
-    LOG.info("train: parameter averaging, {} examples per worker batch, averaging every {} batches, repartition {}",
-        settings.batchSizePerWorker(), settings.averagingFrequency(), Choices.name(settings.repartition()));
+  public static ParameterAveragingTrainingMaster trainingMaster(
+      JavaSparkContext context, TrainSettings settings) {
+    LOG.info(
+        "train: parameter averaging, {} examples per worker batch, averaging every {} batches, repartition {}",
+        settings.batchSizePerWorker(),
+        settings.averagingFrequency(),
+        Choices.name(settings.repartition()));
     // Minibatches.fit passes either exported files or an RDD of minibatches of batchSizePerWorker
     // examples (TrainingData.batches); the master never exports them again.
-    // One worker per task slot, as DL4J picks when left unset; set here because its graph training on
+    // One worker per task slot, as DL4J picks when left unset; set here because its graph training
+    // on
     // exported files asks a layer-stack network for that number and fails without one (M2).
-    return new ParameterAveragingTrainingMaster.Builder(context.defaultParallelism(), settings.batchSizePerWorker())
+    return new ParameterAveragingTrainingMaster.Builder(
+            context.defaultParallelism(), settings.batchSizePerWorker())
         .batchSizePerWorker(settings.batchSizePerWorker())
         .averagingFrequency(settings.averagingFrequency())
         .workerPrefetchNumBatches(settings.prefetchBatches())

@@ -2,14 +2,17 @@ package dev.softlabels.train;
 
 import static dev.softlabels.config.UserError.require;
 
-import dev.softlabels.dataset.Augmentation;
-import dev.softlabels.dataset.DataSpec;
 import com.typesafe.config.Config;
 import dev.softlabels.config.Choices;
+import dev.softlabels.dataset.Augmentation;
+import dev.softlabels.dataset.DataSpec;
 import java.io.Serializable;
 import java.util.List;
 
-/** Typed, validated {@code softlabels.train} (its preset, if any, already layered in by ConfigLoader). */
+/**
+ * Typed, validated {@code softlabels.train} (its preset, if any, already layered in by
+ * ConfigLoader).
+ */
 public record TrainSettings(
     DataSpec data,
     String modelDir,
@@ -32,38 +35,100 @@ public record TrainSettings(
     implements Serializable {
 
   public TrainSettings {
-    require(!modelDir.isBlank(), "no model directory given: pass --model-dir DIR (or set softlabels.train.model-dir)");
+    require(
+        !modelDir.isBlank(),
+        "no model directory given: pass --model-dir DIR (or set softlabels.train.model-dir)");
     require(epochs >= 1, "softlabels.train.epochs must be at least 1, got " + epochs);
-    require(batchSizePerWorker >= 1 && averagingFrequency >= 1 && prefetchBatches >= 0 && inferenceBatch >= 1,
+    require(
+        batchSizePerWorker >= 1
+            && averagingFrequency >= 1
+            && prefetchBatches >= 0
+            && inferenceBatch >= 1,
         "softlabels.train batch sizes and frequencies must be positive");
-    require(optimizer.learningRate() > 0 && optimizer.minLearningRate() >= 0
+    require(
+        optimizer.learningRate() > 0
+            && optimizer.minLearningRate() >= 0
             && optimizer.minLearningRate() <= optimizer.learningRate(),
         "softlabels.train.optimizer needs learning-rate > 0 and 0 <= min-learning-rate <= learning-rate");
     require(frozenEpochs >= 0, "softlabels.train.frozen-epochs must be >= 0, got " + frozenEpochs);
-    require(frozenEpochs == 0 || !initFrom.isBlank(),
+    require(
+        frozenEpochs == 0 || !initFrom.isBlank(),
         "softlabels.train.frozen-epochs needs a network to start from (softlabels.train.init-from, --init-from)");
-    require(!initFrom.equals(ZooNetworks.IMAGENET) || network.fromZoo(),
-        "softlabels.train.init-from = imagenet needs a zoo network (--network resnet50 or vgg16): " + network
+    require(
+        !initFrom.equals(ZooNetworks.IMAGENET) || network.fromZoo(),
+        "softlabels.train.init-from = imagenet needs a zoo network (--network resnet50 or vgg16): "
+            + network
             + " has no ImageNet weights");
   }
 
   public TrainSettings withEpochs(int epochs) {
-    return new TrainSettings(data, modelDir, network, epochs, seed, batchSizePerWorker, averagingFrequency,
-        prefetchBatches, repartition, trainingApproach, exportDir, optimizer, classWeights, resume, inferenceBatch,
-        augmentation, initFrom, frozenEpochs);
+    return new TrainSettings(
+        data,
+        modelDir,
+        network,
+        epochs,
+        seed,
+        batchSizePerWorker,
+        averagingFrequency,
+        prefetchBatches,
+        repartition,
+        trainingApproach,
+        exportDir,
+        optimizer,
+        classWeights,
+        resume,
+        inferenceBatch,
+        augmentation,
+        initFrom,
+        frozenEpochs);
   }
 
-  /** Starting from {@code initFrom} (blank: random weights) with its layers but the output frozen for a while. */
+  /**
+   * Starting from {@code initFrom} (blank: random weights) with its layers but the output frozen
+   * for a while.
+   */
   public TrainSettings withInitFrom(String initFrom, int frozenEpochs) {
-    return new TrainSettings(data, modelDir, network, epochs, seed, batchSizePerWorker, averagingFrequency,
-        prefetchBatches, repartition, trainingApproach, exportDir, optimizer, classWeights, resume, inferenceBatch,
-        augmentation, initFrom, frozenEpochs);
+    return new TrainSettings(
+        data,
+        modelDir,
+        network,
+        epochs,
+        seed,
+        batchSizePerWorker,
+        averagingFrequency,
+        prefetchBatches,
+        repartition,
+        trainingApproach,
+        exportDir,
+        optimizer,
+        classWeights,
+        resume,
+        inferenceBatch,
+        augmentation,
+        initFrom,
+        frozenEpochs);
   }
 
   public TrainSettings withOptimizer(OptimizerSettings optimizer) {
-    return new TrainSettings(data, modelDir, network, epochs, seed, batchSizePerWorker, averagingFrequency,
-        prefetchBatches, repartition, trainingApproach, exportDir, optimizer, classWeights, resume, inferenceBatch,
-        augmentation, initFrom, frozenEpochs);
+    return new TrainSettings(
+        data,
+        modelDir,
+        network,
+        epochs,
+        seed,
+        batchSizePerWorker,
+        averagingFrequency,
+        prefetchBatches,
+        repartition,
+        trainingApproach,
+        exportDir,
+        optimizer,
+        classWeights,
+        resume,
+        inferenceBatch,
+        augmentation,
+        initFrom,
+        frozenEpochs);
   }
 
   /** Whether the run starts from a trained network rather than from random weights. */
@@ -71,7 +136,10 @@ public record TrainSettings(
     return !initFrom.isBlank();
   }
 
-  /** Whether the run starts from a trained model at a path (rather than from the zoo's ImageNet weights). */
+  /**
+   * Whether the run starts from a trained model at a path (rather than from the zoo's ImageNet
+   * weights).
+   */
   public boolean fineTunesFromPath() {
     return fineTunes() && !initFrom.equals(ZooNetworks.IMAGENET);
   }
@@ -82,7 +150,8 @@ public record TrainSettings(
 
   /** The network softlabels.train names. */
   public static Network network(Config config) {
-    return Choices.parse(Network.class, config.getString("softlabels.train.network"), "softlabels.train.network");
+    return Choices.parse(
+        Network.class, config.getString("softlabels.train.network"), "softlabels.train.network");
   }
 
   /**
@@ -102,13 +171,24 @@ public record TrainSettings(
         train.getInt("batch-size-per-worker"),
         train.getInt("averaging-frequency"),
         train.getInt("prefetch-batches"),
-        Choices.parse(MinibatchRepartition.class, train.getString("repartition"), "softlabels.train.repartition"),
-        Choices.parse(TrainingApproach.class, train.getString("training-approach"),
+        Choices.parse(
+            MinibatchRepartition.class,
+            train.getString("repartition"),
+            "softlabels.train.repartition"),
+        Choices.parse(
+            TrainingApproach.class,
+            train.getString("training-approach"),
             "softlabels.train.training-approach"),
         train.getString("export-dir"),
-        new OptimizerSettings(o.getDouble("learning-rate"), o.getDouble("min-learning-rate"), o.getDouble("momentum"),
+        new OptimizerSettings(
+            o.getDouble("learning-rate"),
+            o.getDouble("min-learning-rate"),
+            o.getDouble("momentum"),
             o.getDouble("weight-decay"),
-            Choices.parse(LearningRateSchedule.class, o.getString("schedule"), "softlabels.train.optimizer.schedule"),
+            Choices.parse(
+                LearningRateSchedule.class,
+                o.getString("schedule"),
+                "softlabels.train.optimizer.schedule"),
             o.getInt("restart-epochs"),
             o.getInt("restart-multiplier")),
         weights.isEmpty() ? null : weights.stream().mapToDouble(Double::doubleValue).toArray(),

@@ -12,14 +12,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code std::function} per element: a profile of the small CNN put 15 % of a training step there.
  * The gradient is the same (both pass it where the input is above zero; a blocked negative gradient
  * is -0.0 here, +0.0 there), training gives the same parameters bit for bit, and a training step is
- * faster (docs/design/dl4j-training.md). Saved networks name this class in their
- * configuration, so loading them needs the softlabels jar, as every softlabels job has.
+ * faster (docs/design/dl4j-training.md). Saved networks name this class in their configuration, so
+ * loading them needs the softlabels jar, as every softlabels job has.
  */
 public final class VectorisedRelu extends ActivationReLU {
 
   @Override
   public Pair<INDArray, INDArray> backprop(INDArray in, INDArray epsilon) {
-    boolean clippedOrLeaky = getMax() != null || getThreshold() != null || getNegativeSlope() != null;
+    boolean clippedOrLeaky =
+        getMax() != null || getThreshold() != null || getNegativeSlope() != null;
     if (clippedOrLeaky) {
       return super.backprop(in, epsilon);
     }

@@ -11,9 +11,9 @@ import java.util.stream.Collectors;
 
 /**
  * How a method's class prior P(true class) is set at each M-step: learned from the posteriors, kept
- * uniform, or given by the user. Learning it is what Dawid and Skene do, and it recovers an imbalanced
- * truth; but a model that cannot express one-sided errors (one accuracy per annotator) can raise its
- * likelihood by shrinking a minority class instead, so that the prior runs away
+ * uniform, or given by the user. Learning it is what Dawid and Skene do, and it recovers an
+ * imbalanced truth; but a model that cannot express one-sided errors (one accuracy per annotator)
+ * can raise its likelihood by shrinking a minority class instead, so that the prior runs away
  * (docs/methods.md#the-class-prior).
  */
 public sealed interface ClassPrior extends Serializable {
@@ -26,8 +26,8 @@ public sealed interface ClassPrior extends Serializable {
 
   /**
    * Re-estimated every M-step as the posteriors' class shares, with a symmetric Dirichlet prior of
-   * {@code strength} pseudo-images per class: (strength + total[c]) / (images + k strength). A large
-   * strength holds the prior near uniform on small inputs.
+   * {@code strength} pseudo-images per class: (strength + total[c]) / (images + k strength). A
+   * large strength holds the prior near uniform on small inputs.
    */
   record Learned(double strength) implements ClassPrior {
     @Override
@@ -46,7 +46,10 @@ public sealed interface ClassPrior extends Serializable {
     }
   }
 
-  /** 1/k for every class, never updated: the prior of ZenCrowd's one-coin model and of GLAD's own code. */
+  /**
+   * 1/k for every class, never updated: the prior of ZenCrowd's one-coin model and of GLAD's own
+   * code.
+   */
   record Uniform() implements ClassPrior {
     @Override
     public double[] estimate(double[] posteriorTotals, long images) {
@@ -66,22 +69,29 @@ public sealed interface ClassPrior extends Serializable {
     @Override
     public double[] estimate(double[] posteriorTotals, long images) {
       if (shares.length != posteriorTotals.length) {
-        throw new UserError(String.format(Locale.ROOT, "%s gives %d class shares, but the class list has %d classes:"
-            + " give one share per class, in class-list order", key, shares.length, posteriorTotals.length));
+        throw new UserError(
+            String.format(
+                Locale.ROOT,
+                "%s gives %d class shares, but the class list has %d classes:"
+                    + " give one share per class, in class-list order",
+                key,
+                shares.length,
+                posteriorTotals.length));
       }
       return shares.clone();
     }
 
     @Override
     public String text() {
-      return Arrays.stream(shares).mapToObj(s -> String.format(Locale.ROOT, "%s", s))
+      return Arrays.stream(shares)
+          .mapToObj(s -> String.format(Locale.ROOT, "%s", s))
           .collect(Collectors.joining(", ", "given [", "]"));
     }
   }
 
   /**
-   * {@code learned}, {@code uniform}, or a list of shares (each &gt; 0, summing to 1 within 1e-6) at
-   * {@code key}; {@code strength} is a learned prior's.
+   * {@code learned}, {@code uniform}, or a list of shares (each &gt; 0, summing to 1 within 1e-6)
+   * at {@code key}; {@code strength} is a learned prior's.
    */
   static ClassPrior parse(ConfigValue value, String key, double strength) {
     if (value.valueType() == ConfigValueType.LIST) {
@@ -94,7 +104,8 @@ public sealed interface ClassPrior extends Serializable {
         shares[c] = n.doubleValue();
       }
       if (shares.length < 2 || Math.abs(Arrays.stream(shares).sum() - 1) > 1e-6) {
-        throw new UserError(key + " must list one share per class (two or more) summing to 1, got " + values);
+        throw new UserError(
+            key + " must list one share per class (two or more) summing to 1, got " + values);
       }
       return new Given(shares, key);
     }
@@ -102,8 +113,13 @@ public sealed interface ClassPrior extends Serializable {
     return switch (choice) {
       case "learned" -> new Learned(strength);
       case "uniform" -> new Uniform();
-      default -> throw new UserError(key + " must be learned, uniform or a list of class shares such as [0.88, 0.12],"
-          + " got '" + choice + "'");
+      default ->
+          throw new UserError(
+              key
+                  + " must be learned, uniform or a list of class shares such as [0.88, 0.12],"
+                  + " got '"
+                  + choice
+                  + "'");
     };
   }
 }

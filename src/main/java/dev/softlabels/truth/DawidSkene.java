@@ -7,9 +7,9 @@ import java.util.List;
 import org.apache.spark.sql.types.StructField;
 
 /**
- * Dawid & Skene (1979): a class prior and one confusion matrix per annotator ({@link DawidSkeneModel}).
- * The statistics of a pass are, per annotator and reported class j, the posterior mass by true class of
- * the images it labelled j, and how many such labels.
+ * Dawid & Skene (1979): a class prior and one confusion matrix per annotator ({@link
+ * DawidSkeneModel}). The statistics of a pass are, per annotator and reported class j, the
+ * posterior mass by true class of the images it labelled j, and how many such labels.
  */
 final class DawidSkene implements TruthInference<DawidSkeneModel> {
 
@@ -34,11 +34,14 @@ final class DawidSkene implements TruthInference<DawidSkeneModel> {
 
   @Override
   public ImageModel pass(DawidSkeneModel model, List<String> annotators) {
-    return model == null ? new EStep(new double[0], new double[0], annotators.size()) : EStep.of(model, annotators);
+    return model == null
+        ? new EStep(new double[0], new double[0], annotators.size())
+        : EStep.of(model, annotators);
   }
 
   @Override
-  public DawidSkeneModel estimate(DawidSkeneModel model, Statistics statistics, EmSettings settings) {
+  public DawidSkeneModel estimate(
+      DawidSkeneModel model, Statistics statistics, EmSettings settings) {
     int k = statistics.posteriorTotals.length;
     int annotators = statistics.labels.length;
     double[] sums = statistics.method;
@@ -48,12 +51,14 @@ final class DawidSkene implements TruthInference<DawidSkeneModel> {
       for (int j = 0; j < k; j++) {
         long n = (long) sums[labelsAt + a * k + j];
         if (n > 0) {
-          masses.add(new DawidSkeneModel.Mass(a, j, Arrays.copyOfRange(sums, (a * k + j) * k, (a * k + j + 1) * k), n));
+          masses.add(
+              new DawidSkeneModel.Mass(
+                  a, j, Arrays.copyOfRange(sums, (a * k + j) * k, (a * k + j + 1) * k), n));
         }
       }
     }
-    return DawidSkeneModel.estimate(statistics.prior(settings.classPrior(method())), annotators, masses,
-        settings.smoothing());
+    return DawidSkeneModel.estimate(
+        statistics.prior(settings.classPrior(method())), annotators, masses, settings.smoothing());
   }
 
   @Override
@@ -67,10 +72,11 @@ final class DawidSkene implements TruthInference<DawidSkeneModel> {
   }
 
   /**
-   * The E-step of a model: logPrior[c], and logConfusion[(a k + j) k + c] = log confusion_a[c][j] for
-   * annotator a, so an image's votes add contiguous columns.
+   * The E-step of a model: logPrior[c], and logConfusion[(a k + j) k + c] = log confusion_a[c][j]
+   * for annotator a, so an image's votes add contiguous columns.
    */
-  private record EStep(double[] logPrior, double[] logConfusion, int annotators) implements ImageModel {
+  private record EStep(double[] logPrior, double[] logConfusion, int annotators)
+      implements ImageModel {
 
     static EStep of(DawidSkeneModel model, List<String> annotators) {
       int k = model.classes();
@@ -84,7 +90,13 @@ final class DawidSkene implements TruthInference<DawidSkeneModel> {
     }
 
     @Override
-    public double posterior(int[] annotator, int[] reported, int from, int to, double[] image, int at,
+    public double posterior(
+        int[] annotator,
+        int[] reported,
+        int from,
+        int to,
+        double[] image,
+        int at,
         double[] posterior) {
       int k = logPrior.length;
       Arrays.fill(posterior, 0.0);
@@ -98,8 +110,15 @@ final class DawidSkene implements TruthInference<DawidSkeneModel> {
     }
 
     @Override
-    public void accumulate(int[] annotator, int[] reported, int from, int to, double[] posterior, double[] image,
-        int at, double[] statistics) {
+    public void accumulate(
+        int[] annotator,
+        int[] reported,
+        int from,
+        int to,
+        double[] posterior,
+        double[] image,
+        int at,
+        double[] statistics) {
       int k = posterior.length;
       int labelsAt = annotators * k * k;
       for (int v = from; v < to; v++) {

@@ -6,9 +6,9 @@ import java.util.List;
 
 /**
  * The Dawid–Skene parameters: a class prior and one confusion matrix per annotator, estimated (the
- * M-step) from posterior mass — for each annotator and reported class, the sum over the images it gave
- * that label of their posterior class distributions. Small (k + annotators × k × k numbers), so it
- * lives on the driver and is broadcast to the E-step; plain Java, no Spark.
+ * M-step) from posterior mass — for each annotator and reported class, the sum over the images it
+ * gave that label of their posterior class distributions. Small (k + annotators × k × k numbers),
+ * so it lives on the driver and is broadcast to the E-step; plain Java, no Spark.
  *
  * @param prior probability of each true class
  * @param annotators annotator a's at index a (the engine's annotators are their ids in order)
@@ -18,26 +18,32 @@ record DawidSkeneModel(double[] prior, List<AnnotatorEstimate> annotators) imple
   /**
    * One annotator's estimate.
    *
-   * @param confusion confusion[c][j]: probability that it reports class j for an image of true class c
+   * @param confusion confusion[c][j]: probability that it reports class j for an image of true
+   *     class c
    * @param labels how many labels it gave
-   * @param accuracy the share of its labels that agree with the true class, in expectation over the posteriors
+   * @param accuracy the share of its labels that agree with the true class, in expectation over the
+   *     posteriors
    */
-  public record AnnotatorEstimate(double[][] confusion, long labels, double accuracy) implements Serializable {}
+  public record AnnotatorEstimate(double[][] confusion, long labels, double accuracy)
+      implements Serializable {}
 
   /**
    * Posterior mass of one (annotator, reported class) pair.
    *
-   * @param byTrueClass per true class c, the sum of P(true class = c) over the images it labelled reportedClass
+   * @param byTrueClass per true class c, the sum of P(true class = c) over the images it labelled
+   *     reportedClass
    * @param labels how many such labels
    */
   public record Mass(int annotator, int reportedClass, double[] byTrueClass, long labels) {}
 
   /**
-   * The M-step with Laplace smoothing {@code s}: confusion[c][j] = (s + mass[c][j]) / (k s + sum_j mass[c][j]).
+   * The M-step with Laplace smoothing {@code s}: confusion[c][j] = (s + mass[c][j]) / (k s + sum_j
+   * mass[c][j]).
    *
    * @param prior the class prior of the new model, as its {@link ClassPrior} set it
    */
-  public static DawidSkeneModel estimate(double[] prior, int annotators, List<Mass> masses, double smoothing) {
+  public static DawidSkeneModel estimate(
+      double[] prior, int annotators, List<Mass> masses, double smoothing) {
     int k = prior.length;
     double[][][] massByAnnotator = new double[annotators][k][k];
     long[] labels = new long[annotators];
@@ -62,7 +68,8 @@ record DawidSkeneModel(double[] prior, List<AnnotatorEstimate> annotators) imple
         }
         agreeing += mass[c][c];
       }
-      estimates.add(new AnnotatorEstimate(confusion, labels[a], labels[a] == 0 ? 0.0 : agreeing / labels[a]));
+      estimates.add(
+          new AnnotatorEstimate(confusion, labels[a], labels[a] == 0 ? 0.0 : agreeing / labels[a]));
     }
     return new DawidSkeneModel(prior, List.copyOf(estimates));
   }
@@ -72,8 +79,8 @@ record DawidSkeneModel(double[] prior, List<AnnotatorEstimate> annotators) imple
   }
 
   /**
-   * For the E-step: per annotator and reported class j, the column log confusion[.][j] — what a label j
-   * from that annotator adds to each true class's log-odds.
+   * For the E-step: per annotator and reported class j, the column log confusion[.][j] — what a
+   * label j from that annotator adds to each true class's log-odds.
    */
   public double[] logColumn(int annotator, int reportedClass) {
     double[][] confusion = annotators.get(annotator).confusion();

@@ -8,18 +8,25 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Typed, validated {@code softlabels.aggregate.em}: the EM loop's settings, shared by every EM method,
- * and each method's class prior.
+ * Typed, validated {@code softlabels.aggregate.em}: the EM loop's settings, shared by every EM
+ * method, and each method's class prior.
  *
  * @param maxIterations EM iterations at most
- * @param tolerance stop once the log-likelihood changes by less than this per annotation between iterations
+ * @param tolerance stop once the log-likelihood changes by less than this per annotation between
+ *     iterations
  * @param smoothing pseudo-count added to every count an annotator's parameters are estimated from
  *     (confusion cells, accuracies, competences, spam distributions)
  * @param classPriors each EM method's class prior (every method with a class prior has one)
- * @param failOnDegenerate whether a fit the aggregate job's fit check flags fails the run instead of warning
+ * @param failOnDegenerate whether a fit the aggregate job's fit check flags fails the run instead
+ *     of warning
  */
-public record EmSettings(int maxIterations, double tolerance, double smoothing,
-    Map<AggregationMethod, ClassPrior> classPriors, boolean failOnDegenerate) implements Serializable {
+public record EmSettings(
+    int maxIterations,
+    double tolerance,
+    double smoothing,
+    Map<AggregationMethod, ClassPrior> classPriors,
+    boolean failOnDegenerate)
+    implements Serializable {
 
   public static final String KEY = "softlabels.aggregate.em.";
   public static final String CLASS_PRIOR = KEY + "class-prior.";
@@ -32,10 +39,13 @@ public record EmSettings(int maxIterations, double tolerance, double smoothing,
     if (!(tolerance >= 0)) {
       throw new UserError(KEY + "tolerance must be >= 0, got " + tolerance);
     }
-    // Zero would let a never-seen (true class, reported class) pair rule an image out entirely (log 0).
+    // Zero would let a never-seen (true class, reported class) pair rule an image out entirely (log
+    // 0).
     if (!(smoothing > 0)) {
-      throw new UserError(KEY + "smoothing must be > 0 (a small value such as 1e-6 for almost none), got "
-          + smoothing);
+      throw new UserError(
+          KEY
+              + "smoothing must be > 0 (a small value such as 1e-6 for almost none), got "
+              + smoothing);
     }
     classPriors = Map.copyOf(classPriors);
   }
@@ -81,14 +91,20 @@ public record EmSettings(int maxIterations, double tolerance, double smoothing,
     if (!(strength > 0)) {
       throw new UserError(KEY + "prior-strength must be > 0, got " + strength);
     }
-    // reference.conf names exactly the methods with a class prior, and the loader refuses any other key.
+    // reference.conf names exactly the methods with a class prior, and the loader refuses any other
+    // key.
     Config priors = em.getConfig("class-prior");
     Map<AggregationMethod, ClassPrior> classPriors = new EnumMap<>(AggregationMethod.class);
     for (AggregationMethod method : defaultPriors(strength).keySet()) {
       String name = method.configName();
-      classPriors.put(method, ClassPrior.parse(priors.getValue(name), CLASS_PRIOR + name, strength));
+      classPriors.put(
+          method, ClassPrior.parse(priors.getValue(name), CLASS_PRIOR + name, strength));
     }
-    return new EmSettings(em.getInt("max-iterations"), em.getDouble("tolerance"), em.getDouble("smoothing"),
-        classPriors, em.getBoolean("fail-on-degenerate"));
+    return new EmSettings(
+        em.getInt("max-iterations"),
+        em.getDouble("tolerance"),
+        em.getDouble("smoothing"),
+        classPriors,
+        em.getBoolean("fail-on-degenerate"));
   }
 }

@@ -8,14 +8,15 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 
 /**
- * GLAD (Whitehill et al. 2009): annotator a has ability α_a, image i difficulty 1/β_i (β_i = e^{b_i} >
- * 0), and a's label on i is right with probability σ(α_a β_i), each wrong class taking an equal share of
- * the rest; a class prior (uniform by default, as in the paper's code). The M-step has no closed form: one Newton step per
- * iteration on each ability (its statistics: the gradient and curvature of the expected log-likelihood,
- * summed over the annotator's labels) and one Fisher-scoring step on each image's b_i, made in the pass
- * right after the image's E-step, since it only involves the image's own votes — so b_i is the one
- * number each image keeps between passes. Gaussian priors α ~ N(1, 1) and b ~ N(0, 1), as in the
- * paper's code, keep unanimous images and perfect annotators finite.
+ * GLAD (Whitehill et al. 2009): annotator a has ability α_a, image i difficulty 1/β_i (β_i =
+ * e^{b_i} > 0), and a's label on i is right with probability σ(α_a β_i), each wrong class taking an
+ * equal share of the rest; a class prior (uniform by default, as in the paper's code). The M-step
+ * has no closed form: one Newton step per iteration on each ability (its statistics: the gradient
+ * and curvature of the expected log-likelihood, summed over the annotator's labels) and one
+ * Fisher-scoring step on each image's b_i, made in the pass right after the image's E-step, since
+ * it only involves the image's own votes — so b_i is the one number each image keeps between
+ * passes. Gaussian priors α ~ N(1, 1) and b ~ N(0, 1), as in the paper's code, keep unanimous
+ * images and perfect annotators finite.
  */
 final class Glad implements TruthInference<Glad.Model> {
 
@@ -24,23 +25,29 @@ final class Glad implements TruthInference<Glad.Model> {
   static final double ABILITY_PRIOR_VARIANCE = 1;
   static final double LOG_BETA_PRIOR_MEAN = 0;
   static final double LOG_BETA_PRIOR_VARIANCE = 1;
-  /** A Fisher-scoring step on b moves it by at most this: far from the optimum the step overshoots. */
-  static final double MAX_LOG_BETA_STEP = 1;
+
   /**
-   * The abilities and the images' b are stepped from the same pass's statistics, and both move x = α β:
-   * where they are strongly coupled the two whole steps overshoot together and the log-likelihood
-   * alternates up and down for a hundred iterations and more (face-sentiment). The first fall of the
-   * log-likelihood halves every later step on b, which damps the alternation; a fit that never falls
-   * keeps whole steps.
+   * A Fisher-scoring step on b moves it by at most this: far from the optimum the step overshoots.
+   */
+  static final double MAX_LOG_BETA_STEP = 1;
+
+  /**
+   * The abilities and the images' b are stepped from the same pass's statistics, and both move x =
+   * α β: where they are strongly coupled the two whole steps overshoot together and the
+   * log-likelihood alternates up and down for a hundred iterations and more (face-sentiment). The
+   * first fall of the log-likelihood halves every later step on b, which damps the alternation; a
+   * fit that never falls keeps whole steps.
    */
   static final double DAMPED_LOG_BETA_STEP = 0.5;
 
   /**
-   * @param step the share of each image's scoring step on b taken: 1, or {@link #DAMPED_LOG_BETA_STEP}
-   *     once the log-likelihood has fallen
-   * @param logLikelihood the log-likelihood of the pass this model was estimated from; NaN for the first
+   * @param step the share of each image's scoring step on b taken: 1, or {@link
+   *     #DAMPED_LOG_BETA_STEP} once the log-likelihood has fallen
+   * @param logLikelihood the log-likelihood of the pass this model was estimated from; NaN for the
+   *     first
    */
-  record Model(double[] prior, double[] ability, double step, double logLikelihood) implements Serializable {}
+  record Model(double[] prior, double[] ability, double step, double logLikelihood)
+      implements Serializable {}
 
   @Override
   public AggregationMethod method() {
@@ -70,7 +77,8 @@ final class Glad implements TruthInference<Glad.Model> {
 
   @Override
   public ImageModel pass(Model model, List<String> annotators) {
-    return new EStep(model.ability(), Arrays.stream(model.prior()).map(Math::log).toArray(), model.step());
+    return new EStep(
+        model.ability(), Arrays.stream(model.prior()).map(Math::log).toArray(), model.step());
   }
 
   @Override
@@ -81,7 +89,8 @@ final class Glad implements TruthInference<Glad.Model> {
     double[] ability = new double[annotators];
     for (int a = 0; a < annotators; a++) {
       double alpha = model.ability()[a];
-      double gradient = statistics.method[a] - (alpha - ABILITY_PRIOR_MEAN) / ABILITY_PRIOR_VARIANCE;
+      double gradient =
+          statistics.method[a] - (alpha - ABILITY_PRIOR_MEAN) / ABILITY_PRIOR_VARIANCE;
       double curvature = statistics.method[annotators + a] + 1 / ABILITY_PRIOR_VARIANCE;
       ability[a] = alpha + gradient / curvature;
     }
@@ -109,20 +118,21 @@ final class Glad implements TruthInference<Glad.Model> {
   }
 
   /**
-   * The E-step: a vote with x = α_a β_i adds log((1 − σ(x)) / (k − 1)) to every class and
-   * log σ(x) − log((1 − σ(x)) / (k − 1)) = x + log(k − 1) more to the class it reports. As
-   * log(1 − σ(x)) = min(x, 0) − x − log(1 + e^{−|x|}), the image's logarithms are one logarithm of a
-   * product: an exponential per vote, not a logarithm too (the E-step's cost is GLAD's iteration's).
+   * The E-step: a vote with x = α_a β_i adds log((1 − σ(x)) / (k − 1)) to every class and log σ(x)
+   * − log((1 − σ(x)) / (k − 1)) = x + log(k − 1) more to the class it reports. As log(1 − σ(x)) =
+   * min(x, 0) − x − log(1 + e^{−|x|}), the image's logarithms are one logarithm of a product: an
+   * exponential per vote, not a logarithm too (the E-step's cost is GLAD's iteration's).
    */
-  private record EStep(double[] ability, double[] logPrior, double step, double[][] buffer) implements ImageModel {
+  private record EStep(double[] ability, double[] logPrior, double step, double[][] buffer)
+      implements ImageModel {
 
     EStep(double[] ability, double[] logPrior, double step) {
       this(ability, logPrior, step, new double[1][]);
     }
 
     /**
-     * A buffer for an image's σ(x), reused from image to image: a pass allocates nothing per image. Each
-     * task deserialises its own copy of the model, so no two threads share it.
+     * A buffer for an image's σ(x), reused from image to image: a pass allocates nothing per image.
+     * Each task deserialises its own copy of the model, so no two threads share it.
      */
     private double[] sigmas(int votes) {
       if (buffer[0] == null || buffer[0].length < votes) {
@@ -130,30 +140,58 @@ final class Glad implements TruthInference<Glad.Model> {
       }
       return buffer[0];
     }
+
     @Override
-    public double posterior(int[] annotator, int[] reported, int from, int to, double[] image, int at,
+    public double posterior(
+        int[] annotator,
+        int[] reported,
+        int from,
+        int to,
+        double[] image,
+        int at,
         double[] posterior) {
       return eStep(annotator, reported, from, to, Math.exp(image[at]), posterior, null);
     }
 
     @Override
-    public void accumulate(int[] annotator, int[] reported, int from, int to, double[] posterior, double[] image,
-        int at, double[] statistics) {
+    public void accumulate(
+        int[] annotator,
+        int[] reported,
+        int from,
+        int to,
+        double[] posterior,
+        double[] image,
+        int at,
+        double[] statistics) {
       statistics(annotator, reported, from, to, posterior, image, at, statistics, null);
     }
 
     /** Both steps, the statistics reading the σ(x) the E-step computed. */
     @Override
-    public double passImage(int[] annotator, int[] reported, int from, int to, double[] image, int at,
-        double[] posterior, double[] statistics) {
+    public double passImage(
+        int[] annotator,
+        int[] reported,
+        int from,
+        int to,
+        double[] image,
+        int at,
+        double[] posterior,
+        double[] statistics) {
       double[] sigmas = sigmas(to - from);
-      double logLikelihood = eStep(annotator, reported, from, to, Math.exp(image[at]), posterior, sigmas);
+      double logLikelihood =
+          eStep(annotator, reported, from, to, Math.exp(image[at]), posterior, sigmas);
       statistics(annotator, reported, from, to, posterior, image, at, statistics, sigmas);
       return logLikelihood;
     }
 
     /** The E-step; with {@code sigmas}, σ(x) of vote v written at v − from. */
-    private double eStep(int[] annotator, int[] reported, int from, int to, double beta, double[] posterior,
+    private double eStep(
+        int[] annotator,
+        int[] reported,
+        int from,
+        int to,
+        double beta,
+        double[] posterior,
         double[] sigmas) {
       int k = logPrior.length;
       double logWrongClasses = Math.log(Math.max(1, k - 1));
@@ -183,12 +221,20 @@ final class Glad implements TruthInference<Glad.Model> {
     }
 
     /**
-     * With q the posterior of the class a vote reports, the expected log-likelihood's derivative in x is
-     * q − σ(x) and its curvature −σ(x)(1 − σ(x)); by the chain rule through x = α β and β = e^b. Without
-     * {@code sigmas}, σ(x) is computed here.
+     * With q the posterior of the class a vote reports, the expected log-likelihood's derivative in
+     * x is q − σ(x) and its curvature −σ(x)(1 − σ(x)); by the chain rule through x = α β and β =
+     * e^b. Without {@code sigmas}, σ(x) is computed here.
      */
-    private void statistics(int[] annotator, int[] reported, int from, int to, double[] posterior, double[] image,
-        int at, double[] statistics, double[] sigmas) {
+    private void statistics(
+        int[] annotator,
+        int[] reported,
+        int from,
+        int to,
+        double[] posterior,
+        double[] image,
+        int at,
+        double[] statistics,
+        double[] sigmas) {
       int annotators = ability.length;
       double b = image[at];
       double beta = Math.exp(b);
@@ -205,7 +251,11 @@ final class Glad implements TruthInference<Glad.Model> {
         gradientB += residual * x;
         informationB += weight * x * x;
       }
-      image[at] = b + step * Math.max(-MAX_LOG_BETA_STEP, Math.min(MAX_LOG_BETA_STEP, gradientB / informationB));
+      image[at] =
+          b
+              + step
+                  * Math.max(
+                      -MAX_LOG_BETA_STEP, Math.min(MAX_LOG_BETA_STEP, gradientB / informationB));
     }
 
     @Override

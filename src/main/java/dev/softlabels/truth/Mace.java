@@ -8,23 +8,26 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 
 /**
- * MACE (Hovy et al. 2013), by EM: annotator a knows the answer with probability θ_a (its competence)
- * and reports the true class; otherwise it spams, drawing a label from its own spam distribution ξ_a.
- * So P(label j | true class c) = θ_a [j = c] + (1 − θ_a) ξ_a[j]. The paper keeps the class prior
- * uniform; learned is the default here: on an imbalanced crowd a uniform prior fits the busiest
- * annotators who mostly say the majority class as spammers of it, and a single minority label then
- * decides an image.
- * The statistics of a pass: per annotator the expected number of labels it knew, and per label the
- * expected number it spammed. The M-step adds pseudo-count s: θ_a = (s + known) / (2 s + labels),
- * ξ_a[j] = (s + spammed_j) / (k s + spammed). EM starts from the vote fractions where the paper restarts
- * from random points ({@link #start}); the paper's variational variant is not built.
+ * MACE (Hovy et al. 2013), by EM: annotator a knows the answer with probability θ_a (its
+ * competence) and reports the true class; otherwise it spams, drawing a label from its own spam
+ * distribution ξ_a. So P(label j | true class c) = θ_a [j = c] + (1 − θ_a) ξ_a[j]. The paper keeps
+ * the class prior uniform; learned is the default here: on an imbalanced crowd a uniform prior fits
+ * the busiest annotators who mostly say the majority class as spammers of it, and a single minority
+ * label then decides an image. The statistics of a pass: per annotator the expected number of
+ * labels it knew, and per label the expected number it spammed. The M-step adds pseudo-count s: θ_a
+ * = (s + known) / (2 s + labels), ξ_a[j] = (s + spammed_j) / (k s + spammed). EM starts from the
+ * vote fractions where the paper restarts from random points ({@link #start}); the paper's
+ * variational variant is not built.
  */
 final class Mace implements TruthInference<Mace.Model> {
 
   private static final long serialVersionUID = 1L;
 
-  /** @param spam ξ_a[j] at a k + j */
-  record Model(double[] prior, double[] competence, double[] spam, int classes) implements Serializable {}
+  /**
+   * @param spam ξ_a[j] at a k + j
+   */
+  record Model(double[] prior, double[] competence, double[] spam, int classes)
+      implements Serializable {}
 
   @Override
   public AggregationMethod method() {
@@ -32,12 +35,13 @@ final class Mace implements TruthInference<Mace.Model> {
   }
 
   /**
-   * Every label known (θ = 1): the first M-step then reads each annotator's competence as its agreement
-   * with the vote fractions, as one-coin reads its accuracy and Dawid–Skene its confusions. Started from
-   * θ = 1/2, an annotator who always gives one answer was already half a spammer of it after that step,
-   * and where every annotator always gives the same answer EM went on to fit them all as spammers: the
-   * higher likelihood, since a posterior equal to the prior has no votes to explain, but no labels at all.
-   * Random restarts would not help: they keep the likeliest fit.
+   * Every label known (θ = 1): the first M-step then reads each annotator's competence as its
+   * agreement with the vote fractions, as one-coin reads its accuracy and Dawid–Skene its
+   * confusions. Started from θ = 1/2, an annotator who always gives one answer was already half a
+   * spammer of it after that step, and where every annotator always gives the same answer EM went
+   * on to fit them all as spammers: the higher likelihood, since a posterior equal to the prior has
+   * no votes to explain, but no labels at all. Random restarts would not help: they keep the
+   * likeliest fit.
    */
   @Override
   public Model start(int annotators, int classes) {
@@ -71,7 +75,11 @@ final class Mace implements TruthInference<Mace.Model> {
         known[a * k + j] = theta / (theta + spammed);
       }
     }
-    return new EStep(Arrays.stream(model.prior()).map(Math::log).toArray(), spamming, knowing, known,
+    return new EStep(
+        Arrays.stream(model.prior()).map(Math::log).toArray(),
+        spamming,
+        knowing,
+        known,
         annotators.size());
   }
 
@@ -98,27 +106,37 @@ final class Mace implements TruthInference<Mace.Model> {
 
   @Override
   public List<StructField> annotatorColumns() {
-    return List.of(DataTypes.createStructField("competence", DataTypes.DoubleType, false),
-        DataTypes.createStructField("spam_distribution", DataTypes.createArrayType(DataTypes.DoubleType, false),
-            false));
+    return List.of(
+        DataTypes.createStructField("competence", DataTypes.DoubleType, false),
+        DataTypes.createStructField(
+            "spam_distribution", DataTypes.createArrayType(DataTypes.DoubleType, false), false));
   }
 
   @Override
   public Object[] annotatorValues(Model model, int annotator) {
     int k = model.classes();
-    return new Object[] {model.competence()[annotator],
-        Arrays.stream(model.spam(), annotator * k, (annotator + 1) * k).boxed().toArray(Double[]::new)};
+    return new Object[] {
+      model.competence()[annotator],
+      Arrays.stream(model.spam(), annotator * k, (annotator + 1) * k).boxed().toArray(Double[]::new)
+    };
   }
 
   /**
-   * The E-step: label j from annotator a adds spamming[a k + j] = log((1 − θ_a) ξ_a[j]) to every class
-   * and knowing[a k + j] = log(θ_a + (1 − θ_a) ξ_a[j]) − spamming[a k + j] more to class j. For the
-   * statistics, known[a k + j] = θ_a / (θ_a + (1 − θ_a) ξ_a[j]).
+   * The E-step: label j from annotator a adds spamming[a k + j] = log((1 − θ_a) ξ_a[j]) to every
+   * class and knowing[a k + j] = log(θ_a + (1 − θ_a) ξ_a[j]) − spamming[a k + j] more to class j.
+   * For the statistics, known[a k + j] = θ_a / (θ_a + (1 − θ_a) ξ_a[j]).
    */
-  private record EStep(double[] logPrior, double[] spamming, double[] knowing, double[] known, int annotators)
+  private record EStep(
+      double[] logPrior, double[] spamming, double[] knowing, double[] known, int annotators)
       implements ImageModel {
     @Override
-    public double posterior(int[] annotator, int[] reported, int from, int to, double[] image, int at,
+    public double posterior(
+        int[] annotator,
+        int[] reported,
+        int from,
+        int to,
+        double[] image,
+        int at,
         double[] posterior) {
       int k = logPrior.length;
       double base = 0;
@@ -137,8 +155,15 @@ final class Mace implements TruthInference<Mace.Model> {
      * knowing or by spamming j, any other true class only by spamming.
      */
     @Override
-    public void accumulate(int[] annotator, int[] reported, int from, int to, double[] posterior, double[] image,
-        int at, double[] statistics) {
+    public void accumulate(
+        int[] annotator,
+        int[] reported,
+        int from,
+        int to,
+        double[] posterior,
+        double[] image,
+        int at,
+        double[] statistics) {
       int k = logPrior.length;
       for (int v = from; v < to; v++) {
         int cell = annotator[v] * k + reported[v];

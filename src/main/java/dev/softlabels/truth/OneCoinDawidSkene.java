@@ -8,18 +8,21 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 
 /**
- * One-coin Dawid–Skene: a class prior and one accuracy p_a per annotator, who reports the true class
- * with probability p_a and each other class with (1 − p_a) / (k − 1). A k × k confusion matrix needs
- * many labels per annotator; one number needs few. Its statistics are those every method gathers:
- * p_a = (s + posterior mass on the labels a gave) / (2 s + labels a gave). Its prior is uniform by
- * default, as in ZenCrowd: with errors the same for every class, a learned prior is how the model
- * explains one-sided errors, and it shrinks the class annotators miss until it nearly vanishes.
+ * One-coin Dawid–Skene: a class prior and one accuracy p_a per annotator, who reports the true
+ * class with probability p_a and each other class with (1 − p_a) / (k − 1). A k × k confusion
+ * matrix needs many labels per annotator; one number needs few. Its statistics are those every
+ * method gathers: p_a = (s + posterior mass on the labels a gave) / (2 s + labels a gave). Its
+ * prior is uniform by default, as in ZenCrowd: with errors the same for every class, a learned
+ * prior is how the model explains one-sided errors, and it shrinks the class annotators miss until
+ * it nearly vanishes.
  */
 final class OneCoinDawidSkene implements TruthInference<OneCoinDawidSkene.Model> {
 
   private static final long serialVersionUID = 1L;
 
-  /** @param accuracy p_a for annotator a */
+  /**
+   * @param accuracy p_a for annotator a
+   */
   record Model(double[] prior, double[] accuracy) implements Serializable {}
 
   @Override
@@ -79,7 +82,13 @@ final class OneCoinDawidSkene implements TruthInference<OneCoinDawidSkene.Model>
    */
   private record EStep(double[] logPrior, double[] wrong, double[] right) implements ImageModel {
     @Override
-    public double posterior(int[] annotator, int[] reported, int from, int to, double[] image, int at,
+    public double posterior(
+        int[] annotator,
+        int[] reported,
+        int from,
+        int to,
+        double[] image,
+        int at,
         double[] posterior) {
       double base = 0;
       for (int v = from; v < to; v++) {
@@ -93,7 +102,14 @@ final class OneCoinDawidSkene implements TruthInference<OneCoinDawidSkene.Model>
     }
 
     @Override
-    public void accumulate(int[] annotator, int[] reported, int from, int to, double[] posterior, double[] image,
-        int at, double[] statistics) {}
+    public void accumulate(
+        int[] annotator,
+        int[] reported,
+        int from,
+        int to,
+        double[] posterior,
+        double[] image,
+        int at,
+        double[] statistics) {}
   }
 }

@@ -7,19 +7,26 @@ import org.apache.spark.sql.types.StructField;
 
 /**
  * A truth-inference method run by the {@link Em} engine: its model of the annotators, the E-step it
- * makes per image and the M-step it makes from the statistics of a pass, merged over all images. Plain
- * Java, no Spark: a method is one class and one line of {@link TruthInferences}.
+ * makes per image and the M-step it makes from the statistics of a pass, merged over all images.
+ * Plain Java, no Spark: a method is one class and one line of {@link TruthInferences}.
  *
- * @param <M> the model the driver holds between passes: small (a few numbers per annotator and class)
+ * @param <M> the model the driver holds between passes: small (a few numbers per annotator and
+ *     class)
  */
 interface TruthInference<M extends Serializable> extends Serializable {
 
   AggregationMethod method();
 
-  /** The model the first pass's statistics are gathered with, whose posteriors are the vote fractions. */
+  /**
+   * The model the first pass's statistics are gathered with, whose posteriors are the vote
+   * fractions.
+   */
   M start(int annotators, int classes);
 
-  /** How many numbers the method's part of a pass's statistics holds: the length of {@link Statistics#method}. */
+  /**
+   * How many numbers the method's part of a pass's statistics holds: the length of {@link
+   * Statistics#method}.
+   */
   int statisticsLength(int annotators, int classes);
 
   /**
@@ -35,18 +42,26 @@ interface TruthInference<M extends Serializable> extends Serializable {
     return true;
   }
 
-  /** The E-step and the statistics of a pass with this model; annotator a is {@code annotators.get(a)}. */
+  /**
+   * The E-step and the statistics of a pass with this model; annotator a is {@code
+   * annotators.get(a)}.
+   */
   ImageModel pass(M model, List<String> annotators);
 
   /** The M-step: the next model from the merged statistics of a pass made with {@code model}. */
   M estimate(M model, Statistics statistics, EmSettings settings);
 
-  /** annotators/ columns beyond annotator_id, labels and accuracy, and annotator a's values of them. */
+  /**
+   * annotators/ columns beyond annotator_id, labels and accuracy, and annotator a's values of them.
+   */
   List<StructField> annotatorColumns();
 
   Object[] annotatorValues(M model, int annotator);
 
-  /** labels/ columns beyond the label table's, each image's values from {@link ImageModel#imageValues}. */
+  /**
+   * labels/ columns beyond the label table's, each image's values from {@link
+   * ImageModel#imageValues}.
+   */
   default List<StructField> imageColumns() {
     return List.of();
   }
@@ -54,16 +69,23 @@ interface TruthInference<M extends Serializable> extends Serializable {
   /** Gives each image its posterior over the true class. */
   interface Posteriors extends Serializable {
     /**
-     * Writes the posterior of the image with votes (annotator[v], reported[v]) for v in [from, to) into
-     * {@code posterior} and returns its log-likelihood (NaN where the method has none). The image's own
-     * parameters are {@code image[at]} onwards.
+     * Writes the posterior of the image with votes (annotator[v], reported[v]) for v in [from, to)
+     * into {@code posterior} and returns its log-likelihood (NaN where the method has none). The
+     * image's own parameters are {@code image[at]} onwards.
      */
-    double posterior(int[] annotator, int[] reported, int from, int to, double[] image, int at, double[] posterior);
+    double posterior(
+        int[] annotator,
+        int[] reported,
+        int from,
+        int to,
+        double[] image,
+        int at,
+        double[] posterior);
 
     /**
-     * Per class c, logPrior[c] plus the log-likelihood of the votes given c (in {@code logLikelihoods}),
-     * normalised in place into the posterior; returns the log of the normaliser, the image's
-     * log-likelihood.
+     * Per class c, logPrior[c] plus the log-likelihood of the votes given c (in {@code
+     * logLikelihoods}), normalised in place into the posterior; returns the log of the normaliser,
+     * the image's log-likelihood.
      */
     static double normalise(double[] logPrior, double[] logLikelihoods) {
       int k = logPrior.length;
@@ -84,21 +106,37 @@ interface TruthInference<M extends Serializable> extends Serializable {
     }
   }
 
-  /** One pass's per-image work with a model: the E-step, then the image's share of the statistics. */
+  /**
+   * One pass's per-image work with a model: the E-step, then the image's share of the statistics.
+   */
   interface ImageModel extends Posteriors {
     /**
-     * Adds the image's share to {@code statistics} (the method's part), given its posterior, and updates
-     * the image's own parameters in place.
+     * Adds the image's share to {@code statistics} (the method's part), given its posterior, and
+     * updates the image's own parameters in place.
      */
-    void accumulate(int[] annotator, int[] reported, int from, int to, double[] posterior, double[] image, int at,
+    void accumulate(
+        int[] annotator,
+        int[] reported,
+        int from,
+        int to,
+        double[] posterior,
+        double[] image,
+        int at,
         double[] statistics);
 
     /**
-     * The E-step with this model, then the statistics: a pass's work on one image once the model gives
-     * the posteriors. A method may fuse the two to share what both compute.
+     * The E-step with this model, then the statistics: a pass's work on one image once the model
+     * gives the posteriors. A method may fuse the two to share what both compute.
      */
-    default double passImage(int[] annotator, int[] reported, int from, int to, double[] image, int at,
-        double[] posterior, double[] statistics) {
+    default double passImage(
+        int[] annotator,
+        int[] reported,
+        int from,
+        int to,
+        double[] image,
+        int at,
+        double[] posterior,
+        double[] statistics) {
       double logLikelihood = posterior(annotator, reported, from, to, image, at, posterior);
       accumulate(annotator, reported, from, to, posterior, image, at, statistics);
       return logLikelihood;
@@ -111,17 +149,20 @@ interface TruthInference<M extends Serializable> extends Serializable {
   }
 
   /**
-   * A pass's sufficient statistics, summed over images: what every method needs (the posterior totals,
-   * each annotator's labels and the posterior mass on the class it reported, the log-likelihood) and
-   * the method's own part.
+   * A pass's sufficient statistics, summed over images: what every method needs (the posterior
+   * totals, each annotator's labels and the posterior mass on the class it reported, the
+   * log-likelihood) and the method's own part.
    */
   final class Statistics implements Serializable {
     private static final long serialVersionUID = 1L;
     final double[] posteriorTotals;
+
     /** labels[a]: how many labels annotator a gave. */
     final long[] labels;
+
     /** agreeing[a]: the sum over annotator a's labels of the posterior of the class it reported. */
     final double[] agreeing;
+
     final double[] method;
     double logLikelihood;
     long images;

@@ -19,8 +19,9 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * The truth-inference method behind each aggregation method other than the majority vote, and the way in
- * from other packages: {@link #fit} runs a method over every image's votes and gives a {@link Fit}.
+ * The truth-inference method behind each aggregation method other than the majority vote, and the
+ * way in from other packages: {@link #fit} runs a method over every image's votes and gives a
+ * {@link Fit}.
  */
 public final class TruthInferences {
 
@@ -33,7 +34,8 @@ public final class TruthInferences {
       case GLAD -> new Glad();
       case MACE -> new Mace();
       case WAWA -> new Wawa();
-      case MAJORITY -> throw new IllegalArgumentException("the majority vote counts votes: it has no model");
+      case MAJORITY ->
+          throw new IllegalArgumentException("the majority vote counts votes: it has no model");
     };
   }
 
@@ -43,14 +45,20 @@ public final class TruthInferences {
   }
 
   /**
-   * Fits {@code method} to {@code images}: caches the votes as {@link VoteBlocks}, runs EM on them, and
-   * caches the final model's label rows. Close the fit once its rows and annotators have been used.
+   * Fits {@code method} to {@code images}: caches the votes as {@link VoteBlocks}, runs EM on them,
+   * and caches the final model's label rows. Close the fit once its rows and annotators have been
+   * used.
    */
-  public static Fit fit(SparkSession spark, JavaRDD<ImageVotes> images, ClassList classes, AggregationMethod method,
+  public static Fit fit(
+      SparkSession spark,
+      JavaRDD<ImageVotes> images,
+      ClassList classes,
+      AggregationMethod method,
       EmSettings settings) {
     VoteBlocks blocks = VoteBlocks.of(spark, images, classes);
     Em.Fit<?> fit = Em.fit(blocks, method, settings);
-    return new Fit(spark, blocks, fit, fit.labelRows(blocks).persist(StorageLevel.MEMORY_AND_DISK()));
+    return new Fit(
+        spark, blocks, fit, fit.labelRows(blocks).persist(StorageLevel.MEMORY_AND_DISK()));
   }
 
   /** A fitted method: its label rows, its annotators table and the figures of the fit. */
@@ -60,7 +68,11 @@ public final class TruthInferences {
     private final Em.Fit<?> em;
     private final JavaRDD<VoteBlocks.ImageLabel> labelRows;
 
-    private Fit(SparkSession spark, VoteBlocks blocks, Em.Fit<?> em, JavaRDD<VoteBlocks.ImageLabel> labelRows) {
+    private Fit(
+        SparkSession spark,
+        VoteBlocks blocks,
+        Em.Fit<?> em,
+        JavaRDD<VoteBlocks.ImageLabel> labelRows) {
       this.spark = spark;
       this.blocks = blocks;
       this.em = em;
@@ -81,8 +93,8 @@ public final class TruthInferences {
     }
 
     /**
-     * annotators/: annotator_id, labels, accuracy (the expected share of its labels that match the true
-     * class, over the posteriors of the last pass), then the method's parameters.
+     * annotators/: annotator_id, labels, accuracy (the expected share of its labels that match the
+     * true class, over the posteriors of the last pass), then the method's parameters.
      */
     public Dataset<Row> annotators() {
       return annotatorTable(spark, em, blocks.annotators());
@@ -110,7 +122,10 @@ public final class TruthInferences {
       return em.secondsPerIteration();
     }
 
-    /** The first pass, the statistics of the vote fractions: a majority vote's pass over the cached votes. */
+    /**
+     * The first pass, the statistics of the vote fractions: a majority vote's pass over the cached
+     * votes.
+     */
     public double firstPassSeconds() {
       return em.firstPassSeconds();
     }
@@ -133,18 +148,21 @@ public final class TruthInferences {
       blocks.close();
     }
 
-    private static <M extends Serializable> Dataset<Row> annotatorTable(SparkSession spark, Em.Fit<M> fit,
-        List<String> annotators) {
-      StructType schema = new StructType()
-          .add(LabelColumns.ANNOTATOR, DataTypes.StringType, false)
-          .add("labels", DataTypes.LongType, false)
-          .add("accuracy", DataTypes.DoubleType, false);
+    private static <M extends Serializable> Dataset<Row> annotatorTable(
+        SparkSession spark, Em.Fit<M> fit, List<String> annotators) {
+      StructType schema =
+          new StructType()
+              .add(LabelColumns.ANNOTATOR, DataTypes.StringType, false)
+              .add("labels", DataTypes.LongType, false)
+              .add("accuracy", DataTypes.DoubleType, false);
       for (StructField column : fit.method().annotatorColumns()) {
         schema = schema.add(column);
       }
       List<Row> rows = new ArrayList<>(annotators.size());
       for (int a = 0; a < annotators.size(); a++) {
-        List<Object> values = new ArrayList<>(List.of(annotators.get(a), fit.last().labels[a], fit.last().accuracy(a)));
+        List<Object> values =
+            new ArrayList<>(
+                List.of(annotators.get(a), fit.last().labels[a], fit.last().accuracy(a)));
         values.addAll(Arrays.asList(fit.method().annotatorValues(fit.model(), a)));
         rows.add(RowFactory.create(values.toArray()));
       }

@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.api.java.function.Function;
+import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -25,10 +25,10 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Votes cached once for the EM iterations, as one compact block per partition: each image's votes held
- * together, annotators as small integers. One pass over the blocks runs the E-step per image inside the
- * partition and sums the M-step's sufficient statistics ({@link Statistics}), which a tree aggregate
- * merges: no shuffle, no join, no per-row objects per iteration.
+ * Votes cached once for the EM iterations, as one compact block per partition: each image's votes
+ * held together, annotators as small integers. One pass over the blocks runs the E-step per image
+ * inside the partition and sums the M-step's sufficient statistics ({@link Statistics}), which a
+ * tree aggregate merges: no shuffle, no join, no per-row objects per iteration.
  */
 public final class VoteBlocks implements AutoCloseable {
 
@@ -41,7 +41,11 @@ public final class VoteBlocks implements AutoCloseable {
   private final long votes;
   private final ClassList classes;
 
-  private VoteBlocks(SparkSession spark, JavaRDD<Block> blocks, List<String> annotators, long votes,
+  private VoteBlocks(
+      SparkSession spark,
+      JavaRDD<Block> blocks,
+      List<String> annotators,
+      long votes,
       ClassList classes) {
     this.spark = spark;
     this.blocks = blocks;
@@ -51,15 +55,19 @@ public final class VoteBlocks implements AutoCloseable {
   }
 
   /**
-   * The blocks of every image's votes, one per core (an iteration is arithmetic on arrays: more blocks
-   * would only add tasks). Runs the Spark job that caches them.
+   * The blocks of every image's votes, one per core (an iteration is arithmetic on arrays: more
+   * blocks would only add tasks). Runs the Spark job that caches them.
    */
   public static VoteBlocks of(SparkSession spark, JavaRDD<ImageVotes> images, ClassList classes) {
-    JavaRDD<Block> local = images.coalesce(spark.sparkContext().defaultParallelism())
-        .mapPartitions(votes -> List.of(Block.of(votes)).iterator())
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    // Every annotator gets a model row, so the list is as large as the model the driver holds anyway.
-    Census census = local.aggregate(new Census(new TreeSet<>(), new long[1]), Census::add, Census::merge);
+    JavaRDD<Block> local =
+        images
+            .coalesce(spark.sparkContext().defaultParallelism())
+            .mapPartitions(votes -> List.of(Block.of(votes)).iterator())
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    // Every annotator gets a model row, so the list is as large as the model the driver holds
+    // anyway.
+    Census census =
+        local.aggregate(new Census(new TreeSet<>(), new long[1]), Census::add, Census::merge);
     List<String> annotators = List.copyOf(census.annotators());
     Map<String, Integer> index = new HashMap<>();
     for (int a = 0; a < annotators.size(); a++) {
@@ -67,8 +75,10 @@ public final class VoteBlocks implements AutoCloseable {
     }
     Broadcast<Map<String, Integer>> broadcastIndex =
         JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(index);
-    JavaRDD<Block> global = local.map(block -> block.withGlobalAnnotators(broadcastIndex.value()))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<Block> global =
+        local
+            .map(block -> block.withGlobalAnnotators(broadcastIndex.value()))
+            .persist(StorageLevel.MEMORY_AND_DISK());
     global.count();
     local.unpersist(false);
     // Not destroyed: the blocks' lineage, which recomputes a lost block, still names it.
@@ -107,7 +117,10 @@ public final class VoteBlocks implements AutoCloseable {
 
   /** {@code work}'s result on all the votes merged into one block, computed in one task. */
   <T> T inOneTask(Function<Block, T> work) {
-    return blocks.coalesce(1).mapPartitions(all -> List.of(work.call(Block.merged(all))).iterator()).first();
+    return blocks
+        .coalesce(1)
+        .mapPartitions(all -> List.of(work.call(Block.merged(all))).iterator())
+        .first();
   }
 
   SparkSession spark() {
@@ -115,14 +128,16 @@ public final class VoteBlocks implements AutoCloseable {
   }
 
   /**
-   * One pass of a method without per-image parameters: each image's posterior from {@code posteriors},
-   * and the statistics {@code model} gathers from it, summed by a tree aggregate.
+   * One pass of a method without per-image parameters: each image's posterior from {@code
+   * posteriors}, and the statistics {@code model} gathers from it, summed by a tree aggregate.
    */
   Statistics statistics(Posteriors posteriors, ImageModel model, int methodStatistics) {
     int annotatorCount = annotators.size();
     int k = classes.size();
-    return blocks.treeAggregate(new Statistics(annotatorCount, k, methodStatistics),
-        (statistics, block) -> block.addTo(statistics, posteriors, model, new double[0], 0), Statistics::merge,
+    return blocks.treeAggregate(
+        new Statistics(annotatorCount, k, methodStatistics),
+        (statistics, block) -> block.addTo(statistics, posteriors, model, new double[0], 0),
+        Statistics::merge,
         TREE_DEPTH);
   }
 
@@ -130,41 +145,63 @@ public final class VoteBlocks implements AutoCloseable {
    * One pass of a method whose images keep parameters between passes ({@code width} numbers each,
    * starting at 0 where {@code before} is null): per block the parameters after the pass and the
    * block's statistics, cached and its lineage cut there, since the next pass reads the parameters
-   * (unpersist the previous pass once this one is done). The statistics are merged by a tree aggregate
-   * over the cached result.
+   * (unpersist the previous pass once this one is done). The statistics are merged by a tree
+   * aggregate over the cached result.
    */
-  ImagePass statistics(Posteriors posteriors, ImageModel model, int methodStatistics, JavaRDD<BlockPass> before,
+  ImagePass statistics(
+      Posteriors posteriors,
+      ImageModel model,
+      int methodStatistics,
+      JavaRDD<BlockPass> before,
       int width) {
     int annotatorCount = annotators.size();
     int k = classes.size();
-    Function2<Block, double[], BlockPass> pass = (votes, image) -> new BlockPass(image,
-        votes.addTo(new Statistics(annotatorCount, k, methodStatistics), posteriors, model, image, width));
+    Function2<Block, double[], BlockPass> pass =
+        (votes, image) ->
+            new BlockPass(
+                image,
+                votes.addTo(
+                    new Statistics(annotatorCount, k, methodStatistics),
+                    posteriors,
+                    model,
+                    image,
+                    width));
     // The previous pass's parameters are copied: a cached result must never change.
-    JavaRDD<BlockPass> passed = (before == null
-        ? blocks.map(votes -> pass.call(votes, new double[votes.images().length * width]))
-        : blocks.zipPartitions(before,
-            (votes, previous) -> List.of(pass.call(votes.next(), previous.next().image().clone())).iterator()))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    // Each pass would otherwise add a step to the lineage, and every task would carry all earlier passes'
-    // models: cut where the pass is cached. The price: a lost executor fails the fit instead of recomputing.
+    JavaRDD<BlockPass> passed =
+        (before == null
+                ? blocks.map(votes -> pass.call(votes, new double[votes.images().length * width]))
+                : blocks.zipPartitions(
+                    before,
+                    (votes, previous) ->
+                        List.of(pass.call(votes.next(), previous.next().image().clone()))
+                            .iterator()))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    // Each pass would otherwise add a step to the lineage, and every task would carry all earlier
+    // passes'
+    // models: cut where the pass is cached. The price: a lost executor fails the fit instead of
+    // recomputing.
     passed.rdd().localCheckpoint();
-    Statistics statistics = passed.map(BlockPass::statistics).treeReduce(Statistics::merge, TREE_DEPTH);
+    Statistics statistics =
+        passed.map(BlockPass::statistics).treeReduce(Statistics::merge, TREE_DEPTH);
     return new ImagePass(statistics, passed);
   }
 
   /** A block's image parameters after a pass, and the pass's statistics over the block. */
   record BlockPass(double[] image, Statistics statistics) implements Serializable {}
 
-  /** What a pass with image parameters gives: the merged statistics, and the cached blocks' results. */
+  /**
+   * What a pass with image parameters gives: the merged statistics, and the cached blocks' results.
+   */
   record ImagePass(Statistics statistics, JavaRDD<BlockPass> images) {}
 
   /**
-   * Per image: image_id, counts, posterior (array&lt;double&gt;) and its log-likelihood
-   * ({@link Em#POSTERIORS}), with the image parameters {@code images} holds (null: none).
+   * Per image: image_id, counts, posterior (array&lt;double&gt;) and its log-likelihood ({@link
+   * Em#POSTERIORS}), with the image parameters {@code images} holds (null: none).
    */
   JavaRDD<Row> posteriorRows(Posteriors posteriors, JavaRDD<BlockPass> images, int width) {
     int k = classes.size();
-    return withImages(images, width, (block, image) -> block.posteriorRows(posteriors, image, width, k));
+    return withImages(
+        images, width, (block, image) -> block.posteriorRows(posteriors, image, width, k));
   }
 
   /**
@@ -175,21 +212,26 @@ public final class VoteBlocks implements AutoCloseable {
     return labelRows(Em.voteFractions(classes.size()), null, 0).map(ImageLabel::row);
   }
 
-  /** Per image its label row with the posterior as soft label, and the model's values of the image. */
+  /**
+   * Per image its label row with the posterior as soft label, and the model's values of the image.
+   */
   JavaRDD<ImageLabel> labelRows(ImageModel model, JavaRDD<BlockPass> images, int width) {
     ClassList labelClasses = classes;
-    return withImages(images, width, (block, image) -> block.labelRows(model, image, width, labelClasses));
+    return withImages(
+        images, width, (block, image) -> block.labelRows(model, image, width, labelClasses));
   }
 
   /** One image's label row, and its values of the method's own image columns. */
   public record ImageLabel(LabelRow row, Object[] imageValues) implements Serializable {}
 
-  private <T> JavaRDD<T> withImages(JavaRDD<BlockPass> images, int width,
-      Function2<Block, double[], Iterator<T>> perBlock) {
+  private <T> JavaRDD<T> withImages(
+      JavaRDD<BlockPass> images, int width, Function2<Block, double[], Iterator<T>> perBlock) {
     if (images == null) {
-      return blocks.flatMap(block -> perBlock.call(block, new double[block.images().length * width]));
+      return blocks.flatMap(
+          block -> perBlock.call(block, new double[block.images().length * width]));
     }
-    return blocks.zipPartitions(images, (block, pass) -> perBlock.call(block.next(), pass.next().image()));
+    return blocks.zipPartitions(
+        images, (block, pass) -> perBlock.call(block.next(), pass.next().image()));
   }
 
   @Override
@@ -217,16 +259,23 @@ public final class VoteBlocks implements AutoCloseable {
         ImageVotes image = votes.next();
         images.add(image.image());
         for (int v = 0; v < image.annotators().length; v++) {
-          annotator.add(local.computeIfAbsent(image.annotators()[v], name -> {
-            annotators.add(name);
-            return annotators.size() - 1;
-          }));
+          annotator.add(
+              local.computeIfAbsent(
+                  image.annotators()[v],
+                  name -> {
+                    annotators.add(name);
+                    return annotators.size() - 1;
+                  }));
           reported.add(image.classes()[v]);
         }
         offsets.add(annotator.size());
       }
-      return new Block(images.toArray(String[]::new), offsets.toArray(), annotators.toArray(String[]::new),
-          annotator.toArray(), reported.toArray());
+      return new Block(
+          images.toArray(String[]::new),
+          offsets.toArray(),
+          annotators.toArray(String[]::new),
+          annotator.toArray(),
+          reported.toArray());
     }
 
     /** Blocks with global annotator indices, as one block. */
@@ -268,25 +317,30 @@ public final class VoteBlocks implements AutoCloseable {
     }
 
     /**
-     * The pass over this block's images: each image's posterior, the method's share of the statistics
-     * ({@code model}'s, which may update the image's parameters in {@code image}, image i's at i * width),
-     * and the share every method needs. The first pass's posteriors are the vote fractions, the others'
-     * the model's own.
+     * The pass over this block's images: each image's posterior, the method's share of the
+     * statistics ({@code model}'s, which may update the image's parameters in {@code image}, image
+     * i's at i * width), and the share every method needs. The first pass's posteriors are the vote
+     * fractions, the others' the model's own.
      */
-    Statistics addTo(Statistics statistics, Posteriors posteriors, ImageModel model, double[] image, int width) {
+    Statistics addTo(
+        Statistics statistics, Posteriors posteriors, ImageModel model, double[] image, int width) {
       int k = statistics.posteriorTotals.length;
       double[] posterior = new double[k];
       for (int i = 0; i < images.length; i++) {
         int from = offsets[i];
         int to = offsets[i + 1];
-        // The same object for every pass but the first: the model gives its own posteriors (Java serialisation
+        // The same object for every pass but the first: the model gives its own posteriors (Java
+        // serialisation
         // keeps one object one object, so this holds in every task).
         if (posteriors == model) {
-          statistics.logLikelihood += model.passImage(annotator, reported, from, to, image, i * width, posterior,
-              statistics.method);
+          statistics.logLikelihood +=
+              model.passImage(
+                  annotator, reported, from, to, image, i * width, posterior, statistics.method);
         } else {
-          statistics.logLikelihood += posteriors.posterior(annotator, reported, from, to, image, i * width, posterior);
-          model.accumulate(annotator, reported, from, to, posterior, image, i * width, statistics.method);
+          statistics.logLikelihood +=
+              posteriors.posterior(annotator, reported, from, to, image, i * width, posterior);
+          model.accumulate(
+              annotator, reported, from, to, posterior, image, i * width, statistics.method);
         }
         statistics.images++;
         for (int c = 0; c < k; c++) {
@@ -303,24 +357,43 @@ public final class VoteBlocks implements AutoCloseable {
 
     Iterator<Row> posteriorRows(Posteriors posteriors, double[] image, int width, int k) {
       List<Row> rows = new ArrayList<>(images.length);
-      forEachImage(posteriors, image, width, k, (i, counts, posterior, logLikelihood) -> rows.add(RowFactory.create(
-          images[i], Arrays.stream(counts).boxed().toArray(Integer[]::new),
-          Arrays.stream(posterior).boxed().toArray(Double[]::new), logLikelihood)));
+      forEachImage(
+          posteriors,
+          image,
+          width,
+          k,
+          (i, counts, posterior, logLikelihood) ->
+              rows.add(
+                  RowFactory.create(
+                      images[i],
+                      Arrays.stream(counts).boxed().toArray(Integer[]::new),
+                      Arrays.stream(posterior).boxed().toArray(Double[]::new),
+                      logLikelihood)));
       return rows.iterator();
     }
 
     Iterator<ImageLabel> labelRows(ImageModel model, double[] image, int width, ClassList classes) {
       List<ImageLabel> rows = new ArrayList<>(images.length);
-      forEachImage(model, image, width, classes.size(), (i, counts, posterior, logLikelihood) -> rows.add(
-          new ImageLabel(LabelRow.of(images[i], counts, posterior, classes), model.imageValues(image, i * width))));
+      forEachImage(
+          model,
+          image,
+          width,
+          classes.size(),
+          (i, counts, posterior, logLikelihood) ->
+              rows.add(
+                  new ImageLabel(
+                      LabelRow.of(images[i], counts, posterior, classes),
+                      model.imageValues(image, i * width))));
       return rows.iterator();
     }
 
-    private void forEachImage(Posteriors posteriors, double[] image, int width, int k, ImageResult result) {
+    private void forEachImage(
+        Posteriors posteriors, double[] image, int width, int k, ImageResult result) {
       for (int i = 0; i < images.length; i++) {
         double[] posterior = new double[k];
-        double logLikelihood = posteriors.posterior(annotator, reported, offsets[i], offsets[i + 1], image, i * width,
-            posterior);
+        double logLikelihood =
+            posteriors.posterior(
+                annotator, reported, offsets[i], offsets[i + 1], image, i * width, posterior);
         int[] counts = new int[k];
         for (int v = offsets[i]; v < offsets[i + 1]; v++) {
           counts[reported[v]]++;

@@ -8,9 +8,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 
 /**
- * Wawa (worker agreement with aggregate): each annotator's weight is the share of its labels that agree
- * with the majority vote (ties to the lowest class index), and an image's soft label is its weighted
- * vote fractions. One pass to weigh, one to vote: it does not iterate.
+ * Wawa (worker agreement with aggregate): each annotator's weight is the share of its labels that
+ * agree with the majority vote (ties to the lowest class index), and an image's soft label is its
+ * weighted vote fractions. One pass to weigh, one to vote: it does not iterate.
  */
 final class Wawa implements TruthInference<double[]> {
 
@@ -64,7 +64,13 @@ final class Wawa implements TruthInference<double[]> {
   /** The weighted vote; where every voter of an image weighs 0, its plain vote fractions. */
   private record WeightedVote(double[] weights) implements ImageModel {
     @Override
-    public double posterior(int[] annotator, int[] reported, int from, int to, double[] image, int at,
+    public double posterior(
+        int[] annotator,
+        int[] reported,
+        int from,
+        int to,
+        double[] image,
+        int at,
         double[] posterior) {
       Arrays.fill(posterior, 0.0);
       double total = 0;
@@ -85,8 +91,15 @@ final class Wawa implements TruthInference<double[]> {
     }
 
     @Override
-    public void accumulate(int[] annotator, int[] reported, int from, int to, double[] posterior, double[] image,
-        int at, double[] statistics) {
+    public void accumulate(
+        int[] annotator,
+        int[] reported,
+        int from,
+        int to,
+        double[] posterior,
+        double[] image,
+        int at,
+        double[] statistics) {
       int majority = LabelMath.argmax(posterior);
       for (int v = from; v < to; v++) {
         if (reported[v] == majority) {

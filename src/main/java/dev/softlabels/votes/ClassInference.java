@@ -21,8 +21,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The class list of a run given none (neither --classes nor softlabels.classes): the labels'
  * distinct values, numbers in numeric order and names in alphabetical order, so the same labels
- * always give the same list. A label table's class indices mean nothing without their list, so
- * the run prints it and records it.
+ * always give the same list. A label table's class indices mean nothing without their list, so the
+ * run prints it and records it.
  */
 public final class ClassInference {
 
@@ -35,18 +35,23 @@ public final class ClassInference {
   public record Inferred(ClassList classes, String origin) {
 
     public String line() {
-      return "classes " + origin + ": " + classes.names() + "; pass --classes (softlabels.classes) to fix the list";
+      return "classes "
+          + origin
+          + ": "
+          + classes.names()
+          + "; pass --classes (softlabels.classes) to fix the list";
     }
   }
 
   private ClassInference() {}
 
   /**
-   * The classes of annotation rows read from {@code input} into {@code raw} (AnnotationReader's rows):
-   * the list a Parquet input records with its label column (annotate's output does), else the usable
-   * labels' list, from one distinct-labels pass.
+   * The classes of annotation rows read from {@code input} into {@code raw} (AnnotationReader's
+   * rows): the list a Parquet input records with its label column (annotate's output does), else
+   * the usable labels' list, from one distinct-labels pass.
    */
-  public static Inferred infer(SparkSession spark, AnnotationSource source, Dataset<Row> raw, String input) {
+  public static Inferred infer(
+      SparkSession spark, AnnotationSource source, Dataset<Row> raw, String input) {
     return AnnotationReader.recordedClasses(spark, source, input)
         .map(recorded -> new Inferred(recorded, "recorded with the input's label column"))
         .orElseGet(() -> infer(raw, source.labelEncoding(), input));
@@ -54,12 +59,25 @@ public final class ClassInference {
 
   private static Inferred infer(Dataset<Row> raw, LabelEncoding encoding, String input) {
     // Votes the reader already rejects (unparsable, skipped or rejected in the tool) name no class.
-    List<String> labels = raw.filter(col(AnnotationReader.RAW_RECORD).isNull()
-            .and(col(AnnotationReader.TOOL_REASON).isNull()).and(col(LABEL).notEqual("")))
-        .select(LABEL).distinct().limit(MAX_CLASSES + 1).as(Encoders.STRING()).collectAsList();
+    List<String> labels =
+        raw.filter(
+                col(AnnotationReader.RAW_RECORD)
+                    .isNull()
+                    .and(col(AnnotationReader.TOOL_REASON).isNull())
+                    .and(col(LABEL).notEqual("")))
+            .select(LABEL)
+            .distinct()
+            .limit(MAX_CLASSES + 1)
+            .as(Encoders.STRING())
+            .collectAsList();
     if (labels.size() > MAX_CLASSES) {
-      throw new UserError("more than " + MAX_CLASSES + " distinct labels in " + input + ": is the label column "
-          + "right (--label-col)? Name the classes with --classes");
+      throw new UserError(
+          "more than "
+              + MAX_CLASSES
+              + " distinct labels in "
+              + input
+              + ": is the label column "
+              + "right (--label-col)? Name the classes with --classes");
     }
     return of(labels, encoding);
   }
@@ -67,27 +85,39 @@ public final class ClassInference {
   /** The list for these distinct, non-blank labels. */
   static Inferred of(Collection<String> labels, LabelEncoding encoding) {
     if (labels.size() < 2) {
-      throw new UserError("cannot infer a class list from fewer than two distinct labels " + labels.stream().sorted()
-          .toList() + ": name the classes with --classes");
+      throw new UserError(
+          "cannot infer a class list from fewer than two distinct labels "
+              + labels.stream().sorted().toList()
+              + ": name the classes with --classes");
     }
     if (!labels.stream().allMatch(label -> label.matches(INTEGER))) {
       if (encoding == LabelEncoding.INDEX) {
-        throw new UserError("softlabels.annotations.label-encoding is index but the labels are not all numbers: "
-            + "name the classes with --classes");
+        throw new UserError(
+            "softlabels.annotations.label-encoding is index but the labels are not all numbers: "
+                + "name the classes with --classes");
       }
-      return new Inferred(new ClassList(labels.stream().sorted().toList()),
+      return new Inferred(
+          new ClassList(labels.stream().sorted().toList()),
           "inferred from the labels (names in alphabetical order)");
     }
     if (encoding == LabelEncoding.INDEX) {
-      BigInteger largest = labels.stream().map(BigInteger::new).max(Comparator.naturalOrder()).orElseThrow();
+      BigInteger largest =
+          labels.stream().map(BigInteger::new).max(Comparator.naturalOrder()).orElseThrow();
       if (largest.compareTo(BigInteger.valueOf(MAX_CLASSES)) >= 0) {
-        throw new UserError("label " + largest + " read as a 0-based class index would make more than " + MAX_CLASSES
-            + " classes: name the classes with --classes");
+        throw new UserError(
+            "label "
+                + largest
+                + " read as a 0-based class index would make more than "
+                + MAX_CLASSES
+                + " classes: name the classes with --classes");
       }
-      return new Inferred(new ClassList(IntStream.rangeClosed(0, largest.intValue()).mapToObj(Integer::toString).toList()),
+      return new Inferred(
+          new ClassList(
+              IntStream.rangeClosed(0, largest.intValue()).mapToObj(Integer::toString).toList()),
           "inferred from the labels (indices 0 to the largest label)");
     }
-    return new Inferred(new ClassList(labels.stream().sorted(Comparator.comparing(BigInteger::new)).toList()),
+    return new Inferred(
+        new ClassList(labels.stream().sorted(Comparator.comparing(BigInteger::new)).toList()),
         "inferred from the labels (numbers in numeric order)");
   }
 }

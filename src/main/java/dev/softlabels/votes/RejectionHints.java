@@ -18,9 +18,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * What the quarantined rows say about the fix, for the line of a run that rejects them: the labels that
- * name no class, and for a Label Studio export whose image key is wrong the keys its tasks' data has.
- * Each is a small bounded query, run only when its reason occurs.
+ * What the quarantined rows say about the fix, for the line of a run that rejects them: the labels
+ * that name no class, and for a Label Studio export whose image key is wrong the keys its tasks'
+ * data has. Each is a small bounded query, run only when its reason occurs.
  */
 public final class RejectionHints {
 
@@ -33,18 +33,22 @@ public final class RejectionHints {
   private RejectionHints() {}
 
   /**
-   * The most frequent labels among {@code rejected} (quarantine rows, {@link VotePass#QUARANTINE}) quarantined
-   * as unknown_class, most first (ties by label), at most {@link #LISTED}; none when {@code counts} has none.
+   * The most frequent labels among {@code rejected} (quarantine rows, {@link VotePass#QUARANTINE})
+   * quarantined as unknown_class, most first (ties by label), at most {@link #LISTED}; none when
+   * {@code counts} has none.
    */
   public static List<LabelCount> unknownLabels(Dataset<Row> rejected, VoteTally.Counts counts) {
     if (counts.byReason().getOrDefault(QuarantineReason.UNKNOWN_CLASS.code(), 0L) == 0) {
       return List.of();
     }
-    return rejected.filter(col(VoteValidation.REASON).equalTo(QuarantineReason.UNKNOWN_CLASS.code()))
-        .groupBy(LabelColumns.LABEL).count()
+    return rejected
+        .filter(col(VoteValidation.REASON).equalTo(QuarantineReason.UNKNOWN_CLASS.code()))
+        .groupBy(LabelColumns.LABEL)
+        .count()
         .orderBy(col("count").desc(), col(LabelColumns.LABEL))
         .limit(LISTED)
-        .collectAsList().stream()
+        .collectAsList()
+        .stream()
         .map(row -> new LabelCount(row.getString(0), row.getLong(1)))
         .toList();
   }
@@ -52,7 +56,10 @@ public final class RejectionHints {
   /** {@code "Golden Retriever" 7, "cat" 2}: each label quoted, its spaces and case as read. */
   public static String text(List<LabelCount> labels) {
     return labels.stream()
-        .map(label -> String.format(Locale.ROOT, "\"%s\" %,d", label.label().replace("\"", "\\\""), label.rows()))
+        .map(
+            label ->
+                String.format(
+                    Locale.ROOT, "\"%s\" %,d", label.label().replace("\"", "\\\""), label.rows()))
         .collect(Collectors.joining(", "));
   }
 
@@ -61,32 +68,53 @@ public final class RejectionHints {
    *
    * @param unknown the run's {@link #unknownLabels}
    */
-  public static String of(SparkSession spark, AnnotationSource source, String input, VoteTally.Counts counts,
+  public static String of(
+      SparkSession spark,
+      AnnotationSource source,
+      String input,
+      VoteTally.Counts counts,
       List<LabelCount> unknown) {
     List<String> hints = new ArrayList<>();
     if (!unknown.isEmpty()) {
       long total = counts.byReason().get(QuarantineReason.UNKNOWN_CLASS.code());
       boolean more = total > unknown.stream().mapToLong(LabelCount::rows).sum();
-      hints.add("labels naming no class" + (more ? " (most frequent first): " : ": ") + text(unknown)
-          + "; name every class with --classes (softlabels.classes)");
+      hints.add(
+          "labels naming no class"
+              + (more ? " (most frequent first): " : ": ")
+              + text(unknown)
+              + "; name every class with --classes (softlabels.classes)");
     }
     if (source.format() == InputFormat.LABEL_STUDIO
         && counts.byReason().getOrDefault(QuarantineReason.MISSING_IMAGE_ID.code(), 0L) > 0) {
-      hints.add(labelStudioImageKey(source.exportFields().labelStudioImageKey(),
-          LabelStudioAnnotations.dataKeys(spark, input, source.exportFields().labelStudioImageKey(),
-          LISTED + 1)));
+      hints.add(
+          labelStudioImageKey(
+              source.exportFields().labelStudioImageKey(),
+              LabelStudioAnnotations.dataKeys(
+                  spark, input, source.exportFields().labelStudioImageKey(), LISTED + 1)));
     }
     return String.join("; ", hints);
   }
 
   /** Where a Label Studio task's image is, given the keys found under its tasks' data. */
   static String labelStudioImageKey(String imageKey, List<String> dataKeys) {
-    String found = dataKeys.size() > LISTED
-        ? String.join(", ", dataKeys.subList(0, LISTED)) + ", ..." : String.join(", ", dataKeys);
-    String fix = dataKeys.size() == 1 ? "pass --image-col " + dataKeys.get(0)
-        : "pass --image-col with the key that holds the image";
-    String keys = dataKeys.isEmpty() ? "no keys" : (dataKeys.size() == 1 ? "the key " : "the keys ") + found;
-    return "missing_image_id: tasks without data." + imageKey + " (their data has " + keys + "): " + fix + " ("
-        + ExportFields.LABEL_STUDIO_IMAGE_KEY + ")";
+    String found =
+        dataKeys.size() > LISTED
+            ? String.join(", ", dataKeys.subList(0, LISTED)) + ", ..."
+            : String.join(", ", dataKeys);
+    String fix =
+        dataKeys.size() == 1
+            ? "pass --image-col " + dataKeys.get(0)
+            : "pass --image-col with the key that holds the image";
+    String keys =
+        dataKeys.isEmpty() ? "no keys" : (dataKeys.size() == 1 ? "the key " : "the keys ") + found;
+    return "missing_image_id: tasks without data."
+        + imageKey
+        + " (their data has "
+        + keys
+        + "): "
+        + fix
+        + " ("
+        + ExportFields.LABEL_STUDIO_IMAGE_KEY
+        + ")";
   }
 }

@@ -30,8 +30,8 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.api.java.function.Function;
+import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -42,13 +42,13 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * The aggregate job's one pass over its checked rows ({@link VoteValidation#checkRows}): one shuffle by
- * image, each partition sorted so that an image's rows are together in (annotator, input order), then
- * one streaming walk that applies the duplicate rule (an annotator's first usable vote on an image
- * counts, later ones are quarantined as duplicate_vote), counts each image's votes per class, and passes
- * the rows rejected on their own through. The walk's output, small next to the input (a row per image and per
- * rejected row), is cached as Java objects and feeds the counts, labels/, quarantine/ and the summary,
- * so the input is read and shuffled once.
+ * The aggregate job's one pass over its checked rows ({@link VoteValidation#checkRows}): one
+ * shuffle by image, each partition sorted so that an image's rows are together in (annotator, input
+ * order), then one streaming walk that applies the duplicate rule (an annotator's first usable vote
+ * on an image counts, later ones are quarantined as duplicate_vote), counts each image's votes per
+ * class, and passes the rows rejected on their own through. The walk's output, small next to the
+ * input (a row per image and per rejected row), is cached as Java objects and feeds the counts,
+ * labels/, quarantine/ and the summary, so the input is read and shuffled once.
  *
  * <p>Why a sort and a walk rather than hash aggregations: the duplicate rule needs each annotator's
  * first vote and every later row itself (the quarantine), and Spark's built-ins give the rows only
@@ -57,31 +57,42 @@ import org.apache.spark.storage.StorageLevel;
  *
  * <p>{@link #onto} runs the same pass over a night's rows with the votes the images already have
  * (the relabel store's rows of those images) in the same shuffle: each image's latest earlier row
- * sorts first, its annotators' night votes are duplicates too, and the night's counts come out beside its
- * {@link EarlierVotes}.
+ * sorts first, its annotators' night votes are duplicates too, and the night's counts come out
+ * beside its {@link EarlierVotes}.
  */
 public final class VotePass implements AutoCloseable {
 
-  /** The quarantine table's schema: the rejected rows as read, with their reason and input order. */
-  public static final StructType QUARANTINE = new StructType()
-      .add(IMAGE, DataTypes.StringType, true)
-      .add(ANNOTATOR, DataTypes.StringType, true)
-      .add(LABEL, DataTypes.StringType, true)
-      .add(RAW_RECORD, DataTypes.StringType, true)
-      .add(REASON, DataTypes.StringType, true)
-      .add(ROW_ORDER, DataTypes.LongType, true);
   /**
-   * The columns of {@link #onto}'s earlier rows: an image's counts, annotators, first night, and the night
-   * the row last changed (an image's row with the latest one holds its earlier votes).
+   * The quarantine table's schema: the rejected rows as read, with their reason and input order.
+   */
+  public static final StructType QUARANTINE =
+      new StructType()
+          .add(IMAGE, DataTypes.StringType, true)
+          .add(ANNOTATOR, DataTypes.StringType, true)
+          .add(LABEL, DataTypes.StringType, true)
+          .add(RAW_RECORD, DataTypes.StringType, true)
+          .add(REASON, DataTypes.StringType, true)
+          .add(ROW_ORDER, DataTypes.LongType, true);
+
+  /**
+   * The columns of {@link #onto}'s earlier rows: an image's counts, annotators, first night, and
+   * the night the row last changed (an image's row with the latest one holds its earlier votes).
    */
   public static final String EARLIER_COUNTS = "counts";
+
   public static final String EARLIER_ANNOTATORS = "annotators";
   public static final String EARLIER_FIRST_SEEN = "first_seen";
   public static final String EARLIER_LAST_CHANGED = "last_changed";
-  /** The walk's name of {@link #EARLIER_LAST_CHANGED}: null on a night's row, which is how the walk tells them apart. */
+
+  /**
+   * The walk's name of {@link #EARLIER_LAST_CHANGED}: null on a night's row, which is how the walk
+   * tells them apart.
+   */
   static final String EARLIER_ORDER = "earlier_last_changed";
+
   private static final String IMAGE_HASH = "image_hash";
   private static final int QUARANTINE_REASON = QUARANTINE.fieldIndex(REASON);
+
   /** Sorted partitions per core: small enough to sort in memory, few enough to start quickly. */
   private static final int PARTITIONS_PER_CORE = 8;
 
@@ -96,14 +107,21 @@ public final class VotePass implements AutoCloseable {
   /** One element of the walk's output: a voted image, or a rejected row. */
   sealed interface Passed extends Serializable {}
 
-  /** An image's votes, with its earlier votes in {@link #onto}'s pass (null when it had none, and in {@link #run}'s). */
+  /**
+   * An image's votes, with its earlier votes in {@link #onto}'s pass (null when it had none, and in
+   * {@link #run}'s).
+   */
   record Voted(ImageVotes votes, EarlierVotes earlier) implements Passed {}
 
   /** A rejected row: the quarantine columns ({@link #QUARANTINE}). */
   record Rejected(Row row) implements Passed {}
 
-  /** The votes an image had before the pass: counts per class, who gave them, and the night it was first seen. */
-  public record EarlierVotes(int[] counts, String[] annotators, String firstSeen) implements Serializable {}
+  /**
+   * The votes an image had before the pass: counts per class, who gave them, and the night it was
+   * first seen.
+   */
+  public record EarlierVotes(int[] counts, String[] annotators, String firstSeen)
+      implements Serializable {}
 
   /** Rows read, used and quarantined by reason, and the images with a vote. */
   public record Tally(VoteTally.Counts counts, long images) {}
@@ -114,51 +132,80 @@ public final class VotePass implements AutoCloseable {
    * ({@link #tally}). {@code keepVotes} keeps who gave which vote, for the annotator models.
    */
   public static VotePass run(Dataset<Row> checked, ClassList classes, boolean keepVotes) {
-    return new VotePass(checked.sparkSession(), walked(checked, null, classes, keepVotes,
-        StorageLevel.MEMORY_AND_DISK()));
+    return new VotePass(
+        checked.sparkSession(),
+        walked(checked, null, classes, keepVotes, StorageLevel.MEMORY_AND_DISK()));
   }
 
   /**
-   * The pass over a night's {@code checked} rows onto the images' earlier votes: {@code earlier} has
-   * image_id and the {@code EARLIER_*} columns, any number of rows per image (the one with the greatest
-   * {@link #EARLIER_LAST_CHANGED} counts). A usable vote of an annotator the image's earlier votes already name
-   * is a duplicate_vote; an image's votes are the night's alone, its {@link EarlierVotes} beside them. Who voted
-   * is kept.
-   * The walk's output is not cached: the caller caches what it makes of it ({@link #map}) as a table, which
-   * costs less than caching these Java objects (estimating their size, or serializing them, cost as much
-   * as the walk itself).
+   * The pass over a night's {@code checked} rows onto the images' earlier votes: {@code earlier}
+   * has image_id and the {@code EARLIER_*} columns, any number of rows per image (the one with the
+   * greatest {@link #EARLIER_LAST_CHANGED} counts). A usable vote of an annotator the image's
+   * earlier votes already name is a duplicate_vote; an image's votes are the night's alone, its
+   * {@link EarlierVotes} beside them. Who voted is kept. The walk's output is not cached: the
+   * caller caches what it makes of it ({@link #map}) as a table, which costs less than caching
+   * these Java objects (estimating their size, or serializing them, cost as much as the walk
+   * itself).
    */
   public static VotePass onto(Dataset<Row> checked, Dataset<Row> earlier, ClassList classes) {
-    return new VotePass(checked.sparkSession(), walked(checked, earlier, classes, true, StorageLevel.NONE()));
+    return new VotePass(
+        checked.sparkSession(), walked(checked, earlier, classes, true, StorageLevel.NONE()));
   }
 
-  private static JavaRDD<Passed> walked(Dataset<Row> checked, Dataset<Row> earlier, ClassList classes,
-      boolean keepVotes, StorageLevel cached) {
-    // Spark's own row form, not Java objects: converting ten rows per image to Java strings cost more
+  private static JavaRDD<Passed> walked(
+      Dataset<Row> checked,
+      Dataset<Row> earlier,
+      ClassList classes,
+      boolean keepVotes,
+      StorageLevel cached) {
+    // Spark's own row form, not Java objects: converting ten rows per image to Java strings cost
+    // more
     // than the walk; the walk decodes only what it keeps.
-    // The sort's first key is a hash of the image: image ids often share long prefixes (paths, padded
-    // numbers), which would leave the sorter's 8-byte key prefix useless and every comparison reading
+    // The sort's first key is a hash of the image: image ids often share long prefixes (paths,
+    // padded
+    // numbers), which would leave the sorter's 8-byte key prefix useless and every comparison
+    // reading
     // whole rows. Rows of one image still end up together, in (annotator, input order), its earlier
     // rows first, latest first.
-    Dataset<Row> rows = checked.select(col(IMAGE), col(ANNOTATOR), col(LABEL), col(RAW_RECORD), col(REASON),
-        col(CLASS_INDEX), col(ROW_ORDER), col(FILE_ORDER));
+    Dataset<Row> rows =
+        checked.select(
+            col(IMAGE),
+            col(ANNOTATOR),
+            col(LABEL),
+            col(RAW_RECORD),
+            col(REASON),
+            col(CLASS_INDEX),
+            col(ROW_ORDER),
+            col(FILE_ORDER));
     List<Column> order = new ArrayList<>(List.of(col(IMAGE_HASH), col(IMAGE)));
-    // A night's rows are few: Spark's adaptive execution sizes their partitions (16 tasks of a few rows
+    // A night's rows are few: Spark's adaptive execution sizes their partitions (16 tasks of a few
+    // rows
     // each cost more than the rows); a whole input's get the partitions measured for it.
     Column image = col(IMAGE);
     Dataset<Row> byImage;
     if (earlier != null) {
       // The night's rows come with null earlier columns, the earlier rows with null night columns.
-      rows = rows.unionByName(earlier.select(col(IMAGE), col(EARLIER_COUNTS), col(EARLIER_ANNOTATORS),
-          col(EARLIER_FIRST_SEEN), col(EARLIER_LAST_CHANGED).as(EARLIER_ORDER)), true);
+      rows =
+          rows.unionByName(
+              earlier.select(
+                  col(IMAGE),
+                  col(EARLIER_COUNTS),
+                  col(EARLIER_ANNOTATORS),
+                  col(EARLIER_FIRST_SEEN),
+                  col(EARLIER_LAST_CHANGED).as(EARLIER_ORDER)),
+              true);
       order.add(col(EARLIER_ORDER).desc_nulls_last());
       byImage = rows.withColumn(IMAGE_HASH, xxhash64(image)).repartition(image);
     } else {
-      byImage = rows.withColumn(IMAGE_HASH, xxhash64(image)).repartition(partitions(checked.sparkSession()), image);
+      byImage =
+          rows.withColumn(IMAGE_HASH, xxhash64(image))
+              .repartition(partitions(checked.sparkSession()), image);
     }
     order.addAll(List.of(col(ANNOTATOR), col(FILE_ORDER), col(ROW_ORDER)));
-    Dataset<Row> sorted = byImage.sortWithinPartitions(order.toArray(Column[]::new)).drop(FILE_ORDER, IMAGE_HASH);
-    JavaRDD<Passed> walked = InternalRows.mapPartitions(sorted, new Walk(sorted.schema(), classes.size(), keepVotes));
+    Dataset<Row> sorted =
+        byImage.sortWithinPartitions(order.toArray(Column[]::new)).drop(FILE_ORDER, IMAGE_HASH);
+    JavaRDD<Passed> walked =
+        InternalRows.mapPartitions(sorted, new Walk(sorted.schema(), classes.size(), keepVotes));
     return cached.equals(StorageLevel.NONE()) ? walked : walked.persist(cached);
   }
 
@@ -174,18 +221,22 @@ public final class VotePass implements AutoCloseable {
   }
 
   /**
-   * Every element of the walk's output: a voted image's votes and earlier votes (null when it had none), or a
-   * rejected row ({@link #QUARANTINE}).
+   * Every element of the walk's output: a voted image's votes and earlier votes (null when it had
+   * none), or a rejected row ({@link #QUARANTINE}).
    */
-  public <T> JavaRDD<T> map(Function2<ImageVotes, EarlierVotes, T> voted, Function<Row, T> rejected) {
-    return passed.map(p -> p instanceof Voted image ? voted.call(image.votes(), image.earlier())
-        : rejected.call(((Rejected) p).row()));
+  public <T> JavaRDD<T> map(
+      Function2<ImageVotes, EarlierVotes, T> voted, Function<Row, T> rejected) {
+    return passed.map(
+        p ->
+            p instanceof Voted image
+                ? voted.call(image.votes(), image.earlier())
+                : rejected.call(((Rejected) p).row()));
   }
 
   /** The quarantine table ({@link #QUARANTINE}). */
   public Dataset<Row> rejected() {
-    return spark.createDataFrame(passed.filter(p -> p instanceof Rejected).map(p -> ((Rejected) p).row()),
-        QUARANTINE);
+    return spark.createDataFrame(
+        passed.filter(p -> p instanceof Rejected).map(p -> ((Rejected) p).row()), QUARANTINE);
   }
 
   /** Releases the cached pass. */
@@ -223,10 +274,10 @@ public final class VotePass implements AutoCloseable {
   }
 
   /**
-   * The walk over one sorted partition, as a function Spark runs on each: its input rows, in Spark's row
-   * form, have image_id, annotator_id, label, raw_record, reason, class_index and row_order, and in
-   * {@link #onto}'s pass the earlier rows' counts, annotators, first_seen and {@link #EARLIER_ORDER} (null on a
-   * night's row); the fields are found by name in {@code input}.
+   * The walk over one sorted partition, as a function Spark runs on each: its input rows, in
+   * Spark's row form, have image_id, annotator_id, label, raw_record, reason, class_index and
+   * row_order, and in {@link #onto}'s pass the earlier rows' counts, annotators, first_seen and
+   * {@link #EARLIER_ORDER} (null on a night's row); the fields are found by name in {@code input}.
    */
   static final class Walk implements FlatMapFunction<Iterator<RowView>, Passed> {
     private static final long serialVersionUID = 1L;
@@ -268,9 +319,9 @@ public final class VotePass implements AutoCloseable {
     }
 
     /**
-     * Streams the output: memory holds one image's votes, not the partition. The input rows are reused
-     * buffers, so what outlives a row is copied. Texts stay undecoded ({@link RowView#text}) but for what
-     * the output keeps.
+     * Streams the output: memory holds one image's votes, not the partition. The input rows are
+     * reused buffers, so what outlives a row is copied. Texts stay undecoded ({@link RowView#text})
+     * but for what the output keeps.
      */
     private final class Output implements Iterator<Passed> {
       private final Iterator<RowView> input;
@@ -310,7 +361,8 @@ public final class VotePass implements AutoCloseable {
 
       private void take(RowView row) {
         if (earlierRows && !row.isNullAt(earlierOrder)) {
-          // Earlier rows come first, the latest first: it is the image's earlier votes, older ones are superseded.
+          // Earlier rows come first, the latest first: it is the image's earlier votes, older ones
+          // are superseded.
           if (!row.text(image).equals(currentImage)) {
             startImage(row.textCopy(image));
             earlier = earlier(row);
@@ -325,7 +377,8 @@ public final class VotePass implements AutoCloseable {
           startImage(row.textCopy(image));
         }
         Object rowAnnotator = row.text(annotator);
-        // Sorted by annotator then input order: a usable row of the annotator just seen is a later vote.
+        // Sorted by annotator then input order: a usable row of the annotator just seen is a later
+        // vote.
         if (rowAnnotator.equals(lastAnnotator) || earlierAnnotatorTexts.contains(rowAnnotator)) {
           ready.add(rejected(row, QuarantineReason.DUPLICATE_VOTE.code()));
           return;
@@ -354,16 +407,26 @@ public final class VotePass implements AutoCloseable {
           earlierAnnotatorTexts.add(texts[a]);
           who[a] = texts[a].toString();
         }
-        return new EarlierVotes(row.getIntArray(earlierCounts), who, row.getString(earlierFirstSeen));
+        return new EarlierVotes(
+            row.getIntArray(earlierCounts), who, row.getString(earlierFirstSeen));
       }
 
-      /** Emits the image's votes when it has a usable one (an image with earlier rows alone is not voted on). */
+      /**
+       * Emits the image's votes when it has a usable one (an image with earlier rows alone is not
+       * voted on).
+       */
       private void finishImage() {
         if (voted) {
-          ready.add(new Voted(keepVotes
-              ? new ImageVotes(currentImage.toString(), counts, annotators.toArray(String[]::new),
-                  reported.stream().mapToInt(Integer::intValue).toArray())
-              : new ImageVotes(currentImage.toString(), counts, null, null), earlier));
+          ready.add(
+              new Voted(
+                  keepVotes
+                      ? new ImageVotes(
+                          currentImage.toString(),
+                          counts,
+                          annotators.toArray(String[]::new),
+                          reported.stream().mapToInt(Integer::intValue).toArray())
+                      : new ImageVotes(currentImage.toString(), counts, null, null),
+                  earlier));
         }
         annotators.clear();
         reported.clear();
@@ -375,8 +438,14 @@ public final class VotePass implements AutoCloseable {
       }
 
       private Passed rejected(RowView row, String why) {
-        return new Rejected(RowFactory.create(row.getString(image), row.getString(annotator), row.getString(label),
-            row.getString(rawRecord), why, row.isNullAt(rowOrder) ? null : row.getLong(rowOrder)));
+        return new Rejected(
+            RowFactory.create(
+                row.getString(image),
+                row.getString(annotator),
+                row.getString(label),
+                row.getString(rawRecord),
+                why,
+                row.isNullAt(rowOrder) ? null : row.getLong(rowOrder)));
       }
     }
   }

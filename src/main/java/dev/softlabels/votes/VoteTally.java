@@ -23,8 +23,8 @@ public final class VoteTally {
   }
 
   /**
-   * Counts summed over a pass's rows in a Spark aggregate (one per task, merged on the driver): votes used,
-   * and rejected rows per reason.
+   * Counts summed over a pass's rows in a Spark aggregate (one per task, merged on the driver):
+   * votes used, and rejected rows per reason.
    */
   public static final class Sums implements Serializable {
     private static final long serialVersionUID = 1L;

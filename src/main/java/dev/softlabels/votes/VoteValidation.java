@@ -20,8 +20,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Decides for every raw annotation row whether it is usable on its own: adds {@code class_index} (int)
- * and {@code reason} (a {@link QuarantineReason} code, null for a usable row). Built-in Spark
+ * Decides for every raw annotation row whether it is usable on its own: adds {@code class_index}
+ * (int) and {@code reason} (a {@link QuarantineReason} code, null for a usable row). Built-in Spark
  * expressions only, no shuffle; the duplicate rule needs an image's rows together and is the vote
  * pass's ({@link VotePass}).
  */
@@ -33,9 +33,9 @@ public final class VoteValidation {
   private VoteValidation() {}
 
   /** The reasons a row is unusable on its own (everything but duplicates): no shuffle. */
-  public static Dataset<Row> checkRows(Dataset<Row> raw, ClassList classes, LabelEncoding encoding) {
-    return raw
-        .withColumn(CLASS_INDEX, classIndex(col(LABEL), classes, encoding))
+  public static Dataset<Row> checkRows(
+      Dataset<Row> raw, ClassList classes, LabelEncoding encoding) {
+    return raw.withColumn(CLASS_INDEX, classIndex(col(LABEL), classes, encoding))
         .withColumn(REASON, rowReason());
   }
 
@@ -44,15 +44,17 @@ public final class VoteValidation {
     return switch (encoding) {
       case NAME, AUTO -> LabelColumns.classIndexOfName(label, classes);
       // At most 9 digits so the cast to int cannot overflow.
-      case INDEX -> LabelColumns.classIndexOfIndex(
-          when(label.rlike("^[0-9]{1,9}$"), label.cast(DataTypes.IntegerType)), classes);
+      case INDEX ->
+          LabelColumns.classIndexOfIndex(
+              when(label.rlike("^[0-9]{1,9}$"), label.cast(DataTypes.IntegerType)), classes);
     };
   }
 
   private static Column rowReason() {
     return when(col(RAW_RECORD).isNotNull(), code(QuarantineReason.UNPARSABLE_ROW))
         .when(col(TOOL_REASON).isNotNull(), col(TOOL_REASON))
-        .when(undecoded(col(IMAGE)).or(undecoded(col(ANNOTATOR))).or(undecoded(col(LABEL))),
+        .when(
+            undecoded(col(IMAGE)).or(undecoded(col(ANNOTATOR))).or(undecoded(col(LABEL))),
             code(QuarantineReason.UNDECODABLE_TEXT))
         .when(blank(col(IMAGE)), code(QuarantineReason.MISSING_IMAGE_ID))
         .when(blank(col(ANNOTATOR)), code(QuarantineReason.MISSING_ANNOTATOR_ID))

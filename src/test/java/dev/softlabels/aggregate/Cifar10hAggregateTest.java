@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The real CIFAR-10H votes, expanded to one row per annotation, give back the published soft labels. */
+/**
+ * The real CIFAR-10H votes, expanded to one row per annotation, give back the published soft
+ * labels.
+ */
 @ExtendWith(SparkExtension.class)
 class Cifar10hAggregateTest {
 
@@ -29,10 +32,14 @@ class Cifar10hAggregateTest {
     Path cifar10h = TestFiles.sharedData("cifar10h");
     Path votes = Cifar10h.writeVotes(spark, dir);
     Path output = dir.resolve("out");
-    AggregateSettings settings = AggregateSettings.from(ConfigLoader.load(Optional.empty(),
-        Optional.of(Path.of("conf/cifar10h.conf")), Map.of(
-            "softlabels.aggregate.input", votes.toString(),
-            "softlabels.aggregate.output", output.toString())));
+    AggregateSettings settings =
+        AggregateSettings.from(
+            ConfigLoader.load(
+                Optional.empty(),
+                Optional.of(Path.of("conf/cifar10h.conf")),
+                Map.of(
+                    "softlabels.aggregate.input", votes.toString(),
+                    "softlabels.aggregate.output", output.toString())));
 
     AggregateSummary summary = AggregateJob.run(spark, settings);
 
@@ -46,9 +53,16 @@ class Cifar10hAggregateTest {
 
     List<String> published = Files.readAllLines(cifar10h.resolve("cifar10h_probs.csv"));
     double maxDifference = 0;
-    for (Row row : spark.read().parquet(output.resolve("labels").toString()).select("image_id", "soft_label").collectAsList()) {
-      double[] expected = Arrays.stream(published.get(Integer.parseInt(row.getString(0))).split(","))
-          .mapToDouble(Double::parseDouble).toArray();
+    for (Row row :
+        spark
+            .read()
+            .parquet(output.resolve("labels").toString())
+            .select("image_id", "soft_label")
+            .collectAsList()) {
+      double[] expected =
+          Arrays.stream(published.get(Integer.parseInt(row.getString(0))).split(","))
+              .mapToDouble(Double::parseDouble)
+              .toArray();
       List<Double> soft = row.getList(1);
       for (int k = 0; k < expected.length; k++) {
         maxDifference = Math.max(maxDifference, Math.abs(expected[k] - soft.get(k)));

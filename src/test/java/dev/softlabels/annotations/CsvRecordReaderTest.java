@@ -12,15 +12,17 @@ import org.junit.jupiter.api.Test;
 
 class CsvRecordReaderTest {
 
-  /** Each record as its fields joined by '|' ("null" for an empty one), "!" appended when malformed. */
-  private static List<String> records(byte[] input, char delimiter, Charset charset, int maxRecordBytes)
-      throws IOException {
+  /**
+   * Each record as its fields joined by '|' ("null" for an empty one), "!" appended when malformed.
+   */
+  private static List<String> records(
+      byte[] input, char delimiter, Charset charset, int maxRecordBytes) throws IOException {
     return records(input, delimiter, charset, maxRecordBytes, 0);
   }
 
   /** As above, for a file whose header has {@code headerFields} fields (0: unknown). */
-  private static List<String> records(byte[] input, char delimiter, Charset charset, int maxRecordBytes,
-      int headerFields)
+  private static List<String> records(
+      byte[] input, char delimiter, Charset charset, int maxRecordBytes, int headerFields)
       throws IOException {
     List<String> records = new ArrayList<>();
     try (CsvRecordReader reader =
@@ -31,7 +33,9 @@ class CsvRecordReaderTest {
         for (int i = 0; i < reader.fieldCount(); i++) {
           fields.add(reader.field(i));
         }
-        records.add(String.join("|", fields.stream().map(String::valueOf).toList()) + (reader.malformed() ? "!" : ""));
+        records.add(
+            String.join("|", fields.stream().map(String::valueOf).toList())
+                + (reader.malformed() ? "!" : ""));
       }
     }
     return records;
@@ -42,7 +46,8 @@ class CsvRecordReaderTest {
   }
 
   private static List<String> records(String input, int fields) throws IOException {
-    return records(input.getBytes(StandardCharsets.UTF_8), ',', StandardCharsets.UTF_8, 1 << 20, fields);
+    return records(
+        input.getBytes(StandardCharsets.UTF_8), ',', StandardCharsets.UTF_8, 1 << 20, fields);
   }
 
   @Test
@@ -72,20 +77,27 @@ class CsvRecordReaderTest {
 
   @Test
   void aQuotedFieldRunningPastItsLineIntoNoSoundRecordIsCutBackToThatLine() throws IOException {
-    // Closed by the next field's opening quote, with text after it: not a record, so its first line is.
+    // Closed by the next field's opening quote, with text after it: not a record, so its first line
+    // is.
     assertThat(records("a,\"b,c\nd,e,f\ng,\"h\",i\nj,k,l\n", 3))
         .containsExactly("a|\"b,c!", "d|e|f", "g|h|i", "j|k|l");
     // Well formed, but with another number of fields than the header's.
     assertThat(records("x,\"y\nz\",w,v\nj,k,l\n", 3)).containsExactly("x|\"y!", "z\"|w|v", "j|k|l");
     // A sound record over two lines stays one record, CRLF line breaks too.
-    assertThat(records("a,\"two\r\nlines\",c\r\nd,e,f\r\n", 3)).containsExactly("a|two\r\nlines|c", "d|e|f");
+    assertThat(records("a,\"two\r\nlines\",c\r\nd,e,f\r\n", 3))
+        .containsExactly("a|two\r\nlines|c", "d|e|f");
   }
 
   @Test
   void anUnclosedQuoteReadsNoFurtherThanTheRecordLimitBeforeReadingOn() throws IOException {
     String rest = "c,3\n".repeat(100);
-    List<String> records = records(("a,1\nb,\"2\n" + rest).getBytes(StandardCharsets.US_ASCII), ',',
-        StandardCharsets.UTF_8, 32, 2);
+    List<String> records =
+        records(
+            ("a,1\nb,\"2\n" + rest).getBytes(StandardCharsets.US_ASCII),
+            ',',
+            StandardCharsets.UTF_8,
+            32,
+            2);
 
     assertThat(records).hasSize(102);
     assertThat(records.subList(0, 2)).containsExactly("a|1", "b|\"2!");
@@ -95,7 +107,8 @@ class CsvRecordReaderTest {
   @Test
   void aRecordOverTheLimitKeepsItsWholeFieldsAndIsMalformed() throws IOException {
     byte[] input = "a,bb,cccc,dd\nnext,1\n".getBytes(StandardCharsets.US_ASCII);
-    try (CsvRecordReader reader = new CsvRecordReader(new ByteArrayInputStream(input), ',', StandardCharsets.UTF_8, 8)) {
+    try (CsvRecordReader reader =
+        new CsvRecordReader(new ByteArrayInputStream(input), ',', StandardCharsets.UTF_8, 8)) {
       assertThat(reader.next()).isTrue();
       assertThat(reader.malformed()).isTrue();
       assertThat(reader.fieldCount()).isEqualTo(2);
@@ -109,9 +122,26 @@ class CsvRecordReaderTest {
 
   @Test
   void bytesAreDecodedPerFieldAndAUtf8ByteOrderMarkIsDropped() throws IOException {
-    byte[] input = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, 'i', 'd', ';', 'x', '\n',
-        'c', 'a', 'f', (byte) 0xE9, ';', (byte) 0xC3, (byte) 0xA9, '\n'};
-    assertThat(records(input, ';', StandardCharsets.UTF_8, 1 << 20)).containsExactly("id|x", "caf\uFFFD|é");
+    byte[] input = {
+      (byte) 0xEF,
+      (byte) 0xBB,
+      (byte) 0xBF,
+      'i',
+      'd',
+      ';',
+      'x',
+      '\n',
+      'c',
+      'a',
+      'f',
+      (byte) 0xE9,
+      ';',
+      (byte) 0xC3,
+      (byte) 0xA9,
+      '\n'
+    };
+    assertThat(records(input, ';', StandardCharsets.UTF_8, 1 << 20))
+        .containsExactly("id|x", "caf\uFFFD|é");
     assertThat(records(input, ';', StandardCharsets.ISO_8859_1, 1 << 20))
         .containsExactly("\u00EF\u00BB\u00BFid|x", "café|\u00C3\u00A9");
   }

@@ -16,11 +16,14 @@ class PackageInfoTest {
   @Test
   void everyPackageHasAPackageInfo() throws IOException {
     List<Path> missing;
-    try (Stream<Path> folders = Stream.of(Path.of("src/main/java/dev"), Path.of("src/bench/java/dev"))
-        .flatMap(PackageInfoTest::folders)) {
-      missing = folders.filter(PackageInfoTest::holdsJava)
-          .filter(folder -> !Files.exists(folder.resolve("package-info.java")))
-          .toList();
+    try (Stream<Path> folders =
+        Stream.of(Path.of("src/main/java/dev"), Path.of("src/bench/java/dev"))
+            .flatMap(PackageInfoTest::folders)) {
+      missing =
+          folders
+              .filter(PackageInfoTest::holdsJava)
+              .filter(folder -> !Files.exists(folder.resolve("package-info.java")))
+              .toList();
     }
     assertThat(missing).as("packages without a package-info.java").isEmpty();
   }

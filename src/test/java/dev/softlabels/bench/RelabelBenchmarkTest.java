@@ -35,30 +35,51 @@ class RelabelBenchmarkTest {
   @Test
   void everyNightMeetsTheSameStoreAndLeavesTheLabelsOfOneAggregateOverItsRows(SparkSession spark) {
     StringWriter printed = new StringWriter();
-    List<RelabelBenchmark.Figures> all = RelabelBenchmark.run(spark, ConfigLoader.withOverrides(Map.of()),
-        List.of(3_000L), 0.1, List.of(100L, 7L), 2, work.toString(), new PrintWriter(printed, true));
+    List<RelabelBenchmark.Figures> all =
+        RelabelBenchmark.run(
+            spark,
+            ConfigLoader.withOverrides(Map.of()),
+            List.of(3_000L),
+            0.1,
+            List.of(100L, 7L),
+            2,
+            work.toString(),
+            new PrintWriter(printed, true));
 
     assertThat(all).hasSize(1);
     RelabelBenchmark.Figures figures = all.get(0);
     assertThat(figures.rows()).isEqualTo(3_000);
-    assertThat(figures.nights()).extracting(RelabelBenchmark.NightFigures::rows).containsExactly(300L, 100L, 7L);
+    assertThat(figures.nights())
+        .extracting(RelabelBenchmark.NightFigures::rows)
+        .containsExactly(300L, 100L, 7L);
     assertThat(figures.aggregateSeconds()).isPositive();
     LabelStore store = new LabelStore(spark, work.resolve("relabel-store-3000").toString());
     // 3,000 rows of 10 votes an image: 300 images, one night.
-    assertThat(store.nights()).extracting(Night::date, Night::rowsRead, Night::imagesTouched, Night::newImages)
+    assertThat(store.nights())
+        .extracting(Night::date, Night::rowsRead, Night::imagesTouched, Night::newImages)
         .containsExactly(tuple("2026-01-01", 3_000L, 300L, 300L));
 
-    // The last night (7 rows: 3 more votes on existing images, 4 on a new one) ran on a copy of that store.
+    // The last night (7 rows: 3 more votes on existing images, 4 on a new one) ran on a copy of
+    // that store.
     LabelStore last = new LabelStore(spark, work.resolve("relabel-night-store").toString());
-    assertThat(last.nights()).extracting(Night::date, Night::rowsRead, Night::newImages)
+    assertThat(last.nights())
+        .extracting(Night::date, Night::rowsRead, Night::newImages)
         .containsExactly(tuple("2026-01-01", 3_000L, 300L), tuple("2026-01-02", 7L, 1L));
-    assertThat(figures.nights().get(2).touchedImages()).isEqualTo(last.nights().get(1).imagesTouched()).isBetween(2L,
-        4L);
-    ClassList classes = AggregateBenchmark.parquet(AnnotationSource.from(ConfigLoader.withOverrides(Map.of())))
-        .givenClasses().orElseThrow();
-    Dataset<Row> votes = spark.read().parquet(work.resolve("annotations-3000").toString())
-        .unionByName(spark.read().parquet(work.resolve("night-3000-7").toString()))
-        .withColumn(LabelColumns.CLASS_INDEX, LabelColumns.classIndexOfName(col(LabelColumns.LABEL), classes));
+    assertThat(figures.nights().get(2).touchedImages())
+        .isEqualTo(last.nights().get(1).imagesTouched())
+        .isBetween(2L, 4L);
+    ClassList classes =
+        AggregateBenchmark.parquet(AnnotationSource.from(ConfigLoader.withOverrides(Map.of())))
+            .givenClasses()
+            .orElseThrow();
+    Dataset<Row> votes =
+        spark
+            .read()
+            .parquet(work.resolve("annotations-3000").toString())
+            .unionByName(spark.read().parquet(work.resolve("night-3000-7").toString()))
+            .withColumn(
+                LabelColumns.CLASS_INDEX,
+                LabelColumns.classIndexOfName(col(LabelColumns.LABEL), classes));
     assertThat(sorted(last.read(last.version())))
         .isEqualTo(sorted(SqlLabels.derive(LabelColumns.countVotes(votes, classes), classes)));
 
@@ -68,7 +89,8 @@ class RelabelBenchmarkTest {
         .contains("night of 7 rows (0.233 % of the store's) (run 2/2)")
         .contains("full aggregate (3,300 rows) (run 2/2)")
         .contains("night / full aggregate, by store (medians of 2 runs):")
-        .containsPattern("3,000-vote store, 7-row night: \\d+\\.\\d{2} s / \\d+\\.\\d{2} s = \\d+\\.\\d{3}");
+        .containsPattern(
+            "3,000-vote store, 7-row night: \\d+\\.\\d{2} s / \\d+\\.\\d{2} s = \\d+\\.\\d{3}");
   }
 
   private static List<Row> sorted(Dataset<Row> table) {

@@ -80,21 +80,29 @@ class TrainBenchmarkTest {
 
   @Test
   void aThreadThatFailsStopsTheOthersAndNamesItsOwnError() {
-    List<DataSet> batches = IntStream.range(0, 4).mapToObj(i -> minibatch()).collect(Collectors.toList());
+    List<DataSet> batches =
+        IntStream.range(0, 4).mapToObj(i -> minibatch()).collect(Collectors.toList());
     // First in the second thread's share: two-channel images, which the network (three channels)
     // refuses at once, mostly before the first thread has fitted its two minibatches and waits.
     batches.set(2, new DataSet(Nd4j.rand(DataType.FLOAT, 4, 2, 8, 8), batches.get(2).getLabels()));
     MultiLayerNetwork template = network();
 
-    assertThatThrownBy(() -> assertTimeoutPreemptively(Duration.ofSeconds(60),
-        () -> TrainBenchmark.averagedThreads(List.of(template.clone(), template.clone()), batches, 16, 1, 2)))
+    assertThatThrownBy(
+            () ->
+                assertTimeoutPreemptively(
+                    Duration.ofSeconds(60),
+                    () ->
+                        TrainBenchmark.averagedThreads(
+                            List.of(template.clone(), template.clone()), batches, 16, 1, 2)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("a training thread failed")
-        .cause().isNotInstanceOf(CancellationException.class);
+        .cause()
+        .isNotInstanceOf(CancellationException.class);
   }
 
   private static MultiLayerNetwork network() {
-    MultiLayerNetwork network = new MultiLayerNetwork(TrainBenchmark.smallCnn(new TrainingData.Shape(3, 8, 8, 3), 5));
+    MultiLayerNetwork network =
+        new MultiLayerNetwork(TrainBenchmark.smallCnn(new TrainingData.Shape(3, 8, 8, 3), 5));
     network.init();
     return network;
   }
@@ -102,6 +110,7 @@ class TrainBenchmarkTest {
   /** Four random 3x8x8 images with random soft targets. */
   private static DataSet minibatch() {
     INDArray targets = Nd4j.rand(DataType.FLOAT, 4, 3);
-    return new DataSet(Nd4j.rand(DataType.FLOAT, 4, 3, 8, 8), targets.diviColumnVector(targets.sum(1)));
+    return new DataSet(
+        Nd4j.rand(DataType.FLOAT, 4, 3, 8, 8), targets.diviColumnVector(targets.sum(1)));
   }
 }

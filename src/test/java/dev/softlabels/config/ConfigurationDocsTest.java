@@ -17,14 +17,17 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * docs/configuration.md lists every key of reference.conf, each in a table row of its own, and no key
- * that reference.conf does not have: a key added, renamed or removed without its documentation fails here.
+ * docs/configuration.md lists every key of reference.conf, each in a table row of its own, and no
+ * key that reference.conf does not have: a key added, renamed or removed without its documentation
+ * fails here.
  */
 class ConfigurationDocsTest {
 
   private static final Path PAGE = Path.of("docs/configuration.md");
+
   /** A table row whose first cell is a key: | `softlabels.a.b` | default | meaning |. */
-  private static final Pattern KEY_ROW = Pattern.compile("^\\| `(softlabels\\.[^`]+)` \\|", Pattern.MULTILINE);
+  private static final Pattern KEY_ROW =
+      Pattern.compile("^\\| `(softlabels\\.[^`]+)` \\|", Pattern.MULTILINE);
 
   @Test
   void everyKeyOfReferenceConfHasARowAndEveryRowIsAKey() throws IOException {
@@ -36,11 +39,25 @@ class ConfigurationDocsTest {
       rows.add(row.group(1));
     }
 
-    assertThat(keys).as("reference.conf's keys").hasSizeGreaterThan(100).contains("softlabels.classes",
-        "softlabels.train.presets.paper.optimizer.learning-rate", "softlabels.spark.conf", "softlabels.embed.models");
-    assertThat(rows).as("the keys of reference.conf documented in " + PAGE + " (add a row | `KEY` | default | meaning |)")
+    assertThat(keys)
+        .as("reference.conf's keys")
+        .hasSizeGreaterThan(100)
+        .contains(
+            "softlabels.classes",
+            "softlabels.train.presets.paper.optimizer.learning-rate",
+            "softlabels.spark.conf",
+            "softlabels.embed.models");
+    assertThat(rows)
+        .as(
+            "the keys of reference.conf documented in "
+                + PAGE
+                + " (add a row | `KEY` | default | meaning |)")
         .containsAll(keys);
-    assertThat(keys).as("the keys documented in " + PAGE + " that reference.conf lacks (remove or rename the row)")
+    assertThat(keys)
+        .as(
+            "the keys documented in "
+                + PAGE
+                + " that reference.conf lacks (remove or rename the row)")
         .containsAll(rows);
   }
 
@@ -52,7 +69,10 @@ class ConfigurationDocsTest {
     assertThat(keys).containsExactly("a.b", "a.c.d", "a.e");
   }
 
-  /** Leaf values and empty objects (spark.conf {}, embed.models {}: maps the user fills) are the keys. */
+  /**
+   * Leaf values and empty objects (spark.conf {}, embed.models {}: maps the user fills) are the
+   * keys.
+   */
   private static void collectKeys(ConfigObject object, String prefix, Set<String> keys) {
     for (Map.Entry<String, ConfigValue> entry : object.entrySet()) {
       String path = prefix + entry.getKey();

@@ -28,7 +28,8 @@ class ShellQuoteTest {
   /** What sh hands a program for the quoted word: the value, byte for byte. */
   @Test
   void aQuotedWordReachesAProgramUnchanged() throws Exception {
-    for (String value : new String[] {"Golden Retriever,cat", "Pete's dog", "a\"b $x `y` *", "it''s"}) {
+    for (String value :
+        new String[] {"Golden Retriever,cat", "Pete's dog", "a\"b $x `y` *", "it''s"}) {
       Process sh = new ProcessBuilder("sh", "-c", "printf %s " + ShellQuote.word(value)).start();
       String received = new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(sh.waitFor()).isZero();

@@ -23,15 +23,19 @@ class AugmentationTest {
 
   @Test
   void aMirrorReversesEachRowOfEveryChannel() {
-    assertThat(moved(true, 0, 0)).containsExactly(3, 2, 1, 6, 5, 4, 9, 8, 7, 13, 12, 11, 16, 15, 14, 19, 18, 17);
+    assertThat(moved(true, 0, 0))
+        .containsExactly(3, 2, 1, 6, 5, 4, 9, 8, 7, 13, 12, 11, 16, 15, 14, 19, 18, 17);
   }
 
   @Test
   void aShiftShowsTheNeighbouringPixelsAndZerosBeyondTheEdge() {
-    // Pixel (y, x) shows (y + 1, x - 1): the top row takes the middle row moved right, a zero enters on the left.
-    assertThat(moved(false, 1, -1)).containsExactly(0, 4, 5, 0, 7, 8, 0, 0, 0, 0, 14, 15, 0, 17, 18, 0, 0, 0);
+    // Pixel (y, x) shows (y + 1, x - 1): the top row takes the middle row moved right, a zero
+    // enters on the left.
+    assertThat(moved(false, 1, -1))
+        .containsExactly(0, 4, 5, 0, 7, 8, 0, 0, 0, 0, 14, 15, 0, 17, 18, 0, 0, 0);
     // Shifted, then mirrored: rows 2 3 0 (shown from one pixel to the right) read backwards.
-    assertThat(moved(true, 0, 1)).containsExactly(0, 3, 2, 0, 6, 5, 0, 9, 8, 0, 13, 12, 0, 16, 15, 0, 19, 18);
+    assertThat(moved(true, 0, 1))
+        .containsExactly(0, 3, 2, 0, 6, 5, 0, 9, 8, 0, 13, 12, 0, 16, 15, 0, 19, 18);
     assertThat(moved(false, 0, 0)).containsExactly(image());
   }
 
@@ -44,8 +48,10 @@ class AugmentationTest {
       System.arraycopy(image(), 0, batch, i * 18, 18);
     }
     float[] again = batch.clone();
-    augmentation.apply(batch, examples, 2, 3, 3, Augmentation.random(7, 3, "part-00000-000001.minibatch"));
-    augmentation.apply(again, examples, 2, 3, 3, Augmentation.random(7, 3, "part-00000-000001.minibatch"));
+    augmentation.apply(
+        batch, examples, 2, 3, 3, Augmentation.random(7, 3, "part-00000-000001.minibatch"));
+    augmentation.apply(
+        again, examples, 2, 3, 3, Augmentation.random(7, 3, "part-00000-000001.minibatch"));
     assertThat(again).containsExactly(batch);
 
     Set<List<Float>> possible = new HashSet<>();
@@ -67,7 +73,9 @@ class AugmentationTest {
     float[] otherEpoch = again.clone();
     new Augmentation(true, 1).apply(otherEpoch, 0, 2, 3, 3, Augmentation.random(7, 4, "x"));
     Augmentation.NONE.apply(otherEpoch, examples, 2, 3, 3, new SplittableRandom(1));
-    assertThat(otherEpoch).as("no augmentation leaves the images as they are").containsExactly(again);
+    assertThat(otherEpoch)
+        .as("no augmentation leaves the images as they are")
+        .containsExactly(again);
   }
 
   private static List<Float> asList(float[] values, int offset) {

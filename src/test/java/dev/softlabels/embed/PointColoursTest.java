@@ -13,25 +13,33 @@ class PointColoursTest {
 
   @Test
   void syntheticColourIsTheRgbMixOfTheColourMarginal() {
-    assertThat(PointColours.SYNTHETIC_COLOUR.of(new double[] {0, 1, 0, 0, 0, 0})).isEqualTo(new Color(255, 0, 0));
-    // 70 % red (0.35 circle + 0.35 ellipse), 30 % green: 0.7 * 255 = 178.5 -> 179, 0.3 * 255 = 76.5 -> 77.
+    assertThat(PointColours.SYNTHETIC_COLOUR.of(new double[] {0, 1, 0, 0, 0, 0}))
+        .isEqualTo(new Color(255, 0, 0));
+    // 70 % red (0.35 circle + 0.35 ellipse), 30 % green: 0.7 * 255 = 178.5 -> 179, 0.3 * 255 = 76.5
+    // -> 77.
     assertThat(PointColours.SYNTHETIC_COLOUR.of(new double[] {0.35, 0.35, 0.15, 0.15, 0, 0}))
         .isEqualTo(new Color(179, 77, 0));
   }
 
   @Test
   void syntheticShapeMixesCircleAndEllipseColours() {
-    assertThat(PointColours.SYNTHETIC_SHAPE.of(new double[] {0, 0, 0, 0, 1, 0})).isEqualTo(PointColours.CIRCLE);
-    assertThat(PointColours.SYNTHETIC_SHAPE.of(new double[] {0, 0.2, 0, 0.3, 0, 0.5})).isEqualTo(PointColours.ELLIPSE);
-    // Half circle (red), half ellipse (green): ((230 + 94) / 2, (97 + 60) / 2, (1 + 153) / 2) = (162, 78.5, 77).
-    assertThat(PointColours.SYNTHETIC_SHAPE.of(new double[] {0.5, 0, 0, 0.5, 0, 0})).isEqualTo(new Color(162, 79, 77));
+    assertThat(PointColours.SYNTHETIC_SHAPE.of(new double[] {0, 0, 0, 0, 1, 0}))
+        .isEqualTo(PointColours.CIRCLE);
+    assertThat(PointColours.SYNTHETIC_SHAPE.of(new double[] {0, 0.2, 0, 0.3, 0, 0.5}))
+        .isEqualTo(PointColours.ELLIPSE);
+    // Half circle (red), half ellipse (green): ((230 + 94) / 2, (97 + 60) / 2, (1 + 153) / 2) =
+    // (162, 78.5, 77).
+    assertThat(PointColours.SYNTHETIC_SHAPE.of(new double[] {0.5, 0, 0, 0.5, 0, 0}))
+        .isEqualTo(new Color(162, 79, 77));
   }
 
   @Test
   void classMixWeighsThePalette() {
-    assertThat(PointColours.CLASS_MIX.of(new double[] {0, 1, 0})).isEqualTo(new Color(255, 127, 14));
+    assertThat(PointColours.CLASS_MIX.of(new double[] {0, 1, 0}))
+        .isEqualTo(new Color(255, 127, 14));
     // 0.5 * (31, 119, 180) + 0.5 * (44, 160, 44) = (37.5, 139.5, 112) -> (38, 140, 112).
-    assertThat(PointColours.CLASS_MIX.of(new double[] {0.5, 0, 0.5})).isEqualTo(new Color(38, 140, 112));
+    assertThat(PointColours.CLASS_MIX.of(new double[] {0.5, 0, 0.5}))
+        .isEqualTo(new Color(38, 140, 112));
   }
 
   @Test
@@ -44,10 +52,13 @@ class PointColoursTest {
   @Test
   void legendsNameTheAnchorColours() {
     assertThat(PointColours.SYNTHETIC_COLOUR.legend(SyntheticClasses.CLASSES))
-        .containsExactly(entry("red", Color.RED), entry("green", Color.GREEN), entry("blue", Color.BLUE));
+        .containsExactly(
+            entry("red", Color.RED), entry("green", Color.GREEN), entry("blue", Color.BLUE));
     assertThat(PointColours.SYNTHETIC_SHAPE.legend(SyntheticClasses.CLASSES))
-        .containsExactly(entry("circle", PointColours.CIRCLE), entry("ellipse", PointColours.ELLIPSE));
+        .containsExactly(
+            entry("circle", PointColours.CIRCLE), entry("ellipse", PointColours.ELLIPSE));
     assertThat(PointColours.CLASS_MIX.legend(new ClassList(List.of("cat", "dog"))))
-        .containsExactly(entry("cat", PointColours.PALETTE.get(0)), entry("dog", PointColours.PALETTE.get(1)));
+        .containsExactly(
+            entry("cat", PointColours.PALETTE.get(0)), entry("dog", PointColours.PALETTE.get(1)));
   }
 }

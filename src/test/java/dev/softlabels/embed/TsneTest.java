@@ -10,6 +10,7 @@ class TsneTest {
 
   /** 3 clusters of 40 points in 10 dimensions, centres 20 apart, unit spread; label = cluster. */
   private static final int CLUSTERS = 3;
+
   private static final int PER_CLUSTER = 40;
 
   private static double[][] clusters(Random random) {
@@ -49,7 +50,8 @@ class TsneTest {
   @Test
   void isReproducibleForASeed() {
     double[][] points = clusters(new Random(5));
-    assertThat(Tsne.embed(points, 10, 200, 100, 7)).isDeepEqualTo(Tsne.embed(points, 10, 200, 100, 7));
+    assertThat(Tsne.embed(points, 10, 200, 100, 7))
+        .isDeepEqualTo(Tsne.embed(points, 10, 200, 100, 7));
   }
 
   @Test
@@ -62,7 +64,8 @@ class TsneTest {
   void nearestNeighboursOnALine() {
     double[][] points = {{0}, {1}, {3}, {7}};
     assertThat(Tsne.nearestNeighbours(points, 1)).isDeepEqualTo(new int[][] {{1}, {0}, {1}, {2}});
-    assertThat(Tsne.nearestNeighbours(points, 2)).isDeepEqualTo(new int[][] {{1, 2}, {0, 2}, {1, 0}, {2, 1}});
+    assertThat(Tsne.nearestNeighbours(points, 2))
+        .isDeepEqualTo(new int[][] {{1, 2}, {0, 2}, {1, 0}, {2, 1}});
   }
 
   @Test
@@ -74,7 +77,9 @@ class TsneTest {
 
     double[][] distributions = {{1, 0}, {1, 0}, {0.5, 0.5}, {0, 1}};
     // TV: d(0,1) = 0, d(0,2) = 0.5, d(1,2) = 0.5, d(2,1) = 0.5, d(2,3) = 0.5.
-    // Per point: (0 + 0.5)/2, (0 + 0.5)/2, (0.5 + 0.5)/2, (0.5 + 1)/2 -> mean of .25, .25, .5, .75 = 0.4375.
-    assertThat(Tsne.neighbourDistributionDistance(neighbours, distributions)).isCloseTo(0.4375, within(1e-12));
+    // Per point: (0 + 0.5)/2, (0 + 0.5)/2, (0.5 + 0.5)/2, (0.5 + 1)/2 -> mean of .25, .25, .5, .75
+    // = 0.4375.
+    assertThat(Tsne.neighbourDistributionDistance(neighbours, distributions))
+        .isCloseTo(0.4375, within(1e-12));
   }
 }

@@ -6,7 +6,6 @@ import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.relabel.LabelStore;
 import dev.softlabels.testing.Environment;
 import dev.softlabels.testing.SparkExtension;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,8 +56,11 @@ class ClusterIT {
   }
 
   static List<Row> rows(SparkSession spark, Path parquet, String... orderBy) {
-    return spark.read().parquet(parquet.toString()).orderBy(orderBy[0], java.util.Arrays.copyOfRange(orderBy, 1,
-        orderBy.length)).collectAsList();
+    return spark
+        .read()
+        .parquet(parquet.toString())
+        .orderBy(orderBy[0], java.util.Arrays.copyOfRange(orderBy, 1, orderBy.length))
+        .collectAsList();
   }
 
   static long timed(String what, LauncherIT.Result[] result, String... args) throws Exception {
@@ -76,10 +78,28 @@ class ClusterIT {
     String input = HOME.resolve("examples/annotations.csv").toString();
     LauncherIT.Result[] result = new LauncherIT.Result[1];
     String classes = LauncherIT.EXAMPLE_CLASSES;
-    timed("aggregate, local mode", result, "aggregate", "--input", input, "--output", dir.resolve("local").toString(),
-        "--classes", classes);
-    timed("aggregate, 2-worker cluster", result, "--master", master, "aggregate", "--input", input,
-        "--output", dir.resolve("cluster").toString(), "--classes", classes);
+    timed(
+        "aggregate, local mode",
+        result,
+        "aggregate",
+        "--input",
+        input,
+        "--output",
+        dir.resolve("local").toString(),
+        "--classes",
+        classes);
+    timed(
+        "aggregate, 2-worker cluster",
+        result,
+        "--master",
+        master,
+        "aggregate",
+        "--input",
+        input,
+        "--output",
+        dir.resolve("cluster").toString(),
+        "--classes",
+        classes);
 
     assertThat(result[0].out()).contains("100 rows read, 96 used, 4 quarantined");
     assertThat(rows(spark, dir.resolve("cluster/labels"), "image_id"))
@@ -87,9 +107,22 @@ class ClusterIT {
     assertThat(rows(spark, dir.resolve("cluster/quarantine"), "row_order"))
         .hasSameSizeAs(rows(spark, dir.resolve("local/quarantine"), "row_order"));
 
-    timed("relabel night, 2-worker cluster", result, "--master", master, "relabel", "--state",
-        dir.resolve("store").toString(), "--batch", input, "--date", "2026-11-01", "--classes", classes);
-    assertThat(result[0].out()).contains("night 2026-11-01 applied as version 1: 100 rows read, 96 used, 4 quarantined");
+    timed(
+        "relabel night, 2-worker cluster",
+        result,
+        "--master",
+        master,
+        "relabel",
+        "--state",
+        dir.resolve("store").toString(),
+        "--batch",
+        input,
+        "--date",
+        "2026-11-01",
+        "--classes",
+        classes);
+    assertThat(result[0].out())
+        .contains("night 2026-11-01 applied as version 1: 100 rows read, 96 used, 4 quarantined");
     LabelStore store = new LabelStore(spark, dir.resolve("store").toString());
     assertThat(LabelColumns.table(store.read(store.version())).orderBy("image_id").collectAsList())
         .isEqualTo(rows(spark, dir.resolve("local/labels"), "image_id"));
@@ -100,26 +133,66 @@ class ClusterIT {
   void aModelTrainedOnTheClusterScoresTheSameThereAndLocally(SparkSession spark) throws Exception {
     Path generated = dir.resolve("generated");
     LauncherIT.Result[] result = new LauncherIT.Result[1];
-    timed("generate, local mode", result, "generate", "--images", "300", "--size", "16", "--output",
+    timed(
+        "generate, local mode",
+        result,
+        "generate",
+        "--images",
+        "300",
+        "--size",
+        "16",
+        "--output",
         generated.toString());
-    String[] data = {"--images", generated.resolve("images").toString(), "--labels", generated.resolve("labels").toString()};
+    String[] data = {
+      "--images",
+      generated.resolve("images").toString(),
+      "--labels",
+      generated.resolve("labels").toString()
+    };
     Path model = dir.resolve("model");
     // The export approach: the executors write the minibatch files and read them back every round
     // (this cluster's workers share the local disk, as a cluster's would share s3a:// or hdfs://).
     Path export = dir.resolve("export");
-    timed("train 2 epochs, 2-worker cluster", result, concat(new String[] {"--master", master, "train"}, data,
-        new String[] {"--model-dir", model.toString(), "--epochs", "2", "-Dsoftlabels.train.training-approach=export",
-            "-Dsoftlabels.train.export-dir=" + export}));
+    timed(
+        "train 2 epochs, 2-worker cluster",
+        result,
+        concat(
+            new String[] {"--master", master, "train"},
+            data,
+            new String[] {
+              "--model-dir",
+              model.toString(),
+              "--epochs",
+              "2",
+              "-Dsoftlabels.train.training-approach=export",
+              "-Dsoftlabels.train.export-dir=" + export
+            }));
     assertThat(model.resolve("best/model.zip")).isNotEmptyFile();
     assertThat(result[0].err()).contains("minibatches written to " + export);
     try (var left = Files.walk(export)) {
-      assertThat(left.filter(Files::isRegularFile)).as("minibatch files left after training").isEmpty();
+      assertThat(left.filter(Files::isRegularFile))
+          .as("minibatch files left after training")
+          .isEmpty();
     }
 
-    timed("evaluate, 2-worker cluster", result, concat(new String[] {"--master", master, "evaluate"}, data,
-        new String[] {"--model-dir", model.toString(), "--output", dir.resolve("eval-cluster").toString()}));
-    timed("evaluate, local mode", result, concat(new String[] {"evaluate"}, data,
-        new String[] {"--model-dir", model.toString(), "--output", dir.resolve("eval-local").toString()}));
+    timed(
+        "evaluate, 2-worker cluster",
+        result,
+        concat(
+            new String[] {"--master", master, "evaluate"},
+            data,
+            new String[] {
+              "--model-dir", model.toString(), "--output", dir.resolve("eval-cluster").toString()
+            }));
+    timed(
+        "evaluate, local mode",
+        result,
+        concat(
+            new String[] {"evaluate"},
+            data,
+            new String[] {
+              "--model-dir", model.toString(), "--output", dir.resolve("eval-local").toString()
+            }));
 
     assertThat(rows(spark, dir.resolve("eval-cluster/predictions"), "image_id"))
         .isEqualTo(rows(spark, dir.resolve("eval-local/predictions"), "image_id"));
@@ -134,32 +207,64 @@ class ClusterIT {
     // Big enough that the job is still running when a Worker dies: 400,000 votes on 40,000 images.
     Path input = dir.resolve("many.csv");
     StringBuilder csv = new StringBuilder("image_id,annotator_id,label\n");
-    String[] classes = {"red_circle", "red_ellipse", "green_circle", "green_ellipse", "blue_circle", "blue_ellipse"};
+    String[] classes = {
+      "red_circle", "red_ellipse", "green_circle", "green_ellipse", "blue_circle", "blue_ellipse"
+    };
     for (int i = 0; i < 400_000; i++) {
-      csv.append("img-").append(i / 10).append(",ann-").append(i % 10).append(',')
-          .append(classes[(i * 7 + i / 10) % classes.length]).append('\n');
+      csv.append("img-")
+          .append(i / 10)
+          .append(",ann-")
+          .append(i % 10)
+          .append(',')
+          .append(classes[(i * 7 + i / 10) % classes.length])
+          .append('\n');
     }
     Files.writeString(input, csv, StandardCharsets.UTF_8);
     LauncherIT.Result[] result = new LauncherIT.Result[1];
-    timed("aggregate 400,000 rows, local mode", result, "aggregate", "--input", input.toString(), "--output",
+    timed(
+        "aggregate 400,000 rows, local mode",
+        result,
+        "aggregate",
+        "--input",
+        input.toString(),
+        "--output",
         dir.resolve("many-local").toString());
 
     Path out = Files.createTempFile("cluster-aggregate", ".out");
-    try (ProcessTree job = ProcessTree.start(new ProcessBuilder(HOME.resolve("bin/softlabels").toString(), "--master",
-        master, "aggregate", "--input", input.toString(), "--output", dir.resolve("many-cluster").toString())
-        .directory(HOME.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()))) {
+    try (ProcessTree job =
+        ProcessTree.start(
+            new ProcessBuilder(
+                    HOME.resolve("bin/softlabels").toString(),
+                    "--master",
+                    master,
+                    "aggregate",
+                    "--input",
+                    input.toString(),
+                    "--output",
+                    dir.resolve("many-cluster").toString())
+                .directory(HOME.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile()))) {
       // Kill Worker 1 once the application has its executors and is running tasks.
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-      while (!Files.readString(out).contains("Starting task") && !Files.readString(out).contains("aggregate: reading")) {
-        assertThat(job.process().isAlive()).as("the job ended before a worker could be killed: " + Files.readString(out))
+      while (!Files.readString(out).contains("Starting task")
+          && !Files.readString(out).contains("aggregate: reading")) {
+        assertThat(job.process().isAlive())
+            .as("the job ended before a worker could be killed: " + Files.readString(out))
             .isTrue();
-        assertThat(System.nanoTime()).as("the job did not start within 10 minutes").isLessThan(deadline);
+        assertThat(System.nanoTime())
+            .as("the job did not start within 10 minutes")
+            .isLessThan(deadline);
         Thread.sleep(200);
       }
       Thread.sleep(1500);
-      long worker = Long.parseLong(Files.readString(HOME.resolve("target/local-cluster/worker-1.pid")).strip());
+      long worker =
+          Long.parseLong(
+              Files.readString(HOME.resolve("target/local-cluster/worker-1.pid")).strip());
       ProcessHandle.of(worker).ifPresent(ProcessHandle::destroyForcibly);
-      assertThat(job.waitFor(Duration.ofMinutes(10))).as("the job finishes after losing a worker").isTrue();
+      assertThat(job.waitFor(Duration.ofMinutes(10)))
+          .as("the job finishes after losing a worker")
+          .isTrue();
       assertThat(job.process().exitValue()).as(Files.readString(out)).isZero();
     }
 

@@ -34,11 +34,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every step of every commit, with the process stopped dead there ({@link CrashPoints}, as kill -9 at
- * exactly that step): the next run completes and its result equals a run that was never stopped. For
- * an output's swap (aggregate; every job stages its output through the same commit), a relabel night
- * and a compaction. The references are computed in-process; the stopped runs and re-runs are launcher
- * processes.
+ * Every step of every commit, with the process stopped dead there ({@link CrashPoints}, as kill -9
+ * at exactly that step): the next run completes and its result equals a run that was never stopped.
+ * For an output's swap (aggregate; every job stages its output through the same commit), a relabel
+ * night and a compaction. The references are computed in-process; the stopped runs and re-runs are
+ * launcher processes.
  */
 @ExtendWith(SparkExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -55,12 +55,32 @@ class CommitCrashIT {
   @BeforeAll
   void writeInputs() throws IOException {
     // Two inputs whose labels differ, so a result from the wrong one cannot pass for the other.
-    inputs = new Path[] {
-        TestFiles.write(dir, "first.csv", HEADER, "a,u1,cat", "a,u2,cat", "b,u1,dog", "c,u1,fox", "d,u1,wolf"),
-        TestFiles.write(dir, "second.csv", HEADER, "a,u1,dog", "a,u2,dog", "b,u1,fox", "b,u2,fox", "e,,cat")};
+    inputs =
+        new Path[] {
+          TestFiles.write(
+              dir,
+              "first.csv",
+              HEADER,
+              "a,u1,cat",
+              "a,u2,cat",
+              "b,u1,dog",
+              "c,u1,fox",
+              "d,u1,wolf"),
+          TestFiles.write(
+              dir, "second.csv", HEADER, "a,u1,dog", "a,u2,dog", "b,u1,fox", "b,u2,fox", "e,,cat")
+        };
     nights = Files.createDirectories(dir.resolve("nights"));
-    TestFiles.write(nights, "2026-11-01.csv", HEADER, "a,u1,cat", "a,u2,dog", "b,u1,fox", "c,u3,dog", "d,,cat");
-    TestFiles.write(nights, "2026-11-02.csv", HEADER, "a,u3,dog", "b,u2,fox", "a,u1,fox", "f,u1,cat", "g,u1,wolf");
+    TestFiles.write(
+        nights, "2026-11-01.csv", HEADER, "a,u1,cat", "a,u2,dog", "b,u1,fox", "c,u3,dog", "d,,cat");
+    TestFiles.write(
+        nights,
+        "2026-11-02.csv",
+        HEADER,
+        "a,u3,dog",
+        "b,u2,fox",
+        "a,u1,fox",
+        "f,u1,cat",
+        "g,u1,wolf");
   }
 
   @Test
@@ -68,25 +88,42 @@ class CommitCrashIT {
     List<List<Row>> unkilled = new ArrayList<>();
     for (Path input : inputs) {
       Path reference = dir.resolve("reference-" + input.getFileName());
-      AggregateJob.run(spark, AggregateSettings.from(ConfigLoader.withOverrides(Map.of(
-          "softlabels.classes", List.of(CLASSES.split(",")), "softlabels.aggregate.input", input.toString(),
-          "softlabels.aggregate.output", reference.toString()))));
+      AggregateJob.run(
+          spark,
+          AggregateSettings.from(
+              ConfigLoader.withOverrides(
+                  Map.of(
+                      "softlabels.classes",
+                      List.of(CLASSES.split(",")),
+                      "softlabels.aggregate.input",
+                      input.toString(),
+                      "softlabels.aggregate.output",
+                      reference.toString()))));
       unkilled.add(output(spark, reference));
     }
     Path output = dir.resolve("aggregated");
     assertThat(aggregate(inputs[0], output, null).exitCode()).isZero();
 
-    List<String> steps = List.of("output:journal-unfinished", "output:journal-written", "output:previous-moved-aside",
-        "output:output-moved-in", "output:journal-removed");
+    List<String> steps =
+        List.of(
+            "output:journal-unfinished",
+            "output:journal-written",
+            "output:previous-moved-aside",
+            "output:output-moved-in",
+            "output:journal-removed");
     for (int s = 0; s < steps.size(); s++) {
       // Each step replaces the other input's output: the previous and the new output differ.
       int input = (s + 1) % 2;
       LauncherIT.Result stopped = aggregate(inputs[input], output, steps.get(s));
-      assertThat(stopped.exitCode()).as(steps.get(s) + ": " + stopped.err()).isEqualTo(CrashPoints.KILLED);
+      assertThat(stopped.exitCode())
+          .as(steps.get(s) + ": " + stopped.err())
+          .isEqualTo(CrashPoints.KILLED);
       assertThat(stopped.err()).contains("halted at crash point " + steps.get(s));
 
       LauncherIT.Result rerun = aggregate(inputs[input], output, null);
-      assertThat(rerun.exitCode()).as("the re-run after " + steps.get(s) + ": " + rerun.err()).isZero();
+      assertThat(rerun.exitCode())
+          .as("the re-run after " + steps.get(s) + ": " + rerun.err())
+          .isZero();
       assertThat(output(spark, output)).as("after " + steps.get(s)).isEqualTo(unkilled.get(input));
       try (Stream<Path> names = Files.list(dir)) {
         assertThat(names.map(p -> p.getFileName().toString()))
@@ -95,15 +132,30 @@ class CommitCrashIT {
     }
   }
 
-  /** SIGTERM in the moment after the commit: the output is complete, so the run says so and exits 0, not 143. */
+  /**
+   * SIGTERM in the moment after the commit: the output is complete, so the run says so and exits 0,
+   * not 143.
+   */
   @Test
   void aSignalJustAfterTheCommitEndsTheRunAsFinished(SparkSession spark) throws Exception {
     Path output = dir.resolve("signalled");
-    LauncherIT.Result result = launch("output:journal-removed/TERM", "aggregate", "--input", inputs[0].toString(),
-        "--output", output.toString(), "--classes", CLASSES);
+    LauncherIT.Result result =
+        launch(
+            "output:journal-removed/TERM",
+            "aggregate",
+            "--input",
+            inputs[0].toString(),
+            "--output",
+            output.toString(),
+            "--classes",
+            CLASSES);
     assertThat(result.exitCode()).as(result.err()).isZero();
-    assertThat(result.err()).contains("softlabels: a signal arrived after the command had written " + output
-        + "; it finished").doesNotContain("not written");
+    assertThat(result.err())
+        .contains(
+            "softlabels: a signal arrived after the command had written "
+                + output
+                + "; it finished")
+        .doesNotContain("not written");
     assertThat(output.resolve("labels")).isDirectory();
   }
 
@@ -115,7 +167,8 @@ class CommitCrashIT {
     FileUtils.copyDirectory(template.toFile(), reference.toFile());
     RelabelJob.run(spark, night(reference, "2026-11-02"));
 
-    for (String step : List.of("night:reports-written", "night:committed", "night:report-settled")) {
+    for (String step :
+        List.of("night:reports-written", "night:committed", "night:report-settled")) {
       Path store = dir.resolve("store-" + step.replace(':', '-'));
       FileUtils.copyDirectory(template.toFile(), store.toFile());
       LauncherIT.Result stopped = relabel(store, step);
@@ -124,8 +177,10 @@ class CommitCrashIT {
       LauncherIT.Result rerun = relabel(store, null);
       assertThat(rerun.exitCode()).as("the re-run after " + step + ": " + rerun.err()).isZero();
       assertSameStore(spark, store, reference, step);
-      assertThat(new LabelStore(spark, store.toString()).nights()).extracting(Night::date)
-          .as("night 2 applied once").containsExactly("2026-11-01", "2026-11-02");
+      assertThat(new LabelStore(spark, store.toString()).nights())
+          .extracting(Night::date)
+          .as("night 2 applied once")
+          .containsExactly("2026-11-01", "2026-11-02");
     }
   }
 
@@ -147,25 +202,46 @@ class CommitCrashIT {
       assertThat(rerun.exitCode()).as("the re-run after " + step + ": " + rerun.err()).isZero();
       assertThat(latest(spark, store)).as("after " + step).isEqualTo(labels);
       LabelStore compacted = new LabelStore(spark, store.toString());
-      assertThat(spark.read().format("delta").load(compacted.labelsPath()).count()).as("one row per image")
+      assertThat(spark.read().format("delta").load(compacted.labelsPath()).count())
+          .as("one row per image")
           .isEqualTo(labels.size());
-      assertThat(compacted.nights()).extracting(Night::date).containsExactly("2026-11-01", "2026-11-02");
+      assertThat(compacted.nights())
+          .extracting(Night::date)
+          .containsExactly("2026-11-01", "2026-11-02");
     }
   }
 
   private LauncherIT.Result aggregate(Path input, Path output, String crashAt) throws Exception {
-    return launch(crashAt, "aggregate", "--input", input.toString(), "--output", output.toString(), "--overwrite",
-        "--classes", CLASSES);
+    return launch(
+        crashAt,
+        "aggregate",
+        "--input",
+        input.toString(),
+        "--output",
+        output.toString(),
+        "--overwrite",
+        "--classes",
+        CLASSES);
   }
 
   private LauncherIT.Result relabel(Path store, String crashAt) throws Exception {
-    return launch(crashAt, "relabel", "--state", store.toString(), "--batch",
-        nights.resolve("2026-11-02.csv").toString(), "--date", "2026-11-02", "--classes", CLASSES);
+    return launch(
+        crashAt,
+        "relabel",
+        "--state",
+        store.toString(),
+        "--batch",
+        nights.resolve("2026-11-02.csv").toString(),
+        "--date",
+        "2026-11-02",
+        "--classes",
+        CLASSES);
   }
 
   /** bin/softlabels, stopped dead at {@code crashAt} when it is not null. */
   private static LauncherIT.Result launch(String crashAt, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(LauncherIT.HOME.resolve("bin/softlabels").toString()));
+    List<String> command =
+        new ArrayList<>(List.of(LauncherIT.HOME.resolve("bin/softlabels").toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     if (crashAt != null) {
@@ -203,14 +279,17 @@ class CommitCrashIT {
     LabelStore b = new LabelStore(spark, reference.toString());
     LocalDate night = LocalDate.parse("2026-11-02");
     assertThat(sorted(spark.read().parquet(a.quarantinePath(night)).drop("date")))
-        .as("quarantine after " + step).isEqualTo(sorted(spark.read().parquet(b.quarantinePath(night)).drop("date")));
+        .as("quarantine after " + step)
+        .isEqualTo(sorted(spark.read().parquet(b.quarantinePath(night)).drop("date")));
     assertThat(sorted(spark.read().parquet(a.changesPath(night) + "/images")))
-        .as("change report after " + step).isEqualTo(sorted(spark.read().parquet(b.changesPath(night) + "/images")));
+        .as("change report after " + step)
+        .isEqualTo(sorted(spark.read().parquet(b.changesPath(night) + "/images")));
   }
 
   private static List<Row> sorted(Dataset<Row> table) {
     String[] columns = table.columns();
-    return table.orderBy(columns[0], java.util.Arrays.copyOfRange(columns, 1, Math.min(columns.length, 3)))
+    return table
+        .orderBy(columns[0], java.util.Arrays.copyOfRange(columns, 1, Math.min(columns.length, 3)))
         .collectAsList();
   }
 }

@@ -31,10 +31,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two writers at once, as real launcher processes: the first holds the output (or the label store) and
- * is frozen (SIGSTOP) at a known point of its work while the second starts, so the overlap is certain
- * rather than a matter of timing; the second is refused in one line, the first is resumed and completes,
- * and nothing is lost.
+ * Two writers at once, as real launcher processes: the first holds the output (or the label store)
+ * and is frozen (SIGSTOP) at a known point of its work while the second starts, so the overlap is
+ * certain rather than a matter of timing; the second is refused in one line, the first is resumed
+ * and completes, and nothing is lost.
  */
 @ExtendWith(SparkExtension.class)
 @Order(8)
@@ -49,29 +49,61 @@ class ConcurrentWritersIT {
     Path input = votes("votes.csv", 3);
     Path output = dir.resolve("labels-out");
     Path err = dir.resolve("first.err");
-    try (ProcessTree first = start(err, "aggregate", "--input", input.toString(), "--output", output.toString(),
-        "--classes", CLASSES)) {
+    try (ProcessTree first =
+        start(
+            err,
+            "aggregate",
+            "--input",
+            input.toString(),
+            "--output",
+            output.toString(),
+            "--classes",
+            CLASSES)) {
       await(first, err, () -> names(dir).anyMatch(name -> name.startsWith(".labels-out.staging-")));
       first.signal("STOP");
       for (List<String> overwrite : List.of(List.<String>of(), List.of("--overwrite"))) {
-        List<String> args = new ArrayList<>(List.of("aggregate", "--input", input.toString(), "--output",
-            output.toString(), "--classes", CLASSES));
+        List<String> args =
+            new ArrayList<>(
+                List.of(
+                    "aggregate",
+                    "--input",
+                    input.toString(),
+                    "--output",
+                    output.toString(),
+                    "--classes",
+                    CLASSES));
         args.addAll(overwrite);
         LauncherIT.Result second = LauncherIT.launch(args.toArray(String[]::new));
         assertThat(second.exitCode()).as(second.err()).isEqualTo(2);
-        assertThat(second.err().lines().filter(line -> line.contains("error"))).singleElement().asString()
-            .startsWith("softlabels aggregate: error: another run (process " + first.process().pid() + "@")
-            .endsWith("is writing output " + output + "; wait for it to finish and run this again (if no run is"
-                + " writing it, remove " + output.resolveSibling(".labels-out.lock") + ")");
+        assertThat(second.err().lines().filter(line -> line.contains("error")))
+            .singleElement()
+            .asString()
+            .startsWith(
+                "softlabels aggregate: error: another run (process " + first.process().pid() + "@")
+            .endsWith(
+                "is writing output "
+                    + output
+                    + "; wait for it to finish and run this again (if no run is"
+                    + " writing it, remove "
+                    + output.resolveSibling(".labels-out.lock")
+                    + ")");
       }
       first.signal("CONT");
       assertThat(first.waitFor(Duration.ofMinutes(10))).isTrue();
       assertThat(first.process().exitValue()).as(Files.readString(err)).isZero();
     }
     Path expected = dir.resolve("expected");
-    AggregateJob.run(spark, AggregateSettings.from(ConfigLoader.withOverrides(Map.of(
-        "softlabels.classes", List.of(CLASSES.split(",")), "softlabels.aggregate.input", input.toString(),
-        "softlabels.aggregate.output", expected.toString()))));
+    AggregateJob.run(
+        spark,
+        AggregateSettings.from(
+            ConfigLoader.withOverrides(
+                Map.of(
+                    "softlabels.classes",
+                    List.of(CLASSES.split(",")),
+                    "softlabels.aggregate.input",
+                    input.toString(),
+                    "softlabels.aggregate.output",
+                    expected.toString()))));
     assertThat(labels(spark, output)).isEqualTo(labels(spark, expected));
   }
 
@@ -84,28 +116,53 @@ class ConcurrentWritersIT {
     RelabelJob.run(spark, night(store, night1, "2026-11-01"));
 
     Path err = dir.resolve("night.err");
-    try (ProcessTree night = start(err, "relabel", "--state", store.toString(), "--batch", night2.toString(),
-        "--date", "2026-11-02", "--classes", CLASSES)) {
+    try (ProcessTree night =
+        start(
+            err,
+            "relabel",
+            "--state",
+            store.toString(),
+            "--batch",
+            night2.toString(),
+            "--date",
+            "2026-11-02",
+            "--classes",
+            CLASSES)) {
       await(night, err, () -> log(err).contains("night 2026-11-02: reading"));
       night.signal("STOP");
-      LauncherIT.Result compact = LauncherIT.launch("relabel", "compact", "--state", store.toString());
+      LauncherIT.Result compact =
+          LauncherIT.launch("relabel", "compact", "--state", store.toString());
       assertThat(compact.exitCode()).as(compact.err()).isEqualTo(2);
-      assertThat(compact.err()).contains("softlabels relabel compact: error: another run (process "
-          + night.process().pid() + "@").contains("is writing the label store " + store);
+      assertThat(compact.err())
+          .contains(
+              "softlabels relabel compact: error: another run (process "
+                  + night.process().pid()
+                  + "@")
+          .contains("is writing the label store " + store);
       night.signal("CONT");
       assertThat(night.waitFor(Duration.ofMinutes(10))).isTrue();
       assertThat(night.process().exitValue()).as(log(err)).isZero();
     }
-    LauncherIT.Result compact = LauncherIT.launch("relabel", "compact", "--state", store.toString());
+    LauncherIT.Result compact =
+        LauncherIT.launch("relabel", "compact", "--state", store.toString());
     assertThat(compact.exitCode()).as(compact.err()).isZero();
 
     LabelStore labels = new LabelStore(spark, store.toString());
     assertThat(labels.nights()).extracting(Night::date).containsExactly("2026-11-01", "2026-11-02");
     Path expected = dir.resolve("both-nights");
-    AggregateJob.run(spark, AggregateSettings.from(ConfigLoader.withOverrides(Map.of(
-        "softlabels.classes", List.of(CLASSES.split(",")), "softlabels.aggregate.input", batches.toString(),
-        "softlabels.aggregate.output", expected.toString()))));
-    assertThat(LabelColumns.table(labels.read(labels.version())).orderBy("image_id").collectAsList())
+    AggregateJob.run(
+        spark,
+        AggregateSettings.from(
+            ConfigLoader.withOverrides(
+                Map.of(
+                    "softlabels.classes",
+                    List.of(CLASSES.split(",")),
+                    "softlabels.aggregate.input",
+                    batches.toString(),
+                    "softlabels.aggregate.output",
+                    expected.toString()))));
+    assertThat(
+            LabelColumns.table(labels.read(labels.version())).orderBy("image_id").collectAsList())
         .isEqualTo(labels(spark, expected));
   }
 
@@ -114,7 +171,15 @@ class ConcurrentWritersIT {
     List<String> lines = new ArrayList<>(List.of("image_id,annotator_id,label"));
     String[] classes = CLASSES.split(",");
     for (int i = 0; i < 30_000; i++) {
-      lines.add("img-" + (i % 3000) + ",annotator-" + seed + "-" + (i / 3000) + "," + classes[(i * seed + i / 7) % 3]);
+      lines.add(
+          "img-"
+              + (i % 3000)
+              + ",annotator-"
+              + seed
+              + "-"
+              + (i / 3000)
+              + ","
+              + classes[(i * seed + i / 7) % 3]);
     }
     return Files.write(dir.resolve(name), lines);
   }
@@ -129,22 +194,30 @@ class ConcurrentWritersIT {
   }
 
   private static List<Row> labels(SparkSession spark, Path output) {
-    return LabelColumns.table(spark.read().parquet(output.resolve("labels").toString())).orderBy("image_id")
+    return LabelColumns.table(spark.read().parquet(output.resolve("labels").toString()))
+        .orderBy("image_id")
         .collectAsList();
   }
 
   private static ProcessTree start(Path err, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(LauncherIT.HOME.resolve("bin/softlabels").toString()));
+    List<String> command =
+        new ArrayList<>(List.of(LauncherIT.HOME.resolve("bin/softlabels").toString()));
     command.addAll(List.of(args));
-    return ProcessTree.start(new ProcessBuilder(command).directory(LauncherIT.HOME.toFile())
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()));
+    return ProcessTree.start(
+        new ProcessBuilder(command)
+            .directory(LauncherIT.HOME.toFile())
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(err.toFile()));
   }
 
-  private static void await(ProcessTree tree, Path err, BooleanSupplier condition) throws Exception {
+  private static void await(ProcessTree tree, Path err, BooleanSupplier condition)
+      throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
     while (!condition.getAsBoolean()) {
       assertThat(tree.process().isAlive()).as("the first run ended early: " + log(err)).isTrue();
-      assertThat(System.nanoTime()).as("the first run did not get there in 5 minutes").isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as("the first run did not get there in 5 minutes")
+          .isLessThan(deadline);
       Thread.sleep(20);
     }
   }

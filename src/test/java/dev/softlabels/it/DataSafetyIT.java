@@ -56,12 +56,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The launcher's data-safety guarantees, with real processes. Every job that writes an output, killed
- * through bin/softlabels at a random point of a run that replaces its previous output: the previous
- * output stays byte for byte, nothing new beside it looks like an output, and the re-run completes.
- * Also SIGTERM, outputs that would overwrite a label store, and the exit codes of rejected runs. The
- * previous outputs are written in-process on the shared Spark session (cheap); the killed runs and
- * re-runs are launcher processes.
+ * The launcher's data-safety guarantees, with real processes. Every job that writes an output,
+ * killed through bin/softlabels at a random point of a run that replaces its previous output: the
+ * previous output stays byte for byte, nothing new beside it looks like an output, and the re-run
+ * completes. Also SIGTERM, outputs that would overwrite a label store, and the exit codes of
+ * rejected runs. The previous outputs are written in-process on the shared Spark session (cheap);
+ * the killed runs and re-runs are launcher processes.
  */
 @ExtendWith(SparkExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -69,7 +69,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DataSafetyIT {
 
   /** Report files that a reproduce run replaces whole (each atomically), so they may change. */
-  private static final Set<String> REPORT = Set.of("report.md", "report.html", "results.csv", "results.json");
+  private static final Set<String> REPORT =
+      Set.of("report.md", "report.html", "results.csv", "results.json");
 
   @TempDir static Path dir;
 
@@ -80,7 +81,13 @@ class DataSafetyIT {
    * @param startsWith the name that appears in {@code watch} once the run is writing
    * @param grows whether a run adds to the output (reproduce's new cells) rather than replacing it
    */
-  record Job(String name, Path output, double seconds, List<String> args, Path watch, String startsWith,
+  record Job(
+      String name,
+      Path output,
+      double seconds,
+      List<String> args,
+      Path watch,
+      String startsWith,
       boolean grows) {
     @Override
     public String toString() {
@@ -93,68 +100,211 @@ class DataSafetyIT {
   @BeforeAll
   void previousOutputs(SparkSession spark) throws Exception {
     Path generated = dir.resolve("generated");
-    timed("generate", generated, () -> SyntheticData.generate(spark, generated, 200),
-        "generate", "--images", "200", "--size", "16");
+    timed(
+        "generate",
+        generated,
+        () -> SyntheticData.generate(spark, generated, 200),
+        "generate",
+        "--images",
+        "200",
+        "--size",
+        "16");
     String images = generated.resolve("images").toString();
     String truth = generated.resolve("labels").toString();
 
     Path annotated = dir.resolve("annotated");
-    timed("annotate", annotated, () -> AnnotateJob.run(spark, AnnotateSettings.from(config(Map.of(
-        "softlabels.annotate.input", truth, "softlabels.annotate.output", annotated.toString(),
-        "softlabels.annotate.votes-per-image", 5)))),
-        "annotate", "--input", truth, "--votes", "5");
+    timed(
+        "annotate",
+        annotated,
+        () ->
+            AnnotateJob.run(
+                spark,
+                AnnotateSettings.from(
+                    config(
+                        Map.of(
+                            "softlabels.annotate.input",
+                            truth,
+                            "softlabels.annotate.output",
+                            annotated.toString(),
+                            "softlabels.annotate.votes-per-image",
+                            5)))),
+        "annotate",
+        "--input",
+        truth,
+        "--votes",
+        "5");
 
     Path aggregated = dir.resolve("aggregated");
     String annotations = annotated.resolve("annotations").toString();
-    timed("aggregate", aggregated, () -> AggregateJob.run(spark, AggregateSettings.from(config(Map.of(
-        "softlabels.aggregate.input", annotations, "softlabels.aggregate.output", aggregated.toString())))),
-        "aggregate", "--input", annotations);
+    timed(
+        "aggregate",
+        aggregated,
+        () ->
+            AggregateJob.run(
+                spark,
+                AggregateSettings.from(
+                    config(
+                        Map.of(
+                            "softlabels.aggregate.input",
+                            annotations,
+                            "softlabels.aggregate.output",
+                            aggregated.toString())))),
+        "aggregate",
+        "--input",
+        annotations);
 
     Path model = dir.resolve("model");
-    Map<String, Object> data = Map.of("softlabels.train.images", images, "softlabels.train.labels", truth);
-    timed("train", model, () -> TrainJob.run(spark, TrainSettings.from(config(with(data,
-        "softlabels.train.model-dir", model.toString(), "softlabels.train.epochs", 1)))),
-        "train", "--images", images, "--labels", truth, "--epochs", "1", "--model-dir", model.toString(), "--fresh");
+    Map<String, Object> data =
+        Map.of("softlabels.train.images", images, "softlabels.train.labels", truth);
+    timed(
+        "train",
+        model,
+        () ->
+            TrainJob.run(
+                spark,
+                TrainSettings.from(
+                    config(
+                        with(
+                            data,
+                            "softlabels.train.model-dir",
+                            model.toString(),
+                            "softlabels.train.epochs",
+                            1)))),
+        "train",
+        "--images",
+        images,
+        "--labels",
+        truth,
+        "--epochs",
+        "1",
+        "--model-dir",
+        model.toString(),
+        "--fresh");
 
     Path evaluated = dir.resolve("evaluated");
-    timed("evaluate", evaluated, () -> EvaluateJob.run(spark, EvaluateSettings.from(config(with(data,
-        "softlabels.evaluate.model-dir", model.toString(), "softlabels.evaluate.output", evaluated.toString())))),
-        "evaluate", "--model-dir", model.toString(), "--images", images, "--labels", truth);
+    timed(
+        "evaluate",
+        evaluated,
+        () ->
+            EvaluateJob.run(
+                spark,
+                EvaluateSettings.from(
+                    config(
+                        with(
+                            data,
+                            "softlabels.evaluate.model-dir",
+                            model.toString(),
+                            "softlabels.evaluate.output",
+                            evaluated.toString())))),
+        "evaluate",
+        "--model-dir",
+        model.toString(),
+        "--images",
+        images,
+        "--labels",
+        truth);
 
     Path embedded = dir.resolve("embedded");
-    Map<String, Object> embed = with(data, "softlabels.embed.max-points", 40, "softlabels.embed.iterations", 200,
-        "softlabels.embed.panel-width", 200, "softlabels.embed.panel-height", 180);
-    timed("embed", embedded, () -> EmbedJob.run(spark, EmbedSettings.from(config(with(embed,
-        "softlabels.embed.models", Map.of("soft", model.toString()), "softlabels.embed.output", embedded.toString())))),
+    Map<String, Object> embed =
+        with(
+            data,
+            "softlabels.embed.max-points",
+            40,
+            "softlabels.embed.iterations",
+            200,
+            "softlabels.embed.panel-width",
+            200,
+            "softlabels.embed.panel-height",
+            180);
+    timed(
+        "embed",
+        embedded,
+        () ->
+            EmbedJob.run(
+                spark,
+                EmbedSettings.from(
+                    config(
+                        with(
+                            embed,
+                            "softlabels.embed.models",
+                            Map.of("soft", model.toString()),
+                            "softlabels.embed.output",
+                            embedded.toString())))),
         withD(embed, "embed", "--model", "soft=" + model, "--images", images, "--labels", truth)
             .toArray(String[]::new));
 
     Path csv = dir.resolve("labels.csv");
     String labels = aggregated.resolve("labels").toString();
-    timed("to-csv", csv, () -> ToCsvJob.run(spark, labels, csv.toString(), false, false), "to-csv", labels,
+    timed(
+        "to-csv",
+        csv,
+        () -> ToCsvJob.run(spark, labels, csv.toString(), false, false),
+        "to-csv",
+        labels,
         csv.toString());
 
     Path store = dir.resolve("store");
     Path exported = dir.resolve("exported");
-    timed("relabel export", exported, () -> {
-      RelabelJob.run(spark, RelabelSettings.from(config(Map.of("softlabels.relabel.state", store.toString(),
-          "softlabels.relabel.batch", LauncherIT.HOME.resolve("examples/annotations.csv").toString(),
-          "softlabels.relabel.date", "2026-11-01"))));
-      new LabelStore(spark, store.toString()).labelTable("").write().parquet(exported.toString());
-      StagedOutput.markIfThere(spark, exported.toString(), "relabel export");
-    }, "relabel", "export", "--state", store.toString());
+    timed(
+        "relabel export",
+        exported,
+        () -> {
+          RelabelJob.run(
+              spark,
+              RelabelSettings.from(
+                  config(
+                      Map.of(
+                          "softlabels.relabel.state",
+                          store.toString(),
+                          "softlabels.relabel.batch",
+                          LauncherIT.HOME.resolve("examples/annotations.csv").toString(),
+                          "softlabels.relabel.date",
+                          "2026-11-01"))));
+          new LabelStore(spark, store.toString())
+              .labelTable("")
+              .write()
+              .parquet(exported.toString());
+          StagedOutput.markIfThere(spark, exported.toString(), "relabel export");
+        },
+        "relabel",
+        "export",
+        "--state",
+        store.toString());
 
     // The previous study has the hard cell; the killed run adds the soft one to the same output.
     Path study = dir.resolve("study");
-    Map<String, Object> tiny = Map.of("softlabels.reproduce.splits", 1, "softlabels.reproduce.embed", false,
-        "softlabels.reproduce.presets.quick.images", 200, "softlabels.reproduce.presets.quick.epochs", 1);
-    Config hardOnly = ConfigLoader.withOverrides(with(tiny, "softlabels.reproduce.output", study.toString(),
-        "softlabels.reproduce.label-types", List.of("hard")), ReproduceSettings::preset);
+    Map<String, Object> tiny =
+        Map.of(
+            "softlabels.reproduce.splits",
+            1,
+            "softlabels.reproduce.embed",
+            false,
+            "softlabels.reproduce.presets.quick.images",
+            200,
+            "softlabels.reproduce.presets.quick.epochs",
+            1);
+    Config hardOnly =
+        ConfigLoader.withOverrides(
+            with(
+                tiny,
+                "softlabels.reproduce.output",
+                study.toString(),
+                "softlabels.reproduce.label-types",
+                List.of("hard")),
+            ReproduceSettings::preset);
     long started = System.nanoTime();
     ReproduceJob.run(spark, hardOnly, ReproduceSettings.from(hardOnly));
     double seconds = (System.nanoTime() - started) / 1e9;
-    jobs.put("reproduce", new Job("reproduce", study, seconds, withD(tiny, "reproduce", "--output", study.toString(),
-        "--label-types", "hard,soft"), study.resolve("synthetic/cells/split-0"), "soft", true));
+    jobs.put(
+        "reproduce",
+        new Job(
+            "reproduce",
+            study,
+            seconds,
+            withD(tiny, "reproduce", "--output", study.toString(), "--label-types", "hard,soft"),
+            study.resolve("synthetic/cells/split-0"),
+            "soft",
+            true));
   }
 
   Stream<Job> jobs() {
@@ -168,22 +318,37 @@ class DataSafetyIT {
     List<String> beside = visibleNames(job.output().getParent());
     double share = new Random(TestSeed.of(job.toString())).nextDouble();
     double delay = share * job.seconds();
-    String when = String.format(Locale.ROOT, "%s killed %.1f s (%.3f of its measured run) after it started writing "
-        + "(replay: %s)", job, delay, share, TestSeed.replay());
+    String when =
+        String.format(
+            Locale.ROOT,
+            "%s killed %.1f s (%.3f of its measured run) after it started writing "
+                + "(replay: %s)",
+            job,
+            delay,
+            share,
+            TestSeed.replay());
 
     try (ProcessTree tree = start(job.args(), ProcessBuilder.Redirect.DISCARD)) {
       Process process = tree.process();
       boolean killed = killWhileWriting(process, job, delay);
-      assertThat(killed || process.exitValue() == 0).as(when + ": it ended on its own with an error").isTrue();
+      assertThat(killed || process.exitValue() == 0)
+          .as(when + ": it ended on its own with an error")
+          .isTrue();
       if (killed) {
         Map<String, String> after = fingerprint(job.output());
         if (job.grows()) {
-          before.keySet().stream().filter(file -> !REPORT.contains(file))
-              .forEach(file -> assertThat(after.get(file)).as(when + ": " + file).isEqualTo(before.get(file)));
+          before.keySet().stream()
+              .filter(file -> !REPORT.contains(file))
+              .forEach(
+                  file ->
+                      assertThat(after.get(file))
+                          .as(when + ": " + file)
+                          .isEqualTo(before.get(file)));
           REPORT.forEach(file -> assertThat(job.output().resolve(file)).as(when).isNotEmptyFile());
         } else {
           assertThat(after).as(when + ": the previous output").isEqualTo(before);
-          assertThat(visibleNames(job.output().getParent())).as(when + ": nothing new looks like an output")
+          assertThat(visibleNames(job.output().getParent()))
+              .as(when + ": nothing new looks like an output")
               .isEqualTo(beside);
         }
       }
@@ -195,8 +360,11 @@ class DataSafetyIT {
     try (Stream<Path> siblings = Files.list(job.output().getParent())) {
       assertThat(siblings.map(p -> p.getFileName().toString()))
           .as("the re-run removes what the killed run left")
-          .noneMatch(name -> Stream.of(".staging-", ".replaced-", ".commit")
-              .anyMatch(suffix -> name.startsWith("." + job.output().getFileName() + suffix)));
+          .noneMatch(
+              name ->
+                  Stream.of(".staging-", ".replaced-", ".commit")
+                      .anyMatch(
+                          suffix -> name.startsWith("." + job.output().getFileName() + suffix)));
     }
   }
 
@@ -204,21 +372,34 @@ class DataSafetyIT {
   void sigtermStopsWithOneLineAndLeavesThePreviousOutput() throws Exception {
     Path input = LauncherIT.HOME.resolve("examples/annotations.csv");
     Path output = dir.resolve("terminated");
-    LauncherIT.Result first = LauncherIT.launch("aggregate", "--input", input.toString(), "--output", output.toString());
+    LauncherIT.Result first =
+        LauncherIT.launch("aggregate", "--input", input.toString(), "--output", output.toString());
     assertThat(first.exitCode()).as(first.err()).isZero();
     Map<String, String> before = fingerprint(output);
 
     Path err = Files.createTempFile(dir, "sigterm", ".err");
-    try (ProcessTree tree = start(List.of("aggregate", "--input", input.toString(), "--output", output.toString(),
-        "--overwrite"), ProcessBuilder.Redirect.to(err.toFile()))) {
+    try (ProcessTree tree =
+        start(
+            List.of(
+                "aggregate",
+                "--input",
+                input.toString(),
+                "--output",
+                output.toString(),
+                "--overwrite"),
+            ProcessBuilder.Redirect.to(err.toFile()))) {
       Process process = tree.process();
       waitForLine(process, err, "aggregate: reading");
       process.destroy();
       assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
       assertThat(process.exitValue()).isEqualTo(143);
       List<String> lines = Files.readAllLines(err, StandardCharsets.UTF_8);
-      assertThat(lines).last().isEqualTo("softlabels: stopped by a signal; not written, any previous output left as"
-          + " it was: " + output);
+      assertThat(lines)
+          .last()
+          .isEqualTo(
+              "softlabels: stopped by a signal; not written, any previous output left as"
+                  + " it was: "
+                  + output);
       assertThat(lines).noneMatch(line -> line.contains("Exception") || line.startsWith("\tat "));
       assertThat(fingerprint(output)).isEqualTo(before);
     }
@@ -229,14 +410,28 @@ class DataSafetyIT {
     // 12,000 rows with a few bad ones, so the quarantine step takes a moment after the labels.
     List<String> rows = new ArrayList<>(List.of("image_id,annotator_id,label"));
     for (int i = 0; i < 12_000; i++) {
-      rows.add("img-" + (i % 1000) + ",annotator-" + (i / 1000) + "," + (i % 97 == 0 ? "wolf" : "red_circle"));
+      rows.add(
+          "img-"
+              + (i % 1000)
+              + ",annotator-"
+              + (i / 1000)
+              + ","
+              + (i % 97 == 0 ? "wolf" : "red_circle"));
     }
     Path input = Files.write(dir.resolve("votes.csv"), rows);
     Path output = dir.resolve("first");
     Path err = Files.createTempFile(dir, "killed", ".err");
-    try (ProcessTree tree = start(List.of("aggregate", "--input", input.toString(), "--output", output.toString(),
-        "--classes", LauncherIT.EXAMPLE_CLASSES),
-        ProcessBuilder.Redirect.to(err.toFile()))) {
+    try (ProcessTree tree =
+        start(
+            List.of(
+                "aggregate",
+                "--input",
+                input.toString(),
+                "--output",
+                output.toString(),
+                "--classes",
+                LauncherIT.EXAMPLE_CLASSES),
+            ProcessBuilder.Redirect.to(err.toFile()))) {
       Process process = tree.process();
       waitForLine(process, err, "rejected rows");
       process.destroyForcibly();
@@ -244,12 +439,20 @@ class DataSafetyIT {
     }
     assertThat(output).as("nothing that looks like a finished output").doesNotExist();
 
-    LauncherIT.Result rerun = LauncherIT.launch("aggregate", "--input", input.toString(), "--output", output.toString(),
-        "--classes", LauncherIT.EXAMPLE_CLASSES);
+    LauncherIT.Result rerun =
+        LauncherIT.launch(
+            "aggregate",
+            "--input",
+            input.toString(),
+            "--output",
+            output.toString(),
+            "--classes",
+            LauncherIT.EXAMPLE_CLASSES);
     assertThat(rerun.exitCode()).as(rerun.err()).isZero();
     assertThat(rerun.out()).contains("12,000 rows read, 11,876 used, 124 quarantined");
     try (Stream<String> names = Files.list(dir).map(p -> p.getFileName().toString())) {
-      assertThat(names).noneMatch(name -> name.startsWith(".first.") && !name.equals(".first.lock"));
+      assertThat(names)
+          .noneMatch(name -> name.startsWith(".first.") && !name.equals(".first.lock"));
     }
   }
 
@@ -257,81 +460,138 @@ class DataSafetyIT {
   void relabelExportRefusesTheLabelStoreAsItsOutput() throws Exception {
     Path store = dir.resolve("store");
     Map<String, String> before = fingerprint(store);
-    LauncherIT.Result result = LauncherIT.launch("relabel", "export", "--state", store.toString(), "--output",
-        store.toString(), "--overwrite");
+    LauncherIT.Result result =
+        LauncherIT.launch(
+            "relabel",
+            "export",
+            "--state",
+            store.toString(),
+            "--output",
+            store.toString(),
+            "--overwrite");
     assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
-    assertThat(result.err().lines().filter(line -> line.contains("error"))).containsExactly(
-        "softlabels relabel export: error: --output " + store + " is the input " + store
-            + ": write the output somewhere else");
-    assertThat(fingerprint(store)).isEqualTo(before).containsKey("labels/_delta_log/00000000000000000001.json");
+    assertThat(result.err().lines().filter(line -> line.contains("error")))
+        .containsExactly(
+            "softlabels relabel export: error: --output "
+                + store
+                + " is the input "
+                + store
+                + ": write the output somewhere else");
+    assertThat(fingerprint(store))
+        .isEqualTo(before)
+        .containsKey("labels/_delta_log/00000000000000000001.json");
   }
 
   @Test
   void runsThatRejectEveryRowOrCannotWriteExitNonZeroWithOneLine() throws Exception {
     Path output = dir.resolve("wrong-classes");
-    LauncherIT.Result rejected = LauncherIT.launch("aggregate", "--input", "examples/annotations.csv", "--output",
-        output.toString(), "--classes", "cat, dog");
+    LauncherIT.Result rejected =
+        LauncherIT.launch(
+            "aggregate",
+            "--input",
+            "examples/annotations.csv",
+            "--output",
+            output.toString(),
+            "--classes",
+            "cat, dog");
     assertThat(rejected.exitCode()).as(rejected.err()).isEqualTo(4);
     assertThat(rejected.err()).doesNotContain("Exception", "\tat ");
     assertThat(rejected.err().lines().filter(line -> line.contains("error")))
-        .containsExactly("softlabels aggregate: error: 100 of 100 rows rejected (100.0 %: missing_image_id 1,"
-            + " unknown_class 98, unparsable_row 1), over softlabels.annotations.max-rejected-share = 0.5; nothing"
-            + " written, no output created (a wrong class list, column or encoding is the usual cause); labels naming"
-            + " no class (most frequent first): \"blue_circle\" 20, \"red_circle\" 20, \"green_circle\" 19,"
-            + " \"red_ellipse\" 14, \"green_ellipse\" 13; name every class with --classes (softlabels.classes)");
+        .containsExactly(
+            "softlabels aggregate: error: 100 of 100 rows rejected (100.0 %: missing_image_id 1,"
+                + " unknown_class 98, unparsable_row 1), over softlabels.annotations.max-rejected-share = 0.5; nothing"
+                + " written, no output created (a wrong class list, column or encoding is the usual cause); labels naming"
+                + " no class (most frequent first): \"blue_circle\" 20, \"red_circle\" 20, \"green_circle\" 19,"
+                + " \"red_ellipse\" 14, \"green_ellipse\" 13; name every class with --classes (softlabels.classes)");
     assertThat(output).doesNotExist();
 
     Path file = Files.writeString(dir.resolve("a-file"), "x");
-    LauncherIT.Result unwritable = LauncherIT.launch("aggregate", "--input", "examples/annotations.csv", "--output",
-        file.resolve("out").toString());
+    LauncherIT.Result unwritable =
+        LauncherIT.launch(
+            "aggregate",
+            "--input",
+            "examples/annotations.csv",
+            "--output",
+            file.resolve("out").toString());
     assertThat(unwritable.exitCode()).isEqualTo(2);
     assertThat(unwritable.err()).doesNotContain("Exception", "\tat ");
     assertThat(unwritable.err().lines().filter(line -> line.contains("error")))
-        .singleElement().asString().startsWith("softlabels aggregate: error: cannot write output "
-            + file.resolve("out") + ": ");
+        .singleElement()
+        .asString()
+        .startsWith(
+            "softlabels aggregate: error: cannot write output " + file.resolve("out") + ": ");
   }
 
   /**
-   * The data-safety promise through symbolic links and onto a mount point (a container volume): an input
-   * reached through a link to the output is still the output's, and a mount point that cannot be renamed
-   * is refused before any work with its previous output intact.
+   * The data-safety promise through symbolic links and onto a mount point (a container volume): an
+   * input reached through a link to the output is still the output's, and a mount point that cannot
+   * be renamed is refused before any work with its previous output intact.
    */
   @Test
   void aSymlinkedDataRootAndAMountPointOutput() throws Exception {
     Path input = LauncherIT.HOME.resolve("examples/annotations.csv");
     Path real = Files.createDirectories(dir.resolve("real-root"));
     Path output = real.resolve("o2");
-    assertThat(LauncherIT.launch("aggregate", "--input", input.toString(), "--output", output.toString()).exitCode())
+    assertThat(
+            LauncherIT.launch(
+                    "aggregate", "--input", input.toString(), "--output", output.toString())
+                .exitCode())
         .isZero();
     Files.copy(input, output.resolve("a.csv"));
     Path root = Files.createSymbolicLink(dir.resolve("data-root"), real);
     Path outputLink = Files.createSymbolicLink(dir.resolve("o2link"), output);
     Map<String, String> before = fingerprint(output);
-    for (List<String> paths : List.of(List.of(outputLink.resolve("a.csv").toString(), output.toString()),
-        List.of(output.resolve("a.csv").toString(), root.resolve("o2").toString()))) {
-      LauncherIT.Result refused = LauncherIT.launch("aggregate", "--input", paths.get(0), "--output", paths.get(1),
-          "--overwrite");
+    for (List<String> paths :
+        List.of(
+            List.of(outputLink.resolve("a.csv").toString(), output.toString()),
+            List.of(output.resolve("a.csv").toString(), root.resolve("o2").toString()))) {
+      LauncherIT.Result refused =
+          LauncherIT.launch(
+              "aggregate", "--input", paths.get(0), "--output", paths.get(1), "--overwrite");
       assertThat(refused.exitCode()).as(refused.err()).isEqualTo(2);
-      assertThat(refused.err().lines().filter(line -> line.contains("error"))).singleElement().asString()
-          .isEqualTo("softlabels aggregate: error: output " + paths.get(1) + " contains the input " + paths.get(0)
-              + ": write the output somewhere else");
+      assertThat(refused.err().lines().filter(line -> line.contains("error")))
+          .singleElement()
+          .asString()
+          .isEqualTo(
+              "softlabels aggregate: error: output "
+                  + paths.get(1)
+                  + " contains the input "
+                  + paths.get(0)
+                  + ": write the output somewhere else");
       assertThat(fingerprint(output)).isEqualTo(before);
     }
 
     Path mounted = dir.resolve("volume");
-    assertThat(LauncherIT.launch("aggregate", "--input", input.toString(), "--output", mounted.toString()).exitCode())
+    assertThat(
+            LauncherIT.launch(
+                    "aggregate", "--input", input.toString(), "--output", mounted.toString())
+                .exitCode())
         .isZero();
     Map<String, String> previous = fingerprint(mounted);
-    Assumptions.assumeTrue(Mounts.bind(mounted), "needs a bind mount (root): skipped the mount-point half");
+    Assumptions.assumeTrue(
+        Mounts.bind(mounted), "needs a bind mount (root): skipped the mount-point half");
     try {
-      LauncherIT.Result refused = LauncherIT.launch("aggregate", "--input", input.toString(), "--output",
-          mounted.toString(), "--overwrite");
+      LauncherIT.Result refused =
+          LauncherIT.launch(
+              "aggregate",
+              "--input",
+              input.toString(),
+              "--output",
+              mounted.toString(),
+              "--overwrite");
       assertThat(refused.exitCode()).as(refused.err()).isEqualTo(2);
-      assertThat(refused.err()).contains("error: output " + mounted + " cannot be renamed (")
-          .contains("give a folder inside it instead, e.g. " + mounted.resolve("run")).doesNotContain("\tat ");
+      assertThat(refused.err())
+          .contains("error: output " + mounted + " cannot be renamed (")
+          .contains("give a folder inside it instead, e.g. " + mounted.resolve("run"))
+          .doesNotContain("\tat ");
       assertThat(fingerprint(mounted)).isEqualTo(previous);
-      LauncherIT.Result inside = LauncherIT.launch("aggregate", "--input", input.toString(), "--output",
-          mounted.resolve("run").toString());
+      LauncherIT.Result inside =
+          LauncherIT.launch(
+              "aggregate",
+              "--input",
+              input.toString(),
+              "--output",
+              mounted.resolve("run").toString());
       assertThat(inside.exitCode()).as(inside.err()).isZero();
       assertThat(mounted.resolve("run/labels")).isDirectory();
     } finally {
@@ -352,10 +612,21 @@ class DataSafetyIT {
     List<String> args = new ArrayList<>(List.of(command));
     boolean file = Files.isRegularFile(output);
     if (!name.equals("train")) {
-      args.addAll(name.equals("to-csv") ? List.of("--overwrite") : List.of("--output", output.toString(), "--overwrite"));
+      args.addAll(
+          name.equals("to-csv")
+              ? List.of("--overwrite")
+              : List.of("--output", output.toString(), "--overwrite"));
     }
-    jobs.put(name, new Job(name, output, seconds, args, output.getParent(),
-        "." + output.getFileName() + ".staging-", false));
+    jobs.put(
+        name,
+        new Job(
+            name,
+            output,
+            seconds,
+            args,
+            output.getParent(),
+            "." + output.getFileName() + ".staging-",
+            false));
     assertThat(file || Files.isDirectory(output)).as(name + " wrote its previous output").isTrue();
   }
 
@@ -374,27 +645,35 @@ class DataSafetyIT {
   /** The command with the settings as -D options (those the command has no option for). */
   private static List<String> withD(Map<String, Object> settings, String... command) {
     List<String> args = new ArrayList<>(List.of(command));
-    settings.forEach((key, value) -> {
-      if (!key.startsWith("softlabels.train.")) {
-        args.add("-D" + key + "=" + value);
-      }
-    });
+    settings.forEach(
+        (key, value) -> {
+          if (!key.startsWith("softlabels.train.")) {
+            args.add("-D" + key + "=" + value);
+          }
+        });
     return args;
   }
 
   /** bin/softlabels in the background, for a test to stop; its standard error to {@code err}. */
-  private static ProcessTree start(List<String> args, ProcessBuilder.Redirect err) throws IOException {
-    List<String> command = new ArrayList<>(List.of(LauncherIT.HOME.resolve("bin/softlabels").toString()));
+  private static ProcessTree start(List<String> args, ProcessBuilder.Redirect err)
+      throws IOException {
+    List<String> command =
+        new ArrayList<>(List.of(LauncherIT.HOME.resolve("bin/softlabels").toString()));
     command.addAll(args);
-    return ProcessTree.start(new ProcessBuilder(command).directory(LauncherIT.HOME.toFile())
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err));
+    return ProcessTree.start(
+        new ProcessBuilder(command)
+            .directory(LauncherIT.HOME.toFile())
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(err));
   }
 
   /** Kills the run {@code delay} seconds after its work shows; false when it ended before that. */
   private static boolean killWhileWriting(Process process, Job job, double delay) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
     while (process.isAlive() && !working(job)) {
-      assertThat(System.nanoTime()).as(job + " did not start writing in 5 minutes").isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as(job + " did not start writing in 5 minutes")
+          .isLessThan(deadline);
       Thread.sleep(50);
     }
     if (process.waitFor((long) (delay * 1000), TimeUnit.MILLISECONDS)) {
@@ -417,7 +696,8 @@ class DataSafetyIT {
   private static void waitForLine(Process process, Path log, String text) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
     while (!Files.readString(log, StandardCharsets.UTF_8).contains(text)) {
-      assertThat(process.isAlive()).as("the run ended before logging '" + text + "': " + Files.readString(log))
+      assertThat(process.isAlive())
+          .as("the run ended before logging '" + text + "': " + Files.readString(log))
           .isTrue();
       assertThat(System.nanoTime()).as("no '" + text + "' in 5 minutes").isLessThan(deadline);
       Thread.sleep(20);
@@ -447,7 +727,8 @@ class DataSafetyIT {
 
   private static String sha256(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(in.readAllBytes()));
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(in.readAllBytes()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (NoSuchAlgorithmException e) {
@@ -457,7 +738,11 @@ class DataSafetyIT {
 
   private static List<String> visibleNames(Path folder) throws IOException {
     try (Stream<Path> names = Files.list(folder)) {
-      return names.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+      return names
+          .map(p -> p.getFileName().toString())
+          .filter(n -> !n.startsWith("."))
+          .sorted()
+          .toList();
     }
   }
 }

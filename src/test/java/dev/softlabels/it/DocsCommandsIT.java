@@ -18,16 +18,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The docs cannot rot: every shell block of README.md and docs/*.md runs with bash and must exit 0.
- * Each page gets a fresh working folder, its blocks run there in order (a later block may read what an
- * earlier one wrote), with bin/ scripts that hand over to the repository's and the repository's
+ * Each page gets a fresh working folder, its blocks run there in order (a later block may read what
+ * an earlier one wrote), with bin/ scripts that hand over to the repository's and the repository's
  * examples/ and conf/. A block marked {@code <!-- docs-check: skip — REASON -->} is listed with its
  * reason instead.
  */
 @Order(5)
 class DocsCommandsIT {
 
-  /** A block is a few launcher starts on small inputs; this ends one that hangs on a loaded machine. */
+  /**
+   * A block is a few launcher starts on small inputs; this ends one that hangs on a loaded machine.
+   */
   private static final Duration BLOCK_LIMIT = Duration.ofMinutes(10);
+
   private static final int OUTPUT_TAIL_LINES = 40;
 
   @TempDir Path dir;
@@ -55,20 +58,31 @@ class DocsCommandsIT {
       long blockStart = System.nanoTime();
       LauncherIT.Result result = run(block);
       ran++;
-      System.out.printf("docs check: %s ran in %.1f s, exit %d%n", block.where(),
-          (System.nanoTime() - blockStart) / 1e9, result.exitCode());
+      System.out.printf(
+          "docs check: %s ran in %.1f s, exit %d%n",
+          block.where(), (System.nanoTime() - blockStart) / 1e9, result.exitCode());
       if (result.exitCode() != 0) {
         failedPage = block.page();
-        failures.add(block.where() + " exited " + result.exitCode() + ":\n" + block.code() + "--- output (last "
-            + OUTPUT_TAIL_LINES + " lines):\n" + tail(result.out() + result.err()));
+        failures.add(
+            block.where()
+                + " exited "
+                + result.exitCode()
+                + ":\n"
+                + block.code()
+                + "--- output (last "
+                + OUTPUT_TAIL_LINES
+                + " lines):\n"
+                + tail(result.out() + result.err()));
       }
     }
-    System.out.printf("docs check: %d blocks ran in %.0f s, %d skipped%n", ran, (System.nanoTime() - start) / 1e9,
-        skipped.size());
+    System.out.printf(
+        "docs check: %d blocks ran in %.0f s, %d skipped%n",
+        ran, (System.nanoTime() - start) / 1e9, skipped.size());
 
     assertThat(failures).as("shell blocks of the docs that fail").isEmpty();
     assertThat(blocks.stream().filter(b -> b.page().equals("README.md") && b.runs()).count())
-        .as("the README's quickstart blocks").isGreaterThanOrEqualTo(3);
+        .as("the README's quickstart blocks")
+        .isGreaterThanOrEqualTo(3);
     assertThat(ran).as("shell blocks run").isGreaterThanOrEqualTo(20);
   }
 
@@ -87,24 +101,28 @@ class DocsCommandsIT {
       prepare(work);
     }
     Path script = Files.writeString(dir.resolve("block.sh"), block.code());
-    ProcessBuilder builder = new ProcessBuilder("bash", "-e", "-o", "pipefail", script.toString())
-        .directory(work.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder("bash", "-e", "-o", "pipefail", script.toString())
+            .directory(work.toFile());
     Path out = dir.resolve("block.out");
     Path err = dir.resolve("block.err");
     builder.redirectOutput(out.toFile()).redirectError(err.toFile());
     try (ProcessTree tree = ProcessTree.start(builder)) {
       if (!tree.waitFor(BLOCK_LIMIT)) {
-        return new LauncherIT.Result(124, Files.readString(out), Files.readString(err)
-            + "\n(stopped after " + BLOCK_LIMIT.toMinutes() + " minutes)");
+        return new LauncherIT.Result(
+            124,
+            Files.readString(out),
+            Files.readString(err) + "\n(stopped after " + BLOCK_LIMIT.toMinutes() + " minutes)");
       }
-      return new LauncherIT.Result(tree.process().exitValue(), Files.readString(out), Files.readString(err));
+      return new LauncherIT.Result(
+          tree.process().exitValue(), Files.readString(out), Files.readString(err));
     }
   }
 
   /**
-   * A working folder as a user's checkout looks from the docs' point of view: bin/ scripts that run the
-   * repository's (a link would make the launcher take this folder for its installation), and links to
-   * the repository's examples/ and conf/, which the blocks only read.
+   * A working folder as a user's checkout looks from the docs' point of view: bin/ scripts that run
+   * the repository's (a link would make the launcher take this folder for its installation), and
+   * links to the repository's examples/ and conf/, which the blocks only read.
    */
   private static void prepare(Path work) throws IOException {
     Path bin = Files.createDirectories(work.resolve("bin"));
@@ -122,6 +140,7 @@ class DocsCommandsIT {
 
   private static String tail(String output) {
     List<String> lines = output.lines().toList();
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - OUTPUT_TAIL_LINES), lines.size()));
+    return String.join(
+        "\n", lines.subList(Math.max(0, lines.size() - OUTPUT_TAIL_LINES), lines.size()));
   }
 }

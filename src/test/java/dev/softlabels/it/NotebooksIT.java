@@ -26,8 +26,11 @@ class NotebooksIT {
   @Test
   void everyNotebookRunsTopToBottom() throws Exception {
     Path data = dir.resolve("data");
-    LauncherIT.Result prepared = LauncherIT.run(new ProcessBuilder(
-        LauncherIT.HOME.resolve("notebooks/prepare-data").toString(), data.toString()), 15);
+    LauncherIT.Result prepared =
+        LauncherIT.run(
+            new ProcessBuilder(
+                LauncherIT.HOME.resolve("notebooks/prepare-data").toString(), data.toString()),
+            15);
     assertThat(prepared.exitCode()).as(prepared.err()).isZero();
 
     List<Path> notebooks;
@@ -36,22 +39,37 @@ class NotebooksIT {
     }
     assertThat(notebooks).hasSize(3);
     for (Path notebook : notebooks) {
-      assertThat(cells(notebook)).as("committed without outputs: " + notebook.getFileName())
+      assertThat(cells(notebook))
+          .as("committed without outputs: " + notebook.getFileName())
           .allSatisfy(cell -> assertThat(cell.path("outputs")).isEmpty());
-      ProcessBuilder execute = new ProcessBuilder("jupyter-nbconvert", "--to", "notebook", "--execute",
-          "--ExecutePreprocessor.timeout=300", "--output-dir", dir.resolve("executed").toString(), notebook.toString());
+      ProcessBuilder execute =
+          new ProcessBuilder(
+              "jupyter-nbconvert",
+              "--to",
+              "notebook",
+              "--execute",
+              "--ExecutePreprocessor.timeout=300",
+              "--output-dir",
+              dir.resolve("executed").toString(),
+              notebook.toString());
       execute.environment().put("SOFTLABELS_NOTEBOOK_DATA", data.toString());
       LauncherIT.Result executed = LauncherIT.run(execute);
       assertThat(executed.exitCode()).as(notebook.getFileName() + ": " + executed.err()).isZero();
 
-      List<JsonNode> code = cells(dir.resolve("executed").resolve(notebook.getFileName())).stream()
-          .filter(cell -> cell.path("cell_type").asText().equals("code")).toList();
-      assertThat(code).allSatisfy(cell -> {
-        assertThat(cell.path("execution_count").isInt()).isTrue();
-        assertThat(cell.path("outputs").findValuesAsText("output_type")).doesNotContain("error");
-      });
+      List<JsonNode> code =
+          cells(dir.resolve("executed").resolve(notebook.getFileName())).stream()
+              .filter(cell -> cell.path("cell_type").asText().equals("code"))
+              .toList();
+      assertThat(code)
+          .allSatisfy(
+              cell -> {
+                assertThat(cell.path("execution_count").isInt()).isTrue();
+                assertThat(cell.path("outputs").findValuesAsText("output_type"))
+                    .doesNotContain("error");
+              });
       assertThat(code.stream().mapToInt(cell -> cell.path("outputs").size()).sum())
-          .as("the notebook shows something").isGreaterThan(code.size() / 2);
+          .as("the notebook shows something")
+          .isGreaterThan(code.size() / 2);
     }
   }
 

@@ -12,21 +12,26 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A process a test starts, in a session and process group of its own (setsid), stopped with everything
- * it started when the test is done with it: its group's members, including those its exited scripts
- * left behind, and its descendants, which catch those that moved to a group of their own (timeout(1),
- * Jupyter's kernels, Chromium's helpers). Linux only, as are the scripts it runs (unshare, /proc).
+ * A process a test starts, in a session and process group of its own (setsid), stopped with
+ * everything it started when the test is done with it: its group's members, including those its
+ * exited scripts left behind, and its descendants, which catch those that moved to a group of their
+ * own (timeout(1), Jupyter's kernels, Chromium's helpers). Linux only, as are the scripts it runs
+ * (unshare, /proc).
  */
 final class ProcessTree implements AutoCloseable {
 
-  /** How long the tree has to stop on SIGTERM (bin/with-s3mock stops its server in a few seconds). */
+  /**
+   * How long the tree has to stop on SIGTERM (bin/with-s3mock stops its server in a few seconds).
+   */
   private static final Duration GRACE = Duration.ofSeconds(10);
+
   private static final Set<ProcessTree> OPEN = ConcurrentHashMap.newKeySet();
 
   static {
     // In a session of its own a tree no longer gets the terminal's Ctrl-C, so a test JVM that is
     // stopped itself (Ctrl-C, failsafe's own timeout) stops its trees on the way out.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(OPEN).forEach(ProcessTree::close)));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> List.copyOf(OPEN).forEach(ProcessTree::close)));
   }
 
   private final Process process;
@@ -37,8 +42,8 @@ final class ProcessTree implements AutoCloseable {
 
   /**
    * Starts the builder's command under setsid. setsid forks only when its caller leads a process
-   * group, which a JVM's fresh child never does: so the process started is the group's leader and its
-   * PID is the group's ID.
+   * group, which a JVM's fresh child never does: so the process started is the group's leader and
+   * its PID is the group's ID.
    */
   static ProcessTree start(ProcessBuilder builder) throws IOException {
     List<String> command = builder.command();
@@ -61,7 +66,8 @@ final class ProcessTree implements AutoCloseable {
 
   /** Sends a signal (STOP, CONT, ...) to every member of the tree. */
   void signal(String name) throws IOException, InterruptedException {
-    Process kill = new ProcessBuilder("kill", "-" + name, "--", "-" + process.pid()).inheritIO().start();
+    Process kill =
+        new ProcessBuilder("kill", "-" + name, "--", "-" + process.pid()).inheritIO().start();
     if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
       throw new IOException("kill -" + name + " " + process.pid() + " failed");
     }
@@ -72,7 +78,10 @@ final class ProcessTree implements AutoCloseable {
     return process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** SIGTERM to every member, then SIGKILL to whatever is left after the grace period or started meanwhile. */
+  /**
+   * SIGTERM to every member, then SIGKILL to whatever is left after the grace period or started
+   * meanwhile.
+   */
   @Override
   public void close() {
     OPEN.remove(this);
@@ -101,11 +110,16 @@ final class ProcessTree implements AutoCloseable {
     Set<ProcessHandle> members = new LinkedHashSet<>();
     members.add(process.toHandle());
     process.descendants().forEach(members::add);
-    ProcessHandle.allProcesses().filter(p -> groupOf(p.pid()) == process.pid()).forEach(members::add);
+    ProcessHandle.allProcesses()
+        .filter(p -> groupOf(p.pid()) == process.pid())
+        .forEach(members::add);
     return members.stream().filter(ProcessHandle::isAlive).toList();
   }
 
-  /** The process group, from /proc/PID/stat: its fifth field, counted after the command name in brackets. */
+  /**
+   * The process group, from /proc/PID/stat: its fifth field, counted after the command name in
+   * brackets.
+   */
   private static long groupOf(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Environment
 class ReportScreenshotIT {
 
-  private static final Path HOME = Path.of(System.getProperty("softlabels.home", ".")).toAbsolutePath();
+  private static final Path HOME =
+      Path.of(System.getProperty("softlabels.home", ".")).toAbsolutePath();
   private static final String PLOT = "synthetic/embedding/colour-interpolation.png";
   private static final int WIDTH = 1000;
   private static final int HEIGHT = 1600;
@@ -40,30 +41,50 @@ class ReportScreenshotIT {
 
   @Test
   void tablesAndInlinedPlotsAreVisible() throws Exception {
-    String markdown = ReportRenderer.markdown(cells(), List.of(new FeatureSpace("synthetic", "A caption",
-        Map.of("colour-interpolation", PLOT), measures())), "quick", Map.of());
+    String markdown =
+        ReportRenderer.markdown(
+            cells(),
+            List.of(
+                new FeatureSpace(
+                    "synthetic", "A caption", Map.of("colour-interpolation", PLOT), measures())),
+            "quick",
+            Map.of());
 
-    BufferedImage page = screenshot("report.html", ReportRenderer.html(markdown, Map.of(PLOT, plot())));
+    BufferedImage page =
+        screenshot("report.html", ReportRenderer.html(markdown, Map.of(PLOT, plot())));
     assertThat(page.getWidth()).isEqualTo(WIDTH);
     assertThat(page.getHeight()).isEqualTo(HEIGHT);
     long text = Pixels.count(page, Pixels::dark);
     long points = Pixels.count(page, Pixels::saturated);
     assertThat(text).as("dark pixels of the headings, tables and captions").isGreaterThan(5_000);
-    assertThat(points).as("saturated pixels of the plot's red, green and blue points").isGreaterThan(2_000);
+    assertThat(points)
+        .as("saturated pixels of the plot's red, green and blue points")
+        .isGreaterThan(2_000);
 
-    // The same page without the plot inlined: a broken image, so the count above really comes from the plot.
+    // The same page without the plot inlined: a broken image, so the count above really comes from
+    // the plot.
     BufferedImage broken = screenshot("broken.html", ReportRenderer.html(markdown, Map.of()));
     assertThat(Pixels.count(broken, Pixels::saturated)).isLessThan(points / 10);
   }
 
-  private BufferedImage screenshot(String name, String html) throws IOException, InterruptedException {
+  private BufferedImage screenshot(String name, String html)
+      throws IOException, InterruptedException {
     Path page = Files.writeString(dir.resolve(name), html);
     Path shot = dir.resolve(name + ".png");
     Path log = dir.resolve(name + ".log");
-    try (ProcessTree screenshot = ProcessTree.start(new ProcessBuilder(HOME.resolve("bin/screenshot-report").toString(),
-        page.toString(), shot.toString(), String.valueOf(WIDTH), String.valueOf(HEIGHT))
-        .redirectErrorStream(true).redirectOutput(log.toFile()))) {
-      assertThat(screenshot.waitFor(Duration.ofMinutes(3))).as("screenshot within 3 minutes").isTrue();
+    try (ProcessTree screenshot =
+        ProcessTree.start(
+            new ProcessBuilder(
+                    HOME.resolve("bin/screenshot-report").toString(),
+                    page.toString(),
+                    shot.toString(),
+                    String.valueOf(WIDTH),
+                    String.valueOf(HEIGHT))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile()))) {
+      assertThat(screenshot.waitFor(Duration.ofMinutes(3)))
+          .as("screenshot within 3 minutes")
+          .isTrue();
       assertThat(screenshot.process().exitValue()).as(Files.readString(log)).isZero();
     }
     return ImageIO.read(shot.toFile());
@@ -85,7 +106,8 @@ class ReportScreenshotIT {
   private static Map<String, Map<String, Double>> measures() {
     Map<String, Map<String, Double>> measures = new LinkedHashMap<>();
     for (String type : List.of("hard", "soft")) {
-      measures.put(type, Map.of("features_class_purity", 0.9, "features_distribution_distance", 0.2));
+      measures.put(
+          type, Map.of("features_class_purity", 0.9, "features_distribution_distance", 0.2));
     }
     return measures;
   }
@@ -97,11 +119,16 @@ class ReportScreenshotIT {
     double[][] points = new double[300][];
     Color[] pointColours = new Color[300];
     for (int i = 0; i < 300; i++) {
-      points[i] = new double[] {(i % 3) * 8 + random.nextGaussian(), (i % 3 == 1 ? 8 : 0) + random.nextGaussian()};
+      points[i] =
+          new double[] {
+            (i % 3) * 8 + random.nextGaussian(), (i % 3 == 1 ? 8 : 0) + random.nextGaussian()
+          };
       pointColours[i] = colours.get(i % 3);
     }
-    List<ScatterPlots.Panel> panels = List.of(new ScatterPlots.Panel("hard labels", points, pointColours),
-        new ScatterPlots.Panel("soft labels", points, pointColours));
+    List<ScatterPlots.Panel> panels =
+        List.of(
+            new ScatterPlots.Panel("hard labels", points, pointColours),
+            new ScatterPlots.Panel("soft labels", points, pointColours));
     return ScatterPlots.png("A title", "A caption", Map.of("red", Color.RED), panels, 400, 360);
   }
 }

@@ -31,42 +31,79 @@ class S3IT {
   @Test
   void aggregateAndRelabelEndToEndOnS3(SparkSession spark) throws Exception {
     // Inside the namespace: upload the example, run both jobs on s3a://, bring their outputs back.
-    Path script = Files.writeString(dir.resolve("on-s3.sh"), String.join("\n",
-        "set -euo pipefail",
-        "s3=\"$SOFTLABELS_S3_ENDPOINT/softlabels\"",
-        "curl -sf -X PUT --data-binary @examples/annotations.csv \"$s3/in/2026-11-01.csv\"",
-        "bin/softlabels aggregate --conf conf/s3-mock.conf --input s3a://softlabels/in/2026-11-01.csv"
-            + " --output s3a://softlabels/out/aggregate --classes " + LauncherIT.EXAMPLE_CLASSES,
-        "bin/softlabels relabel --conf conf/s3-mock.conf --state s3a://softlabels/store"
-            + " --batch s3a://softlabels/in/2026-11-01.csv --date 2026-11-01 --classes " + LauncherIT.EXAMPLE_CLASSES,
-        "bin/softlabels relabel --conf conf/s3-mock.conf --state s3a://softlabels/store"
-            + " --batch s3a://softlabels/in/2026-11-01.csv --date 2026-11-01 --classes " + LauncherIT.EXAMPLE_CLASSES,
-        "bin/softlabels relabel export --conf conf/s3-mock.conf --state s3a://softlabels/store --output " + dir.resolve("export"),
-        "mkdir -p " + dir.resolve("aggregate/labels"),
-        "for key in $(curl -sf \"$s3?list-type=2&prefix=out/aggregate/labels/\" | grep -o '<Key>[^<]*parquet</Key>'"
-            + " | sed -e 's/<Key>//' -e 's/<\\/Key>//'); do",
-        "  curl -sf -o " + dir.resolve("aggregate/labels") + "/$(basename \"$key\") \"$s3/$key\"",
-        "done",
-        ""));
-    ProcessBuilder builder = new ProcessBuilder(LauncherIT.HOME.resolve("bin/with-s3mock").toString(), "--port", "9390",
-        "--", "bash", script.toString());
+    Path script =
+        Files.writeString(
+            dir.resolve("on-s3.sh"),
+            String.join(
+                "\n",
+                "set -euo pipefail",
+                "s3=\"$SOFTLABELS_S3_ENDPOINT/softlabels\"",
+                "curl -sf -X PUT --data-binary @examples/annotations.csv \"$s3/in/2026-11-01.csv\"",
+                "bin/softlabels aggregate --conf conf/s3-mock.conf --input s3a://softlabels/in/2026-11-01.csv"
+                    + " --output s3a://softlabels/out/aggregate --classes "
+                    + LauncherIT.EXAMPLE_CLASSES,
+                "bin/softlabels relabel --conf conf/s3-mock.conf --state s3a://softlabels/store"
+                    + " --batch s3a://softlabels/in/2026-11-01.csv --date 2026-11-01 --classes "
+                    + LauncherIT.EXAMPLE_CLASSES,
+                "bin/softlabels relabel --conf conf/s3-mock.conf --state s3a://softlabels/store"
+                    + " --batch s3a://softlabels/in/2026-11-01.csv --date 2026-11-01 --classes "
+                    + LauncherIT.EXAMPLE_CLASSES,
+                "bin/softlabels relabel export --conf conf/s3-mock.conf --state s3a://softlabels/store --output "
+                    + dir.resolve("export"),
+                "mkdir -p " + dir.resolve("aggregate/labels"),
+                "for key in $(curl -sf \"$s3?list-type=2&prefix=out/aggregate/labels/\" | grep -o '<Key>[^<]*parquet</Key>'"
+                    + " | sed -e 's/<Key>//' -e 's/<\\/Key>//'); do",
+                "  curl -sf -o "
+                    + dir.resolve("aggregate/labels")
+                    + "/$(basename \"$key\") \"$s3/$key\"",
+                "done",
+                ""));
+    ProcessBuilder builder =
+        new ProcessBuilder(
+            LauncherIT.HOME.resolve("bin/with-s3mock").toString(),
+            "--port",
+            "9390",
+            "--",
+            "bash",
+            script.toString());
     builder.environment().put("AWS_SECRET_ACCESS_KEY", SECRET);
-    // S3Mock and four launches one after the other: this whole test took 8 minutes at a load average of
+    // S3Mock and four launches one after the other: this whole test took 8 minutes at a load
+    // average of
     // 10 to 15 on 2 cores, where 5 minutes for this call were too few; 20 leave room for more.
     LauncherIT.Result onS3 = LauncherIT.run(builder, 20);
     assertThat(onS3.exitCode()).as(onS3.out() + onS3.err()).isZero();
-    assertThat(onS3.out()).contains("100 rows read, 96 used, 4 quarantined",
-        "night 2026-11-01 applied as version 1", "night 2026-11-01 was already applied (version 1)");
-    assertThat(onS3.out() + onS3.err()).as("credentials never reach the logs").doesNotContain(SECRET);
+    assertThat(onS3.out())
+        .contains(
+            "100 rows read, 96 used, 4 quarantined",
+            "night 2026-11-01 applied as version 1",
+            "night 2026-11-01 was already applied (version 1)");
+    assertThat(onS3.out() + onS3.err())
+        .as("credentials never reach the logs")
+        .doesNotContain(SECRET);
 
-    LauncherIT.Result local = LauncherIT.launch("aggregate", "--input", "examples/annotations.csv", "--output",
-        dir.resolve("local").toString(), "--classes", LauncherIT.EXAMPLE_CLASSES);
+    LauncherIT.Result local =
+        LauncherIT.launch(
+            "aggregate",
+            "--input",
+            "examples/annotations.csv",
+            "--output",
+            dir.resolve("local").toString(),
+            "--classes",
+            LauncherIT.EXAMPLE_CLASSES);
     assertThat(local.exitCode()).as(local.err()).isZero();
-    var expected = LabelColumns.table(spark.read().parquet(dir.resolve("local/labels").toString()))
-        .orderBy("image_id").collectAsList();
-    assertThat(LabelColumns.table(spark.read().parquet(dir.resolve("aggregate/labels").toString()))
-        .orderBy("image_id").collectAsList()).isEqualTo(expected);
-    assertThat(LabelColumns.table(spark.read().parquet(dir.resolve("export").toString()))
-        .orderBy("image_id").collectAsList()).isEqualTo(expected);
+    var expected =
+        LabelColumns.table(spark.read().parquet(dir.resolve("local/labels").toString()))
+            .orderBy("image_id")
+            .collectAsList();
+    assertThat(
+            LabelColumns.table(spark.read().parquet(dir.resolve("aggregate/labels").toString()))
+                .orderBy("image_id")
+                .collectAsList())
+        .isEqualTo(expected);
+    assertThat(
+            LabelColumns.table(spark.read().parquet(dir.resolve("export").toString()))
+                .orderBy("image_id")
+                .collectAsList())
+        .isEqualTo(expected);
   }
 }

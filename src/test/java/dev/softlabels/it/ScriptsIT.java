@@ -10,7 +10,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The bin/ scripts' own options: a mistake is one line on stderr and exit status 2, before anything runs. */
+/**
+ * The bin/ scripts' own options: a mistake is one line on stderr and exit status 2, before anything
+ * runs.
+ */
 class ScriptsIT {
 
   @TempDir Path dir;
@@ -18,17 +21,29 @@ class ScriptsIT {
   @Test
   void theNightlyWrapperTakesOnlyACalendarDate() throws Exception {
     Path inbox = Files.createDirectories(dir.resolve("inbox"));
-    // inbox/../x.csv exists: a date of ../x would find it and log to logs/../x.log, outside the log folder.
+    // inbox/../x.csv exists: a date of ../x would find it and log to logs/../x.log, outside the log
+    // folder.
     Files.copy(LauncherIT.HOME.resolve("examples/annotations.csv"), dir.resolve("x.csv"));
     for (String date : List.of("../x", "2026-02-30", "2026-1-05")) {
-      LauncherIT.Result refused = LauncherIT.run("bin/relabel-nightly", "--state", dir.resolve("store").toString(),
-          "--inbox", inbox.toString(), "--log-dir", dir.resolve("logs").toString(), "--date", date);
+      LauncherIT.Result refused =
+          LauncherIT.run(
+              "bin/relabel-nightly",
+              "--state",
+              dir.resolve("store").toString(),
+              "--inbox",
+              inbox.toString(),
+              "--log-dir",
+              dir.resolve("logs").toString(),
+              "--date",
+              date);
       assertThat(refused.exitCode()).as(refused.err()).isEqualTo(2);
       assertThat(refused.err().strip())
-          .isEqualTo("relabel-nightly: --date must be a calendar date YYYY-MM-DD, not '" + date + "'");
+          .isEqualTo(
+              "relabel-nightly: --date must be a calendar date YYYY-MM-DD, not '" + date + "'");
     }
     try (Stream<Path> files = Files.list(dir)) {
-      assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("inbox", "x.csv");
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .containsExactlyInAnyOrder("inbox", "x.csv");
     }
   }
 
@@ -37,29 +52,99 @@ class ScriptsIT {
     Files.writeString(dir.resolve("report.html"), "<p>report</p>");
     String html = dir.resolve("report.html").toString();
     String png = dir.resolve("shot.png").toString();
-    List<String[]> cases = List.of(
-        new String[] {"relabel-nightly: --state needs a value (see --help)", "bin/relabel-nightly", "--state"},
-        new String[] {"relabel-nightly: --state needs a value (see --help)", "bin/relabel-nightly", "--state",
-            "--inbox", "in"},
-        new String[] {"relabel-nightly: --inbox needs a value (see --help)", "bin/relabel-nightly", "--state", "s",
-            "--inbox"},
-        new String[] {"relabel-nightly: --date needs a value (see --help)", "bin/relabel-nightly", "--date"},
-        new String[] {"relabel-nightly: --log-dir needs a value (see --help)", "bin/relabel-nightly", "--state", "s",
-            "--inbox", "in", "--log-dir"},
-        new String[] {"with-s3mock: --port needs a value (see --help)", "bin/with-s3mock", "--port"},
-        new String[] {"with-s3mock: --bucket needs a value (see --help)", "bin/with-s3mock", "--bucket"},
-        new String[] {"with-s3mock: --port must be a number from 1 to 65534, not 'abc'", "bin/with-s3mock", "--port",
-            "abc", "--", "true"},
-        new String[] {"with-s3mock: --bucket must be an S3 bucket name (3 to 63 lower-case letters, digits, dots and"
-            + " hyphens), not 'My_Bucket'", "bin/with-s3mock", "--bucket", "My_Bucket", "--", "true"},
-        new String[] {"local-cluster: --workers needs a value (see --help)", "bin/local-cluster", "start", "--workers"},
-        new String[] {"local-cluster: --memory needs a value (see --help)", "bin/local-cluster", "start", "--memory"},
-        new String[] {"local-cluster: --port must be a whole number above 0, not 'abc'", "bin/local-cluster", "start",
-            "--port", "abc"},
-        new String[] {"screenshot-report: WIDTH and HEIGHT must be pixels (a whole number above 0), not 'wide'",
-            "bin/screenshot-report", html, png, "wide", "600"},
-        new String[] {"softlabels: --master needs a URL, e.g. --master spark://127.0.0.1:7077", "bin/softlabels",
-            "--master=", "aggregate", "--input", "examples/annotations.csv", "--output", dir.resolve("out").toString()});
+    List<String[]> cases =
+        List.of(
+            new String[] {
+              "relabel-nightly: --state needs a value (see --help)",
+              "bin/relabel-nightly",
+              "--state"
+            },
+            new String[] {
+              "relabel-nightly: --state needs a value (see --help)",
+              "bin/relabel-nightly",
+              "--state",
+              "--inbox",
+              "in"
+            },
+            new String[] {
+              "relabel-nightly: --inbox needs a value (see --help)",
+              "bin/relabel-nightly",
+              "--state",
+              "s",
+              "--inbox"
+            },
+            new String[] {
+              "relabel-nightly: --date needs a value (see --help)", "bin/relabel-nightly", "--date"
+            },
+            new String[] {
+              "relabel-nightly: --log-dir needs a value (see --help)",
+              "bin/relabel-nightly",
+              "--state",
+              "s",
+              "--inbox",
+              "in",
+              "--log-dir"
+            },
+            new String[] {
+              "with-s3mock: --port needs a value (see --help)", "bin/with-s3mock", "--port"
+            },
+            new String[] {
+              "with-s3mock: --bucket needs a value (see --help)", "bin/with-s3mock", "--bucket"
+            },
+            new String[] {
+              "with-s3mock: --port must be a number from 1 to 65534, not 'abc'",
+              "bin/with-s3mock",
+              "--port",
+              "abc",
+              "--",
+              "true"
+            },
+            new String[] {
+              "with-s3mock: --bucket must be an S3 bucket name (3 to 63 lower-case letters, digits, dots and"
+                  + " hyphens), not 'My_Bucket'",
+              "bin/with-s3mock",
+              "--bucket",
+              "My_Bucket",
+              "--",
+              "true"
+            },
+            new String[] {
+              "local-cluster: --workers needs a value (see --help)",
+              "bin/local-cluster",
+              "start",
+              "--workers"
+            },
+            new String[] {
+              "local-cluster: --memory needs a value (see --help)",
+              "bin/local-cluster",
+              "start",
+              "--memory"
+            },
+            new String[] {
+              "local-cluster: --port must be a whole number above 0, not 'abc'",
+              "bin/local-cluster",
+              "start",
+              "--port",
+              "abc"
+            },
+            new String[] {
+              "screenshot-report: WIDTH and HEIGHT must be pixels (a whole number above 0), not 'wide'",
+              "bin/screenshot-report",
+              html,
+              png,
+              "wide",
+              "600"
+            },
+            new String[] {
+              "softlabels: --master needs a URL, e.g. --master spark://127.0.0.1:7077",
+              "bin/softlabels",
+              "--master=",
+              "aggregate",
+              "--input",
+              "examples/annotations.csv",
+              "--output",
+              dir.resolve("out").toString()
+            });
     for (String[] c : cases) {
       List<String> command = new ArrayList<>(List.of(c).subList(1, c.length));
       command.set(0, LauncherIT.HOME.resolve(command.get(0)).toString());

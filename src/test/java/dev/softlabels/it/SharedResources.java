@@ -6,8 +6,12 @@ package dev.softlabels.it;
  */
 final class SharedResources {
 
-  /** bin/local-cluster's state folder (target/local-cluster: PIDs, logs) and its Spark jars' first link. */
+  /**
+   * bin/local-cluster's state folder (target/local-cluster: PIDs, logs) and its Spark jars' first
+   * link.
+   */
   static final String LOCAL_CLUSTER = "bin/local-cluster";
+
   /** bin/with-s3mock's jar, which its first use downloads into target/s3mock. */
   static final String S3MOCK = "bin/with-s3mock";
 

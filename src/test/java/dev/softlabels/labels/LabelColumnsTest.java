@@ -38,13 +38,14 @@ class LabelColumnsTest {
       } while (Arrays.stream(counts).mapToInt(Integer::intValue).sum() == 0);
       rows.add(RowFactory.create("img" + i, counts));
     }
-    StructType schema = new StructType()
-        .add("image_id", DataTypes.StringType)
-        .add("counts", DataTypes.createArrayType(DataTypes.IntegerType));
+    StructType schema =
+        new StructType()
+            .add("image_id", DataTypes.StringType)
+            .add("counts", DataTypes.createArrayType(DataTypes.IntegerType));
 
-    Map<String, Row> derived = SqlLabels.derive(spark.createDataFrame(rows, schema), classes)
-        .collectAsList()
-        .stream().collect(Collectors.toMap(r -> r.getString(0), r -> r));
+    Map<String, Row> derived =
+        SqlLabels.derive(spark.createDataFrame(rows, schema), classes).collectAsList().stream()
+            .collect(Collectors.toMap(r -> r.getString(0), r -> r));
 
     assertThat(derived).hasSize(rows.size());
     long ties = 0;
@@ -52,21 +53,26 @@ class LabelColumnsTest {
       int[] counts = Arrays.stream((Integer[]) input.get(1)).mapToInt(Integer::intValue).toArray();
       Row out = derived.get(input.getString(0));
       double[] soft = LabelMath.soft(counts);
-      assertThat(out.getInt(out.fieldIndex("n_annotations"))).isEqualTo(Arrays.stream(counts).sum());
-      assertThat(out.<Double>getList(out.fieldIndex("soft_label"))).containsExactly(Arrays.stream(soft).boxed().toArray(Double[]::new));
+      assertThat(out.getInt(out.fieldIndex("n_annotations")))
+          .isEqualTo(Arrays.stream(counts).sum());
+      assertThat(out.<Double>getList(out.fieldIndex("soft_label")))
+          .containsExactly(Arrays.stream(soft).boxed().toArray(Double[]::new));
       assertThat(out.getInt(out.fieldIndex("hard_label"))).isEqualTo(LabelMath.argmax(counts));
-      assertThat(out.getString(out.fieldIndex("hard_label_name"))).isEqualTo(classes.name(LabelMath.argmax(counts)));
+      assertThat(out.getString(out.fieldIndex("hard_label_name")))
+          .isEqualTo(classes.name(LabelMath.argmax(counts)));
       assertThat(out.getBoolean(out.fieldIndex("is_tie"))).isEqualTo(LabelMath.isTie(counts));
       assertThat(out.getDouble(out.fieldIndex("agreement"))).isEqualTo(LabelMath.agreement(counts));
-      assertThat(out.getDouble(out.fieldIndex("entropy"))).isCloseTo(LabelMath.normalizedEntropy(soft), within(1e-12));
+      assertThat(out.getDouble(out.fieldIndex("entropy")))
+          .isCloseTo(LabelMath.normalizedEntropy(soft), within(1e-12));
       ties += LabelMath.isTie(counts) ? 1 : 0;
     }
     assertThat(ties).as("the sample exercises ties").isGreaterThan(30);
   }
 
   /**
-   * (0.2, 0.4, 0.7 − 0.3) is a posterior with an exact tie that floating point leaves one ulp apart: in
-   * every class order it is a tie, its hard label the lower index of the two, as {@link LabelRow} says.
+   * (0.2, 0.4, 0.7 − 0.3) is a posterior with an exact tie that floating point leaves one ulp
+   * apart: in every class order it is a tie, its hard label the lower index of the two, as {@link
+   * LabelRow} says.
    */
   @Test
   void aTieOneUlpApartIsATieInEveryClassOrder(SparkSession spark) {
@@ -81,21 +87,29 @@ class LabelColumnsTest {
       }
       rows.add(RowFactory.create(Arrays.toString(order), 0, null, soft));
     }
-    StructType schema = new StructType()
-        .add(LabelColumns.IMAGE, DataTypes.StringType)
-        .add(LabelColumns.N_ANNOTATIONS, DataTypes.IntegerType)
-        .add(LabelColumns.COUNTS, DataTypes.createArrayType(DataTypes.IntegerType))
-        .add(LabelColumns.SOFT_LABEL, DataTypes.createArrayType(DataTypes.DoubleType));
-    List<Row> labels = LabelColumns.fromSoftLabel(spark.createDataFrame(rows, schema), classes).collectAsList();
+    StructType schema =
+        new StructType()
+            .add(LabelColumns.IMAGE, DataTypes.StringType)
+            .add(LabelColumns.N_ANNOTATIONS, DataTypes.IntegerType)
+            .add(LabelColumns.COUNTS, DataTypes.createArrayType(DataTypes.IntegerType))
+            .add(LabelColumns.SOFT_LABEL, DataTypes.createArrayType(DataTypes.DoubleType));
+    List<Row> labels =
+        LabelColumns.fromSoftLabel(spark.createDataFrame(rows, schema), classes).collectAsList();
 
     assertThat(labels).hasSize(orders.length);
     for (Row label : labels) {
-      double[] soft = label.<Double>getList(label.fieldIndex(LabelColumns.SOFT_LABEL)).stream()
-          .mapToDouble(Double::doubleValue).toArray();
-      int[] order = orders[rows.stream().map(r -> r.getString(0)).toList().indexOf(label.getString(0))];
+      double[] soft =
+          label.<Double>getList(label.fieldIndex(LabelColumns.SOFT_LABEL)).stream()
+              .mapToDouble(Double::doubleValue)
+              .toArray();
+      int[] order =
+          orders[rows.stream().map(r -> r.getString(0)).toList().indexOf(label.getString(0))];
       LabelRow java = LabelRow.of(label.getString(0), new int[3], soft, classes);
-      assertThat(label.getBoolean(label.fieldIndex(LabelColumns.IS_TIE))).as(label.getString(0)).isTrue();
-      assertThat(label.getInt(label.fieldIndex(LabelColumns.HARD_LABEL))).as(label.getString(0))
+      assertThat(label.getBoolean(label.fieldIndex(LabelColumns.IS_TIE)))
+          .as(label.getString(0))
+          .isTrue();
+      assertThat(label.getInt(label.fieldIndex(LabelColumns.HARD_LABEL)))
+          .as(label.getString(0))
           .isEqualTo(Math.min(order[1], order[2]))
           .isEqualTo(java.hardLabel());
       assertThat(java.isTie()).isTrue();

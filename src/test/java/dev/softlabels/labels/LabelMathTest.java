@@ -38,11 +38,16 @@ class LabelMathTest {
     assertThat(LabelMath.isTie(new double[] {0.5 - tol / 2, 0.5})).isTrue();
     assertThat(LabelMath.argmax(new double[] {0.5 - 2 * tol, 0.5 + tol})).isEqualTo(1);
     assertThat(LabelMath.isTie(new double[] {0.5 - 2 * tol, 0.5 + tol})).isFalse();
-    // A value near the maximum ties only if it is near the maximum itself, not near another tied value.
+    // A value near the maximum ties only if it is near the maximum itself, not near another tied
+    // value.
     assertThat(LabelMath.isTie(new double[] {0.3, 0.3 + 0.8 * tol, 0.3 + 1.6 * tol})).isTrue();
     assertThat(LabelMath.argmax(new double[] {0.3, 0.3 + 0.8 * tol, 0.3 + 1.6 * tol})).isEqualTo(1);
-    LabelRow row = LabelRow.of("i", new int[] {1, 2, 2}, new double[] {0.2, almost, 0.4},
-        new ClassList(List.of("a", "b", "c")));
+    LabelRow row =
+        LabelRow.of(
+            "i",
+            new int[] {1, 2, 2},
+            new double[] {0.2, almost, 0.4},
+            new ClassList(List.of("a", "b", "c")));
     assertThat(row.isTie()).isTrue();
     assertThat(row.hardLabel()).isEqualTo(1);
     assertThat(row.hardLabelName()).isEqualTo("b");
@@ -64,9 +69,12 @@ class LabelMathTest {
   @Test
   void entropyIsNormalisedByLogK() {
     // -(2/3 ln 2/3 + 1/3 ln 1/3) / ln 3, worked by hand: 0.636514168 / 1.098612289
-    assertThat(LabelMath.normalizedEntropy(new double[] {2 / 3.0, 1 / 3.0, 0})).isCloseTo(0.5793801643, within(1e-9));
-    assertThat(LabelMath.normalizedEntropy(new double[] {0.5, 0.5, 0})).isCloseTo(Math.log(2) / Math.log(3), within(1e-12));
-    assertThat(LabelMath.normalizedEntropy(new double[] {1 / 3.0, 1 / 3.0, 1 / 3.0})).isCloseTo(1.0, within(1e-12));
+    assertThat(LabelMath.normalizedEntropy(new double[] {2 / 3.0, 1 / 3.0, 0}))
+        .isCloseTo(0.5793801643, within(1e-9));
+    assertThat(LabelMath.normalizedEntropy(new double[] {0.5, 0.5, 0}))
+        .isCloseTo(Math.log(2) / Math.log(3), within(1e-12));
+    assertThat(LabelMath.normalizedEntropy(new double[] {1 / 3.0, 1 / 3.0, 1 / 3.0}))
+        .isCloseTo(1.0, within(1e-12));
     assertThat(LabelMath.normalizedEntropy(new double[] {0, 1, 0})).isZero();
   }
 
@@ -75,10 +83,14 @@ class LabelMathTest {
     // (1 - 1e-5) ln((1 - 1e-5) / 0.5) + 1e-5 ln(1e-5 / 0.5)
     assertThat(LabelMath.klDivergence(new double[] {1, 0}, new double[] {0.5, 0.5}, 1e-5))
         .isCloseTo(0.6930220513552958, within(1e-12));
-    // A zero in the prediction is clipped to 1e-5 instead of giving infinity: 0.5 ln(0.5 / (1 - 1e-5)) + 0.5 ln(0.5 / 1e-5)
+    // A zero in the prediction is clipped to 1e-5 instead of giving infinity: 0.5 ln(0.5 / (1 -
+    // 1e-5)) + 0.5 ln(0.5 / 1e-5)
     assertThat(LabelMath.klDivergence(new double[] {0.5, 0.5}, new double[] {1, 0}, 1e-5))
         .isCloseTo(5.063320551950169, within(1e-12));
-    assertThat(LabelMath.klDivergence(new double[] {0.2, 0.3, 0.5}, new double[] {0.2, 0.3, 0.5}, 1e-5)).isZero();
+    assertThat(
+            LabelMath.klDivergence(
+                new double[] {0.2, 0.3, 0.5}, new double[] {0.2, 0.3, 0.5}, 1e-5))
+        .isZero();
   }
 
   @Test

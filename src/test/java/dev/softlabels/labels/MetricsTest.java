@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.within;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hand-computed cases. The shared example has four images over three classes:
- * truth [1,0,0] / pred [.7,.2,.1]; truth [.5,.5,0] (a tie: class 0) / pred [.2,.6,.2];
- * truth [0,0,1] / pred [.1,.1,.8]; truth [0,1,0] / pred [.5,.5,0] (predicted class 0).
+ * Hand-computed cases. The shared example has four images over three classes: truth [1,0,0] / pred
+ * [.7,.2,.1]; truth [.5,.5,0] (a tie: class 0) / pred [.2,.6,.2]; truth [0,0,1] / pred [.1,.1,.8];
+ * truth [0,1,0] / pred [.5,.5,0] (predicted class 0).
  */
 class MetricsTest {
 
@@ -44,8 +44,12 @@ class MetricsTest {
     // (|1-.7| + |0-.6| + |1-.8| + |0-.5|) / 4 = 1.6 / 4
     assertThat(Metrics.ece(counts, confidence, correct)).isCloseTo(0.4, within(1e-12));
     // Two images sharing a bin: the gap of their means counts, not their individual gaps.
-    assertThat(Metrics.ece(new long[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 2}, new double[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 1.9},
-        new double[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 1})).isCloseTo(0.45, within(1e-12));
+    assertThat(
+            Metrics.ece(
+                new long[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 2},
+                new double[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 1.9},
+                new double[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 1}))
+        .isCloseTo(0.45, within(1e-12));
   }
 
   @Test

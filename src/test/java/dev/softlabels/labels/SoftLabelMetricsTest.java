@@ -23,12 +23,15 @@ class SoftLabelMetricsTest {
     Map<String, Double> metrics = SoftLabelMetrics.evaluate(rows, "truth", "prediction", 3);
 
     assertThat(metrics).containsOnlyKeys(Metrics.LARGER_IS_BETTER.keySet());
-    HandWorkedMetrics.EXPECTED.forEach((name, value) ->
-        assertThat(metrics.get(name)).as(name).isCloseTo(value, within(1e-12)));
+    HandWorkedMetrics.EXPECTED.forEach(
+        (name, value) -> assertThat(metrics.get(name)).as(name).isCloseTo(value, within(1e-12)));
 
-    Map<String, Double> withLoss = SoftLabelMetrics.withLoss(rows, "truth", "truth", "prediction", 3);
+    Map<String, Double> withLoss =
+        SoftLabelMetrics.withLoss(rows, "truth", "truth", "prediction", 3);
     // Cross-entropy against the soft truth: -(ln .7 + .5 ln .2 + .5 ln .6 + ln .8 + ln .5) / 4
-    double expected = -(Math.log(0.7) + 0.5 * Math.log(0.2) + 0.5 * Math.log(0.6) + Math.log(0.8) + Math.log(0.5)) / 4;
+    double expected =
+        -(Math.log(0.7) + 0.5 * Math.log(0.2) + 0.5 * Math.log(0.6) + Math.log(0.8) + Math.log(0.5))
+            / 4;
     assertThat(withLoss.get(SoftLabelMetrics.LOSS)).isCloseTo(expected, within(1e-12));
     assertThat(withLoss).containsAllEntriesOf(metrics);
   }

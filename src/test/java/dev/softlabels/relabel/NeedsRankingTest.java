@@ -22,20 +22,24 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The ranking carried from night to night is the ranking of the whole store, computed from scratch:
- * carried from an incomplete list, from a complete one, and rebuilt when a night leaves too few exact
- * entries.
+ * carried from an incomplete list, from a complete one, and rebuilt when a night leaves too few
+ * exact entries.
  */
 @ExtendWith(SparkExtension.class)
 class NeedsRankingTest {
 
-  private static final StructType RANKS = new StructType()
-      .add(LabelColumns.IMAGE, DataTypes.StringType)
-      .add(LabelColumns.N_ANNOTATIONS, DataTypes.IntegerType)
-      .add(LabelColumns.HARD_LABEL_NAME, DataTypes.StringType)
-      .add(LabelColumns.AGREEMENT, DataTypes.DoubleType)
-      .add(LabelStore.FLIP_PROBABILITY, DataTypes.DoubleType);
+  private static final StructType RANKS =
+      new StructType()
+          .add(LabelColumns.IMAGE, DataTypes.StringType)
+          .add(LabelColumns.N_ANNOTATIONS, DataTypes.IntegerType)
+          .add(LabelColumns.HARD_LABEL_NAME, DataTypes.StringType)
+          .add(LabelColumns.AGREEMENT, DataTypes.DoubleType)
+          .add(LabelStore.FLIP_PROBABILITY, DataTypes.DoubleType);
 
-  /** 30 images: flip probabilities 0.30, 0.29, ... with a tie on every pair, broken by annotations then id. */
+  /**
+   * 30 images: flip probabilities 0.30, 0.29, ... with a tie on every pair, broken by annotations
+   * then id.
+   */
   private static Map<String, Row> store() {
     Map<String, Row> store = new TreeMap<>();
     for (int i = 0; i < 30; i++) {
@@ -56,8 +60,12 @@ class NeedsRankingTest {
 
   /** The ranking of all images from scratch, image ids in order. */
   private static List<String> fromScratch(SparkSession spark, Map<String, Row> all) {
-    return ids(frame(spark, all.values()).orderBy(col(LabelStore.FLIP_PROBABILITY).desc(),
-        col(LabelColumns.N_ANNOTATIONS).asc(), col(LabelColumns.IMAGE).asc()));
+    return ids(
+        frame(spark, all.values())
+            .orderBy(
+                col(LabelStore.FLIP_PROBABILITY).desc(),
+                col(LabelColumns.N_ANNOTATIONS).asc(),
+                col(LabelColumns.IMAGE).asc()));
   }
 
   private static List<String> ids(Dataset<Row> ranking) {
@@ -65,19 +73,28 @@ class NeedsRankingTest {
   }
 
   /** The ranking after a night that must not rebuild it from the store. */
-  private static NeedsRanking carried(List<Row> previous, NeedsRanking.Kept kept, Map<String, Row> touched,
-      int listed) {
-    return NeedsRanking.after(previous, kept, touched(previous, touched), () -> {
-      throw new AssertionError("no rebuild expected");
-    }, listed);
+  private static NeedsRanking carried(
+      List<Row> previous, NeedsRanking.Kept kept, Map<String, Row> touched, int listed) {
+    return NeedsRanking.after(
+        previous,
+        kept,
+        touched(previous, touched),
+        () -> {
+          throw new AssertionError("no rebuild expected");
+        },
+        listed);
   }
 
   /** What a night brings: its images on the kept list, and all its entries, best first. */
   private static NeedsRanking.Touched touched(List<Row> previous, Map<String, Row> touched) {
     List<Row> best = new ArrayList<>(touched.values());
     best.sort(NeedsRanking.RANK);
-    return new NeedsRanking.Touched(previous.stream().map(row -> row.getString(0)).filter(touched::containsKey)
-        .collect(Collectors.toSet()), best);
+    return new NeedsRanking.Touched(
+        previous.stream()
+            .map(row -> row.getString(0))
+            .filter(touched::containsKey)
+            .collect(Collectors.toSet()),
+        best);
   }
 
   /** The first {@code n} images of a ranking, as a kept list. */
@@ -95,9 +112,9 @@ class NeedsRankingTest {
     List<String> old = fromScratch(spark, before);
     List<Row> previous = firstOf(before, old, 10);
     Map<String, Row> touched = new TreeMap<>();
-    rank(touched, "img-01", 9, 0.01);  // on the list, falls below its cutoff
-    rank(touched, "img-25", 4, 0.50);  // off the list, rises to the top
-    rank(touched, "new-01", 1, 0.27);  // a new image, inside the list's range
+    rank(touched, "img-01", 9, 0.01); // on the list, falls below its cutoff
+    rank(touched, "img-25", 4, 0.50); // off the list, rises to the top
+    rank(touched, "new-01", 1, 0.27); // a new image, inside the list's range
     Map<String, Row> after = new TreeMap<>(before);
     after.putAll(touched);
 
@@ -108,7 +125,9 @@ class NeedsRankingTest {
     assertThat(ranked(ranking)).isEqualTo(expected.subList(0, 11));
     assertThat(ranked(ranking)).startsWith("img-25").doesNotContain("img-01");
     assertThat(ranking.kept()).isEqualTo(new NeedsRanking.Kept(30, false, false));
-    assertThat(ranking.top(3)).extracting(row -> row.getString(0)).isEqualTo(expected.subList(0, 3));
+    assertThat(ranking.top(3))
+        .extracting(row -> row.getString(0))
+        .isEqualTo(expected.subList(0, 3));
   }
 
   @Test
@@ -143,9 +162,15 @@ class NeedsRankingTest {
     Map<String, Row> after = new TreeMap<>(before);
     after.putAll(touched);
 
-    NeedsRanking ranking = NeedsRanking.after(previous, new NeedsRanking.Kept(5, false, false),
-        touched(previous, touched),
-        () -> NeedsRanking.everyImage(frame(spark, before.values()), frame(spark, touched.values())), 3);
+    NeedsRanking ranking =
+        NeedsRanking.after(
+            previous,
+            new NeedsRanking.Kept(5, false, false),
+            touched(previous, touched),
+            () ->
+                NeedsRanking.everyImage(
+                    frame(spark, before.values()), frame(spark, touched.values())),
+            3);
 
     assertThat(ranked(ranking)).isEqualTo(fromScratch(spark, after));
     assertThat(ranking.kept()).isEqualTo(new NeedsRanking.Kept(30, true, true));

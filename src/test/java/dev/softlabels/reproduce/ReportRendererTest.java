@@ -40,43 +40,76 @@ class ReportRendererTest {
 
   @Test
   void tableOneMarksTheBestValuePerMetricAndShowsThePaper() {
-    String md = ReportRenderer.markdown(cells(), List.of(), "quick",
-        Map.of("synthetic", "fine-tuned from the CIFAR-10 backbone (cnn-medium)", "cifar10h", "not in these cells"));
-    assertThat(md).contains("- **synthetic**: fine-tuned from the CIFAR-10 backbone (cnn-medium).\n")
+    String md =
+        ReportRenderer.markdown(
+            cells(),
+            List.of(),
+            "quick",
+            Map.of(
+                "synthetic",
+                "fine-tuned from the CIFAR-10 backbone (cnn-medium)",
+                "cifar10h",
+                "not in these cells"));
+    assertThat(md)
+        .contains("- **synthetic**: fine-tuned from the CIFAR-10 backbone (cnn-medium).\n")
         .doesNotContain("not in these cells");
-    assertThat(md).contains("| synthetic (ours, 2 splits) | 0.8200 ± 0.0283 | 0.4200 ± 0.0283 | **0.9100 ± 0.0141** | "
-        + "**0.0400 ± 0.0141** |");
-    assertThat(md).contains("| synthetic (paper) | 0.8247 ± 0.0500 | 0.4137 ± 0.0836 | 0.9096 ± 0.0137 | 0.0394 ± 0.0009 |");
+    assertThat(md)
+        .contains(
+            "| synthetic (ours, 2 splits) | 0.8200 ± 0.0283 | 0.4200 ± 0.0283 | **0.9100 ± 0.0141** | "
+                + "**0.0400 ± 0.0141** |");
+    assertThat(md)
+        .contains(
+            "| synthetic (paper) | 0.8247 ± 0.0500 | 0.4137 ± 0.0836 | 0.9096 ± 0.0137 | 0.0394 ± 0.0009 |");
     // Equal values are both best.
-    assertThat(md).contains("| synthetic | hard | 0.8200 ± 0.0283 | 0.4200 ± 0.0283 | **0.5000 ± 0.0000** |");
+    assertThat(md)
+        .contains("| synthetic | hard | 0.8200 ± 0.0283 | 0.4200 ± 0.0283 | **0.5000 ± 0.0000** |");
   }
 
   @Test
   void csvHasOneRowPerCellAndHtmlIsSelfContained() {
     String csv = ReportRenderer.csv(cells());
-    assertThat(csv.lines()).hasSize(5).first()
+    assertThat(csv.lines())
+        .hasSize(5)
+        .first()
         .isEqualTo("dataset,split,label_type,macro_accuracy,kl,accuracy,macro_f1,ece,brier,nll");
     assertThat(csv).contains("synthetic,1,soft,0.92,0.03,0.5,0.5,0.5,0.5,0.5");
-    String html = ReportRenderer.html(ReportRenderer.markdown(cells(), List.of(), "quick", Map.of()), Map.of());
-    assertThat(html).startsWith("<!DOCTYPE html>").contains("<table>", "<strong>0.9100 ± 0.0141</strong>")
+    String html =
+        ReportRenderer.html(
+            ReportRenderer.markdown(cells(), List.of(), "quick", Map.of()), Map.of());
+    assertThat(html)
+        .startsWith("<!DOCTYPE html>")
+        .contains("<table>", "<strong>0.9100 ± 0.0141</strong>")
         .doesNotContain("<link", "<script", "http://", "https://");
   }
 
   @Test
   void featureSpacePlotsAreLinkedInMarkdownAndInlinedInHtml() {
     Map<String, Map<String, Double>> measures = new LinkedHashMap<>();
-    measures.put("hard", Map.of("features_class_purity", 0.9, "features_distribution_distance", 0.25));
-    measures.put("soft", Map.of("features_class_purity", 0.8, "features_distribution_distance", 0.125));
-    FeatureSpace space = new FeatureSpace("synthetic", "t-SNE of 2 of the 3 test images",
-        Map.of("colour-interpolation", "synthetic/embedding/colour-interpolation.png"), measures);
+    measures.put(
+        "hard", Map.of("features_class_purity", 0.9, "features_distribution_distance", 0.25));
+    measures.put(
+        "soft", Map.of("features_class_purity", 0.8, "features_distribution_distance", 0.125));
+    FeatureSpace space =
+        new FeatureSpace(
+            "synthetic",
+            "t-SNE of 2 of the 3 test images",
+            Map.of("colour-interpolation", "synthetic/embedding/colour-interpolation.png"),
+            measures);
     String md = ReportRenderer.markdown(cells(), List.of(space), "quick", Map.of());
-    assertThat(md).contains("![synthetic: colour interpolation](synthetic/embedding/colour-interpolation.png)",
-        "*t-SNE of 2 of the 3 test images.*", "| hard | 0.9000 | 0.2500 |", "| soft | 0.8000 | 0.1250 |");
+    assertThat(md)
+        .contains(
+            "![synthetic: colour interpolation](synthetic/embedding/colour-interpolation.png)",
+            "*t-SNE of 2 of the 3 test images.*",
+            "| hard | 0.9000 | 0.2500 |",
+            "| soft | 0.8000 | 0.1250 |");
 
     byte[] png = {(byte) 0x89, 'P', 'N', 'G'};
-    String html = ReportRenderer.html(md, Map.of("synthetic/embedding/colour-interpolation.png", png));
+    String html =
+        ReportRenderer.html(md, Map.of("synthetic/embedding/colour-interpolation.png", png));
     // base64 of 89 50 4E 47 is iVBORw==
-    assertThat(html).contains("<img src=\"data:image/png;base64,iVBORw==\" alt=\"synthetic: colour interpolation\"")
+    assertThat(html)
+        .contains(
+            "<img src=\"data:image/png;base64,iVBORw==\" alt=\"synthetic: colour interpolation\"")
         .doesNotContain("src=\"synthetic/");
   }
 }

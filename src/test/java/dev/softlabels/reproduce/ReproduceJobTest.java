@@ -31,7 +31,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The whole study at toy size: every cell, the report files, and a re-run that recomputes nothing. */
+/**
+ * The whole study at toy size: every cell, the report files, and a re-run that recomputes nothing.
+ */
 @ExtendWith(SparkExtension.class)
 @Acceptance
 class ReproduceJobTest {
@@ -40,28 +42,42 @@ class ReproduceJobTest {
 
   @Test
   void runsEveryCellWritesTheReportAndResumes(SparkSession spark) throws Exception {
-    Config config = ConfigLoader.withOverrides(Map.of(
-        "softlabels.reproduce.output", dir.toString(),
-        "softlabels.reproduce.splits", 2,
-        "softlabels.reproduce.presets.quick.images", 300,
-        "softlabels.reproduce.presets.quick.epochs", 2,
-        "softlabels.reproduce.presets.quick.embed-iterations", 250), ReproduceSettings::preset);
+    Config config =
+        ConfigLoader.withOverrides(
+            Map.of(
+                "softlabels.reproduce.output", dir.toString(),
+                "softlabels.reproduce.splits", 2,
+                "softlabels.reproduce.presets.quick.images", 300,
+                "softlabels.reproduce.presets.quick.epochs", 2,
+                "softlabels.reproduce.presets.quick.embed-iterations", 250),
+            ReproduceSettings::preset);
     ReproduceSettings settings = ReproduceSettings.from(config);
 
     List<CellResult> cells = ReproduceJob.run(spark, config, settings);
 
-    assertThat(cells).hasSize(4).extracting(c -> c.split() + "/" + c.labelType())
+    assertThat(cells)
+        .hasSize(4)
+        .extracting(c -> c.split() + "/" + c.labelType())
         .containsExactlyInAnyOrder("0/hard", "0/soft", "1/hard", "1/soft");
-    assertThat(cells).allSatisfy(c -> assertThat(c.metrics()).containsOnlyKeys(Metrics.LARGER_IS_BETTER.keySet()));
-    assertThat(Files.readString(dir.resolve("report.md"))).contains("| Dataset | Hard ACC ↑ | Hard KL ↓ | Soft ACC ↑ | Soft KL ↓ |",
-        "synthetic (ours, 2 splits)", "synthetic (paper)");
+    assertThat(cells)
+        .allSatisfy(
+            c -> assertThat(c.metrics()).containsOnlyKeys(Metrics.LARGER_IS_BETTER.keySet()));
+    assertThat(Files.readString(dir.resolve("report.md")))
+        .contains(
+            "| Dataset | Hard ACC ↑ | Hard KL ↓ | Soft ACC ↑ | Soft KL ↓ |",
+            "synthetic (ours, 2 splits)",
+            "synthetic (paper)");
     assertThat(Files.readAllLines(dir.resolve("results.csv"))).hasSize(5);
-    assertThat(Files.readString(dir.resolve("report.html"))).contains("<table>", "<img src=\"data:image/png;base64,");
+    assertThat(Files.readString(dir.resolve("report.html")))
+        .contains("<table>", "<img src=\"data:image/png;base64,");
     Path embedding = dir.resolve("synthetic/embedding");
     assertThat(embedding.resolve("colour-interpolation.png")).isNotEmptyFile();
     assertThat(embedding.resolve("shape-interpolation.png")).isNotEmptyFile();
-    assertThat(Files.readString(dir.resolve("report.md"))).contains("## Feature space (t-SNE)",
-        "(synthetic/embedding/colour-interpolation.png)", "250 iterations");
+    assertThat(Files.readString(dir.resolve("report.md")))
+        .contains(
+            "## Feature space (t-SNE)",
+            "(synthetic/embedding/colour-interpolation.png)",
+            "250 iterations");
     assertThat(Files.readString(dir.resolve("results.json"))).contains("\"cells\"");
 
     Path firstModel = dir.resolve("synthetic/cells/split-0/hard/model/last/model.zip");
@@ -69,100 +85,146 @@ class ReproduceJobTest {
     long embedded = Files.getLastModifiedTime(embedding.resolve("embed.json")).toMillis();
     List<CellResult> again = ReproduceJob.run(spark, config, settings);
     assertThat(again).containsExactlyInAnyOrderElementsOf(cells);
-    assertThat(Files.getLastModifiedTime(firstModel).toMillis()).as("finished cells are not retrained").isEqualTo(written);
-    assertThat(Files.getLastModifiedTime(embedding.resolve("embed.json")).toMillis()).as("plots are not redrawn")
+    assertThat(Files.getLastModifiedTime(firstModel).toMillis())
+        .as("finished cells are not retrained")
+        .isEqualTo(written);
+    assertThat(Files.getLastModifiedTime(embedding.resolve("embed.json")).toMillis())
+        .as("plots are not redrawn")
         .isEqualTo(embedded);
   }
 
   @Test
-  void posteriorCellsTrainOnTheirMethodsLabelsOfTheSimulatedVotes(SparkSession spark) throws Exception {
-    Config config = ConfigLoader.withOverrides(Map.of(
-        "softlabels.reproduce.output", dir.toString(),
-        "softlabels.reproduce.splits", 1,
-        "softlabels.reproduce.annotate", true,
-        "softlabels.reproduce.embed", false,
-        "softlabels.reproduce.label-types", List.of("soft", "posterior", "mace"),
-        "softlabels.annotate.votes-per-image", 5,
-        "softlabels.reproduce.presets.quick.images", 300,
-        "softlabels.reproduce.presets.quick.epochs", 1), ReproduceSettings::preset);
+  void posteriorCellsTrainOnTheirMethodsLabelsOfTheSimulatedVotes(SparkSession spark)
+      throws Exception {
+    Config config =
+        ConfigLoader.withOverrides(
+            Map.of(
+                "softlabels.reproduce.output",
+                dir.toString(),
+                "softlabels.reproduce.splits",
+                1,
+                "softlabels.reproduce.annotate",
+                true,
+                "softlabels.reproduce.embed",
+                false,
+                "softlabels.reproduce.label-types",
+                List.of("soft", "posterior", "mace"),
+                "softlabels.annotate.votes-per-image",
+                5,
+                "softlabels.reproduce.presets.quick.images",
+                300,
+                "softlabels.reproduce.presets.quick.epochs",
+                1),
+            ReproduceSettings::preset);
 
     List<CellResult> cells = ReproduceJob.run(spark, config, ReproduceSettings.from(config));
 
-    assertThat(cells).extracting(c -> c.split() + "/" + c.labelType())
+    assertThat(cells)
+        .extracting(c -> c.split() + "/" + c.labelType())
         .containsExactlyInAnyOrder("0/soft", "0/posterior", "0/mace");
     Path posteriors = dir.resolve("synthetic/aggregated-dawid-skene/labels");
     assertThat(LabelColumns.aggregation(spark.read().parquet(posteriors.toString()).schema()))
         .contains(AggregationMethod.DAWID_SKENE);
-    assertThat(Files.readString(dir.resolve("synthetic/cells/split-0/posterior/model/last/state.json")))
+    assertThat(
+            Files.readString(
+                dir.resolve("synthetic/cells/split-0/posterior/model/last/state.json")))
         .contains(posteriors.toString());
     assertThat(Files.readString(dir.resolve("synthetic/cells/split-0/soft/model/last/state.json")))
         .contains(dir.resolve("synthetic/aggregated/labels").toString());
     Path mace = dir.resolve("synthetic/aggregated-mace/labels");
-    assertThat(LabelColumns.aggregation(spark.read().parquet(mace.toString()).schema())).contains(AggregationMethod.MACE);
+    assertThat(LabelColumns.aggregation(spark.read().parquet(mace.toString()).schema()))
+        .contains(AggregationMethod.MACE);
     assertThat(Files.readString(dir.resolve("synthetic/cells/split-0/mace/model/last/state.json")))
         .contains(mace.toString());
-    assertThat(Files.readString(dir.resolve("report.md"))).contains("| synthetic | posterior |")
+    assertThat(Files.readString(dir.resolve("report.md")))
+        .contains("| synthetic | posterior |")
         .contains("| synthetic | mace |");
   }
 
   @Test
   void labelTypesAreTheTrainJobsOrAMethodsPosteriors() {
     assertThat(ReproduceSettings.trainLabelType("glad")).isEqualTo("posterior");
-    assertThat(ReproduceSettings.posteriorMethod("posterior")).contains(AggregationMethod.DAWID_SKENE);
+    assertThat(ReproduceSettings.posteriorMethod("posterior"))
+        .contains(AggregationMethod.DAWID_SKENE);
     assertThat(ReproduceSettings.posteriorMethod("one-coin")).contains(AggregationMethod.ONE_COIN);
     assertThat(ReproduceSettings.posteriorMethod("majority")).isEmpty();
     assertThat(ReproduceSettings.trainLabelType("hard")).isEqualTo("hard");
-    assertThatThrownBy(() -> ReproduceSettings.trainLabelType("majority")).isInstanceOf(UserError.class)
-        .hasMessageContaining("softlabels.reproduce.label-types must be hard, soft, posterior or a method's name")
+    assertThatThrownBy(() -> ReproduceSettings.trainLabelType("majority"))
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining(
+            "softlabels.reproduce.label-types must be hard, soft, posterior or a method's name")
         .hasMessageContaining("(dawid-skene, one-coin, glad, mace, wawa); got 'majority'");
   }
 
   /**
    * With the backbone, every cell starts from it (here a stand-in already in OUTPUT/backbone/: a
-   * 10-class network for 32 px images, so no CIFAR-10 training runs), the synthetic images are drawn at
-   * its 32 px, the report says so, and a later run may not add cells trained the other way.
+   * 10-class network for 32 px images, so no CIFAR-10 training runs), the synthetic images are
+   * drawn at its 32 px, the report says so, and a later run may not add cells trained the other
+   * way.
    */
   @Test
-  void withTheBackboneEveryCellFineTunesFromItAndTheReportSaysSo(SparkSession spark) throws Exception {
+  void withTheBackboneEveryCellFineTunesFromItAndTheReportSaysSo(SparkSession spark)
+      throws Exception {
     Path backbone = dir.resolve(ReproduceJob.BACKBONE);
-    MultiLayerNetwork standIn = new MultiLayerNetwork(Networks.build(Network.CNN, 3, 32, 32, 10,
-        new OptimizerSettings(0.05, 0, 0.9, 5e-4, LearningRateSchedule.CONSTANT, 0, 2), null, 1));
+    MultiLayerNetwork standIn =
+        new MultiLayerNetwork(
+            Networks.build(
+                Network.CNN,
+                3,
+                32,
+                32,
+                10,
+                new OptimizerSettings(0.05, 0, 0.9, 5e-4, LearningRateSchedule.CONSTANT, 0, 2),
+                null,
+                1));
     standIn.init();
-    Checkpoints checkpoints = new Checkpoints(spark, backbone.resolve(BackboneJob.MODEL).toString());
+    Checkpoints checkpoints =
+        new Checkpoints(spark, backbone.resolve(BackboneJob.MODEL).toString());
     TrainState state = new TrainState(1, 1, 2.3, List.of(), Map.of());
     checkpoints.save(Checkpoints.BEST, new NeuralNet.Stack(standIn), state);
     checkpoints.save(Checkpoints.LAST, new NeuralNet.Stack(standIn), state);
-    Files.writeString(backbone.resolve(BackboneJob.SUMMARY),
+    Files.writeString(
+        backbone.resolve(BackboneJob.SUMMARY),
         Json.write(new BackboneJob.Result("cnn", 1, 60, 70, 0.5, 0.5, backbone.toString())));
-    Config config = ConfigLoader.withOverrides(Map.of(
-        "softlabels.reproduce.output", dir.toString(),
-        "softlabels.reproduce.splits", 1,
-        "softlabels.reproduce.embed", false,
-        "softlabels.reproduce.backbone.use", "true",
-        "softlabels.backbone.epochs", 1,
-        "softlabels.reproduce.presets.quick.images", 300,
-        "softlabels.reproduce.presets.quick.epochs", 2), ReproduceSettings::preset);
+    Config config =
+        ConfigLoader.withOverrides(
+            Map.of(
+                "softlabels.reproduce.output", dir.toString(),
+                "softlabels.reproduce.splits", 1,
+                "softlabels.reproduce.embed", false,
+                "softlabels.reproduce.backbone.use", "true",
+                "softlabels.backbone.epochs", 1,
+                "softlabels.reproduce.presets.quick.images", 300,
+                "softlabels.reproduce.presets.quick.epochs", 2),
+            ReproduceSettings::preset);
 
     List<CellResult> cells = ReproduceJob.run(spark, config, ReproduceSettings.from(config));
 
     assertThat(cells).extracting(CellResult::labelType).containsExactlyInAnyOrder("hard", "soft");
-    assertThat(Files.readString(dir.resolve("synthetic/data/summary.json"))).containsPattern("\"size\"\\s*:\\s*32");
+    assertThat(Files.readString(dir.resolve("synthetic/data/summary.json")))
+        .containsPattern("\"size\"\\s*:\\s*32");
     for (String type : List.of("hard", "soft")) {
       Path model = dir.resolve("synthetic/cells/split-0/" + type + "/model");
       assertThat(Files.readString(model.resolve("last/state.json")))
           .contains(backbone.resolve(BackboneJob.MODEL).toString());
-      MultiLayerNetwork tuned = ((NeuralNet.Stack) new Checkpoints(spark, model.toString()).network(Checkpoints.LAST))
-          .network();
+      MultiLayerNetwork tuned =
+          ((NeuralNet.Stack) new Checkpoints(spark, model.toString()).network(Checkpoints.LAST))
+              .network();
       OutputLayer output = (OutputLayer) tuned.getLayer(tuned.getnLayers() - 1).conf().getLayer();
       assertThat(output.getNOut()).as("the six synthetic classes").isEqualTo(6);
-      assertThat(tuned.getLayer(0).params()).as("the second epoch trains every layer")
+      assertThat(tuned.getLayer(0).params())
+          .as("the second epoch trains every layer")
           .isNotEqualTo(standIn.getLayer(0).params());
     }
     assertThat(Files.readString(dir.resolve("report.md")))
-        .contains("- **synthetic**: fine-tuned from the CIFAR-10 backbone (cnn, 1 epochs", "CIFAR-10 test accuracy 0.5000");
+        .contains(
+            "- **synthetic**: fine-tuned from the CIFAR-10 backbone (cnn, 1 epochs",
+            "CIFAR-10 test accuracy 0.5000");
 
-    Config scratch = ConfigLoader.withValues(config, Map.of("softlabels.reproduce.backbone.use", "false"));
+    Config scratch =
+        ConfigLoader.withValues(config, Map.of("softlabels.reproduce.backbone.use", "false"));
     assertThatThrownBy(() -> ReproduceJob.run(spark, scratch, ReproduceSettings.from(scratch)))
-        .isInstanceOf(UserError.class).hasMessageContaining("holds cells fine-tuned from the backbone");
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("holds cells fine-tuned from the backbone");
   }
 }

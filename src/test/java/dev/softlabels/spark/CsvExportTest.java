@@ -23,25 +23,36 @@ class CsvExportTest {
 
   @Test
   void writesOneCsvWithArraysAsJsonAndWithoutBinaryColumns(SparkSession spark) throws Exception {
-    StructType schema = new StructType()
-        .add("image_id", DataTypes.StringType)
-        .add("counts", DataTypes.createArrayType(DataTypes.IntegerType))
-        .add("png", DataTypes.BinaryType)
-        .add("entropy", DataTypes.DoubleType);
-    spark.createDataFrame(List.of(
-            RowFactory.create("a", new Integer[] {2, 1}, new byte[] {1, 2}, 0.5),
-            RowFactory.create("b, with comma", new Integer[] {0, 3}, new byte[] {3}, 0.0)), schema)
-        .repartition(2).write().parquet(dir.resolve("table").toString());
+    StructType schema =
+        new StructType()
+            .add("image_id", DataTypes.StringType)
+            .add("counts", DataTypes.createArrayType(DataTypes.IntegerType))
+            .add("png", DataTypes.BinaryType)
+            .add("entropy", DataTypes.DoubleType);
+    spark
+        .createDataFrame(
+            List.of(
+                RowFactory.create("a", new Integer[] {2, 1}, new byte[] {1, 2}, 0.5),
+                RowFactory.create("b, with comma", new Integer[] {0, 3}, new byte[] {3}, 0.0)),
+            schema)
+        .repartition(2)
+        .write()
+        .parquet(dir.resolve("table").toString());
     Path csv = dir.resolve("out/table.csv");
 
     String table = dir.resolve("table").toString();
-    List<String> columns = CsvExport.run(spark, spark.read().parquet(table), table, csv.toString(), false);
+    List<String> columns =
+        CsvExport.run(spark, spark.read().parquet(table), table, csv.toString(), false);
 
     assertThat(columns).containsExactly("image_id", "counts", "entropy");
     assertThat(Files.readAllLines(csv)).first().isEqualTo("image_id,counts,entropy");
-    assertThat(Files.readAllLines(csv)).hasSize(3).contains("a,\"[2,1]\",0.5", "\"b, with comma\",\"[0,3]\",0.0");
+    assertThat(Files.readAllLines(csv))
+        .hasSize(3)
+        .contains("a,\"[2,1]\",0.5", "\"b, with comma\",\"[0,3]\",0.0");
     assertThat(dir.resolve("out/table.csv.parts")).doesNotExist();
-    assertThatThrownBy(() -> CsvExport.run(spark, spark.read().parquet(table), table, csv.toString(), false))
-        .isInstanceOf(UserError.class).hasMessageContaining("--overwrite");
+    assertThatThrownBy(
+            () -> CsvExport.run(spark, spark.read().parquet(table), table, csv.toString(), false))
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("--overwrite");
   }
 }

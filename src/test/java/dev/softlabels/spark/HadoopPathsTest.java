@@ -15,13 +15,18 @@ class HadoopPathsTest {
 
   @TempDir Path dir;
 
-  /** Hadoop would take the part before the colon for a URI scheme, and refuse the rest as a relative path. */
+  /**
+   * Hadoop would take the part before the colon for a URI scheme, and refuse the rest as a relative
+   * path.
+   */
   @Test
   void aRelativeNameWithAColonIsAFileInTheWorkingDirectory() {
     String cwd = Path.of("").toAbsolutePath().toString();
-    assertThat(PATHS.qualified("2026-11-01T10:00.csv")).isEqualTo("file:" + cwd + "/2026-11-01T10:00.csv");
+    assertThat(PATHS.qualified("2026-11-01T10:00.csv"))
+        .isEqualTo("file:" + cwd + "/2026-11-01T10:00.csv");
     assertThat(PATHS.exists("2026-11-01T10:00.csv")).isFalse();
-    assertThat(HadoopPaths.child("nights", "2026-11-01T10:00.csv")).isEqualTo("nights/2026-11-01T10:00.csv");
+    assertThat(HadoopPaths.child("nights", "2026-11-01T10:00.csv"))
+        .isEqualTo("nights/2026-11-01T10:00.csv");
     assertThat(PATHS.qualified("s3a://bucket/a:b")).isEqualTo("s3a://bucket/a:b");
   }
 

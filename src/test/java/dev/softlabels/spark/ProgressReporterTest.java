@@ -16,43 +16,57 @@ class ProgressReporterTest {
 
   @Test
   void aLineNamesTheJobItsSecondsAndEachRunningStagesTasks() {
-    List<ProgressReporter.Stage> stages = List.of(
-        new ProgressReporter.Stage(3, "parquet at AggregateJob.java:80", 1234, 2000, 2, 14.4),
-        new ProgressReporter.Stage(4, "aggregate at VotePass.java:159", 0, 16, 0, 0.2));
+    List<ProgressReporter.Stage> stages =
+        List.of(
+            new ProgressReporter.Stage(3, "parquet at AggregateJob.java:80", 1234, 2000, 2, 14.4),
+            new ProgressReporter.Stage(4, "aggregate at VotePass.java:159", 0, 16, 0, 0.2));
 
-    assertThat(ProgressReporter.line("aggregate", 24.6, stages)).isEqualTo("aggregate: 25 s since launch; "
-        + "stage 3 (parquet at AggregateJob.java:80) for 14 s: 1,234 of 2,000 tasks done, 2 running; "
-        + "stage 4 (aggregate at VotePass.java:159) for 0 s: 0 of 16 tasks done, 0 running");
+    assertThat(ProgressReporter.line("aggregate", 24.6, stages))
+        .isEqualTo(
+            "aggregate: 25 s since launch; "
+                + "stage 3 (parquet at AggregateJob.java:80) for 14 s: 1,234 of 2,000 tasks done, 2 running; "
+                + "stage 4 (aggregate at VotePass.java:159) for 0 s: 0 of 16 tasks done, 0 running");
     assertThat(ProgressReporter.line("relabel history", 45, List.of()))
-        .isEqualTo("relabel history: 45 s since launch; no Spark stage running (work on the driver)");
+        .isEqualTo(
+            "relabel history: 45 s since launch; no Spark stage running (work on the driver)");
   }
 
   @Test
   void theIntervalIsADurationOfAtLeast100Milliseconds() {
-    assertThat(ProgressReporter.interval(ConfigLoader.withOverrides(Map.of()))).isEqualTo(Duration.ofSeconds(10));
+    assertThat(ProgressReporter.interval(ConfigLoader.withOverrides(Map.of())))
+        .isEqualTo(Duration.ofSeconds(10));
     assertThat(interval("250ms")).isEqualTo(Duration.ofMillis(250));
     assertThat(interval("1m")).isEqualTo(Duration.ofMinutes(1));
     for (String refused : List.of("abc", "50ms", "0s", "-1s", "5")) {
-      assertThatThrownBy(() -> interval(refused)).as(refused).isInstanceOf(UserError.class)
-          .hasMessage("softlabels.progress.interval must be a duration of at least 100ms, such as 10s, not '"
-              + refused + "'");
+      assertThatThrownBy(() -> interval(refused))
+          .as(refused)
+          .isInstanceOf(UserError.class)
+          .hasMessage(
+              "softlabels.progress.interval must be a duration of at least 100ms, such as 10s, not '"
+                  + refused
+                  + "'");
     }
   }
 
   private static Duration interval(String value) {
-    return ProgressReporter.interval(ConfigLoader.withOverrides(Map.of(ProgressReporter.INTERVAL_KEY, value)));
+    return ProgressReporter.interval(
+        ConfigLoader.withOverrides(Map.of(ProgressReporter.INTERVAL_KEY, value)));
   }
 
   @Test
   void reportsEveryIntervalUntilClosedAndOutlivesAFailedReport() throws Exception {
     List<String> lines = new CopyOnWriteArrayList<>();
     AtomicInteger reports = new AtomicInteger();
-    try (ProgressReporter reporter = ProgressReporter.start(Duration.ofMillis(20), () -> {
-      if (reports.incrementAndGet() == 1) {
-        throw new IllegalStateException("the status tracker is gone");
-      }
-      return "line " + reports.get();
-    }, lines::add)) {
+    try (ProgressReporter reporter =
+        ProgressReporter.start(
+            Duration.ofMillis(20),
+            () -> {
+              if (reports.incrementAndGet() == 1) {
+                throw new IllegalStateException("the status tracker is gone");
+              }
+              return "line " + reports.get();
+            },
+            lines::add)) {
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (lines.size() < 3 && System.nanoTime() < deadline) {
         Thread.sleep(10);

@@ -17,14 +17,20 @@ class SessionsTest {
 
   @TempDir Path dir;
 
-  /** bin/softlabels sets the JVM default; a file's softlabels.spark.conf beats it, the command's -D beats both. */
+  /**
+   * bin/softlabels sets the JVM default; a file's softlabels.spark.conf beats it, the command's -D
+   * beats both.
+   */
   @Test
   void commandDBeatsFilesWhichBeatTheLaunchersJvmDefault() {
     SparkConf jvm = new SparkConf(false).set("spark.master", "local[*]").set(PARTITIONS, "8");
-    Path file = TestFiles.write(dir, "job.conf", "softlabels.spark.conf { \"" + PARTITIONS + "\" = 64 }");
-    SparkConf fromD = Sessions.settings(jvm, ConfigLoader.load(Optional.empty(), Optional.of(file),
-        Map.of(PARTITIONS, "1")));
-    SparkConf fromFile = Sessions.settings(jvm, ConfigLoader.load(Optional.empty(), Optional.of(file), Map.of()));
+    Path file =
+        TestFiles.write(dir, "job.conf", "softlabels.spark.conf { \"" + PARTITIONS + "\" = 64 }");
+    SparkConf fromD =
+        Sessions.settings(
+            jvm, ConfigLoader.load(Optional.empty(), Optional.of(file), Map.of(PARTITIONS, "1")));
+    SparkConf fromFile =
+        Sessions.settings(jvm, ConfigLoader.load(Optional.empty(), Optional.of(file), Map.of()));
     SparkConf fromJvm = Sessions.settings(jvm, ConfigLoader.withOverrides(Map.of()));
     assertThat(fromD.get(PARTITIONS)).isEqualTo("1");
     assertThat(fromFile.get(PARTITIONS)).isEqualTo("64");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.softlabels.config.UserError;
+import dev.softlabels.testing.Mounts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import dev.softlabels.testing.Mounts;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,8 +24,14 @@ class StagedOutputTest {
   @TempDir Path dir;
 
   private StagedOutput open(Path output, boolean overwrite, Path... inputs) {
-    return StagedOutput.open(CONF, output.toString(), overwrite, "output", "aggregate",
-        Stream.of(inputs).map(Path::toString).toList(), false);
+    return StagedOutput.open(
+        CONF,
+        output.toString(),
+        overwrite,
+        "output",
+        "aggregate",
+        Stream.of(inputs).map(Path::toString).toList(),
+        false);
   }
 
   /** Every name in the folder, hidden ones included. */
@@ -52,7 +58,10 @@ class StagedOutputTest {
     try (StagedOutput staged = open(output, true)) {
       writeSummary(staged, "new");
       assertThat(output.resolve("summary.json")).hasContent("previous");
-      assertThat(names(dir)).hasSize(3).contains("out", ".out.lock").anyMatch(n -> n.startsWith(".out.staging-"));
+      assertThat(names(dir))
+          .hasSize(3)
+          .contains("out", ".out.lock")
+          .anyMatch(n -> n.startsWith(".out.staging-"));
       staged.commit();
     }
     assertThat(output.resolve("summary.json")).hasContent("new");
@@ -84,7 +93,8 @@ class StagedOutputTest {
 
   @Test
   void aKilledRunsLeftoversAreRemovedAndAnInterruptedSwapIsUndone() throws IOException {
-    // Killed between "previous -> backup" and "staging -> target": only the journal and backup are left.
+    // Killed between "previous -> backup" and "staging -> target": only the journal and backup are
+    // left.
     Files.createDirectories(dir.resolve(".out.replaced-1234abcd"));
     Files.writeString(dir.resolve(".out.replaced-1234abcd/summary.json"), "previous");
     Files.writeString(dir.resolve(".out.commit"), ".out.replaced-1234abcd");
@@ -92,7 +102,8 @@ class StagedOutputTest {
     Files.createDirectories(dir.resolve(".out.staging-99999999"));
     Files.createDirectories(dir.resolve(".other.staging-1234abcd"));
 
-    StagedOutput.recover(FileSystem.getLocal(CONF), new org.apache.hadoop.fs.Path(dir.resolve("out").toUri()));
+    StagedOutput.recover(
+        FileSystem.getLocal(CONF), new org.apache.hadoop.fs.Path(dir.resolve("out").toUri()));
 
     assertThat(dir.resolve("out/summary.json")).hasContent("previous");
     assertThat(names(dir)).containsExactly(".other.staging-1234abcd", "out");
@@ -112,7 +123,8 @@ class StagedOutputTest {
   @Test
   void anExistingOutputNeedsOverwrite() throws IOException {
     Path output = previousOutput();
-    assertThatThrownBy(() -> open(output, false)).isInstanceOf(UserError.class)
+    assertThatThrownBy(() -> open(output, false))
+        .isInstanceOf(UserError.class)
         .hasMessage("output already exists: " + output + " (pass --overwrite to replace it)");
     assertThat(names(dir)).containsExactly(".out.lock", "out");
   }
@@ -121,13 +133,26 @@ class StagedOutputTest {
   void anOutputThatIsContainsOrIsInsideAnInputIsRefusedBeforeAnyWork() throws IOException {
     Path output = previousOutput();
     Path input = Files.writeString(output.resolve("a.csv"), "image_id,annotator_id,label\n");
-    assertThatThrownBy(() -> open(output, true, input)).isInstanceOf(UserError.class)
-        .hasMessage("output " + output + " contains the input " + input + ": write the output somewhere else");
-    assertThatThrownBy(() -> open(output, true, output)).isInstanceOf(UserError.class)
-        .hasMessage("output " + output + " is the input " + output + ": write the output somewhere else");
-    assertThatThrownBy(() -> open(output.resolve("sub"), true, output)).isInstanceOf(UserError.class)
-        .hasMessage("output " + output.resolve("sub") + " is inside the input " + output
-            + ": write the output somewhere else");
+    assertThatThrownBy(() -> open(output, true, input))
+        .isInstanceOf(UserError.class)
+        .hasMessage(
+            "output "
+                + output
+                + " contains the input "
+                + input
+                + ": write the output somewhere else");
+    assertThatThrownBy(() -> open(output, true, output))
+        .isInstanceOf(UserError.class)
+        .hasMessage(
+            "output " + output + " is the input " + output + ": write the output somewhere else");
+    assertThatThrownBy(() -> open(output.resolve("sub"), true, output))
+        .isInstanceOf(UserError.class)
+        .hasMessage(
+            "output "
+                + output.resolve("sub")
+                + " is inside the input "
+                + output
+                + ": write the output somewhere else");
     assertThat(input).exists();
     assertThat(names(dir)).containsExactly("out");
     assertThat(names(output)).containsExactly(StagedOutput.MARKER, "a.csv", "summary.json");
@@ -135,12 +160,21 @@ class StagedOutputTest {
 
   @Test
   void aLabelStoreIsNeverAnOutput() throws IOException {
-    Path store = Files.createDirectories(dir.resolve("store/labels/_delta_log")).getParent().getParent();
-    assertThatThrownBy(() -> open(store, true)).isInstanceOf(UserError.class)
-        .hasMessage("output " + store + " is the label store " + store + ": write the output somewhere else");
-    assertThatThrownBy(() -> open(store.resolve("export"), true)).isInstanceOf(UserError.class)
+    Path store =
+        Files.createDirectories(dir.resolve("store/labels/_delta_log")).getParent().getParent();
+    assertThatThrownBy(() -> open(store, true))
+        .isInstanceOf(UserError.class)
+        .hasMessage(
+            "output "
+                + store
+                + " is the label store "
+                + store
+                + ": write the output somewhere else");
+    assertThatThrownBy(() -> open(store.resolve("export"), true))
+        .isInstanceOf(UserError.class)
         .hasMessageContaining("is inside the label store");
-    assertThatThrownBy(() -> open(dir, true)).isInstanceOf(UserError.class)
+    assertThatThrownBy(() -> open(dir, true))
+        .isInstanceOf(UserError.class)
         .hasMessageContaining("contains the label store");
     assertThat(store.resolve("labels/_delta_log")).isDirectory();
   }
@@ -148,7 +182,8 @@ class StagedOutputTest {
   @Test
   void anUnwritableOutputIsReportedAtTheStart() throws IOException {
     Path file = Files.writeString(dir.resolve("file"), "x");
-    assertThatThrownBy(() -> open(file.resolve("out"), false)).isInstanceOf(UserError.class)
+    assertThatThrownBy(() -> open(file.resolve("out"), false))
+        .isInstanceOf(UserError.class)
         .hasMessageStartingWith("cannot write output " + file.resolve("out") + ": ");
   }
 
@@ -166,7 +201,8 @@ class StagedOutputTest {
 
   @Test
   void anEmptyJournalNoLongerWedgesTheOutput() throws IOException {
-    // What a run killed between creating the journal and writing it used to leave: every later run failed.
+    // What a run killed between creating the journal and writing it used to leave: every later run
+    // failed.
     Path output = previousOutput();
     Files.writeString(dir.resolve(".out.commit"), "");
     try (StagedOutput staged = open(output, true)) {
@@ -198,18 +234,25 @@ class StagedOutputTest {
   void overwriteReplacesOnlyAnEarlierOutputOfTheSameJob() throws IOException {
     Path thesis = Files.createDirectories(dir.resolve("thesis"));
     Files.writeString(thesis.resolve("thesis.txt"), "three years");
-    assertThatThrownBy(() -> open(thesis, true)).isInstanceOf(UserError.class)
-        .hasMessage("output " + thesis + " was not written by softlabels aggregate (it has no .softlabels-output"
-            + " marker), and --overwrite replaces only an earlier output of softlabels aggregate: choose another"
-            + " output or remove it yourself");
+    assertThatThrownBy(() -> open(thesis, true))
+        .isInstanceOf(UserError.class)
+        .hasMessage(
+            "output "
+                + thesis
+                + " was not written by softlabels aggregate (it has no .softlabels-output"
+                + " marker), and --overwrite replaces only an earlier output of softlabels aggregate: choose another"
+                + " output or remove it yourself");
     Path file = Files.writeString(dir.resolve("notes"), "x");
-    assertThatThrownBy(() -> open(file, true)).isInstanceOf(UserError.class)
+    assertThatThrownBy(() -> open(file, true))
+        .isInstanceOf(UserError.class)
         .hasMessageStartingWith("output " + file + " is a file, and --overwrite replaces only");
     Path trained = Files.createDirectories(dir.resolve("model"));
     Files.writeString(trained.resolve(StagedOutput.MARKER), "train");
     Files.writeString(trained.resolve("model.zip"), "weights");
-    assertThatThrownBy(() -> open(trained, true)).isInstanceOf(UserError.class)
-        .hasMessageStartingWith("output " + trained + " is an output of softlabels train, and --overwrite");
+    assertThatThrownBy(() -> open(trained, true))
+        .isInstanceOf(UserError.class)
+        .hasMessageStartingWith(
+            "output " + trained + " is an output of softlabels train, and --overwrite");
     assertThat(thesis.resolve("thesis.txt")).hasContent("three years");
     assertThat(file).hasContent("x");
     assertThat(trained.resolve("model.zip")).hasContent("weights");
@@ -225,11 +268,15 @@ class StagedOutputTest {
   @Test
   void aOneFileOutputCarriesItsMarkerBesideIt() throws IOException {
     Path csv = Files.writeString(dir.resolve("labels.csv"), "a,b\n");
-    assertThatThrownBy(() -> StagedOutput.open(CONF, csv.toString(), true, "output", "to-csv", List.of(), true))
-        .isInstanceOf(UserError.class).hasMessageContaining("was not written by softlabels to-csv");
+    assertThatThrownBy(
+            () ->
+                StagedOutput.open(CONF, csv.toString(), true, "output", "to-csv", List.of(), true))
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("was not written by softlabels to-csv");
     Files.delete(csv);
     for (String text : List.of("first", "second")) {
-      try (StagedOutput staged = StagedOutput.open(CONF, csv.toString(), true, "output", "to-csv", List.of(), true)) {
+      try (StagedOutput staged =
+          StagedOutput.open(CONF, csv.toString(), true, "output", "to-csv", List.of(), true)) {
         Files.writeString(Path.of(java.net.URI.create(staged.file())), text);
         staged.commit();
       }
@@ -243,13 +290,20 @@ class StagedOutputTest {
     Path output = previousOutput();
     Path input = Files.writeString(output.resolve("a.csv"), "image_id,annotator_id,label\n");
     Path link = Files.createSymbolicLink(dir.resolve("link"), output);
-    assertThatThrownBy(() -> open(output, true, link.resolve("a.csv"))).isInstanceOf(UserError.class)
-        .hasMessage("output " + output + " contains the input " + link.resolve("a.csv")
-            + ": write the output somewhere else");
+    assertThatThrownBy(() -> open(output, true, link.resolve("a.csv")))
+        .isInstanceOf(UserError.class)
+        .hasMessage(
+            "output "
+                + output
+                + " contains the input "
+                + link.resolve("a.csv")
+                + ": write the output somewhere else");
     Path parentLink = Files.createSymbolicLink(dir.resolve("parent"), dir);
-    assertThatThrownBy(() -> open(parentLink.resolve("out"), true, input)).isInstanceOf(UserError.class)
+    assertThatThrownBy(() -> open(parentLink.resolve("out"), true, input))
+        .isInstanceOf(UserError.class)
         .hasMessageContaining("contains the input " + input);
-    assertThatThrownBy(() -> open(link, true, input)).isInstanceOf(UserError.class)
+    assertThatThrownBy(() -> open(link, true, input))
+        .isInstanceOf(UserError.class)
         .hasMessageContaining("contains the input " + input);
     assertThat(input).exists();
   }
@@ -258,13 +312,16 @@ class StagedOutputTest {
   void oneWriterAtATime() throws IOException {
     Path output = dir.resolve("out");
     try (StagedOutput first = open(output, false)) {
-      assertThatThrownBy(() -> open(output, false)).isInstanceOf(UserError.class)
+      assertThatThrownBy(() -> open(output, false))
+          .isInstanceOf(UserError.class)
           .hasMessageStartingWith("another run (process " + ProcessHandle.current().pid() + "@")
-          .hasMessageContaining("is writing output " + output + "; wait for it to finish and run this again");
+          .hasMessageContaining(
+              "is writing output " + output + "; wait for it to finish and run this again");
       writeSummary(first, "first");
       first.commit();
     }
-    assertThatThrownBy(() -> open(output, false)).isInstanceOf(UserError.class)
+    assertThatThrownBy(() -> open(output, false))
+        .isInstanceOf(UserError.class)
         .hasMessageContaining("already exists");
   }
 
@@ -276,9 +333,13 @@ class StagedOutputTest {
       // Another writer that took no lock (an older version, a copy by hand).
       Files.createDirectories(output);
       Files.writeString(output.resolve("summary.json"), "theirs");
-      assertThatThrownBy(staged::commit).isInstanceOf(UserError.class)
-          .hasMessage("output " + output + " was created by another run while this one was writing it; nothing"
-              + " written (pass --overwrite to replace it)");
+      assertThatThrownBy(staged::commit)
+          .isInstanceOf(UserError.class)
+          .hasMessage(
+              "output "
+                  + output
+                  + " was created by another run while this one was writing it; nothing"
+                  + " written (pass --overwrite to replace it)");
     }
     assertThat(output.resolve("summary.json")).hasContent("theirs");
   }
@@ -286,9 +347,11 @@ class StagedOutputTest {
   @Test
   void aMountPointIsRefusedBeforeAnyWorkAndKeepsItsContents() throws Exception {
     Path output = previousOutput();
-    Assumptions.assumeTrue(Mounts.bind(output), "needs a bind mount (root); an immutable folder is the same case");
+    Assumptions.assumeTrue(
+        Mounts.bind(output), "needs a bind mount (root); an immutable folder is the same case");
     try {
-      assertThatThrownBy(() -> open(output, true)).isInstanceOf(UserError.class)
+      assertThatThrownBy(() -> open(output, true))
+          .isInstanceOf(UserError.class)
           .hasMessageStartingWith("output " + output + " cannot be renamed (")
           .hasMessageEndingWith("give a folder inside it instead, e.g. " + output.resolve("run"));
       assertThat(output.resolve("summary.json")).hasContent("previous");

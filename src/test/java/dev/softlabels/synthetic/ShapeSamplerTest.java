@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 class ShapeSamplerTest {
 
   static GenerateSettings settings(long images) {
-    return GenerateSettings.from(ConfigLoader.withOverrides(Map.of(
-        "softlabels.generate.images", images, "softlabels.generate.output", "unused")));
+    return GenerateSettings.from(
+        ConfigLoader.withOverrides(
+            Map.of("softlabels.generate.images", images, "softlabels.generate.output", "unused")));
   }
 
   @Test
@@ -72,8 +73,10 @@ class ShapeSamplerTest {
     GenerateSettings settings = settings(10);
     assertThat(ShapeSampler.sample(settings, 7)).isEqualTo(ShapeSampler.sample(settings, 7));
     assertThat(ShapeSampler.sample(settings, 7)).isNotEqualTo(ShapeSampler.sample(settings, 8));
-    GenerateSettings otherSeed = GenerateSettings.from(ConfigLoader.withOverrides(Map.of(
-        "softlabels.generate.seed", 43, "softlabels.generate.output", "unused")));
+    GenerateSettings otherSeed =
+        GenerateSettings.from(
+            ConfigLoader.withOverrides(
+                Map.of("softlabels.generate.seed", 43, "softlabels.generate.output", "unused")));
     assertThat(ShapeSampler.sample(otherSeed, 7)).isNotEqualTo(ShapeSampler.sample(settings, 7));
   }
 }

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Tag;
 
 /**
  * An integration test that needs more than the JDK and Maven: Chromium, Jupyter, a standalone Spark
- * cluster or an S3 server. {@code -DexcludedGroups=environment} (with {@code mvn verify}) leaves it out.
- * Tag {@value #TAG}.
+ * cluster or an S3 server. {@code -DexcludedGroups=environment} (with {@code mvn verify}) leaves it
+ * out. Tag {@value #TAG}.
  */
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)

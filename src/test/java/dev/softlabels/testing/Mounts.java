@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Mount points for the data-safety tests, as container volumes are: a folder bind-mounted onto itself.
- * Mounting needs root (CI and the development machines run as root); where it is refused the tests that
- * need one are skipped, saying so.
+ * Mount points for the data-safety tests, as container volumes are: a folder bind-mounted onto
+ * itself. Mounting needs root (CI and the development machines run as root); where it is refused
+ * the tests that need one are skipped, saying so.
  */
 public final class Mounts {
 
@@ -27,8 +27,11 @@ public final class Mounts {
   private static boolean run(String... command) throws IOException, InterruptedException {
     Process process;
     try {
-      process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .start();
+      process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
     } catch (IOException notInstalled) {
       return false;
     }

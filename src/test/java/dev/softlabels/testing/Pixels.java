@@ -4,7 +4,9 @@ import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.util.function.IntPredicate;
 
-/** Pixel counts for checking rendered images (plots, screenshots) without comparing them to goldens. */
+/**
+ * Pixel counts for checking rendered images (plots, screenshots) without comparing them to goldens.
+ */
 public final class Pixels {
 
   private Pixels() {}
@@ -38,7 +40,8 @@ public final class Pixels {
 
   /** Each channel within 40 of {@code colour}'s. */
   public static boolean near(int rgb, Color colour) {
-    return Math.abs(red(rgb) - colour.getRed()) < 40 && Math.abs(green(rgb) - colour.getGreen()) < 40
+    return Math.abs(red(rgb) - colour.getRed()) < 40
+        && Math.abs(green(rgb) - colour.getGreen()) < 40
         && Math.abs(blue(rgb) - colour.getBlue()) < 40;
   }
 

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * The project's Spark test harness: one local[2] SparkSession shared by every test class of the test
- * JVM (UI off, two shuffle partitions, loopback only), injected as a parameter and stopped once when
- * the whole test plan ends.
+ * The project's Spark test harness: one local[2] SparkSession shared by every test class of the
+ * test JVM (UI off, two shuffle partitions, loopback only), injected as a parameter and stopped
+ * once when the whole test plan ends.
  */
 public final class SparkExtension implements ParameterResolver {
 
@@ -23,22 +23,25 @@ public final class SparkExtension implements ParameterResolver {
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return context.getRoot().getStore(Namespace.GLOBAL)
+    return context
+        .getRoot()
+        .getStore(Namespace.GLOBAL)
         .getOrComputeIfAbsent(SharedSession.class, key -> new SharedSession(), SharedSession.class)
         .session;
   }
 
   private static final class SharedSession implements ExtensionContext.Store.CloseableResource {
-    final SparkSession session = Sessions.with(SparkSession.builder(), new SparkConf(false), LabelStore.SESSION)
-        .master("local[2]")
-        .appName("softlabels-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.default.parallelism", "2")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.sql.session.timeZone", "UTC")
-        .getOrCreate();
+    final SparkSession session =
+        Sessions.with(SparkSession.builder(), new SparkConf(false), LabelStore.SESSION)
+            .master("local[2]")
+            .appName("softlabels-tests")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "2")
+            .config("spark.default.parallelism", "2")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.sql.session.timeZone", "UTC")
+            .getOrCreate();
 
     @Override
     public void close() {

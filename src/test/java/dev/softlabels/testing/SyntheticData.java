@@ -7,16 +7,26 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
-/** Small generated synthetic datasets for tests: 16 px images, so training on them takes seconds. */
+/**
+ * Small generated synthetic datasets for tests: 16 px images, so training on them takes seconds.
+ */
 public final class SyntheticData {
 
   private SyntheticData() {}
 
   /** Generates {@code images} images into {@code output} (images/, labels/ and summary.json). */
   public static Path generate(SparkSession spark, Path output, int images) {
-    GenerateJob.run(spark, GenerateSettings.from(ConfigLoader.withOverrides(Map.of(
-        "softlabels.generate.images", images, "softlabels.generate.size", 16,
-        "softlabels.generate.output", output.toString()))));
+    GenerateJob.run(
+        spark,
+        GenerateSettings.from(
+            ConfigLoader.withOverrides(
+                Map.of(
+                    "softlabels.generate.images",
+                    images,
+                    "softlabels.generate.size",
+                    16,
+                    "softlabels.generate.output",
+                    output.toString()))));
     return output;
   }
 }

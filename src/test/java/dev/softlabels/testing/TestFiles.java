@@ -23,14 +23,20 @@ public final class TestFiles {
   }
 
   /**
-   * A folder of ../shared/data (the path surefire passes as softlabels.reproduce.shared-data); skips the test
-   * with a message naming the missing folder when the shared data is absent.
+   * A folder of ../shared/data (the path surefire passes as softlabels.reproduce.shared-data);
+   * skips the test with a message naming the missing folder when the shared data is absent.
    */
   public static Path sharedData(String child) {
-    Path root = Path.of(Optional.ofNullable(System.getProperty("softlabels.reproduce.shared-data")).orElse("../shared/data"));
+    Path root =
+        Path.of(
+            Optional.ofNullable(System.getProperty("softlabels.reproduce.shared-data"))
+                .orElse("../shared/data"));
     Path folder = root.resolve(child);
-    Assumptions.assumeTrue(Files.isDirectory(folder),
-        "shared data not found at " + folder.toAbsolutePath() + ": skipping (it lives beside the checkout)");
+    Assumptions.assumeTrue(
+        Files.isDirectory(folder),
+        "shared data not found at "
+            + folder.toAbsolutePath()
+            + ": skipping (it lives beside the checkout)");
     return folder;
   }
 }

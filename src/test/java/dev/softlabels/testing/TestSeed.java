@@ -3,8 +3,8 @@ package dev.softlabels.testing;
 import java.security.SecureRandom;
 
 /**
- * The seed of a test's random choices: {@code -Dsoftlabels.test.seed=N} replays a run, otherwise a fresh
- * seed per test JVM, printed once so that a failure can be replayed.
+ * The seed of a test's random choices: {@code -Dsoftlabels.test.seed=N} replays a run, otherwise a
+ * fresh seed per test JVM, printed once so that a failure can be replayed.
  */
 public final class TestSeed {
 
@@ -13,7 +13,10 @@ public final class TestSeed {
 
   private TestSeed() {}
 
-  /** The run's seed mixed with {@code what}, so that each use draws its own numbers from the one seed. */
+  /**
+   * The run's seed mixed with {@code what}, so that each use draws its own numbers from the one
+   * seed.
+   */
   public static long of(String what) {
     return SEED * 31 + what.hashCode();
   }
@@ -25,7 +28,10 @@ public final class TestSeed {
 
   private static long choose() {
     String given = System.getProperty(PROPERTY);
-    long seed = given == null || given.isBlank() ? new SecureRandom().nextLong() : Long.parseLong(given.strip());
+    long seed =
+        given == null || given.isBlank()
+            ? new SecureRandom().nextLong()
+            : Long.parseLong(given.strip());
     System.out.println("test seed: " + seed + " (replay with -D" + PROPERTY + "=" + seed + ")");
     return seed;
   }

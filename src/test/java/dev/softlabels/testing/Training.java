@@ -7,8 +7,8 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.Tag;
 
 /**
- * A test that trains a DL4J network: minutes of CPU, so the quick profile ({@code -Pquick}) leaves it out.
- * Tag {@value #TAG}.
+ * A test that trains a DL4J network: minutes of CPU, so the quick profile ({@code -Pquick}) leaves
+ * it out. Tag {@value #TAG}.
  */
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)

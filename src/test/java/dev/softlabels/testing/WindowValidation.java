@@ -22,8 +22,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 
 /**
- * The duplicate rule as the plan the vote pass replaced computed it: a window over (image, annotator)
- * that keeps each annotator's first usable vote in input order. Tests hold the pass to it.
+ * The duplicate rule as the plan the vote pass replaced computed it: a window over (image,
+ * annotator) that keeps each annotator's first usable vote in input order. Tests hold the pass to
+ * it.
  */
 public final class WindowValidation {
 
@@ -31,18 +32,29 @@ public final class WindowValidation {
 
   /** Every row with its reason, duplicates included. */
   public static Dataset<Row> classify(Dataset<Row> raw, ClassList classes, LabelEncoding encoding) {
-    // Only usable votes compete for "first": an unknown-class row does not shadow a later valid vote.
+    // Only usable votes compete for "first": an unknown-class row does not shadow a later valid
+    // vote.
     Column usable = col(REASON).isNull();
-    Column voteNumber = row_number().over(
-        Window.partitionBy(col(IMAGE), col(ANNOTATOR), usable).orderBy(col(FILE_ORDER), col(ROW_ORDER)));
+    Column voteNumber =
+        row_number()
+            .over(
+                Window.partitionBy(col(IMAGE), col(ANNOTATOR), usable)
+                    .orderBy(col(FILE_ORDER), col(ROW_ORDER)));
     return VoteValidation.checkRows(raw, classes, encoding)
-        .withColumn(REASON, when(usable.and(voteNumber.gt(1)), lit(QuarantineReason.DUPLICATE_VOTE.code()))
-            .otherwise(col(REASON)));
+        .withColumn(
+            REASON,
+            when(usable.and(voteNumber.gt(1)), lit(QuarantineReason.DUPLICATE_VOTE.code()))
+                .otherwise(col(REASON)));
   }
 
-  /** The quarantine table's columns of the rejected rows: the row as read, its reason and input order. */
+  /**
+   * The quarantine table's columns of the rejected rows: the row as read, its reason and input
+   * order.
+   */
   public static Dataset<Row> rejected(Dataset<Row> classified) {
-    return classified.filter(col(REASON).isNotNull())
-        .select(col(IMAGE), col(ANNOTATOR), col(LABEL), col(RAW_RECORD), col(REASON), col(ROW_ORDER));
+    return classified
+        .filter(col(REASON).isNotNull())
+        .select(
+            col(IMAGE), col(ANNOTATOR), col(LABEL), col(RAW_RECORD), col(REASON), col(ROW_ORDER));
   }
 }

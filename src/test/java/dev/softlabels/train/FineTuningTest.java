@@ -17,9 +17,13 @@ class FineTuningTest {
   private static final OptimizerSettings OPTIMIZER =
       new OptimizerSettings(0.05, 0, 0.9, 5e-4, LearningRateSchedule.CONSTANT, 0, 2);
 
-  /** A cnn for 8x8 images and {@code classes} classes, trained a few steps so no parameter is at its initial value. */
+  /**
+   * A cnn for 8x8 images and {@code classes} classes, trained a few steps so no parameter is at its
+   * initial value.
+   */
   private static MultiLayerNetwork pretrained(int classes) {
-    MultiLayerNetwork network = new MultiLayerNetwork(Networks.build(Network.CNN, 3, 8, 8, classes, OPTIMIZER, null, 3));
+    MultiLayerNetwork network =
+        new MultiLayerNetwork(Networks.build(Network.CNN, 3, 8, 8, classes, OPTIMIZER, null, 3));
     network.init();
     for (int step = 0; step < 3; step++) {
       network.fit(batch(classes, step));
@@ -37,12 +41,18 @@ class FineTuningTest {
     return new DataSet(features, labels);
   }
 
-  /** Every parameter of every layer below the output, by layer and name (copied, so later training cannot touch them). */
+  /**
+   * Every parameter of every layer below the output, by layer and name (copied, so later training
+   * cannot touch them).
+   */
   private static Map<String, INDArray> belowOutput(MultiLayerNetwork network) {
     Map<String, INDArray> table = new java.util.TreeMap<>();
     for (int layer = 0; layer < network.getnLayers() - 1; layer++) {
       int index = layer;
-      network.getLayer(layer).paramTable().forEach((name, values) -> table.put(index + "_" + name, values.dup()));
+      network
+          .getLayer(layer)
+          .paramTable()
+          .forEach((name, values) -> table.put(index + "_" + name, values.dup()));
     }
     return table;
   }
@@ -54,11 +64,13 @@ class FineTuningTest {
   @Test
   void everyLayerButTheOutputIsCopiedAndTheOutputIsRebuiltForTheNewClasses() {
     MultiLayerNetwork pretrained = pretrained(6);
-    MultiLayerNetwork tuned = stack(FineTuning.start(new NeuralNet.Stack(pretrained), 10, OPTIMIZER, null, 5, false));
+    MultiLayerNetwork tuned =
+        stack(FineTuning.start(new NeuralNet.Stack(pretrained), 10, OPTIMIZER, null, 5, false));
 
     assertThat(tuned.getnLayers()).isEqualTo(pretrained.getnLayers());
     Map<String, INDArray> before = belowOutput(pretrained);
-    assertThat(before).hasSizeGreaterThan(10); // conv weights and biases, batch-norm gamma, beta, mean, var
+    assertThat(before)
+        .hasSizeGreaterThan(10); // conv weights and biases, batch-norm gamma, beta, mean, var
     assertThat(belowOutput(tuned)).isEqualTo(before);
     int output = tuned.getnLayers() - 1;
     OutputLayer layer = (OutputLayer) tuned.getLayer(output).conf().getLayer();
@@ -73,17 +85,20 @@ class FineTuningTest {
   void frozenEpochsTrainOnlyTheOutputAndUnfreezingKeepsEveryParameter() {
     MultiLayerNetwork pretrained = pretrained(6);
     Map<String, INDArray> before = belowOutput(pretrained);
-    MultiLayerNetwork tuned = stack(FineTuning.start(new NeuralNet.Stack(pretrained), 4, OPTIMIZER, null, 5, true));
+    MultiLayerNetwork tuned =
+        stack(FineTuning.start(new NeuralNet.Stack(pretrained), 4, OPTIMIZER, null, 5, true));
     assertThat(FineTuning.isFrozen(new NeuralNet.Stack(tuned))).isTrue();
     INDArray images = batch(4, 9).getFeatures();
-    assertThat(new NeuralNet.Stack(tuned).features(images)).as("the features layer, found inside its frozen wrapper")
+    assertThat(new NeuralNet.Stack(tuned).features(images))
+        .as("the features layer, found inside its frozen wrapper")
         .isEqualTo(new NeuralNet.Stack(pretrained).features(images));
     INDArray outputBefore = tuned.getLayer(tuned.getnLayers() - 1).params().dup();
 
     for (int step = 0; step < 5; step++) {
       tuned.fit(batch(4, 10 + step));
     }
-    assertThat(belowOutput(tuned)).as("frozen layers, batch-norm statistics included, bit for bit")
+    assertThat(belowOutput(tuned))
+        .as("frozen layers, batch-norm statistics included, bit for bit")
         .isEqualTo(before);
     assertThat(tuned.getLayer(tuned.getnLayers() - 1).params()).isNotEqualTo(outputBefore);
 
@@ -92,6 +107,8 @@ class FineTuningTest {
     assertThat(trainable.params()).isEqualTo(tuned.params());
     trainable.fit(batch(4, 20));
     Map<String, INDArray> after = belowOutput(trainable);
-    assertThat(after.get("0_W")).as("the first convolution trains once unfrozen").isNotEqualTo(before.get("0_W"));
+    assertThat(after.get("0_W"))
+        .as("the first convolution trains once unfrozen")
+        .isNotEqualTo(before.get("0_W"));
   }
 }

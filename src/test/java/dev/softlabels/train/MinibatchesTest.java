@@ -31,13 +31,16 @@ class MinibatchesTest {
 
   @TempDir Path dir;
 
-  /** Two examples of 1 x 2 x 2 pixels, three classes: every value distinct, so any reordering shows. */
+  /**
+   * Two examples of 1 x 2 x 2 pixels, three classes: every value distinct, so any reordering shows.
+   */
   private static DataSet tiny(float offset) {
     float[] features = new float[8];
     for (int i = 0; i < features.length; i++) {
       features[i] = offset + i / 8f;
     }
-    return new DataSet(Nd4j.create(features, new long[] {2, 1, 2, 2}, DataType.FLOAT),
+    return new DataSet(
+        Nd4j.create(features, new long[] {2, 1, 2, 2}, DataType.FLOAT),
         Nd4j.create(new float[] {1, 0, 0, 0.25f, 0.75f, 0}, new long[] {2, 3}, DataType.FLOAT));
   }
 
@@ -72,29 +75,45 @@ class MinibatchesTest {
 
     assertThatThrownBy(() -> Minibatches.decode(other, "/data/a.bin", Augmentation.NONE, null))
         .hasMessage("/data/a.bin is not a softlabels minibatch file");
-    assertThatThrownBy(() -> Minibatches.decode(Arrays.copyOf(bytes, bytes.length - 4), "/data/b.minibatch", Augmentation.NONE, null))
+    assertThatThrownBy(
+            () ->
+                Minibatches.decode(
+                    Arrays.copyOf(bytes, bytes.length - 4),
+                    "/data/b.minibatch",
+                    Augmentation.NONE,
+                    null))
         .hasMessage("/data/b.minibatch is truncated: 52 bytes after its header, 56 expected");
   }
 
   @Test
-  void theExportApproachWritesEveryMinibatchOnceInItsPartitionAndReleaseDeletesThem(SparkSession spark) throws IOException {
+  void theExportApproachWritesEveryMinibatchOnceInItsPartitionAndReleaseDeletesThem(
+      SparkSession spark) throws IOException {
     List<DataSet> batches = List.of(tiny(0), tiny(1), tiny(2), tiny(3), tiny(4));
-    JavaRDD<DataSet> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(batches, 2);
+    JavaRDD<DataSet> rdd =
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(batches, 2);
 
-    Minibatches minibatches = Minibatches.of(spark, rdd, TrainingApproach.EXPORT, dir.resolve("export").toString());
+    Minibatches minibatches =
+        Minibatches.of(spark, rdd, TrainingApproach.EXPORT, dir.resolve("export").toString());
 
     List<Path> files;
     try (Stream<Path> walk = Files.walk(dir.resolve("export"))) {
       files = walk.filter(p -> p.toString().endsWith(".minibatch")).sorted().toList();
     }
-    // Each file stays in its minibatch's partition (parallelize puts 2 and 3 in the two slices): the
+    // Each file stays in its minibatch's partition (parallelize puts 2 and 3 in the two slices):
+    // the
     // train job's one partition per worker is what lets DL4J skip repartitioning every round.
-    assertThat(files.stream().map(p -> p.getFileName().toString())).containsExactly(
-        "part-00000-000000.minibatch", "part-00000-000001.minibatch",
-        "part-00001-000000.minibatch", "part-00001-000001.minibatch", "part-00001-000002.minibatch");
+    assertThat(files.stream().map(p -> p.getFileName().toString()))
+        .containsExactly(
+            "part-00000-000000.minibatch",
+            "part-00000-000001.minibatch",
+            "part-00001-000000.minibatch",
+            "part-00001-000001.minibatch",
+            "part-00001-000002.minibatch");
     List<Float> firstValues = new ArrayList<>();
     for (Path file : files) {
-      DataSet loaded = new Minibatches.Loader(Augmentation.NONE, 1, 0).load(new LocalFileSource(file.toString()));
+      DataSet loaded =
+          new Minibatches.Loader(Augmentation.NONE, 1, 0)
+              .load(new LocalFileSource(file.toString()));
       assertThat(loaded.getLabels()).isEqualTo(tiny(0).getLabels());
       firstValues.add(loaded.getFeatures().getFloat(0));
     }
@@ -108,7 +127,8 @@ class MinibatchesTest {
 
   @Test
   void theDirectApproachWritesNothing(SparkSession spark) {
-    JavaRDD<DataSet> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(List.of(tiny(0)), 1);
+    JavaRDD<DataSet> rdd =
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(List.of(tiny(0)), 1);
 
     Minibatches.of(spark, rdd, TrainingApproach.DIRECT, dir.resolve("export").toString()).release();
 

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.softlabels.dataset.TrainingData;
 import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.config.UserError;
+import dev.softlabels.dataset.TrainingData;
 import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.labels.LabelMath;
@@ -24,11 +24,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Short real trainings on a small generated set (16 px, so they take seconds on two cores). */
 @ExtendWith(SparkExtension.class)
@@ -51,7 +51,8 @@ class TrainJobTest {
     return settings(labelType, labels, modelDir, epochs, Map.of());
   }
 
-  static TrainSettings settings(String labelType, Path labels, Path modelDir, int epochs, Map<String, Object> extra) {
+  static TrainSettings settings(
+      String labelType, Path labels, Path modelDir, int epochs, Map<String, Object> extra) {
     Map<String, Object> overrides = new HashMap<>(extra);
     overrides.put("softlabels.train.images", generated.resolve("images").toString());
     overrides.put("softlabels.train.labels", labels.toString());
@@ -72,7 +73,9 @@ class TrainJobTest {
     assertThat(history.get(3).validationLoss()).isLessThan(history.get(0).validationLoss());
     TrainState.Epoch best = history.get(state.bestEpoch() - 1);
     assertThat(best.validationMacroAccuracy()).as("chance is 1/6").isGreaterThan(0.5);
-    assertThat(dir.resolve("model/export")).as("the exported minibatches are scratch space").doesNotExist();
+    assertThat(dir.resolve("model/export"))
+        .as("the exported minibatches are scratch space")
+        .doesNotExist();
 
     Checkpoints checkpoints = new Checkpoints(spark, settings.modelDir());
     NeuralNet saved = checkpoints.network(Checkpoints.BEST);
@@ -93,31 +96,38 @@ class TrainJobTest {
    * checkpointed frozen; resumed for a second epoch it unfreezes and every layer trains.
    */
   @Test
-  void fineTuningStartsFromATrainedModelFrozenThenResumesIntoTrainingEveryLayer(SparkSession spark) throws Exception {
+  void fineTuningStartsFromATrainedModelFrozenThenResumesIntoTrainingEveryLayer(SparkSession spark)
+      throws Exception {
     Path base = dir.resolve("base");
     TrainJob.run(spark, settings("hard", base, 1));
-    MultiLayerNetwork pretrained = stack(new Checkpoints(spark, base.toString()).network(Checkpoints.BEST));
+    MultiLayerNetwork pretrained =
+        stack(new Checkpoints(spark, base.toString()).network(Checkpoints.BEST));
     Path zip = dir.resolve("base.zip");
     ModelSerializer.writeModel(pretrained, zip.toFile(), false);
-    assertThat(FineTuning.load(spark, zip.toString(), Network.CNN, null).params()).isEqualTo(pretrained.params());
-    assertThatThrownBy(() -> FineTuning.load(spark, dir.resolve("nothing-here").toString(), Network.CNN, null))
-        .isInstanceOf(UserError.class).hasMessageContaining("nothing-here is neither a model zip nor a model directory");
+    assertThat(FineTuning.load(spark, zip.toString(), Network.CNN, null).params())
+        .isEqualTo(pretrained.params());
+    assertThatThrownBy(
+            () -> FineTuning.load(spark, dir.resolve("nothing-here").toString(), Network.CNN, null))
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("nothing-here is neither a model zip nor a model directory");
 
     Path tuned = dir.resolve("tuned");
-    Map<String, Object> fineTune = Map.of("softlabels.train.init-from", base.toString(),
-        "softlabels.train.frozen-epochs", 1);
+    Map<String, Object> fineTune =
+        Map.of("softlabels.train.init-from", base.toString(), "softlabels.train.frozen-epochs", 1);
     TrainJob.run(spark, settings("soft", generated.resolve("labels"), tuned, 1, fineTune));
     Checkpoints checkpoints = new Checkpoints(spark, tuned.toString());
     MultiLayerNetwork frozen = stack(checkpoints.network(Checkpoints.LAST));
     assertThat(FineTuning.isFrozen(new NeuralNet.Stack(frozen))).isTrue();
     int output = pretrained.getnLayers() - 1;
     for (int layer = 0; layer < output; layer++) {
-      assertThat(frozen.getLayer(layer).params()).as("layer %d after the frozen epoch", layer)
+      assertThat(frozen.getLayer(layer).params())
+          .as("layer %d after the frozen epoch", layer)
           .isEqualTo(pretrained.getLayer(layer).params());
     }
     assertThat(frozen.getLayer(output).params()).isNotEqualTo(pretrained.getLayer(output).params());
 
-    TrainState resumed = TrainJob.run(spark, settings("soft", generated.resolve("labels"), tuned, 2, fineTune));
+    TrainState resumed =
+        TrainJob.run(spark, settings("soft", generated.resolve("labels"), tuned, 2, fineTune));
     assertThat(resumed.epochsDone()).isEqualTo(2);
     MultiLayerNetwork trained = stack(checkpoints.network(Checkpoints.LAST));
     assertThat(FineTuning.isFrozen(new NeuralNet.Stack(trained))).isFalse();
@@ -132,11 +142,20 @@ class TrainJobTest {
   void aZooGraphTrainsWithSparkScoresAndFineTunesFromItsCheckpoint(SparkSession spark) {
     // 150 images: ResNet50 trains at some 25 images/s here.
     Path labels = dir.resolve("labels-150");
-    spark.read().parquet(generated.resolve("labels").toString()).orderBy("image_id").limit(150).write()
+    spark
+        .read()
+        .parquet(generated.resolve("labels").toString())
+        .orderBy("image_id")
+        .limit(150)
+        .write()
         .parquet(labels.toString());
     Path base = dir.resolve("resnet50");
-    Map<String, Object> resnet = Map.of("softlabels.train.network", "resnet50",
-        "softlabels.train.optimizer.learning-rate", 0.01);
+    Map<String, Object> resnet =
+        Map.of(
+            "softlabels.train.network",
+            "resnet50",
+            "softlabels.train.optimizer.learning-rate",
+            0.01);
     TrainSettings settings = settings("hard", labels, base, 1, resnet);
     assertThat(TrainJob.run(spark, settings).history().get(0).validationLoss()).isFinite();
     NeuralNet trained = new Checkpoints(spark, base.toString()).network(Checkpoints.BEST);
@@ -144,20 +163,31 @@ class TrainJobTest {
 
     TrainingData.Prepared data = TrainingData.prepare(spark, settings.data());
     Dataset<Row> sample = data.split("test").limit(20);
-    assertThat(predictions(spark, trained, sample, data.shape()).values()).hasSize((int) sample.count())
-        .allSatisfy(p -> assertThat(p.stream().mapToDouble(d -> d).sum()).isCloseTo(1, within(1e-4)));
+    assertThat(predictions(spark, trained, sample, data.shape()).values())
+        .hasSize((int) sample.count())
+        .allSatisfy(
+            p -> assertThat(p.stream().mapToDouble(d -> d).sum()).isCloseTo(1, within(1e-4)));
     assertThat(Inference.features(spark, trained, sample, data.shape(), 8).collectAsList())
-        .hasSize((int) sample.count()).allSatisfy(row -> assertThat(row.getList(1)).hasSize(2048));
+        .hasSize((int) sample.count())
+        .allSatisfy(row -> assertThat(row.getList(1)).hasSize(2048));
     data.examples().unpersist();
 
     Path tuned = dir.resolve("resnet50-tuned");
-    Map<String, Object> fineTune = Map.of("softlabels.train.init-from", base.toString(),
-        "softlabels.train.frozen-epochs", 1, "softlabels.train.optimizer.learning-rate", 0.01);
+    Map<String, Object> fineTune =
+        Map.of(
+            "softlabels.train.init-from",
+            base.toString(),
+            "softlabels.train.frozen-epochs",
+            1,
+            "softlabels.train.optimizer.learning-rate",
+            0.01);
     TrainJob.run(spark, settings("soft", labels, tuned, 1, fineTune));
     Checkpoints checkpoints = new Checkpoints(spark, tuned.toString());
     NeuralNet frozen = checkpoints.network(Checkpoints.LAST);
     assertThat(FineTuning.isFrozen(frozen)).isTrue();
-    assertThat(layer(frozen, "res2a_branch2a")).as("a frozen convolution").isEqualTo(layer(trained, "res2a_branch2a"));
+    assertThat(layer(frozen, "res2a_branch2a"))
+        .as("a frozen convolution")
+        .isEqualTo(layer(trained, "res2a_branch2a"));
     assertThat(layer(frozen, "output")).isNotEqualTo(layer(trained, "output"));
     TrainJob.run(spark, settings("soft", labels, tuned, 2, fineTune));
     NeuralNet unfrozen = checkpoints.network(Checkpoints.LAST);
@@ -171,18 +201,25 @@ class TrainJobTest {
 
   @Test
   void posteriorTrainsOnlyOnDawidSkeneLabelsAndSoftNeverDoes(SparkSession spark) {
-    assertThatThrownBy(() -> TrainJob.run(spark, settings("posterior", dir.resolve("refused-1"), 1)))
+    assertThatThrownBy(
+            () -> TrainJob.run(spark, settings("posterior", dir.resolve("refused-1"), 1)))
         .isInstanceOf(UserError.class)
         .hasMessageContaining("label type posterior needs a model's posteriors")
         .hasMessageContaining("--method dawid-skene");
     Path posteriors = dir.resolve("marked-as-posteriors");
-    LabelColumns.withAggregation(spark.read().parquet(generated.resolve("labels").toString()),
-        AggregationMethod.DAWID_SKENE).write().parquet(posteriors.toString());
-    assertThatThrownBy(() -> TrainJob.run(spark, settings("soft", posteriors, dir.resolve("refused-2"), 1)))
+    LabelColumns.withAggregation(
+            spark.read().parquet(generated.resolve("labels").toString()),
+            AggregationMethod.DAWID_SKENE)
+        .write()
+        .parquet(posteriors.toString());
+    assertThatThrownBy(
+            () -> TrainJob.run(spark, settings("soft", posteriors, dir.resolve("refused-2"), 1)))
         .isInstanceOf(UserError.class)
-        .hasMessageContaining("are dawid-skene posteriors: train on them with --label-type posterior");
+        .hasMessageContaining(
+            "are dawid-skene posteriors: train on them with --label-type posterior");
 
-    TrainState state = TrainJob.run(spark, settings("posterior", posteriors, dir.resolve("posterior"), 1));
+    TrainState state =
+        TrainJob.run(spark, settings("posterior", posteriors, dir.resolve("posterior"), 1));
     assertThat(state.epochsDone()).isEqualTo(1);
     assertThat(state.history().get(0).validationLoss()).isFinite();
   }
@@ -199,25 +236,40 @@ class TrainJobTest {
     TrainJob.run(spark, settings);
     NeuralNet network = new Checkpoints(spark, settings.modelDir()).network(Checkpoints.LAST);
     TrainingData.Prepared data = TrainingData.prepare(spark, settings.data());
-    Dataset<Row> interpolated = data.split("train").join(
-        spark.read().parquet(generated.resolve("images").toString()).filter(col("kind").notEqual("pure")).select("image_id"),
-        "image_id");
+    Dataset<Row> interpolated =
+        data.split("train")
+            .join(
+                spark
+                    .read()
+                    .parquet(generated.resolve("images").toString())
+                    .filter(col("kind").notEqual("pure"))
+                    .select("image_id"),
+                "image_id");
     Map<String, List<Double>> predicted = predictions(spark, network, interpolated, data.shape());
-    Map<String, double[]> truth = interpolated.select("image_id", "soft_label").collectAsList().stream()
-        .collect(Collectors.toMap(r -> r.getString(0), r -> r.<Double>getList(1).stream().mapToDouble(d -> d).toArray()));
+    Map<String, double[]> truth =
+        interpolated.select("image_id", "soft_label").collectAsList().stream()
+            .collect(
+                Collectors.toMap(
+                    r -> r.getString(0),
+                    r -> r.<Double>getList(1).stream().mapToDouble(d -> d).toArray()));
     data.examples().unpersist();
     return truth.entrySet().stream()
-        .mapToDouble(e -> LabelMath.klDivergence(e.getValue(),
-            predicted.get(e.getKey()).stream().mapToDouble(d -> d).toArray(), 1e-5))
-        .average().orElseThrow();
+        .mapToDouble(
+            e ->
+                LabelMath.klDivergence(
+                    e.getValue(),
+                    predicted.get(e.getKey()).stream().mapToDouble(d -> d).toArray(),
+                    1e-5))
+        .average()
+        .orElseThrow();
   }
 
   private static MultiLayerNetwork stack(NeuralNet network) {
     return ((NeuralNet.Stack) network).network();
   }
 
-  private static Map<String, List<Double>> predictions(SparkSession spark, NeuralNet network, Dataset<Row> rows,
-      TrainingData.Shape shape) {
+  private static Map<String, List<Double>> predictions(
+      SparkSession spark, NeuralNet network, Dataset<Row> rows, TrainingData.Shape shape) {
     return Inference.predict(spark, network, rows, shape, 64).collectAsList().stream()
         .collect(Collectors.toMap(r -> r.getString(0), r -> r.getList(1)));
   }

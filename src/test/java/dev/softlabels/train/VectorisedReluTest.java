@@ -38,46 +38,68 @@ class VectorisedReluTest {
     // Exactly, but not bit for bit: where a negative gradient is blocked it gives -0.0, DL4J +0.0.
     assertThat(vectorised.sub(dl4j).amaxNumber().doubleValue()).isZero();
     assertThat(vectorised.neq(0).castTo(DataType.INT32).sumNumber().intValue())
-        .as("about half of 18,432 inputs are above zero").isBetween(8700, 9700);
+        .as("about half of 18,432 inputs are above zero")
+        .isBetween(8700, 9700);
   }
 
   @Test
   void trainsTheCnnExactlyAsDl4jsReluDoes() {
-    MultiLayerConfiguration configuration = Networks.build(Network.CNN, 3, 16, 16, 4,
-        new OptimizerSettings(0.1, 0.0, 0.9, 5e-4, LearningRateSchedule.CONSTANT, 0, 2), null, 3);
+    MultiLayerConfiguration configuration =
+        Networks.build(
+            Network.CNN,
+            3,
+            16,
+            16,
+            4,
+            new OptimizerSettings(0.1, 0.0, 0.9, 5e-4, LearningRateSchedule.CONSTANT, 0, 2),
+            null,
+            3);
     String json = configuration.toJson();
     assertThat(json).contains(VECTORISED_RELU);
     MultiLayerConfiguration restored = MultiLayerConfiguration.fromJson(json);
-    assertThat(restored.getConf(2).getLayer()).isInstanceOfSatisfying(ActivationLayer.class,
-        layer -> assertThat(layer.getActivationFn()).isInstanceOf(VectorisedRelu.class));
+    assertThat(restored.getConf(2).getLayer())
+        .isInstanceOfSatisfying(
+            ActivationLayer.class,
+            layer -> assertThat(layer.getActivationFn()).isInstanceOf(VectorisedRelu.class));
 
     MultiLayerNetwork vectorised = new MultiLayerNetwork(restored);
     vectorised.init();
-    MultiLayerNetwork dl4j = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(json.replace(VECTORISED_RELU,
-        DL4J_RELU)));
+    MultiLayerNetwork dl4j =
+        new MultiLayerNetwork(
+            MultiLayerConfiguration.fromJson(json.replace(VECTORISED_RELU, DL4J_RELU)));
     dl4j.init(vectorised.params().dup(), true);
-    assertThat(dl4j.getLayer(2).conf().getLayer()).isInstanceOfSatisfying(ActivationLayer.class,
-        layer -> assertThat(layer.getActivationFn().getClass()).isEqualTo(ActivationReLU.class));
+    assertThat(dl4j.getLayer(2).conf().getLayer())
+        .isInstanceOfSatisfying(
+            ActivationLayer.class,
+            layer ->
+                assertThat(layer.getActivationFn().getClass()).isEqualTo(ActivationReLU.class));
 
     INDArray before = vectorised.params().dup();
     Nd4j.getRandom().setSeed(11);
     for (int step = 0; step < 3; step++) {
       INDArray targets = Nd4j.rand(DataType.FLOAT, 8, 4);
-      DataSet minibatch = new DataSet(Nd4j.randn(DataType.FLOAT, 8, 3, 16, 16), targets.diviColumnVector(targets.sum(1)));
+      DataSet minibatch =
+          new DataSet(
+              Nd4j.randn(DataType.FLOAT, 8, 3, 16, 16), targets.diviColumnVector(targets.sum(1)));
       vectorised.fit(minibatch);
       dl4j.fit(minibatch);
     }
     assertThat(vectorised.params().toFloatVector()).containsExactly(dl4j.params().toFloatVector());
-    assertThat(vectorised.params().equalsWithEps(before, 1e-3)).as("training moved the parameters").isFalse();
+    assertThat(vectorised.params().equalsWithEps(before, 1e-3))
+        .as("training moved the parameters")
+        .isFalse();
   }
 
   @Test
   void aConfigurationThatSetsAThresholdKeepsDl4jsGradient() throws Exception {
-    IActivation thresholded = NeuralNetConfiguration.mapper().readValue(
-        "{\"@class\":\"" + VECTORISED_RELU + "\",\"threshold\":0.5}", IActivation.class);
+    IActivation thresholded =
+        NeuralNetConfiguration.mapper()
+            .readValue(
+                "{\"@class\":\"" + VECTORISED_RELU + "\",\"threshold\":0.5}", IActivation.class);
     assertThat(thresholded).isInstanceOf(VectorisedRelu.class);
     INDArray in = Nd4j.createFromArray(-1f, 0.25f, 0.75f, 2f);
     INDArray epsilon = Nd4j.createFromArray(1f, 2f, 3f, 4f);
-    assertThat(thresholded.backprop(in, epsilon).getFirst().toFloatVector()).containsExactly(0f, 0f, 3f, 4f);
+    assertThat(thresholded.backprop(in, epsilon).getFirst().toFloatVector())
+        .containsExactly(0f, 0f, 3f, 4f);
   }
 }

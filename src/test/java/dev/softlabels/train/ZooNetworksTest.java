@@ -3,8 +3,8 @@ package dev.softlabels.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.softlabels.dataset.TrainingData;
 import dev.softlabels.config.UserError;
+import dev.softlabels.dataset.TrainingData;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -51,19 +51,25 @@ class ZooNetworksTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Network.class, names = {"RESNET50", "VGG16"})
+  @EnumSource(
+      value = Network.class,
+      names = {"RESNET50", "VGG16"})
   void aZooNetworkBuildsFor32PixelImagesAndTenClassesAndTakesATrainingStep(Network network) {
-    NeuralNet built = Networks.create(network, new TrainingData.Shape(3, 32, 32, 10), OPTIMIZER, null, 7);
+    NeuralNet built =
+        Networks.create(network, new TrainingData.Shape(3, 32, 32, 10), OPTIMIZER, null, 7);
     assertThat(built).isInstanceOf(NeuralNet.Graph.class);
     ComputationGraph graph = ((NeuralNet.Graph) built).graph();
     OutputLayer output = (OutputLayer) graph.getOutputLayer(0).conf().getLayer();
     assertThat(output.getNOut()).isEqualTo(10);
-    assertThat(output.getNIn()).as("channels of the zoo's last feature maps").isEqualTo(network == Network.RESNET50 ? 2048 : 512);
+    assertThat(output.getNIn())
+        .as("channels of the zoo's last feature maps")
+        .isEqualTo(network == Network.RESNET50 ? 2048 : 512);
 
     DataSet batch = batch(2, 32, 10, 1);
     INDArray probabilities = built.output(batch.getFeatures());
     assertThat(probabilities.shape()).containsExactly(2, 10);
-    assertThat(probabilities.sum(1).toDoubleVector()).containsExactly(new double[] {1, 1}, Offset.offset(1e-4));
+    assertThat(probabilities.sum(1).toDoubleVector())
+        .containsExactly(new double[] {1, 1}, Offset.offset(1e-4));
     assertThat(built.features(batch.getFeatures()).shape()).containsExactly(2, output.getNIn());
 
     INDArray before = built.params().dup();
@@ -72,20 +78,33 @@ class ZooNetworksTest {
     assertThat(built.params()).isNotEqualTo(before);
   }
 
-  /** A small graph with a residual addition (a non-layer vertex) under softlabels' head, trained a few steps. */
+  /**
+   * A small graph with a residual addition (a non-layer vertex) under softlabels' head, trained a
+   * few steps.
+   */
   private static ComputationGraph pretrainedGraph(int classes) {
-    ComputationGraphConfiguration conf = Networks.defaults(OPTIMIZER, 3).graphBuilder()
-        .addInputs("in")
-        .addLayer("conv1", new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.IDENTITY).build(), "in")
-        .addLayer("bn1", new BatchNormalization.Builder().build(), "conv1")
-        .addLayer("relu1", new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn1")
-        .addLayer("conv2", new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.IDENTITY).build(), "relu1")
-        .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "relu1", "conv2")
-        .addLayer(Networks.FEATURES, new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "add")
-        .addLayer("output", Networks.output(classes, null).build(), Networks.FEATURES)
-        .setOutputs("output")
-        .setInputTypes(InputType.convolutional(8, 8, 3))
-        .build();
+    ComputationGraphConfiguration conf =
+        Networks.defaults(OPTIMIZER, 3)
+            .graphBuilder()
+            .addInputs("in")
+            .addLayer(
+                "conv1",
+                new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.IDENTITY).build(),
+                "in")
+            .addLayer("bn1", new BatchNormalization.Builder().build(), "conv1")
+            .addLayer(
+                "relu1", new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn1")
+            .addLayer(
+                "conv2",
+                new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.IDENTITY).build(),
+                "relu1")
+            .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "relu1", "conv2")
+            .addLayer(
+                Networks.FEATURES, new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "add")
+            .addLayer("output", Networks.output(classes, null).build(), Networks.FEATURES)
+            .setOutputs("output")
+            .setInputTypes(InputType.convolutional(8, 8, 3))
+            .build();
     ComputationGraph graph = new ComputationGraph(conf);
     graph.init();
     for (int step = 0; step < 3; step++) {
@@ -112,14 +131,17 @@ class ZooNetworksTest {
     Map<String, INDArray> before = belowOutput(pretrained);
     assertThat(before).containsKeys("conv1_W", "conv2_W", "bn1_gamma", "bn1_mean");
 
-    NeuralNet copied = FineTuning.start(new NeuralNet.Graph(pretrained), 10, OPTIMIZER, null, 5, false);
-    OutputLayer rebuilt = (OutputLayer) ((NeuralNet.Graph) copied).graph().getOutputLayer(0).conf().getLayer();
+    NeuralNet copied =
+        FineTuning.start(new NeuralNet.Graph(pretrained), 10, OPTIMIZER, null, 5, false);
+    OutputLayer rebuilt =
+        (OutputLayer) ((NeuralNet.Graph) copied).graph().getOutputLayer(0).conf().getLayer();
     assertThat(rebuilt.getNIn()).isEqualTo(4);
     assertThat(rebuilt.getNOut()).isEqualTo(10);
     assertThat(belowOutput(((NeuralNet.Graph) copied).graph())).isEqualTo(before);
     assertThat(FineTuning.isFrozen(copied)).isFalse();
 
-    NeuralNet tuned = FineTuning.start(new NeuralNet.Graph(pretrained), 4, OPTIMIZER, null, 5, true);
+    NeuralNet tuned =
+        FineTuning.start(new NeuralNet.Graph(pretrained), 4, OPTIMIZER, null, 5, true);
     assertThat(FineTuning.isFrozen(tuned)).isTrue();
     ComputationGraph frozen = ((NeuralNet.Graph) tuned).graph();
     INDArray images = batch(4, 8, 4, 9).getFeatures();
@@ -128,21 +150,26 @@ class ZooNetworksTest {
     for (int step = 0; step < 5; step++) {
       frozen.fit(batch(16, 8, 4, 10 + step));
     }
-    assertThat(belowOutput(frozen)).as("frozen layers, batch-norm statistics included, bit for bit").isEqualTo(before);
+    assertThat(belowOutput(frozen))
+        .as("frozen layers, batch-norm statistics included, bit for bit")
+        .isEqualTo(before);
     assertThat(frozen.getLayer("output").params()).isNotEqualTo(outputBefore);
 
     NeuralNet trainable = FineTuning.unfrozen(tuned);
     assertThat(FineTuning.isFrozen(trainable)).isFalse();
     assertThat(trainable.params()).isEqualTo(tuned.params());
-    // The train job sets the epoch's rate: the output layer's updater and the unfrozen layers' differ here.
+    // The train job sets the epoch's rate: the output layer's updater and the unfrozen layers'
+    // differ here.
     trainable.setLearningRate(0);
     ((NeuralNet.Graph) trainable).graph().fit(batch(16, 8, 4, 20));
-    assertThat(belowOutput(((NeuralNet.Graph) trainable).graph()).get("conv1_W")).as("a zero rate moves nothing")
+    assertThat(belowOutput(((NeuralNet.Graph) trainable).graph()).get("conv1_W"))
+        .as("a zero rate moves nothing")
         .isEqualTo(before.get("conv1_W"));
     trainable.setLearningRate(0.02);
     ((NeuralNet.Graph) trainable).graph().fit(batch(16, 8, 4, 21));
     assertThat(belowOutput(((NeuralNet.Graph) trainable).graph()).get("conv1_W"))
-        .as("the first convolution trains once unfrozen").isNotEqualTo(before.get("conv1_W"));
+        .as("the first convolution trains once unfrozen")
+        .isNotEqualTo(before.get("conv1_W"));
   }
 
   @Test
@@ -158,10 +185,13 @@ class ZooNetworksTest {
       TrainingData.Shape shape = new TrainingData.Shape(3, 32, 32, 10);
       assertThatThrownBy(() -> ZooNetworks.imagenet(Network.RESNET50, shape))
           .isInstanceOf(UserError.class)
-          .hasMessageContaining("cannot download resnet50's ImageNet weights from http://127.0.0.1:" + closedPort
-              + "/models/resnet50_dl4j_inference.v3.zip")
-          .hasMessageContaining("the DL4J zoo caches them as "
-              + dir.resolve("models/resnet50/resnet50_dl4j_inference.v3.zip"))
+          .hasMessageContaining(
+              "cannot download resnet50's ImageNet weights from http://127.0.0.1:"
+                  + closedPort
+                  + "/models/resnet50_dl4j_inference.v3.zip")
+          .hasMessageContaining(
+              "the DL4J zoo caches them as "
+                  + dir.resolve("models/resnet50/resnet50_dl4j_inference.v3.zip"))
           .hasMessageNotContaining("\n");
     } finally {
       DL4JResources.setBaseDownloadURL(baseUrl);

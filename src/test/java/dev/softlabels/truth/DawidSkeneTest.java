@@ -40,23 +40,33 @@ class DawidSkeneTest {
 
   /** The example of {@link DawidSkeneModelTest}, as vote rows. */
   private static Dataset<Row> handVotes(SparkSession spark) {
-    List<Row> rows = List.of(
-        RowFactory.create("i1", "a1", 0), RowFactory.create("i1", "a2", 0), RowFactory.create("i1", "a3", 1),
-        RowFactory.create("i2", "a1", 1), RowFactory.create("i2", "a2", 1), RowFactory.create("i2", "a3", 1),
-        RowFactory.create("i3", "a1", 0), RowFactory.create("i3", "a2", 1));
-    StructType schema = new StructType()
-        .add(LabelColumns.IMAGE, DataTypes.StringType)
-        .add(LabelColumns.ANNOTATOR, DataTypes.StringType)
-        .add(LabelColumns.CLASS_INDEX, DataTypes.IntegerType);
+    List<Row> rows =
+        List.of(
+            RowFactory.create("i1", "a1", 0),
+            RowFactory.create("i1", "a2", 0),
+            RowFactory.create("i1", "a3", 1),
+            RowFactory.create("i2", "a1", 1),
+            RowFactory.create("i2", "a2", 1),
+            RowFactory.create("i2", "a3", 1),
+            RowFactory.create("i3", "a1", 0),
+            RowFactory.create("i3", "a2", 1));
+    StructType schema =
+        new StructType()
+            .add(LabelColumns.IMAGE, DataTypes.StringType)
+            .add(LabelColumns.ANNOTATOR, DataTypes.StringType)
+            .add(LabelColumns.CLASS_INDEX, DataTypes.IntegerType);
     return spark.createDataFrame(rows, schema);
   }
 
   private static Map<String, Row> byImage(Dataset<Row> posteriors) {
-    return posteriors.collectAsList().stream().collect(Collectors.toMap(r -> r.getString(0), r -> r));
+    return posteriors.collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getString(0), r -> r));
   }
 
   private static double[] posterior(Row row) {
-    return row.<Double>getList(row.fieldIndex(Em.POSTERIOR)).stream().mapToDouble(Double::doubleValue).toArray();
+    return row.<Double>getList(row.fieldIndex(Em.POSTERIOR)).stream()
+        .mapToDouble(Double::doubleValue)
+        .toArray();
   }
 
   @Test
@@ -82,26 +92,32 @@ class DawidSkeneTest {
     }
 
     // E-step: P(c | votes) is proportional to prior[c] times, per vote (a, j), confusion_a[c][j].
-    // i1 (a1:0, a2:0, a3:1), i2 (a1:1, a2:1, a3:1), i3 (a1:0, a2:1), with the confusion matrices above.
+    // i1 (a1:0, a2:0, a3:1), i2 (a1:1, a2:1, a3:1), i3 (a1:0, a2:1), with the confusion matrices
+    // above.
     double[][] unnormalised = {
-        {13.0 / 30 * 13.0 / 19 * 10.0 / 19 * 5.0 / 8, 17.0 / 30 * 11.0 / 23 * 8.0 / 23 * 7.0 / 10},
-        {13.0 / 30 * 6.0 / 19 * 9.0 / 19 * 5.0 / 8, 17.0 / 30 * 12.0 / 23 * 15.0 / 23 * 7.0 / 10},
-        {13.0 / 30 * 13.0 / 19 * 9.0 / 19, 17.0 / 30 * 11.0 / 23 * 15.0 / 23}};
+      {13.0 / 30 * 13.0 / 19 * 10.0 / 19 * 5.0 / 8, 17.0 / 30 * 11.0 / 23 * 8.0 / 23 * 7.0 / 10},
+      {13.0 / 30 * 6.0 / 19 * 9.0 / 19 * 5.0 / 8, 17.0 / 30 * 12.0 / 23 * 15.0 / 23 * 7.0 / 10},
+      {13.0 / 30 * 13.0 / 19 * 9.0 / 19, 17.0 / 30 * 11.0 / 23 * 15.0 / 23}
+    };
     Map<String, Row> posteriors = byImage(Em.posteriors(votes, DAWID_SKENE, initial.model()));
     double logLikelihood = 0;
     for (int i = 0; i < 3; i++) {
       double total = unnormalised[i][0] + unnormalised[i][1];
       Row row = posteriors.get("i" + (i + 1));
-      assertThat(posterior(row)).containsExactly(new double[] {unnormalised[i][0] / total, unnormalised[i][1] / total},
-          within(1e-12));
-      assertThat(row.getDouble(row.fieldIndex(Em.LOG_LIKELIHOOD))).isCloseTo(Math.log(total), within(1e-12));
+      assertThat(posterior(row))
+          .containsExactly(
+              new double[] {unnormalised[i][0] / total, unnormalised[i][1] / total}, within(1e-12));
+      assertThat(row.getDouble(row.fieldIndex(Em.LOG_LIKELIHOOD)))
+          .isCloseTo(Math.log(total), within(1e-12));
       logLikelihood += Math.log(total);
     }
-    // i3's two annotators disagree, and the vote fractions' tie is broken by the prior and a2's label 1.
+    // i3's two annotators disagree, and the vote fractions' tie is broken by the prior and a2's
+    // label 1.
     assertThat(posterior(posteriors.get("i3"))[0]).isCloseTo(0.4428, within(1e-4));
 
     Em.Step<DawidSkeneModel> next = Em.step(votes, DAWID_SKENE, initial.model(), SMOOTHING_1);
-    assertThat(next.logLikelihood()).as("the M-step reports the log-likelihood of the model it started from")
+    assertThat(next.logLikelihood())
+        .as("the M-step reports the log-likelihood of the model it started from")
         .isCloseTo(logLikelihood, within(1e-9));
   }
 
@@ -111,7 +127,8 @@ class DawidSkeneTest {
       Em.Fit<?> capped = Em.fit(votes, AggregationMethod.DAWID_SKENE, new EmSettings(2, 0, 1.0));
       assertThat(capped.iterations()).isEqualTo(2);
       assertThat(capped.converged()).isFalse();
-      Em.Fit<?> converged = Em.fit(votes, AggregationMethod.DAWID_SKENE, new EmSettings(200, 1e-9, 1.0));
+      Em.Fit<?> converged =
+          Em.fit(votes, AggregationMethod.DAWID_SKENE, new EmSettings(200, 1e-9, 1.0));
       assertThat(converged.converged()).isTrue();
       assertThat(converged.iterations()).isBetween(2, 199);
       List<Double> lls = converged.logLikelihoods();
@@ -141,12 +158,16 @@ class DawidSkeneTest {
         rows.add(RowFactory.create("i" + i, "a" + annotator + "-" + a, label));
       }
     }
-    StructType schema = new StructType()
-        .add(LabelColumns.IMAGE, DataTypes.StringType)
-        .add(LabelColumns.ANNOTATOR, DataTypes.StringType)
-        .add(LabelColumns.CLASS_INDEX, DataTypes.IntegerType);
-    try (VoteBlocks votes = blocks(spark, spark.createDataFrame(rows, schema).repartition(4),
-        new ClassList(List.of("x", "y", "z")))) {
+    StructType schema =
+        new StructType()
+            .add(LabelColumns.IMAGE, DataTypes.StringType)
+            .add(LabelColumns.ANNOTATOR, DataTypes.StringType)
+            .add(LabelColumns.CLASS_INDEX, DataTypes.IntegerType);
+    try (VoteBlocks votes =
+        blocks(
+            spark,
+            spark.createDataFrame(rows, schema).repartition(4),
+            new ClassList(List.of("x", "y", "z")))) {
       assertThat(votes.votes()).isEqualTo(1500);
       EmSettings settings = new EmSettings(100, 1e-7, 1.0);
       Em.Fit<DawidSkeneModel> jobs = Em.fit(votes, DAWID_SKENE, settings, 0);
@@ -155,7 +176,8 @@ class DawidSkeneTest {
       assertThat(oneTask.iterations()).isEqualTo(jobs.iterations()).isGreaterThan(2);
       assertThat(oneTask.converged()).isEqualTo(jobs.converged()).isTrue();
       for (int n = 0; n < jobs.iterations(); n++) {
-        assertThat(oneTask.logLikelihoods().get(n)).isCloseTo(jobs.logLikelihoods().get(n), within(1e-9));
+        assertThat(oneTask.logLikelihoods().get(n))
+            .isCloseTo(jobs.logLikelihoods().get(n), within(1e-9));
       }
       assertThat(oneTask.model().prior()).containsExactly(jobs.model().prior(), within(1e-12));
       assertThat(oneTask.model().annotators()).hasSameSizeAs(jobs.model().annotators());
@@ -166,15 +188,19 @@ class DawidSkeneTest {
         }
       }
       Map<String, Row> expected = byImage(jobs.posteriors(votes));
-      byImage(oneTask.posteriors(votes)).forEach((image, row) ->
-          assertThat(posterior(row)).containsExactly(posterior(expected.get(image)), within(1e-12)));
+      byImage(oneTask.posteriors(votes))
+          .forEach(
+              (image, row) ->
+                  assertThat(posterior(row))
+                      .containsExactly(posterior(expected.get(image)), within(1e-12)));
     }
   }
 
   /**
-   * Acceptance: a crowd of good annotators, spammers (uniformly random) and swappers (one pair of classes
-   * swapped 80 % of the time) labels 1,800 images of known class, 5 votes each. Dawid–Skene's hard labels
-   * beat the majority vote, and its confusion matrices are close to the simulator's.
+   * Acceptance: a crowd of good annotators, spammers (uniformly random) and swappers (one pair of
+   * classes swapped 80 % of the time) labels 1,800 images of known class, 5 votes each.
+   * Dawid–Skene's hard labels beat the majority vote, and its confusion matrices are close to the
+   * simulator's.
    */
   @Test
   void beatsTheMajorityVoteOnACrowdWithSpammersAndSwappers(SparkSession spark) {
@@ -188,31 +214,61 @@ class DawidSkeneTest {
       }
       truthRows.add(RowFactory.create(String.format("img-%05d", i), oneHot));
     }
-    StructType truthSchema = new StructType()
-        .add(LabelColumns.IMAGE, DataTypes.StringType)
-        .add(LabelColumns.SOFT_LABEL, DataTypes.createArrayType(DataTypes.DoubleType));
+    StructType truthSchema =
+        new StructType()
+            .add(LabelColumns.IMAGE, DataTypes.StringType)
+            .add(LabelColumns.SOFT_LABEL, DataTypes.createArrayType(DataTypes.DoubleType));
     Path truth = dir.resolve("truth");
     spark.createDataFrame(truthRows, truthSchema).write().parquet(truth.toString());
     Path crowd = dir.resolve("crowd");
-    AnnotateJob.run(spark, AnnotateSettings.from(ConfigLoader.withOverrides(Map.of(
-        "softlabels.annotate.input", truth.toString(), "softlabels.annotate.output", crowd.toString(),
-        "softlabels.annotate.pool", 30, "softlabels.annotate.votes-per-image", 5,
-        "softlabels.annotate.votes-distribution", "fixed", "softlabels.annotate.flip-rate", List.of(0.0, 0.2),
-        "softlabels.annotate.spammer-share", 0.3, "softlabels.annotate.swapper-share", 0.3,
-        "softlabels.annotate.swap-rate", 0.8))));
+    AnnotateJob.run(
+        spark,
+        AnnotateSettings.from(
+            ConfigLoader.withOverrides(
+                Map.of(
+                    "softlabels.annotate.input",
+                    truth.toString(),
+                    "softlabels.annotate.output",
+                    crowd.toString(),
+                    "softlabels.annotate.pool",
+                    30,
+                    "softlabels.annotate.votes-per-image",
+                    5,
+                    "softlabels.annotate.votes-distribution",
+                    "fixed",
+                    "softlabels.annotate.flip-rate",
+                    List.of(0.0, 0.2),
+                    "softlabels.annotate.spammer-share",
+                    0.3,
+                    "softlabels.annotate.swapper-share",
+                    0.3,
+                    "softlabels.annotate.swap-rate",
+                    0.8))));
 
     Map<String, Double> accuracy = new java.util.TreeMap<>();
     for (AggregationMethod method : AggregationMethod.values()) {
       Path out = dir.resolve(method.configName());
-      AggregateJob.run(spark, AggregateSettings.from(ConfigLoader.withOverrides(Map.of(
-          "softlabels.aggregate.input", crowd.resolve("annotations").toString(),
-          "softlabels.aggregate.output", out.toString(),
-          "softlabels.aggregate.method", method.configName()))));
-      List<Row> labels = spark.read().parquet(out.resolve("labels").toString())
-          .select(LabelColumns.IMAGE, LabelColumns.HARD_LABEL).collectAsList();
+      AggregateJob.run(
+          spark,
+          AggregateSettings.from(
+              ConfigLoader.withOverrides(
+                  Map.of(
+                      "softlabels.aggregate.input", crowd.resolve("annotations").toString(),
+                      "softlabels.aggregate.output", out.toString(),
+                      "softlabels.aggregate.method", method.configName()))));
+      List<Row> labels =
+          spark
+              .read()
+              .parquet(out.resolve("labels").toString())
+              .select(LabelColumns.IMAGE, LabelColumns.HARD_LABEL)
+              .collectAsList();
       assertThat(labels).hasSize(images);
-      accuracy.put(method.configName(), labels.stream()
-          .filter(r -> r.getInt(1) == Integer.parseInt(r.getString(0).substring(4)) % k).count() / (double) images);
+      accuracy.put(
+          method.configName(),
+          labels.stream()
+                  .filter(r -> r.getInt(1) == Integer.parseInt(r.getString(0).substring(4)) % k)
+                  .count()
+              / (double) images);
     }
     System.out.printf("dawid-skene test: hard-label accuracy %s%n", accuracy);
     assertThat(accuracy.get("dawid-skene")).isGreaterThan(accuracy.get("majority") + 0.05);
@@ -224,18 +280,47 @@ class DawidSkeneTest {
     for (Map.Entry<String, Row> entry : actual.entrySet()) {
       double[][] truthMatrix = matrix(entry.getValue());
       double[][] estimate = matrix(estimated.get(entry.getKey()));
-      double absolute = IntStream.range(0, k).mapToDouble(c -> IntStream.range(0, k)
-          .mapToDouble(j -> Math.abs(truthMatrix[c][j] - estimate[c][j])).sum()).sum() / (k * k);
-      errorsByType.computeIfAbsent(entry.getValue().getString(entry.getValue().fieldIndex("type")),
-          t -> new ArrayList<>()).add(absolute);
+      double absolute =
+          IntStream.range(0, k)
+                  .mapToDouble(
+                      c ->
+                          IntStream.range(0, k)
+                              .mapToDouble(j -> Math.abs(truthMatrix[c][j] - estimate[c][j]))
+                              .sum())
+                  .sum()
+              / (k * k);
+      errorsByType
+          .computeIfAbsent(
+              entry.getValue().getString(entry.getValue().fieldIndex("type")),
+              t -> new ArrayList<>())
+          .add(absolute);
     }
-    double overall = errorsByType.values().stream().flatMap(List::stream).mapToDouble(Double::doubleValue)
-        .average().orElseThrow();
-    double worst = errorsByType.values().stream().flatMap(List::stream).mapToDouble(Double::doubleValue)
-        .max().orElseThrow();
-    System.out.printf("dawid-skene test: confusion-matrix mean absolute error per cell %.4f (worst annotator %.4f); "
-        + "by type %s%n", overall, worst, errorsByType.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
-            e -> e.getValue().stream().mapToDouble(Double::doubleValue).average().orElseThrow())));
+    double overall =
+        errorsByType.values().stream()
+            .flatMap(List::stream)
+            .mapToDouble(Double::doubleValue)
+            .average()
+            .orElseThrow();
+    double worst =
+        errorsByType.values().stream()
+            .flatMap(List::stream)
+            .mapToDouble(Double::doubleValue)
+            .max()
+            .orElseThrow();
+    System.out.printf(
+        "dawid-skene test: confusion-matrix mean absolute error per cell %.4f (worst annotator %.4f); "
+            + "by type %s%n",
+        overall,
+        worst,
+        errorsByType.entrySet().stream()
+            .collect(
+                Collectors.toMap(
+                    Map.Entry::getKey,
+                    e ->
+                        e.getValue().stream()
+                            .mapToDouble(Double::doubleValue)
+                            .average()
+                            .orElseThrow())));
     assertThat(overall).isLessThan(0.03);
     assertThat(worst).isLessThan(0.08);
   }
@@ -247,7 +332,11 @@ class DawidSkeneTest {
 
   private static double[][] matrix(Row row) {
     return row.<scala.collection.Seq<Double>>getList(row.fieldIndex("confusion")).stream()
-        .map(r -> scala.collection.JavaConverters.seqAsJavaList(r).stream().mapToDouble(Double::doubleValue).toArray())
+        .map(
+            r ->
+                scala.collection.JavaConverters.seqAsJavaList(r).stream()
+                    .mapToDouble(Double::doubleValue)
+                    .toArray())
         .toArray(double[][]::new);
   }
 }

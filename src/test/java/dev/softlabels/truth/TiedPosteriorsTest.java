@@ -13,16 +13,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A crowd symmetric under every permutation of the classes and of the annotators gives images whose
- * posterior is an exact tie in exact arithmetic; in floating point the tied classes differ by a few ulps,
- * and by how many depends on the order the classes are in. Whatever the order, such an image is a tie and
- * its hard label the lowest index of the tied classes.
+ * posterior is an exact tie in exact arithmetic; in floating point the tied classes differ by a few
+ * ulps, and by how many depends on the order the classes are in. Whatever the order, such an image
+ * is a tie and its hard label the lowest index of the tied classes.
  */
 class TiedPosteriorsTest {
 
   private static final int CLASSES = 3;
   private static final int ANNOTATORS = 4;
   private static final ClassList CLASS_LIST = new ClassList(List.of("a", "b", "c"));
-  private static final int[][] ORDERS = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+  private static final int[][] ORDERS = {
+    {0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}
+  };
 
   @Test
   void exactlyTiedPosteriorsAreTiesInEveryClassOrder() {
@@ -37,8 +39,9 @@ class TiedPosteriorsTest {
           continue;
         }
         TruthInference<?> inference = TruthInferences.of(method);
-        TruthInferenceTest.Run<?> run = new TruthInferenceTest.Run<>(inference, block, ANNOTATORS, CLASSES, settings)
-            .iterate(inference.iterates() ? 20 : 0, settings);
+        TruthInferenceTest.Run<?> run =
+            new TruthInferenceTest.Run<>(inference, block, ANNOTATORS, CLASSES, settings)
+                .iterate(inference.iterates() ? 20 : 0, settings);
         for (int i = 0; i < crowd.size(); i++) {
           int[] counts = new int[CLASSES];
           for (int label : crowd.get(i)) {
@@ -49,11 +52,18 @@ class TiedPosteriorsTest {
             continue;
           }
           ties++;
-          LabelRow row = LabelRow.of("i" + i, counts, Arrays.copyOf(run.posterior(i), CLASSES), CLASS_LIST);
+          LabelRow row =
+              LabelRow.of("i" + i, counts, Arrays.copyOf(run.posterior(i), CLASSES), CLASS_LIST);
           if (!row.isTie() || row.hardLabel() != tied[0]) {
-            wrong.add(String.format("%s, order %s, image %s: is_tie %s, hard label %d, posterior %s", method,
-                Arrays.toString(order), Arrays.toString(crowd.get(i)), row.isTie(), row.hardLabel(),
-                Arrays.toString(row.soft())));
+            wrong.add(
+                String.format(
+                    "%s, order %s, image %s: is_tie %s, hard label %d, posterior %s",
+                    method,
+                    Arrays.toString(order),
+                    Arrays.toString(crowd.get(i)),
+                    row.isTie(),
+                    row.hardLabel(),
+                    Arrays.toString(row.soft())));
           }
         }
       }
@@ -64,8 +74,8 @@ class TiedPosteriorsTest {
 
   /**
    * Every way four annotators can label an image with three classes, each repeated by its pattern
-   * alone (unanimous most often, two against two least), so relabelling the classes or the annotators
-   * maps the crowd onto itself. The two-against-two images are the exact ties.
+   * alone (unanimous most often, two against two least), so relabelling the classes or the
+   * annotators maps the crowd onto itself. The two-against-two images are the exact ties.
    */
   private static List<int[]> symmetricCrowd() {
     List<int[]> images = new ArrayList<>();

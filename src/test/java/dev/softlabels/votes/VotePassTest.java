@@ -14,75 +14,113 @@ import org.junit.jupiter.api.Test;
 /** The walk of {@link VotePass} on hand-made sorted rows, without Spark. */
 class VotePassTest {
 
-  /** image_id, annotator_id, label, raw_record, reason, class_index, row_order: the walk's input. */
-  private static final StructType INPUT = new StructType()
-      .add("image_id", DataTypes.StringType)
-      .add("annotator_id", DataTypes.StringType)
-      .add("label", DataTypes.StringType)
-      .add("raw_record", DataTypes.StringType)
-      .add("reason", DataTypes.StringType)
-      .add("class_index", DataTypes.IntegerType)
-      .add("row_order", DataTypes.LongType);
-  /** The input onto earlier rows: their counts, annotators, first_seen and order after the night's columns. */
-  private static final StructType ONTO_INPUT = INPUT
-      .add(VotePass.EARLIER_COUNTS, DataTypes.createArrayType(DataTypes.IntegerType))
-      .add(VotePass.EARLIER_ANNOTATORS, DataTypes.createArrayType(DataTypes.StringType))
-      .add(VotePass.EARLIER_FIRST_SEEN, DataTypes.StringType)
-      .add(VotePass.EARLIER_ORDER, DataTypes.StringType);
+  /**
+   * image_id, annotator_id, label, raw_record, reason, class_index, row_order: the walk's input.
+   */
+  private static final StructType INPUT =
+      new StructType()
+          .add("image_id", DataTypes.StringType)
+          .add("annotator_id", DataTypes.StringType)
+          .add("label", DataTypes.StringType)
+          .add("raw_record", DataTypes.StringType)
+          .add("reason", DataTypes.StringType)
+          .add("class_index", DataTypes.IntegerType)
+          .add("row_order", DataTypes.LongType);
 
-  private static RowView row(String image, String annotator, String label, String reason, Integer classIndex,
+  /**
+   * The input onto earlier rows: their counts, annotators, first_seen and order after the night's
+   * columns.
+   */
+  private static final StructType ONTO_INPUT =
+      INPUT
+          .add(VotePass.EARLIER_COUNTS, DataTypes.createArrayType(DataTypes.IntegerType))
+          .add(VotePass.EARLIER_ANNOTATORS, DataTypes.createArrayType(DataTypes.StringType))
+          .add(VotePass.EARLIER_FIRST_SEEN, DataTypes.StringType)
+          .add(VotePass.EARLIER_ORDER, DataTypes.StringType);
+
+  private static RowView row(
+      String image,
+      String annotator,
+      String label,
+      String reason,
+      Integer classIndex,
       long rowOrder) {
     return RowView.of(image, annotator, label, null, reason, classIndex, rowOrder);
   }
 
   /** A night's row in the walk onto earlier rows: the earlier columns null. */
   private static RowView nightRow(String image, String annotator, int classIndex, long rowOrder) {
-    return RowView.of(image, annotator, "c" + classIndex, null, null, classIndex, rowOrder, null, null, null, null);
+    return RowView.of(
+        image,
+        annotator,
+        "c" + classIndex,
+        null,
+        null,
+        classIndex,
+        rowOrder,
+        null,
+        null,
+        null,
+        null);
   }
 
-  /** An earlier row of an image: counts, annotators, first_seen and its order; the night's columns null. */
-  private static RowView earlierRow(String image, int[] counts, String firstSeen, String order,
-      String... annotators) {
-    return RowView.of(image, null, null, null, null, null, null, counts, annotators, firstSeen, order);
+  /**
+   * An earlier row of an image: counts, annotators, first_seen and its order; the night's columns
+   * null.
+   */
+  private static RowView earlierRow(
+      String image, int[] counts, String firstSeen, String order, String... annotators) {
+    return RowView.of(
+        image, null, null, null, null, null, null, counts, annotators, firstSeen, order);
   }
 
   private static List<VotePass.Passed> walk(boolean keepVotes, RowView... sorted) {
     List<VotePass.Passed> out = new ArrayList<>();
-    Iterator<VotePass.Passed> passed = new VotePass.Walk(INPUT, 3, keepVotes).call(List.of(sorted).iterator());
+    Iterator<VotePass.Passed> passed =
+        new VotePass.Walk(INPUT, 3, keepVotes).call(List.of(sorted).iterator());
     passed.forEachRemaining(out::add);
     return out;
   }
 
   private static List<String> rejected(List<VotePass.Passed> out) {
-    return out.stream().filter(p -> p instanceof VotePass.Rejected)
-        .map(p -> ((VotePass.Rejected) p).row().toString()).toList();
+    return out.stream()
+        .filter(p -> p instanceof VotePass.Rejected)
+        .map(p -> ((VotePass.Rejected) p).row().toString())
+        .toList();
   }
 
   private static List<VotePass.Voted> voted(List<VotePass.Passed> out) {
-    return out.stream().filter(p -> p instanceof VotePass.Voted).map(p -> (VotePass.Voted) p).toList();
+    return out.stream()
+        .filter(p -> p instanceof VotePass.Voted)
+        .map(p -> (VotePass.Voted) p)
+        .toList();
   }
 
   @Test
   void countsTheFirstUsableVoteOfEachAnnotatorAndQuarantinesTheRest() {
-    List<VotePass.Passed> out = walk(true,
-        row(null, "u9", "cat", "missing_image_id", null, 40),
-        row("a", "u1", "dog", null, 1, 3),
-        row("a", "u1", "cat", null, 0, 7),
-        row("a", "u2", "wolf", "unknown_class", null, 1),
-        row("a", "u2", "2", null, 2, 5),
-        row("a", "u2", "fox", null, 2, 9),
-        row("a", "u2", "cat", null, 0, 11),
-        row("b", "u1", "cat", null, 0, 2));
+    List<VotePass.Passed> out =
+        walk(
+            true,
+            row(null, "u9", "cat", "missing_image_id", null, 40),
+            row("a", "u1", "dog", null, 1, 3),
+            row("a", "u1", "cat", null, 0, 7),
+            row("a", "u2", "wolf", "unknown_class", null, 1),
+            row("a", "u2", "2", null, 2, 5),
+            row("a", "u2", "fox", null, 2, 9),
+            row("a", "u2", "cat", null, 0, 11),
+            row("b", "u1", "cat", null, 0, 2));
 
-    assertThat(rejected(out)).containsExactly(
-        "[null,u9,cat,null,missing_image_id,40]",
-        "[a,u1,cat,null,duplicate_vote,7]",
-        "[a,u2,wolf,null,unknown_class,1]",
-        "[a,u2,fox,null,duplicate_vote,9]",
-        "[a,u2,cat,null,duplicate_vote,11]");
+    assertThat(rejected(out))
+        .containsExactly(
+            "[null,u9,cat,null,missing_image_id,40]",
+            "[a,u1,cat,null,duplicate_vote,7]",
+            "[a,u2,wolf,null,unknown_class,1]",
+            "[a,u2,fox,null,duplicate_vote,9]",
+            "[a,u2,cat,null,duplicate_vote,11]");
     List<ImageVotes> images = voted(out).stream().map(VotePass.Voted::votes).toList();
     assertThat(images).extracting(ImageVotes::image).containsExactly("a", "b");
-    assertThat(images.get(0).counts()).as("u1's dog and u2's 2; the unknown class does not shadow u2's vote")
+    assertThat(images.get(0).counts())
+        .as("u1's dog and u2's 2; the unknown class does not shadow u2's vote")
         .containsExactly(0, 1, 1);
     assertThat(images.get(0).annotators()).containsExactly("u1", "u2");
     assertThat(images.get(0).classes()).containsExactly(1, 2);
@@ -92,24 +130,35 @@ class VotePassTest {
   @Test
   void ontoEarlierRowsTheLatestCountsAndItsAnnotatorsVotesAreDuplicates() {
     // Sorted as the pass sorts: an image's earlier rows first, latest first, then its night rows.
-    Iterator<VotePass.Passed> passed = new VotePass.Walk(ONTO_INPUT, 3, true).call(List.of(
-        earlierRow("a", new int[] {2, 1, 0}, "2026-01-01", "2026-01-03", "u1", "u2", "u3"),
-        earlierRow("a", new int[] {1, 1, 0}, "2026-01-01", "2026-01-02", "u1", "u2"),
-        nightRow("a", "u2", 1, 4),
-        nightRow("a", "u4", 2, 2),
-        nightRow("a", "u4", 0, 3),
-        earlierRow("b", new int[] {0, 0, 1}, "2026-01-02", "2026-01-02", "u1"),
-        nightRow("c", "u1", 0, 1)).iterator());
+    Iterator<VotePass.Passed> passed =
+        new VotePass.Walk(ONTO_INPUT, 3, true)
+            .call(
+                List.of(
+                        earlierRow(
+                            "a", new int[] {2, 1, 0}, "2026-01-01", "2026-01-03", "u1", "u2", "u3"),
+                        earlierRow(
+                            "a", new int[] {1, 1, 0}, "2026-01-01", "2026-01-02", "u1", "u2"),
+                        nightRow("a", "u2", 1, 4),
+                        nightRow("a", "u4", 2, 2),
+                        nightRow("a", "u4", 0, 3),
+                        earlierRow("b", new int[] {0, 0, 1}, "2026-01-02", "2026-01-02", "u1"),
+                        nightRow("c", "u1", 0, 1))
+                    .iterator());
     List<VotePass.Passed> out = new ArrayList<>();
     passed.forEachRemaining(out::add);
 
     assertThat(rejected(out))
         .containsExactly("[a,u2,c1,null,duplicate_vote,4]", "[a,u4,c0,null,duplicate_vote,3]");
     List<VotePass.Voted> voted = voted(out);
-    assertThat(voted).as("b has no vote tonight").extracting(p -> p.votes().image()).containsExactly("a", "c");
+    assertThat(voted)
+        .as("b has no vote tonight")
+        .extracting(p -> p.votes().image())
+        .containsExactly("a", "c");
     assertThat(voted.get(0).votes().counts()).containsExactly(0, 0, 1);
     assertThat(voted.get(0).votes().annotators()).containsExactly("u4");
-    assertThat(voted.get(0).earlier().counts()).as("the latest earlier row").containsExactly(2, 1, 0);
+    assertThat(voted.get(0).earlier().counts())
+        .as("the latest earlier row")
+        .containsExactly(2, 1, 0);
     assertThat(voted.get(0).earlier().annotators()).containsExactly("u1", "u2", "u3");
     assertThat(voted.get(0).earlier().firstSeen()).isEqualTo("2026-01-01");
     assertThat(voted.get(1).earlier()).as("a new image").isNull();
@@ -118,7 +167,8 @@ class VotePassTest {
 
   @Test
   void withoutVotesKeepsOnlyTheCountsAndAnEmptyPartitionGivesNothing() {
-    List<VotePass.Passed> out = walk(false, row("a", "u1", "dog", null, 1, 0), row("a", "u2", "dog", null, 1, 1));
+    List<VotePass.Passed> out =
+        walk(false, row("a", "u1", "dog", null, 1, 0), row("a", "u2", "dog", null, 1, 1));
     assertThat(out).hasSize(1);
     assertThat(voted(out).get(0).votes().counts()).containsExactly(0, 2, 0);
     assertThat(voted(out).get(0).votes().annotators()).isNull();

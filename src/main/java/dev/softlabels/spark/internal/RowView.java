@@ -3,14 +3,13 @@ package dev.softlabels.spark.internal;
 import java.io.Serializable;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
-import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * One row as Spark holds it ({@link InternalRows}), read by field index: look the indexes up in the
- * table's schema by name. Rows from Spark are reused buffers, so a view is good until the next row; what
- * outlives it is copied ({@link #copy}, {@link #textCopy}). Text is compared and hashed as Spark holds it,
- * without decoding: {@link #text} gives it as an opaque value whose equals and hashCode are its bytes' and
- * whose toString decodes it.
+ * table's schema by name. Rows from Spark are reused buffers, so a view is good until the next row;
+ * what outlives it is copied ({@link #copy}, {@link #textCopy}). Text is compared and hashed as
+ * Spark holds it, without decoding: {@link #text} gives it as an opaque value whose equals and
+ * hashCode are its bytes' and whose toString decodes it.
  */
 public final class RowView implements Serializable {
 
@@ -81,7 +80,10 @@ public final class RowView implements Serializable {
     return row.getArray(field).toIntArray();
   }
 
-  /** This row's text against {@code other}'s in the same field, byte by byte as Spark orders strings. */
+  /**
+   * This row's text against {@code other}'s in the same field, byte by byte as Spark orders
+   * strings.
+   */
   public int compareText(int field, RowView other) {
     return row.getUTF8String(field).compareTo(other.row.getUTF8String(field));
   }

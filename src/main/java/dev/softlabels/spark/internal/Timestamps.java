@@ -9,8 +9,12 @@ public final class Timestamps {
 
   private Timestamps() {}
 
-  /** Whether Spark reads {@code text} as a timestamp (UTC where it names no zone); needs no session. */
+  /**
+   * Whether Spark reads {@code text} as a timestamp (UTC where it names no zone); needs no session.
+   */
   public static boolean isTimestamp(String text) {
-    return DateTimeUtils$.MODULE$.stringToTimestamp(UTF8String.fromString(text), ZoneOffset.UTC).isDefined();
+    return DateTimeUtils$.MODULE$
+        .stringToTimestamp(UTF8String.fromString(text), ZoneOffset.UTC)
+        .isDefined();
   }
 }
