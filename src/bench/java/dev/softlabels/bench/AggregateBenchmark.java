@@ -85,8 +85,7 @@ final class AggregateBenchmark {
               DuckDbAggregate.sameSemantics(glob, "OUT", source.givenClasses().orElseThrow())));
     }
     // Each side's runs alternate with the others', so that a machine that slows down or speeds up
-    // during
-    // the benchmark does not favour one side.
+    // during the benchmark does not favour one side.
     int repeats = options.repeats();
     double[] spark = new double[repeats];
     double[] withoutDuplicates = new double[repeats];

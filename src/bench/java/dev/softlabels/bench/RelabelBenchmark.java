@@ -188,8 +188,7 @@ final class RelabelBenchmark {
         paths.delete(copy);
         paths.copy(store, copy);
         // A new table where the last run's was: each night starts as a nightly process does, with
-        // no
-        // table state cached from another run.
+        // no table state cached from another run.
         LabelStore.forgetCachedStates();
         RelabelJob.Result[] result = new RelabelJob.Result[1];
         String night = nightFiles.get(n);

@@ -329,8 +329,7 @@ final class TrainBenchmark {
                   return null;
                 } catch (Throwable failure) {
                   // Termination is permanent: it releases the threads waiting now and those that
-                  // arrive later,
-                  // which would otherwise wait forever for this one.
+                  // arrive later, which would otherwise wait forever for this one.
                   averaging.forceTermination();
                   throw failure;
                 }

@@ -45,8 +45,7 @@ final class DataOptions {
     options.put(scope + ".labels", labels);
     options.put(scope + ".split", split);
     // Every job's, like image-id-pattern: the jobs must see the same image ids. A value, not text
-    // to
-    // parse: an override that starts with [ is read as a list, and a regular expression may.
+    // to parse: an override that starts with [ is read as a list, and a regular expression may.
     options.put(
         LabelIdPattern.KEY,
         labelIdPattern == null ? null : ConfigValueFactory.fromAnyRef(labelIdPattern));

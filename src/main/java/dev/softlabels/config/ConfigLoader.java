@@ -72,8 +72,7 @@ public final class ConfigLoader {
       Map<String, ?> overrides,
       Function<Config, Config>... presets) {
     // Unresolved: defaultReference() folds every JVM system property into the reference, which
-    // would
-    // make a misspelt -Dsoftlabels.x in SOFTLABELS_JAVA_OPTS a "known" key.
+    // would make a misspelt -Dsoftlabels.x in SOFTLABELS_JAVA_OPTS a "known" key.
     Config reference = ConfigFactory.defaultReferenceUnresolved().resolve();
     rejectMisspeltSystemProperties(reference);
     Config merged = ConfigFactory.empty();

@@ -18,8 +18,7 @@ public final class ShellQuote {
       return value;
     }
     // Inside single quotes nothing is special but the closing quote: end the quotes, add an escaped
-    // one,
-    // open them again.
+    // one, open them again.
     return "'" + value.replace("'", "'\\''") + "'";
   }
 }

@@ -133,8 +133,7 @@ public final class LabelAggregator extends Transformer implements DefaultParamsW
   public Dataset<Row> transform(Dataset<?> dataset) {
     try (LabelAggregation aggregation = aggregate(dataset)) {
       // A method's labels are read from the cached votes: computed, lineage cut, before those are
-      // released,
-      // so that the caller's actions do not compute the EM's input again.
+      // released, so that the caller's actions do not compute the EM's input again.
       Dataset<Row> labels = output(aggregation.labels());
       return aggregation.fit() == null ? labels : labels.localCheckpoint();
     }

@@ -55,14 +55,12 @@ final class DeltaTables {
           Map.of(
               "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog",
               // Reading a table's state (its files, its idempotent-write ids) is a Spark job over
-              // the commit log,
-              // shuffled into 50 partitions by default; one partition suits a label store's few
-              // commits
-              // (docs/design/relabel-store.md).
+              // the commit log, shuffled into 50 partitions by default; one partition suits a label
+              // store's few commits (docs/design/relabel-store.md).
               "spark.databricks.delta.snapshotPartitions", "1",
               // A version's checksum file then lists its data files, protocol and metadata: a night
-              // reads the
-              // store's rows and state from it instead of replaying the commit log in Spark jobs.
+              // reads the store's rows and state from it instead of replaying the commit log in
+              // Spark jobs.
               "spark.databricks.delta.allFilesInCrc.enabled", "true",
               "spark.databricks.delta.readProtocolAndMetadataFromChecksum.enabled", "true"),
           "org.apache.spark.sql.delta.sources.DeltaSQLConf$");
@@ -138,10 +136,8 @@ final class DeltaTables {
     Snapshot snapshot = snapshot();
     opened = snapshot;
     // From the version's checksum file when Delta wrote one with the transactions (it does after
-    // each
-    // commit): reconstructing the table's state instead costs three Spark jobs and their planning,
-    // a
-    // fifth of a small night.
+    // each commit): reconstructing the table's state instead costs three Spark jobs and their
+    // planning, a fifth of a small night.
     Option<VersionChecksum> checksum =
         snapshot.checksumOpt().filter(crc -> crc.setTransactions().isDefined());
     Seq<SetTransaction> transactions =

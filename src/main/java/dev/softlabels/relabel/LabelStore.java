@@ -248,8 +248,7 @@ public final class LabelStore {
           schema(), CLASSES_PROPERTY, String.join(",", forANewStore.get().names()));
     }
     // The last night committed is the table's idempotent-write id; on the public path, which cannot
-    // read
-    // those, the ledger's last night.
+    // read those, the ledger's last night.
     DeltaTables.State state =
         table.state(
             APP_ID,
@@ -509,8 +508,7 @@ public final class LabelStore {
       long after = latest.count();
       Compaction compaction = new Compaction(version, before, after);
       // Based on the version read, as a night's commit is: a night committed meanwhile conflicts,
-      // instead
-      // of being overwritten by rows that never saw it.
+      // instead of being overwritten by rows that never saw it.
       try {
         table.overwrite(latest, Json.write(compaction));
       } catch (DeltaTables.Conflict conflict) {

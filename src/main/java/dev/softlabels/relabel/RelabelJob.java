@@ -109,8 +109,8 @@ public final class RelabelJob {
     ClassList classes = state.classes();
     Optional<Night> done = appliedBefore(store, state, date);
     // A run stopped between its commit and moving its reports leaves them pending: the last night's
-    // are
-    // settled here even when the next night comes first (its ranking is where this night starts).
+    // are settled here even when the next night comes first (its ranking is where this night
+    // starts).
     state
         .lastNight()
         .filter(last -> !last.equals(date))
@@ -139,8 +139,7 @@ public final class RelabelJob {
         VotePass.onto(
             checked, state.empty() ? null : earlierRows(store.rows(version), checked), classes)) {
       // Cached as Spark caches tables (columns, not Java objects): the figures' job walks and fills
-      // it, the
-      // writes read it.
+      // it, the writes read it.
       Dataset<Row> nightTable =
           TouchedImages.night(spark, pass, classes, date.toString())
               .persist(StorageLevel.MEMORY_AND_DISK());

@@ -85,8 +85,7 @@ public final class ProgressReporter implements AutoCloseable {
               return thread;
             });
     // A fixed delay, not a fixed rate: after a stall (a long GC, a loaded machine) the lines resume
-    // their
-    // pace instead of catching up in a burst.
+    // their pace instead of catching up in a burst.
     timer.scheduleWithFixedDelay(
         () -> report(line, sink), interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
     return new ProgressReporter(timer);

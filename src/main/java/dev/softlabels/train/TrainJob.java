@@ -168,8 +168,7 @@ public final class TrainJob {
         TrainState state =
             new TrainState(epoch + 1, bestEpoch, bestLoss, List.copyOf(history), settings);
         // best/ before last/: last/ saying "epoch N done" is the epoch's commit, so a run killed
-        // between
-        // the two redoes the epoch instead of finding all epochs done and no best model.
+        // between the two redoes the epoch instead of finding all epochs done and no best model.
         if (best) {
           checkpoints.save(Checkpoints.BEST, network, state);
         }
@@ -239,10 +238,9 @@ public final class TrainJob {
         settings.averagingFrequency(),
         Choices.name(settings.repartition()));
     // Minibatches.fit passes either exported files or an RDD of minibatches of batchSizePerWorker
-    // examples (TrainingData.batches); the master never exports them again.
-    // One worker per task slot, as DL4J picks when left unset; set here because its graph training
-    // on
-    // exported files asks a layer-stack network for that number and fails without one (M2).
+    // examples (TrainingData.batches); the master never exports them again. One worker per task
+    // slot, as DL4J picks when left unset; set here because its graph training on exported files
+    // asks a layer-stack network for that number and fails without one (M2).
     return new ParameterAveragingTrainingMaster.Builder(
             context.defaultParallelism(), settings.batchSizePerWorker())
         .batchSizePerWorker(settings.batchSizePerWorker())

@@ -53,8 +53,7 @@ final class ZooNetworks {
     ComputationGraphConfiguration.GraphBuilder graph =
         switch (network) {
           // He initialisation, as the cnn networks have: the zoo's default (a normal with deviation
-          // 0.5)
-          // made the first epochs diverge here.
+          // 0.5) made the first epochs diverge here.
           case RESNET50 ->
               ResNet50.builder()
                   .seed(seed)

@@ -177,9 +177,8 @@ public final class VoteBlocks implements AutoCloseable {
                             .iterator()))
             .persist(StorageLevel.MEMORY_AND_DISK());
     // Each pass would otherwise add a step to the lineage, and every task would carry all earlier
-    // passes'
-    // models: cut where the pass is cached. The price: a lost executor fails the fit instead of
-    // recomputing.
+    // passes' models: cut where the pass is cached. The price: a lost executor fails the fit
+    // instead of recomputing.
     passed.rdd().localCheckpoint();
     Statistics statistics =
         passed.map(BlockPass::statistics).treeReduce(Statistics::merge, TREE_DEPTH);
@@ -330,8 +329,7 @@ public final class VoteBlocks implements AutoCloseable {
         int from = offsets[i];
         int to = offsets[i + 1];
         // The same object for every pass but the first: the model gives its own posteriors (Java
-        // serialisation
-        // keeps one object one object, so this holds in every task).
+        // serialisation keeps one object one object, so this holds in every task).
         if (posteriors == model) {
           statistics.logLikelihood +=
               model.passImage(

@@ -159,14 +159,10 @@ public final class VotePass implements AutoCloseable {
       boolean keepVotes,
       StorageLevel cached) {
     // Spark's own row form, not Java objects: converting ten rows per image to Java strings cost
-    // more
-    // than the walk; the walk decodes only what it keeps.
-    // The sort's first key is a hash of the image: image ids often share long prefixes (paths,
-    // padded
-    // numbers), which would leave the sorter's 8-byte key prefix useless and every comparison
-    // reading
-    // whole rows. Rows of one image still end up together, in (annotator, input order), its earlier
-    // rows first, latest first.
+    // more than the walk; the walk decodes only what it keeps. The sort's first key is a hash of
+    // the image: image ids often share long prefixes (paths, padded numbers), which would leave the
+    // sorter's 8-byte key prefix useless and every comparison reading whole rows. Rows of one image
+    // still end up together, in (annotator, input order), its earlier rows first, latest first.
     Dataset<Row> rows =
         checked.select(
             col(IMAGE),
@@ -179,8 +175,7 @@ public final class VotePass implements AutoCloseable {
             col(FILE_ORDER));
     List<Column> order = new ArrayList<>(List.of(col(IMAGE_HASH), col(IMAGE)));
     // A night's rows are few: Spark's adaptive execution sizes their partitions (16 tasks of a few
-    // rows
-    // each cost more than the rows); a whole input's get the partitions measured for it.
+    // rows each cost more than the rows); a whole input's get the partitions measured for it.
     Column image = col(IMAGE);
     Dataset<Row> byImage;
     if (earlier != null) {

@@ -65,9 +65,8 @@ class CrowdStudyTest {
         .isCloseTo(
             results.of(Crowd.ONE_COIN, AggregationMethod.DAWID_SKENE).accuracy(), within(0.01));
     // 12 % positives and one-sided errors (the real entity-resolution crowds' shape): no method may
-    // give up the
-    // positives the votes find, nor fall more than a point below the majority vote; on both
-    // imbalanced crowds.
+    // give up the positives the votes find, nor fall more than a point below the majority vote; on
+    // both imbalanced crowds.
     for (Crowd crowd : new Crowd[] {Crowd.IMBALANCED, Crowd.ONE_SIDED}) {
       double majority = results.of(crowd, AggregationMethod.MAJORITY).accuracy();
       for (AggregationMethod method : AggregationMethod.values()) {

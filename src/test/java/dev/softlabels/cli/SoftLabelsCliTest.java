@@ -249,8 +249,7 @@ class SoftLabelsCliTest {
                 + file
                 + ": 1 (did you mean spark.sql.adaptive.enabled?)");
     // Families of keys Spark reads by prefix, Spark's own and Delta's settings, and a plugin's
-    // namespace pass:
-    // the run gets as far as the missing master.
+    // namespace pass: the run gets as far as the missing master.
     run(
             "aggregate",
             "-Dspark.hadoop.fs.s3a.endpoint=http://127.0.0.1:9000",

@@ -133,8 +133,8 @@ class ToolExportCommandsTest {
   // ---------------------------------------------------------------------------------------------
   // Label Studio: a JSON export (Export > JSON) of an image classification project whose labeling
   // config reads <Image name="image" value="$photo"/>, so each task's image is data.photo, and
-  // whose
-  // <Choices name="animal" toName="image" choice="single"> gives one choices result per annotation.
+  // whose <Choices name="animal" toName="image" choice="single"> gives one choices result per
+  // annotation.
 
   private Path labelStudioExport() {
     return TestFiles.write(
@@ -471,8 +471,7 @@ class ToolExportCommandsTest {
   // ---------------------------------------------------------------------------------------------
   // MTurk: a batch's results CSV ("Download CSV" on the batch's Review Results page), every field
   // quoted. The HIT template shows ${img} and has <crowd-image-classifier name="animal">, so its
-  // columns
-  // are Input.img and Answer.animal.label (not the defaults Input.image_url,
+  // columns are Input.img and Answer.animal.label (not the defaults Input.image_url,
   // Answer.category.label).
 
   private static final String MTURK_HEADER =
@@ -736,10 +735,9 @@ class ToolExportCommandsTest {
 
   // ---------------------------------------------------------------------------------------------
   // Toloka: a pool's results ("Download results", TSV). The project's input field is "photo" and
-  // its
-  // output field "animal", so the columns are INPUT:photo and OUTPUT:animal. A row is one task of
-  // an
-  // assignment (a task suite); every task of a rejected or skipped assignment carries its status.
+  // its output field "animal", so the columns are INPUT:photo and OUTPUT:animal. A row is one task
+  // of an assignment (a task suite); every task of a rejected or skipped assignment carries its
+  // status.
 
   private static final String TOLOKA_HEADER =
       String.join(

@@ -96,8 +96,7 @@ class EmbedJobTest {
         spark.read().parquet(output.resolve("features/a").toString()).collectAsList();
     assertThat(features).hasSize((int) testImages);
     // Global average pooling over ReLU outputs: 64 non-negative numbers (cnn's last block is 64
-    // wide).
-    // Stored as ML vectors, ready for MLlib.
+    // wide). Stored as ML vectors, ready for MLlib.
     assertThat(features)
         .allSatisfy(
             row -> {

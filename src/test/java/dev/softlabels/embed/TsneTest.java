@@ -76,9 +76,8 @@ class TsneTest {
     assertThat(Tsne.neighbourPurity(neighbours, new int[] {0, 1, 0, 1})).isEqualTo(0.375);
 
     double[][] distributions = {{1, 0}, {1, 0}, {0.5, 0.5}, {0, 1}};
-    // TV: d(0,1) = 0, d(0,2) = 0.5, d(1,2) = 0.5, d(2,1) = 0.5, d(2,3) = 0.5.
-    // Per point: (0 + 0.5)/2, (0 + 0.5)/2, (0.5 + 0.5)/2, (0.5 + 1)/2 -> mean of .25, .25, .5, .75
-    // = 0.4375.
+    // TV: d(0,1) = 0, d(0,2) = 0.5, d(1,2) = 0.5, d(2,1) = 0.5, d(2,3) = 0.5. Per point: (0 +
+    // 0.5)/2, (0 + 0.5)/2, (0.5 + 0.5)/2, (0.5 + 1)/2 -> mean of .25, .25, .5, .75 = 0.4375.
     assertThat(Tsne.neighbourDistributionDistance(neighbours, distributions))
         .isCloseTo(0.4375, within(1e-12));
   }

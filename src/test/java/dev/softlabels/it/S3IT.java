@@ -68,8 +68,8 @@ class S3IT {
             script.toString());
     builder.environment().put("AWS_SECRET_ACCESS_KEY", SECRET);
     // S3Mock and four launches one after the other: this whole test took 8 minutes at a load
-    // average of
-    // 10 to 15 on 2 cores, where 5 minutes for this call were too few; 20 leave room for more.
+    // average of 10 to 15 on 2 cores, where 5 minutes for this call were too few; 20 leave room for
+    // more.
     LauncherIT.Result onS3 = LauncherIT.run(builder, 20);
     assertThat(onS3.exitCode()).as(onS3.out() + onS3.err()).isZero();
     assertThat(onS3.out())

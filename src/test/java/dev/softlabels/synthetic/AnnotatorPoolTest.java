@@ -109,8 +109,7 @@ class AnnotatorPoolTest {
                 .count())
         .isEqualTo(drawn.length);
     // Uniform on [0.2, 0.6]: mean 0.4, standard deviation 0.4 / sqrt(12) = 0.115, so the mean of
-    // 2,000
-    // draws is within 0.0026 of 0.4 one time in three; 0.01 is about four standard errors.
+    // 2,000 draws is within 0.0026 of 0.4 one time in three; 0.01 is about four standard errors.
     assertThat(IntStream.range(0, drawn.length).mapToDouble(i -> drawn[i]).average().orElseThrow())
         .isCloseTo(0.4, within(0.01));
   }

@@ -100,8 +100,7 @@ class MinibatchesTest {
       files = walk.filter(p -> p.toString().endsWith(".minibatch")).sorted().toList();
     }
     // Each file stays in its minibatch's partition (parallelize puts 2 and 3 in the two slices):
-    // the
-    // train job's one partition per worker is what lets DL4J skip repartitioning every round.
+    // the train job's one partition per worker is what lets DL4J skip repartitioning every round.
     assertThat(files.stream().map(p -> p.getFileName().toString()))
         .containsExactly(
             "part-00000-000000.minibatch",

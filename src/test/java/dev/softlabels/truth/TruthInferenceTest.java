@@ -158,12 +158,9 @@ class TruthInferenceTest {
   void maceByHand() {
     Run<Mace.Model> run = handRun(new Mace());
     // First pass from theta = 1: a label is known with probability q, the posterior of the class it
-    // reports, so the
-    // competences are one-coin's first accuracies and 1 - q of each label is spammed. a1: known 2/3
-    // + 1 + 1/2 = 13/6
-    // of 3, spammed label 0: 1/3 + 1/2. a2: the same known, spammed label 0: 1/3, label 1: 1/2. a3:
-    // known
-    // 1/3 + 1 = 4/3 of 2, spammed label 1: 2/3.
+    // reports, so the competences are one-coin's first accuracies and 1 - q of each label is
+    // spammed. a1: known 2/3 + 1 + 1/2 = 13/6 of 3, spammed label 0: 1/3 + 1/2. a2: the same known,
+    // spammed label 0: 1/3, label 1: 1/2. a3: known 1/3 + 1 = 4/3 of 2, spammed label 1: 2/3.
     assertThat(run.model.competence())
         .containsExactly(new double[] {19.0 / 30, 19.0 / 30, 7.0 / 12}, within(1e-12));
     assertThat(run.model.spam())
@@ -265,9 +262,8 @@ class TruthInferenceTest {
   void gladByHand() {
     Run<Glad.Model> run = handRun(new Glad());
     // First pass at alpha = 1, beta = 1: each vote is right with sigma(1). Per annotator the
-    // gradient is the sum of
-    // (q - sigma(1)) beta, the curvature sigma(1)(1 - sigma(1)) beta^2 per label, plus the N(1, 1)
-    // prior's 1.
+    // gradient is the sum of (q - sigma(1)) beta, the curvature sigma(1)(1 - sigma(1)) beta^2 per
+    // label, plus the N(1, 1) prior's 1.
     double alpha1 = 1 + (13.0 / 6 - 3 * S1) / (3 * S1 * (1 - S1) + 1);
     double alpha3 = 1 + (4.0 / 3 - 2 * S1) / (2 * S1 * (1 - S1) + 1);
     assertThat(run.model.ability())
