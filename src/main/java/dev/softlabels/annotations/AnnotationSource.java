@@ -84,17 +84,7 @@ public record AnnotationSource(
 
   /** The same source with {@code classes} given, so that no job infers them. */
   public AnnotationSource withClasses(ClassList classes) {
-    return new AnnotationSource(
-        format,
-        imageColumn,
-        annotatorColumn,
-        labelColumn,
-        labelEncoding,
-        csvHeader,
-        csvDelimiter,
-        csvEncoding,
-        exportFields,
-        classes.names());
+    return withClasses(classes.names());
   }
 
   public static AnnotationSource from(Config config) {

@@ -8,6 +8,7 @@ import dev.softlabels.dataset.Augmentation;
 import dev.softlabels.dataset.DataSpec;
 import java.io.Serializable;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Typed, validated {@code softlabels.train} (its preset, if any, already layered in by
@@ -62,25 +63,7 @@ public record TrainSettings(
   }
 
   public TrainSettings withEpochs(int epochs) {
-    return new TrainSettings(
-        data,
-        modelDir,
-        network,
-        epochs,
-        seed,
-        batchSizePerWorker,
-        averagingFrequency,
-        prefetchBatches,
-        repartition,
-        trainingApproach,
-        exportDir,
-        optimizer,
-        classWeights,
-        resume,
-        inferenceBatch,
-        augmentation,
-        initFrom,
-        frozenEpochs);
+    return with(copy -> copy.epochs = epochs);
   }
 
   /**
@@ -88,47 +71,86 @@ public record TrainSettings(
    * for a while.
    */
   public TrainSettings withInitFrom(String initFrom, int frozenEpochs) {
-    return new TrainSettings(
-        data,
-        modelDir,
-        network,
-        epochs,
-        seed,
-        batchSizePerWorker,
-        averagingFrequency,
-        prefetchBatches,
-        repartition,
-        trainingApproach,
-        exportDir,
-        optimizer,
-        classWeights,
-        resume,
-        inferenceBatch,
-        augmentation,
-        initFrom,
-        frozenEpochs);
+    return with(
+        copy -> {
+          copy.initFrom = initFrom;
+          copy.frozenEpochs = frozenEpochs;
+        });
   }
 
   public TrainSettings withOptimizer(OptimizerSettings optimizer) {
-    return new TrainSettings(
-        data,
-        modelDir,
-        network,
-        epochs,
-        seed,
-        batchSizePerWorker,
-        averagingFrequency,
-        prefetchBatches,
-        repartition,
-        trainingApproach,
-        exportDir,
-        optimizer,
-        classWeights,
-        resume,
-        inferenceBatch,
-        augmentation,
-        initFrom,
-        frozenEpochs);
+    return with(copy -> copy.optimizer = optimizer);
+  }
+
+  private TrainSettings with(Consumer<Copy> change) {
+    Copy copy = new Copy(this);
+    change.accept(copy);
+    return copy.settings();
+  }
+
+  /** Every field, settable: the withX methods change some and build validated settings again. */
+  private static final class Copy {
+    private DataSpec data;
+    private String modelDir;
+    private Network network;
+    private int epochs;
+    private long seed;
+    private int batchSizePerWorker;
+    private int averagingFrequency;
+    private int prefetchBatches;
+    private MinibatchRepartition repartition;
+    private TrainingApproach trainingApproach;
+    private String exportDir;
+    private OptimizerSettings optimizer;
+    private double[] classWeights;
+    private boolean resume;
+    private int inferenceBatch;
+    private Augmentation augmentation;
+    private String initFrom;
+    private int frozenEpochs;
+
+    private Copy(TrainSettings settings) {
+      data = settings.data;
+      modelDir = settings.modelDir;
+      network = settings.network;
+      epochs = settings.epochs;
+      seed = settings.seed;
+      batchSizePerWorker = settings.batchSizePerWorker;
+      averagingFrequency = settings.averagingFrequency;
+      prefetchBatches = settings.prefetchBatches;
+      repartition = settings.repartition;
+      trainingApproach = settings.trainingApproach;
+      exportDir = settings.exportDir;
+      optimizer = settings.optimizer;
+      classWeights = settings.classWeights;
+      resume = settings.resume;
+      inferenceBatch = settings.inferenceBatch;
+      augmentation = settings.augmentation;
+      initFrom = settings.initFrom;
+      frozenEpochs = settings.frozenEpochs;
+    }
+
+    private TrainSettings settings() {
+      return new TrainSettings(
+          data,
+          modelDir,
+          network,
+          epochs,
+          seed,
+          batchSizePerWorker,
+          averagingFrequency,
+          prefetchBatches,
+          repartition,
+          trainingApproach,
+          exportDir,
+          optimizer,
+          classWeights,
+          resume,
+          inferenceBatch,
+          augmentation,
+          initFrom,
+          frozenEpochs);
+    }
   }
 
   /** Whether the run starts from a trained network rather than from random weights. */
