@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +46,61 @@ class ScriptsIT {
       assertThat(files.map(f -> f.getFileName().toString()))
           .containsExactlyInAnyOrder("inbox", "x.csv");
     }
+  }
+
+  @Test
+  void shortLocalRunsStartWithC1OnlyAndLargeOrRemoteOnesWithBothCompilers() throws Exception {
+    Path small = Files.writeString(dir.resolve("small.csv"), "image_id,annotator_id,label\n");
+    Path large = dir.resolve("large.csv");
+    try (var file = new java.io.RandomAccessFile(large.toFile(), "rw")) {
+      file.setLength(8L * 1024 * 1024); // the launcher's limit: from here both compilers
+    }
+    String quick = "-XX:TieredStopAtLevel=1";
+    assertThat(javaCommand(Map.of(), "--help")).contains(quick);
+    assertThat(javaCommand(Map.of(), "aggregate", "--input", small.toString(), "--output", "o"))
+        .contains(quick);
+    assertThat(javaCommand(Map.of(), "to-csv", "--input=" + small, "--output", "o"))
+        .contains(quick);
+    assertThat(javaCommand(Map.of(), "aggregate", "--input", large.toString(), "--output", "o"))
+        .doesNotContain(quick);
+    assertThat(
+            javaCommand(
+                Map.of(), "relabel", "--state", "s3a://bucket/store", "--batch", small.toString()))
+        .doesNotContain(quick);
+    assertThat(javaCommand(Map.of(), "train", "--images", small.toString())).doesNotContain(quick);
+    assertThat(
+            javaCommand(Map.of("SOFTLABELS_JIT", "full"), "aggregate", "--input", small.toString()))
+        .doesNotContain(quick);
+    assertThat(
+            javaCommand(
+                Map.of("SOFTLABELS_JIT", "quick"), "aggregate", "--input", large.toString()))
+        .contains(quick);
+
+    LauncherIT.Result refused = launcherWith(Map.of("SOFTLABELS_JIT", "fast"), "--version");
+    assertThat(refused.exitCode()).isEqualTo(2);
+    assertThat(refused.err().strip())
+        .isEqualTo("softlabels: SOFTLABELS_JIT must be auto, quick or full, not 'fast'");
+  }
+
+  /** The java command line bin/softlabels would run (JAVA=echo prints it instead). */
+  private String javaCommand(Map<String, String> environment, String... args) throws Exception {
+    Map<String, String> withEcho = new java.util.HashMap<>(environment);
+    withEcho.put("JAVA", "echo");
+    withEcho.put("SOFTLABELS_CLASS_ARCHIVE", "off");
+    LauncherIT.Result printed = launcherWith(withEcho, args);
+    assertThat(printed.exitCode()).as(printed.err()).isZero();
+    return printed.out();
+  }
+
+  private static LauncherIT.Result launcherWith(Map<String, String> environment, String... args)
+      throws Exception {
+    List<String> command =
+        new ArrayList<>(List.of(LauncherIT.HOME.resolve("bin/softlabels").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().remove("SOFTLABELS_JIT");
+    builder.environment().putAll(environment);
+    return LauncherIT.run(builder);
   }
 
   @Test
