@@ -92,6 +92,7 @@ public final class AggregateJob {
     try (VotePass pass =
         VotePass.run(
             VoteValidation.checkRows(raw, classes, settings.source().labelEncoding()),
+            HadoopPaths.of(spark).bytes(settings.input()),
             classes,
             settings.method().posterior())) {
       VotePass.Tally tally = pass.tally();

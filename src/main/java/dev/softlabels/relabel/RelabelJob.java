@@ -137,7 +137,10 @@ public final class RelabelJob {
             settings.source().labelEncoding());
     try (VotePass pass =
         VotePass.onto(
-            checked, state.empty() ? null : earlierRows(store.rows(version), checked), classes)) {
+            checked,
+            HadoopPaths.of(spark).bytes(settings.batch()),
+            state.empty() ? null : earlierRows(store.rows(version), checked),
+            classes)) {
       // Cached as Spark caches tables (columns, not Java objects): the figures' job walks and fills
       // it, the writes read it.
       Dataset<Row> nightTable =

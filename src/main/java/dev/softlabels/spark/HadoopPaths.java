@@ -79,6 +79,28 @@ public final class HadoopPaths {
     }
   }
 
+  /**
+   * The bytes of the files at {@code path}: a file, every file under a directory, or those of a
+   * glob's matches (0 when nothing matches).
+   */
+  public long bytes(String path) {
+    try {
+      Path p = path(path);
+      FileSystem fs = fileSystem(p, hadoopConf);
+      FileStatus[] matches = fs.globStatus(p);
+      long bytes = 0;
+      for (FileStatus match : matches == null ? new FileStatus[0] : matches) {
+        bytes +=
+            match.isDirectory()
+                ? fs.getContentSummary(match.getPath()).getLength()
+                : match.getLen();
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot measure " + path, e);
+    }
+  }
+
   /** Fails with a user error naming the option when the path is missing. */
   public void requireExists(String path, String what) {
     if (path == null || path.isBlank()) {

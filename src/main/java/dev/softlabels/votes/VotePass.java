@@ -96,6 +96,13 @@ public final class VotePass implements AutoCloseable {
   /** Sorted partitions per core: small enough to sort in memory, few enough to start quickly. */
   private static final int PARTITIONS_PER_CORE = 8;
 
+  /**
+   * Input bytes per sorted partition below which a smaller input takes fewer partitions: Spark's
+   * own floor for a partition it coalesces ({@code
+   * spark.sql.adaptive.coalescePartitions.minPartitionSize}). See docs/design/vote-pass.md.
+   */
+  private static final long INPUT_BYTES_PER_PARTITION = 1L << 20;
+
   private final SparkSession spark;
   private final JavaRDD<Passed> passed;
 
@@ -129,12 +136,14 @@ public final class VotePass implements AutoCloseable {
   /**
    * The pass over {@code checked}: the shuffle runs here (Spark's adaptive execution runs a plan's
    * shuffles when its rows are asked for), the walk's output is cached by the first action on it
-   * ({@link #tally}). {@code keepVotes} keeps who gave which vote, for the annotator models.
+   * ({@link #tally}). {@code keepVotes} keeps who gave which vote, for the annotator models. {@code
+   * inputBytes}, the size of the files {@code checked} was read from, sizes the shuffle.
    */
-  public static VotePass run(Dataset<Row> checked, ClassList classes, boolean keepVotes) {
+  public static VotePass run(
+      Dataset<Row> checked, long inputBytes, ClassList classes, boolean keepVotes) {
     return new VotePass(
         checked.sparkSession(),
-        walked(checked, null, classes, keepVotes, StorageLevel.MEMORY_AND_DISK()));
+        walked(checked, inputBytes, null, classes, keepVotes, StorageLevel.MEMORY_AND_DISK()));
   }
 
   /**
@@ -145,15 +154,19 @@ public final class VotePass implements AutoCloseable {
    * {@link EarlierVotes} beside them. Who voted is kept. The walk's output is not cached: the
    * caller caches what it makes of it ({@link #map}) as a table, which costs less than caching
    * these Java objects (estimating their size, or serializing them, cost as much as the walk
-   * itself).
+   * itself). {@code nightBytes}, the size of the files the night was read from, sizes the shuffle
+   * when there are no earlier votes.
    */
-  public static VotePass onto(Dataset<Row> checked, Dataset<Row> earlier, ClassList classes) {
+  public static VotePass onto(
+      Dataset<Row> checked, long nightBytes, Dataset<Row> earlier, ClassList classes) {
     return new VotePass(
-        checked.sparkSession(), walked(checked, earlier, classes, true, StorageLevel.NONE()));
+        checked.sparkSession(),
+        walked(checked, nightBytes, earlier, classes, true, StorageLevel.NONE()));
   }
 
   private static JavaRDD<Passed> walked(
       Dataset<Row> checked,
+      long inputBytes,
       Dataset<Row> earlier,
       ClassList classes,
       boolean keepVotes,
@@ -175,7 +188,9 @@ public final class VotePass implements AutoCloseable {
             col(FILE_ORDER));
     List<Column> order = new ArrayList<>(List.of(col(IMAGE_HASH), col(IMAGE)));
     // A night's rows are few: Spark's adaptive execution sizes their partitions (16 tasks of a few
-    // rows each cost more than the rows); a whole input's get the partitions measured for it.
+    // rows each cost more than the rows). A whole input's get the partitions measured for it, fewer
+    // when its files are small: left to adaptive execution, a large input would get one partition
+    // per core (docs/design/vote-pass.md).
     Column image = col(IMAGE);
     Dataset<Row> byImage;
     if (earlier != null) {
@@ -194,7 +209,7 @@ public final class VotePass implements AutoCloseable {
     } else {
       byImage =
           rows.withColumn(IMAGE_HASH, xxhash64(image))
-              .repartition(partitions(checked.sparkSession()), image);
+              .repartition(partitions(checked.sparkSession(), inputBytes), image);
     }
     order.addAll(List.of(col(ANNOTATOR), col(FILE_ORDER), col(ROW_ORDER)));
     Dataset<Row> sorted =
@@ -240,9 +255,20 @@ public final class VotePass implements AutoCloseable {
     passed.unpersist(false);
   }
 
-  private static int partitions(SparkSession spark) {
+  private static int partitions(SparkSession spark, long inputBytes) {
     int configured = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
-    return Math.max(configured, PARTITIONS_PER_CORE * spark.sparkContext().defaultParallelism());
+    return partitions(
+        inputBytes,
+        Math.max(configured, PARTITIONS_PER_CORE * spark.sparkContext().defaultParallelism()));
+  }
+
+  /**
+   * {@code measured}, the partitions for a large input; fewer for a small one, whose hundreds of
+   * near-empty tasks (a cluster's 200 shuffle partitions) would cost more than its rows.
+   */
+  static int partitions(long inputBytes, int measured) {
+    long bySize = (inputBytes + INPUT_BYTES_PER_PARTITION - 1) / INPUT_BYTES_PER_PARTITION;
+    return (int) Math.max(1, Math.min(measured, bySize));
   }
 
   /** What {@link #tally} sums: votes used and rejected rows per reason, and images. */

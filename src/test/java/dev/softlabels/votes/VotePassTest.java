@@ -174,4 +174,13 @@ class VotePassTest {
     assertThat(voted(out).get(0).votes().annotators()).isNull();
     assertThat(walk(true)).isEmpty();
   }
+
+  @Test
+  void aSmallInputIsShuffledIntoAPartitionPerMebibyteAndALargeOneIntoTheMeasuredCount() {
+    assertThat(VotePass.partitions(0, 200)).as("no input").isEqualTo(1);
+    assertThat(VotePass.partitions(3_620, 200)).as("examples/annotations.csv").isEqualTo(1);
+    assertThat(VotePass.partitions((5L << 20) + 1, 200)).isEqualTo(6);
+    assertThat(VotePass.partitions(38L << 20, 16)).as("1 M rows, local[2]").isEqualTo(16);
+    assertThat(VotePass.partitions(1L << 40, 200)).isEqualTo(200);
+  }
 }
