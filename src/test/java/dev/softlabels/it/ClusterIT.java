@@ -33,7 +33,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Environment
 @ResourceLock(SharedResources.LOCAL_CLUSTER)
-@Order(1)
+@Order(2)
 class ClusterIT {
 
   private static final Path HOME = LauncherIT.HOME;

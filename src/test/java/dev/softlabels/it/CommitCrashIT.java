@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(SparkExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Order(4)
+@Order(11)
 class CommitCrashIT {
 
   private static final String CLASSES = "cat,dog,fox";

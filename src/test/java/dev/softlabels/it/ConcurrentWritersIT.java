@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and completes, and nothing is lost.
  */
 @ExtendWith(SparkExtension.class)
-@Order(8)
+@Order(10)
 class ConcurrentWritersIT {
 
   private static final String CLASSES = "cat,dog,fox";

@@ -65,7 +65,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(SparkExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Order(2)
+@Order(1)
 class DataSafetyIT {
 
   /** Report files that a reproduce run replaces whole (each atomically), so they may change. */

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * examples/ and conf/. A block marked {@code <!-- docs-check: skip — REASON -->} is listed with its
  * reason instead.
  */
-@Order(5)
+@Order(13)
 class DocsCommandsIT {
 
   /**

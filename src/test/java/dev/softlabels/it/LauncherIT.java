@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** bin/softlabels as a user runs it: a real JVM, local Spark, the bundled example. */
-@Order(3)
+@Order(12)
 class LauncherIT {
 
   static final Path HOME = Path.of(System.getProperty("softlabels.home", ".")).toAbsolutePath();

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (notebooks/prepare-data), with Debian's Jupyter (bin/install-test-tools installs it).
  */
 @Environment
-@Order(6)
+@Order(3)
 class NotebooksIT {
 
   @TempDir Path dir;

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.ResourceLock;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 @Environment
 @ResourceLock(SharedResources.LOCAL_CLUSTER)
 @ResourceLock(SharedResources.S3MOCK)
+@Order(9)
 class ProcessTreeIT {
 
   @TempDir Path dir;

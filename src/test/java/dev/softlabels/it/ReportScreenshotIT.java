@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * installs chromium first with bin/install-test-tools), with its tables and inlined plots visible.
  */
 @Environment
+@Order(8)
 class ReportScreenshotIT {
 
   private static final Path HOME =

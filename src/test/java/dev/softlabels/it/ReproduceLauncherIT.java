@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.softlabels.it.LauncherIT.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
  * bin/softlabels reproduce: the user's settings beat the study preset, and a misspelt one is
  * refused.
  */
+@Order(5)
 class ReproduceLauncherIT {
 
   @TempDir Path dir;

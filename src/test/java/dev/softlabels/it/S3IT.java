@@ -21,7 +21,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 @ExtendWith(SparkExtension.class)
 @Environment
 @ResourceLock(SharedResources.S3MOCK)
-@Order(7)
+@Order(4)
 class S3IT {
 
   private static final String SECRET = "s3it-secret-that-must-not-be-logged";

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (conf/airflow/softlabels_relabel.py) start a JVM, and the crontab line of docs/operations.md
  * applies a night.
  */
+@Order(6)
 class SchedulingIT {
 
   private static final Path DAG = LauncherIT.HOME.resolve("conf/airflow/softlabels_relabel.py");

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The bin/ scripts' own options: a mistake is one line on stderr and exit status 2, before anything
  * runs.
  */
+@Order(7)
 class ScriptsIT {
 
   @TempDir Path dir;
