@@ -58,6 +58,55 @@ class SoftLabelsCliTest {
             "--fail-on-degenerate");
   }
 
+  /**
+   * Every command and subcommand, of the product and of the benchmarks (walked from the command
+   * tree, so a new command is covered without a list to update), prints its usage and exits 0.
+   * LauncherIT runs a few of them through bin/softlabels; the rest need no JVM of their own.
+   */
+  @Test
+  void everyCommandHasHelp() {
+    List<List<String>> paths = new ArrayList<>();
+    commandPaths(SoftLabels.commandLine(), List.of(), paths);
+    commandPaths(BenchCommand.commandLine(), List.of(), paths);
+    assertThat(paths)
+        .contains(
+            List.of("aggregate"),
+            List.of("relabel", "history"),
+            List.of("bench", "methods"),
+            List.of("to-csv"))
+        .hasSizeGreaterThanOrEqualTo(19);
+    for (List<String> path : paths) {
+      List<String> args = new ArrayList<>(path);
+      args.add("--help");
+      CommandLine root =
+          path.size() > 1 && path.get(0).equals("bench")
+              ? BenchCommand.commandLine()
+              : SoftLabels.commandLine();
+      Result help = run(root, args.toArray(String[]::new));
+      assertThat(help.exitCode()).as(String.join(" ", args)).isZero();
+      assertThat(help.out())
+          .as(String.join(" ", args))
+          .contains("Usage: softlabels " + String.join(" ", path));
+    }
+  }
+
+  private static void commandPaths(
+      CommandLine command, List<String> path, List<List<String>> paths) {
+    if (!paths.contains(path)) {
+      paths.add(path);
+    }
+    command
+        .getSubcommands()
+        .forEach(
+            (name, sub) -> {
+              if (name.equals(sub.getCommandName())) {
+                List<String> subPath = new ArrayList<>(path);
+                subPath.add(name);
+                commandPaths(sub, subPath, paths);
+              }
+            });
+  }
+
   @Test
   void aMissingCommandOrUnknownOptionIsNamed() {
     run().isOneLineUserError("softlabels: missing command (see 'softlabels --help')");

@@ -652,32 +652,21 @@ class LauncherIT {
         + Integer.parseInt(time.group(3));
   }
 
+  /**
+   * Help through bin/softlabels: the product's main class, a nested subcommand, and the benchmarks'
+   * main class (their own classpath). SoftLabelsCliTest checks every command's help in-process.
+   */
   @Test
-  void everyCommandHasHelp() throws Exception {
+  void helpRunsThroughTheLauncher() throws Exception {
     for (String[] args :
         List.of(
             new String[] {"--help"},
-            new String[] {"aggregate", "--help"},
-            new String[] {"generate", "--help"},
-            new String[] {"annotate", "--help"},
-            new String[] {"train", "--help"},
-            new String[] {"evaluate", "--help"},
-            new String[] {"embed", "--help"},
-            new String[] {"reproduce", "--help"},
-            new String[] {"bench", "aggregate", "--help"},
-            new String[] {"bench", "generate", "--help"},
-            new String[] {"bench", "train", "--help"},
-            new String[] {"bench", "evaluate", "--help"},
-            new String[] {"relabel", "--help"},
             new String[] {"relabel", "history", "--help"},
-            new String[] {"relabel", "export", "--help"},
-            new String[] {"relabel", "compact", "--help"},
-            new String[] {"bench", "relabel", "--help"},
-            new String[] {"bench", "methods", "--help"},
-            new String[] {"to-csv", "--help"})) {
+            new String[] {"bench", "aggregate", "--help"})) {
       Result help = launch(args);
       assertThat(help.exitCode()).isZero();
-      assertThat(help.out()).startsWith("Usage: softlabels");
+      String command = String.join(" ", args).replace("--help", "").strip();
+      assertThat(help.out()).startsWith(("Usage: softlabels " + command).strip());
     }
   }
 }
