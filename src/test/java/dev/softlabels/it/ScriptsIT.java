@@ -57,26 +57,35 @@ class ScriptsIT {
     try (var file = new java.io.RandomAccessFile(large.toFile(), "rw")) {
       file.setLength(8L * 1024 * 1024); // the launcher's limit: from here both compilers
     }
-    String quick = "-XX:TieredStopAtLevel=1";
-    assertThat(javaCommand(Map.of(), "--help")).contains(quick);
+    String quick = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+    String full = "-XX:+UseParallelGC";
+    assertThat(javaCommand(Map.of(), "--help")).contains(quick).doesNotContain(full);
     assertThat(javaCommand(Map.of(), "aggregate", "--input", small.toString(), "--output", "o"))
-        .contains(quick);
+        .contains(quick)
+        .doesNotContain(full);
     assertThat(javaCommand(Map.of(), "to-csv", "--input=" + small, "--output", "o"))
-        .contains(quick);
+        .contains(quick)
+        .doesNotContain(full);
     assertThat(javaCommand(Map.of(), "aggregate", "--input", large.toString(), "--output", "o"))
+        .contains(full)
         .doesNotContain(quick);
     assertThat(
             javaCommand(
                 Map.of(), "relabel", "--state", "s3a://bucket/store", "--batch", small.toString()))
+        .contains(full)
         .doesNotContain(quick);
-    assertThat(javaCommand(Map.of(), "train", "--images", small.toString())).doesNotContain(quick);
+    assertThat(javaCommand(Map.of(), "train", "--images", small.toString()))
+        .contains(full)
+        .doesNotContain(quick);
     assertThat(
             javaCommand(Map.of("SOFTLABELS_JIT", "full"), "aggregate", "--input", small.toString()))
+        .contains(full)
         .doesNotContain(quick);
     assertThat(
             javaCommand(
                 Map.of("SOFTLABELS_JIT", "quick"), "aggregate", "--input", large.toString()))
-        .contains(quick);
+        .contains(quick)
+        .doesNotContain(full);
 
     LauncherIT.Result refused = launcherWith(Map.of("SOFTLABELS_JIT", "fast"), "--version");
     assertThat(refused.exitCode()).isEqualTo(2);
