@@ -2,16 +2,23 @@ package dev.softlabels.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.softlabels.aggregate.AggregateJob;
+import dev.softlabels.aggregate.AggregateSettings;
+import dev.softlabels.config.ConfigLoader;
+import dev.softlabels.evaluate.EvaluateJob;
+import dev.softlabels.evaluate.EvaluateSettings;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.relabel.LabelStore;
 import dev.softlabels.testing.Environment;
 import dev.softlabels.testing.SparkExtension;
+import dev.softlabels.testing.SyntheticData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -72,22 +79,40 @@ class ClusterIT {
     return millis;
   }
 
+  /**
+   * A local-mode reference, run on the test's own Spark session: the job's code is the launcher's,
+   * and a launch would only add a cold JVM to a CPU-bound test phase.
+   */
+  static void inProcess(String what, Runnable job) {
+    long started = System.nanoTime();
+    job.run();
+    System.out.printf(
+        Locale.ROOT,
+        "ClusterIT: %s (in-process) took %.1f s%n",
+        what,
+        (System.nanoTime() - started) / 1e9);
+  }
+
   @Test
   @Order(1)
   void aggregateOnTheClusterEqualsLocalMode(SparkSession spark) throws Exception {
     String input = HOME.resolve("examples/annotations.csv").toString();
     LauncherIT.Result[] result = new LauncherIT.Result[1];
     String classes = LauncherIT.EXAMPLE_CLASSES;
-    timed(
+    inProcess(
         "aggregate, local mode",
-        result,
-        "aggregate",
-        "--input",
-        input,
-        "--output",
-        dir.resolve("local").toString(),
-        "--classes",
-        classes);
+        () ->
+            AggregateJob.run(
+                spark,
+                AggregateSettings.from(
+                    ConfigLoader.withOverrides(
+                        Map.of(
+                            "softlabels.aggregate.input",
+                            input,
+                            "softlabels.aggregate.output",
+                            dir.resolve("local").toString(),
+                            "softlabels.classes",
+                            List.of(classes.split(",")))))));
     timed(
         "aggregate, 2-worker cluster",
         result,
@@ -133,16 +158,7 @@ class ClusterIT {
   void aModelTrainedOnTheClusterScoresTheSameThereAndLocally(SparkSession spark) throws Exception {
     Path generated = dir.resolve("generated");
     LauncherIT.Result[] result = new LauncherIT.Result[1];
-    timed(
-        "generate, local mode",
-        result,
-        "generate",
-        "--images",
-        "300",
-        "--size",
-        "16",
-        "--output",
-        generated.toString());
+    inProcess("generate, local mode", () -> SyntheticData.generate(spark, generated, 300));
     String[] data = {
       "--images",
       generated.resolve("images").toString(),
@@ -154,7 +170,7 @@ class ClusterIT {
     // (this cluster's workers share the local disk, as a cluster's would share s3a:// or hdfs://).
     Path export = dir.resolve("export");
     timed(
-        "train 2 epochs, 2-worker cluster",
+        "train 1 epoch, 2-worker cluster",
         result,
         concat(
             new String[] {"--master", master, "train"},
@@ -163,7 +179,7 @@ class ClusterIT {
               "--model-dir",
               model.toString(),
               "--epochs",
-              "2",
+              "1",
               "-Dsoftlabels.train.training-approach=export",
               "-Dsoftlabels.train.export-dir=" + export
             }));
@@ -184,15 +200,22 @@ class ClusterIT {
             new String[] {
               "--model-dir", model.toString(), "--output", dir.resolve("eval-cluster").toString()
             }));
-    timed(
+    inProcess(
         "evaluate, local mode",
-        result,
-        concat(
-            new String[] {"evaluate"},
-            data,
-            new String[] {
-              "--model-dir", model.toString(), "--output", dir.resolve("eval-local").toString()
-            }));
+        () ->
+            EvaluateJob.run(
+                spark,
+                EvaluateSettings.from(
+                    ConfigLoader.withOverrides(
+                        Map.of(
+                            "softlabels.evaluate.images",
+                            generated.resolve("images").toString(),
+                            "softlabels.evaluate.labels",
+                            generated.resolve("labels").toString(),
+                            "softlabels.evaluate.model-dir",
+                            model.toString(),
+                            "softlabels.evaluate.output",
+                            dir.resolve("eval-local").toString())))));
 
     assertThat(rows(spark, dir.resolve("eval-cluster/predictions"), "image_id"))
         .isEqualTo(rows(spark, dir.resolve("eval-local/predictions"), "image_id"));
@@ -220,15 +243,18 @@ class ClusterIT {
           .append('\n');
     }
     Files.writeString(input, csv, StandardCharsets.UTF_8);
-    LauncherIT.Result[] result = new LauncherIT.Result[1];
-    timed(
+    inProcess(
         "aggregate 400,000 rows, local mode",
-        result,
-        "aggregate",
-        "--input",
-        input.toString(),
-        "--output",
-        dir.resolve("many-local").toString());
+        () ->
+            AggregateJob.run(
+                spark,
+                AggregateSettings.from(
+                    ConfigLoader.withOverrides(
+                        Map.of(
+                            "softlabels.aggregate.input",
+                            input.toString(),
+                            "softlabels.aggregate.output",
+                            dir.resolve("many-local").toString())))));
 
     Path out = Files.createTempFile("cluster-aggregate", ".out");
     try (ProcessTree job =
