@@ -87,6 +87,13 @@ class ScriptsIT {
         .contains(quick)
         .doesNotContain(full);
 
+    String[] onACluster = {"--master", "spark://127.0.0.1:7077", "aggregate", "--input", "in"};
+    assertThat(javaCommand(Map.of(), onACluster)).doesNotContain(quick).doesNotContain(full);
+    assertThat(javaCommand(Map.of("SOFTLABELS_JIT", "quick"), onACluster))
+        .contains("spark.executor.extraJavaOptions=")
+        .containsPattern(
+            "spark.executor.extraJavaOptions=.*" + java.util.regex.Pattern.quote(quick));
+
     LauncherIT.Result refused = launcherWith(Map.of("SOFTLABELS_JIT", "fast"), "--version");
     assertThat(refused.exitCode()).isEqualTo(2);
     assertThat(refused.err().strip())
