@@ -1,6 +1,7 @@
 package dev.softlabels.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.typesafe.config.Config;
 import dev.softlabels.aggregate.AggregateJob;
@@ -43,7 +44,9 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Stream;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,8 +63,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * killed through bin/softlabels at a random point of a run that replaces its previous output: the
  * previous output stays byte for byte, nothing new beside it looks like an output, and the re-run
  * completes. Also SIGTERM, outputs that would overwrite a label store, and the exit codes of
- * rejected runs. The previous outputs are written in-process on the shared Spark session (cheap);
- * the killed runs and re-runs are launcher processes.
+ * rejected runs.
+ *
+ * <p>Launched: the killed and signalled runs, and every run whose exit code or output lines a test
+ * checks. In-process on the shared Spark session: the previous outputs and the data a launched run
+ * needs, and the re-runs after a kill, which recover what the killed run left themselves ({@code
+ * StagedOutput}), not through the launcher. A launch costs seconds of CPU (a JVM and a Spark
+ * session), and the integration tests are CPU-bound.
  */
 @ExtendWith(SparkExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -77,6 +85,7 @@ class DataSafetyIT {
   /**
    * @param seconds how long writing the previous output took in-process: the kill comes within that
    *     time after the run starts writing
+   * @param rerun the job in this JVM, replacing its output, as the launched {@code args} would
    * @param watch the folder where the run's work shows first
    * @param startsWith the name that appears in {@code watch} once the run is writing
    * @param grows whether a run adds to the output (reproduce's new cells) rather than replacing it
@@ -86,6 +95,7 @@ class DataSafetyIT {
       Path output,
       double seconds,
       List<String> args,
+      Work rerun,
       Path watch,
       String startsWith,
       boolean grows) {
@@ -103,7 +113,7 @@ class DataSafetyIT {
     timed(
         "generate",
         generated,
-        () -> SyntheticData.generate(spark, generated, 200),
+        overwrite -> SyntheticData.generate(spark, generated, 200, overwrite),
         "generate",
         "--images",
         "200",
@@ -116,7 +126,7 @@ class DataSafetyIT {
     timed(
         "annotate",
         annotated,
-        () ->
+        overwrite ->
             AnnotateJob.run(
                 spark,
                 AnnotateSettings.from(
@@ -127,7 +137,9 @@ class DataSafetyIT {
                             "softlabels.annotate.output",
                             annotated.toString(),
                             "softlabels.annotate.votes-per-image",
-                            5)))),
+                            5,
+                            "softlabels.annotate.overwrite",
+                            overwrite)))),
         "annotate",
         "--input",
         truth,
@@ -135,23 +147,14 @@ class DataSafetyIT {
         "5");
 
     Path aggregated = dir.resolve("aggregated");
-    String annotations = annotated.resolve("annotations").toString();
+    Path annotations = annotated.resolve("annotations");
     timed(
         "aggregate",
         aggregated,
-        () ->
-            AggregateJob.run(
-                spark,
-                AggregateSettings.from(
-                    config(
-                        Map.of(
-                            "softlabels.aggregate.input",
-                            annotations,
-                            "softlabels.aggregate.output",
-                            aggregated.toString())))),
+        overwrite -> aggregate(spark, annotations, aggregated, overwrite),
         "aggregate",
         "--input",
-        annotations);
+        annotations.toString());
 
     Path model = dir.resolve("model");
     Map<String, Object> data =
@@ -159,7 +162,8 @@ class DataSafetyIT {
     timed(
         "train",
         model,
-        () ->
+        // Replacing a model directory is --fresh: no resuming from its checkpoints.
+        overwrite ->
             TrainJob.run(
                 spark,
                 TrainSettings.from(
@@ -169,7 +173,9 @@ class DataSafetyIT {
                             "softlabels.train.model-dir",
                             model.toString(),
                             "softlabels.train.epochs",
-                            1)))),
+                            1,
+                            "softlabels.train.resume",
+                            !overwrite)))),
         "train",
         "--images",
         images,
@@ -185,7 +191,7 @@ class DataSafetyIT {
     timed(
         "evaluate",
         evaluated,
-        () ->
+        overwrite ->
             EvaluateJob.run(
                 spark,
                 EvaluateSettings.from(
@@ -195,7 +201,9 @@ class DataSafetyIT {
                             "softlabels.evaluate.model-dir",
                             model.toString(),
                             "softlabels.evaluate.output",
-                            evaluated.toString())))),
+                            evaluated.toString(),
+                            "softlabels.evaluate.overwrite",
+                            overwrite)))),
         "evaluate",
         "--model-dir",
         model.toString(),
@@ -219,7 +227,7 @@ class DataSafetyIT {
     timed(
         "embed",
         embedded,
-        () ->
+        overwrite ->
             EmbedJob.run(
                 spark,
                 EmbedSettings.from(
@@ -229,7 +237,9 @@ class DataSafetyIT {
                             "softlabels.embed.models",
                             Map.of("soft", model.toString()),
                             "softlabels.embed.output",
-                            embedded.toString())))),
+                            embedded.toString(),
+                            "softlabels.embed.overwrite",
+                            overwrite)))),
         withD(embed, "embed", "--model", "soft=" + model, "--images", images, "--labels", truth)
             .toArray(String[]::new));
 
@@ -238,34 +248,28 @@ class DataSafetyIT {
     timed(
         "to-csv",
         csv,
-        () -> ToCsvJob.run(spark, labels, csv.toString(), false, false),
+        overwrite -> ToCsvJob.run(spark, labels, csv.toString(), overwrite, false),
         "to-csv",
         labels,
         csv.toString());
 
     Path store = dir.resolve("store");
+    RelabelJob.run(
+        spark,
+        RelabelSettings.from(
+            config(
+                Map.of(
+                    "softlabels.relabel.state",
+                    store.toString(),
+                    "softlabels.relabel.batch",
+                    LauncherIT.HOME.resolve("examples/annotations.csv").toString(),
+                    "softlabels.relabel.date",
+                    "2026-11-01"))));
     Path exported = dir.resolve("exported");
     timed(
         "relabel export",
         exported,
-        () -> {
-          RelabelJob.run(
-              spark,
-              RelabelSettings.from(
-                  config(
-                      Map.of(
-                          "softlabels.relabel.state",
-                          store.toString(),
-                          "softlabels.relabel.batch",
-                          LauncherIT.HOME.resolve("examples/annotations.csv").toString(),
-                          "softlabels.relabel.date",
-                          "2026-11-01"))));
-          new LabelStore(spark, store.toString())
-              .labelTable("")
-              .write()
-              .parquet(exported.toString());
-          StagedOutput.markIfThere(spark, exported.toString(), "relabel export");
-        },
+        overwrite -> export(spark, store, exported, overwrite),
         "relabel",
         "export",
         "--state",
@@ -283,17 +287,22 @@ class DataSafetyIT {
             200,
             "softlabels.reproduce.presets.quick.epochs",
             1);
-    Config hardOnly =
-        ConfigLoader.withOverrides(
-            with(
-                tiny,
-                "softlabels.reproduce.output",
-                study.toString(),
-                "softlabels.reproduce.label-types",
-                List.of("hard")),
-            ReproduceSettings::preset);
+    Function<List<String>, Work> reproduce =
+        labelTypes -> {
+          Config config =
+              ConfigLoader.withOverrides(
+                  with(
+                      tiny,
+                      "softlabels.reproduce.output",
+                      study.toString(),
+                      "softlabels.reproduce.label-types",
+                      labelTypes),
+                  ReproduceSettings::preset);
+          return () -> ReproduceJob.run(spark, config, ReproduceSettings.from(config));
+        };
+    Work hardOnly = reproduce.apply(List.of("hard"));
     long started = System.nanoTime();
-    ReproduceJob.run(spark, hardOnly, ReproduceSettings.from(hardOnly));
+    hardOnly.run();
     double seconds = (System.nanoTime() - started) / 1e9;
     jobs.put(
         "reproduce",
@@ -302,6 +311,7 @@ class DataSafetyIT {
             study,
             seconds,
             withD(tiny, "reproduce", "--output", study.toString(), "--label-types", "hard,soft"),
+            reproduce.apply(List.of("hard", "soft")),
             study.resolve("synthetic/cells/split-0"),
             "soft",
             true));
@@ -354,8 +364,7 @@ class DataSafetyIT {
       }
     }
 
-    LauncherIT.Result rerun = LauncherIT.launch(job.args().toArray(String[]::new));
-    assertThat(rerun.exitCode()).as(when + "; the re-run: " + rerun.err()).isZero();
+    assertThatCode(() -> job.rerun().run()).as(when + "; the re-run").doesNotThrowAnyException();
     assertThat(fingerprint(job.output())).as("the re-run's output").isNotEmpty();
     try (Stream<Path> siblings = Files.list(job.output().getParent())) {
       assertThat(siblings.map(p -> p.getFileName().toString()))
@@ -369,12 +378,10 @@ class DataSafetyIT {
   }
 
   @Test
-  void sigtermStopsWithOneLineAndLeavesThePreviousOutput() throws Exception {
+  void sigtermStopsWithOneLineAndLeavesThePreviousOutput(SparkSession spark) throws Exception {
     Path input = LauncherIT.HOME.resolve("examples/annotations.csv");
     Path output = dir.resolve("terminated");
-    LauncherIT.Result first =
-        LauncherIT.launch("aggregate", "--input", input.toString(), "--output", output.toString());
-    assertThat(first.exitCode()).as(first.err()).isZero();
+    aggregate(spark, input, output, false);
     Map<String, String> before = fingerprint(output);
 
     Path err = Files.createTempFile(dir, "sigterm", ".err");
@@ -528,15 +535,11 @@ class DataSafetyIT {
    * be renamed is refused before any work with its previous output intact.
    */
   @Test
-  void aSymlinkedDataRootAndAMountPointOutput() throws Exception {
+  void aSymlinkedDataRootAndAMountPointOutput(SparkSession spark) throws Exception {
     Path input = LauncherIT.HOME.resolve("examples/annotations.csv");
     Path real = Files.createDirectories(dir.resolve("real-root"));
     Path output = real.resolve("o2");
-    assertThat(
-            LauncherIT.launch(
-                    "aggregate", "--input", input.toString(), "--output", output.toString())
-                .exitCode())
-        .isZero();
+    aggregate(spark, input, output, false);
     Files.copy(input, output.resolve("a.csv"));
     Path root = Files.createSymbolicLink(dir.resolve("data-root"), real);
     Path outputLink = Files.createSymbolicLink(dir.resolve("o2link"), output);
@@ -562,11 +565,7 @@ class DataSafetyIT {
     }
 
     Path mounted = dir.resolve("volume");
-    assertThat(
-            LauncherIT.launch(
-                    "aggregate", "--input", input.toString(), "--output", mounted.toString())
-                .exitCode())
-        .isZero();
+    aggregate(spark, input, mounted, false);
     Map<String, String> previous = fingerprint(mounted);
     Assumptions.assumeTrue(
         Mounts.bind(mounted), "needs a bind mount (root): skipped the mount-point half");
@@ -605,9 +604,18 @@ class DataSafetyIT {
     void run() throws Exception;
   }
 
-  private void timed(String name, Path output, Work work, String... command) throws Exception {
+  /** A job in this JVM. */
+  private interface Run {
+    /**
+     * @param overwrite replace the output an earlier run wrote
+     */
+    void run(boolean overwrite) throws Exception;
+  }
+
+  /** Writes the job's previous output in-process, timed; the job's launched arguments follow. */
+  private void timed(String name, Path output, Run run, String... command) throws Exception {
     long started = System.nanoTime();
-    work.run();
+    run.run(false);
     double seconds = (System.nanoTime() - started) / 1e9;
     List<String> args = new ArrayList<>(List.of(command));
     boolean file = Files.isRegularFile(output);
@@ -624,10 +632,44 @@ class DataSafetyIT {
             output,
             seconds,
             args,
+            () -> run.run(true),
             output.getParent(),
             "." + output.getFileName() + ".staging-",
             false));
     assertThat(file || Files.isDirectory(output)).as(name + " wrote its previous output").isTrue();
+  }
+
+  private static void aggregate(SparkSession spark, Path input, Path output, boolean overwrite) {
+    AggregateJob.run(
+        spark,
+        AggregateSettings.from(
+            config(
+                Map.of(
+                    "softlabels.aggregate.input",
+                    input.toString(),
+                    "softlabels.aggregate.output",
+                    output.toString(),
+                    "softlabels.aggregate.overwrite",
+                    overwrite))));
+  }
+
+  /** What {@code relabel export --state STORE --output OUTPUT} does. */
+  private static void export(SparkSession spark, Path store, Path output, boolean overwrite) {
+    try (StagedOutput staged =
+        StagedOutput.directory(
+            spark,
+            output.toString(),
+            overwrite,
+            "--output",
+            "relabel export",
+            List.of(store.toString()))) {
+      new LabelStore(spark, store.toString())
+          .labelTable("")
+          .write()
+          .mode(SaveMode.Overwrite)
+          .parquet(staged.path());
+      staged.commit();
+    }
   }
 
   private static Config config(Map<String, Object> overrides) {

@@ -16,6 +16,13 @@ public final class SyntheticData {
 
   /** Generates {@code images} images into {@code output} (images/, labels/ and summary.json). */
   public static Path generate(SparkSession spark, Path output, int images) {
+    return generate(spark, output, images, false);
+  }
+
+  /**
+   * @param overwrite replace an earlier generated dataset in {@code output}
+   */
+  public static Path generate(SparkSession spark, Path output, int images, boolean overwrite) {
     GenerateJob.run(
         spark,
         GenerateSettings.from(
@@ -26,7 +33,9 @@ public final class SyntheticData {
                     "softlabels.generate.size",
                     16,
                     "softlabels.generate.output",
-                    output.toString()))));
+                    output.toString(),
+                    "softlabels.generate.overwrite",
+                    overwrite))));
     return output;
   }
 }
