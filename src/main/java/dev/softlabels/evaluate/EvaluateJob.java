@@ -3,8 +3,10 @@ package dev.softlabels.evaluate;
 import static org.apache.spark.sql.functions.col;
 
 import dev.softlabels.config.Json;
+import dev.softlabels.config.UserError;
 import dev.softlabels.dataset.TrainingData;
 import dev.softlabels.labels.LabelColumns;
+import dev.softlabels.labels.NonFinitePredictions;
 import dev.softlabels.ml.SoftLabelEvaluator;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.PhaseLog;
@@ -73,11 +75,26 @@ public final class EvaluateJob {
               .join(
                   rows.select(col(LabelColumns.IMAGE), col(LabelColumns.SOFT_LABEL)),
                   LabelColumns.IMAGE);
-      Map<String, Double> metrics =
-          new SoftLabelEvaluator()
-              .setLabelCol(LabelColumns.SOFT_LABEL)
-              .setProbabilityCol(LabelColumns.PROBABILITIES)
-              .metrics(scored);
+      Map<String, Double> metrics;
+      try {
+        metrics =
+            new SoftLabelEvaluator()
+                .setLabelCol(LabelColumns.SOFT_LABEL)
+                .setProbabilityCol(LabelColumns.PROBABILITIES)
+                .metrics(scored);
+      } catch (NonFinitePredictions e) {
+        throw new UserError(
+            "the model in "
+                + settings.modelDir()
+                + " ("
+                + settings.checkpoint()
+                + " checkpoint) outputs NaN or infinite values for "
+                + e.nonFinite()
+                + " of "
+                + e.rows()
+                + " images: its training diverged; train it again with a lower"
+                + " softlabels.train.optimizer.learning-rate");
+      }
       Map<String, Object> report = new java.util.LinkedHashMap<>(metrics);
       report.put("images", spark.read().parquet(predictionsPath).count());
       report.put("inference_seconds", seconds);

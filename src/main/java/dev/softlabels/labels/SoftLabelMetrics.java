@@ -1,13 +1,16 @@
 package dev.softlabels.labels;
 
+import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.aggregate;
 import static org.apache.spark.sql.functions.array_max;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.exists;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log;
@@ -61,8 +64,11 @@ public final class SoftLabelMetrics {
 
   /**
    * All of {@link Metrics} for rows holding a soft ground truth and a predicted distribution, both
-   * arrays of k values: per-row values with built-ins, then three small aggregations (the k x k
-   * confusion matrix, the means, the 10 confidence bins) that the driver combines.
+   * arrays of k values: per-row values with built-ins, then three small aggregations (the means
+   * with a count of non-finite predictions, the k x k confusion matrix, the 10 confidence bins)
+   * that the driver combines.
+   *
+   * @throws NonFinitePredictions when a predicted distribution holds NaN or infinite values
    */
   public static Map<String, Double> evaluate(
       Dataset<Row> rows, String truth, String prediction, int classes) {
@@ -82,13 +88,27 @@ public final class SoftLabelMetrics {
             arraySum(
                     zip_with(
                         col(prediction), col(truth), (p, t) -> p.minus(t).multiply(p.minus(t))))
-                .as("_brier"));
+                .as("_brier"),
+            exists(col(prediction), p -> isnan(p).or(abs(p).equalTo(Double.POSITIVE_INFINITY)))
+                .as("_non_finite"));
 
+    // Before the confusion matrix: a NaN distribution's argmax is -1, which indexes no class.
+    Row means =
+        scored
+            .agg(
+                avg("_kl"),
+                avg("_nll"),
+                avg("_brier"),
+                count(when(col("_non_finite"), true)),
+                count(lit(1)))
+            .first();
+    if (means.getLong(3) > 0) {
+      throw new NonFinitePredictions(prediction, means.getLong(3), means.getLong(4));
+    }
     long[][] confusion = new long[classes][classes];
     for (Row row : scored.groupBy("_true", "_predicted").count().collectAsList()) {
       confusion[row.getInt(0)][row.getInt(1)] = row.getLong(2);
     }
-    Row means = scored.agg(avg("_kl"), avg("_nll"), avg("_brier")).first();
     long[] binCounts = new long[Metrics.ECE_BINS];
     double[] confidenceSums = new double[Metrics.ECE_BINS];
     double[] correctSums = new double[Metrics.ECE_BINS];

@@ -3,10 +3,12 @@ package dev.softlabels.train;
 import static org.apache.spark.sql.functions.col;
 
 import dev.softlabels.config.Choices;
+import dev.softlabels.config.UserError;
 import dev.softlabels.dataset.ImageTable;
 import dev.softlabels.dataset.TrainingData;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.labels.Metrics;
+import dev.softlabels.labels.NonFinitePredictions;
 import dev.softlabels.labels.SoftLabelMetrics;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.StagedOutput;
@@ -118,8 +120,7 @@ public final class TrainJob {
       Dataset<Row> validation = data.split(ImageTable.VALIDATION);
       long trainExamples = train.count();
       if (trainExamples == 0) {
-        throw new dev.softlabels.config.UserError(
-            "split " + settings.data().split() + " has no training images");
+        throw new UserError("split " + settings.data().split() + " has no training images");
       }
       JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
       NeuralNet.Distributed distributed =
@@ -145,8 +146,22 @@ public final class TrainJob {
         double seconds = (System.nanoTime() - started) / 1e9;
         network = distributed.network();
 
-        Map<String, Double> metrics =
-            validate(spark, network, validation, shape, settings.inferenceBatch());
+        Map<String, Double> metrics;
+        try {
+          metrics = validate(spark, network, validation, shape, settings.inferenceBatch());
+        } catch (NonFinitePredictions e) {
+          // Not checkpointed: last/ keeps the epoch before, which a resumed run starts from.
+          throw new UserError(
+              String.format(
+                  Locale.ROOT,
+                  "the model's outputs are NaN or infinite after epoch %d (for %d of %d validation"
+                      + " images): training diverged at learning rate %.4g; lower"
+                      + " softlabels.train.optimizer.learning-rate",
+                  epoch + 1,
+                  e.nonFinite(),
+                  e.rows(),
+                  learningRate));
+        }
         double loss = metrics.get(SoftLabelMetrics.LOSS);
         boolean best = loss < bestLoss;
         TrainState.Epoch record =

@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.within;
 import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.config.UserError;
 import dev.softlabels.dataset.TrainingData;
+import dev.softlabels.evaluate.EvaluateJob;
+import dev.softlabels.evaluate.EvaluateSettings;
 import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.labels.LabelMath;
@@ -197,6 +199,55 @@ class TrainJobTest {
 
   private static INDArray layer(NeuralNet graph, String name) {
     return ((NeuralNet.Graph) graph).graph().getLayer(name).params();
+  }
+
+  /**
+   * NaN outputs (once argmax -1 and an index error in the metrics) stop a training at the epoch
+   * that diverged, before its checkpoint, and an evaluation of a diverged model, each with one
+   * line.
+   */
+  @Test
+  void aDivergedNetworkStopsTrainingAndEvaluationNamingTheLearningRate(SparkSession spark) {
+    Path diverging = dir.resolve("diverging");
+    TrainSettings settings =
+        settings(
+            "soft",
+            generated.resolve("labels"),
+            diverging,
+            2,
+            Map.of("softlabels.train.optimizer.learning-rate", 1e30));
+    assertThatThrownBy(() -> TrainJob.run(spark, settings))
+        .isInstanceOf(UserError.class)
+        .hasMessageMatching(
+            "the model's outputs are NaN or infinite after epoch 1 \\(for \\d+ of \\d+ validation"
+                + " images\\): training diverged at learning rate 1\\.000e\\+30; lower"
+                + " softlabels\\.train\\.optimizer\\.learning-rate");
+    assertThat(new Checkpoints(spark, diverging.toString()).state(Checkpoints.LAST)).isEmpty();
+
+    Path diverged = dir.resolve("diverged");
+    TrainingData.Prepared data = TrainingData.prepare(spark, settings.data());
+    NeuralNet nan =
+        Networks.create(
+            settings.network(), data.shape(), settings.optimizer(), null, settings.seed());
+    data.examples().unpersist();
+    nan.params().assign(Double.NaN);
+    new Checkpoints(spark, diverged.toString())
+        .save(Checkpoints.BEST, nan, new TrainState(1, 1, Double.NaN, List.of(), null));
+    EvaluateSettings evaluate =
+        EvaluateSettings.from(
+            ConfigLoader.withOverrides(
+                Map.of(
+                    "softlabels.evaluate.images", generated.resolve("images").toString(),
+                    "softlabels.evaluate.labels", generated.resolve("labels").toString(),
+                    "softlabels.evaluate.model-dir", diverged.toString(),
+                    "softlabels.evaluate.output", dir.resolve("diverged-scores").toString())));
+    assertThatThrownBy(() -> EvaluateJob.run(spark, evaluate))
+        .isInstanceOf(UserError.class)
+        .hasMessageMatching(
+            "the model in .*diverged \\(best checkpoint\\) outputs NaN or infinite values for"
+                + " (\\d+) of \\1 images: its training diverged; train it again with a lower"
+                + " softlabels\\.train\\.optimizer\\.learning-rate");
+    assertThat(dir.resolve("diverged-scores")).doesNotExist();
   }
 
   @Test
