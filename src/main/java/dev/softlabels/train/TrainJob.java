@@ -21,6 +21,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.slf4j.Logger;
@@ -231,18 +232,25 @@ public final class TrainJob {
       Dataset<Row> rows,
       TrainingData.Shape shape,
       int batchSize) {
-    Dataset<Row> predictions = Inference.predict(spark, network, rows, shape, batchSize);
-    Dataset<Row> joined =
-        predictions.join(
-            rows.select(
-                col(LabelColumns.IMAGE), col(LabelColumns.SOFT_LABEL), col(TrainingData.TARGET)),
-            LabelColumns.IMAGE);
-    return SoftLabelMetrics.withLoss(
-        joined,
-        LabelColumns.SOFT_LABEL,
-        TrainingData.TARGET,
-        LabelColumns.PROBABILITIES,
-        shape.classes());
+    // Cached: the metrics are four aggregations, and each would run the network again.
+    Dataset<Row> predictions =
+        Inference.predict(spark, network, rows, shape, batchSize)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Dataset<Row> joined =
+          predictions.join(
+              rows.select(
+                  col(LabelColumns.IMAGE), col(LabelColumns.SOFT_LABEL), col(TrainingData.TARGET)),
+              LabelColumns.IMAGE);
+      return SoftLabelMetrics.withLoss(
+          joined,
+          LabelColumns.SOFT_LABEL,
+          TrainingData.TARGET,
+          LabelColumns.PROBABILITIES,
+          shape.classes());
+    } finally {
+      predictions.unpersist();
+    }
   }
 
   public static ParameterAveragingTrainingMaster trainingMaster(
