@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
@@ -52,17 +53,45 @@ public final class Checkpoints {
   }
 
   public void save(String name, NeuralNet network, TrainState state) {
+    swapIn(
+        name,
+        (fs, staging) -> {
+          try (OutputStream out = fs.create(new Path(staging, MODEL), true)) {
+            network.write(out);
+          }
+          try (OutputStream out = fs.create(new Path(staging, STATE), true)) {
+            out.write(Json.write(state).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          }
+        });
+  }
+
+  /**
+   * Checkpoint {@code from} saved again as {@code to}: its files copied, which for a large network
+   * takes a fraction of serialising it a second time.
+   */
+  public void copy(String from, String to) {
+    Path source = new Path(directory, from);
+    swapIn(
+        to,
+        (fs, staging) -> {
+          if (!FileUtil.copy(fs, source, fs, staging, false, hadoopConf)) {
+            throw new IOException("copy " + source + " -> " + staging + " failed");
+          }
+        });
+  }
+
+  private interface Writer {
+    void write(FileSystem fs, Path staging) throws IOException;
+  }
+
+  /** Writes checkpoint {@code name} beside the old one, then swaps it in. */
+  private void swapIn(String name, Writer writer) {
     Path target = new Path(directory, name);
     Path staging = new Path(directory, name + ".tmp");
     try {
       FileSystem fs = target.getFileSystem(hadoopConf);
       fs.delete(staging, true);
-      try (OutputStream out = fs.create(new Path(staging, MODEL), true)) {
-        network.write(out);
-      }
-      try (OutputStream out = fs.create(new Path(staging, STATE), true)) {
-        out.write(Json.write(state).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      }
+      writer.write(fs, staging);
       fs.delete(target, true);
       if (!fs.rename(staging, target)) {
         throw new IOException("rename " + staging + " -> " + target + " failed");
@@ -87,13 +116,26 @@ public final class Checkpoints {
             });
   }
 
+  /**
+   * The checkpoint's network to score with or start another training from, without its updater
+   * state: for ResNet50 that state is as large as the parameters.
+   */
   public NeuralNet network(String name) {
+    return read(name, false);
+  }
+
+  /** The checkpoint's network with its updater state, to go on training it. */
+  NeuralNet resumable(String name) {
+    return read(name, true);
+  }
+
+  private NeuralNet read(String name, boolean withUpdater) {
     Path dir =
         location(name)
             .orElseThrow(
                 () -> new IllegalStateException("no checkpoint " + name + " in " + directory));
     try {
-      return NeuralNet.read(dir.getFileSystem(hadoopConf), new Path(dir, MODEL), true);
+      return NeuralNet.read(dir.getFileSystem(hadoopConf), new Path(dir, MODEL), withUpdater);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot load " + dir, e);
     }

@@ -86,7 +86,7 @@ public final class TrainJob {
       int bestEpoch = -1;
       double bestLoss = Double.POSITIVE_INFINITY;
       if (previous.isPresent()) {
-        network = checkpoints.network(Checkpoints.LAST);
+        network = checkpoints.resumable(Checkpoints.LAST);
         history.addAll(previous.get().history());
         bestEpoch = previous.get().bestEpoch();
         bestLoss = previous.get().bestValidationLoss();
@@ -185,10 +185,10 @@ public final class TrainJob {
             new TrainState(epoch + 1, bestEpoch, bestLoss, List.copyOf(history), settings);
         // best/ before last/: last/ saying "epoch N done" is the epoch's commit, so a run killed
         // between the two redoes the epoch instead of finding all epochs done and no best model.
+        checkpoints.save(best ? Checkpoints.BEST : Checkpoints.LAST, network, state);
         if (best) {
-          checkpoints.save(Checkpoints.BEST, network, state);
+          checkpoints.copy(Checkpoints.BEST, Checkpoints.LAST);
         }
-        checkpoints.save(Checkpoints.LAST, network, state);
         LOG.info(
             String.format(
                 Locale.ROOT,
