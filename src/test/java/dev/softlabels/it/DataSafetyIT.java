@@ -653,7 +653,10 @@ class DataSafetyIT {
                     overwrite))));
   }
 
-  /** What {@code relabel export --state STORE --output OUTPUT} does. */
+  /**
+   * What {@code relabel export --state STORE --output OUTPUT} does (RelabelCommand.Export, whose
+   * body runs inside the command's own session and closes it, so it cannot run on this one).
+   */
   private static void export(SparkSession spark, Path store, Path output, boolean overwrite) {
     try (StagedOutput staged =
         StagedOutput.directory(
