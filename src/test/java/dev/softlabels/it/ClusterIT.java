@@ -93,26 +93,29 @@ class ClusterIT {
         (System.nanoTime() - started) / 1e9);
   }
 
+  private static void aggregateLocally(
+      SparkSession spark, String what, String input, Path output, Map<String, Object> more) {
+    Map<String, Object> settings = new java.util.HashMap<>(more);
+    settings.put("softlabels.aggregate.input", input);
+    settings.put("softlabels.aggregate.output", output.toString());
+    inProcess(
+        what,
+        () ->
+            AggregateJob.run(spark, AggregateSettings.from(ConfigLoader.withOverrides(settings))));
+  }
+
   @Test
   @Order(1)
   void aggregateOnTheClusterEqualsLocalMode(SparkSession spark) throws Exception {
     String input = HOME.resolve("examples/annotations.csv").toString();
     LauncherIT.Result[] result = new LauncherIT.Result[1];
     String classes = LauncherIT.EXAMPLE_CLASSES;
-    inProcess(
+    aggregateLocally(
+        spark,
         "aggregate, local mode",
-        () ->
-            AggregateJob.run(
-                spark,
-                AggregateSettings.from(
-                    ConfigLoader.withOverrides(
-                        Map.of(
-                            "softlabels.aggregate.input",
-                            input,
-                            "softlabels.aggregate.output",
-                            dir.resolve("local").toString(),
-                            "softlabels.classes",
-                            List.of(classes.split(",")))))));
+        input,
+        dir.resolve("local"),
+        Map.of("softlabels.classes", List.of(classes.split(","))));
     timed(
         "aggregate, 2-worker cluster",
         result,
@@ -243,18 +246,12 @@ class ClusterIT {
           .append('\n');
     }
     Files.writeString(input, csv, StandardCharsets.UTF_8);
-    inProcess(
+    aggregateLocally(
+        spark,
         "aggregate 400,000 rows, local mode",
-        () ->
-            AggregateJob.run(
-                spark,
-                AggregateSettings.from(
-                    ConfigLoader.withOverrides(
-                        Map.of(
-                            "softlabels.aggregate.input",
-                            input.toString(),
-                            "softlabels.aggregate.output",
-                            dir.resolve("many-local").toString())))));
+        input.toString(),
+        dir.resolve("many-local"),
+        Map.of());
 
     Path out = Files.createTempFile("cluster-aggregate", ".out");
     try (ProcessTree job =
