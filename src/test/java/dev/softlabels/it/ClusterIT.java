@@ -2,13 +2,12 @@ package dev.softlabels.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.softlabels.aggregate.AggregateJob;
-import dev.softlabels.aggregate.AggregateSettings;
 import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.evaluate.EvaluateJob;
 import dev.softlabels.evaluate.EvaluateSettings;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.relabel.LabelStore;
+import dev.softlabels.testing.Aggregates;
 import dev.softlabels.testing.Environment;
 import dev.softlabels.testing.SparkExtension;
 import dev.softlabels.testing.SyntheticData;
@@ -95,13 +94,7 @@ class ClusterIT {
 
   private static void aggregateLocally(
       SparkSession spark, String what, String input, Path output, Map<String, Object> more) {
-    Map<String, Object> settings = new java.util.HashMap<>(more);
-    settings.put("softlabels.aggregate.input", input);
-    settings.put("softlabels.aggregate.output", output.toString());
-    inProcess(
-        what,
-        () ->
-            AggregateJob.run(spark, AggregateSettings.from(ConfigLoader.withOverrides(settings))));
+    inProcess(what, () -> Aggregates.run(spark, Path.of(input), output, more));
   }
 
   @Test

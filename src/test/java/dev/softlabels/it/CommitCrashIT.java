@@ -3,8 +3,6 @@ package dev.softlabels.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
-import dev.softlabels.aggregate.AggregateJob;
-import dev.softlabels.aggregate.AggregateSettings;
 import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.relabel.LabelStore;
@@ -12,6 +10,7 @@ import dev.softlabels.relabel.Night;
 import dev.softlabels.relabel.RelabelJob;
 import dev.softlabels.relabel.RelabelSettings;
 import dev.softlabels.spark.CrashPoints;
+import dev.softlabels.testing.Aggregates;
 import dev.softlabels.testing.SparkExtension;
 import dev.softlabels.testing.TestFiles;
 import java.io.IOException;
@@ -210,19 +209,15 @@ class CommitCrashIT {
 
   /** The aggregate of {@code input} into {@code output} in this JVM, replacing what is there. */
   private static void aggregate(SparkSession spark, Path input, Path output) {
-    AggregateJob.run(
+    Aggregates.run(
         spark,
-        AggregateSettings.from(
-            ConfigLoader.withOverrides(
-                Map.of(
-                    "softlabels.classes",
-                    List.of(CLASSES.split(",")),
-                    "softlabels.aggregate.input",
-                    input.toString(),
-                    "softlabels.aggregate.output",
-                    output.toString(),
-                    "softlabels.aggregate.overwrite",
-                    true))));
+        input,
+        output,
+        Map.of(
+            "softlabels.classes",
+            List.of(CLASSES.split(",")),
+            "softlabels.aggregate.overwrite",
+            true));
   }
 
   private LauncherIT.Result aggregateStoppedAt(String step, Path input, Path output)

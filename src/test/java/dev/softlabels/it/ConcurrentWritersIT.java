@@ -10,6 +10,7 @@ import dev.softlabels.relabel.LabelStore;
 import dev.softlabels.relabel.Night;
 import dev.softlabels.relabel.RelabelJob;
 import dev.softlabels.relabel.RelabelSettings;
+import dev.softlabels.testing.Aggregates;
 import dev.softlabels.testing.SparkExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -93,17 +94,8 @@ class ConcurrentWritersIT {
       assertThat(first.process().exitValue()).as(Files.readString(err)).isZero();
     }
     Path expected = dir.resolve("expected");
-    AggregateJob.run(
-        spark,
-        AggregateSettings.from(
-            ConfigLoader.withOverrides(
-                Map.of(
-                    "softlabels.classes",
-                    List.of(CLASSES.split(",")),
-                    "softlabels.aggregate.input",
-                    input.toString(),
-                    "softlabels.aggregate.output",
-                    expected.toString()))));
+    Aggregates.run(
+        spark, input, expected, Map.of("softlabels.classes", List.of(CLASSES.split(","))));
     assertThat(labels(spark, output)).isEqualTo(labels(spark, expected));
   }
 
