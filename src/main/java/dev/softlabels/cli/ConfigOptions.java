@@ -76,14 +76,16 @@ public final class ConfigOptions {
             "%s: settings checked %.1f s after launch; starting the Spark session",
             name,
             secondsSinceLaunch()));
-    try (SparkSession spark = Sessions.start(effective, LabelStore.SESSION);
-        ProgressReporter progress =
-            ProgressReporter.start(
-                spark.sparkContext(), name, interval, ConfigOptions::secondsSinceLaunch)) {
+    SparkSession spark = Sessions.start(effective, LabelStore.SESSION);
+    try (ProgressReporter progress =
+        ProgressReporter.start(
+            spark.sparkContext(), name, interval, ConfigOptions::secondsSinceLaunch)) {
       LOG.info(
           String.format(
               Locale.ROOT, "%s: Spark session started in %.1f s", name, Sessions.startSeconds()));
       job.run(spark, effective, typed);
+    } finally {
+      Sessions.stop(spark);
     }
     LOG.info(
         String.format(Locale.ROOT, "%s: finished %.1f s after launch", name, secondsSinceLaunch()));

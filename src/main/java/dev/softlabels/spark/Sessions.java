@@ -5,6 +5,8 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import dev.softlabels.config.UserError;
 import java.util.Map;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.spark.SparkConf;
 import org.apache.spark.internal.config.ConfigEntry;
 import org.apache.spark.sql.SparkSession;
@@ -16,6 +18,9 @@ import org.apache.spark.sql.SparkSession;
 public final class Sessions {
 
   private static final String EXTENSIONS = "spark.sql.extensions";
+
+  /** The logger of Spark's executor, whose heartbeater warns when the driver is gone. */
+  private static final String EXECUTOR_LOGGER = "org.apache.spark.executor.Executor";
 
   private static volatile double startSeconds = Double.NaN;
 
@@ -41,6 +46,19 @@ public final class Sessions {
     // Not logged here: the command that runs the job logs it under its own name.
     startSeconds = (System.nanoTime() - started) / 1e9;
     return spark;
+  }
+
+  /**
+   * Stops the session after its job. In local mode the executor lives in this JVM, and its
+   * heartbeater can tick after the driver's heartbeat receiver is gone but before the executor
+   * stops: Spark then logs a warning with a stack trace ("Could not find HeartbeatReceiver"), on a
+   * busy machine now and then, also under the one line of a user error. A stopping session's last
+   * heartbeat carries nothing anyone reads, so the executor's warnings are off from here on; its
+   * errors still show.
+   */
+  public static void stop(SparkSession spark) {
+    Configurator.setLevel(EXECUTOR_LOGGER, Level.ERROR);
+    spark.stop();
   }
 
   /** How long the last {@link #start} took: the fixed cost every job pays before its own work. */
