@@ -100,6 +100,28 @@ class ScriptsIT {
         .isEqualTo("softlabels: SOFTLABELS_JIT must be auto, quick or full, not 'fast'");
   }
 
+  /**
+   * Huge pages only for a local JVM, and only where the kernel gives them on request: under "never"
+   * the JVM would warn on every start, and a cluster's executors run on other machines.
+   */
+  @Test
+  void localRunsAskForTransparentHugePagesWhereTheKernelGivesThemOnRequest() throws Exception {
+    Path setting = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+    boolean onRequest =
+        Files.isReadable(setting) && Files.readString(setting).contains("[madvise]");
+    String hugePages = "-XX:+UseTransparentHugePages";
+    String local = javaCommand(Map.of(), "aggregate", "--input", "in");
+    if (onRequest) {
+      assertThat(local).contains(hugePages);
+    } else {
+      assertThat(local).doesNotContain(hugePages);
+    }
+    assertThat(
+            javaCommand(
+                Map.of(), "--master", "spark://127.0.0.1:7077", "aggregate", "--input", "in"))
+        .doesNotContain(hugePages);
+  }
+
   /** The java command line bin/softlabels would run (JAVA=echo prints it instead). */
   private String javaCommand(Map<String, String> environment, String... args) throws Exception {
     Map<String, String> withEcho = new java.util.HashMap<>(environment);
