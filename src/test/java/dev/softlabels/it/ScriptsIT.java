@@ -101,24 +101,31 @@ class ScriptsIT {
   }
 
   /**
-   * Huge pages only for a local JVM, and only where the kernel gives them on request: under "never"
-   * the JVM would warn on every start, and a cluster's executors run on other machines.
+   * Huge pages only for JVMs on this machine (local mode, a cluster on loopback), and only where
+   * the kernel gives them on request: under "never" the JVM would warn on every start, and a remote
+   * cluster's executors run on other machines.
    */
   @Test
-  void localRunsAskForTransparentHugePagesWhereTheKernelGivesThemOnRequest() throws Exception {
+  void jvmsOnThisMachineAskForTransparentHugePagesWhereTheKernelGivesThemOnRequest()
+      throws Exception {
     Path setting = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
     boolean onRequest =
         Files.isReadable(setting) && Files.readString(setting).contains("[madvise]");
     String hugePages = "-XX:+UseTransparentHugePages";
-    String local = javaCommand(Map.of(), "aggregate", "--input", "in");
-    if (onRequest) {
-      assertThat(local).contains(hugePages);
-    } else {
-      assertThat(local).doesNotContain(hugePages);
+    for (String command :
+        List.of(
+            javaCommand(Map.of(), "aggregate", "--input", "in"),
+            javaCommand(
+                Map.of(), "--master", "spark://127.0.0.1:7077", "aggregate", "--input", "in"))) {
+      if (onRequest) {
+        assertThat(command).contains(hugePages);
+      } else {
+        assertThat(command).doesNotContain(hugePages);
+      }
     }
     assertThat(
             javaCommand(
-                Map.of(), "--master", "spark://127.0.0.1:7077", "aggregate", "--input", "in"))
+                Map.of(), "--master", "spark://cluster.example:7077", "aggregate", "--input", "in"))
         .doesNotContain(hugePages);
   }
 
