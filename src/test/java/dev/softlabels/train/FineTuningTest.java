@@ -3,13 +3,22 @@ package dev.softlabels.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** Fine-tuning on a small network and random data (no Spark: DL4J's transfer learning itself). */
 class FineTuningTest {
@@ -79,6 +88,60 @@ class FineTuningTest {
     assertThat(tuned.getLayer(output).getParam("W").shape()).containsExactly(64, 10);
     assertThat(tuned.output(batch(10, 1).getFeatures()).shape()).containsExactly(16, 10);
     assertThat(FineTuning.isFrozen(new NeuralNet.Stack(tuned))).isFalse();
+  }
+
+  /**
+   * The same for a computation graph (the zoo's networks): a vertex below the output is frozen,
+   * then trainable again with its parameters.
+   */
+  @Test
+  void aGraphsFrozenVerticesKeepTheirParametersAndUnfreezingKeepsEveryParameter() {
+    ComputationGraph pretrained =
+        new ComputationGraph(
+            new NeuralNetConfiguration.Builder()
+                .seed(3)
+                .updater(new Sgd(0.05))
+                .graphBuilder()
+                .addInputs("input")
+                .setInputTypes(InputType.convolutional(8, 8, 3))
+                .addLayer(
+                    "conv",
+                    new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.RELU).build(),
+                    "input")
+                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "conv")
+                .addLayer(
+                    "output",
+                    new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(6)
+                        .activation(Activation.SOFTMAX)
+                        .build(),
+                    "pool")
+                .setOutputs("output")
+                .build());
+    pretrained.init();
+    pretrained.fit(batch(6, 1));
+    INDArray convolution = pretrained.getLayer("conv").params().dup();
+
+    NeuralNet tuned =
+        FineTuning.start(new NeuralNet.Graph(pretrained), 4, OPTIMIZER, null, 5, true);
+    assertThat(FineTuning.isFrozen(tuned)).isTrue();
+    ComputationGraph frozen = ((NeuralNet.Graph) tuned).graph();
+    assertThat(((OutputLayer) frozen.getOutputLayer(0).conf().getLayer()).getNOut()).isEqualTo(4);
+    INDArray outputBefore = frozen.getLayer("output").params().dup();
+    for (int step = 0; step < 3; step++) {
+      frozen.fit(batch(4, 10 + step));
+    }
+    assertThat(frozen.getLayer("conv").params()).as("a frozen vertex").isEqualTo(convolution);
+    assertThat(frozen.getLayer("output").params()).isNotEqualTo(outputBefore);
+
+    NeuralNet trainable = FineTuning.unfrozen(tuned);
+    assertThat(FineTuning.isFrozen(trainable)).isFalse();
+    assertThat(trainable.params()).isEqualTo(tuned.params());
+    ComputationGraph graph = ((NeuralNet.Graph) trainable).graph();
+    graph.fit(batch(4, 20));
+    assertThat(graph.getLayer("conv").params())
+        .as("the convolution trains once unfrozen")
+        .isNotEqualTo(convolution);
   }
 
   @Test
