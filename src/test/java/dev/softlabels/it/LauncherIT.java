@@ -2,9 +2,11 @@ package dev.softlabels.it;
 
 import static java.nio.file.StandardCopyOption.COPY_ATTRIBUTES;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.softlabels.aggregate.AggregateJob;
 import dev.softlabels.aggregate.AggregateSummary;
+import dev.softlabels.it.DocBlocks.Block;
 import dev.softlabels.synthetic.SyntheticClasses;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -106,21 +108,21 @@ class LauncherIT {
     }
   }
 
+  /**
+   * docs/aggregate.md's example as a user runs it (the docs check leaves this block to this test):
+   * the summary line, and every reason in the quarantine.
+   */
   @Test
   void aggregatesTheBundledExample() throws Exception {
-    Path output = dir.resolve("example");
-    Result result =
-        launch(
-            "aggregate",
-            "--input",
-            "examples/annotations.csv",
-            "--output",
-            output.toString(),
-            "--classes",
-            EXAMPLE_CLASSES);
+    Block example = DocsCommandsIT.firstShellBlock("docs/aggregate.md");
+    assertThat(example.skipReason()).contains("LauncherIT.aggregatesTheBundledExample");
+    assertThat(example.code()).contains("--classes " + EXAMPLE_CLASSES);
+    Path work = dir.resolve("docs");
+    Result result = DocsCommandsIT.run(example, work);
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(result.out()).contains("100 rows read, 96 used, 4 quarantined", "12 images");
+    Path output = work.resolve("out/example");
     AggregateSummary summary =
         AggregateSummary.fromJson(Files.readString(output.resolve("summary.json")));
     assertThat(summary.rowsRead()).isEqualTo(summary.rowsUsed() + summary.rowsQuarantined());
@@ -133,20 +135,11 @@ class LauncherIT {
     assertThat(output.resolve("quarantine")).isDirectory();
   }
 
+  /** A run records the archive when there is none yet (here, mostly, an earlier run did). */
   @Test
   void startsLocalJobsFromTheClassArchiveRecordedOnFirstUse() throws Exception {
-    assertThat(
-            launch(
-                    "aggregate",
-                    "--input",
-                    "examples/annotations.csv",
-                    "--output",
-                    dir.resolve("first").toString())
-                .exitCode())
-        .isZero();
-    assertThat(HOME.resolve("target/softlabels.jsa")).isNotEmptyFile();
-
     assertThat(classSource("with-archive", Map.of())).isEqualTo("shared objects file (top)");
+    assertThat(HOME.resolve("target/softlabels.jsa")).isNotEmptyFile();
     assertThat(classSource("without-archive", Map.of("SOFTLABELS_CLASS_ARCHIVE", "off")))
         .startsWith("file:")
         .endsWith("/target/softlabels.jar");
@@ -214,39 +207,29 @@ class LauncherIT {
     assertThat(result.out()).as("the job ran after it").isEqualTo("SoftLabels aggregate\n");
   }
 
+  /**
+   * docs/generate-annotate.md's example as a user runs it (the docs check leaves this block to this
+   * test): what each command prints, the votes annotate drew being the rows aggregate read.
+   */
   @Test
   void generatesAnnotatesAndAggregatesTheSyntheticSet() throws Exception {
-    Path generated = dir.resolve("generated");
-    Result generate =
-        launch("generate", "--images", "120", "--size", "16", "--output", generated.toString());
-    assertThat(generate.exitCode()).as(generate.err()).isZero();
-    assertThat(generate.out()).startsWith("generate: 120 images of 16x16 px");
+    Block example = DocsCommandsIT.firstShellBlock("docs/generate-annotate.md");
+    assertThat(example.skipReason())
+        .contains("LauncherIT.generatesAnnotatesAndAggregatesTheSyntheticSet");
+    Result result = DocsCommandsIT.run(example, dir.resolve("docs"));
 
-    Path annotated = dir.resolve("annotated");
-    Result annotate =
-        launch(
-            "annotate",
-            "--input",
-            generated.resolve("labels").toString(),
-            "--output",
-            annotated.toString(),
-            "--votes",
-            "10",
-            "--fixed");
-    assertThat(annotate.exitCode()).as(annotate.err()).isZero();
-    assertThat(annotate.out())
-        .startsWith("annotate: 1,200 annotation rows for 120 images (10.0 per image)");
-
-    Result aggregate =
-        launch(
-            "aggregate",
-            "--input",
-            annotated.resolve("annotations").toString(),
-            "--output",
-            dir.resolve("labels").toString());
-    assertThat(aggregate.exitCode()).as(aggregate.err()).isZero();
-    assertThat(aggregate.out())
-        .contains("1,200 rows read, 1,200 used, 0 quarantined", "120 images");
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out()).containsPattern("(?m)^generate: 200 images of 16x16 px, by kind ");
+    Matcher annotated =
+        Pattern.compile(
+                "(?m)^annotate: ([\\d,]+) annotation rows for 200 images \\((\\d+\\.\\d) per image\\)")
+            .matcher(result.out());
+    assertThat(annotated.find()).as(result.out()).isTrue();
+    String rows = annotated.group(1);
+    assertThat(Double.parseDouble(annotated.group(2)))
+        .isCloseTo(Long.parseLong(rows.replace(",", "")) / 200.0, within(0.05));
+    assertThat(result.out())
+        .contains(rows + " rows read, " + rows + " used, 0 quarantined", "200 images");
   }
 
   /**
@@ -575,17 +558,8 @@ class LauncherIT {
     assertThat(compact.exitCode()).as(compact.err()).isZero();
     assertThat(compact.out())
         .contains("relabel compact: 12 rows -> 12 (one per image) as version 2 of");
-    Result afterCompaction =
-        launch("relabel", "history", "--state", dir.resolve("store").toString());
-    assertThat(afterCompaction.out()).as("a compaction is no night").isEqualTo(history.out());
-    Result noStore = launch("relabel", "compact", "--state", dir.resolve("no-store").toString());
-    assertThat(noStore.exitCode()).isEqualTo(2);
-    // Found in the job's session, so after the line that says the job started.
-    assertThat(noStore.err().lines().filter(line -> line.contains("error")))
-        .containsExactly(
-            "softlabels relabel compact: error: no label store at "
-                + dir.resolve("no-store")
-                + " (softlabels.relabel.state): run relabel first");
+    // That a compaction adds no night, and a missing store's one line, RelabelJobTest checks
+    // in-process.
   }
 
   @Test
