@@ -214,6 +214,7 @@ class RelabelJobTest {
     assertThat(store.rows(store.version()).count()).isEqualTo(9);
     assertThat(labels).extracting(row -> row.getString(0)).containsExactly("a", "b", "c", "f", "g");
 
+    List<Night> ledger = store.nights();
     LabelStore.Compaction compaction = store.compact();
 
     assertThat(compaction).isEqualTo(new LabelStore.Compaction(3, 9, 5));
@@ -224,6 +225,8 @@ class RelabelJobTest {
         .as("time travel before the compaction")
         .isEqualTo(firstNight);
     assertThat(store.nights())
+        .as("a compaction is no night: the ledger relabel history prints is unchanged")
+        .isEqualTo(ledger)
         .extracting(Night::date)
         .containsExactly("2026-11-01", "2026-11-02", "2026-11-03");
     RelabelJob.Result again = RelabelJob.run(spark, night(state, "2026-11-03"));
@@ -470,6 +473,19 @@ class RelabelJobTest {
     assertThat(store.nights()).extracting(Night::date).containsExactly("2026-11-01");
     assertThat(RelabelJob.run(spark, night(state, "2026-11-02")).applied()).isTrue();
     assertThat(store.compact().after()).isEqualTo(4);
+  }
+
+  /** Where there is no store, history finds no night and the readers name the path in one line. */
+  @Test
+  void aMissingStoreHasNoNightAndIsNamedWithTheCommandThatMakesOne(SparkSession spark) {
+    Path missing = dir.resolve("no-store");
+    LabelStore store = new LabelStore(spark, missing.toString());
+    String named =
+        "no label store at " + missing + " (softlabels.relabel.state): run relabel first";
+    assertThat(store.nights()).isEmpty();
+    assertThatThrownBy(store::compact).isInstanceOf(UserError.class).hasMessage(named);
+    assertThatThrownBy(store::classes).isInstanceOf(UserError.class).hasMessage(named);
+    assertThat(missing).doesNotExist();
   }
 
   /**
