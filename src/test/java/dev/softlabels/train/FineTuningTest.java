@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
@@ -108,7 +109,13 @@ class FineTuningTest {
                     "conv",
                     new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.RELU).build(),
                     "input")
-                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "conv")
+                .addLayer(
+                    "branch",
+                    new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.RELU).build(),
+                    "input")
+                // A vertex that is no layer, as ResNet's shortcuts: frozen as a FrozenVertex.
+                .addVertex("sum", new ElementWiseVertex(ElementWiseVertex.Op.Add), "conv", "branch")
+                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "sum")
                 .addLayer(
                     "output",
                     new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
