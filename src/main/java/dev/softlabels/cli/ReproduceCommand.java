@@ -1,5 +1,6 @@
 package dev.softlabels.cli;
 
+import com.typesafe.config.Config;
 import dev.softlabels.reproduce.CellResult;
 import dev.softlabels.reproduce.ReproduceJob;
 import dev.softlabels.reproduce.ReproduceSettings;
@@ -69,8 +70,11 @@ final class ReproduceCommand implements Callable<Integer> {
               + "(--no-backbone). Default: for cifar10h only.")
   Boolean backbone;
 
-  @Override
-  public Integer call() throws Exception {
+  /**
+   * The effective configuration: the options given over -D, --conf and the defaults, and the study
+   * preset's keys under all of them.
+   */
+  Config configuration() {
     Map<String, Object> options = new HashMap<>();
     options.put("softlabels.reproduce.preset", preset);
     options.put("softlabels.reproduce.dataset", dataset);
@@ -78,9 +82,14 @@ final class ReproduceCommand implements Callable<Integer> {
     options.put("softlabels.reproduce.annotate", annotate);
     options.put("softlabels.reproduce.label-types", labelTypes);
     options.put("softlabels.reproduce.backbone.use", backbone == null ? null : backbone.toString());
+    return config.load(options, ReproduceSettings::preset);
+  }
+
+  @Override
+  public Integer call() throws Exception {
     return ConfigOptions.run(
         spec,
-        config.load(options, ReproduceSettings::preset),
+        configuration(),
         ReproduceSettings::from,
         (spark, effective, settings) -> {
           List<CellResult> cells = ReproduceJob.run(spark, effective, settings);

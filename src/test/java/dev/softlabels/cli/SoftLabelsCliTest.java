@@ -2,6 +2,7 @@ package dev.softlabels.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.typesafe.config.Config;
 import dev.softlabels.bench.BenchCommand;
 import dev.softlabels.testing.TestFiles;
 import java.io.PrintWriter;
@@ -39,6 +40,33 @@ class SoftLabelsCliTest {
     command.setErr(new PrintWriter(err, true));
     int code = command.execute(args);
     return new Result(code, out.toString(), err.toString());
+  }
+
+  /**
+   * reproduce: the user's own settings beat the study preset's (here -D, as users pass them to
+   * bin/softlabels); without them the preset's hold.
+   */
+  @Test
+  void anExplicitEpochCountBeatsTheStudyPreset() {
+    Config preset = reproduceConfiguration("reproduce", "--output", "out");
+    int presetEpochs =
+        preset.getInt(
+            "softlabels.reproduce.presets."
+                + preset.getString("softlabels.reproduce.preset")
+                + ".epochs");
+    assertThat(presetEpochs).isNotEqualTo(1);
+    assertThat(preset.getInt("softlabels.train.epochs")).isEqualTo(presetEpochs);
+    assertThat(
+            reproduceConfiguration("reproduce", "--output", "out", "-Dsoftlabels.train.epochs=1")
+                .getInt("softlabels.train.epochs"))
+        .isEqualTo(1);
+  }
+
+  private static Config reproduceConfiguration(String... args) {
+    CommandLine cli = SoftLabels.commandLine();
+    cli.parseArgs(args);
+    ReproduceCommand reproduce = cli.getSubcommands().get("reproduce").getCommand();
+    return reproduce.configuration();
   }
 
   @Test

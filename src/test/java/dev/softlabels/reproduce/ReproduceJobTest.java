@@ -68,6 +68,9 @@ class ReproduceJobTest {
             "synthetic (ours, 2 splits)",
             "synthetic (paper)");
     assertThat(Files.readAllLines(dir.resolve("results.csv"))).hasSize(5);
+    assertThat(Files.readString(dir.resolve("synthetic/cells/split-1/soft/model/last/state.json")))
+        .as("a cell trains softlabels.train.epochs, here the preset's")
+        .containsPattern("\"epochs_done\"\\s*:\\s*2\\b");
     assertThat(Files.readString(dir.resolve("report.html")))
         .contains("<table>", "<img src=\"data:image/png;base64,");
     Path embedding = dir.resolve("synthetic/embedding");
