@@ -475,7 +475,13 @@ public final class BenchCommand implements Callable<Integer> {
       }
       CrowdStudy.Options options =
           new CrowdStudy.Options(
-              images, votes, pool, spammerShare, seed, HadoopPaths.child(scratch.work, "methods"));
+              images,
+              votes,
+              pool,
+              spammerShare,
+              seed,
+              HadoopPaths.child(scratch.work, "methods"),
+              true);
       return scratch.inSession(
           (spark, config) ->
               MethodsBenchmark.run(spark, config, options, spec.commandLine().getOut()));

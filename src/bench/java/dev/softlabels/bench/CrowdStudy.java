@@ -217,9 +217,17 @@ final class CrowdStudy {
    * @param votes votes per image, each from a distinct annotator of the pool
    * @param spammerShare the share of spammers in the pool of the spammers crowd
    * @param workDir where the truth, each crowd's votes and each method's labels are written
+   * @param warmTimes time each method's second run on the first crowd (its first run in a JVM also
+   *     loads and compiles its code); without, each method runs once per crowd
    */
   public record Options(
-      int images, int votes, int pool, double spammerShare, long seed, String workDir) {}
+      int images,
+      int votes,
+      int pool,
+      double spammerShare,
+      long seed,
+      String workDir,
+      boolean warmTimes) {}
 
   /**
    * One method on one crowd: the share of images whose hard label is the true class, on an
@@ -267,9 +275,7 @@ final class CrowdStudy {
                 method,
                 HadoopPaths.child(votes, AnnotateJob.ANNOTATIONS),
                 labels);
-        // A method's first run in a JVM also loads and compiles its code: the first crowd times its
-        // second run.
-        if (crowd.ordinal() == 0) {
+        if (options.warmTimes() && crowd.ordinal() == 0) {
           summary =
               aggregate(
                   spark,
