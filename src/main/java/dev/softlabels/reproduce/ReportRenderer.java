@@ -130,6 +130,7 @@ public final class ReportRenderer {
             md.append(" |\n");
           }
         });
+    pairedSection(md, cells);
     if (summary.keySet().stream().anyMatch(regimes::containsKey)) {
       md.append("\nHow the networks were trained (both label types alike):\n\n");
       summary.keySet().stream()
@@ -181,6 +182,143 @@ public final class ReportRenderer {
       featureSpaceSection(md, featureSpaces);
     }
     return md.toString();
+  }
+
+  /** The metrics compared soft − hard, with the names the report gives them. */
+  static final Map<String, String> PAIRED_METRICS =
+      linked(
+          Metrics.MACRO_ACCURACY, "ACC", Metrics.KL, "KL", Metrics.ECE, "ECE", Metrics.NLL, "NLL");
+
+  private static Map<String, String> linked(String... keysAndValues) {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      map.put(keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return map;
+  }
+
+  /**
+   * dataset -> metric -> soft − hard, paired by split (both models of a split are scored on the
+   * same test images), for the datasets with both label types on at least one split.
+   */
+  public static Map<String, Map<String, PairedDifference>> pairedDifferences(
+      List<CellResult> cells) {
+    Map<String, Map<String, PairedDifference>> differences = new LinkedHashMap<>();
+    for (String dataset :
+        new TreeSet<>(cells.stream().map(CellResult::dataset).toList()).descendingSet()) {
+      Map<Integer, CellResult> hard = bySplit(cells, dataset, "hard");
+      Map<Integer, CellResult> soft = bySplit(cells, dataset, "soft");
+      List<Integer> splits = hard.keySet().stream().filter(soft::containsKey).sorted().toList();
+      if (splits.isEmpty()) {
+        continue;
+      }
+      Map<String, PairedDifference> byMetric = new LinkedHashMap<>();
+      for (String metric : PAIRED_METRICS.keySet()) {
+        byMetric.put(
+            metric,
+            PairedDifference.of(
+                splits.stream().map(split -> soft.get(split).metrics().get(metric)).toList(),
+                splits.stream().map(split -> hard.get(split).metrics().get(metric)).toList()));
+      }
+      differences.put(dataset, byMetric);
+    }
+    return differences;
+  }
+
+  private static Map<Integer, CellResult> bySplit(
+      List<CellResult> cells, String dataset, String labelType) {
+    Map<Integer, CellResult> bySplit = new LinkedHashMap<>();
+    cells.stream()
+        .filter(c -> c.dataset().equals(dataset) && c.labelType().equals(labelType))
+        .forEach(c -> bySplit.put(c.split(), c));
+    return bySplit;
+  }
+
+  /**
+   * Which label type a paired difference favours on a metric: the better one when its 95 % interval
+   * excludes zero, else none.
+   */
+  static String verdict(String metric, PairedDifference difference) {
+    if (!difference.excludesZero()) {
+      return "none";
+    }
+    boolean softHigher = difference.mean() > 0;
+    return softHigher == Metrics.LARGER_IS_BETTER.get(metric) ? "soft" : "hard";
+  }
+
+  private static void pairedSection(StringBuilder md, List<CellResult> cells) {
+    Map<String, Map<String, PairedDifference>> differences = pairedDifferences(cells);
+    if (differences.isEmpty()) {
+      return;
+    }
+    md.append("\n## Soft − hard, paired by split\n\n")
+        .append(
+            "The mean of each split's soft − hard difference with its 95 % Student-t interval (both models of ")
+        .append(
+            "a split are scored on the same test images, so the splits' own differences cancel). A label ")
+        .append("type wins a metric only where the interval excludes zero.\n\n| Dataset | pairs |");
+    PAIRED_METRICS.forEach(
+        (metric, name) ->
+            md.append(' ')
+                .append(name)
+                .append(Metrics.LARGER_IS_BETTER.get(metric) ? " ↑" : " ↓")
+                .append(" |"));
+    md.append("\n|---|---|").append("---|".repeat(PAIRED_METRICS.size())).append('\n');
+    differences.forEach(
+        (dataset, byMetric) -> {
+          md.append("| ")
+              .append(dataset)
+              .append(" | ")
+              .append(byMetric.values().iterator().next().pairs())
+              .append(" |");
+          byMetric.forEach(
+              (metric, d) ->
+                  md.append(
+                      Double.isNaN(d.low())
+                          ? String.format(Locale.ROOT, " %+.4f |", d.mean())
+                          : String.format(
+                              Locale.ROOT,
+                              " %+.4f [%+.4f, %+.4f] |",
+                              d.mean(),
+                              d.low(),
+                              d.high())));
+          md.append('\n');
+        });
+    md.append('\n');
+    differences.forEach(
+        (dataset, byMetric) -> {
+          Map<String, List<String>> won = new LinkedHashMap<>();
+          for (String side : List.of("soft", "hard", "none")) {
+            won.put(side, new ArrayList<>());
+          }
+          byMetric.forEach(
+              (metric, d) -> won.get(verdict(metric, d)).add(PAIRED_METRICS.get(metric)));
+          md.append("- **")
+              .append(dataset)
+              .append("** (")
+              .append(byMetric.values().iterator().next().pairs())
+              .append(" paired splits): soft labels are better on ")
+              .append(listed(won.get("soft")))
+              .append(", hard labels on ")
+              .append(listed(won.get("hard")))
+              .append(won.get("none").isEmpty() ? "." : "; on " + listed(won.get("none")))
+              .append(
+                  won.get("none").isEmpty()
+                      ? "\n"
+                      : " the interval holds zero: no difference these splits can resolve.\n");
+        });
+  }
+
+  private static String listed(List<String> names) {
+    if (names.isEmpty()) {
+      return "nothing";
+    }
+    if (names.size() == 1) {
+      return names.get(0);
+    }
+    return String.join(", ", names.subList(0, names.size() - 1))
+        + " and "
+        + names.get(names.size() - 1);
   }
 
   private static void featureSpaceSection(StringBuilder md, List<FeatureSpace> featureSpaces) {

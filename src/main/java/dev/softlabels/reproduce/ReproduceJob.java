@@ -445,6 +445,7 @@ public final class ReproduceJob {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("preset", settings.preset());
     json.put("summary", ReportRenderer.summarise(cells));
+    json.put("soft_minus_hard", ReportRenderer.pairedDifferences(cells));
     json.put("cells", cells);
     paths.writeText(HadoopPaths.child(settings.output(), "results.json"), Json.write(json));
     LOG.info(

@@ -112,4 +112,44 @@ class ReportRendererTest {
             "<img src=\"data:image/png;base64,iVBORw==\" alt=\"synthetic: colour interpolation\"")
         .doesNotContain("src=\"synthetic/");
   }
+
+  /**
+   * cells(): synthetic ACC differences 0.10 and 0.08 (mean 0.09, standard error 0.01, t(0.975, 1) =
+   * 12.7062: ±0.1271), KL -0.35 and -0.41 (mean -0.38, standard error 0.03: ±0.3812, so the upper
+   * end is +0.0012), ECE and NLL 0 on both splits.
+   */
+  @Test
+  void softMinusHardIsPairedBySplitWithA95PercentIntervalAndAVerdict() {
+    PairedDifference acc =
+        ReportRenderer.pairedDifferences(cells()).get("synthetic").get("macro_accuracy");
+    assertThat(acc.pairs()).isEqualTo(2);
+    assertThat(acc.mean()).isCloseTo(0.09, within(1e-12));
+    assertThat(acc.low()).isCloseTo(0.09 - 0.127062, within(1e-5));
+    PairedDifference kl = ReportRenderer.pairedDifferences(cells()).get("synthetic").get("kl");
+    assertThat(kl.mean()).isCloseTo(-0.38, within(1e-12));
+    assertThat(kl.high()).isCloseTo(-0.38 + 0.381186, within(1e-5));
+    assertThat(ReportRenderer.verdict("kl", kl)).isEqualTo("none");
+    assertThat(ReportRenderer.verdict("kl", new PairedDifference(5, -0.3, -0.4, -0.2)))
+        .isEqualTo("soft");
+    assertThat(ReportRenderer.verdict("macro_accuracy", new PairedDifference(5, -0.3, -0.4, -0.2)))
+        .isEqualTo("hard");
+
+    String md = ReportRenderer.markdown(cells(), List.of(), "quick", Map.of());
+    assertThat(md)
+        .contains("## Soft − hard, paired by split")
+        .contains(
+            "| synthetic | 2 | +0.0900 [-0.0371, +0.2171] | -0.3800 [-0.7612, +0.0012] |"
+                + " +0.0000 [+0.0000, +0.0000] | +0.0000 [+0.0000, +0.0000] |")
+        .contains(
+            "- **synthetic** (2 paired splits): soft labels are better on nothing, hard labels on"
+                + " nothing; on ACC, KL, ECE and NLL the interval holds zero");
+  }
+
+  @Test
+  void aDatasetWithOneLabelTypeHasNoPairedRow() {
+    List<CellResult> hardOnly = cells().stream().filter(c -> c.labelType().equals("hard")).toList();
+    assertThat(ReportRenderer.pairedDifferences(hardOnly)).isEmpty();
+    assertThat(ReportRenderer.markdown(hardOnly, List.of(), "quick", Map.of()))
+        .doesNotContain("paired by split");
+  }
 }

@@ -66,7 +66,9 @@ class ReproduceJobTest {
         .contains(
             "| Dataset | Hard ACC ↑ | Hard KL ↓ | Soft ACC ↑ | Soft KL ↓ |",
             "synthetic (ours, 2 splits)",
-            "synthetic (paper)");
+            "synthetic (paper)",
+            "## Soft − hard, paired by split",
+            "- **synthetic** (2 paired splits): soft labels are better on ");
     assertThat(Files.readAllLines(dir.resolve("results.csv"))).hasSize(5);
     assertThat(Files.readString(dir.resolve("synthetic/cells/split-1/soft/model/last/state.json")))
         .as("a cell trains softlabels.train.epochs, here the preset's")
@@ -81,7 +83,8 @@ class ReproduceJobTest {
             "## Feature space (t-SNE)",
             "(synthetic/embedding/colour-interpolation.png)",
             "250 iterations");
-    assertThat(Files.readString(dir.resolve("results.json"))).contains("\"cells\"");
+    assertThat(Files.readString(dir.resolve("results.json")))
+        .contains("\"cells\"", "\"soft_minus_hard\"", "\"pairs\" : 2");
 
     Path firstModel = dir.resolve("synthetic/cells/split-0/hard/model/last/model.zip");
     long written = Files.getLastModifiedTime(firstModel).toMillis();
