@@ -15,6 +15,7 @@ import dev.softlabels.dataset.ImageTable;
 import dev.softlabels.dataset.LabelType;
 import dev.softlabels.evaluate.EvaluateJob;
 import dev.softlabels.evaluate.EvaluateSettings;
+import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.labels.Metrics;
 import dev.softlabels.spark.HadoopPaths;
@@ -23,8 +24,11 @@ import dev.softlabels.train.TrainJob;
 import dev.softlabels.train.TrainSettings;
 import dev.softlabels.train.TrainState;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -175,20 +179,44 @@ public final class BackboneJob {
   }
 
   /**
-   * A set's index.csv (jpg_file, label) as a label table: the file name's stem, its class as
-   * hard_label and the one-hot distribution as soft_label. Written once.
+   * A set's index.csv (jpg_file, label, class) as a label table: the file name's stem, its class as
+   * hard_label and the one-hot distribution as soft_label, with the class names (by label index)
+   * recorded, so that a network fine-tuned from the backbone knows whether its classes are the
+   * backbone's. Written once.
    */
   private static void labels(SparkSession spark, String set, String output) {
     if (!HadoopPaths.of(spark).exists(HadoopPaths.child(output, "_SUCCESS"))) {
-      spark
-          .read()
-          .option("header", true)
-          .csv(HadoopPaths.child(set, "index.csv"))
-          .select(
-              regexp_extract(col("jpg_file"), "([^/]+)\\.[A-Za-z]+$", 1).as(LabelColumns.IMAGE),
-              col("label").cast("int").as(LabelColumns.HARD_LABEL))
-          .withColumn(
-              LabelColumns.SOFT_LABEL, LabelColumns.oneHot(col(LabelColumns.HARD_LABEL), CLASSES))
+      Dataset<Row> index =
+          spark.read().option("header", true).csv(HadoopPaths.child(set, "index.csv"));
+      // One row per class: bounded by the class count, not by the images.
+      List<String> names =
+          index
+              .select(col("label").cast("int").as("label"), col("class"))
+              .distinct()
+              .orderBy("label")
+              .collectAsList()
+              .stream()
+              .map(row -> row.getString(1))
+              .toList();
+      if (names.size() != CLASSES) {
+        throw new UserError(
+            HadoopPaths.child(set, "index.csv")
+                + " names "
+                + names.size()
+                + " label/class pairs, not CIFAR-10's "
+                + CLASSES
+                + ": "
+                + names);
+      }
+      Dataset<Row> table =
+          index
+              .select(
+                  regexp_extract(col("jpg_file"), "([^/]+)\\.[A-Za-z]+$", 1).as(LabelColumns.IMAGE),
+                  col("label").cast("int").as(LabelColumns.HARD_LABEL))
+              .withColumn(
+                  LabelColumns.SOFT_LABEL,
+                  LabelColumns.oneHot(col(LabelColumns.HARD_LABEL), CLASSES));
+      LabelColumns.withClasses(table, new ClassList(names))
           .write()
           .mode("overwrite")
           .parquet(output);

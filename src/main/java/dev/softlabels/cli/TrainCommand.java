@@ -66,7 +66,8 @@ final class TrainCommand implements Callable<Integer> {
       description =
           "Start from a trained network: a model directory (its best/ checkpoint), a DL4J model zip, or "
               + "imagenet (the zoo network's ImageNet weights, downloaded by DL4J); the output layer is rebuilt for the "
-              + "labels' classes.")
+              + "labels' classes, or kept when they are the ones it was trained on "
+              + "(softlabels.train.keep-matching-output).")
   String initFrom;
 
   @Option(

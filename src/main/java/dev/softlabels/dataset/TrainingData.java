@@ -3,6 +3,7 @@ package dev.softlabels.dataset;
 import static org.apache.spark.sql.functions.col;
 
 import dev.softlabels.config.UserError;
+import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.HadoopPaths;
 import java.io.Serializable;
@@ -38,8 +39,10 @@ public final class TrainingData {
 
   /**
    * @param examples cached rows of (image_id, image_bytes, split, soft_label, hard_label, target)
+   * @param classNames the class names the label table records for its soft_label entries, in
+   *     class-index order (empty when it records none)
    */
-  public record Prepared(Dataset<Row> examples, Shape shape) {
+  public record Prepared(Dataset<Row> examples, Shape shape, List<String> classNames) {
     public Dataset<Row> split(String name) {
       return examples.filter(col(ImageTable.SPLIT).equalTo(name));
     }
@@ -55,14 +58,12 @@ public final class TrainingData {
             settings.trainFraction(),
             settings.validationFraction(),
             settings.imageIdPattern());
+    Dataset<Row> stored = spark.read().parquet(settings.labels());
+    List<String> classNames =
+        LabelColumns.classes(stored.schema()).map(ClassList::names).orElse(List.of());
     Dataset<Row> table =
-        spark
-            .read()
-            .parquet(settings.labels())
-            .select(
-                col(LabelColumns.IMAGE),
-                col(LabelColumns.SOFT_LABEL),
-                col(LabelColumns.HARD_LABEL));
+        stored.select(
+            col(LabelColumns.IMAGE), col(LabelColumns.SOFT_LABEL), col(LabelColumns.HARD_LABEL));
     Dataset<Row> labels = LabelIds.mapped(table, settings.labelIds(), settings.labels());
     Dataset<Row> joined = images.join(labels, LabelColumns.IMAGE);
     Row first =
@@ -97,7 +98,7 @@ public final class TrainingData {
         shape.width(),
         shape.height(),
         shape.classes());
-    return new Prepared(examples, shape);
+    return new Prepared(examples, shape, classNames);
   }
 
   /**

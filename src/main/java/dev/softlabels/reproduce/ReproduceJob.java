@@ -132,7 +132,8 @@ public final class ReproduceJob {
                   Locale.ROOT,
                   "fine-tuned from the CIFAR-10 backbone (%s, %d epochs "
                       + "on the 50,000 CIFAR-10 training images with their single labels; CIFAR-10 test accuracy %.4f): %d "
-                      + "epoch(s) of the new output layer alone, then every layer, learning rate %s%s",
+                      + "epoch(s) of the output layer alone (the backbone's own where the classes are "
+                      + "CIFAR-10's, else a new one), then every layer, learning rate %s%s",
                   backbone.network(),
                   backbone.epochs(),
                   backbone.testAccuracy(),

@@ -4,6 +4,8 @@ import dev.softlabels.config.UserError;
 import dev.softlabels.dataset.TrainingData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -21,14 +23,16 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Nesterovs;
 
 /**
  * Starting a training run from a trained network (softlabels.train.init-from): every layer but the
- * output is copied with its parameters, the output layer is rebuilt for the label table's classes,
- * and for the first frozen epochs only that new layer trains (DL4J's transfer learning: the layers
- * below it run as frozen feature extractors, in inference mode, so their parameters, batch-norm
- * statistics included, stay as they were).
+ * output is copied with its parameters, the output layer is rebuilt for the label table's classes
+ * (or kept, parameters and all, when they are the classes the network was trained on), and for the
+ * first frozen epochs only that new layer trains (DL4J's transfer learning: the layers below it run
+ * as frozen feature extractors, in inference mode, so their parameters, batch-norm statistics
+ * included, stay as they were).
  */
 final class FineTuning {
 
@@ -66,6 +70,54 @@ final class FineTuning {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the model zip " + location, e);
     }
+  }
+
+  /**
+   * The class names the network at {@code location} was trained on, as its best checkpoint records
+   * them; empty for a model zip, the ImageNet weights and checkpoints that record none.
+   */
+  static List<String> classes(SparkSession spark, String location) {
+    if (location.equals(ZooNetworks.IMAGENET) || location.endsWith(".zip")) {
+      return List.of();
+    }
+    return new Checkpoints(spark, location)
+        .state(Checkpoints.BEST)
+        .map(TrainState::classes)
+        .orElse(List.of());
+  }
+
+  /**
+   * Whether a fine-tune keeps the pretrained output layer: asked to, and the classes the network
+   * was trained on, as recorded, are the label table's, by name and order.
+   */
+  static boolean keepsOutput(boolean keepMatching, List<String> pretrained, List<String> table) {
+    return keepMatching && !pretrained.isEmpty() && pretrained.equals(table);
+  }
+
+  /**
+   * {@code started} (from {@link #start}, for as many classes as {@code pretrained} has) with the
+   * pretrained output layer's parameters in place of the new layer's random ones.
+   */
+  static NeuralNet withOutputOf(NeuralNet pretrained, NeuralNet started) {
+    INDArray trained = outputLayer(pretrained).params();
+    org.deeplearning4j.nn.api.Layer output = outputLayer(started);
+    if (!Arrays.equals(trained.shape(), output.params().shape())) {
+      throw new IllegalStateException(
+          "the pretrained output layer's parameters "
+              + Arrays.toString(trained.shape())
+              + " do not fit the new one's "
+              + Arrays.toString(output.params().shape()));
+    }
+    output.setParams(trained.dup());
+    return started;
+  }
+
+  private static org.deeplearning4j.nn.api.Layer outputLayer(NeuralNet network) {
+    if (network instanceof NeuralNet.Graph graph) {
+      ComputationGraph g = graph.graph();
+      return g.getLayer(g.getConfiguration().getNetworkOutputs().get(0));
+    }
+    return ((NeuralNet.Stack) network).network().getOutputLayer();
   }
 
   /** The optimizer settings applied to every layer of a network that training starts from. */

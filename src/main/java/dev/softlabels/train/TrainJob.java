@@ -92,17 +92,30 @@ public final class TrainJob {
         bestLoss = previous.get().bestValidationLoss();
         LOG.info("train: resuming {} after epoch {}", modelDir, previous.get().epochsDone());
       } else if (settings.fineTunes()) {
+        NeuralNet pretrained =
+            FineTuning.load(spark, settings.initFrom(), settings.network(), shape);
         network =
             FineTuning.start(
-                FineTuning.load(spark, settings.initFrom(), settings.network(), shape),
+                pretrained,
                 shape.classes(),
                 settings.optimizer(),
                 settings.classWeights(),
                 settings.seed(),
                 settings.frozenEpochs() > 0);
+        boolean keepOutput =
+            FineTuning.keepsOutput(
+                settings.keepMatchingOutput(),
+                FineTuning.classes(spark, settings.initFrom()),
+                data.classNames());
+        if (keepOutput) {
+          network = FineTuning.withOutputOf(pretrained, network);
+        }
         LOG.info(
-            "train: starting from {} with a new output layer for {} classes{}",
+            "train: starting from {} with {} for {} classes{}",
             settings.initFrom(),
+            keepOutput
+                ? "its own output layer (trained on the label table's classes)"
+                : "a new output layer",
             shape.classes(),
             settings.frozenEpochs() > 0
                 ? ", the layers below it frozen for " + settings.frozenEpochs() + " epoch(s)"
@@ -182,7 +195,8 @@ public final class TrainJob {
           bestEpoch = epoch + 1;
         }
         TrainState state =
-            new TrainState(epoch + 1, bestEpoch, bestLoss, List.copyOf(history), settings);
+            new TrainState(
+                epoch + 1, bestEpoch, bestLoss, List.copyOf(history), settings, data.classNames());
         // best/ before last/: last/ saying "epoch N done" is the epoch's commit, so a run killed
         // between the two redoes the epoch instead of finding all epochs done and no best model.
         checkpoints.save(best ? Checkpoints.BEST : Checkpoints.LAST, network, state);

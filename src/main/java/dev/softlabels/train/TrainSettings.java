@@ -32,7 +32,8 @@ public record TrainSettings(
     int inferenceBatch,
     Augmentation augmentation,
     String initFrom,
-    int frozenEpochs)
+    int frozenEpochs,
+    boolean keepMatchingOutput)
     implements Serializable {
 
   public TrainSettings {
@@ -108,6 +109,7 @@ public record TrainSettings(
     private Augmentation augmentation;
     private String initFrom;
     private int frozenEpochs;
+    private boolean keepMatchingOutput;
 
     private Copy(TrainSettings settings) {
       data = settings.data;
@@ -128,6 +130,7 @@ public record TrainSettings(
       augmentation = settings.augmentation;
       initFrom = settings.initFrom;
       frozenEpochs = settings.frozenEpochs;
+      keepMatchingOutput = settings.keepMatchingOutput;
     }
 
     private TrainSettings settings() {
@@ -149,7 +152,8 @@ public record TrainSettings(
           inferenceBatch,
           augmentation,
           initFrom,
-          frozenEpochs);
+          frozenEpochs,
+          keepMatchingOutput);
     }
   }
 
@@ -218,6 +222,7 @@ public record TrainSettings(
         train.getInt("inference-batch"),
         Augmentation.from(train),
         train.getString("init-from"),
-        train.getInt("frozen-epochs"));
+        train.getInt("frozen-epochs"),
+        train.getBoolean("keep-matching-output"));
   }
 }

@@ -186,7 +186,7 @@ class ReproduceJobTest {
     standIn.init();
     Checkpoints checkpoints =
         new Checkpoints(spark, backbone.resolve(BackboneJob.MODEL).toString());
-    TrainState state = new TrainState(1, 1, 2.3, List.of(), Map.of());
+    TrainState state = new TrainState(1, 1, 2.3, List.of(), Map.of(), List.of());
     checkpoints.save(Checkpoints.BEST, new NeuralNet.Stack(standIn), state);
     checkpoints.save(Checkpoints.LAST, new NeuralNet.Stack(standIn), state);
     Files.writeString(

@@ -1,7 +1,9 @@
 package dev.softlabels.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
@@ -67,36 +69,11 @@ class FineTuningTest {
     return table;
   }
 
-  private static MultiLayerNetwork stack(NeuralNet network) {
-    return ((NeuralNet.Stack) network).network();
-  }
-
-  @Test
-  void everyLayerButTheOutputIsCopiedAndTheOutputIsRebuiltForTheNewClasses() {
-    MultiLayerNetwork pretrained = pretrained(6);
-    MultiLayerNetwork tuned =
-        stack(FineTuning.start(new NeuralNet.Stack(pretrained), 10, OPTIMIZER, null, 5, false));
-
-    assertThat(tuned.getnLayers()).isEqualTo(pretrained.getnLayers());
-    Map<String, INDArray> before = belowOutput(pretrained);
-    assertThat(before)
-        .hasSizeGreaterThan(10); // conv weights and biases, batch-norm gamma, beta, mean, var
-    assertThat(belowOutput(tuned)).isEqualTo(before);
-    int output = tuned.getnLayers() - 1;
-    OutputLayer layer = (OutputLayer) tuned.getLayer(output).conf().getLayer();
-    assertThat(layer.getNIn()).isEqualTo(64);
-    assertThat(layer.getNOut()).isEqualTo(10);
-    assertThat(tuned.getLayer(output).getParam("W").shape()).containsExactly(64, 10);
-    assertThat(tuned.output(batch(10, 1).getFeatures()).shape()).containsExactly(16, 10);
-    assertThat(FineTuning.isFrozen(new NeuralNet.Stack(tuned))).isFalse();
-  }
-
   /**
-   * The same for a computation graph (the zoo's networks): a vertex below the output is frozen,
-   * then trainable again with its parameters.
+   * A small graph for 8x8 images and 6 classes, with a merge vertex as ResNet's shortcuts, trained
+   * a step.
    */
-  @Test
-  void aGraphsFrozenVerticesKeepTheirParametersAndUnfreezingKeepsEveryParameter() {
+  private static ComputationGraph pretrainedGraph() {
     ComputationGraph pretrained =
         new ComputationGraph(
             new NeuralNetConfiguration.Builder()
@@ -127,6 +104,40 @@ class FineTuningTest {
                 .build());
     pretrained.init();
     pretrained.fit(batch(6, 1));
+    return pretrained;
+  }
+
+  private static MultiLayerNetwork stack(NeuralNet network) {
+    return ((NeuralNet.Stack) network).network();
+  }
+
+  @Test
+  void everyLayerButTheOutputIsCopiedAndTheOutputIsRebuiltForTheNewClasses() {
+    MultiLayerNetwork pretrained = pretrained(6);
+    MultiLayerNetwork tuned =
+        stack(FineTuning.start(new NeuralNet.Stack(pretrained), 10, OPTIMIZER, null, 5, false));
+
+    assertThat(tuned.getnLayers()).isEqualTo(pretrained.getnLayers());
+    Map<String, INDArray> before = belowOutput(pretrained);
+    assertThat(before)
+        .hasSizeGreaterThan(10); // conv weights and biases, batch-norm gamma, beta, mean, var
+    assertThat(belowOutput(tuned)).isEqualTo(before);
+    int output = tuned.getnLayers() - 1;
+    OutputLayer layer = (OutputLayer) tuned.getLayer(output).conf().getLayer();
+    assertThat(layer.getNIn()).isEqualTo(64);
+    assertThat(layer.getNOut()).isEqualTo(10);
+    assertThat(tuned.getLayer(output).getParam("W").shape()).containsExactly(64, 10);
+    assertThat(tuned.output(batch(10, 1).getFeatures()).shape()).containsExactly(16, 10);
+    assertThat(FineTuning.isFrozen(new NeuralNet.Stack(tuned))).isFalse();
+  }
+
+  /**
+   * The same for a computation graph (the zoo's networks): a vertex below the output is frozen,
+   * then trainable again with its parameters.
+   */
+  @Test
+  void aGraphsFrozenVerticesKeepTheirParametersAndUnfreezingKeepsEveryParameter() {
+    ComputationGraph pretrained = pretrainedGraph();
     INDArray convolution = pretrained.getLayer("conv").params().dup();
 
     NeuralNet tuned =
@@ -180,5 +191,63 @@ class FineTuningTest {
     assertThat(after.get("0_W"))
         .as("the first convolution trains once unfrozen")
         .isNotEqualTo(before.get("0_W"));
+  }
+
+  /**
+   * A fine-tune on the classes the network was trained on keeps its output layer: right after the
+   * start, before any training, its parameters are the pretrained ones bit for bit (a new layer's
+   * are random).
+   */
+  @Test
+  void theOutputLayerIsKeptBitForBitWhenItsClassesAreTheLabelTables() {
+    MultiLayerNetwork pretrained = pretrained(6);
+    float[] trained = pretrained.getOutputLayer().params().toFloatVector();
+    NeuralNet started =
+        FineTuning.start(new NeuralNet.Stack(pretrained), 6, OPTIMIZER, null, 5, true);
+    assertThat(stack(started).getOutputLayer().params().toFloatVector())
+        .as("a new output layer")
+        .isNotEqualTo(trained);
+
+    MultiLayerNetwork kept =
+        stack(FineTuning.withOutputOf(new NeuralNet.Stack(pretrained), started));
+    assertThat(kept.getOutputLayer().params().toFloatVector()).containsExactly(trained);
+    assertThat(FineTuning.isFrozen(new NeuralNet.Stack(kept))).isTrue();
+
+    ComputationGraph graph = pretrainedGraph();
+    float[] graphTrained = graph.getLayer("output").params().toFloatVector();
+    ComputationGraph keptGraph =
+        ((NeuralNet.Graph)
+                FineTuning.withOutputOf(
+                    new NeuralNet.Graph(graph),
+                    FineTuning.start(new NeuralNet.Graph(graph), 6, OPTIMIZER, null, 5, true)))
+            .graph();
+    assertThat(keptGraph.getLayer("output").params().toFloatVector()).containsExactly(graphTrained);
+  }
+
+  @Test
+  void anOutputLayerForOtherClassesCannotBeKept() {
+    MultiLayerNetwork pretrained = pretrained(6);
+    NeuralNet started =
+        FineTuning.start(new NeuralNet.Stack(pretrained), 4, OPTIMIZER, null, 5, false);
+    assertThatThrownBy(() -> FineTuning.withOutputOf(new NeuralNet.Stack(pretrained), started))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("do not fit");
+  }
+
+  @Test
+  void theOutputIsKeptOnlyForTheSameClassNamesInTheSameOrderWhenAsked() {
+    List<String> cifar = List.of("airplane", "automobile", "bird");
+    assertThat(FineTuning.keepsOutput(true, cifar, List.of("airplane", "automobile", "bird")))
+        .isTrue();
+    assertThat(FineTuning.keepsOutput(false, cifar, cifar)).as("switched off").isFalse();
+    assertThat(FineTuning.keepsOutput(true, cifar, List.of("automobile", "airplane", "bird")))
+        .as("another order")
+        .isFalse();
+    assertThat(FineTuning.keepsOutput(true, cifar, List.of("airplane", "automobile")))
+        .as("fewer classes")
+        .isFalse();
+    assertThat(FineTuning.keepsOutput(true, List.of(), List.of()))
+        .as("neither side records its classes")
+        .isFalse();
   }
 }

@@ -128,6 +128,30 @@ class TrainJobTest {
     }
     assertThat(frozen.getLayer(output).params()).isNotEqualTo(pretrained.getLayer(output).params());
 
+    // The base model records the classes of the table it learned, the same as the tuned one's, so
+    // the fine-tune keeps its output layer: with nothing learned in the frozen epoch (no weight
+    // decay, and a learning rate whose steps vanish in float arithmetic: it must be positive), that
+    // layer is still the pretrained one bit for bit.
+    List<String> classes =
+        LabelColumns.classes(spark.read().parquet(generated.resolve("labels").toString()).schema())
+            .orElseThrow()
+            .names();
+    assertThat(
+            new Checkpoints(spark, base.toString()).state(Checkpoints.BEST).orElseThrow().classes())
+        .isEqualTo(classes)
+        .hasSize(6);
+    Path still = dir.resolve("tuned-still");
+    Map<String, Object> still0 = new HashMap<>(fineTune);
+    still0.put("softlabels.train.optimizer.learning-rate", 1e-30);
+    still0.put("softlabels.train.optimizer.weight-decay", 0.0);
+    TrainJob.run(spark, settings("soft", generated.resolve("labels"), still, 1, still0));
+    assertThat(
+            stack(new Checkpoints(spark, still.toString()).network(Checkpoints.LAST))
+                .getLayer(output)
+                .params()
+                .toFloatVector())
+        .containsExactly(pretrained.getLayer(output).params().toFloatVector());
+
     TrainState resumed =
         TrainJob.run(spark, settings("soft", generated.resolve("labels"), tuned, 2, fineTune));
     assertThat(resumed.epochsDone()).isEqualTo(2);
@@ -235,7 +259,7 @@ class TrainJobTest {
     data.examples().unpersist();
     nan.params().assign(Double.NaN);
     new Checkpoints(spark, diverged.toString())
-        .save(Checkpoints.BEST, nan, new TrainState(1, 1, Double.NaN, List.of(), null));
+        .save(Checkpoints.BEST, nan, new TrainState(1, 1, Double.NaN, List.of(), null, List.of()));
     EvaluateSettings evaluate =
         EvaluateSettings.from(
             ConfigLoader.withOverrides(
