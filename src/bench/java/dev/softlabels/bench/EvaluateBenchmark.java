@@ -45,9 +45,7 @@ final class EvaluateBenchmark {
     TrainingData.Shape shape = new TrainingData.Shape(3, size, size, CLASSES);
     NeuralNet network =
         Networks.create(settings.network(), shape, settings.optimizer(), null, settings.seed());
-    Dataset<Row> pictures =
-        ImageTable.read(
-            spark, settings.data().images(), 0, 0.6, 0.2, settings.data().imageIdPattern());
+    Dataset<Row> pictures = ImageTable.read(spark, settings.data());
     long started = System.nanoTime();
     Inference.predict(spark, network, pictures, shape, settings.inferenceBatch())
         .write()

@@ -20,6 +20,7 @@ public record DataSpec(
     int split,
     double trainFraction,
     double validationFraction,
+    int folds,
     String imageIdPattern,
     LabelIdPattern labelIds)
     implements Serializable {
@@ -37,6 +38,14 @@ public record DataSpec(
     }
     if (split < 0) {
       throw new UserError(scope + ".split must be >= 0, got " + split);
+    }
+    if (folds != 0 && folds < 3) {
+      throw new UserError(
+          TRAIN + ".folds must be 0 (split by split-fractions) or at least 3, got " + folds);
+    }
+    if (folds > 0 && split >= folds) {
+      throw new UserError(
+          scope + ".split must be below " + TRAIN + ".folds (" + folds + "), got " + split);
     }
     return this;
   }
@@ -59,6 +68,7 @@ public record DataSpec(
             split >= 0 ? split : train.split(),
             train.trainFraction(),
             train.validationFraction(),
+            train.folds(),
             train.imageIdPattern(),
             train.labelIds())
         .checked(scope);
@@ -97,6 +107,7 @@ public record DataSpec(
             split,
             train.trainFraction(),
             train.validationFraction(),
+            train.folds(),
             train.imageIdPattern(),
             train.labelIds())
         .checked(TRAIN);
@@ -114,18 +125,45 @@ public record DataSpec(
         split,
         trainFraction,
         validationFraction,
+        folds,
         imageIdPattern,
         labelIds);
   }
 
+  /** Split by these fractions (never by folds). */
   public DataSpec withFractions(double train, double validation) {
     return new DataSpec(
-        images, labels, labelType, split, train, validation, imageIdPattern, labelIds);
+        images, labels, labelType, split, train, validation, 0, imageIdPattern, labelIds);
+  }
+
+  /**
+   * Split into {@code k} folds (see {@link ImageTable#read}); the split number picks the test fold.
+   */
+  public DataSpec withFolds(int k) {
+    return new DataSpec(
+            images,
+            labels,
+            labelType,
+            split,
+            trainFraction,
+            validationFraction,
+            k,
+            imageIdPattern,
+            labelIds)
+        .checked(TRAIN);
   }
 
   public DataSpec withImageIdPattern(String pattern) {
     return new DataSpec(
-        images, labels, labelType, split, trainFraction, validationFraction, pattern, labelIds);
+        images,
+        labels,
+        labelType,
+        split,
+        trainFraction,
+        validationFraction,
+        folds,
+        pattern,
+        labelIds);
   }
 
   private static DataSpec read(Config config) {
@@ -141,6 +179,7 @@ public record DataSpec(
         train.getInt("split"),
         fractions.get(0),
         fractions.get(1),
+        train.getInt("folds"),
         train.getString("image-id-pattern"),
         LabelIdPattern.parse(train.getString("label-id-pattern")));
   }

@@ -33,6 +33,10 @@ public final class ImageTable {
   public static final String TRAIN = "train";
   public static final String VALIDATION = "validation";
   public static final String TEST = "test";
+
+  /** Hashed with every image id for its fold: the same for every split, unlike split numbers. */
+  private static final String FOLD_SALT = "fold";
+
   private static final String ID_PATTERN_KEY = "softlabels.train.image-id-pattern";
 
   private ImageTable() {}
@@ -45,18 +49,15 @@ public final class ImageTable {
     return name;
   }
 
-  public static Dataset<Row> read(
-      SparkSession spark,
-      String path,
-      int split,
-      double trainFraction,
-      double validationFraction,
-      String idPattern) {
+  /** {@code data}'s images with the part of its split each image is in. */
+  public static Dataset<Row> read(SparkSession spark, DataSpec data) {
+    String path = data.images();
+    int split = data.split();
+    String idPattern = data.imageIdPattern();
     HadoopPaths paths = HadoopPaths.of(spark);
     paths.requireExists(path, "images");
     boolean parquet = isParquet(paths, path);
-    Column computedSplit =
-        computedSplit(col(LabelColumns.IMAGE), split, trainFraction, validationFraction);
+    Column computedSplit = computedSplit(col(LabelColumns.IMAGE), data);
     if (parquet) {
       Dataset<Row> images = spark.read().parquet(path);
       if (!Arrays.asList(images.columns()).contains(ImageColumns.PNG)) {
@@ -117,14 +118,21 @@ public final class ImageTable {
   }
 
   /**
-   * train / validation / test from a hash of (image id, split number): stable across runs and
-   * machines.
+   * train / validation / test from a hash of the image id, stable across runs and machines. With
+   * fractions, a fresh draw per split number (hashed with it); with k folds, one fold per image
+   * (hashed without it), so split s tests on fold s, validates on fold s + 1 and trains on the
+   * rest: the k test parts partition the images and no split's validation part is its test part.
    */
-  static Column computedSplit(
-      Column imageId, int split, double trainFraction, double validationFraction) {
-    Column u = pmod(xxhash64(imageId, lit(split)), lit(1_000_000L)).divide(1e6);
-    return when(u.lt(trainFraction), lit(TRAIN))
-        .when(u.lt(trainFraction + validationFraction), lit(VALIDATION))
+  static Column computedSplit(Column imageId, DataSpec data) {
+    if (data.folds() > 0) {
+      Column fold = pmod(xxhash64(imageId, lit(FOLD_SALT)), lit((long) data.folds()));
+      return when(fold.equalTo(data.split()), lit(TEST))
+          .when(fold.equalTo((data.split() + 1) % data.folds()), lit(VALIDATION))
+          .otherwise(lit(TRAIN));
+    }
+    Column u = pmod(xxhash64(imageId, lit(data.split())), lit(1_000_000L)).divide(1e6);
+    return when(u.lt(data.trainFraction()), lit(TRAIN))
+        .when(u.lt(data.trainFraction() + data.validationFraction()), lit(VALIDATION))
         .otherwise(lit(TEST));
   }
 }

@@ -50,14 +50,7 @@ public final class TrainingData {
 
   public static Prepared prepare(SparkSession spark, DataSpec settings) {
     HadoopPaths.of(spark).requireExists(settings.labels(), "labels");
-    Dataset<Row> images =
-        ImageTable.read(
-            spark,
-            settings.images(),
-            settings.split(),
-            settings.trainFraction(),
-            settings.validationFraction(),
-            settings.imageIdPattern());
+    Dataset<Row> images = ImageTable.read(spark, settings);
     Dataset<Row> stored = spark.read().parquet(settings.labels());
     List<String> classNames =
         LabelColumns.classes(stored.schema()).map(ClassList::names).orElse(List.of());

@@ -84,12 +84,10 @@ public final class TrainJob {
       NeuralNet network;
       List<TrainState.Epoch> history = new ArrayList<>();
       int bestEpoch = -1;
-      double bestLoss = Double.POSITIVE_INFINITY;
       if (previous.isPresent()) {
         network = checkpoints.resumable(Checkpoints.LAST);
         history.addAll(previous.get().history());
         bestEpoch = previous.get().bestEpoch();
-        bestLoss = previous.get().bestValidationLoss();
         LOG.info("train: resuming {} after epoch {}", modelDir, previous.get().epochsDone());
       } else if (settings.fineTunes()) {
         NeuralNet pretrained =
@@ -153,7 +151,7 @@ public final class TrainJob {
               FineTuning.unfrozen(distributed.network())
                   .distributed(context, trainingMaster(context, settings));
         }
-        double learningRate = settings.optimizer().learningRate(epoch, settings.epochs());
+        double learningRate = settings.learningRate(epoch);
         distributed.network().setLearningRate(learningRate);
         long started = System.nanoTime();
         minibatches.fit(distributed, settings.augmentation(), settings.seed(), epoch);
@@ -177,7 +175,6 @@ public final class TrainJob {
                   learningRate));
         }
         double loss = metrics.get(SoftLabelMetrics.LOSS);
-        boolean best = loss < bestLoss;
         TrainState.Epoch record =
             new TrainState.Epoch(
                 epoch + 1,
@@ -189,14 +186,20 @@ public final class TrainJob {
                 metrics.get(Metrics.KL),
                 metrics.get(Metrics.ACCURACY),
                 metrics.get(Metrics.MACRO_ACCURACY));
+        boolean best =
+            settings.selectBy().beats(record, bestEpoch > 0 ? history.get(bestEpoch - 1) : null);
         history.add(record);
         if (best) {
-          bestLoss = loss;
           bestEpoch = epoch + 1;
         }
         TrainState state =
             new TrainState(
-                epoch + 1, bestEpoch, bestLoss, List.copyOf(history), settings, data.classNames());
+                epoch + 1,
+                bestEpoch,
+                history.get(Math.max(bestEpoch, 1) - 1).validationLoss(),
+                List.copyOf(history),
+                settings,
+                data.classNames());
         // best/ before last/: last/ saying "epoch N done" is the epoch's commit, so a run killed
         // between the two redoes the epoch instead of finding all epochs done and no best model.
         checkpoints.save(best ? Checkpoints.BEST : Checkpoints.LAST, network, state);
@@ -206,7 +209,7 @@ public final class TrainJob {
         LOG.info(
             String.format(
                 Locale.ROOT,
-                "train: epoch %d/%d lr %.4f | %,d examples in %.1f s (%.0f ex/s) | validation loss %.4f, KL %.4f, "
+                "train: epoch %d/%d lr %.4g | %,d examples in %.1f s (%.0f ex/s) | validation loss %.4f, KL %.4f, "
                     + "macro acc %.4f%s",
                 epoch + 1,
                 settings.epochs(),
@@ -217,7 +220,7 @@ public final class TrainJob {
                 loss,
                 metrics.get(Metrics.KL),
                 metrics.get(Metrics.MACRO_ACCURACY),
-                best ? " (best)" : ""));
+                best ? " (best by " + settings.selectBy() + ")" : ""));
       }
       return checkpoints.state(Checkpoints.LAST).orElseThrow();
     } finally {

@@ -33,7 +33,9 @@ public record TrainSettings(
     Augmentation augmentation,
     String initFrom,
     int frozenEpochs,
-    boolean keepMatchingOutput)
+    boolean keepMatchingOutput,
+    int warmupEpochs,
+    EpochSelection selectBy)
     implements Serializable {
 
   public TrainSettings {
@@ -53,6 +55,7 @@ public record TrainSettings(
             && optimizer.minLearningRate() <= optimizer.learningRate(),
         "softlabels.train.optimizer needs learning-rate > 0 and 0 <= min-learning-rate <= learning-rate");
     require(frozenEpochs >= 0, "softlabels.train.frozen-epochs must be >= 0, got " + frozenEpochs);
+    require(warmupEpochs >= 0, "softlabels.train.warmup-epochs must be >= 0, got " + warmupEpochs);
     require(
         frozenEpochs == 0 || !initFrom.isBlank(),
         "softlabels.train.frozen-epochs needs a network to start from (softlabels.train.init-from, --init-from)");
@@ -61,6 +64,21 @@ public record TrainSettings(
         "softlabels.train.init-from = imagenet needs a zoo network (--network resnet50 or vgg16): "
             + network
             + " has no ImageNet weights");
+  }
+
+  /**
+   * The learning rate of a 0-based epoch: the schedule's, ramped up linearly over the first
+   * warmup-epochs epochs that train every layer (the frozen epochs, which train the output layer
+   * alone, at the schedule's), so a pretrained body is not shaken by full-rate steps of a still
+   * untrained head: the i-th of them (from 1) at i / (warmup-epochs + 1) of the rate.
+   */
+  public double learningRate(int epoch) {
+    double scheduled = optimizer.learningRate(epoch, epochs);
+    int bodyEpoch = epoch - frozenEpochs + 1;
+    if (bodyEpoch < 1 || bodyEpoch > warmupEpochs) {
+      return scheduled;
+    }
+    return scheduled * bodyEpoch / (warmupEpochs + 1);
   }
 
   public TrainSettings withEpochs(int epochs) {
@@ -81,6 +99,14 @@ public record TrainSettings(
 
   public TrainSettings withOptimizer(OptimizerSettings optimizer) {
     return with(copy -> copy.optimizer = optimizer);
+  }
+
+  public TrainSettings withWarmupEpochs(int warmupEpochs) {
+    return with(copy -> copy.warmupEpochs = warmupEpochs);
+  }
+
+  public TrainSettings withSelectBy(EpochSelection selectBy) {
+    return with(copy -> copy.selectBy = selectBy);
   }
 
   private TrainSettings with(Consumer<Copy> change) {
@@ -110,6 +136,8 @@ public record TrainSettings(
     private String initFrom;
     private int frozenEpochs;
     private boolean keepMatchingOutput;
+    private int warmupEpochs;
+    private EpochSelection selectBy;
 
     private Copy(TrainSettings settings) {
       data = settings.data;
@@ -131,6 +159,8 @@ public record TrainSettings(
       initFrom = settings.initFrom;
       frozenEpochs = settings.frozenEpochs;
       keepMatchingOutput = settings.keepMatchingOutput;
+      warmupEpochs = settings.warmupEpochs;
+      selectBy = settings.selectBy;
     }
 
     private TrainSettings settings() {
@@ -153,7 +183,9 @@ public record TrainSettings(
           augmentation,
           initFrom,
           frozenEpochs,
-          keepMatchingOutput);
+          keepMatchingOutput,
+          warmupEpochs,
+          selectBy);
     }
   }
 
@@ -223,6 +255,9 @@ public record TrainSettings(
         Augmentation.from(train),
         train.getString("init-from"),
         train.getInt("frozen-epochs"),
-        train.getBoolean("keep-matching-output"));
+        train.getBoolean("keep-matching-output"),
+        train.getInt("warmup-epochs"),
+        Choices.parse(
+            EpochSelection.class, train.getString("select-by"), "softlabels.train.select-by"));
   }
 }

@@ -44,6 +44,7 @@ class DataSpecTest {
                 2,
                 0.5,
                 0.3,
+                0,
                 "^(.+)\\.[A-Za-z]+$",
                 LabelIdPattern.NONE));
   }

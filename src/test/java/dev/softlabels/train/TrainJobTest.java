@@ -302,6 +302,45 @@ class TrainJobTest {
     assertThat(state.history().get(0).validationLoss()).isFinite();
   }
 
+  /**
+   * The figures that choose the best epoch are the validation part's: the last epoch's recorded
+   * validation figures are what its checkpoint scores on the validation part, not on the test part;
+   * the best epoch is the one with the lowest of them (select-by kl), its rate warmed up.
+   */
+  @Test
+  void theBestEpochIsChosenOnTheValidationPartAlone(SparkSession spark) {
+    TrainSettings settings =
+        settings(
+            "soft",
+            generated.resolve("labels"),
+            dir.resolve("chosen-on-validation"),
+            2,
+            Map.of("softlabels.train.select-by", "kl", "softlabels.train.warmup-epochs", 1));
+    TrainState state = TrainJob.run(spark, settings);
+
+    assertThat(state.history().get(0).learningRate())
+        .as("warmed up: half the rate")
+        .isEqualTo(0.05);
+    TrainState.Epoch last = state.history().get(1);
+    assertThat(state.bestEpoch())
+        .isEqualTo(state.history().get(0).validationKl() <= last.validationKl() ? 1 : 2);
+    NeuralNet network = new Checkpoints(spark, settings.modelDir()).network(Checkpoints.LAST);
+    TrainingData.Prepared data = TrainingData.prepare(spark, settings.data());
+    Map<String, Double> validation =
+        TrainJob.validate(
+            spark, network, data.split("validation"), data.shape(), settings.inferenceBatch());
+    Map<String, Double> test =
+        TrainJob.validate(
+            spark, network, data.split("test"), data.shape(), settings.inferenceBatch());
+    data.examples().unpersist();
+    assertThat(validation.get("kl")).isCloseTo(last.validationKl(), within(1e-9));
+    assertThat(validation.get("macro_accuracy"))
+        .isCloseTo(last.validationMacroAccuracy(), within(1e-9));
+    assertThat(test.get("kl"))
+        .as("the test part scores otherwise")
+        .isNotCloseTo(last.validationKl(), within(1e-6));
+  }
+
   @Test
   void softTargetsReachTheModel(SparkSession spark) {
     double hard = meanKlOnInterpolatedTrainingImages(spark, "hard");
