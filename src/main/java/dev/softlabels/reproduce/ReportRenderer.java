@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import org.commonmark.Extension;
 import org.commonmark.ext.gfm.tables.TablesExtension;
@@ -87,7 +88,9 @@ public final class ReportRenderer {
       List<CellResult> cells,
       List<FeatureSpace> featureSpaces,
       String preset,
-      Map<String, String> regimes) {
+      Map<String, String> regimes,
+      Map<String, Sweep> sweeps,
+      Map<String, String> reliabilityPlots) {
     Map<String, Map<String, Map<String, double[]>>> summary = summarise(cells);
     StringBuilder md = new StringBuilder();
     md.append("# Hard versus soft labels\n\n")
@@ -131,6 +134,7 @@ public final class ReportRenderer {
           }
         });
     pairedSection(md, cells);
+    baselineSection(md, cells);
     if (summary.keySet().stream().anyMatch(regimes::containsKey)) {
       md.append("\nHow the networks were trained (both label types alike):\n\n");
       summary.keySet().stream()
@@ -143,6 +147,7 @@ public final class ReportRenderer {
                       .append(regimes.get(dataset))
                       .append(".\n"));
     }
+    sweepSection(md, sweeps);
     md.append("\n## All metrics\n\n| Dataset | Labels |");
     Metrics.LARGER_IS_BETTER.forEach(
         (metric, larger) ->
@@ -181,6 +186,9 @@ public final class ReportRenderer {
     if (!featureSpaces.isEmpty()) {
       featureSpaceSection(md, featureSpaces);
     }
+    if (!reliabilityPlots.isEmpty()) {
+      reliabilitySection(md, reliabilityPlots);
+    }
     return md.toString();
   }
 
@@ -206,23 +214,183 @@ public final class ReportRenderer {
     Map<String, Map<String, PairedDifference>> differences = new LinkedHashMap<>();
     for (String dataset :
         new TreeSet<>(cells.stream().map(CellResult::dataset).toList()).descendingSet()) {
-      Map<Integer, CellResult> hard = bySplit(cells, dataset, "hard");
-      Map<Integer, CellResult> soft = bySplit(cells, dataset, "soft");
-      List<Integer> splits = hard.keySet().stream().filter(soft::containsKey).sorted().toList();
-      if (splits.isEmpty()) {
-        continue;
-      }
       Map<String, PairedDifference> byMetric = new LinkedHashMap<>();
       for (String metric : PAIRED_METRICS.keySet()) {
-        byMetric.put(
-            metric,
-            PairedDifference.of(
-                splits.stream().map(split -> soft.get(split).metrics().get(metric)).toList(),
-                splits.stream().map(split -> hard.get(split).metrics().get(metric)).toList()));
+        paired(cells, dataset, "soft", "hard", metric).ifPresent(d -> byMetric.put(metric, d));
       }
-      differences.put(dataset, byMetric);
+      if (!byMetric.isEmpty()) {
+        differences.put(dataset, byMetric);
+      }
     }
     return differences;
+  }
+
+  /**
+   * {@code first} − {@code second} on a metric, paired by split over the splits holding both, if
+   * any.
+   */
+  private static Optional<PairedDifference> paired(
+      List<CellResult> cells, String dataset, String first, String second, String metric) {
+    Map<Integer, CellResult> a = bySplit(cells, dataset, first);
+    Map<Integer, CellResult> b = bySplit(cells, dataset, second);
+    List<Integer> splits = a.keySet().stream().filter(b::containsKey).sorted().toList();
+    if (splits.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        PairedDifference.of(
+            splits.stream().map(split -> a.get(split).metrics().get(metric)).toList(),
+            splits.stream().map(split -> b.get(split).metrics().get(metric)).toList()));
+  }
+
+  /**
+   * Each label type against the backbone alone, where the study scored it ({@link
+   * ReproduceJob#BASELINE}): on how many splits it is at least as accurate, and its paired
+   * differences in ACC and KL.
+   */
+  private static void baselineSection(StringBuilder md, List<CellResult> cells) {
+    List<String> datasets =
+        new TreeSet<>(
+                cells.stream()
+                    .filter(c -> c.labelType().equals(ReproduceJob.BASELINE))
+                    .map(CellResult::dataset)
+                    .toList())
+            .descendingSet().stream().toList();
+    if (datasets.isEmpty()) {
+      return;
+    }
+    md.append("\n## Fine-tuned against the backbone alone\n\n")
+        .append(
+            "The backbone's own predictions on the same test parts, without fine-tuning, paired by split: ")
+        .append(
+            "fine-tuning earns its keep where the fine-tuned model is at least as accurate on every split.\n\n")
+        .append(
+            "| Dataset | Labels | splits with ACC ≥ backbone's | ACC − backbone ↑ | KL − backbone ↓ |\n")
+        .append("|---|---|---|---|---|\n");
+    for (String dataset : datasets) {
+      Map<Integer, CellResult> backbone = bySplit(cells, dataset, ReproduceJob.BASELINE);
+      for (String type :
+          new TreeSet<>(
+              cells.stream()
+                  .filter(
+                      c ->
+                          c.dataset().equals(dataset)
+                              && !c.labelType().equals(ReproduceJob.BASELINE))
+                  .map(CellResult::labelType)
+                  .toList())) {
+        Map<Integer, CellResult> tuned = bySplit(cells, dataset, type);
+        List<Integer> splits = tuned.keySet().stream().filter(backbone::containsKey).toList();
+        long atLeast =
+            splits.stream()
+                .filter(
+                    split ->
+                        tuned.get(split).metrics().get(Metrics.MACRO_ACCURACY)
+                            >= backbone.get(split).metrics().get(Metrics.MACRO_ACCURACY))
+                .count();
+        md.append("| ")
+            .append(dataset)
+            .append(" | ")
+            .append(type)
+            .append(" | ")
+            .append(atLeast)
+            .append(" of ")
+            .append(splits.size())
+            .append(" |");
+        for (String metric : List.of(Metrics.MACRO_ACCURACY, Metrics.KL)) {
+          md.append(
+              paired(cells, dataset, type, ReproduceJob.BASELINE, metric)
+                  .map(ReportRenderer::interval)
+                  .orElse(" – |"));
+        }
+        md.append('\n');
+      }
+    }
+  }
+
+  /** " mean [low, high] |", or " mean |" without an interval. */
+  private static String interval(PairedDifference d) {
+    return Double.isNaN(d.low())
+        ? String.format(Locale.ROOT, " %+.4f |", d.mean())
+        : String.format(Locale.ROOT, " %+.4f [%+.4f, %+.4f] |", d.mean(), d.low(), d.high());
+  }
+
+  /** Every sweep candidate's validation figures, the chosen one in bold. */
+  private static void sweepSection(StringBuilder md, Map<String, Sweep> sweeps) {
+    if (sweeps.isEmpty()) {
+      return;
+    }
+    md.append("\n## Learning-rate / epoch sweep\n\n")
+        .append(
+            "Every candidate trained every label type on split 0; each run's best epoch was picked on split 0's ")
+        .append(
+            "validation part, and the candidate with the best mean over the label types is the one every cell ")
+        .append("trained with (in bold). No test image was scored.\n");
+    sweeps.forEach(
+        (dataset, sweep) -> {
+          List<String> types =
+              sweep.trials().stream().map(Sweep.Trial::labelType).distinct().toList();
+          md.append("\n### ").append(dataset).append("\n\n| learning rate | epochs |");
+          types.forEach(
+              type -> md.append(' ').append(type).append(": best epoch, validation KL, ACC |"));
+          md.append(" mean validation ")
+              .append(sweep.selectBy())
+              .append(" |\n|---|---|")
+              .append("---|".repeat(types.size() + 1))
+              .append('\n');
+          sweep.trials().stream()
+              .map(Sweep.Trial::candidate)
+              .distinct()
+              .forEach(
+                  candidate -> {
+                    String mark = candidate.equals(sweep.chosen()) ? "**" : "";
+                    md.append("| ")
+                        .append(mark)
+                        .append(candidate.learningRate())
+                        .append(mark)
+                        .append(" | ")
+                        .append(mark)
+                        .append(candidate.epochs())
+                        .append(mark)
+                        .append(" |");
+                    for (String type : types) {
+                      sweep.trials().stream()
+                          .filter(
+                              t -> t.candidate().equals(candidate) && t.labelType().equals(type))
+                          .findFirst()
+                          .ifPresentOrElse(
+                              t ->
+                                  md.append(
+                                      String.format(
+                                          Locale.ROOT,
+                                          " %d, %.4f, %.4f |",
+                                          t.best().epoch(),
+                                          t.best().validationKl(),
+                                          t.best().validationMacroAccuracy())),
+                              () -> md.append(" – |"));
+                    }
+                    md.append(
+                        String.format(
+                            Locale.ROOT, " %s%.4f%s |\n", mark, sweep.figure(candidate), mark));
+                  });
+        });
+  }
+
+  private static void reliabilitySection(StringBuilder md, Map<String, String> plots) {
+    md.append("\n## Calibration (reliability diagrams)\n\n")
+        .append(
+            "Split 0's test part: each model's accuracy against its mean confidence in ten confidence bins. ")
+        .append(
+            "A calibrated model lies on the diagonal; below it the model is over-confident. The legend ")
+        .append("gives each model's expected calibration error (ECE).\n");
+    plots.forEach(
+        (dataset, path) ->
+            md.append("\n### ")
+                .append(dataset)
+                .append("\n\n![")
+                .append(dataset)
+                .append(": reliability diagram](")
+                .append(path)
+                .append(")\n"));
   }
 
   private static Map<Integer, CellResult> bySplit(
@@ -271,17 +439,7 @@ public final class ReportRenderer {
               .append(" | ")
               .append(byMetric.values().iterator().next().pairs())
               .append(" |");
-          byMetric.forEach(
-              (metric, d) ->
-                  md.append(
-                      Double.isNaN(d.low())
-                          ? String.format(Locale.ROOT, " %+.4f |", d.mean())
-                          : String.format(
-                              Locale.ROOT,
-                              " %+.4f [%+.4f, %+.4f] |",
-                              d.mean(),
-                              d.low(),
-                              d.high())));
+          byMetric.forEach((metric, d) -> md.append(interval(d)));
           md.append('\n');
         });
     md.append('\n');

@@ -27,8 +27,10 @@ import dev.softlabels.synthetic.AnnotateSettings;
 import dev.softlabels.synthetic.GenerateJob;
 import dev.softlabels.synthetic.GenerateSettings;
 import dev.softlabels.synthetic.SyntheticClasses;
+import dev.softlabels.train.Checkpoints;
 import dev.softlabels.train.TrainJob;
 import dev.softlabels.train.TrainSettings;
+import dev.softlabels.train.TrainState;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -37,6 +39,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -56,8 +59,19 @@ public final class ReproduceJob {
   /** Under the output: the CIFAR-10 backbone every dataset's cells may start from. */
   public static final String BACKBONE = "backbone";
 
+  /**
+   * The label type of the backbone's own scores on each split's test part, without fine-tuning: the
+   * baseline the fine-tuned cells must beat, where the backbone's classes are the dataset's.
+   */
+  public static final String BASELINE = "backbone";
+
   /** Under a dataset's folder: how its cells were trained ({@link Regime}). */
   static final String REGIME = "regime.json";
+
+  /** Under a dataset's folder: the sweep's runs ({@code sweep/}) and its result. */
+  static final String SWEEP = "sweep";
+
+  static final String SWEEP_RESULT = "sweep.json";
 
   private static final String SCRATCH = "scratch";
   private static final Logger LOG = LoggerFactory.getLogger(ReproduceJob.class);
@@ -84,17 +98,32 @@ public final class ReproduceJob {
       Map<AggregationMethod, String> posteriorLabels,
       String truth,
       ClassList classes,
-      Optional<String> imageIdPattern) {
+      Optional<String> imageIdPattern,
+      int folds) {
     String trainLabels(String labelType) {
       return ReproduceSettings.posteriorMethod(labelType)
           .map(posteriorLabels::get)
           .orElse(trainLabels);
     }
 
-    /** The dataset's images with {@code labels}, split as softlabels.train splits. */
+    /**
+     * The dataset's images with {@code labels}, split as softlabels.train splits, or into the
+     * dataset's folds.
+     */
     DataSpec data(Config config, String labels, LabelType labelType, int split) {
       DataSpec data = DataSpec.of(config, images, labels, labelType, split);
-      return imageIdPattern.map(data::withImageIdPattern).orElse(data);
+      DataSpec folded = folds > 0 ? data.withFolds(folds) : data;
+      return imageIdPattern.map(folded::withImageIdPattern).orElse(folded);
+    }
+
+    /** What a cell of {@code labelType} trains on. */
+    DataSpec training(Config config, String labelType, int split) {
+      return data(
+          config,
+          trainLabels(labelType),
+          LabelType.parse(
+              ReproduceSettings.trainLabelType(labelType), "softlabels.reproduce.label-types"),
+          split);
     }
   }
 
@@ -109,47 +138,28 @@ public final class ReproduceJob {
       SparkSession spark, Config config, ReproduceSettings settings) {
     String root = HadoopPaths.child(settings.output(), settings.dataset());
     HadoopPaths paths = HadoopPaths.of(spark);
-    UnaryOperator<TrainSettings> start = UnaryOperator.identity();
+    UnaryOperator<TrainSettings> start = train -> train.withSelectBy(settings.selectBy());
     boolean fromBackbone = settings.backbone().usedFor(settings.dataset());
     // Before the backbone: a refused run must not first spend half an hour training it.
     requireRegime(paths, root, fromBackbone ? BACKBONE : SCRATCH);
-    Regime regime;
+    Optional<BackboneJob.Result> backbone = Optional.empty();
+    String backboneModel =
+        HadoopPaths.child(HadoopPaths.child(settings.output(), BACKBONE), BackboneJob.MODEL);
     if (fromBackbone) {
       String dir = HadoopPaths.child(settings.output(), BACKBONE);
-      BackboneJob.Result backbone =
-          BackboneJob.run(spark, config, BackboneSettings.from(config, settings.sharedData(), dir));
+      backbone =
+          Optional.of(
+              BackboneJob.run(
+                  spark, config, BackboneSettings.from(config, settings.sharedData(), dir)));
+      ReproduceSettings.Backbone fineTuning = settings.backbone();
+      UnaryOperator<TrainSettings> select = start;
       start =
           train ->
-              train
-                  .withInitFrom(
-                      HadoopPaths.child(dir, BackboneJob.MODEL), settings.backbone().frozenEpochs())
-                  .withOptimizer(
-                      train.optimizer().withLearningRate(settings.backbone().learningRate()));
-      regime =
-          new Regime(
-              BACKBONE,
-              String.format(
-                  Locale.ROOT,
-                  "fine-tuned from the CIFAR-10 backbone (%s, %d epochs "
-                      + "on the 50,000 CIFAR-10 training images with their single labels; CIFAR-10 test accuracy %.4f): %d "
-                      + "epoch(s) of the output layer alone (the backbone's own where the classes are "
-                      + "CIFAR-10's, else a new one), then every layer, learning rate %s%s",
-                  backbone.network(),
-                  backbone.epochs(),
-                  backbone.testAccuracy(),
-                  settings.backbone().frozenEpochs(),
-                  settings.backbone().learningRate(),
-                  settings.dataset().equals("cifar10h")
-                      ? ". The backbone saw no CIFAR-10 test image (CIFAR-10H's images), so the test splits stay clean"
-                      : ""));
-    } else {
-      regime =
-          new Regime(
-              SCRATCH, "trained from random weights (" + TrainSettings.network(config) + ")");
-    }
-    String regimeFile = HadoopPaths.child(root, REGIME);
-    if (!paths.exists(regimeFile)) {
-      paths.writeText(regimeFile, Json.write(regime));
+              select
+                  .apply(train)
+                  .withInitFrom(backboneModel, fineTuning.frozenEpochs())
+                  .withWarmupEpochs(fineTuning.warmupEpochs())
+                  .withOptimizer(train.optimizer().withLearningRate(fineTuning.learningRate()));
     }
     PhaseLog phases = new PhaseLog(LOG, "reproduce", System.nanoTime());
     Inputs inputs =
@@ -157,14 +167,43 @@ public final class ReproduceJob {
             ? cifar10h(spark, config, settings, root)
             : synthetic(spark, config, settings, root);
     phases.done("%s data and labels ready", settings.dataset());
+    Optional<Sweep> sweep = Optional.empty();
+    if (settings.sweep().usedFor(fromBackbone)) {
+      sweep = Optional.of(sweep(spark, config, settings, root, inputs, start));
+      Sweep.Candidate chosen = sweep.get().chosen();
+      UnaryOperator<TrainSettings> base = start;
+      start =
+          train -> {
+            TrainSettings tuned = base.apply(train);
+            return tuned
+                .withEpochs(chosen.epochs())
+                .withOptimizer(tuned.optimizer().withLearningRate(chosen.learningRate()));
+          };
+      phases.done(
+          "sweep: learning rate %s, %d epochs chosen on split 0's validation part",
+          chosen.learningRate(), chosen.epochs());
+    }
+    String regimeFile = HadoopPaths.child(root, REGIME);
+    if (!paths.exists(regimeFile)) {
+      paths.writeText(regimeFile, Json.write(regime(config, settings, backbone, sweep)));
+    }
+    boolean baseline =
+        backbone.isPresent()
+            && new Checkpoints(spark, backboneModel)
+                .state(Checkpoints.BEST)
+                .map(state -> state.classes().equals(inputs.classes().names()))
+                .orElse(false);
     int total = settings.splits() * settings.labelTypes().size();
     int done = 0;
     for (int split = 0; split < settings.splits(); split++) {
+      if (baseline) {
+        evaluate(spark, config, inputs, backboneModel, cell(root, split, BASELINE), split);
+      }
       for (String labelType : settings.labelTypes()) {
         done++;
         String cell = cell(root, split, labelType);
-        String evaluation = HadoopPaths.child(cell, "evaluation");
-        if (paths.exists(HadoopPaths.child(evaluation, EvaluateJob.METRICS))) {
+        if (paths.exists(
+            HadoopPaths.child(HadoopPaths.child(cell, "evaluation"), EvaluateJob.METRICS))) {
           LOG.info(
               "reproduce: cell {}/{} (split {}, {} labels) already done",
               done,
@@ -175,23 +214,15 @@ public final class ReproduceJob {
         }
         LOG.info("reproduce: cell {}/{}: split {}, {} labels", done, total, split, labelType);
         String model = HadoopPaths.child(cell, "model");
-        DataSpec data =
-            inputs.data(
-                config,
-                inputs.trainLabels(labelType),
-                LabelType.parse(
-                    ReproduceSettings.trainLabelType(labelType),
-                    "softlabels.reproduce.label-types"),
-                split);
-        TrainJob.run(spark, start.apply(TrainSettings.from(config, data, model)));
-        EvaluateJob.run(
+        if (split == 0 && sweep.isPresent() && !paths.exists(model)) {
+          // The chosen candidate's split-0 run is this cell, trained already.
+          paths.copy(sweepModel(root, sweep.get().chosen(), labelType), model);
+        }
+        TrainJob.run(
             spark,
-            EvaluateSettings.from(
-                config,
-                data.forScoring(inputs.images(), inputs.truth(), split),
-                model,
-                evaluation,
-                true));
+            start.apply(
+                TrainSettings.from(config, inputs.training(config, labelType, split), model)));
+        evaluate(spark, config, inputs, model, cell, split);
         phases.done(
             "cell %d/%d (split %d, %s labels) trained and evaluated",
             done, total, split, labelType);
@@ -209,6 +240,134 @@ public final class ReproduceJob {
         featureSpaces(spark, settings.output()),
         regimes(spark, settings.output()));
     return cells;
+  }
+
+  /**
+   * The model at {@code model} scored on split {@code split}'s test part against the dataset's
+   * truth into {@code cell}/evaluation, unless it was.
+   */
+  private static void evaluate(
+      SparkSession spark, Config config, Inputs inputs, String model, String cell, int split) {
+    String evaluation = HadoopPaths.child(cell, "evaluation");
+    if (HadoopPaths.of(spark).exists(HadoopPaths.child(evaluation, EvaluateJob.METRICS))) {
+      return;
+    }
+    DataSpec truth = inputs.data(config, inputs.truth(), LabelType.SOFT, split);
+    EvaluateJob.run(spark, EvaluateSettings.from(config, truth, model, evaluation, true));
+  }
+
+  /**
+   * The sweep's result: read back, or every candidate trained for every label type on split 0 and
+   * the best chosen on validation.
+   */
+  private static Sweep sweep(
+      SparkSession spark,
+      Config config,
+      ReproduceSettings settings,
+      String root,
+      Inputs inputs,
+      UnaryOperator<TrainSettings> start) {
+    HadoopPaths paths = HadoopPaths.of(spark);
+    String result = HadoopPaths.child(root, SWEEP_RESULT);
+    if (paths.exists(result)) {
+      return Json.read(paths.readText(result), Sweep.class);
+    }
+    List<Integer> epochs =
+        settings.sweep().epochs().isEmpty()
+            ? List.of(config.getInt("softlabels.train.epochs"))
+            : settings.sweep().epochs();
+    List<Sweep.Candidate> grid = Sweep.grid(settings.sweep().learningRates(), epochs);
+    List<Sweep.Trial> trials = new ArrayList<>();
+    for (Sweep.Candidate candidate : grid) {
+      for (String labelType : settings.labelTypes()) {
+        LOG.info(
+            "reproduce: sweep {}/{}: learning rate {}, {} epochs, {} labels on split 0",
+            trials.size() + 1,
+            grid.size() * settings.labelTypes().size(),
+            candidate.learningRate(),
+            candidate.epochs(),
+            labelType);
+        TrainSettings base =
+            start.apply(
+                TrainSettings.from(
+                    config,
+                    inputs.training(config, labelType, 0),
+                    sweepModel(root, candidate, labelType)));
+        TrainState state =
+            TrainJob.run(
+                spark,
+                base.withEpochs(candidate.epochs())
+                    .withOptimizer(base.optimizer().withLearningRate(candidate.learningRate())));
+        trials.add(Sweep.Trial.of(candidate, labelType, state));
+      }
+    }
+    Sweep sweep = Sweep.of(settings.selectBy(), trials);
+    paths.writeText(result, Json.write(sweep));
+    return sweep;
+  }
+
+  private static String sweepModel(String root, Sweep.Candidate candidate, String labelType) {
+    return HadoopPaths.child(
+        HadoopPaths.child(
+            HadoopPaths.child(HadoopPaths.child(root, SWEEP), candidate.directory()), labelType),
+        "model");
+  }
+
+  /** How a dataset's cells are trained, as the report says it. */
+  private static Regime regime(
+      Config config,
+      ReproduceSettings settings,
+      Optional<BackboneJob.Result> backbone,
+      Optional<Sweep> sweep) {
+    String selection =
+        "; each cell's model is its best epoch by "
+            + settings.selectBy()
+            + " on its split's validation part";
+    String schedule =
+        sweep
+            .map(
+                s ->
+                    String.format(
+                        Locale.ROOT,
+                        "learning rate %s for %d epochs (the sweep's choice)",
+                        s.chosen().learningRate(),
+                        s.chosen().epochs()))
+            .orElse(
+                "learning rate "
+                    + settings.backbone().learningRate()
+                    + " for "
+                    + config.getInt("softlabels.train.epochs")
+                    + " epochs");
+    if (backbone.isEmpty()) {
+      return new Regime(
+          SCRATCH,
+          "trained from random weights ("
+              + TrainSettings.network(config)
+              + ")"
+              + (sweep.isPresent() ? ", " + schedule : "")
+              + selection);
+    }
+    BackboneJob.Result b = backbone.get();
+    return new Regime(
+        BACKBONE,
+        String.format(
+            Locale.ROOT,
+            "fine-tuned from the CIFAR-10 backbone (%s, %d epochs "
+                + "on the 50,000 CIFAR-10 training images with their single labels; CIFAR-10 test accuracy %.4f): %d "
+                + "epoch(s) of the output layer alone (the backbone's own where the classes are "
+                + "CIFAR-10's, else a new one), then every layer%s, %s%s%s",
+            b.network(),
+            b.epochs(),
+            b.testAccuracy(),
+            settings.backbone().frozenEpochs(),
+            settings.backbone().warmupEpochs() > 0
+                ? " (the rate ramped up over " + settings.backbone().warmupEpochs() + " epoch(s))"
+                : "",
+            schedule,
+            selection,
+            settings.dataset().equals("cifar10h")
+                ? ". The backbone saw no CIFAR-10 test image (CIFAR-10H's images), so the test folds stay clean"
+                : ""));
   }
 
   /**
@@ -256,15 +415,28 @@ public final class ReproduceJob {
 
   /** How each dataset run into the output was trained: dataset -> the regime's description. */
   static Map<String, String> regimes(SparkSession spark, String output) {
+    return perDataset(spark, output, REGIME, file -> Json.read(file, Regime.class).description());
+  }
+
+  /** The sweeps of the datasets run into the output that swept. */
+  static Map<String, Sweep> sweeps(SparkSession spark, String output) {
+    return perDataset(spark, output, SWEEP_RESULT, file -> Json.read(file, Sweep.class));
+  }
+
+  /**
+   * Dataset -> what {@code read} makes of its file {@code name}, for the datasets that have one.
+   */
+  private static <T> Map<String, T> perDataset(
+      SparkSession spark, String output, String name, Function<String, T> read) {
     HadoopPaths paths = HadoopPaths.of(spark);
-    Map<String, String> regimes = new LinkedHashMap<>();
+    Map<String, T> found = new LinkedHashMap<>();
     for (String dataset : paths.directoryNames(output)) {
-      String file = HadoopPaths.child(HadoopPaths.child(output, dataset), REGIME);
+      String file = HadoopPaths.child(HadoopPaths.child(output, dataset), name);
       if (paths.exists(file)) {
-        regimes.put(dataset, Json.read(paths.readText(file), Regime.class).description());
+        found.put(dataset, read.apply(paths.readText(file)));
       }
     }
-    return regimes;
+    return found;
   }
 
   /** The feature-space plots of every dataset run into the output, with paths relative to it. */
@@ -335,7 +507,8 @@ public final class ReproduceJob {
         posteriorLabels,
         truth,
         classes,
-        Optional.empty());
+        Optional.empty(),
+        0);
   }
 
   private static Inputs cifar10h(
@@ -362,7 +535,8 @@ public final class ReproduceJob {
         Map.of(),
         labels,
         classes,
-        Optional.of(Cifar10hData.IMAGE_ID_PATTERN.replace("\\\\", "\\")));
+        Optional.of(Cifar10hData.IMAGE_ID_PATTERN.replace("\\\\", "\\")),
+        settings.splits());
   }
 
   /**
@@ -428,7 +602,14 @@ public final class ReproduceJob {
       List<FeatureSpace> featureSpaces,
       Map<String, String> regimes) {
     HadoopPaths paths = HadoopPaths.of(spark);
-    String markdown = ReportRenderer.markdown(cells, featureSpaces, settings.preset(), regimes);
+    String markdown =
+        ReportRenderer.markdown(
+            cells,
+            featureSpaces,
+            settings.preset(),
+            regimes,
+            sweeps(spark, settings.output()),
+            Map.of());
     paths.writeText(HadoopPaths.child(settings.output(), "report.md"), markdown);
     Map<String, byte[]> images = new LinkedHashMap<>();
     featureSpaces.forEach(

@@ -7,6 +7,7 @@ import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.config.UserError;
 import dev.softlabels.dataset.LabelType;
 import dev.softlabels.labels.AggregationMethod;
+import dev.softlabels.train.EpochSelection;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -26,34 +27,74 @@ public record ReproduceSettings(
     int splits,
     List<String> labelTypes,
     String sharedData,
-    Backbone backbone) {
+    Backbone backbone,
+    EpochSelection selectBy,
+    SweepGrid sweep) {
 
   /**
    * Whether the cells fine-tune from the CIFAR-10 backbone, and how.
    *
    * @param use auto (cifar10h only), true or false
    */
-  public record Backbone(String use, int frozenEpochs, double learningRate) {
+  public record Backbone(String use, int frozenEpochs, int warmupEpochs, double learningRate) {
     public Backbone {
-      if (!List.of("auto", "true", "false").contains(use)) {
+      requireAutoOrBoolean(use, "softlabels.reproduce.backbone.use");
+      if (frozenEpochs < 0 || warmupEpochs < 0 || learningRate <= 0) {
         throw new UserError(
-            "softlabels.reproduce.backbone.use must be auto, true or false, got '" + use + "'");
-      }
-      if (frozenEpochs < 0 || learningRate <= 0) {
-        throw new UserError(
-            "softlabels.reproduce.backbone needs frozen-epochs >= 0 and learning-rate > 0");
+            "softlabels.reproduce.backbone needs frozen-epochs >= 0, warmup-epochs >= 0 and learning-rate > 0");
       }
     }
 
     static Backbone from(Config reproduce) {
       Config b = reproduce.getConfig("backbone");
       return new Backbone(
-          b.getString("use"), b.getInt("frozen-epochs"), b.getDouble("learning-rate"));
+          b.getString("use"),
+          b.getInt("frozen-epochs"),
+          b.getInt("warmup-epochs"),
+          b.getDouble("learning-rate"));
     }
 
     /** Whether {@code dataset}'s cells start from the backbone. */
     public boolean usedFor(String dataset) {
       return use.equals("auto") ? dataset.equals("cifar10h") : Boolean.parseBoolean(use);
+    }
+  }
+
+  /**
+   * The learning-rate / epoch sweep ({@link Sweep}).
+   *
+   * @param use auto (where the cells fine-tune from the backbone), true or false
+   * @param learningRates the candidates' learning rates
+   * @param epochs the candidates' epochs; empty: the preset's
+   */
+  public record SweepGrid(String use, List<Double> learningRates, List<Integer> epochs) {
+    public SweepGrid {
+      requireAutoOrBoolean(use, "softlabels.reproduce.sweep.use");
+      learningRates = List.copyOf(learningRates);
+      epochs = List.copyOf(epochs);
+      if (learningRates.isEmpty()
+          || learningRates.stream().anyMatch(rate -> rate <= 0)
+          || epochs.stream().anyMatch(e -> e < 1)) {
+        throw new UserError(
+            "softlabels.reproduce.sweep needs learning-rates > 0 (at least one) and epochs >= 1");
+      }
+    }
+
+    static SweepGrid from(Config reproduce) {
+      Config s = reproduce.getConfig("sweep");
+      return new SweepGrid(
+          s.getString("use"), s.getDoubleList("learning-rates"), s.getIntList("epochs"));
+    }
+
+    /** Whether the cells of a study that does ({@code fineTunes}) or does not fine-tune sweep. */
+    public boolean usedFor(boolean fineTunes) {
+      return use.equals("auto") ? fineTunes : Boolean.parseBoolean(use);
+    }
+  }
+
+  private static void requireAutoOrBoolean(String value, String key) {
+    if (!List.of("auto", "true", "false").contains(value)) {
+      throw new UserError(key + " must be auto, true or false, got '" + value + "'");
     }
   }
 
@@ -64,6 +105,13 @@ public record ReproduceSettings(
     }
     if (splits < 1 || labelTypes.isEmpty()) {
       throw new UserError("softlabels.reproduce needs at least one split and one label type");
+    }
+    if (dataset.equals("cifar10h") && splits < 3) {
+      throw new UserError(
+          "softlabels.reproduce.splits must be at least 3 for cifar10h, got "
+              + splits
+              + ": its splits are folds of the 10,000 images (each split tests on one, validates on"
+              + " the next and trains on the rest)");
     }
     for (String type : labelTypes) {
       if (posteriorMethod(type).isEmpty()) {
@@ -145,7 +193,10 @@ public record ReproduceSettings(
         r.getInt("splits"),
         r.getStringList("label-types"),
         r.getString("shared-data"),
-        Backbone.from(r));
+        Backbone.from(r),
+        Choices.parse(
+            EpochSelection.class, r.getString("select-by"), "softlabels.reproduce.select-by"),
+        SweepGrid.from(r));
   }
 
   /**

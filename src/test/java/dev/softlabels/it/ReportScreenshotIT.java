@@ -50,6 +50,8 @@ class ReportScreenshotIT {
                 new FeatureSpace(
                     "synthetic", "A caption", Map.of("colour-interpolation", PLOT), measures())),
             "quick",
+            Map.of(),
+            Map.of(),
             Map.of());
 
     BufferedImage page =

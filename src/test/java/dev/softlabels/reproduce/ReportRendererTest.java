@@ -49,7 +49,9 @@ class ReportRendererTest {
                 "synthetic",
                 "fine-tuned from the CIFAR-10 backbone (cnn-medium)",
                 "cifar10h",
-                "not in these cells"));
+                "not in these cells"),
+            Map.of(),
+            Map.of());
     assertThat(md)
         .contains("- **synthetic**: fine-tuned from the CIFAR-10 backbone (cnn-medium).\n")
         .doesNotContain("not in these cells");
@@ -75,7 +77,8 @@ class ReportRendererTest {
     assertThat(csv).contains("synthetic,1,soft,0.92,0.03,0.5,0.5,0.5,0.5,0.5");
     String html =
         ReportRenderer.html(
-            ReportRenderer.markdown(cells(), List.of(), "quick", Map.of()), Map.of());
+            ReportRenderer.markdown(cells(), List.of(), "quick", Map.of(), Map.of(), Map.of()),
+            Map.of());
     assertThat(html)
         .startsWith("<!DOCTYPE html>")
         .contains("<table>", "<strong>0.9100 ± 0.0141</strong>")
@@ -95,7 +98,8 @@ class ReportRendererTest {
             "t-SNE of 2 of the 3 test images",
             Map.of("colour-interpolation", "synthetic/embedding/colour-interpolation.png"),
             measures);
-    String md = ReportRenderer.markdown(cells(), List.of(space), "quick", Map.of());
+    String md =
+        ReportRenderer.markdown(cells(), List.of(space), "quick", Map.of(), Map.of(), Map.of());
     assertThat(md)
         .contains(
             "![synthetic: colour interpolation](synthetic/embedding/colour-interpolation.png)",
@@ -134,7 +138,7 @@ class ReportRendererTest {
     assertThat(ReportRenderer.verdict("macro_accuracy", new PairedDifference(5, -0.3, -0.4, -0.2)))
         .isEqualTo("hard");
 
-    String md = ReportRenderer.markdown(cells(), List.of(), "quick", Map.of());
+    String md = ReportRenderer.markdown(cells(), List.of(), "quick", Map.of(), Map.of(), Map.of());
     assertThat(md)
         .contains("## Soft − hard, paired by split")
         .contains(
@@ -145,11 +149,36 @@ class ReportRendererTest {
                 + " nothing; on ACC, KL, ECE and NLL the interval holds zero");
   }
 
+  /**
+   * The backbone alone scores ACC 0.85 and 0.82, KL 0.5 and 0.6 on the two splits. hard: ACC
+   * differences -0.05 and +0.02 (mean -0.015, standard error 0.035: ±0.444717), KL -0.10 and -0.16
+   * (mean -0.13, ±0.381186); soft: ACC +0.05 and +0.10 (mean 0.075, ±0.317655), KL -0.45 and -0.57
+   * (mean -0.51, ±0.762372).
+   */
+  @Test
+  void eachLabelTypeIsPairedWithTheBackboneAloneWhereItWasScored() {
+    List<CellResult> cells = new ArrayList<>(cells());
+    cells.add(cell("synthetic", 0, ReproduceJob.BASELINE, 0.85, 0.5));
+    cells.add(cell("synthetic", 1, ReproduceJob.BASELINE, 0.82, 0.6));
+    String md = ReportRenderer.markdown(cells, List.of(), "quick", Map.of(), Map.of(), Map.of());
+    assertThat(md)
+        .contains(
+            "## Fine-tuned against the backbone alone",
+            "| synthetic | hard | 1 of 2 | -0.0150 [-0.4597, +0.4297] | -0.1300 [-0.5112, +0.2512] |",
+            "| synthetic | soft | 2 of 2 | +0.0750 [-0.2427, +0.3927] | -0.5100 [-1.2724, +0.2524] |")
+        .contains("| synthetic | backbone | 0.8350 ± 0.0212 |");
+    assertThat(ReportRenderer.pairedDifferences(cells))
+        .as("soft − hard leaves the backbone out")
+        .isEqualTo(ReportRenderer.pairedDifferences(cells()));
+    assertThat(ReportRenderer.markdown(cells(), List.of(), "quick", Map.of(), Map.of(), Map.of()))
+        .doesNotContain("against the backbone");
+  }
+
   @Test
   void aDatasetWithOneLabelTypeHasNoPairedRow() {
     List<CellResult> hardOnly = cells().stream().filter(c -> c.labelType().equals("hard")).toList();
     assertThat(ReportRenderer.pairedDifferences(hardOnly)).isEmpty();
-    assertThat(ReportRenderer.markdown(hardOnly, List.of(), "quick", Map.of()))
+    assertThat(ReportRenderer.markdown(hardOnly, List.of(), "quick", Map.of(), Map.of(), Map.of()))
         .doesNotContain("paired by split");
   }
 }
