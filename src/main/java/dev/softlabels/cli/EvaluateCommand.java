@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
       "Score a split with a trained model against the soft ground truth.",
       "Score a split with a trained model (distributed inference) and compute macro accuracy, KL(truth ||",
       "prediction) with 1e-5 clipping, accuracy, macro F1, ECE (10 bins), Brier score and NLL against the",
-      "soft ground truth. Writes DIR/predictions/ and DIR/metrics.json."
+      "soft ground truth. Writes DIR/predictions/, DIR/metrics.json and DIR/calibration.json (the",
+      "confidence bins of the ECE)."
     })
 final class EvaluateCommand implements Callable<Integer> {
 

@@ -5,8 +5,10 @@ import static org.apache.spark.sql.functions.col;
 import dev.softlabels.config.Json;
 import dev.softlabels.config.UserError;
 import dev.softlabels.dataset.TrainingData;
+import dev.softlabels.labels.ConfidenceBins;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.labels.NonFinitePredictions;
+import dev.softlabels.labels.SoftLabelMetrics;
 import dev.softlabels.ml.SoftLabelEvaluator;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.PhaseLog;
@@ -25,13 +27,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Scores one part of a split with a trained model (broadcast copy, mapPartitions), writes {@code
- * predictions/} (image_id, probabilities, predicted_label) and {@code metrics.json}, with the
- * metrics computed in Spark against the soft ground truth of the label table.
+ * predictions/} (image_id, probabilities, predicted_label), {@code metrics.json} and {@code
+ * calibration.json} (the confidence bins of its ECE), with the metrics computed in Spark against
+ * the soft ground truth of the label table.
  */
 public final class EvaluateJob {
 
   public static final String PREDICTIONS = "predictions";
   public static final String METRICS = "metrics.json";
+
+  /** The {@link ConfidenceBins} of the scored images: a reliability diagram's data. */
+  public static final String CALIBRATION = "calibration.json";
+
   public static final String PREDICTED_LABEL = "predicted_label";
   private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
 
@@ -75,13 +82,13 @@ public final class EvaluateJob {
               .join(
                   rows.select(col(LabelColumns.IMAGE), col(LabelColumns.SOFT_LABEL)),
                   LabelColumns.IMAGE);
-      Map<String, Double> metrics;
+      SoftLabelMetrics.Evaluation evaluation;
       try {
-        metrics =
+        evaluation =
             new SoftLabelEvaluator()
                 .setLabelCol(LabelColumns.SOFT_LABEL)
                 .setProbabilityCol(LabelColumns.PROBABILITIES)
-                .metrics(scored);
+                .evaluation(scored);
       } catch (NonFinitePredictions e) {
         throw new UserError(
             "the model in "
@@ -95,10 +102,12 @@ public final class EvaluateJob {
                 + " images: its training diverged; train it again with a lower"
                 + " softlabels.train.optimizer.learning-rate");
       }
+      Map<String, Double> metrics = evaluation.metrics();
       Map<String, Object> report = new java.util.LinkedHashMap<>(metrics);
       report.put("images", spark.read().parquet(predictionsPath).count());
       report.put("inference_seconds", seconds);
       paths.writeText(output.child(METRICS), Json.write(report));
+      paths.writeText(output.child(CALIBRATION), Json.write(evaluation.calibration()));
       phases.done("metrics computed and written");
       output.commit();
       LOG.info("evaluate: {}", format(metrics));
@@ -108,6 +117,15 @@ public final class EvaluateJob {
         data.examples().unpersist();
       }
     }
+  }
+
+  /** The {@link #CALIBRATION} of an evaluate job's output directory. */
+  public static ConfidenceBins calibration(SparkSession spark, String evaluationDir) {
+    String file = HadoopPaths.child(evaluationDir, CALIBRATION);
+    HadoopPaths paths = HadoopPaths.of(spark);
+    paths.requireExists(
+        file, CALIBRATION + " of an evaluation (one from before reliability diagrams has none)");
+    return Json.read(paths.readText(file), ConfidenceBins.class);
   }
 
   public static String format(Map<String, Double> metrics) {

@@ -88,15 +88,12 @@ public final class Metrics {
    * by the bin's share of images. Bin b holds confidences in [b/10, (b+1)/10) (1.0 in the last
    * bin).
    */
-  public static double ece(long[] binCounts, double[] confidenceSums, double[] correctSums) {
-    long total = 0;
-    for (long n : binCounts) {
-      total += n;
-    }
+  public static double ece(ConfidenceBins bins) {
+    long total = bins.images();
     double ece = 0;
-    for (int b = 0; b < binCounts.length; b++) {
-      if (binCounts[b] > 0) {
-        ece += Math.abs(correctSums[b] - confidenceSums[b]) / total;
+    for (ConfidenceBins.Bin bin : bins.bins()) {
+      if (bin.images() > 0) {
+        ece += Math.abs(bin.correctSum() - bin.confidenceSum()) / total;
       }
     }
     return total == 0 ? Double.NaN : ece;
@@ -109,19 +106,13 @@ public final class Metrics {
 
   /** All metrics in report order. */
   public static Map<String, Double> all(
-      long[][] confusion,
-      double meanKl,
-      double meanNll,
-      double meanBrier,
-      long[] binCounts,
-      double[] confidenceSums,
-      double[] correctSums) {
+      long[][] confusion, double meanKl, double meanNll, double meanBrier, ConfidenceBins bins) {
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put(MACRO_ACCURACY, macroAccuracy(confusion));
     metrics.put(KL, meanKl);
     metrics.put(ACCURACY, accuracy(confusion));
     metrics.put(MACRO_F1, macroF1(confusion));
-    metrics.put(ECE, ece(binCounts, confidenceSums, correctSums));
+    metrics.put(ECE, ece(bins));
     metrics.put(BRIER, meanBrier);
     metrics.put(NLL, meanNll);
     return metrics;

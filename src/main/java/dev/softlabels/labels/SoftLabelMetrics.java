@@ -63,24 +63,37 @@ public final class SoftLabelMetrics {
   }
 
   /**
+   * The metrics of {@link #evaluate} with the confidence bins its ECE comes from, for a reliability
+   * diagram of the same predictions.
+   */
+  public record Evaluation(Map<String, Double> metrics, ConfidenceBins calibration) {}
+
+  /**
    * All of {@link Metrics} for rows holding a soft ground truth and a predicted distribution, both
    * arrays of k values: per-row values with built-ins, then three small aggregations (the means
-   * with a count of non-finite predictions, the k x k confusion matrix, the 10 confidence bins)
-   * that the driver combines.
+   * with a count of non-finite predictions, the k x k confusion matrix, the {@link
+   * #confidenceBins}) that the driver combines.
    *
    * @throws NonFinitePredictions when a predicted distribution holds NaN or infinite values
    */
   public static Map<String, Double> evaluate(
       Dataset<Row> rows, String truth, String prediction, int classes) {
+    return evaluation(rows, truth, prediction, classes).metrics();
+  }
+
+  /**
+   * {@link #evaluate} and its confidence bins.
+   *
+   * @throws NonFinitePredictions when a predicted distribution holds NaN or infinite values
+   */
+  public static Evaluation evaluation(
+      Dataset<Row> rows, String truth, String prediction, int classes) {
     Column trueClass = LabelColumns.argmax(col(truth));
     Column predicted = LabelColumns.argmax(col(prediction));
-    Column confidence = array_max(col(prediction));
     Dataset<Row> scored =
         rows.select(
             trueClass.as("_true"),
             predicted.as("_predicted"),
-            confidence.as("_confidence"),
-            when(predicted.equalTo(trueClass), 1.0).otherwise(0.0).as("_correct"),
             kl(col(truth), col(prediction)).as("_kl"),
             log(greatest(element_at(col(prediction), trueClass.plus(1)), lit(LOG_FLOOR)))
                 .multiply(-1)
@@ -109,29 +122,36 @@ public final class SoftLabelMetrics {
     for (Row row : scored.groupBy("_true", "_predicted").count().collectAsList()) {
       confusion[row.getInt(0)][row.getInt(1)] = row.getLong(2);
     }
-    long[] binCounts = new long[Metrics.ECE_BINS];
+    ConfidenceBins bins = confidenceBins(rows, truth, prediction);
+    return new Evaluation(
+        Metrics.all(confusion, orNaN(means, 0), orNaN(means, 1), orNaN(means, 2), bins), bins);
+  }
+
+  /**
+   * The {@link Metrics#ECE_BINS} confidence bins of rows holding a soft ground truth and a
+   * predicted distribution (arrays of k values), in one aggregation: confidence is the largest
+   * predicted probability, and a prediction is correct when its argmax is the truth's (ties to the
+   * lowest index on both sides).
+   */
+  public static ConfidenceBins confidenceBins(Dataset<Row> rows, String truth, String prediction) {
+    Column confidence = array_max(col(prediction));
+    Column correct =
+        when(LabelColumns.argmax(col(prediction)).equalTo(LabelColumns.argmax(col(truth))), 1.0)
+            .otherwise(0.0);
+    Column bin =
+        least(floor(confidence.multiply(Metrics.ECE_BINS)), lit(Metrics.ECE_BINS - 1)).cast("int");
+    long[] images = new long[Metrics.ECE_BINS];
     double[] confidenceSums = new double[Metrics.ECE_BINS];
     double[] correctSums = new double[Metrics.ECE_BINS];
-    Column bin =
-        least(floor(col("_confidence").multiply(Metrics.ECE_BINS)), lit(Metrics.ECE_BINS - 1))
-            .cast("int");
     for (Row row :
-        scored
-            .groupBy(bin.as("_bin"))
-            .agg(count(lit(1)), functions.sum(col("_confidence")), functions.sum(col("_correct")))
+        rows.groupBy(bin.as("_bin"))
+            .agg(count(lit(1)), functions.sum(confidence), functions.sum(correct))
             .collectAsList()) {
-      binCounts[row.getInt(0)] = row.getLong(1);
+      images[row.getInt(0)] = row.getLong(1);
       confidenceSums[row.getInt(0)] = row.getDouble(2);
       correctSums[row.getInt(0)] = row.getDouble(3);
     }
-    return Metrics.all(
-        confusion,
-        orNaN(means, 0),
-        orNaN(means, 1),
-        orNaN(means, 2),
-        binCounts,
-        confidenceSums,
-        correctSums);
+    return ConfidenceBins.of(images, confidenceSums, correctSums);
   }
 
   /**

@@ -7,8 +7,8 @@
  * with ties to the lowest index, agreement, entropy), the aggregation methods' names ({@link
  * dev.softlabels.labels.AggregationMethod}) and the metrics of the paper ({@link
  * dev.softlabels.labels.Metrics}, {@link dev.softlabels.labels.SoftLabelMetrics}: macro accuracy,
- * KL with 1e-5 clipping; {@link dev.softlabels.labels.NonFinitePredictions} when predictions hold
- * NaN).
+ * KL with 1e-5 clipping; {@link dev.softlabels.labels.ConfidenceBins}, the bins of the ECE; {@link
+ * dev.softlabels.labels.NonFinitePredictions} when predictions hold NaN).
  *
  * <p>All public; it depends only on {@code config} (an ArchUnit rule in {@code PackageGraphTest}).
  */

@@ -24,7 +24,7 @@ import org.apache.spark.sql.Row;
 
 /**
  * Predicted distributions against soft ground truth as a Spark ML {@link Evaluator}: the same
- * numbers as the evaluate job, which computes its metrics.json through {@link #metrics}. Both
+ * numbers as the evaluate job, which computes its metrics.json through {@link #evaluation}. Both
  * columns may be array&lt;double&gt; or ML vectors. metricName: macroAccuracy (default), kl,
  * accuracy, macroF1, ece, brier or nll; accuracy-type metrics are larger-is-better, the rest
  * smaller-is-better.
@@ -80,6 +80,14 @@ public final class SoftLabelEvaluator extends Evaluator implements DefaultParams
    * Every metric at once, keyed as in the evaluate job's metrics.json (one pass of aggregations).
    */
   public Map<String, Double> metrics(Dataset<?> dataset) {
+    return evaluation(dataset).metrics();
+  }
+
+  /**
+   * {@link #metrics} with the confidence bins its ECE comes from: the evaluate job's metrics.json
+   * and calibration.json.
+   */
+  public SoftLabelMetrics.Evaluation evaluation(Dataset<?> dataset) {
     Dataset<Row> rows =
         dataset.select(
             asArray(dataset, getLabelCol()).as("_truth"),
@@ -89,7 +97,7 @@ public final class SoftLabelEvaluator extends Evaluator implements DefaultParams
             .findFirst()
             .orElseThrow(
                 () -> new IllegalArgumentException("SoftLabelEvaluator: no rows to evaluate"));
-    return SoftLabelMetrics.evaluate(rows, "_truth", "_probabilities", first.getInt(0));
+    return SoftLabelMetrics.evaluation(rows, "_truth", "_probabilities", first.getInt(0));
   }
 
   private static Column asArray(Dataset<?> dataset, String column) {

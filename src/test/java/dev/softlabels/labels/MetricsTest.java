@@ -42,14 +42,19 @@ class MetricsTest {
       correct[bin] += image[1];
     }
     // (|1-.7| + |0-.6| + |1-.8| + |0-.5|) / 4 = 1.6 / 4
-    assertThat(Metrics.ece(counts, confidence, correct)).isCloseTo(0.4, within(1e-12));
+    assertThat(Metrics.ece(ConfidenceBins.of(counts, confidence, correct)))
+        .isCloseTo(0.4, within(1e-12));
     // Two images sharing a bin: the gap of their means counts, not their individual gaps.
     assertThat(
             Metrics.ece(
-                new long[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 2},
-                new double[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 1.9},
-                new double[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 1}))
+                ConfidenceBins.of(
+                    new long[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 2},
+                    new double[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 1.9},
+                    new double[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 1})))
         .isCloseTo(0.45, within(1e-12));
+    assertThat(Metrics.ece(ConfidenceBins.of(new long[10], new double[10], new double[10])))
+        .as("no images")
+        .isNaN();
   }
 
   @Test

@@ -6,14 +6,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.softlabels.testing.HandWorkedMetrics;
 import dev.softlabels.testing.SparkExtension;
-import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -41,21 +38,61 @@ class SoftLabelMetricsTest {
     assertThat(withLoss).containsAllEntriesOf(metrics);
   }
 
+  /**
+   * Six images of two classes: confidences .95 and .92 (only the first correct) and 1.0 (correct,
+   * in the last bin); .65 and .62, both correct; .5, a tie predicted as class 0 while the truth is
+   * class 1.
+   */
+  @Test
+  void confidenceBinsHoldEachBinsImagesConfidencesAndCorrectPredictions(SparkSession spark) {
+    Dataset<Row> rows =
+        HandWorkedMetrics.rows(
+            spark,
+            RowFactory.create(new Double[] {1.0, 0.0}, new Double[] {0.95, 0.05}),
+            RowFactory.create(new Double[] {0.0, 1.0}, new Double[] {0.92, 0.08}),
+            RowFactory.create(new Double[] {0.0, 1.0}, new Double[] {0.0, 1.0}),
+            RowFactory.create(new Double[] {0.3, 0.7}, new Double[] {0.35, 0.65}),
+            RowFactory.create(new Double[] {1.0, 0.0}, new Double[] {0.62, 0.38}),
+            RowFactory.create(new Double[] {0.4, 0.6}, new Double[] {0.5, 0.5}));
+
+    ConfidenceBins bins = SoftLabelMetrics.confidenceBins(rows, "truth", "prediction");
+
+    assertThat(bins.bins())
+        .extracting(ConfidenceBins.Bin::images)
+        .containsExactly(0L, 0L, 0L, 0L, 0L, 1L, 2L, 0L, 0L, 3L);
+    ConfidenceBins.Bin tie = bins.bins().get(5);
+    assertThat(tie.meanConfidence()).isEqualTo(0.5);
+    assertThat(tie.accuracy()).isZero();
+    ConfidenceBins.Bin middle = bins.bins().get(6);
+    assertThat(middle.meanConfidence()).isCloseTo(0.635, within(1e-12));
+    assertThat(middle.accuracy()).isEqualTo(1.0);
+    ConfidenceBins.Bin top = bins.bins().get(9);
+    assertThat(top.meanConfidence()).isCloseTo(2.87 / 3, within(1e-12));
+    assertThat(top.accuracy()).isCloseTo(2.0 / 3, within(1e-12));
+    assertThat(bins.bins().get(7).accuracy()).isNull();
+    // (|0 - .5| + |2 - 1.27| + |2 - 2.87|) / 6 = (.5 + .73 + .87) / 6
+    assertThat(bins.ece()).isCloseTo(0.35, within(1e-12));
+    SoftLabelMetrics.Evaluation evaluation =
+        SoftLabelMetrics.evaluation(rows, "truth", "prediction", 2);
+    assertThat(evaluation.calibration().bins())
+        .extracting(ConfidenceBins.Bin::images)
+        .isEqualTo(bins.bins().stream().map(ConfidenceBins.Bin::images).toList());
+    assertThat(evaluation.metrics().get(Metrics.ECE))
+        .as("metrics.json's ECE is that of calibration.json's bins")
+        .isEqualTo(evaluation.calibration().ece())
+        .isCloseTo(0.35, within(1e-12));
+  }
+
   /** A diverged network's NaN outputs have argmax -1, which once indexed the confusion matrix. */
   @Test
   void nanOrInfinitePredictionsStopTheMetricsWithTheirCount(SparkSession spark) {
-    StructType schema =
-        new StructType()
-            .add("truth", DataTypes.createArrayType(DataTypes.DoubleType))
-            .add("prediction", DataTypes.createArrayType(DataTypes.DoubleType));
     Dataset<Row> rows =
-        spark.createDataFrame(
-            List.of(
-                RowFactory.create(new Double[] {1.0, 0.0}, new Double[] {Double.NaN, Double.NaN}),
-                RowFactory.create(new Double[] {0.0, 1.0}, new Double[] {0.3, 0.7}),
-                RowFactory.create(
-                    new Double[] {0.0, 1.0}, new Double[] {0.0, Double.POSITIVE_INFINITY})),
-            schema);
+        HandWorkedMetrics.rows(
+            spark,
+            RowFactory.create(new Double[] {1.0, 0.0}, new Double[] {Double.NaN, Double.NaN}),
+            RowFactory.create(new Double[] {0.0, 1.0}, new Double[] {0.3, 0.7}),
+            RowFactory.create(
+                new Double[] {0.0, 1.0}, new Double[] {0.0, Double.POSITIVE_INFINITY}));
 
     assertThatThrownBy(() -> SoftLabelMetrics.withLoss(rows, "truth", "truth", "prediction", 2))
         .isInstanceOf(NonFinitePredictions.class)

@@ -34,16 +34,20 @@ public final class HandWorkedMetrics {
   private HandWorkedMetrics() {}
 
   public static Dataset<Row> rows(SparkSession spark) {
+    return rows(
+        spark,
+        RowFactory.create(new Double[] {1.0, 0.0, 0.0}, new Double[] {0.7, 0.2, 0.1}),
+        RowFactory.create(new Double[] {0.5, 0.5, 0.0}, new Double[] {0.2, 0.6, 0.2}),
+        RowFactory.create(new Double[] {0.0, 0.0, 1.0}, new Double[] {0.1, 0.1, 0.8}),
+        RowFactory.create(new Double[] {0.0, 1.0, 0.0}, new Double[] {0.5, 0.5, 0.0}));
+  }
+
+  /** Rows of two Double[] each as columns truth and prediction (array&lt;double&gt;). */
+  public static Dataset<Row> rows(SparkSession spark, Row... truthAndPrediction) {
     StructType schema =
         new StructType()
             .add("truth", DataTypes.createArrayType(DataTypes.DoubleType))
             .add("prediction", DataTypes.createArrayType(DataTypes.DoubleType));
-    return spark.createDataFrame(
-        List.of(
-            RowFactory.create(new Double[] {1.0, 0.0, 0.0}, new Double[] {0.7, 0.2, 0.1}),
-            RowFactory.create(new Double[] {0.5, 0.5, 0.0}, new Double[] {0.2, 0.6, 0.2}),
-            RowFactory.create(new Double[] {0.0, 0.0, 1.0}, new Double[] {0.1, 0.1, 0.8}),
-            RowFactory.create(new Double[] {0.0, 1.0, 0.0}, new Double[] {0.5, 0.5, 0.0})),
-        schema);
+    return spark.createDataFrame(List.of(truthAndPrediction), schema);
   }
 }

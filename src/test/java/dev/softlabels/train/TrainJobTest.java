@@ -16,6 +16,7 @@ import dev.softlabels.labels.LabelMath;
 import dev.softlabels.testing.SparkExtension;
 import dev.softlabels.testing.SyntheticData;
 import dev.softlabels.testing.Training;
+import dev.softlabels.testing.UntrainedModels;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -252,22 +253,9 @@ class TrainJobTest {
     assertThat(new Checkpoints(spark, diverging.toString()).state(Checkpoints.LAST)).isEmpty();
 
     Path diverged = dir.resolve("diverged");
-    TrainingData.Prepared data = TrainingData.prepare(spark, settings.data());
-    NeuralNet nan =
-        Networks.create(
-            settings.network(), data.shape(), settings.optimizer(), null, settings.seed());
-    data.examples().unpersist();
-    nan.params().assign(Double.NaN);
-    new Checkpoints(spark, diverged.toString())
-        .save(Checkpoints.BEST, nan, new TrainState(1, 1, Double.NaN, List.of(), null, List.of()));
+    UntrainedModels.save(spark, generated, diverged, nan -> nan.params().assign(Double.NaN));
     EvaluateSettings evaluate =
-        EvaluateSettings.from(
-            ConfigLoader.withOverrides(
-                Map.of(
-                    "softlabels.evaluate.images", generated.resolve("images").toString(),
-                    "softlabels.evaluate.labels", generated.resolve("labels").toString(),
-                    "softlabels.evaluate.model-dir", diverged.toString(),
-                    "softlabels.evaluate.output", dir.resolve("diverged-scores").toString())));
+        UntrainedModels.evaluation(generated, diverged, dir.resolve("diverged-scores"));
     assertThatThrownBy(() -> EvaluateJob.run(spark, evaluate))
         .isInstanceOf(UserError.class)
         .hasMessageMatching(
