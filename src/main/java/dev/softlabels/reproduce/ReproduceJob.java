@@ -17,8 +17,10 @@ import dev.softlabels.embed.EmbedJob;
 import dev.softlabels.embed.EmbedSettings;
 import dev.softlabels.evaluate.EvaluateJob;
 import dev.softlabels.evaluate.EvaluateSettings;
+import dev.softlabels.evaluate.ReliabilityDiagram;
 import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.labels.ClassList;
+import dev.softlabels.labels.ConfidenceBins;
 import dev.softlabels.labels.Metrics;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.PhaseLog;
@@ -72,6 +74,9 @@ public final class ReproduceJob {
   static final String SWEEP = "sweep";
 
   static final String SWEEP_RESULT = "sweep.json";
+
+  /** Under a dataset's folder: the reliability diagram of split 0's models. */
+  static final String RELIABILITY = "reliability.png";
 
   private static final String SCRATCH = "scratch";
   private static final Logger LOG = LoggerFactory.getLogger(ReproduceJob.class);
@@ -232,6 +237,7 @@ public final class ReproduceJob {
       embed(spark, config, settings, root, inputs);
       phases.done("feature-space plots");
     }
+    reliabilityDiagram(spark, settings, root, baseline);
     List<CellResult> cells = collect(spark, settings.output());
     writeReport(
         spark,
@@ -386,6 +392,44 @@ public final class ReproduceJob {
               + ": choose another --output, or the same regime (--backbone / "
               + "--no-backbone, softlabels.reproduce.backbone.use)");
     }
+  }
+
+  /**
+   * The reliability diagram of split 0's models (the backbone alone first, where scored) from their
+   * evaluations' confidence bins, drawn again on every run: a cell finished later adds its curve.
+   */
+  private static void reliabilityDiagram(
+      SparkSession spark, ReproduceSettings settings, String root, boolean baseline) {
+    HadoopPaths paths = HadoopPaths.of(spark);
+    List<String> models = new ArrayList<>();
+    if (baseline) {
+      models.add(BASELINE);
+    }
+    models.addAll(settings.labelTypes());
+    Map<String, ConfidenceBins> bins = new LinkedHashMap<>();
+    for (String model : models) {
+      String evaluation = HadoopPaths.child(cell(root, 0, model), "evaluation");
+      if (paths.exists(HadoopPaths.child(evaluation, EvaluateJob.CALIBRATION))) {
+        bins.put(model, EvaluateJob.calibration(spark, evaluation));
+      }
+    }
+    if (!bins.isEmpty()) {
+      paths.writeBytes(
+          HadoopPaths.child(root, RELIABILITY),
+          ReliabilityDiagram.png(settings.dataset() + ": split 0's test part", bins));
+    }
+  }
+
+  /** The reliability diagrams of the datasets run into the output: dataset -> report path. */
+  static Map<String, String> reliabilityPlots(SparkSession spark, String output) {
+    HadoopPaths paths = HadoopPaths.of(spark);
+    Map<String, String> plots = new LinkedHashMap<>();
+    for (String dataset : paths.directoryNames(output)) {
+      if (paths.exists(HadoopPaths.child(HadoopPaths.child(output, dataset), RELIABILITY))) {
+        plots.put(dataset, dataset + "/" + RELIABILITY);
+      }
+    }
+    return plots;
   }
 
   /** The embed job over split 0's models of every label type, unless it has run already. */
@@ -602,25 +646,18 @@ public final class ReproduceJob {
       List<FeatureSpace> featureSpaces,
       Map<String, String> regimes) {
     HadoopPaths paths = HadoopPaths.of(spark);
+    Map<String, Sweep> sweeps = sweeps(spark, settings.output());
+    Map<String, String> reliability = reliabilityPlots(spark, settings.output());
     String markdown =
         ReportRenderer.markdown(
-            cells,
-            featureSpaces,
-            settings.preset(),
-            regimes,
-            sweeps(spark, settings.output()),
-            Map.of());
+            cells, featureSpaces, settings.preset(), regimes, sweeps, reliability);
     paths.writeText(HadoopPaths.child(settings.output(), "report.md"), markdown);
+    List<String> pictures = new ArrayList<>();
+    featureSpaces.forEach(space -> pictures.addAll(space.plots().values()));
+    pictures.addAll(reliability.values());
     Map<String, byte[]> images = new LinkedHashMap<>();
-    featureSpaces.forEach(
-        space ->
-            space
-                .plots()
-                .values()
-                .forEach(
-                    path ->
-                        images.put(
-                            path, paths.readBytes(HadoopPaths.child(settings.output(), path)))));
+    pictures.forEach(
+        path -> images.put(path, paths.readBytes(HadoopPaths.child(settings.output(), path))));
     paths.writeText(
         HadoopPaths.child(settings.output(), "report.html"), ReportRenderer.html(markdown, images));
     paths.writeText(HadoopPaths.child(settings.output(), "results.csv"), ReportRenderer.csv(cells));
@@ -628,6 +665,7 @@ public final class ReproduceJob {
     json.put("preset", settings.preset());
     json.put("summary", ReportRenderer.summarise(cells));
     json.put("soft_minus_hard", ReportRenderer.pairedDifferences(cells));
+    json.put("sweeps", sweeps);
     json.put("cells", cells);
     paths.writeText(HadoopPaths.child(settings.output(), "results.json"), Json.write(json));
     LOG.info(

@@ -11,6 +11,7 @@ import dev.softlabels.config.UserError;
 import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.labels.Metrics;
+import dev.softlabels.synthetic.SyntheticClasses;
 import dev.softlabels.testing.Acceptance;
 import dev.softlabels.testing.SparkExtension;
 import dev.softlabels.train.Checkpoints;
@@ -164,9 +165,11 @@ class ReproduceJobTest {
 
   /**
    * With the backbone, every cell starts from it (here a stand-in already in OUTPUT/backbone/: a
-   * 10-class network for 32 px images, so no CIFAR-10 training runs), the synthetic images are
-   * drawn at its 32 px, the report says so, and a later run may not add cells trained the other
-   * way.
+   * network for 32 px images recording the synthetic classes, so no CIFAR-10 training runs and its
+   * output layer fits), after a sweep of two learning rates on split 0's validation part; the
+   * backbone alone is scored on every split's test part as the baseline, the synthetic images are
+   * drawn at its 32 px, the report says all this, and a later run may not add cells trained the
+   * other way.
    */
   @Test
   void withTheBackboneEveryCellFineTunesFromItAndTheReportSaysSo(SparkSession spark)
@@ -179,14 +182,15 @@ class ReproduceJobTest {
                 3,
                 32,
                 32,
-                10,
+                SyntheticClasses.CLASSES.size(),
                 new OptimizerSettings(0.05, 0, 0.9, 5e-4, LearningRateSchedule.CONSTANT, 0, 2),
                 null,
                 1));
     standIn.init();
     Checkpoints checkpoints =
         new Checkpoints(spark, backbone.resolve(BackboneJob.MODEL).toString());
-    TrainState state = new TrainState(1, 1, 2.3, List.of(), Map.of(), List.of());
+    TrainState state =
+        new TrainState(1, 1, 2.3, List.of(), Map.of(), SyntheticClasses.CLASSES.names());
     checkpoints.save(Checkpoints.BEST, new NeuralNet.Stack(standIn), state);
     checkpoints.save(Checkpoints.LAST, new NeuralNet.Stack(standIn), state);
     Files.writeString(
@@ -195,18 +199,42 @@ class ReproduceJobTest {
     Config config =
         ConfigLoader.withOverrides(
             Map.of(
-                "softlabels.reproduce.output", dir.toString(),
-                "softlabels.reproduce.splits", 1,
-                "softlabels.reproduce.embed", false,
-                "softlabels.reproduce.backbone.use", "true",
-                "softlabels.backbone.epochs", 1,
-                "softlabels.reproduce.presets.quick.images", 300,
-                "softlabels.reproduce.presets.quick.epochs", 2),
+                "softlabels.reproduce.output",
+                dir.toString(),
+                "softlabels.reproduce.splits",
+                1,
+                "softlabels.reproduce.embed",
+                false,
+                "softlabels.reproduce.backbone.use",
+                "true",
+                "softlabels.reproduce.sweep.learning-rates",
+                List.of(0.01, 0.05),
+                "softlabels.backbone.epochs",
+                1,
+                "softlabels.reproduce.presets.quick.images",
+                300,
+                "softlabels.reproduce.presets.quick.epochs",
+                2),
             ReproduceSettings::preset);
 
     List<CellResult> cells = ReproduceJob.run(spark, config, ReproduceSettings.from(config));
 
-    assertThat(cells).extracting(CellResult::labelType).containsExactlyInAnyOrder("hard", "soft");
+    assertThat(cells)
+        .extracting(CellResult::labelType)
+        .containsExactlyInAnyOrder("hard", "soft", ReproduceJob.BASELINE);
+    Sweep sweep = Json.read(Files.readString(dir.resolve("synthetic/sweep.json")), Sweep.class);
+    assertThat(sweep.trials())
+        .extracting(t -> t.candidate().learningRate() + "/" + t.labelType())
+        .containsExactly("0.01/hard", "0.01/soft", "0.05/hard", "0.05/soft");
+    assertThat(sweep.chosen())
+        .isEqualTo(Sweep.of(sweep.selectBy(), sweep.trials()).chosen())
+        .extracting(Sweep.Candidate::epochs)
+        .isEqualTo(2);
+    Path chosenRun = dir.resolve("synthetic/sweep/" + sweep.chosen().directory() + "/soft/model");
+    assertThat(dir.resolve("synthetic/cells/split-0/soft/model/best/model.zip"))
+        .as("split 0's cell is the chosen candidate's run")
+        .hasSameBinaryContentAs(chosenRun.resolve("best/model.zip"));
+    assertThat(dir.resolve("synthetic/reliability.png")).isNotEmptyFile();
     assertThat(Files.readString(dir.resolve("synthetic/data/summary.json")))
         .containsPattern("\"size\"\\s*:\\s*32");
     for (String type : List.of("hard", "soft")) {
@@ -225,7 +253,12 @@ class ReproduceJobTest {
     assertThat(Files.readString(dir.resolve("report.md")))
         .contains(
             "- **synthetic**: fine-tuned from the CIFAR-10 backbone (cnn, 1 epochs",
-            "CIFAR-10 test accuracy 0.5000");
+            "CIFAR-10 test accuracy 0.5000",
+            "for 2 epochs (the sweep's choice); each cell's model is its best epoch by kl",
+            "## Learning-rate / epoch sweep",
+            "## Fine-tuned against the backbone alone",
+            "![synthetic: reliability diagram](synthetic/reliability.png)")
+        .containsPattern("\\| synthetic \\| soft \\| [01] of 1 \\|");
 
     Config scratch =
         ConfigLoader.withValues(config, Map.of("softlabels.reproduce.backbone.use", "false"));
