@@ -132,38 +132,22 @@ public record DataSpec(
 
   /** Split by these fractions (never by folds). */
   public DataSpec withFractions(double train, double validation) {
-    return new DataSpec(
-        images, labels, labelType, split, train, validation, 0, imageIdPattern, labelIds);
+    return with(train, validation, 0, imageIdPattern);
   }
 
   /**
    * Split into {@code k} folds (see {@link ImageTable#read}); the split number picks the test fold.
    */
   public DataSpec withFolds(int k) {
-    return new DataSpec(
-            images,
-            labels,
-            labelType,
-            split,
-            trainFraction,
-            validationFraction,
-            k,
-            imageIdPattern,
-            labelIds)
-        .checked(TRAIN);
+    return with(trainFraction, validationFraction, k, imageIdPattern).checked(TRAIN);
   }
 
   public DataSpec withImageIdPattern(String pattern) {
-    return new DataSpec(
-        images,
-        labels,
-        labelType,
-        split,
-        trainFraction,
-        validationFraction,
-        folds,
-        pattern,
-        labelIds);
+    return with(trainFraction, validationFraction, folds, pattern);
+  }
+
+  private DataSpec with(double train, double validation, int k, String pattern) {
+    return new DataSpec(images, labels, labelType, split, train, validation, k, pattern, labelIds);
   }
 
   private static DataSpec read(Config config) {
