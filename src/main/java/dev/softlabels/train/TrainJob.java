@@ -196,7 +196,9 @@ public final class TrainJob {
             new TrainState(
                 epoch + 1,
                 bestEpoch,
-                history.get(Math.max(bestEpoch, 1) - 1).validationLoss(),
+                bestEpoch > 0
+                    ? history.get(bestEpoch - 1).validationLoss()
+                    : Double.POSITIVE_INFINITY,
                 List.copyOf(history),
                 settings,
                 data.classNames());
