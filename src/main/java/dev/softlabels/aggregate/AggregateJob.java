@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Annotation rows to per-image hard and soft labels: the paper's majority vote and vote fractions,
  * or a truth-inference method's posteriors ({@link TruthInferences}). Writes {@code labels/},
- * {@code quarantine/}, {@code summary.json} and, for the methods, {@code annotators/} under the
- * output directory.
+ * {@code quarantine/}, {@code summary.json}, for the methods {@code annotators/}, and with {@code
+ * report} the label-quality report ({@link AggregateReport}) under the output directory.
  *
  * <p>The input is read once and shuffled once: {@link VotePass} checks every row, applies the
  * duplicate rule and counts each image's votes in one pass, whose small result (a row per image, a
@@ -94,7 +94,7 @@ public final class AggregateJob {
             VoteValidation.checkRows(raw, classes, settings.source().labelEncoding()),
             HadoopPaths.of(spark).bytes(settings.input()),
             classes,
-            settings.method().posterior())) {
+            settings.method().posterior() || settings.report())) {
       VotePass.Tally tally = pass.tally();
       VoteTally.Counts counts = tally.counts();
       phases.done(
@@ -117,6 +117,7 @@ public final class AggregateJob {
 
       TruthInferences.Fit fit;
       LabelStatistics statistics;
+      AggregateReport.Parts reportParts = null;
       try (LabelAggregation aggregation =
           LabelAggregation.of(
               spark, pass.imageVotes(), classes, settings.method(), settings.em())) {
@@ -136,6 +137,19 @@ public final class AggregateJob {
           phases.done("%,d annotators' parameters written", fit.annotatorCount());
         }
         statistics = aggregation.statistics();
+        if (settings.report()) {
+          reportParts =
+              AggregateReport.parts(
+                  spark,
+                  aggregation,
+                  pass.imageVotes(),
+                  classes,
+                  settings.reportSettings(),
+                  output);
+          phases.done(
+              "report: %,d annotators held against the consensus",
+              reportParts.annotators().count());
+        }
       }
       List<String> warnings =
           fit == null ? List.of() : checkFit(spark, settings, classes, fit, statistics);
@@ -157,6 +171,10 @@ public final class AggregateJob {
               phases.seconds());
       HadoopPaths.of(spark).writeText(output.child(SUMMARY), summary.toJson());
       phases.done("summary written");
+      if (reportParts != null) {
+        AggregateReport.write(spark, summary, reportParts, settings.reportSettings(), output);
+        phases.done("label-quality report written");
+      }
       return summary;
     }
   }
@@ -224,6 +242,7 @@ public final class AggregateJob {
         labels.unanimous(),
         labels.meanEntropy(),
         labels.histogram(),
+        labels.agreement().figures(classes.names()),
         seconds,
         fit == null
             ? null

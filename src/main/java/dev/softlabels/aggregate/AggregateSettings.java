@@ -4,10 +4,14 @@ import com.typesafe.config.Config;
 import dev.softlabels.annotations.AnnotationSource;
 import dev.softlabels.config.UserError;
 import dev.softlabels.labels.AggregationMethod;
+import dev.softlabels.quality.ReportSettings;
 import dev.softlabels.truth.EmSettings;
 import dev.softlabels.votes.RejectionLimit;
 
-/** Typed, validated settings of the aggregate job ({@code softlabels.aggregate} and the source). */
+/**
+ * Typed, validated settings of the aggregate job ({@code softlabels.aggregate} and the source);
+ * {@code report}: also write the label-quality report, as {@code reportSettings} says.
+ */
 public record AggregateSettings(
     AnnotationSource source,
     String input,
@@ -15,7 +19,9 @@ public record AggregateSettings(
     boolean overwrite,
     AggregationMethod method,
     EmSettings em,
-    RejectionLimit rejectionLimit) {
+    RejectionLimit rejectionLimit,
+    boolean report,
+    ReportSettings reportSettings) {
 
   public AggregateSettings {
     if (input.isBlank()) {
@@ -36,7 +42,9 @@ public record AggregateSettings(
         aggregate.getBoolean("overwrite"),
         AggregationMethod.parse(aggregate.getString("method"), "softlabels.aggregate.method"),
         EmSettings.from(aggregate),
-        RejectionLimit.from(config));
+        RejectionLimit.from(config),
+        aggregate.getBoolean("report"),
+        ReportSettings.from(config));
   }
 
   /** Majority-vote settings with the EM part from {@code config} (unused by majority). */
@@ -49,14 +57,18 @@ public record AggregateSettings(
         true,
         AggregationMethod.MAJORITY,
         EmSettings.from(config.getConfig("softlabels.aggregate")),
-        RejectionLimit.from(config));
+        RejectionLimit.from(config),
+        false,
+        ReportSettings.from(config));
   }
 
   public AggregateSettings withEm(EmSettings other) {
-    return new AggregateSettings(source, input, output, overwrite, method, other, rejectionLimit);
+    return new AggregateSettings(
+        source, input, output, overwrite, method, other, rejectionLimit, report, reportSettings);
   }
 
   public AggregateSettings withMethod(AggregationMethod other) {
-    return new AggregateSettings(source, input, output, overwrite, other, em, rejectionLimit);
+    return new AggregateSettings(
+        source, input, output, overwrite, other, em, rejectionLimit, report, reportSettings);
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.softlabels.annotations.QuarantineReason;
 import dev.softlabels.config.Json;
+import dev.softlabels.labels.Agreement;
 import dev.softlabels.votes.RejectionHints;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +14,8 @@ import java.util.SortedMap;
  * What an aggregate run did: written as summary.json beside labels/ and quarantine/. Invariant:
  * rowsRead = rowsUsed + rowsQuarantined, and rowsQuarantined is the sum over reasons.
  * unknownLabels: the most frequent labels quarantined as unknown_class, with their rows, most first
- * (a few at most).
+ * (a few at most). agreement: how much the votes on the same image agree ({@link Agreement}:
+ * Krippendorff's alpha, Fleiss' kappa, per class), whatever the method.
  */
 public record AggregateSummary(
     @JsonProperty("input") String input,
@@ -31,6 +33,7 @@ public record AggregateSummary(
     @JsonProperty("unanimous") long unanimous,
     @JsonProperty("mean_entropy") double meanEntropy,
     @JsonProperty("annotations_per_image") SortedMap<Integer, Long> annotationsPerImage,
+    @JsonProperty("agreement") Agreement.Figures agreement,
     @JsonProperty("seconds") double seconds,
     @JsonProperty("em") @JsonInclude(JsonInclude.Include.NON_NULL) EmSummary em) {
 
@@ -79,7 +82,7 @@ public record AggregateSummary(
     return String.format(
         Locale.ROOT,
         "aggregate: %,d rows read, %,d used, %,d quarantined%s; %,d images, %,d ties, %,d unanimous, "
-            + "mean entropy %.4f%s; %s; %.1f s -> %s",
+            + "mean entropy %.4f, Krippendorff's alpha %s%s; %s; %.1f s -> %s",
         rowsRead,
         rowsUsed,
         rowsQuarantined,
@@ -88,6 +91,9 @@ public record AggregateSummary(
         ties,
         unanimous,
         meanEntropy,
+        agreement == null || agreement.krippendorffAlpha() == null
+            ? "undefined"
+            : String.format(Locale.ROOT, "%.3f", agreement.krippendorffAlpha()),
         emText(),
         "classes " + classes + " (" + classesFrom + ")",
         seconds,

@@ -9,6 +9,7 @@ import dev.softlabels.labels.ImageVotes;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.labels.LabelMath;
 import dev.softlabels.labels.LabelRow;
+import dev.softlabels.quality.AnnotatorTable;
 import dev.softlabels.spark.internal.InternalRows;
 import dev.softlabels.truth.EmSettings;
 import dev.softlabels.truth.TruthInferences;
@@ -21,6 +22,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
 
 /**
  * Every image's votes ({@link ImageVotes}) to the label table: the vote fractions (majority) or a
@@ -37,12 +39,17 @@ public final class LabelAggregation implements AutoCloseable {
 
   private final SparkSession spark;
   private final JavaRDD<VoteBlocks.ImageLabel> rows;
+  private final ClassList classes;
   private final TruthInferences.Fit fit;
 
   private LabelAggregation(
-      SparkSession spark, JavaRDD<VoteBlocks.ImageLabel> rows, TruthInferences.Fit fit) {
+      SparkSession spark,
+      JavaRDD<VoteBlocks.ImageLabel> rows,
+      ClassList classes,
+      TruthInferences.Fit fit) {
     this.spark = spark;
     this.rows = rows;
+    this.classes = classes;
     this.fit = fit;
   }
 
@@ -59,16 +66,12 @@ public final class LabelAggregation implements AutoCloseable {
     if (!method.posterior()) {
       return new LabelAggregation(
           spark,
-          images.map(
-              votes ->
-                  new VoteBlocks.ImageLabel(
-                      LabelRow.of(
-                          votes.image(), votes.counts(), LabelMath.soft(votes.counts()), classes),
-                      NO_VALUES)),
+          images.map(votes -> new VoteBlocks.ImageLabel(majorityRow(votes, classes), NO_VALUES)),
+          classes,
           null);
     }
     TruthInferences.Fit fit = TruthInferences.fit(spark, images, classes, method, em);
-    return new LabelAggregation(spark, fit.labelRows(), fit);
+    return new LabelAggregation(spark, fit.labelRows(), classes, fit);
   }
 
   private static final Object[] NO_VALUES = new Object[0];
@@ -108,6 +111,32 @@ public final class LabelAggregation implements AutoCloseable {
             });
   }
 
+  /**
+   * Every image's votes beside its label row, for holding each annotator against the consensus:
+   * {@code images} must be the votes the aggregation was made of, with who voted. The majority
+   * vote's rows are made from the votes again; a method's are joined to them by image.
+   */
+  public JavaRDD<AnnotatorTable.JudgedImage> judged(JavaRDD<ImageVotes> images) {
+    if (fit == null) {
+      ClassList names = classes;
+      return images.map(votes -> new AnnotatorTable.JudgedImage(votes, majorityRow(votes, names)));
+    }
+    return images
+        .mapToPair(votes -> new Tuple2<>(votes.image(), votes))
+        .join(rows.mapToPair(label -> new Tuple2<>(label.row().image(), label.row())))
+        .values()
+        .map(pair -> new AnnotatorTable.JudgedImage(pair._1(), pair._2()));
+  }
+
+  private static LabelRow majorityRow(ImageVotes votes, ClassList classes) {
+    return LabelRow.of(votes.image(), votes.counts(), LabelMath.soft(votes.counts()), classes);
+  }
+
+  /** The label rows, for figures summed over them. */
+  public JavaRDD<LabelRow> labelRows() {
+    return rows.map(VoteBlocks.ImageLabel::row);
+  }
+
   /** The label table ({@link LabelColumns#SCHEMA}, then the method's image columns), lazy. */
   public Dataset<Row> labels() {
     StructType schema = LabelColumns.SCHEMA;
@@ -126,8 +155,9 @@ public final class LabelAggregation implements AutoCloseable {
 
   /** The labels' figures for a summary: one Spark job. */
   LabelStatistics statistics() {
-    return rows.map(VoteBlocks.ImageLabel::row)
-        .aggregate(new LabelStatistics(), LabelStatistics::add, LabelStatistics::merge);
+    return labelRows()
+        .aggregate(
+            new LabelStatistics(classes.size()), LabelStatistics::add, LabelStatistics::merge);
   }
 
   /** For a model's posteriors the fit: its figures and its annotators/ table; null for majority. */

@@ -1,5 +1,6 @@
 package dev.softlabels.aggregate;
 
+import dev.softlabels.labels.Agreement;
 import dev.softlabels.labels.LabelMath;
 import dev.softlabels.labels.LabelRow;
 import java.io.Serializable;
@@ -11,7 +12,7 @@ import java.util.TreeMap;
  * The label table's figures for summary.json, summed over label rows where they are made, so no job
  * reads the labels again: images, votes used, images whose votes tie or are unanimous, images whose
  * soft label (a posterior under an annotator model) ties or is certain, the entropy's sum, images
- * per annotation count, and hard labels that differ from the votes' majority.
+ * per annotation count, hard labels that differ from the votes' majority, and the votes' agreement.
  */
 final class LabelStatistics implements Serializable {
 
@@ -25,6 +26,11 @@ final class LabelStatistics implements Serializable {
   private double entropy;
   private long changedFromMajority;
   private final TreeMap<Integer, Long> histogram = new TreeMap<>();
+  private final Agreement agreement;
+
+  LabelStatistics(int classes) {
+    agreement = Agreement.empty(classes);
+  }
 
   /** Counts one label row. */
   public LabelStatistics add(LabelRow label) {
@@ -39,6 +45,7 @@ final class LabelStatistics implements Serializable {
     entropy += label.entropy();
     changedFromMajority += LabelMath.argmax(label.counts()) != label.hardLabel() ? 1 : 0;
     histogram.merge(n, 1L, Long::sum);
+    agreement.add(label.counts());
     return this;
   }
 
@@ -52,6 +59,7 @@ final class LabelStatistics implements Serializable {
     entropy += other.entropy;
     changedFromMajority += other.changedFromMajority;
     other.histogram.forEach((n, count) -> histogram.merge(n, count, Long::sum));
+    agreement.merge(other.agreement);
     return this;
   }
 
@@ -89,6 +97,11 @@ final class LabelStatistics implements Serializable {
 
   public long changedFromMajority() {
     return changedFromMajority;
+  }
+
+  /** How much the votes on the same image agree. */
+  public Agreement agreement() {
+    return agreement;
   }
 
   /** Images per annotation count. */

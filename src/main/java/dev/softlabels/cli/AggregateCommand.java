@@ -6,6 +6,7 @@ import dev.softlabels.aggregate.AggregateJob;
 import dev.softlabels.aggregate.AggregateSettings;
 import dev.softlabels.config.UserError;
 import dev.softlabels.labels.AggregationMethod;
+import dev.softlabels.quality.ReportSettings;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.truth.ClassPrior;
 import dev.softlabels.truth.EmSettings;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Spec;
       "the annotators estimates each one's reliability (by EM but for wawa) and the soft labels are the",
       "posteriors, the hard labels their argmax.",
       "Writes DIR/labels/ (Parquet), DIR/quarantine/ (rejected rows with a reason), DIR/summary.json and, for",
-      "the models, DIR/annotators/ (each annotator's label count, accuracy and the method's parameters)."
+      "the models, DIR/annotators/ (each annotator's label count, accuracy and the method's parameters);",
+      "with --report, the label-quality report DIR/report.html."
     })
 final class AggregateCommand implements Callable<Integer> {
 
@@ -77,6 +79,22 @@ final class AggregateCommand implements Callable<Integer> {
               + "(softlabels.aggregate.em.fail-on-degenerate).")
   Boolean failOnDegenerate;
 
+  @Option(
+      names = "--report",
+      description =
+          "Also write the label-quality report: DIR/report.html (one self-contained page), "
+              + "DIR/report.json (its figures) and DIR/annotator-quality/ (every annotator against the "
+              + "consensus, with flags) (softlabels.aggregate.report; docs/label-quality.md).")
+  Boolean report;
+
+  @Option(
+      names = "--images",
+      paramLabel = "DIR",
+      description =
+          "With --report: a folder of the images as IMAGE_ID.png, .jpg or .jpeg, for thumbnails of "
+              + "the listed images (softlabels.report.images).")
+  String images;
+
   @Option(names = "--overwrite", description = "Replace an existing output directory.")
   Boolean overwrite;
 
@@ -102,6 +120,8 @@ final class AggregateCommand implements Callable<Integer> {
     options.put("softlabels.aggregate.overwrite", overwrite);
     options.put("softlabels.aggregate.method", method);
     options.put(EmSettings.FAIL_ON_DEGENERATE, failOnDegenerate);
+    options.put("softlabels.aggregate.report", report);
+    options.put(ReportSettings.KEY + "images", images);
     return annotations.load(config, options);
   }
 

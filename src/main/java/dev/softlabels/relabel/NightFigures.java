@@ -4,11 +4,11 @@ import static dev.softlabels.labels.LabelColumns.HARD_LABEL_NAME;
 import static dev.softlabels.labels.LabelColumns.IMAGE;
 import static dev.softlabels.labels.LabelColumns.N_ANNOTATIONS;
 
+import dev.softlabels.quality.Best;
 import dev.softlabels.spark.internal.InternalRows;
 import dev.softlabels.spark.internal.RowView;
 import dev.softlabels.votes.VoteTally;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -168,45 +168,5 @@ final class NightFigures implements Serializable {
     ranked.merge(other.ranked);
     keptTouched.addAll(other.keptTouched);
     return this;
-  }
-
-  /**
-   * The first {@code limit} rows in {@code order} of those added: sorted and cut whenever it
-   * doubles.
-   */
-  private static final class Best<T> implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private final int limit;
-    private final Comparator<T> order;
-    private final List<T> rows = new ArrayList<>();
-
-    Best(int limit, Comparator<T> order) {
-      this.limit = limit;
-      this.order = order;
-    }
-
-    void add(T row) {
-      rows.add(row);
-      if (rows.size() >= 2 * limit + 16) {
-        cut();
-      }
-    }
-
-    void merge(Best<T> other) {
-      rows.addAll(other.rows);
-      cut();
-    }
-
-    List<T> rows() {
-      cut();
-      return List.copyOf(rows);
-    }
-
-    private void cut() {
-      rows.sort(order);
-      if (rows.size() > limit) {
-        rows.subList(limit, rows.size()).clear();
-      }
-    }
   }
 }

@@ -7,7 +7,9 @@ import dev.softlabels.labels.LabelColumns;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -98,6 +100,19 @@ public final class TruthInferences {
      */
     public Dataset<Row> annotators() {
       return annotatorTable(spark, em, blocks.annotators());
+    }
+
+    /**
+     * Each annotator's accuracy as the annotators/ table gives it (the expected share of its labels
+     * that match the true class).
+     */
+    public Map<String, Double> accuracies() {
+      List<String> annotators = blocks.annotators();
+      Map<String, Double> accuracies = new HashMap<>(annotators.size() * 2);
+      for (int a = 0; a < annotators.size(); a++) {
+        accuracies.put(annotators.get(a), em.last().accuracy(a));
+      }
+      return accuracies;
     }
 
     /** How many annotators the model has a row for. */
