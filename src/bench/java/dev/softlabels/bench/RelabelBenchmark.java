@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import dev.softlabels.aggregate.AggregateJob;
 import dev.softlabels.aggregate.AggregateSettings;
 import dev.softlabels.annotations.AnnotationSource;
+import dev.softlabels.quality.ReportSettings;
 import dev.softlabels.relabel.LabelStore;
 import dev.softlabels.relabel.RelabelJob;
 import dev.softlabels.relabel.RelabelSettings;
@@ -244,7 +245,9 @@ final class RelabelBenchmark {
         1000,
         10,
         RejectionLimit.from(config),
-        LabelStore.CommitPath.from(config));
+        LabelStore.CommitPath.from(config),
+        config.getBoolean("softlabels.relabel.report"),
+        ReportSettings.from(config));
   }
 
   private static double timed(Runnable work) {

@@ -1,6 +1,7 @@
 package dev.softlabels.cli;
 
 import com.typesafe.config.Config;
+import dev.softlabels.quality.ReportSettings;
 import dev.softlabels.relabel.LabelStore;
 import dev.softlabels.relabel.Night;
 import dev.softlabels.relabel.RelabelJob;
@@ -70,6 +71,22 @@ final class RelabelCommand implements Callable<Integer> {
       description = "majority, the only one relabel has (default: softlabels.relabel.method).")
   String method;
 
+  @Option(
+      names = "--report",
+      negatable = true,
+      description =
+          "--no-report skips the night's label-quality report (changes/date=D/report.html, report.json; written by "
+              + "default: softlabels.relabel.report; docs/label-quality.md).")
+  Boolean report;
+
+  @Option(
+      names = "--images",
+      paramLabel = "DIR",
+      description =
+          "A folder of the images as IMAGE_ID.png, .jpg or .jpeg, for thumbnails in the night's "
+              + "report (softlabels.report.images).")
+  String images;
+
   @Mixin AnnotationOptions annotations;
 
   /** The effective configuration: the options given over -D, --conf and the defaults. */
@@ -79,6 +96,8 @@ final class RelabelCommand implements Callable<Integer> {
     options.put("softlabels.relabel.batch", batch);
     options.put("softlabels.relabel.date", date);
     options.put("softlabels.relabel.method", method);
+    options.put("softlabels.relabel.report", report);
+    options.put(ReportSettings.KEY + "images", images);
     return annotations.load(config, options);
   }
 

@@ -170,7 +170,37 @@ public final class Agreement implements Serializable {
       @JsonProperty("pairable") long[] pairable,
       @JsonProperty("image_agreement") double imageAgreement,
       @JsonProperty("images") long images)
-      implements Serializable {}
+      implements Serializable {
+
+    /** By value: ledger entries read back compare equal to those written. */
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof State that
+          && Arrays.equals(matched, that.matched)
+          && Arrays.equals(pairable, that.pairable)
+          && Double.compare(imageAgreement, that.imageAgreement) == 0
+          && images == that.images;
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * (31 * Arrays.hashCode(matched) + Arrays.hashCode(pairable))
+          + Long.hashCode(images);
+    }
+
+    @Override
+    public String toString() {
+      return "State[matched="
+          + Arrays.toString(matched)
+          + ", pairable="
+          + Arrays.toString(pairable)
+          + ", imageAgreement="
+          + imageAgreement
+          + ", images="
+          + images
+          + "]";
+    }
+  }
 
   /**
    * The agreement figures of summary.json and the reports.

@@ -3,12 +3,15 @@ package dev.softlabels.relabel;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.softlabels.labels.Agreement;
 import java.time.LocalDate;
 
 /**
  * One applied night in the label store's ledger. Written as the Delta commit's user metadata, so
  * the ledger entry and the labels it describes are one atomic commit; {@code version} and {@code
- * committedAt} come from the table history when the ledger is read.
+ * committedAt} come from the table history when the ledger is read. {@code agreement}: the store's
+ * after the night (its statistics too, which the next night updates); null in nights written before
+ * stores kept it.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -21,6 +24,7 @@ public record Night(
     @JsonProperty("images_touched") long imagesTouched,
     @JsonProperty("new_images") long newImages,
     @JsonProperty("flipped_images") long flippedImages,
+    @JsonProperty("agreement") Agreement.Figures agreement,
     @JsonProperty("version") Long version,
     @JsonProperty("committed_at") String committedAt) {
 
@@ -41,6 +45,7 @@ public record Night(
         imagesTouched,
         newImages,
         flippedImages,
+        agreement,
         version,
         committedAt);
   }

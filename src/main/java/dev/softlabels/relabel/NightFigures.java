@@ -4,7 +4,13 @@ import static dev.softlabels.labels.LabelColumns.HARD_LABEL_NAME;
 import static dev.softlabels.labels.LabelColumns.IMAGE;
 import static dev.softlabels.labels.LabelColumns.N_ANNOTATIONS;
 
+import dev.softlabels.labels.Agreement;
+import dev.softlabels.labels.ClassList;
+import dev.softlabels.labels.LabelColumns;
+import dev.softlabels.labels.LabelMath;
+import dev.softlabels.labels.LabelRow;
 import dev.softlabels.quality.Best;
+import dev.softlabels.quality.CrowdFigures;
 import dev.softlabels.spark.internal.InternalRows;
 import dev.softlabels.spark.internal.RowView;
 import dev.softlabels.votes.VoteTally;
@@ -33,6 +39,11 @@ final class NightFigures implements Serializable {
   private static final int IMAGE_FIELD = TouchedImages.SCHEMA.fieldIndex(IMAGE);
   private static final int CHANGE_FIELD = TouchedImages.SCHEMA.fieldIndex(TouchedImages.CHANGE);
   private static final int SHIFT_FIELD = TouchedImages.SCHEMA.fieldIndex(TouchedImages.SHIFT_KL);
+  private static final int COUNTS_FIELD = TouchedImages.SCHEMA.fieldIndex(LabelColumns.COUNTS);
+  private static final int PREVIOUS_N_FIELD =
+      TouchedImages.SCHEMA.fieldIndex(TouchedImages.PREVIOUS + N_ANNOTATIONS);
+  private static final int PREVIOUS_SOFT_FIELD =
+      TouchedImages.SCHEMA.fieldIndex(TouchedImages.PREVIOUS + LabelColumns.SOFT_LABEL);
 
   /** Largest shift first, then image id. */
   private static final Comparator<RowView> BY_SHIFT =
@@ -48,12 +59,19 @@ final class NightFigures implements Serializable {
   private final Best<Row> ranked;
   private final Set<String> keptTouched = new HashSet<>();
   private final VoteTally.Sums sums = new VoteTally.Sums();
+  private final ClassList classes;
+  private final Agreement agreementChange;
+  private final CrowdFigures crowd;
   private long images;
   private long newImages;
   private long flipped;
 
-  private NightFigures(Broadcast<Set<String>> kept, int examples, int depth) {
+  private NightFigures(
+      Broadcast<Set<String>> kept, int examples, int depth, ClassList classes, int listed) {
     this.kept = kept;
+    this.classes = classes;
+    this.agreementChange = Agreement.empty(classes.size());
+    this.crowd = new CrowdFigures(classes.size(), listed);
     this.flips = new Best<>(examples, BY_SHIFT);
     this.shifts = new Best<>(examples, BY_SHIFT);
     this.ranked = new Best<>(depth, NeedsRanking.RANK);
@@ -63,13 +81,23 @@ final class NightFigures implements Serializable {
    * @param kept the image ids on the previous night's kept ranking
    * @param examples how many flips and shifts the summary shows
    * @param depth how many of the touched images' best ranks the ranking needs
+   * @param listed how many images the quality report's lists keep
    */
-  static NightFigures of(Dataset<Row> night, Set<String> kept, int examples, int depth) {
+  static NightFigures of(
+      Dataset<Row> night,
+      Set<String> kept,
+      int examples,
+      int depth,
+      ClassList classes,
+      int listed) {
     Broadcast<Set<String>> ids =
         JavaSparkContext.fromSparkContext(night.sparkSession().sparkContext()).broadcast(kept);
     try {
       return InternalRows.aggregate(
-          night, new NightFigures(ids, examples, depth), NightFigures::add, NightFigures::merge);
+          night,
+          new NightFigures(ids, examples, depth, classes, listed),
+          NightFigures::add,
+          NightFigures::merge);
     } finally {
       ids.destroy();
     }
@@ -90,6 +118,19 @@ final class NightFigures implements Serializable {
 
   long flipped() {
     return flipped;
+  }
+
+  /**
+   * How the store's agreement statistics change: the touched images' new counts in, their earlier
+   * counts out.
+   */
+  Agreement agreementChange() {
+    return agreementChange;
+  }
+
+  /** The touched images' figures, as they are after the night. */
+  CrowdFigures crowd() {
+    return crowd;
   }
 
   /** The touched images among the kept ranking's, and the touched images' best ranks. */
@@ -139,6 +180,13 @@ final class NightFigures implements Serializable {
     }
     sums.used(TouchedImages.nightVotes(row));
     images++;
+    int[] counts = row.getIntArray(COUNTS_FIELD);
+    String image = row.getString(IMAGE_FIELD);
+    agreementChange.add(counts);
+    crowd.add(LabelRow.of(image, counts, LabelMath.soft(counts), classes));
+    if (!row.isNullAt(PREVIOUS_N_FIELD)) {
+      agreementChange.remove(previousCounts(row));
+    }
     String change = row.getString(CHANGE_FIELD);
     if (change.equals(ImageChange.NEW.code())) {
       newImages++;
@@ -151,7 +199,6 @@ final class NightFigures implements Serializable {
       shifts.add(row.copy());
     }
     ranked.add(NeedsRanking.entry(row));
-    String image = row.getString(IMAGE_FIELD);
     if (kept.value().contains(image)) {
       keptTouched.add(image);
     }
@@ -167,6 +214,19 @@ final class NightFigures implements Serializable {
     shifts.merge(other.shifts);
     ranked.merge(other.ranked);
     keptTouched.addAll(other.keptTouched);
+    agreementChange.merge(other.agreementChange);
+    crowd.merge(other.crowd);
     return this;
+  }
+
+  /** The image's counts before the night: its earlier vote fractions times its earlier votes. */
+  private static int[] previousCounts(RowView row) {
+    double[] soft = row.getDoubleArray(PREVIOUS_SOFT_FIELD);
+    int votes = row.getInt(PREVIOUS_N_FIELD);
+    int[] counts = new int[soft.length];
+    for (int c = 0; c < soft.length; c++) {
+      counts[c] = (int) Math.round(soft[c] * votes);
+    }
+    return counts;
   }
 }

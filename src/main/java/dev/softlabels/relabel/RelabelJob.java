@@ -10,8 +10,10 @@ import dev.softlabels.annotations.QuarantineReason;
 import dev.softlabels.config.Json;
 import dev.softlabels.config.ShellQuote;
 import dev.softlabels.config.UserError;
+import dev.softlabels.labels.Agreement;
 import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
+import dev.softlabels.quality.QualityReports;
 import dev.softlabels.spark.CrashPoints;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.OutputFiles;
@@ -154,7 +156,9 @@ public final class RelabelJob {
                 nightTable,
                 previous.ids(),
                 settings.summaryExamples(),
-                listed * NeedsRanking.DEPTH_PER_LISTED);
+                listed * NeedsRanking.DEPTH_PER_LISTED,
+                classes,
+                settings.reportSettings().items());
         VoteTally.Counts counts = figures.counts();
         phases.done(
             "%,d rows checked against the images they touch: %,d used, %,d quarantined, %,d images "
@@ -177,6 +181,9 @@ public final class RelabelJob {
                         settings.batch(),
                         counts,
                         RejectionHints.unknownLabels(TouchedImages.rejected(nightTable), counts)));
+        List<Night> earlierNights = state.empty() ? List.of() : store.nights();
+        Agreement agreement =
+            storeAgreement(store, version, earlierNights, classes).merge(figures.agreementChange());
         Night night =
             new Night(
                 date.toString(),
@@ -187,6 +194,7 @@ public final class RelabelJob {
                 figures.images(),
                 figures.newImages(),
                 figures.flipped(),
+                agreement.figures(classes.names()),
                 null,
                 null);
         Dataset<Row> touched =
@@ -216,24 +224,28 @@ public final class RelabelJob {
             .write()
             .parquet(HadoopPaths.child(changes, NEEDS_ANNOTATIONS));
         HadoopPaths.of(spark).writeText(HadoopPaths.child(changes, RANKING), ranking.saved());
-        HadoopPaths.of(spark)
-            .writeText(
-                HadoopPaths.child(changes, SUMMARY),
-                Json.write(
-                    summary(
-                        figures,
-                        needs,
-                        night,
-                        classes,
-                        counts,
-                        version,
-                        ranking.kept(),
-                        settings.summaryExamples())));
+        Map<String, Object> summary =
+            summary(
+                figures,
+                needs,
+                night,
+                classes,
+                counts,
+                version,
+                ranking.kept(),
+                settings.summaryExamples());
+        HadoopPaths.of(spark).writeText(HadoopPaths.child(changes, SUMMARY), Json.write(summary));
+        if (settings.report()) {
+          QualityReports.write(
+              HadoopPaths.of(spark),
+              changes,
+              NightReport.of(night, earlierNights, figures, needs, classes, settings),
+              settings.reportSettings().images());
+        }
         phases.done(
-            "needs-annotations ranking (%s) and summary written",
-            ranking.kept().rebuilt()
-                ? "rebuilt from the store"
-                : "carried from the previous night");
+            "needs-annotations ranking (%s), summary%s written",
+            ranking.kept().rebuilt() ? "rebuilt from the store" : "carried from the previous night",
+            settings.report() ? " and label-quality report" : "");
 
         beforeCommit.run();
         CrashPoints.reached("night:reports-written");
@@ -266,6 +278,35 @@ public final class RelabelJob {
         nightTable.unpersist(false);
       }
     }
+  }
+
+  /**
+   * The store's agreement statistics before the night: those the last night's ledger entry kept,
+   * none for a new store, or, for a store whose nights were written before entries kept them,
+   * summed over its labels once.
+   */
+  static Agreement storeAgreement(
+      LabelStore store, long version, List<Night> nights, ClassList classes) {
+    if (nights.isEmpty()) {
+      return Agreement.empty(classes.size());
+    }
+    Night last = nights.get(nights.size() - 1);
+    if (last.agreement() != null && last.agreement().state() != null) {
+      return Agreement.of(last.agreement().state());
+    }
+    LOG.info(
+        "relabel: the ledger keeps no agreement statistics yet; summing them over the store's labels"
+            + " once");
+    int k = classes.size();
+    return store
+        .read(version)
+        .select(col(LabelColumns.COUNTS))
+        .javaRDD()
+        .aggregate(
+            Agreement.empty(k),
+            (sum, row) ->
+                sum.add(row.<Integer>getList(0).stream().mapToInt(Integer::intValue).toArray()),
+            Agreement::merge);
   }
 
   /**
@@ -390,6 +431,7 @@ public final class RelabelJob {
     summary.put("previous_version", previousVersion);
     summary.put("ranking", ranking);
     summary.put("quarantined_by_reason", counts.byReason());
+    summary.put("agreement", night.agreement());
     summary.put("flips", figures.flips());
     summary.put("largest_shifts", figures.shifts());
     summary.put(
@@ -401,7 +443,7 @@ public final class RelabelJob {
   }
 
   /** A ranking entry ({@link NeedsRanking#SCHEMA}) by field name. */
-  private static Map<String, Object> asMap(Row entry) {
+  static Map<String, Object> asMap(Row entry) {
     Map<String, Object> map = new LinkedHashMap<>();
     String[] fields = NeedsRanking.SCHEMA.fieldNames();
     for (int f = 0; f < fields.length; f++) {

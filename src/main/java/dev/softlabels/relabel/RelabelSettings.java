@@ -4,13 +4,15 @@ import com.typesafe.config.Config;
 import dev.softlabels.annotations.AnnotationSource;
 import dev.softlabels.config.UserError;
 import dev.softlabels.labels.AggregationMethod;
+import dev.softlabels.quality.ReportSettings;
 import dev.softlabels.votes.RejectionLimit;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 
 /**
  * Typed, validated {@code softlabels.relabel} with the annotation source of {@code
- * softlabels.annotations}.
+ * softlabels.annotations}; {@code report}: write the night's label-quality report, as {@code
+ * reportSettings} (softlabels.report) says.
  */
 public record RelabelSettings(
     AnnotationSource source,
@@ -20,7 +22,9 @@ public record RelabelSettings(
     int needsAnnotations,
     int summaryExamples,
     RejectionLimit rejectionLimit,
-    LabelStore.CommitPath commits) {
+    LabelStore.CommitPath commits,
+    boolean report,
+    ReportSettings reportSettings) {
 
   public RelabelSettings {
     if (state.isBlank()) {
@@ -47,7 +51,9 @@ public record RelabelSettings(
         relabel.getInt("needs-annotations"),
         relabel.getInt("summary-examples"),
         RejectionLimit.from(config),
-        LabelStore.CommitPath.from(config));
+        LabelStore.CommitPath.from(config),
+        relabel.getBoolean("report"),
+        ReportSettings.from(config));
   }
 
   /**

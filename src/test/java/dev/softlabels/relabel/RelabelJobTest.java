@@ -7,10 +7,14 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.softlabels.aggregate.AggregateJob;
 import dev.softlabels.aggregate.AggregateSettings;
+import dev.softlabels.aggregate.AggregateSummary;
 import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.config.DataRejected;
 import dev.softlabels.config.UserError;
+import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
+import dev.softlabels.quality.QualityReport;
+import dev.softlabels.quality.QualityReports;
 import dev.softlabels.testing.SparkExtension;
 import dev.softlabels.testing.TestFiles;
 import java.nio.file.Files;
@@ -175,6 +179,74 @@ class RelabelJobTest {
     assertThatThrownBy(() -> store.readAsOf("2026-10-01"))
         .isInstanceOf(UserError.class)
         .hasMessageContaining("no night of that date");
+  }
+
+  /**
+   * Each night's ledger entry keeps the store's agreement, updated from the touched images alone;
+   * by hand over the nights' counts (pairable images only):
+   *
+   * <ul>
+   *   <li>night 1: a (cat 1, dog 1) alone: o_cat,cat = o_dog,dog = 0, n = 2, alpha = 1 - 1 * 2 / (4
+   *       - 2) = 0; P = 0, P_e = 1/2, kappa = -1.
+   *   <li>night 2: a (cat 1, dog 2) o_dog,dog = 1, b (fox 2) o_fox,fox = 2; n = 5, n_c = (1, 2, 2):
+   *       alpha = 1 - 4 * 2 / (25 - 9) = 1/2; P = (1/3 + 1) / 2, P_e = 9/25, kappa = 23/48.
+   *   <li>night 3: c (dog 2) and f (cat 2) join: sum o = 7, n = 9, n_c = (3, 4, 2): alpha = 1 - 8 *
+   *       2 / (81 - 29) = 9/13; P = 5/6, P_e = 29/81, kappa = 77/104.
+   * </ul>
+   *
+   * The last equals one aggregate over all nights; the last night's report has the trend of all
+   * three.
+   */
+  @Test
+  void everyNightKeepsTheStoresAgreementAndItsReportTheTrendSoFar(SparkSession spark)
+      throws Exception {
+    Path state = dir.resolve("reported");
+    List<String> dates = List.of("2026-11-01", "2026-11-02", "2026-11-03");
+    for (String date : dates) {
+      RelabelJob.run(spark, night(state, date));
+    }
+    LabelStore store = new LabelStore(spark, state.toString());
+    List<Night> ledger = store.nights();
+    assertThat(ledger)
+        .extracting(n -> n.agreement().krippendorffAlpha())
+        .containsExactly(0.0, 0.5, 9.0 / 13);
+    double[] kappas = {-1, 23.0 / 48, 77.0 / 104};
+    for (int n = 0; n < 3; n++) {
+      assertThat(ledger.get(n).agreement().fleissKappa()).isCloseTo(kappas[n], within(1e-12));
+    }
+    AggregateSummary all =
+        AggregateSummary.fromJson(
+            Files.readString(aggregate(spark, nights, "all-agreement").resolve("summary.json")));
+    assertThat(ledger.get(2).agreement().krippendorffAlpha())
+        .isCloseTo(all.agreement().krippendorffAlpha(), within(1e-12));
+    // A store whose ledger kept no statistics has them summed over its labels once: the same.
+    Night withoutAgreement = new Night("2026-11-03", "b", 0, 0, 0, 0, 0, 0, null, null, null);
+    assertThat(
+            RelabelJob.storeAgreement(
+                    store, store.version(), List.of(withoutAgreement), new ClassList(CLASSES))
+                .figures(CLASSES))
+        .isEqualTo(ledger.get(2).agreement());
+
+    Path changes = state.resolve(LabelStore.CHANGES).resolve("date=2026-11-03");
+    QualityReport report =
+        QualityReport.fromJson(Files.readString(changes.resolve(QualityReports.JSON)));
+    assertThat(report.night().trend())
+        .extracting(
+            QualityReport.TrendPoint::date,
+            QualityReport.TrendPoint::images,
+            QualityReport.TrendPoint::flippedImages)
+        .containsExactly(
+            tuple("2026-11-01", 3L, 0L), tuple("2026-11-02", 4L, 1L), tuple("2026-11-03", 5L, 0L));
+    assertThat(report.night().trend())
+        .extracting(QualityReport.TrendPoint::krippendorffAlpha)
+        .containsExactly(0.0, 0.5, 9.0 / 13);
+    assertThat(report.agreement()).isEqualTo(ledger.get(2).agreement());
+    // Night 3 touched c, f and g (new); h's row lacks its label.
+    assertThat(report.crowd().images()).isEqualTo(3);
+    assertThat(report.rows().read()).isEqualTo(report.rows().used() + report.rows().quarantined());
+    assertThat(changes.resolve(QualityReports.HTML)).exists();
+    assertThat(Files.readString(changes.resolve(RelabelJob.SUMMARY)))
+        .contains("\"krippendorff_alpha\"");
   }
 
   /**

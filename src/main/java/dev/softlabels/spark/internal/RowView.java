@@ -80,6 +80,10 @@ public final class RowView implements Serializable {
     return row.getArray(field).toIntArray();
   }
 
+  public double[] getDoubleArray(int field) {
+    return row.getArray(field).toDoubleArray();
+  }
+
   /**
    * This row's text against {@code other}'s in the same field, byte by byte as Spark orders
    * strings.
