@@ -1,20 +1,14 @@
 package dev.softlabels.reproduce;
 
 import dev.softlabels.labels.Metrics;
+import dev.softlabels.report.HtmlPage;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import org.commonmark.Extension;
-import org.commonmark.ext.gfm.tables.TablesExtension;
-import org.commonmark.node.Image;
-import org.commonmark.parser.Parser;
-import org.commonmark.renderer.html.AttributeProvider;
-import org.commonmark.renderer.html.HtmlRenderer;
 
 /**
  * Renders the study's results as the paper's Table 1 (mean ± standard deviation over splits, best
@@ -570,32 +564,10 @@ public final class ReportRenderer {
   }
 
   /**
-   * A self-contained page (inline style, no external resources) from the Markdown report: each
-   * image the report links is inlined as a data: URI from {@code images} (link path to PNG bytes).
+   * A self-contained page ({@link HtmlPage}) from the Markdown report: each image the report links
+   * is inlined as a data: URI from {@code images} (link path to PNG bytes).
    */
   public static String html(String markdown, Map<String, byte[]> images) {
-    List<Extension> extensions = List.of(TablesExtension.create());
-    AttributeProvider inlineImages =
-        (node, tag, attributes) -> {
-          if (node instanceof Image && images.containsKey(attributes.get("src"))) {
-            attributes.put(
-                "src",
-                "data:image/png;base64,"
-                    + Base64.getEncoder().encodeToString(images.get(attributes.get("src"))));
-          }
-        };
-    String body =
-        HtmlRenderer.builder()
-            .extensions(extensions)
-            .attributeProviderFactory(context -> inlineImages)
-            .build()
-            .render(Parser.builder().extensions(extensions).build().parse(markdown));
-    return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>softlabels report</title>\n"
-        + "<style>body{font-family:sans-serif;max-width:70em;margin:2em auto;color:#222}"
-        + "table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #bbb;padding:.3em .6em;text-align:right;white-space:nowrap}"
-        + "th:first-child,td:first-child{text-align:left}thead{background:#eee}img{max-width:100%}</style>\n"
-        + "</head><body>\n"
-        + body
-        + "</body></html>\n";
+    return HtmlPage.html("softlabels report", markdown, images);
   }
 }

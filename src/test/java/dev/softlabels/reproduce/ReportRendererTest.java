@@ -82,7 +82,7 @@ class ReportRendererTest {
     assertThat(html)
         .startsWith("<!DOCTYPE html>")
         .contains("<table>", "<strong>0.9100 ± 0.0141</strong>")
-        .doesNotContain("<link", "<script", "http://", "https://");
+        .doesNotContain("<link", "<script src", "http://", "https://");
   }
 
   @Test
