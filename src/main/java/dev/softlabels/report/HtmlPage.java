@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.commonmark.Extension;
+import org.commonmark.ext.gfm.tables.TableCell;
 import org.commonmark.ext.gfm.tables.TablesExtension;
 import org.commonmark.node.Code;
 import org.commonmark.node.Heading;
@@ -26,16 +27,23 @@ public final class HtmlPage {
 
   private static final List<Extension> EXTENSIONS = List.of(TablesExtension.create());
 
+  /**
+   * A table cell with more characters than this is prose (a rule, a reason): it wraps and reads
+   * from the left, where figures stay on one line, right-aligned.
+   */
+  static final int PROSE = 60;
+
   private static final String STYLE =
       "body{font-family:sans-serif;max-width:70em;margin:2em auto;color:#222}"
           + "table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #bbb;padding:.3em .6em;text-align:right;white-space:nowrap}"
-          + "th:first-child,td:first-child{text-align:left}thead{background:#eee}img{max-width:100%}td img{max-height:64px}"
+          + "th:first-child,td:first-child{text-align:left}td.prose{white-space:normal;text-align:left;min-width:24em}thead{background:#eee}img{max-width:100%}td img{max-height:64px}"
           + "th{cursor:pointer}th[data-order=ascending]::after{content:' ▲'}th[data-order=descending]::after{content:' ▼'}";
 
   /**
    * A click on a header cell sorts its table's body by that column, a second click the other way.
-   * Cells that start with a number compare as numbers (so 9 comes before 10 and 0.25 before 0.3),
-   * others, and equal numbers, as text.
+   * Cells that start with a number (commas between thousands allowed) compare as numbers, so 9
+   * comes before 10 and 0.25 before 0.3, and come before the others (blank, "—"), which compare as
+   * text.
    */
   private static final String SORTABLE_TABLES =
       "document.querySelectorAll('th').forEach(th=>th.addEventListener('click',()=>{"
@@ -45,8 +53,10 @@ public final class HtmlPage {
           + "table.querySelectorAll('th').forEach(other=>delete other.dataset.order);"
           + "th.dataset.order=ascending?'ascending':'descending';"
           + "const key=row=>row.cells[column]?row.cells[column].textContent.trim():'';"
-          + "const compare=(a,b)=>{const x=parseFloat(a),y=parseFloat(b);"
-          + "return isNaN(x)||isNaN(y)||x===y?a.localeCompare(b):x-y;};"
+          + "const number=text=>parseFloat(text.replace(/(\\d),(?=\\d{3}(?!\\d))/g,'$1'));"
+          + "const compare=(a,b)=>{const x=number(a),y=number(b);"
+          + "if(isNaN(x)!==isNaN(y))return isNaN(x)?1:-1;"
+          + "return isNaN(x)||x===y?a.localeCompare(b):x-y;};"
           + "[...body.rows].sort((a,b)=>(ascending?1:-1)*compare(key(a),key(b)))"
           + ".forEach(row=>body.appendChild(row));}));";
 
@@ -55,7 +65,8 @@ public final class HtmlPage {
   /**
    * The page, titled {@code title}: each image the Markdown links whose destination is a key of
    * {@code images} is inlined as a data: URI of those bytes (PNG, JPEG or GIF, told by their first
-   * bytes), and each heading gets the id {@link #anchor} makes of its text.
+   * bytes), each heading gets the id {@link #anchor} makes of its text, and a table cell of more
+   * than {@value #PROSE} characters wraps.
    */
   public static String html(String title, String markdown, Map<String, byte[]> images) {
     String body =
@@ -102,6 +113,8 @@ public final class HtmlPage {
           id = base + "-" + n;
         }
         attributes.put("id", id);
+      } else if (node instanceof TableCell && text(node).length() > PROSE) {
+        attributes.put("class", "prose");
       }
     };
   }

@@ -31,6 +31,15 @@ class HtmlPageTest {
   }
 
   @Test
+  void aLongCellWrapsWhereFiguresStayOnOneLine() {
+    String prose = "a rule of many words ".repeat(4);
+
+    String html = HtmlPage.html("t", "| a | b |\n|---|---|\n| 0.25 | " + prose + " |\n", Map.of());
+
+    assertThat(html).contains("<td>0.25</td>", "<td class=\"prose\">" + prose.strip() + "</td>");
+  }
+
+  @Test
   void imagesAreInlinedWithTheTypeTheirBytesTell() {
     byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     byte[] jpeg = {(byte) 0xff, (byte) 0xd8, (byte) 0xff, (byte) 0xe0, 0, 0x10, 'J', 'F', 'I', 'F'};
