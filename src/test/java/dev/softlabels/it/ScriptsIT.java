@@ -239,6 +239,12 @@ class ScriptsIT {
               "600"
             },
             new String[] {
+              "screenshot-report: --dump-dom takes REPORT.html and DOM.html (see --help)",
+              "bin/screenshot-report",
+              "--dump-dom",
+              html
+            },
+            new String[] {
               "softlabels: --master needs a URL, e.g. --master spark://127.0.0.1:7077",
               "bin/softlabels",
               "--master=",
