@@ -12,29 +12,24 @@ import dev.softlabels.testing.Pixels;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * report.html as a reader sees it: rendered by headless Chromium (bin/screenshot-report; the build
- * installs chromium first with bin/install-test-tools), with its tables and inlined plots visible.
+ * report.html as a reader sees it: rendered by headless Chromium ({@link HeadlessChromium}), with
+ * its tables and inlined plots visible.
  */
 @Environment
 @Order(8)
 class ReportScreenshotIT {
 
-  private static final Path HOME =
-      Path.of(System.getProperty("softlabels.home", ".")).toAbsolutePath();
   private static final String PLOT = "synthetic/embedding/colour-interpolation.png";
   private static final int WIDTH = 1000;
   private static final int HEIGHT = 1600;
@@ -73,25 +68,7 @@ class ReportScreenshotIT {
 
   private BufferedImage screenshot(String name, String html)
       throws IOException, InterruptedException {
-    Path page = Files.writeString(dir.resolve(name), html);
-    Path shot = dir.resolve(name + ".png");
-    Path log = dir.resolve(name + ".log");
-    try (ProcessTree screenshot =
-        ProcessTree.start(
-            new ProcessBuilder(
-                    HOME.resolve("bin/screenshot-report").toString(),
-                    page.toString(),
-                    shot.toString(),
-                    String.valueOf(WIDTH),
-                    String.valueOf(HEIGHT))
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile()))) {
-      assertThat(screenshot.waitFor(Duration.ofMinutes(3)))
-          .as("screenshot within 3 minutes")
-          .isTrue();
-      assertThat(screenshot.process().exitValue()).as(Files.readString(log)).isZero();
-    }
-    return ImageIO.read(shot.toFile());
+    return HeadlessChromium.screenshot(dir, name, html, WIDTH, HEIGHT);
   }
 
   private static List<CellResult> cells() {
