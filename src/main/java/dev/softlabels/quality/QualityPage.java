@@ -461,37 +461,26 @@ public final class QualityPage {
       md.append("No night yet.\n");
       return;
     }
-    List<String> dates = trend.stream().map(QualityReport.TrendPoint::date).toList();
-    chart(
-        "agreement over nights",
-        Charts.lines(
-            "Agreement over nights",
-            "night",
-            "agreement",
-            dates,
-            List.of(
-                trendSeries(
-                    "Krippendorff's alpha", trend, QualityReport.TrendPoint::krippendorffAlpha),
-                trendSeries("Fleiss' kappa", trend, QualityReport.TrendPoint::fleissKappa),
-                trendSeries("pair agreement", trend, QualityReport.TrendPoint::pairAgreement))));
-    chart(
-        "images touched and flipped per night",
-        Charts.lines(
-            "Images touched and flipped per night",
-            "night",
-            "images",
-            dates,
-            List.of(
-                trendSeries("touched", trend, QualityReport.TrendPoint::imagesTouched),
-                trendSeries("flipped", trend, QualityReport.TrendPoint::flippedImages))));
-    chart(
-        "images in the store after each night",
-        Charts.lines(
-            "Images in the store after each night",
-            "night",
-            "images",
-            dates,
-            List.of(trendSeries("images", trend, QualityReport.TrendPoint::images))));
+    nightChart(
+        "Agreement over nights",
+        "agreement",
+        trend,
+        List.of(
+            trendSeries("Krippendorff's alpha", trend, QualityReport.TrendPoint::krippendorffAlpha),
+            trendSeries("Fleiss' kappa", trend, QualityReport.TrendPoint::fleissKappa),
+            trendSeries("pair agreement", trend, QualityReport.TrendPoint::pairAgreement)));
+    nightChart(
+        "Images touched and flipped per night",
+        "images",
+        trend,
+        List.of(
+            trendSeries("touched", trend, QualityReport.TrendPoint::imagesTouched),
+            trendSeries("flipped", trend, QualityReport.TrendPoint::flippedImages)));
+    nightChart(
+        "Images in the store after each night",
+        "images",
+        trend,
+        List.of(trendSeries("images", trend, QualityReport.TrendPoint::images)));
     table(
         List.of(
             "night",
@@ -542,6 +531,12 @@ public final class QualityPage {
     for (Map<String, Object> entry : entries) {
       row(columns.stream().map(key -> value(entry.get(key))).toList());
     }
+  }
+
+  private void nightChart(
+      String title, String yAxis, List<QualityReport.TrendPoint> trend, List<Series> series) {
+    List<String> nights = trend.stream().map(QualityReport.TrendPoint::date).toList();
+    chart(title, Charts.lines(title, "night", yAxis, nights, series));
   }
 
   private static <T extends Number> Series trendSeries(

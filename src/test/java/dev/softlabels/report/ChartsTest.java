@@ -35,27 +35,18 @@ class ChartsTest {
 
   @Test
   void linesLeaveAGapWhereAValueIsNull() throws IOException {
-    List<String> nights = List.of("2026-01-01", "2026-01-02", "2026-01-03", "2026-01-04");
-    BufferedImage whole =
-        image(
-            Charts.lines(
-                "t",
-                "night",
-                "alpha",
-                nights,
-                List.of(new Series("a", List.of(0.1, 0.9, 0.1, 0.9)))));
-    BufferedImage gap =
-        image(
-            Charts.lines(
-                "t",
-                "night",
-                "alpha",
-                nights,
-                List.of(new Series("a", Arrays.asList(0.1, null, 0.1, 0.9)))));
+    long whole = pointsAndLines(List.of(0.1, 0.9, 0.1, 0.9));
+    long gap = pointsAndLines(Arrays.asList(0.1, null, 0.1, 0.9));
 
-    long wholeLine = Pixels.count(whole, rgb -> Pixels.near(rgb, Charts.colour(0)));
-    long gapLine = Pixels.count(gap, rgb -> Pixels.near(rgb, Charts.colour(0)));
-    assertThat(gapLine).isPositive().isLessThan(wholeLine * 2 / 3);
+    assertThat(gap).isPositive().isLessThan(whole * 2 / 3);
+  }
+
+  /** The pixels of a one-series line chart over four nights. */
+  private static long pointsAndLines(List<Double> values) throws IOException {
+    List<String> nights = List.of("2026-01-01", "2026-01-02", "2026-01-03", "2026-01-04");
+    BufferedImage chart =
+        image(Charts.lines("t", "night", "alpha", nights, List.of(new Series("a", values))));
+    return Pixels.count(chart, rgb -> Pixels.near(rgb, Charts.colour(0)));
   }
 
   @Test
