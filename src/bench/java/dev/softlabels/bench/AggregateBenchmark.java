@@ -46,6 +46,7 @@ final class AggregateBenchmark {
    * @param duplicates the share of rows that repeat an annotator's vote on an image
    * @param smallRows the small inputs' sizes (none: skip them)
    * @param processes whether to time whole processes too
+   * @param report whether to time aggregate --report too
    */
   public record Options(
       long rows,
@@ -54,7 +55,8 @@ final class AggregateBenchmark {
       int repeats,
       String workDir,
       List<Long> smallRows,
-      boolean processes) {}
+      boolean processes,
+      boolean report) {}
 
   public static void run(SparkSession session, Config config, Options options, PrintWriter out)
       throws Exception {
@@ -91,18 +93,31 @@ final class AggregateBenchmark {
     double[] withoutDuplicates = new double[repeats];
     double[] duckSame = new double[repeats];
     double[] duckGroupBy = new double[repeats];
+    double[] reported = new double[repeats];
     List<AggregateSummary> runs = new ArrayList<>();
     List<AggregateSummary> dawidSkeneRuns = new ArrayList<>();
     for (int i = 0; i < repeats; i++) {
-      runs.add(job(session, config, source, options, input, options.method(), out));
+      runs.add(job(session, config, source, options, input, options.method(), false, out));
       spark[i] = runs.get(i).seconds();
+      if (options.report()) {
+        reported[i] =
+            job(session, config, source, options, input, options.method(), true, out).seconds();
+      }
       if (clean != null) {
         withoutDuplicates[i] =
-            job(session, config, source, options, clean, options.method(), out).seconds();
+            job(session, config, source, options, clean, options.method(), false, out).seconds();
       }
       if (againstDawidSkene) {
         dawidSkeneRuns.add(
-            job(session, config, source, options, input, AggregationMethod.DAWID_SKENE, out));
+            job(
+                session,
+                config,
+                source,
+                options,
+                input,
+                AggregationMethod.DAWID_SKENE,
+                false,
+                out));
       }
       if (duckDb) {
         duckSame[i] =
@@ -130,6 +145,16 @@ final class AggregateBenchmark {
         options.duplicates(),
         timing.best(),
         timing.median());
+    if (options.report()) {
+      Timing reportTiming = new Timing(reported);
+      out.printf(
+          Locale.ROOT,
+          "with --report (label-quality report): best %.2f s, median %.2f s; the report adds %.1f %%"
+              + " (medians) to the job%n",
+          reportTiming.best(),
+          reportTiming.median(),
+          100 * (reportTiming.median() / timing.median() - 1));
+    }
     if (clean != null) {
       Timing cleanTiming = new Timing(withoutDuplicates);
       out.printf(
@@ -168,8 +193,9 @@ final class AggregateBenchmark {
       double[] modelled = new double[repeats];
       for (int i = 0; i < repeats; i++) {
         majority[i] =
-            job(session, config, source, options, small, AggregationMethod.MAJORITY, out).seconds();
-        modelled[i] = job(session, config, source, options, small, model, out).seconds();
+            job(session, config, source, options, small, AggregationMethod.MAJORITY, false, out)
+                .seconds();
+        modelled[i] = job(session, config, source, options, small, model, false, out).seconds();
       }
       Timing majorityTiming = new Timing(majority);
       Timing modelTiming = new Timing(modelled);
@@ -216,16 +242,19 @@ final class AggregateBenchmark {
       Options options,
       String input,
       AggregationMethod method,
+      boolean report,
       PrintWriter out) {
     AggregateSettings settings =
         AggregateSettings.majority(
                 config, source, input, HadoopPaths.child(options.workDir(), "spark-out"))
-            .withMethod(method);
+            .withMethod(method)
+            .withReport(report);
     AggregateSummary summary = AggregateJob.run(spark, settings);
     out.printf(
         Locale.ROOT,
-        "  spark aggregate (%s) on %s: %.2f s (%,.0f rows/s)%n",
+        "  spark aggregate (%s%s) on %s: %.2f s (%,.0f rows/s)%n",
         method.configName(),
+        report ? ", --report" : "",
         new File(input).getName(),
         summary.seconds(),
         summary.rowsRead() / summary.seconds());

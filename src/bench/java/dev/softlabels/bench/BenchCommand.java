@@ -146,6 +146,13 @@ public final class BenchCommand implements Callable<Integer> {
             "Skip the whole-process timings (bin/softlabels aggregate and a DuckDB process).")
     boolean noProcesses;
 
+    @Option(
+        names = "--report",
+        description =
+            "Also run aggregate --report in turns with the plain runs and print what the "
+                + "label-quality report adds to the job's time.")
+    boolean report;
+
     @Override
     public Integer call() throws Exception {
       if (rows <= 0 || repeats <= 0 || duplicates < 0 || duplicates >= 0.5) {
@@ -161,7 +168,8 @@ public final class BenchCommand implements Callable<Integer> {
               repeats,
               scratch.work,
               smallRows.stream().filter(n -> n > 0).toList(),
-              !noProcesses);
+              !noProcesses,
+              report);
       return scratch.inSession(
           (spark, config) ->
               AggregateBenchmark.run(spark, config, options, spec.commandLine().getOut()));

@@ -67,6 +67,11 @@ public record AggregateSettings(
         source, input, output, overwrite, method, other, rejectionLimit, report, reportSettings);
   }
 
+  public AggregateSettings withReport(boolean write) {
+    return new AggregateSettings(
+        source, input, output, overwrite, method, em, rejectionLimit, write, reportSettings);
+  }
+
   public AggregateSettings withMethod(AggregationMethod other) {
     return new AggregateSettings(
         source, input, output, overwrite, other, em, rejectionLimit, report, reportSettings);
