@@ -5,6 +5,8 @@ import dev.softlabels.config.DataRejected;
 import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
+import dev.softlabels.quality.CrowdFigures;
+import dev.softlabels.quality.QualityReport;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.OutputFiles;
 import dev.softlabels.spark.PhaseLog;
@@ -94,7 +96,8 @@ public final class AggregateJob {
             VoteValidation.checkRows(raw, classes, settings.source().labelEncoding()),
             HadoopPaths.of(spark).bytes(settings.input()),
             classes,
-            settings.method().posterior() || settings.report())) {
+            settings.method().posterior(),
+            settings.report())) {
       VotePass.Tally tally = pass.tally();
       VoteTally.Counts counts = tally.counts();
       phases.done(
@@ -117,7 +120,7 @@ public final class AggregateJob {
 
       TruthInferences.Fit fit;
       LabelStatistics statistics;
-      AggregateReport.Parts reportParts = null;
+      QualityReport.Annotators annotators = null;
       try (LabelAggregation aggregation =
           LabelAggregation.of(
               spark, pass.imageVotes(), classes, settings.method(), settings.em())) {
@@ -136,19 +139,17 @@ public final class AggregateJob {
           fit.annotators().coalesce(1).write().parquet(output.child(ANNOTATORS));
           phases.done("%,d annotators' parameters written", fit.annotatorCount());
         }
-        statistics = aggregation.statistics();
+        statistics =
+            aggregation.statistics(
+                settings.report()
+                    ? new CrowdFigures(classes.size(), settings.reportSettings().items())
+                    : null);
+        phases.done("label statistics%s summed", settings.report() ? " and the report's" : "");
         if (settings.report()) {
-          reportParts =
-              AggregateReport.parts(
-                  spark,
-                  aggregation,
-                  pass.imageVotes(),
-                  classes,
-                  settings.reportSettings(),
-                  output);
-          phases.done(
-              "report: %,d annotators held against the consensus",
-              reportParts.annotators().count());
+          annotators =
+              AggregateReport.annotators(
+                  spark, pass, fit, classes, settings.reportSettings(), output);
+          phases.done("report: %,d annotators held against the majority vote", annotators.count());
         }
       }
       List<String> warnings =
@@ -171,8 +172,9 @@ public final class AggregateJob {
               phases.seconds());
       HadoopPaths.of(spark).writeText(output.child(SUMMARY), summary.toJson());
       phases.done("summary written");
-      if (reportParts != null) {
-        AggregateReport.write(spark, summary, reportParts, settings.reportSettings(), output);
+      if (annotators != null) {
+        AggregateReport.write(
+            spark, summary, statistics.crowd(), annotators, settings.reportSettings(), output);
         phases.done("label-quality report written");
       }
       return summary;

@@ -1,7 +1,6 @@
 package dev.softlabels.aggregate;
 
 import dev.softlabels.labels.ClassList;
-import dev.softlabels.labels.ImageVotes;
 import dev.softlabels.quality.AnnotatorTable;
 import dev.softlabels.quality.CrowdFigures;
 import dev.softlabels.quality.QualityReport;
@@ -10,54 +9,51 @@ import dev.softlabels.quality.ReportSettings;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.StagedOutput;
 import dev.softlabels.truth.TruthInferences;
+import dev.softlabels.votes.VotePass;
 import java.util.Map;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The label-quality report of an aggregate run: the images' figures from one job over the label
- * rows, every annotator against the consensus (annotator-quality/, one shuffle of annotator-sized
- * tallies), and the rest from the run's summary; written as report.json and report.html.
+ * The label-quality report of an aggregate run: the images' figures summed with the label
+ * statistics, every annotator against the images' majority votes from the tallies the vote pass
+ * kept (annotator-quality/, one shuffle of annotator-sized tallies), and the rest from the run's
+ * summary; written as report.json and report.html.
  */
 final class AggregateReport {
 
   private AggregateReport() {}
 
-  /** What the report needs while the aggregation's cached rows are still there. */
-  record Parts(CrowdFigures crowd, QualityReport.Annotators annotators) {}
-
   /**
-   * The images' figures and the annotator table, written to annotator-quality/.
+   * The annotator table, written to annotator-quality/, and its part of the report.
    *
-   * @param votes the votes the aggregation was made of, with who voted
+   * @param pass a vote pass run with annotator tallies
    */
-  static Parts parts(
+  static QualityReport.Annotators annotators(
       SparkSession spark,
-      LabelAggregation aggregation,
-      JavaRDD<ImageVotes> votes,
+      VotePass pass,
+      TruthInferences.Fit fit,
       ClassList classes,
       ReportSettings settings,
       StagedOutput output) {
-    CrowdFigures crowd =
-        aggregation
-            .labelRows()
-            .aggregate(
-                new CrowdFigures(classes.size(), settings.items()),
-                CrowdFigures::add,
-                CrowdFigures::merge);
-    TruthInferences.Fit fit = aggregation.fit();
     try (AnnotatorTable table =
         AnnotatorTable.of(
-            spark, aggregation.judged(votes), classes, fit == null ? Map.of() : fit.accuracies())) {
+            spark,
+            pass.annotatorConfusions(),
+            classes,
+            fit == null ? Map.of() : fit.accuracies())) {
       table.frame().coalesce(1).write().parquet(output.child(QualityReports.ANNOTATORS));
-      return new Parts(crowd, table.summary(settings.annotators()));
+      return table.summary(settings.annotators());
     }
   }
 
+  /**
+   * @param crowd the images' figures, summed with the label statistics
+   */
   static void write(
       SparkSession spark,
       AggregateSummary summary,
-      Parts parts,
+      CrowdFigures crowd,
+      QualityReport.Annotators annotators,
       ReportSettings settings,
       StagedOutput output) {
     ClassList classes = new ClassList(summary.classes());
@@ -72,9 +68,9 @@ final class AggregateReport {
                 summary.rowsUsed(),
                 summary.rowsQuarantined(),
                 summary.quarantinedByReason()),
-            parts.crowd().crowd(),
+            crowd.crowd(),
             summary.agreement(),
-            parts.annotators(),
+            annotators,
             em == null
                 ? null
                 : new QualityReport.Diagnostics(
@@ -82,10 +78,10 @@ final class AggregateReport {
                     em.converged(),
                     em.logLikelihoods(),
                     em.warnings(),
-                    parts.crowd().changedFromMajority(),
-                    parts.crowd().changed(classes)),
-            parts.crowd().ambiguous(classes),
-            parts.crowd().contested(classes),
+                    crowd.changedFromMajority(),
+                    crowd.changed(classes)),
+            crowd.ambiguous(classes),
+            crowd.contested(classes),
             null);
     QualityReports.write(HadoopPaths.of(spark), output.path(), report, settings.images());
   }

@@ -9,7 +9,7 @@ import dev.softlabels.labels.ImageVotes;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.labels.LabelMath;
 import dev.softlabels.labels.LabelRow;
-import dev.softlabels.quality.AnnotatorTable;
+import dev.softlabels.quality.CrowdFigures;
 import dev.softlabels.spark.internal.InternalRows;
 import dev.softlabels.truth.EmSettings;
 import dev.softlabels.truth.TruthInferences;
@@ -22,7 +22,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import scala.Tuple2;
 
 /**
  * Every image's votes ({@link ImageVotes}) to the label table: the vote fractions (majority) or a
@@ -111,30 +110,8 @@ public final class LabelAggregation implements AutoCloseable {
             });
   }
 
-  /**
-   * Every image's votes beside its label row, for holding each annotator against the consensus:
-   * {@code images} must be the votes the aggregation was made of, with who voted. The majority
-   * vote's rows are made from the votes again; a method's are joined to them by image.
-   */
-  public JavaRDD<AnnotatorTable.JudgedImage> judged(JavaRDD<ImageVotes> images) {
-    if (fit == null) {
-      ClassList names = classes;
-      return images.map(votes -> new AnnotatorTable.JudgedImage(votes, majorityRow(votes, names)));
-    }
-    return images
-        .mapToPair(votes -> new Tuple2<>(votes.image(), votes))
-        .join(rows.mapToPair(label -> new Tuple2<>(label.row().image(), label.row())))
-        .values()
-        .map(pair -> new AnnotatorTable.JudgedImage(pair._1(), pair._2()));
-  }
-
   private static LabelRow majorityRow(ImageVotes votes, ClassList classes) {
     return LabelRow.of(votes.image(), votes.counts(), LabelMath.soft(votes.counts()), classes);
-  }
-
-  /** The label rows, for figures summed over them. */
-  public JavaRDD<LabelRow> labelRows() {
-    return rows.map(VoteBlocks.ImageLabel::row);
   }
 
   /** The label table ({@link LabelColumns#SCHEMA}, then the method's image columns), lazy. */
@@ -153,11 +130,16 @@ public final class LabelAggregation implements AutoCloseable {
     return row;
   }
 
-  /** The labels' figures for a summary: one Spark job. */
-  LabelStatistics statistics() {
-    return labelRows()
+  /**
+   * The labels' figures for a summary, and with {@code crowd} the report's figures of the images
+   * too: one Spark job.
+   */
+  LabelStatistics statistics(CrowdFigures crowd) {
+    return rows.map(VoteBlocks.ImageLabel::row)
         .aggregate(
-            new LabelStatistics(classes.size()), LabelStatistics::add, LabelStatistics::merge);
+            new LabelStatistics(classes.size(), crowd),
+            LabelStatistics::add,
+            LabelStatistics::merge);
   }
 
   /** For a model's posteriors the fit: its figures and its annotators/ table; null for majority. */

@@ -3,6 +3,7 @@ package dev.softlabels.aggregate;
 import dev.softlabels.labels.Agreement;
 import dev.softlabels.labels.LabelMath;
 import dev.softlabels.labels.LabelRow;
+import dev.softlabels.quality.CrowdFigures;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.SortedMap;
@@ -27,9 +28,15 @@ final class LabelStatistics implements Serializable {
   private long changedFromMajority;
   private final TreeMap<Integer, Long> histogram = new TreeMap<>();
   private final Agreement agreement;
+  private final CrowdFigures crowd;
 
-  LabelStatistics(int classes) {
+  /**
+   * @param crowd the quality report's figures of the images, summed in the same pass; null without
+   *     a report
+   */
+  LabelStatistics(int classes, CrowdFigures crowd) {
     agreement = Agreement.empty(classes);
+    this.crowd = crowd;
   }
 
   /** Counts one label row. */
@@ -46,6 +53,9 @@ final class LabelStatistics implements Serializable {
     changedFromMajority += LabelMath.argmax(label.counts()) != label.hardLabel() ? 1 : 0;
     histogram.merge(n, 1L, Long::sum);
     agreement.add(label.counts());
+    if (crowd != null) {
+      crowd.add(label);
+    }
     return this;
   }
 
@@ -60,6 +70,9 @@ final class LabelStatistics implements Serializable {
     changedFromMajority += other.changedFromMajority;
     other.histogram.forEach((n, count) -> histogram.merge(n, count, Long::sum));
     agreement.merge(other.agreement);
+    if (crowd != null) {
+      crowd.merge(other.crowd);
+    }
     return this;
   }
 
@@ -97,6 +110,11 @@ final class LabelStatistics implements Serializable {
 
   public long changedFromMajority() {
     return changedFromMajority;
+  }
+
+  /** The quality report's figures of the images; null without a report. */
+  public CrowdFigures crowd() {
+    return crowd;
   }
 
   /** How much the votes on the same image agree. */

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One annotator against the consensus (the run's hard labels): its confusion matrix, how often it
- * agrees, its worst class and the flags the rules raise ({@link AnnotatorFlag}). Plain Java: built
- * from the confusion matrix alone.
+ * One annotator against the consensus (each image's majority vote): its confusion matrix, how often
+ * it agrees, its worst class and the flags the rules raise ({@link AnnotatorFlag}). Plain Java:
+ * built from the confusion matrix alone.
  *
  * @param votes its votes on images with a consensus
  * @param agreement the share of its votes equal to the consensus

@@ -1,17 +1,13 @@
 package dev.softlabels.quality;
 
 import dev.softlabels.labels.ClassList;
-import dev.softlabels.labels.ImageVotes;
-import dev.softlabels.labels.LabelRow;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -22,13 +18,12 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
-import scala.Tuple2;
 
 /**
- * Every annotator against the consensus: each task sums its images' votes into a confusion matrix
- * per annotator, the matrices are merged by annotator, and each becomes an {@link
- * AnnotatorQuality}. The whole table is written (annotator-quality/); the driver gets the flag
- * counts and the rows the page lists, never the table.
+ * Every annotator against the consensus: its votes summed into a confusion matrix where the job
+ * already walks them, merged by annotator, each becoming an {@link AnnotatorQuality}. The whole
+ * table is written (annotator-quality/); the driver gets the flag counts and the rows the page
+ * lists, never the table.
  */
 public final class AnnotatorTable implements AutoCloseable {
 
@@ -70,18 +65,17 @@ public final class AnnotatorTable implements AutoCloseable {
     this.rows = rows;
   }
 
-  /** An image's votes with who gave them, and the consensus label they are held against. */
-  public record JudgedImage(ImageVotes votes, LabelRow label) implements Serializable {}
-
   /**
-   * The table of the annotators of {@code images} (lazy, cached once computed).
+   * The table of the annotators whose votes against the consensus are {@code confusions} (lazy,
+   * cached once computed).
    *
+   * @param confusions each annotator's votes, {@code [consensus * k + given]}
    * @param methodAccuracy each annotator's accuracy as a method estimated it; empty for the
    *     majority vote
    */
   public static AnnotatorTable of(
       SparkSession spark,
-      JavaRDD<JudgedImage> images,
+      JavaPairRDD<String, long[]> confusions,
       ClassList classes,
       Map<String, Double> methodAccuracy) {
     int k = classes.size();
@@ -89,41 +83,24 @@ public final class AnnotatorTable implements AutoCloseable {
         JavaSparkContext.fromSparkContext(spark.sparkContext())
             .broadcast(new HashMap<>(methodAccuracy));
     JavaRDD<AnnotatorQuality> rows =
-        images
-            .mapPartitionsToPair(partition -> confusions(partition, k))
-            .reduceByKey(AnnotatorTable::sum)
+        confusions
             .map(
                 entry ->
                     AnnotatorQuality.of(
-                        entry._1(), entry._2(), accuracy.value().get(entry._1()), classes.names()))
+                        entry._1(),
+                        square(entry._2(), k),
+                        accuracy.value().get(entry._1()),
+                        classes.names()))
             .persist(StorageLevel.MEMORY_AND_DISK());
     return new AnnotatorTable(spark, rows);
   }
 
-  private static Iterator<Tuple2<String, long[][]>> confusions(
-      Iterator<JudgedImage> images, int k) {
-    Map<String, long[][]> byAnnotator = new HashMap<>();
-    while (images.hasNext()) {
-      JudgedImage image = images.next();
-      String[] annotators = image.votes().annotators();
-      int[] given = image.votes().classes();
-      int consensus = image.label().hardLabel();
-      for (int v = 0; v < annotators.length; v++) {
-        byAnnotator.computeIfAbsent(annotators[v], a -> new long[k][k])[consensus][given[v]]++;
-      }
+  private static long[][] square(long[] flat, int k) {
+    long[][] confusion = new long[k][];
+    for (int i = 0; i < k; i++) {
+      confusion[i] = Arrays.copyOfRange(flat, i * k, (i + 1) * k);
     }
-    List<Tuple2<String, long[][]>> tallies = new ArrayList<>(byAnnotator.size());
-    byAnnotator.forEach((annotator, confusion) -> tallies.add(new Tuple2<>(annotator, confusion)));
-    return tallies.iterator();
-  }
-
-  private static long[][] sum(long[][] a, long[][] b) {
-    for (int i = 0; i < a.length; i++) {
-      for (int j = 0; j < a.length; j++) {
-        a[i][j] += b[i][j];
-      }
-    }
-    return a;
+    return confusion;
   }
 
   /** The whole table as a DataFrame ({@link #SCHEMA}). */
@@ -147,18 +124,45 @@ public final class AnnotatorTable implements AutoCloseable {
             .toArray(Long[][]::new));
   }
 
-  /** The annotators' part of the report: counts by flag and the first {@code shown} listed. */
+  /**
+   * The annotators' part of the report, from one job: how many, the counts by flag and the first
+   * {@code shown} listed.
+   */
   public QualityReport.Annotators summary(int shown) {
-    long count = rows.count();
+    Listing listing = rows.aggregate(new Listing(shown), Listing::add, Listing::merge);
     Map<String, Long> flagged = new LinkedHashMap<>();
-    Map<String, Long> counted = rows.flatMap(quality -> quality.flags().iterator()).countByValue();
     Map<String, String> rules = new LinkedHashMap<>();
     for (AnnotatorFlag flag : AnnotatorFlag.values()) {
-      flagged.put(flag.code(), counted.getOrDefault(flag.code(), 0L));
+      flagged.put(flag.code(), listing.flagged.getOrDefault(flag.code(), 0L));
       rules.put(flag.code(), flag.rule());
     }
-    return new QualityReport.Annotators(
-        count, flagged, rules, shown == 0 ? List.of() : rows.takeOrdered(shown, LISTED));
+    return new QualityReport.Annotators(listing.count, flagged, rules, listing.shown.rows());
+  }
+
+  /** Annotators counted, by flag, and the first listed. */
+  private static final class Listing implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final Map<String, Long> flagged = new HashMap<>();
+    private final Best<AnnotatorQuality> shown;
+    private long count;
+
+    Listing(int shown) {
+      this.shown = new Best<>(shown, LISTED);
+    }
+
+    Listing add(AnnotatorQuality quality) {
+      count++;
+      quality.flags().forEach(flag -> flagged.merge(flag, 1L, Long::sum));
+      shown.add(quality);
+      return this;
+    }
+
+    Listing merge(Listing other) {
+      count += other.count;
+      other.flagged.forEach((flag, n) -> flagged.merge(flag, n, Long::sum));
+      shown.merge(other.shown);
+      return this;
+    }
   }
 
   @Override

@@ -16,6 +16,7 @@ public final class Best<T> implements Serializable {
   private final int limit;
   private final Comparator<T> order;
   private final List<T> rows = new ArrayList<>();
+  private T last;
 
   /** {@code order} must be serializable: it travels with the list to the tasks. */
   public Best(int limit, Comparator<T> order) {
@@ -24,6 +25,11 @@ public final class Best<T> implements Serializable {
   }
 
   public void add(T row) {
+    // Once a cut has filled the list, a value after its last cannot make the first {@code limit}:
+    // most values of a large input stop at this one comparison.
+    if (limit == 0 || (last != null && order.compare(row, last) >= 0)) {
+      return;
+    }
     rows.add(row);
     if (rows.size() >= 2 * limit + 16) {
       cut();
@@ -46,5 +52,6 @@ public final class Best<T> implements Serializable {
     if (rows.size() > limit) {
       rows.subList(limit, rows.size()).clear();
     }
+    last = rows.size() == limit && limit > 0 ? rows.get(limit - 1) : null;
   }
 }

@@ -4,7 +4,6 @@ import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelMath;
 import dev.softlabels.labels.LabelRow;
 import java.io.Serializable;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
@@ -39,7 +38,7 @@ public final class CrowdFigures implements Serializable {
             if (lead != 0) {
               return lead;
             }
-            int votes = Integer.compare(b.annotations(), a.annotations());
+            int votes = Integer.compare(votes(b.counts()), votes(a.counts()));
             return votes != 0 ? votes : a.image().compareTo(b.image());
           };
 
@@ -69,26 +68,38 @@ public final class CrowdFigures implements Serializable {
     changed = new Best<>(listed, BY_IMAGE);
   }
 
-  /** Counts one image's label row. */
+  /** Counts one image's label row: plain loops, as it runs once per image of the input. */
   public CrowdFigures add(LabelRow label) {
     int[] counts = label.counts();
-    int votes = label.annotations();
+    int votes = 0;
+    int top = 0;
+    int majority = 0;
+    boolean tie = false;
+    for (int c = 0; c < counts.length; c++) {
+      int n = counts[c];
+      votes += n;
+      votesByClass[c] += n;
+      if (n > top) {
+        top = n;
+        majority = c;
+        tie = false;
+      } else if (n == top && n > 0) {
+        tie = true;
+      }
+    }
     images++;
     votesPerImage.merge(votes, 1L, Long::sum);
     if (votes > 0) {
-      agreementHistogram[bin(LabelMath.agreement(counts))]++;
-      ties += LabelMath.isTie(counts) ? 1 : 0;
+      agreementHistogram[bin((double) top / votes)]++;
+      ties += tie ? 1 : 0;
     }
     entropyHistogram[bin(label.entropy())]++;
-    for (int c = 0; c < counts.length; c++) {
-      votesByClass[c] += counts[c];
-    }
     labelsByClass[label.hardLabel()]++;
     ambiguous.add(label);
     if (votes >= 2) {
       contested.add(label);
     }
-    if (votes > 0 && LabelMath.argmax(counts) != label.hardLabel()) {
+    if (votes > 0 && majority != label.hardLabel()) {
       changedFromMajority++;
       changed.add(label);
     }
@@ -161,13 +172,28 @@ public final class CrowdFigures implements Serializable {
     return Math.min(BINS - 1, Math.max(0, (int) Math.floor(share * BINS)));
   }
 
+  private static int votes(int[] counts) {
+    int votes = 0;
+    for (int n : counts) {
+      votes += n;
+    }
+    return votes;
+  }
+
   /** The top class's lead over the next as a share of the votes: 0 for a tie. */
   private static double lead(int[] counts) {
-    int[] sorted = counts.clone();
-    Arrays.sort(sorted);
-    int votes = Arrays.stream(counts).sum();
-    return sorted.length < 2 || votes == 0
-        ? 1
-        : (double) (sorted[sorted.length - 1] - sorted[sorted.length - 2]) / votes;
+    int first = 0;
+    int second = 0;
+    int votes = 0;
+    for (int n : counts) {
+      votes += n;
+      if (n > first) {
+        second = first;
+        first = n;
+      } else if (n > second) {
+        second = n;
+      }
+    }
+    return counts.length < 2 || votes == 0 ? 1 : (double) (first - second) / votes;
   }
 }

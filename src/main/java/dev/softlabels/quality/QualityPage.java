@@ -97,7 +97,7 @@ public final class QualityPage {
     md.append(
             String.format(
                 Locale.ROOT,
-                "%s images, %d classes (%s); the consensus is %s's hard labels.\n\n",
+                "%s images, %d classes (%s); labels by %s.\n\n",
                 count(report.crowd().images()),
                 classes.size(),
                 classes.stream().map(QualityPage::text).collect(Collectors.joining(", ")),
@@ -249,7 +249,9 @@ public final class QualityPage {
                   Locale.ROOT, "; showing %d of %s", shown.size(), count(annotators.count())))
           .append(": every flagged one first, then the most active");
     }
-    md.append(". Each is measured against the consensus.\n\n");
+    md.append(
+        ". Each is measured against the consensus: every image's majority vote, whatever the"
+            + " method, so that a method's own reading of the annotators cannot hide one.\n\n");
     Set<String> flags = new LinkedHashSet<>(annotators.rules().keySet());
     flags.addAll(annotators.flagged().keySet());
     table(List.of("flag", "annotators", "rule"));

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.Function;
@@ -40,6 +41,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
 
 /**
  * The aggregate job's one pass over its checked rows ({@link VoteValidation#checkRows}): one
@@ -124,6 +126,12 @@ public final class VotePass implements AutoCloseable {
   record Rejected(Row row) implements Passed {}
 
   /**
+   * One annotator's votes in one partition against each image's majority vote: {@code
+   * confusion[majority * k + given]}, emitted after the partition's images.
+   */
+  record AnnotatorVotes(String annotator, long[] confusion) implements Passed {}
+
+  /**
    * The votes an image had before the pass: counts per class, who gave them, and the night it was
    * first seen.
    */
@@ -136,14 +144,26 @@ public final class VotePass implements AutoCloseable {
   /**
    * The pass over {@code checked}: the shuffle runs here (Spark's adaptive execution runs a plan's
    * shuffles when its rows are asked for), the walk's output is cached by the first action on it
-   * ({@link #tally}). {@code keepVotes} keeps who gave which vote, for the annotator models. {@code
-   * inputBytes}, the size of the files {@code checked} was read from, sizes the shuffle.
+   * ({@link #tally}). {@code keepVotes} keeps who gave which vote, for the annotator models; {@code
+   * tallyAnnotators} sums each annotator's votes against the images' majority votes as the walk
+   * goes ({@link #annotatorConfusions}), without keeping them. {@code inputBytes}, the size of the
+   * files {@code checked} was read from, sizes the shuffle.
    */
   public static VotePass run(
-      Dataset<Row> checked, long inputBytes, ClassList classes, boolean keepVotes) {
+      Dataset<Row> checked,
+      long inputBytes,
+      ClassList classes,
+      boolean keepVotes,
+      boolean tallyAnnotators) {
     return new VotePass(
         checked.sparkSession(),
-        walked(checked, inputBytes, null, classes, keepVotes, StorageLevel.MEMORY_AND_DISK()));
+        walked(
+            checked,
+            inputBytes,
+            null,
+            classes,
+            new Walk.Keeps(keepVotes, tallyAnnotators),
+            StorageLevel.MEMORY_AND_DISK()));
   }
 
   /**
@@ -161,7 +181,13 @@ public final class VotePass implements AutoCloseable {
       Dataset<Row> checked, long nightBytes, Dataset<Row> earlier, ClassList classes) {
     return new VotePass(
         checked.sparkSession(),
-        walked(checked, nightBytes, earlier, classes, true, StorageLevel.NONE()));
+        walked(
+            checked,
+            nightBytes,
+            earlier,
+            classes,
+            new Walk.Keeps(true, false),
+            StorageLevel.NONE()));
   }
 
   private static JavaRDD<Passed> walked(
@@ -169,7 +195,7 @@ public final class VotePass implements AutoCloseable {
       long inputBytes,
       Dataset<Row> earlier,
       ClassList classes,
-      boolean keepVotes,
+      Walk.Keeps keeps,
       StorageLevel cached) {
     // Spark's own row form, not Java objects: converting ten rows per image to Java strings cost
     // more than the walk; the walk decodes only what it keeps. The sort's first key is a hash of
@@ -215,7 +241,7 @@ public final class VotePass implements AutoCloseable {
     Dataset<Row> sorted =
         byImage.sortWithinPartitions(order.toArray(Column[]::new)).drop(FILE_ORDER, IMAGE_HASH);
     JavaRDD<Passed> walked =
-        InternalRows.mapPartitions(sorted, new Walk(sorted.schema(), classes.size(), keepVotes));
+        InternalRows.mapPartitions(sorted, new Walk(sorted.schema(), classes.size(), keeps));
     return cached.equals(StorageLevel.NONE()) ? walked : walked.persist(cached);
   }
 
@@ -231,16 +257,36 @@ public final class VotePass implements AutoCloseable {
   }
 
   /**
+   * Each annotator's votes against the images' majority votes, {@code confusion[majority * k +
+   * given]}, merged over partitions (a pass run with {@code tallyAnnotators}).
+   */
+  public JavaPairRDD<String, long[]> annotatorConfusions() {
+    return passed
+        .filter(p -> p instanceof AnnotatorVotes)
+        .mapToPair(
+            p -> new Tuple2<>(((AnnotatorVotes) p).annotator(), ((AnnotatorVotes) p).confusion()))
+        .reduceByKey(
+            (a, b) -> {
+              for (int i = 0; i < a.length; i++) {
+                a[i] += b[i];
+              }
+              return a;
+            });
+  }
+
+  /**
    * Every element of the walk's output: a voted image's votes and earlier votes (null when it had
    * none), or a rejected row ({@link #QUARANTINE}).
    */
   public <T> JavaRDD<T> map(
       Function2<ImageVotes, EarlierVotes, T> voted, Function<Row, T> rejected) {
-    return passed.map(
-        p ->
-            p instanceof Voted image
-                ? voted.call(image.votes(), image.earlier())
-                : rejected.call(((Rejected) p).row()));
+    return passed
+        .filter(p -> !(p instanceof AnnotatorVotes))
+        .map(
+            p ->
+                p instanceof Voted image
+                    ? voted.call(image.votes(), image.earlier())
+                    : rejected.call(((Rejected) p).row()));
   }
 
   /** The quarantine table ({@link #QUARANTINE}). */
@@ -281,8 +327,8 @@ public final class VotePass implements AutoCloseable {
       if (passed instanceof Voted image) {
         images++;
         sums.used(Arrays.stream(image.votes().counts()).sum());
-      } else {
-        sums.rejected(((Rejected) passed).row().getString(QUARANTINE_REASON));
+      } else if (passed instanceof Rejected rejected) {
+        sums.rejected(rejected.row().getString(QUARANTINE_REASON));
       }
       return this;
     }
@@ -303,7 +349,7 @@ public final class VotePass implements AutoCloseable {
   static final class Walk implements FlatMapFunction<Iterator<RowView>, Passed> {
     private static final long serialVersionUID = 1L;
     private final int classes;
-    private final boolean keepVotes;
+    private final Keeps keeps;
     private final boolean earlierRows;
     private final int image;
     private final int annotator;
@@ -317,9 +363,15 @@ public final class VotePass implements AutoCloseable {
     private final int earlierFirstSeen;
     private final int earlierOrder;
 
-    Walk(StructType input, int classes, boolean keepVotes) {
+    /**
+     * What the walk keeps beyond the counts: who gave which vote ({@code votes}), and each
+     * annotator's votes against the majority ({@code annotatorTallies}).
+     */
+    record Keeps(boolean votes, boolean annotatorTallies) implements Serializable {}
+
+    Walk(StructType input, int classes, Keeps keeps) {
       this.classes = classes;
-      this.keepVotes = keepVotes;
+      this.keeps = keeps;
       this.earlierRows = Arrays.asList(input.fieldNames()).contains(EARLIER_ORDER);
       this.image = input.fieldIndex(IMAGE);
       this.annotator = input.fieldIndex(ANNOTATOR);
@@ -351,6 +403,9 @@ public final class VotePass implements AutoCloseable {
       private final List<Integer> reported = new ArrayList<>();
       private final Map<Object, String> names = new HashMap<>();
       private final Set<Object> earlierAnnotatorTexts = new HashSet<>();
+      private final Map<Object, AnnotatorVotes> tallies = new HashMap<>();
+      private final List<long[]> imageTallies = new ArrayList<>();
+      private boolean talliesEmitted;
       private Object currentImage;
       private Object lastAnnotator;
       private int[] counts;
@@ -368,6 +423,11 @@ public final class VotePass implements AutoCloseable {
         }
         if (ready.isEmpty()) {
           finishImage();
+        }
+        if (ready.isEmpty() && keeps.annotatorTallies() && !talliesEmitted) {
+          talliesEmitted = true;
+          ready.addAll(tallies.values());
+          tallies.clear();
         }
         return !ready.isEmpty();
       }
@@ -408,9 +468,19 @@ public final class VotePass implements AutoCloseable {
         lastAnnotator = row.textCopy(annotator);
         int rowClass = row.getInt(classIndex);
         counts[rowClass]++;
-        if (keepVotes) {
+        if (keeps.votes()) {
           // One string per annotator, not per vote: an image's votes stay cached for the whole fit.
           annotators.add(names.computeIfAbsent(lastAnnotator, Object::toString));
+        }
+        if (keeps.annotatorTallies()) {
+          imageTallies.add(
+              tallies
+                  .computeIfAbsent(
+                      lastAnnotator,
+                      text -> new AnnotatorVotes(text.toString(), new long[classes * classes]))
+                  .confusion());
+        }
+        if (keeps.votes() || keeps.annotatorTallies()) {
           reported.add(rowClass);
         }
       }
@@ -437,10 +507,20 @@ public final class VotePass implements AutoCloseable {
        * voted on).
        */
       private void finishImage() {
+        if (voted && keeps.annotatorTallies()) {
+          // The majority, ties to the lowest class; a loop, as it runs once per image.
+          int majority = 0;
+          for (int c = 1; c < classes; c++) {
+            majority = counts[c] > counts[majority] ? c : majority;
+          }
+          for (int v = 0; v < imageTallies.size(); v++) {
+            imageTallies.get(v)[majority * classes + reported.get(v)]++;
+          }
+        }
         if (voted) {
           ready.add(
               new Voted(
-                  keepVotes
+                  keeps.votes()
                       ? new ImageVotes(
                           currentImage.toString(),
                           counts,
@@ -450,6 +530,7 @@ public final class VotePass implements AutoCloseable {
                   earlier));
         }
         annotators.clear();
+        imageTallies.clear();
         reported.clear();
         earlierAnnotatorTexts.clear();
         currentImage = null;

@@ -75,9 +75,13 @@ class VotePassTest {
   }
 
   private static List<VotePass.Passed> walk(boolean keepVotes, RowView... sorted) {
+    return walk(new VotePass.Walk.Keeps(keepVotes, false), sorted);
+  }
+
+  private static List<VotePass.Passed> walk(VotePass.Walk.Keeps keeps, RowView... sorted) {
     List<VotePass.Passed> out = new ArrayList<>();
     Iterator<VotePass.Passed> passed =
-        new VotePass.Walk(INPUT, 3, keepVotes).call(List.of(sorted).iterator());
+        new VotePass.Walk(INPUT, 3, keeps).call(List.of(sorted).iterator());
     passed.forEachRemaining(out::add);
     return out;
   }
@@ -94,6 +98,39 @@ class VotePassTest {
         .filter(p -> p instanceof VotePass.Voted)
         .map(p -> (VotePass.Voted) p)
         .toList();
+  }
+
+  /**
+   * With annotator tallies, each counted vote goes into its annotator's confusion against the
+   * image's majority (ties to the lowest class), after the partition's images, and no vote is kept:
+   * a (dog, dog, fox) is dog; b (cat, fox) ties to cat; u1's duplicate on a is not counted.
+   */
+  @Test
+  void talliesEachAnnotatorsVotesAgainstTheMajorityWithoutKeepingThem() {
+    List<VotePass.Passed> out =
+        walk(
+            new VotePass.Walk.Keeps(false, true),
+            row("a", "u1", "dog", null, 1, 1),
+            row("a", "u1", "cat", null, 0, 2),
+            row("a", "u2", "dog", null, 1, 3),
+            row("a", "u3", "fox", null, 2, 4),
+            row("b", "u1", "cat", null, 0, 5),
+            row("b", "u3", "fox", null, 2, 6));
+
+    assertThat(voted(out)).extracting(v -> v.votes().annotators()).containsOnlyNulls();
+    assertThat(out.subList(out.size() - 3, out.size()))
+        .as("after every image and rejected row")
+        .allMatch(p -> p instanceof VotePass.AnnotatorVotes);
+    java.util.Map<String, long[]> confusions = new java.util.TreeMap<>();
+    out.stream()
+        .filter(p -> p instanceof VotePass.AnnotatorVotes)
+        .map(p -> (VotePass.AnnotatorVotes) p)
+        .forEach(a -> confusions.put(a.annotator(), a.confusion()));
+    // confusion[majority * 3 + given]: dog is 1, cat 0, fox 2.
+    assertThat(confusions.get("u1")).containsExactly(1, 0, 0, 0, 1, 0, 0, 0, 0);
+    assertThat(confusions.get("u2")).containsExactly(0, 0, 0, 0, 1, 0, 0, 0, 0);
+    assertThat(confusions.get("u3")).containsExactly(0, 0, 1, 0, 0, 1, 0, 0, 0);
+    assertThat(rejected(out)).containsExactly("[a,u1,cat,null,duplicate_vote,2]");
   }
 
   @Test
@@ -131,7 +168,7 @@ class VotePassTest {
   void ontoEarlierRowsTheLatestCountsAndItsAnnotatorsVotesAreDuplicates() {
     // Sorted as the pass sorts: an image's earlier rows first, latest first, then its night rows.
     Iterator<VotePass.Passed> passed =
-        new VotePass.Walk(ONTO_INPUT, 3, true)
+        new VotePass.Walk(ONTO_INPUT, 3, new VotePass.Walk.Keeps(true, false))
             .call(
                 List.of(
                         earlierRow(
