@@ -238,7 +238,10 @@ public final class QualityPage {
     heading(2, ANNOTATORS);
     QualityReport.Annotators annotators = report.annotators();
     if (annotators == null) {
-      md.append("The votes name no annotators, so there is nothing to say of them.\n");
+      md.append(
+          "No annotator figures here: a label store keeps which annotators voted on an image, not"
+              + " what each of them said. For them, run `aggregate --report` over the nights'"
+              + " annotation rows.\n");
       return;
     }
     List<AnnotatorQuality> shown = annotators.shown();
@@ -262,26 +265,34 @@ public final class QualityPage {
           text(annotators.rules().getOrDefault(flag, MISSING)));
     }
     md.append("\nClick a column's header to sort the table by it.\n\n");
-    table(
-        List.of(
-            "annotator",
-            "votes",
-            "agreement with consensus",
-            "Cramér's V",
-            text(report.method()) + " accuracy",
-            "worst class",
-            "its recall",
-            "flags"));
+    // The method's column only where a method estimated the annotators: the majority vote has none.
+    boolean methodColumn = shown.stream().anyMatch(a -> a.methodAccuracy() != null);
+    List<String> header =
+        new ArrayList<>(List.of("annotator", "votes", "agreement with consensus", "Cramér's V"));
+    if (methodColumn) {
+      header.add(text(report.method()) + " accuracy");
+    }
+    header.addAll(List.of("worst class", "its recall", "flags"));
+    table(header);
     for (AnnotatorQuality annotator : shown) {
-      row(
-          text(annotator.annotator()),
-          count(annotator.votes()),
-          decimal(annotator.agreement()),
-          annotator.cramersV() == null ? MISSING : decimal(annotator.cramersV()),
-          annotator.methodAccuracy() == null ? "" : decimal(annotator.methodAccuracy()),
-          annotator.worstClass() == null ? MISSING : text(annotator.worstClass()),
-          annotator.worstClassRecall() == null ? MISSING : decimal(annotator.worstClassRecall()),
-          text(String.join("; ", annotator.reasons())));
+      List<String> cells =
+          new ArrayList<>(
+              List.of(
+                  text(annotator.annotator()),
+                  count(annotator.votes()),
+                  decimal(annotator.agreement()),
+                  annotator.cramersV() == null ? MISSING : decimal(annotator.cramersV())));
+      if (methodColumn) {
+        cells.add(annotator.methodAccuracy() == null ? "" : decimal(annotator.methodAccuracy()));
+      }
+      cells.addAll(
+          List.of(
+              annotator.worstClass() == null ? MISSING : text(annotator.worstClass()),
+              annotator.worstClassRecall() == null
+                  ? MISSING
+                  : decimal(annotator.worstClassRecall()),
+              text(String.join("; ", annotator.reasons()))));
+      row(cells);
     }
     confusionMatrices(shown);
   }

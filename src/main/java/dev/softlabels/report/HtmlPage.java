@@ -35,7 +35,7 @@ public final class HtmlPage {
 
   private static final String STYLE =
       "body{font-family:sans-serif;max-width:70em;margin:2em auto;color:#222}"
-          + "table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #bbb;padding:.3em .6em;text-align:right;white-space:nowrap}"
+          + "table{border-collapse:collapse;margin:1em 0;display:block;max-width:100%;overflow-x:auto}th,td{border:1px solid #bbb;padding:.3em .6em;text-align:right;white-space:nowrap}"
           + "th:first-child,td:first-child{text-align:left}td.prose{white-space:normal;text-align:left;min-width:24em}thead{background:#eee}img{max-width:100%}td img{max-height:64px}"
           + "th{cursor:pointer}th[data-order=ascending]::after{content:' ▲'}th[data-order=descending]::after{content:' ▼'}";
 
