@@ -167,9 +167,18 @@ final class RelabelCommand implements Callable<Integer> {
                     12,
                     12,
                     10,
-                    10);
+                    10,
+                    8);
             table.addRowValues(
-                "version", "night", "committed", "rows", "quarantined", "images", "new", "flipped");
+                "version",
+                "night",
+                "committed",
+                "rows",
+                "quarantined",
+                "images",
+                "new",
+                "flipped",
+                "alpha");
             for (Night n : nights) {
               table.addRowValues(
                   Stream.of(
@@ -180,7 +189,8 @@ final class RelabelCommand implements Callable<Integer> {
                           n.rowsQuarantined(),
                           n.imagesTouched(),
                           n.newImages(),
-                          n.flippedImages())
+                          n.flippedImages(),
+                          alpha(n))
                       .map(String::valueOf)
                       .toArray(String[]::new));
             }
@@ -189,6 +199,13 @@ final class RelabelCommand implements Callable<Integer> {
                 .print(nights.isEmpty() ? "no night applied to " + path + "\n" : table.toString());
             spec.commandLine().getOut().flush();
           });
+    }
+
+    /** The store's Krippendorff's alpha after the night; "—" where its ledger entry has none. */
+    private static String alpha(Night night) {
+      return night.agreement() == null || night.agreement().krippendorffAlpha() == null
+          ? "—"
+          : String.format(Locale.ROOT, "%.3f", night.agreement().krippendorffAlpha());
     }
   }
 
