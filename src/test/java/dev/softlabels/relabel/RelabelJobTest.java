@@ -66,9 +66,15 @@ class RelabelJobTest {
         nights, "2026-11-03.csv", HEADER, "c,u3,cat", "c,u4,dog", "f,u2,cat", "g,u9,fox", "h,u1,");
   }
 
+  /**
+   * The classes, and no label-quality page: the nights' labels, ledger and reports are what these
+   * tests are about (the page is everyNightKeepsTheStoresAgreementAndItsReportTheTrendSoFar's, and
+   * the launcher's tests run nights with it, as users do).
+   */
   static Map<String, Object> base() {
     Map<String, Object> overrides = new HashMap<>();
     overrides.put("softlabels.classes", CLASSES);
+    overrides.put("softlabels.relabel.report", false);
     return overrides;
   }
 
@@ -77,7 +83,13 @@ class RelabelJobTest {
   }
 
   static RelabelSettings night(Path state, String date, LabelStore.CommitPath commits) {
+    return night(state, date, commits, false);
+  }
+
+  static RelabelSettings night(
+      Path state, String date, LabelStore.CommitPath commits, boolean report) {
     Map<String, Object> overrides = base();
+    overrides.put("softlabels.relabel.report", report);
     overrides.put(
         "softlabels.relabel.delta-commit", commits.name().toLowerCase(java.util.Locale.ROOT));
     overrides.put("softlabels.relabel.state", state.toString());
@@ -203,7 +215,7 @@ class RelabelJobTest {
     Path state = dir.resolve("reported");
     List<String> dates = List.of("2026-11-01", "2026-11-02", "2026-11-03");
     for (String date : dates) {
-      RelabelJob.run(spark, night(state, date));
+      RelabelJob.run(spark, night(state, date, LabelStore.CommitPath.INTERNAL, true));
     }
     LabelStore store = new LabelStore(spark, state.toString());
     List<Night> ledger = store.nights();
