@@ -3,6 +3,7 @@ package dev.softlabels.cli;
 import com.typesafe.config.Config;
 import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.relabel.LabelStore;
+import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.ProgressReporter;
 import dev.softlabels.spark.Sessions;
 import java.lang.management.ManagementFactory;
@@ -30,6 +31,11 @@ public final class ConfigOptions {
    */
   public interface Job<S> {
     void run(SparkSession spark, Config config, S settings) throws Exception;
+  }
+
+  /** A command that reads a few files on the driver and needs no Spark session. */
+  public interface DriverJob<S> {
+    void run(HadoopPaths paths, Config config, S settings) throws Exception;
   }
 
   /** Set by bin/softlabels: the installation whose conf/application.conf is read. */
@@ -89,6 +95,26 @@ public final class ConfigOptions {
     }
     LOG.info(
         String.format(Locale.ROOT, "%s: finished %.1f s after launch", name, secondsSinceLaunch()));
+    return 0;
+  }
+
+  /**
+   * A command run on the driver alone: the settings checked as for {@link #run}, then the job with
+   * the file systems a session would reach, and no Spark session (seconds of a short command's
+   * start).
+   */
+  public static <S> int runOnDriver(
+      CommandSpec command, Config effective, Function<Config, S> settings, DriverJob<S> job)
+      throws Exception {
+    Sessions.check(effective, LabelStore.SESSION);
+    S typed = settings.apply(effective);
+    job.run(HadoopPaths.of(Sessions.hadoopConfiguration(effective)), effective, typed);
+    LOG.info(
+        String.format(
+            Locale.ROOT,
+            "%s: finished %.1f s after launch (no Spark session)",
+            jobName(command),
+            secondsSinceLaunch()));
     return 0;
   }
 

@@ -154,9 +154,9 @@ final class RelabelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      return store.inSession(
-          (spark, path, labels) -> {
-            List<Night> nights = labels.nights();
+      return store.onDriver(
+          (paths, path) -> {
+            List<Night> nights = LabelStore.ledger(paths, paths.qualified(path)).nights();
             CommandLine.Help.TextTable table =
                 CommandLine.Help.TextTable.forColumnWidths(
                     CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF),
@@ -311,6 +311,21 @@ final class RelabelCommand implements Callable<Integer> {
 
     interface Task {
       void run(SparkSession spark, String path, LabelStore store);
+    }
+
+    interface DriverTask {
+      void run(HadoopPaths paths, String path) throws Exception;
+    }
+
+    /** The task on the driver, with no Spark session: for what reads a few files of the store. */
+    int onDriver(DriverTask task) throws Exception {
+      Map<String, Object> options = new HashMap<>();
+      options.put("softlabels.relabel.state", state);
+      return ConfigOptions.runOnDriver(
+          spec,
+          config.load(options),
+          RelabelSettings::state,
+          (paths, effective, store) -> task.run(paths, store));
     }
 
     int inSession(Task task) throws Exception {

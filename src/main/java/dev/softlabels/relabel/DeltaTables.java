@@ -1,15 +1,25 @@
 package dev.softlabels.relabel;
 
-import static org.apache.spark.sql.functions.col;
-
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.softlabels.spark.CrashPoints;
+import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.SessionExtension;
 import io.delta.tables.DeltaTable;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -24,7 +34,6 @@ import org.apache.spark.sql.delta.actions.Action;
 import org.apache.spark.sql.delta.actions.AddFile;
 import org.apache.spark.sql.delta.actions.Metadata;
 import org.apache.spark.sql.delta.actions.SetTransaction;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import scala.Option;
 import scala.collection.JavaConverters;
@@ -178,18 +187,71 @@ final class DeltaTables {
   }
 
   /** One read of the commit history (one row per commit). */
-  List<Commit> history() {
-    return DeltaTable.forPath(spark, path)
-        .history()
-        .select(col("version"), col("timestamp").cast(DataTypes.StringType), col("userMetadata"))
-        .collectAsList()
-        .stream()
-        .map(
-            row ->
-                new Commit(
-                    row.getLong(0), row.getString(1), row.isNullAt(2) ? null : row.getString(2)))
-        .toList();
+  /**
+   * The table's commit history as Delta's own gives it, read from the commit files of its log on
+   * the driver, with no Spark session: each commit's version (its file's number), time (the file's
+   * modification time, made strictly increasing as Delta makes it, as Spark writes a timestamp) and
+   * user metadata (its commitInfo's). Delta's log format is public (PROTOCOL.md, "Delta Log
+   * Entries"); a commit file log clean-up removed is gone from Delta's history too.
+   */
+  static List<Commit> history(HadoopPaths paths, String tablePath) {
+    String log = HadoopPaths.child(tablePath, LabelStore.DELTA_LOG);
+    List<Commit> commits = new ArrayList<>();
+    long previous = Long.MIN_VALUE;
+    for (Map.Entry<String, Long> file : paths.modificationTimes(log).entrySet()) {
+      Matcher commit = COMMIT_FILE.matcher(file.getKey());
+      if (!commit.matches()) {
+        continue;
+      }
+      long time = Math.max(file.getValue(), previous + 1);
+      previous = time;
+      commits.add(
+          new Commit(
+              Long.parseLong(commit.group(1)),
+              sparkTimestamp(time),
+              userMetadata(paths.readText(HadoopPaths.child(log, file.getKey())))));
+    }
+    return commits;
   }
+
+  /** A commit file's name: its version, zero-padded to 20 digits. */
+  private static final Pattern COMMIT_FILE = Pattern.compile("(\\d{20})\\.json");
+
+  private static final ObjectMapper LOG_LINES = new ObjectMapper();
+
+  /** The commitInfo's userMetadata among a commit file's actions (one JSON object per line). */
+  private static String userMetadata(String commitFile) {
+    for (String line : commitFile.split("\n")) {
+      if (line.startsWith("{\"commitInfo\"")) {
+        try {
+          JsonNode metadata = LOG_LINES.readTree(line).path("commitInfo").path("userMetadata");
+          return metadata.isTextual() ? metadata.asText() : null;
+        } catch (JsonProcessingException e) {
+          throw new UncheckedIOException("unreadable commitInfo in a Delta commit file", e);
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A time as Spark casts a timestamp to text in this JVM's zone: seconds, then the milliseconds
+   * without trailing zeros.
+   */
+  static String sparkTimestamp(long millis) {
+    LocalDateTime time =
+        LocalDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneId.systemDefault());
+    String text = time.format(SECONDS);
+    int fraction = (int) Math.floorMod(millis, 1000L);
+    if (fraction == 0) {
+      return text;
+    }
+    String digits = String.format(Locale.ROOT, "%03d", fraction).replaceAll("0+$", "");
+    return text + "." + digits;
+  }
+
+  private static final DateTimeFormatter SECONDS =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
 
   /**
    * Every row as of {@code version}. On the internal path the version {@link #state} read is read

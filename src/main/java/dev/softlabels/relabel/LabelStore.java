@@ -316,10 +316,15 @@ public final class LabelStore {
 
   /** One read of the commit history (one row per commit: bounded by the number of nights). */
   public Ledger ledger() {
-    if (!exists()) {
-      return new Ledger(-1, List.of());
-    }
-    List<DeltaTables.Commit> history = table.history();
+    return ledger(HadoopPaths.of(spark), root);
+  }
+
+  /**
+   * The ledger of the store at {@code root}, read from its table's commit files with no Spark
+   * session (an empty ledger where there is no store): what {@code relabel history} prints.
+   */
+  public static Ledger ledger(HadoopPaths paths, String root) {
+    List<DeltaTables.Commit> history = DeltaTables.history(paths, HadoopPaths.child(root, LABELS));
     long version = history.stream().mapToLong(DeltaTables.Commit::version).max().orElse(-1);
     List<Night> nights =
         history.stream()

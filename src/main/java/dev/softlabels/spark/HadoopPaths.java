@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -162,6 +164,29 @@ public final class HadoopPaths {
           .filter(n -> !n.startsWith("_") && !n.startsWith("."))
           .sorted()
           .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + directory, e);
+    }
+  }
+
+  /**
+   * The files directly inside a directory, by name, with their modification times in milliseconds
+   * (none when it does not exist).
+   */
+  public Map<String, Long> modificationTimes(String directory) {
+    try {
+      Path p = path(directory);
+      FileSystem fs = fileSystem(p, hadoopConf);
+      if (!fs.exists(p)) {
+        return Map.of();
+      }
+      Map<String, Long> times = new TreeMap<>();
+      for (FileStatus status : fs.listStatus(p)) {
+        if (status.isFile()) {
+          times.put(status.getPath().getName(), status.getModificationTime());
+        }
+      }
+      return times;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + directory, e);
     }

@@ -5,9 +5,11 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import dev.softlabels.config.UserError;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.internal.config.ConfigEntry;
 import org.apache.spark.sql.SparkSession;
 
@@ -108,6 +110,14 @@ public final class Sessions {
                 + "?)");
       }
     }
+  }
+
+  /**
+   * The Hadoop configuration a session started from {@code config} would have (spark.hadoop.*
+   * settings, the AWS environment), for a command that reads files on the driver without one.
+   */
+  public static Configuration hadoopConfiguration(Config config) {
+    return SparkHadoopUtil.get().newConfiguration(settings(new SparkConf(), config));
   }
 
   /**

@@ -15,6 +15,7 @@ import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.quality.QualityReport;
 import dev.softlabels.quality.QualityReports;
+import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.testing.SparkExtension;
 import dev.softlabels.testing.TestFiles;
 import java.nio.file.Files;
@@ -319,6 +320,33 @@ class RelabelJobTest {
     assertThat(RelabelJob.run(spark, night(state, "2026-11-02")).night().version())
         .as("an applied night before the last one is found in the history")
         .isEqualTo(2L);
+
+    // The history read from the commit files (relabel history, with no Spark session) is Delta's
+    // own: versions, commit times as Spark writes them, user metadata; the compaction included.
+    String table = store.labelsPath();
+    List<String> delta =
+        io.delta.tables.DeltaTable.forPath(spark, table)
+            .history()
+            .orderBy("version")
+            .selectExpr("version", "cast(timestamp as string)", "userMetadata")
+            .collectAsList()
+            .stream()
+            .map(Row::toString)
+            .toList();
+    assertThat(
+            DeltaTables.history(HadoopPaths.of(spark), table).stream()
+                .map(c -> "[" + c.version() + "," + c.timestamp() + "," + c.userMetadata() + "]")
+                .toList())
+        .hasSize(5)
+        .isEqualTo(delta);
+    for (long millis : List.of(1796672178000L, 1796672178100L, 1796672178049L, 1796672178120L)) {
+      assertThat(DeltaTables.sparkTimestamp(millis))
+          .isEqualTo(
+              spark
+                  .sql("select cast(timestamp_millis(" + millis + ") as string)")
+                  .first()
+                  .getString(0));
+    }
   }
 
   /**
