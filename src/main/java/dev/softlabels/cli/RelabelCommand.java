@@ -317,23 +317,26 @@ final class RelabelCommand implements Callable<Integer> {
       void run(HadoopPaths paths, String path) throws Exception;
     }
 
-    /** The task on the driver, with no Spark session: for what reads a few files of the store. */
-    int onDriver(DriverTask task) throws Exception {
+    /** The effective configuration: --state over -D, --conf and the defaults. */
+    private Config configuration() {
       Map<String, Object> options = new HashMap<>();
       options.put("softlabels.relabel.state", state);
+      return config.load(options);
+    }
+
+    /** The task on the driver, with no Spark session: for what reads a few files of the store. */
+    int onDriver(DriverTask task) throws Exception {
       return ConfigOptions.runOnDriver(
           spec,
-          config.load(options),
+          configuration(),
           RelabelSettings::state,
           (paths, effective, store) -> task.run(paths, store));
     }
 
     int inSession(Task task) throws Exception {
-      Map<String, Object> options = new HashMap<>();
-      options.put("softlabels.relabel.state", state);
       return ConfigOptions.run(
           spec,
-          config.load(options),
+          configuration(),
           RelabelSettings::state,
           (spark, effective, store) ->
               task.run(
