@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.softlabels.quality.QualityPage;
 import dev.softlabels.testing.Environment;
+import dev.softlabels.testing.ExampleQualityReports;
 import dev.softlabels.testing.Pixels;
-import dev.softlabels.testing.QualityReports;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,7 +24,8 @@ class QualityReportScreenshotIT {
   private static final int WIDTH = 1000;
   private static final int HEIGHT = 4000;
 
-  private final String html = QualityPage.html(QualityReports.night(), QualityReports.thumbnails());
+  private final String html =
+      QualityPage.html(ExampleQualityReports.night(), ExampleQualityReports.thumbnails());
 
   @TempDir Path dir;
 

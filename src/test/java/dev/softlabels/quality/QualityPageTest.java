@@ -2,7 +2,7 @@ package dev.softlabels.quality;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.softlabels.testing.QualityReports;
+import dev.softlabels.testing.ExampleQualityReports;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -25,7 +25,7 @@ class QualityPageTest {
   private static final List<String> NIGHT_SECTIONS =
       List.of("## The night", "## Trend over nights", "## Needs annotations");
 
-  private final String night = QualityPage.markdown(QualityReports.night(), Map.of());
+  private final String night = QualityPage.markdown(ExampleQualityReports.night(), Map.of());
 
   @Test
   void aNightsPageHasEverySectionInOrder() {
@@ -38,7 +38,7 @@ class QualityPageTest {
 
   @Test
   void anAggregateRunsPageHasNoNightSections() {
-    String aggregate = QualityPage.markdown(QualityReports.aggregate(), Map.of());
+    String aggregate = QualityPage.markdown(ExampleQualityReports.aggregate(), Map.of());
 
     assertThat(aggregate).contains(SECTIONS);
     assertThat(aggregate)
@@ -100,7 +100,7 @@ class QualityPageTest {
 
   @Test
   void atMostTwelveConfusionMatricesTheFlaggedFirst() {
-    QualityReport base = QualityReports.aggregate();
+    QualityReport base = ExampleQualityReports.aggregate();
     List<AnnotatorQuality> shown = new ArrayList<>(base.annotators().shown());
     for (int i = 0; i < 14; i++) {
       shown.add(
@@ -108,7 +108,7 @@ class QualityPageTest {
               "spammer-" + i,
               new long[][] {{4, 3, 3}, {3, 4, 3}, {3, 3, 4}},
               null,
-              QualityReports.CLASSES));
+              ExampleQualityReports.CLASSES));
     }
     QualityReport many =
         new QualityReport(
@@ -142,7 +142,7 @@ class QualityPageTest {
             "not their majority vote: 3; some of them:",
             "| img-4 | cat 1 · dog 2 | dog → cat |");
 
-    QualityReport base = QualityReports.aggregate();
+    QualityReport base = ExampleQualityReports.aggregate();
     QualityReport majority =
         new QualityReport(
             base.title(),
@@ -195,8 +195,8 @@ class QualityPageTest {
 
   @Test
   void theHtmlInlinesEveryChartAndTheThumbnailAnItemHas() {
-    Map<String, byte[]> thumbnails = QualityReports.thumbnails();
-    String html = QualityPage.html(QualityReports.night(), thumbnails);
+    Map<String, byte[]> thumbnails = ExampleQualityReports.thumbnails();
+    String html = QualityPage.html(ExampleQualityReports.night(), thumbnails);
 
     // Crowd 4, log-likelihood 1, soft labels 2, trend 3.
     assertThat(count(html, "<img src=\"data:image/png;base64,")).isEqualTo(10);
@@ -204,13 +204,14 @@ class QualityPageTest {
         .contains(
             "<title>Label quality: annotations.csv</title>",
             "<img src=\"data:image/jpeg;base64,"
-                + Base64.getEncoder().encodeToString(thumbnails.get(QualityReports.WITH_THUMBNAIL))
+                + Base64.getEncoder()
+                    .encodeToString(thumbnails.get(ExampleQualityReports.WITH_THUMBNAIL))
                 + "\" alt=\"thumbnail of img-1\"",
             "<td>img|7</td>",
             "<h2 id=\"crowd-at-a-glance\">",
             "<a href=\"#needs-annotations\">")
         .doesNotContain("src=\"image-", "<link", "<script src", "http://", "https://");
-    assertThat(QualityPage.markdown(QualityReports.night(), thumbnails))
+    assertThat(QualityPage.markdown(ExampleQualityReports.night(), thumbnails))
         .contains("| thumbnail | image | votes |", "| ![thumbnail of img-1](image-")
         .contains("|  | img\\|7 |");
   }

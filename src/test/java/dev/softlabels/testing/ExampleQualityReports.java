@@ -21,7 +21,7 @@ import javax.imageio.ImageIO;
  * whom two are listed (one a spammer), a fitted method, and a relabel night whose three-night trend
  * lacks one night's alpha.
  */
-public final class QualityReports {
+public final class ExampleQualityReports {
 
   public static final List<String> CLASSES = List.of("cat", "dog", "bird");
 
@@ -35,7 +35,7 @@ public final class QualityReports {
 
   public static final String NIGHT_WITHOUT_ALPHA = "2026-03-02";
 
-  private QualityReports() {}
+  private ExampleQualityReports() {}
 
   /** The report of a relabel night. */
   public static QualityReport night() {
