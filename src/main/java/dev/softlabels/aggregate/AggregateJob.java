@@ -7,6 +7,7 @@ import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.quality.CrowdFigures;
 import dev.softlabels.quality.QualityReport;
+import dev.softlabels.spark.DriverContext;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.OutputFiles;
 import dev.softlabels.spark.PhaseLog;
@@ -22,6 +23,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -53,21 +56,74 @@ public final class AggregateJob {
   private AggregateJob() {}
 
   public static AggregateSummary run(SparkSession spark, AggregateSettings settings) {
+    return committed(
+        HadoopPaths.of(spark),
+        settings,
+        (output, phases) -> write(spark, settings, output, phases));
+  }
+
+  /**
+   * {@code write} into the output's staging folder (opened after the input's check, as {@link
+   * StagedOutput#directory} checks the output), then the commit.
+   */
+  static AggregateSummary committed(
+      HadoopPaths paths,
+      AggregateSettings settings,
+      BiFunction<StagedOutput, PhaseLog, AggregateSummary> write) {
     PhaseLog phases = new PhaseLog(LOG, "aggregate", System.nanoTime());
-    HadoopPaths.of(spark).requireExists(settings.input(), "input");
+    paths.requireExists(settings.input(), "input");
     try (StagedOutput output =
         StagedOutput.directory(
-            spark,
+            paths,
             settings.output(),
             settings.overwrite(),
             "output",
             "aggregate",
             List.of(settings.input()))) {
-      AggregateSummary summary = write(spark, settings, output, phases);
+      AggregateSummary summary = write.apply(output, phases);
       output.commit();
       phases.done("committed %s", settings.output());
       return summary;
     }
+  }
+
+  /** The run's class list, and where it came from as summary.json says. */
+  record Classes(ClassList list, String origin) {}
+
+  /** The classes given, else those {@code infer} finds (said as a phase). */
+  static Classes classes(
+      AggregateSettings settings, Supplier<ClassInference.Inferred> infer, PhaseLog phases) {
+    Optional<ClassList> given = settings.source().givenClasses();
+    if (given.isPresent()) {
+      return new Classes(given.get(), GIVEN_CLASSES);
+    }
+    ClassInference.Inferred inferred = infer.get();
+    phases.done("%s", inferred.line());
+    return new Classes(inferred.classes(), inferred.origin());
+  }
+
+  /** The vote pass's phase line. */
+  static void counted(PhaseLog phases, VotePass.Tally tally) {
+    VoteTally.Counts counts = tally.counts();
+    phases.done(
+        "%,d rows read, checked and counted by image: %,d used, %,d quarantined, %,d images",
+        counts.read(), counts.used(), counts.quarantined(), tally.images());
+  }
+
+  /**
+   * Whether {@link #runOnDriver} takes the run: a small CSV input of local files in local mode,
+   * without the label-quality report.
+   */
+  public static boolean fitsOnDriver(DriverContext driver, AggregateSettings settings) {
+    return DriverAggregate.fits(driver, settings);
+  }
+
+  /**
+   * The same run on the driver alone, with no Spark session ({@link DriverAggregate}): the same
+   * outputs and summary, seconds sooner in a fresh JVM.
+   */
+  public static AggregateSummary runOnDriver(DriverContext driver, AggregateSettings settings) {
+    return DriverAggregate.run(driver, settings);
   }
 
   /**
@@ -84,13 +140,12 @@ public final class AggregateJob {
             settings.method().configName(),
             output.target()));
     Dataset<Row> raw = AnnotationReader.read(spark, settings.source(), settings.input());
-    Optional<ClassList> given = settings.source().givenClasses();
-    Optional<ClassInference.Inferred> inferred =
-        given.isPresent()
-            ? Optional.empty()
-            : Optional.of(ClassInference.infer(spark, settings.source(), raw, settings.input()));
-    ClassList classes = given.orElseGet(() -> inferred.orElseThrow().classes());
-    inferred.ifPresent(classList -> phases.done("%s", classList.line()));
+    Classes found =
+        classes(
+            settings,
+            () -> ClassInference.infer(spark, settings.source(), raw, settings.input()),
+            phases);
+    ClassList classes = found.list();
     try (VotePass pass =
         VotePass.run(
             VoteValidation.checkRows(raw, classes, settings.source().labelEncoding()),
@@ -100,9 +155,7 @@ public final class AggregateJob {
             settings.report())) {
       VotePass.Tally tally = pass.tally();
       VoteTally.Counts counts = tally.counts();
-      phases.done(
-          "%,d rows read, checked and counted by image: %,d used, %,d quarantined, %,d images",
-          counts.read(), counts.used(), counts.quarantined(), tally.images());
+      counted(phases, tally);
       List<RejectionHints.LabelCount> unknownLabels =
           RejectionHints.unknownLabels(pass.rejected(), counts);
       settings
@@ -111,9 +164,7 @@ public final class AggregateJob {
               "",
               counts,
               tally.images(),
-              HadoopPaths.of(spark).exists(settings.output())
-                  ? settings.output() + " is unchanged"
-                  : "no output created",
+              unchanged(HadoopPaths.of(spark), settings),
               () ->
                   RejectionHints.of(
                       spark, settings.source(), settings.input(), counts, unknownLabels));
@@ -153,25 +204,26 @@ public final class AggregateJob {
         }
       }
       List<String> warnings =
-          fit == null ? List.of() : checkFit(spark, settings, classes, fit, statistics);
+          fit == null
+              ? List.of()
+              : checkFit(HadoopPaths.of(spark), settings, classes, fit, statistics);
       pass.rejected()
           .coalesce(OutputFiles.forRows(spark, counts.quarantined()))
           .write()
           .parquet(output.child(QUARANTINE));
       phases.done("%,d rejected rows written", counts.quarantined());
       AggregateSummary summary =
-          summary(
+          writeSummary(
+              HadoopPaths.of(spark),
+              output,
+              phases,
               settings,
-              classes,
-              inferred.map(ClassInference.Inferred::origin).orElse(GIVEN_CLASSES),
+              found,
               counts,
               unknownLabels,
               statistics,
               fit,
-              warnings,
-              phases.seconds());
-      HadoopPaths.of(spark).writeText(output.child(SUMMARY), summary.toJson());
-      phases.done("summary written");
+              warnings);
       if (annotators != null) {
         AggregateReport.write(
             spark, summary, statistics.crowd(), annotators, settings.reportSettings(), output);
@@ -185,11 +237,11 @@ public final class AggregateJob {
    * The fit's warnings, each logged; with fail-on-degenerate a flagged fit fails the run before its
    * commit, so nothing is written.
    */
-  private static List<String> checkFit(
-      SparkSession spark,
+  static List<String> checkFit(
+      HadoopPaths paths,
       AggregateSettings settings,
       ClassList classes,
-      TruthInferences.Fit fit,
+      TruthInferences.Fitted fit,
       LabelStatistics statistics) {
     List<String> warnings =
         FitCheck.warnings(
@@ -210,12 +262,45 @@ public final class AggregateJob {
                   + "true; docs/methods.md#fits-that-are-flagged)",
               method,
               String.join("; ", warnings),
-              HadoopPaths.of(spark).exists(settings.output())
-                  ? settings.output() + " is unchanged"
-                  : "no output created",
+              unchanged(paths, settings),
               EmSettings.FAIL_ON_DEGENERATE));
     }
     return warnings;
+  }
+
+  /** What a rejected run says of its output. */
+  static String unchanged(HadoopPaths paths, AggregateSettings settings) {
+    return paths.exists(settings.output())
+        ? settings.output() + " is unchanged"
+        : "no output created";
+  }
+
+  /** summary.json of the run, written into the staging folder. */
+  static AggregateSummary writeSummary(
+      HadoopPaths paths,
+      StagedOutput output,
+      PhaseLog phases,
+      AggregateSettings settings,
+      Classes classes,
+      VoteTally.Counts counts,
+      List<RejectionHints.LabelCount> unknownLabels,
+      LabelStatistics statistics,
+      TruthInferences.Fitted fit,
+      List<String> warnings) {
+    AggregateSummary summary =
+        summary(
+            settings,
+            classes.list(),
+            classes.origin(),
+            counts,
+            unknownLabels,
+            statistics,
+            fit,
+            warnings,
+            phases.seconds());
+    paths.writeText(output.child(SUMMARY), summary.toJson());
+    phases.done("summary written");
+    return summary;
   }
 
   private static AggregateSummary summary(
@@ -225,7 +310,7 @@ public final class AggregateJob {
       VoteTally.Counts counts,
       List<RejectionHints.LabelCount> unknownLabels,
       LabelStatistics labels,
-      TruthInferences.Fit fit,
+      TruthInferences.Fitted fit,
       List<String> warnings,
       double seconds) {
     return new AggregateSummary(

@@ -10,7 +10,9 @@ import dev.softlabels.votes.RejectionLimit;
 
 /**
  * Typed, validated settings of the aggregate job ({@code softlabels.aggregate} and the source);
- * {@code report}: also write the label-quality report, as {@code reportSettings} says.
+ * {@code report}: also write the label-quality report, as {@code reportSettings} says; {@code
+ * driverMaxBytes}: a local CSV input of at most this many bytes is aggregated on the driver alone,
+ * with no Spark session (0: never).
  */
 public record AggregateSettings(
     AnnotationSource source,
@@ -21,7 +23,11 @@ public record AggregateSettings(
     EmSettings em,
     RejectionLimit rejectionLimit,
     boolean report,
-    ReportSettings reportSettings) {
+    ReportSettings reportSettings,
+    long driverMaxBytes) {
+
+  /** The key of {@code driverMaxBytes}. */
+  public static final String DRIVER_MAX_BYTES = "softlabels.aggregate.driver-max-bytes";
 
   public AggregateSettings {
     if (input.isBlank()) {
@@ -44,7 +50,16 @@ public record AggregateSettings(
         EmSettings.from(aggregate),
         RejectionLimit.from(config),
         aggregate.getBoolean("report"),
-        ReportSettings.from(config));
+        ReportSettings.from(config),
+        driverMaxBytes(config));
+  }
+
+  private static long driverMaxBytes(Config config) {
+    long bytes = config.getBytes(DRIVER_MAX_BYTES);
+    if (bytes < 0) {
+      throw new UserError(DRIVER_MAX_BYTES + " must be 0 or more bytes, not " + bytes);
+    }
+    return bytes;
   }
 
   /** Majority-vote settings with the EM part from {@code config} (unused by majority). */
@@ -59,21 +74,49 @@ public record AggregateSettings(
         EmSettings.from(config.getConfig("softlabels.aggregate")),
         RejectionLimit.from(config),
         false,
-        ReportSettings.from(config));
+        ReportSettings.from(config),
+        driverMaxBytes(config));
   }
 
   public AggregateSettings withEm(EmSettings other) {
     return new AggregateSettings(
-        source, input, output, overwrite, method, other, rejectionLimit, report, reportSettings);
+        source,
+        input,
+        output,
+        overwrite,
+        method,
+        other,
+        rejectionLimit,
+        report,
+        reportSettings,
+        driverMaxBytes);
   }
 
   public AggregateSettings withReport(boolean write) {
     return new AggregateSettings(
-        source, input, output, overwrite, method, em, rejectionLimit, write, reportSettings);
+        source,
+        input,
+        output,
+        overwrite,
+        method,
+        em,
+        rejectionLimit,
+        write,
+        reportSettings,
+        driverMaxBytes);
   }
 
   public AggregateSettings withMethod(AggregationMethod other) {
     return new AggregateSettings(
-        source, input, output, overwrite, other, em, rejectionLimit, report, reportSettings);
+        source,
+        input,
+        output,
+        overwrite,
+        other,
+        em,
+        rejectionLimit,
+        report,
+        reportSettings,
+        driverMaxBytes);
   }
 }

@@ -64,10 +64,7 @@ public final class LabelAggregation implements AutoCloseable {
       EmSettings em) {
     if (!method.posterior()) {
       return new LabelAggregation(
-          spark,
-          images.map(votes -> new VoteBlocks.ImageLabel(majorityRow(votes, classes), NO_VALUES)),
-          classes,
-          null);
+          spark, images.map(votes -> majorityLabel(votes, classes)), classes, null);
     }
     TruthInferences.Fit fit = TruthInferences.fit(spark, images, classes, method, em);
     return new LabelAggregation(spark, fit.labelRows(), classes, fit);
@@ -110,20 +107,34 @@ public final class LabelAggregation implements AutoCloseable {
             });
   }
 
-  private static LabelRow majorityRow(ImageVotes votes, ClassList classes) {
-    return LabelRow.of(votes.image(), votes.counts(), LabelMath.soft(votes.counts()), classes);
+  /** An image's majority label: the vote fractions as soft label, no image columns. */
+  static VoteBlocks.ImageLabel majorityLabel(ImageVotes votes, ClassList classes) {
+    return new VoteBlocks.ImageLabel(
+        LabelRow.of(votes.image(), votes.counts(), LabelMath.soft(votes.counts()), classes),
+        NO_VALUES);
   }
 
   /** The label table ({@link LabelColumns#SCHEMA}, then the method's image columns), lazy. */
   public Dataset<Row> labels() {
-    StructType schema = LabelColumns.SCHEMA;
-    for (StructField column : fit == null ? List.<StructField>of() : fit.imageColumns()) {
-      schema = schema.add(column);
-    }
-    return InternalRows.dataFrame(spark, rows.map(LabelAggregation::values), schema);
+    return InternalRows.dataFrame(
+        spark,
+        rows.map(LabelAggregation::values),
+        schema(fit == null ? List.of() : fit.imageColumns()));
   }
 
-  private static Object[] values(VoteBlocks.ImageLabel label) {
+  /** The label table's schema, then a method's image columns. */
+  static StructType schema(List<StructField> imageColumns) {
+    StructType schema = LabelColumns.SCHEMA;
+    for (StructField column : imageColumns) {
+      schema = schema.add(column);
+    }
+    return schema;
+  }
+
+  /**
+   * A label row's values in {@link #schema}'s order, as {@link InternalRows#dataFrame} takes them.
+   */
+  static Object[] values(VoteBlocks.ImageLabel label) {
     Object[] values = label.row().values();
     Object[] row = Arrays.copyOf(values, values.length + label.imageValues().length);
     System.arraycopy(label.imageValues(), 0, row, values.length, label.imageValues().length);

@@ -94,6 +94,79 @@ public final class AnnotationReader {
   }
 
   /**
+   * Whether {@link #readOnDriver} reads {@code path}: a plain CSV input (given as csv, or found to
+   * be by its files' names). Any other format, and a path whose format cannot be told (its error is
+   * the Spark path's), is read by Spark.
+   */
+  public static boolean readsOnDriver(HadoopPaths paths, AnnotationSource source, String path) {
+    if (source.format() != InputFormat.AUTO) {
+      return source.format() == InputFormat.CSV;
+    }
+    try {
+      return detect(paths, path) == InputFormat.CSV;
+    } catch (UserError unknown) {
+      return false;
+    }
+  }
+
+  /**
+   * The rows {@link #read} gives for a CSV input ({@link #readsOnDriver}), read on the driver with
+   * no Spark job.
+   *
+   * @param parallelism the task slots of the session the Spark path would run in (row_order depends
+   *     on how the files are shared out)
+   */
+  public static List<ReadRow> readOnDriver(
+      HadoopPaths paths, AnnotationSource source, String path, int parallelism) {
+    refuseToolExport(paths, source, path);
+    List<Object[]> read =
+        CsvAnnotations.readOnDriver(
+            paths.configuration(), CsvAnnotations.Layout.of(source), path, parallelism);
+    // As read: image, annotator, label, raw_record, file_order, row_order.
+    return read.stream()
+        .map(
+            row ->
+                new ReadRow(
+                    trimSpaces((String) row[0]),
+                    trimSpaces((String) row[1]),
+                    trimSpaces((String) row[2]),
+                    (String) row[3],
+                    null,
+                    (Integer) row[4],
+                    (Long) row[5]))
+        .toList();
+  }
+
+  /**
+   * One row of {@link #read}'s columns, read on the driver: image, annotator and label trimmed of
+   * spaces as Spark's trim does.
+   */
+  public record ReadRow(
+      String image,
+      String annotator,
+      String label,
+      String rawRecord,
+      String toolReason,
+      int fileOrder,
+      long rowOrder) {}
+
+  /** Spark's trim: spaces (U+0020) off both ends, no other whitespace; null stays null. */
+  static String trimSpaces(String text) {
+    if (text == null) {
+      return null;
+    }
+    int start = 0;
+    int end = text.length();
+    while (start < end && text.charAt(start) == ' ') {
+      start++;
+    }
+    while (end > start && text.charAt(end - 1) == ' ') {
+      end--;
+    }
+    return text.substring(start, end);
+  }
+
+  /**
    * A tool's export read as a plain table (no --format, or csv or json) fails far from the cause,
    * so its first file's first bytes are checked: one that looks like an export stops the run,
    * naming the format.

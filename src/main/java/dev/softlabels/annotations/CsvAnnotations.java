@@ -113,22 +113,53 @@ public final class CsvAnnotations {
 
   static Dataset<Row> read(SparkSession spark, Layout layout, String path) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    List<FileStatus> files = list(conf, path);
-    if (files.isEmpty()) {
-      throw new UserError("no files to read in " + path);
-    }
-    List<FileTask> tasks =
-        IntStream.range(0, files.size())
-            .mapToObj(i -> task(conf, layout, files.get(i), i))
-            .flatMap(Optional::stream)
-            .toList();
-    List<List<FileTask>> groups = pack(tasks, spark.sparkContext().defaultParallelism());
+    List<List<FileTask>> groups =
+        pack(tasks(conf, layout, path), spark.sparkContext().defaultParallelism());
     HadoopConfSnapshot snapshot = new HadoopConfSnapshot(spark);
     JavaRDD<Row> rows =
         JavaSparkContext.fromSparkContext(spark.sparkContext())
             .parallelize(groups, groups.size())
             .flatMap(reader(snapshot, layout.delimiter(), layout.encoding()));
     return spark.createDataFrame(rows, layout.schema());
+  }
+
+  /**
+   * The rows {@link #read} gives, read here on the driver with no Spark job (a small input, where a
+   * job's first run costs more than its rows), each with its row_order after file_order: the number
+   * Spark's monotonically_increasing_id gives it when the files are read in tasks of {@code
+   * parallelism} slots (the task's index in the upper 31 bits, the record's in the lower 33).
+   */
+  static List<Object[]> readOnDriver(
+      Configuration conf, Layout layout, String path, int parallelism) {
+    List<List<FileTask>> groups = pack(tasks(conf, layout, path), parallelism);
+    Charset charset = Charset.forName(layout.encoding());
+    List<Object[]> rows = new ArrayList<>();
+    for (int task = 0; task < groups.size(); task++) {
+      Rows read = new Rows(groups.get(task).iterator(), conf, layout.delimiter(), charset);
+      long rowOrder = (long) task << 33;
+      while (read.hasNext()) {
+        Row row = read.next();
+        Object[] values = new Object[row.length() + 1];
+        for (int i = 0; i < row.length(); i++) {
+          values[i] = row.get(i);
+        }
+        values[row.length()] = rowOrder++;
+        rows.add(values);
+      }
+    }
+    return rows;
+  }
+
+  /** One task per file, its columns found from its first record; refuses an empty folder. */
+  private static List<FileTask> tasks(Configuration conf, Layout layout, String path) {
+    List<FileStatus> files = list(conf, path);
+    if (files.isEmpty()) {
+      throw new UserError("no files to read in " + path);
+    }
+    return IntStream.range(0, files.size())
+        .mapToObj(i -> task(conf, layout, files.get(i), i))
+        .flatMap(Optional::stream)
+        .toList();
   }
 
   /**

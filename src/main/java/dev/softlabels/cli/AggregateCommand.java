@@ -109,7 +109,10 @@ final class AggregateCommand implements Callable<Integer> {
           return settings;
         },
         (spark, effective, settings) ->
-            spec.commandLine().getOut().println(AggregateJob.run(spark, settings).line()));
+            spec.commandLine().getOut().println(AggregateJob.run(spark, settings).line()),
+        AggregateJob::fitsOnDriver,
+        (driver, settings) ->
+            spec.commandLine().getOut().println(AggregateJob.runOnDriver(driver, settings).line()));
   }
 
   /** The effective configuration: the options given over -D, --conf and the defaults. */

@@ -3,6 +3,7 @@ package dev.softlabels.cli;
 import com.typesafe.config.Config;
 import dev.softlabels.config.ConfigLoader;
 import dev.softlabels.relabel.LabelStore;
+import dev.softlabels.spark.DriverContext;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.ProgressReporter;
 import dev.softlabels.spark.Sessions;
@@ -38,6 +39,19 @@ public final class ConfigOptions {
     void run(HadoopPaths paths, Config config, S settings) throws Exception;
   }
 
+  /**
+   * A command's work on the driver alone, for settings its {@link DriverChoice} says fit there (a
+   * small local input).
+   */
+  public interface SmallJob<S> {
+    void run(DriverContext driver, S settings) throws Exception;
+  }
+
+  /** Whether a command's settings let it run on the driver alone. */
+  public interface DriverChoice<S> {
+    boolean fits(DriverContext driver, S settings);
+  }
+
   /** Set by bin/softlabels: the installation whose conf/application.conf is read. */
   public static final String HOME_PROPERTY = "softlabels.home";
 
@@ -71,7 +85,39 @@ public final class ConfigOptions {
       CommandSpec command, Config effective, Function<Config, S> settings, Job<S> job)
       throws Exception {
     Sessions.check(effective, LabelStore.SESSION);
+    return inSession(command, effective, settings.apply(effective), job);
+  }
+
+  /**
+   * {@link #run}, or where {@code onDriver} says the settings fit, {@code small} on the driver
+   * alone with no Spark session: the same checks first, the same lines logged.
+   */
+  public static <S> int run(
+      CommandSpec command,
+      Config effective,
+      Function<Config, S> settings,
+      Job<S> job,
+      DriverChoice<S> onDriver,
+      SmallJob<S> small)
+      throws Exception {
+    Sessions.check(effective, LabelStore.SESSION);
     S typed = settings.apply(effective);
+    DriverContext driver = DriverContext.of(effective);
+    if (!onDriver.fits(driver, typed)) {
+      return inSession(command, effective, typed, job);
+    }
+    small.run(driver, typed);
+    LOG.info(
+        String.format(
+            Locale.ROOT,
+            "%s: finished %.1f s after launch (on the driver: no Spark session)",
+            jobName(command),
+            secondsSinceLaunch()));
+    return 0;
+  }
+
+  private static <S> int inSession(CommandSpec command, Config effective, S typed, Job<S> job)
+      throws Exception {
     Duration interval = ProgressReporter.interval(effective);
     String name = jobName(command);
     // The session takes seconds to start: without this line a command would look hung until it is

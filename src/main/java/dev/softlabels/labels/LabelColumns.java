@@ -160,12 +160,33 @@ public final class LabelColumns {
    * column metadata, so the train job can tell vote fractions from posteriors without being told.
    */
   public static Dataset<Row> withAggregation(Dataset<Row> table, AggregationMethod method) {
-    Metadata metadata =
-        new MetadataBuilder()
-            .withMetadata(table.schema().apply(SOFT_LABEL).metadata())
-            .putString(AGGREGATION, method.configName())
-            .build();
-    return table.withMetadata(SOFT_LABEL, metadata);
+    return table.withMetadata(
+        SOFT_LABEL, withAggregation(table.schema().apply(SOFT_LABEL).metadata(), method));
+  }
+
+  private static Metadata withAggregation(Metadata metadata, AggregationMethod method) {
+    return new MetadataBuilder()
+        .withMetadata(metadata)
+        .putString(AGGREGATION, method.configName())
+        .build();
+  }
+
+  /**
+   * A label table's schema with soft_label's metadata as {@link #withAggregation} and then {@link
+   * #withClasses} record it: the schema of labels/ for rows written without a Dataset.
+   */
+  public static StructType labelSchema(
+      StructType schema, AggregationMethod method, ClassList classes) {
+    StructField[] fields = schema.fields().clone();
+    int softLabel = schema.fieldIndex(SOFT_LABEL);
+    StructField field = fields[softLabel];
+    fields[softLabel] =
+        new StructField(
+            field.name(),
+            field.dataType(),
+            field.nullable(),
+            withClasses(withAggregation(field.metadata(), method), classes));
+    return new StructType(fields);
   }
 
   /**
@@ -178,12 +199,15 @@ public final class LabelColumns {
 
   /** Records the class list in {@code column}'s metadata (annotation rows: their label column). */
   public static Dataset<Row> withClasses(Dataset<Row> table, String column, ClassList classes) {
-    Metadata metadata =
-        new MetadataBuilder()
-            .withMetadata(table.schema().apply(column).metadata())
-            .putStringArray(CLASSES, classes.names().toArray(String[]::new))
-            .build();
-    return table.withMetadata(column, metadata);
+    return table.withMetadata(
+        column, withClasses(table.schema().apply(column).metadata(), classes));
+  }
+
+  private static Metadata withClasses(Metadata metadata, ClassList classes) {
+    return new MetadataBuilder()
+        .withMetadata(metadata)
+        .putStringArray(CLASSES, classes.names().toArray(String[]::new))
+        .build();
   }
 
   /** The class list recorded by {@link #withClasses} in a label table's schema, if any. */

@@ -50,6 +50,11 @@ public final class HadoopPaths {
     return new HadoopPaths(hadoopConf);
   }
 
+  /** The file systems' configuration these paths are reached with. */
+  public Configuration configuration() {
+    return hadoopConf;
+  }
+
   /**
    * The path with its file system's scheme and, when relative, the working directory:
    * file:/abs/path.

@@ -116,6 +116,20 @@ public final class StagedOutput implements AutoCloseable {
   }
 
   /**
+   * {@link #directory(SparkSession, String, boolean, String, String, Collection)} for a job run on
+   * the driver alone.
+   */
+  public static StagedOutput directory(
+      HadoopPaths paths,
+      String output,
+      boolean overwrite,
+      String what,
+      String job,
+      Collection<String> inputs) {
+    return open(paths.configuration(), output, overwrite, what, job, inputs, false);
+  }
+
+  /**
    * The same for an output that is one file, written as {@link #file()} inside the staging folder.
    */
   public static StagedOutput file(

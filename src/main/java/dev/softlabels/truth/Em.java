@@ -1,6 +1,7 @@
 package dev.softlabels.truth;
 
 import dev.softlabels.labels.AggregationMethod;
+import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.truth.TruthInference.ImageModel;
 import dev.softlabels.truth.TruthInference.Posteriors;
@@ -8,6 +9,7 @@ import dev.softlabels.truth.TruthInference.Statistics;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
@@ -145,18 +147,24 @@ final class Em {
                           method,
                           annotators,
                           classes,
-                          (posteriors, model, size) ->
-                              block.addTo(
-                                  new Statistics(annotators.size(), classes, size),
-                                  posteriors,
-                                  model,
-                                  new double[0],
-                                  0))
+                          new BlockPasses(block, annotators, classes, 0))
                       .run(settings));
       return result.fit(method, null);
     }
     SparkPasses passes = new SparkPasses(votes, method.imageParameters());
     return new Loop<>(method, annotators, classes, passes).run(settings).fit(method, passes.images);
+  }
+
+  /**
+   * The fit on one block of votes held here, every pass arithmetic on it and no Spark job: for
+   * inputs small enough that the driver reads them itself. Image parameters are kept in {@code
+   * passes} between passes.
+   */
+  static <M extends Serializable> Fit<M> fitInMemory(
+      BlockPasses passes, TruthInference<M> method, EmSettings settings) {
+    return new Loop<>(method, passes.annotators, passes.classes, passes)
+        .run(settings)
+        .fit(method, null);
   }
 
   /** The M-step from the vote fractions: EM's starting model (no log-likelihood yet). */
@@ -215,6 +223,41 @@ final class Em {
   /** One pass over all votes: the statistics of the posteriors it is given. */
   private interface Passes {
     Statistics pass(Posteriors posteriors, ImageModel model, int methodStatistics);
+  }
+
+  /**
+   * Passes over one block in memory (in one task, or on the driver); a method's image parameters
+   * stay in {@link #image} from pass to pass, each image's updated in place as the pass reaches it.
+   */
+  static final class BlockPasses implements Passes {
+    private final VoteBlocks.Block block;
+    private final List<String> annotators;
+    private final int classes;
+    private final int width;
+    private final double[] image;
+
+    BlockPasses(VoteBlocks.Block block, List<String> annotators, int classes, int width) {
+      this.block = block;
+      this.annotators = annotators;
+      this.classes = classes;
+      this.width = width;
+      this.image = new double[block.images().length * width];
+    }
+
+    @Override
+    public Statistics pass(Posteriors posteriors, ImageModel model, int methodStatistics) {
+      return block.addTo(
+          new Statistics(annotators.size(), classes, methodStatistics),
+          posteriors,
+          model,
+          image,
+          width);
+    }
+
+    /** Every image's label row under {@code model}, with the image parameters of the last pass. */
+    Iterator<VoteBlocks.ImageLabel> labelRows(ImageModel model, ClassList classes) {
+      return block.labelRows(model, image, width, classes);
+    }
   }
 
   /**

@@ -8,6 +8,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
@@ -63,30 +64,30 @@ public final class TruthInferences {
         spark, blocks, fit, fit.labelRows(blocks).persist(StorageLevel.MEMORY_AND_DISK()));
   }
 
-  /** A fitted method: its label rows, its annotators table and the figures of the fit. */
-  public static final class Fit implements AutoCloseable {
-    private final SparkSession spark;
-    private final VoteBlocks blocks;
-    private final Em.Fit<?> em;
-    private final JavaRDD<VoteBlocks.ImageLabel> labelRows;
+  /**
+   * Fits {@code method} to {@code images} held on the driver, with no Spark job: the votes as one
+   * block, EM in memory. For inputs small enough that the driver reads them itself; the figures and
+   * rows are those {@link #fit} gives, up to the order in which floating-point sums are taken.
+   */
+  public static DriverFit fitOnDriver(
+      List<ImageVotes> images, ClassList classes, AggregationMethod method, EmSettings settings) {
+    VoteBlocks.InMemory votes = VoteBlocks.InMemory.of(images);
+    TruthInference<?> inference = of(method);
+    Em.BlockPasses passes =
+        new Em.BlockPasses(
+            votes.block(), votes.annotators(), classes.size(), inference.imageParameters());
+    return new DriverFit(
+        Em.fitInMemory(passes, inference, settings), votes.annotators(), passes, classes);
+  }
 
-    private Fit(
-        SparkSession spark,
-        VoteBlocks blocks,
-        Em.Fit<?> em,
-        JavaRDD<VoteBlocks.ImageLabel> labelRows) {
-      this.spark = spark;
-      this.blocks = blocks;
+  /** A fitted method's figures and its annotators table, wherever it was fitted. */
+  public abstract static sealed class Fitted permits Fit, DriverFit {
+    final Em.Fit<?> em;
+    final List<String> annotators;
+
+    Fitted(Em.Fit<?> em, List<String> annotators) {
       this.em = em;
-      this.labelRows = labelRows;
-    }
-
-    /**
-     * Every image's label row with the final model's posterior as soft label, and its values of
-     * {@link #imageColumns}; cached.
-     */
-    public JavaRDD<VoteBlocks.ImageLabel> labelRows() {
-      return labelRows;
+      this.annotators = annotators;
     }
 
     /** The columns of {@link VoteBlocks.ImageLabel#imageValues}. */
@@ -95,19 +96,10 @@ public final class TruthInferences {
     }
 
     /**
-     * annotators/: annotator_id, labels, accuracy (the expected share of its labels that match the
-     * true class, over the posteriors of the last pass), then the method's parameters.
-     */
-    public Dataset<Row> annotators() {
-      return annotatorTable(spark, em, blocks.annotators());
-    }
-
-    /**
      * Each annotator's accuracy as the annotators/ table gives it (the expected share of its labels
      * that match the true class).
      */
     public Map<String, Double> accuracies() {
-      List<String> annotators = blocks.annotators();
       Map<String, Double> accuracies = new HashMap<>(annotators.size() * 2);
       for (int a = 0; a < annotators.size(); a++) {
         accuracies.put(annotators.get(a), em.last().accuracy(a));
@@ -117,7 +109,7 @@ public final class TruthInferences {
 
     /** How many annotators the model has a row for. */
     public int annotatorCount() {
-      return blocks.annotators().size();
+      return annotators.size();
     }
 
     public int iterations() {
@@ -155,24 +147,30 @@ public final class TruthInferences {
       return em.fittedShares();
     }
 
-    /** Releases what the fit cached: the label rows, the images' parameters and the votes. */
-    @Override
-    public void close() {
-      labelRows.unpersist(false);
-      em.close();
-      blocks.close();
-    }
-
-    private static <M extends Serializable> Dataset<Row> annotatorTable(
-        SparkSession spark, Em.Fit<M> fit, List<String> annotators) {
+    /**
+     * The schema of annotators/: annotator_id, labels, accuracy (the expected share of its labels
+     * that match the true class, over the posteriors of the last pass), then the method's
+     * parameters.
+     */
+    public StructType annotatorSchema() {
       StructType schema =
           new StructType()
               .add(LabelColumns.ANNOTATOR, DataTypes.StringType, false)
               .add("labels", DataTypes.LongType, false)
               .add("accuracy", DataTypes.DoubleType, false);
-      for (StructField column : fit.method().annotatorColumns()) {
+      for (StructField column : em.method().annotatorColumns()) {
         schema = schema.add(column);
       }
+      return schema;
+    }
+
+    /** The rows of annotators/ ({@link #annotatorSchema}), one per annotator, in id order. */
+    public List<Row> annotatorRows() {
+      return annotatorRows(em, annotators);
+    }
+
+    private static <M extends Serializable> List<Row> annotatorRows(
+        Em.Fit<M> fit, List<String> annotators) {
       List<Row> rows = new ArrayList<>(annotators.size());
       for (int a = 0; a < annotators.size(); a++) {
         List<Object> values =
@@ -181,7 +179,73 @@ public final class TruthInferences {
         values.addAll(Arrays.asList(fit.method().annotatorValues(fit.model(), a)));
         rows.add(RowFactory.create(values.toArray()));
       }
-      return spark.createDataFrame(rows, schema);
+      return rows;
+    }
+  }
+
+  /** A method fitted by Spark jobs: its label rows and annotators table, and the figures. */
+  public static final class Fit extends Fitted implements AutoCloseable {
+    private final SparkSession spark;
+    private final VoteBlocks blocks;
+    private final JavaRDD<VoteBlocks.ImageLabel> labelRows;
+
+    private Fit(
+        SparkSession spark,
+        VoteBlocks blocks,
+        Em.Fit<?> em,
+        JavaRDD<VoteBlocks.ImageLabel> labelRows) {
+      super(em, blocks.annotators());
+      this.spark = spark;
+      this.blocks = blocks;
+      this.labelRows = labelRows;
+    }
+
+    /**
+     * Every image's label row with the final model's posterior as soft label, and its values of
+     * {@link #imageColumns}; cached.
+     */
+    public JavaRDD<VoteBlocks.ImageLabel> labelRows() {
+      return labelRows;
+    }
+
+    /** annotators/ ({@link #annotatorSchema}). */
+    public Dataset<Row> annotators() {
+      return spark.createDataFrame(annotatorRows(), annotatorSchema());
+    }
+
+    /** Releases what the fit cached: the label rows, the images' parameters and the votes. */
+    @Override
+    public void close() {
+      labelRows.unpersist(false);
+      em.close();
+      blocks.close();
+    }
+  }
+
+  /** A method fitted on the driver ({@link #fitOnDriver}). */
+  public static final class DriverFit extends Fitted {
+    private final Em.BlockPasses passes;
+    private final ClassList classes;
+
+    private DriverFit(
+        Em.Fit<?> em, List<String> annotators, Em.BlockPasses passes, ClassList classes) {
+      super(em, annotators);
+      this.passes = passes;
+      this.classes = classes;
+    }
+
+    /**
+     * Every image's label row with the final model's posterior as soft label, and its values of
+     * {@link #imageColumns}.
+     */
+    public List<VoteBlocks.ImageLabel> labelRows() {
+      List<VoteBlocks.ImageLabel> rows = new ArrayList<>();
+      finalPass(em).forEachRemaining(rows::add);
+      return rows;
+    }
+
+    private <M extends Serializable> Iterator<VoteBlocks.ImageLabel> finalPass(Em.Fit<M> fit) {
+      return passes.labelRows(fit.method().pass(fit.model(), annotators), classes);
     }
   }
 }

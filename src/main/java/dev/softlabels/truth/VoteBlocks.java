@@ -69,10 +69,7 @@ public final class VoteBlocks implements AutoCloseable {
     Census census =
         local.aggregate(new Census(new TreeSet<>(), new long[1]), Census::add, Census::merge);
     List<String> annotators = List.copyOf(census.annotators());
-    Map<String, Integer> index = new HashMap<>();
-    for (int a = 0; a < annotators.size(); a++) {
-      index.put(annotators.get(a), a);
-    }
+    Map<String, Integer> index = indexOf(annotators);
     Broadcast<Map<String, Integer>> broadcastIndex =
         JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(index);
     JavaRDD<Block> global =
@@ -84,6 +81,28 @@ public final class VoteBlocks implements AutoCloseable {
     // Not destroyed: the blocks' lineage, which recomputes a lost block, still names it.
     broadcastIndex.unpersist(false);
     return new VoteBlocks(spark, global, annotators, census.votes()[0], classes);
+  }
+
+  /**
+   * Every image's votes held on the driver, as one block with annotator indices into {@code
+   * annotators}, every annotator in id order (index a of the statistics), as {@link #of} gives
+   * them.
+   */
+  record InMemory(Block block, List<String> annotators) {
+
+    static InMemory of(List<ImageVotes> images) {
+      Block read = Block.of(images.iterator());
+      List<String> annotators = List.copyOf(new TreeSet<>(Arrays.asList(read.annotators())));
+      return new InMemory(read.withGlobalAnnotators(indexOf(annotators)), annotators);
+    }
+  }
+
+  private static Map<String, Integer> indexOf(List<String> annotators) {
+    Map<String, Integer> index = new HashMap<>();
+    for (int a = 0; a < annotators.size(); a++) {
+      index.put(annotators.get(a), a);
+    }
+    return index;
   }
 
   /** The blocks' annotators and votes, summed. */

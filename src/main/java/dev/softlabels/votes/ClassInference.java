@@ -11,7 +11,9 @@ import dev.softlabels.labels.ClassList;
 import java.math.BigInteger;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -70,6 +72,29 @@ public final class ClassInference {
             .limit(MAX_CLASSES + 1)
             .as(Encoders.STRING())
             .collectAsList();
+    return fromDistinct(labels, encoding, input);
+  }
+
+  /**
+   * {@link #infer} for rows read on the driver ({@link AnnotationReader#readOnDriver}): a plain
+   * input records no class list, so the list is the usable labels'.
+   */
+  public static Inferred inferOnDriver(
+      List<AnnotationReader.ReadRow> raw, LabelEncoding encoding, String input) {
+    Set<String> labels = new HashSet<>();
+    for (AnnotationReader.ReadRow row : raw) {
+      if (row.rawRecord() == null
+          && row.toolReason() == null
+          && row.label() != null
+          && !row.label().isEmpty()) {
+        labels.add(row.label());
+      }
+    }
+    return fromDistinct(labels, encoding, input);
+  }
+
+  private static Inferred fromDistinct(
+      Collection<String> labels, LabelEncoding encoding, String input) {
     if (labels.size() > MAX_CLASSES) {
       throw new UserError(
           "more than "

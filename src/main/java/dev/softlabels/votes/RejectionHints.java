@@ -9,9 +9,15 @@ import dev.softlabels.annotations.InputFormat;
 import dev.softlabels.annotations.QuarantineReason;
 import dev.softlabels.annotations.tools.LabelStudioAnnotations;
 import dev.softlabels.labels.LabelColumns;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -53,6 +59,31 @@ public final class RejectionHints {
         .toList();
   }
 
+  /** {@link #unknownLabels(Dataset, VoteTally.Counts)} of quarantine rows held on the driver. */
+  public static List<LabelCount> unknownLabels(List<Row> rejected, VoteTally.Counts counts) {
+    int reason = VotePass.QUARANTINE.fieldIndex(VoteValidation.REASON);
+    int label = VotePass.QUARANTINE.fieldIndex(LabelColumns.LABEL);
+    Map<String, Long> rows = new HashMap<>();
+    for (Row row : rejected) {
+      if (QuarantineReason.UNKNOWN_CLASS.code().equals(row.getString(reason))) {
+        rows.merge(row.getString(label), 1L, Long::sum);
+      }
+    }
+    // Ties in Spark's string order: byte by byte.
+    Comparator<String> bytes =
+        (a, b) ->
+            Arrays.compareUnsigned(
+                a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    return rows.entrySet().stream()
+        .sorted(
+            Map.Entry.<String, Long>comparingByValue()
+                .reversed()
+                .thenComparing(Map.Entry.comparingByKey(bytes)))
+        .limit(LISTED)
+        .map(entry -> new LabelCount(entry.getKey(), entry.getValue()))
+        .toList();
+  }
+
   /** {@code "Golden Retriever" 7, "cat" 2}: each label quoted, its spaces and case as read. */
   public static String text(List<LabelCount> labels) {
     return labels.stream()
@@ -74,6 +105,24 @@ public final class RejectionHints {
       String input,
       VoteTally.Counts counts,
       List<LabelCount> unknown) {
+    return of(
+        source,
+        counts,
+        unknown,
+        () ->
+            LabelStudioAnnotations.dataKeys(
+                spark, input, source.exportFields().labelStudioImageKey(), LISTED + 1));
+  }
+
+  /**
+   * The hints for a rejected run's line, {@code labelStudioDataKeys} giving the keys a Label Studio
+   * export's tasks have under their data (asked only for such an export).
+   */
+  public static String of(
+      AnnotationSource source,
+      VoteTally.Counts counts,
+      List<LabelCount> unknown,
+      Supplier<List<String>> labelStudioDataKeys) {
     List<String> hints = new ArrayList<>();
     if (!unknown.isEmpty()) {
       long total = counts.byReason().get(QuarantineReason.UNKNOWN_CLASS.code());
@@ -88,9 +137,7 @@ public final class RejectionHints {
         && counts.byReason().getOrDefault(QuarantineReason.MISSING_IMAGE_ID.code(), 0L) > 0) {
       hints.add(
           labelStudioImageKey(
-              source.exportFields().labelStudioImageKey(),
-              LabelStudioAnnotations.dataKeys(
-                  spark, input, source.exportFields().labelStudioImageKey(), LISTED + 1)));
+              source.exportFields().labelStudioImageKey(), labelStudioDataKeys.get()));
     }
     return String.join("; ", hints);
   }

@@ -11,6 +11,8 @@ import static dev.softlabels.votes.VoteValidation.REASON;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import dev.softlabels.annotations.AnnotationReader;
+import dev.softlabels.annotations.LabelEncoding;
 import dev.softlabels.annotations.QuarantineReason;
 import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.ImageVotes;
@@ -20,6 +22,7 @@ import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -188,6 +191,100 @@ public final class VotePass implements AutoCloseable {
             classes,
             new Walk.Keeps(true, false),
             StorageLevel.NONE()));
+  }
+
+  /**
+   * The same pass over rows read on the driver ({@link
+   * dev.softlabels.annotations.AnnotationReader#readOnDriver}), with no Spark job: each row checked
+   * as {@link VoteValidation#checkRows} checks it, the rows sorted into each image's (annotator,
+   * input order), and walked as a sorted partition is. {@code keepVotes} as for {@link #run}.
+   */
+  public static OnDriver onDriver(
+      List<AnnotationReader.ReadRow> raw,
+      ClassList classes,
+      LabelEncoding encoding,
+      boolean keepVotes) {
+    java.util.function.Function<String, Integer> classIndex =
+        VoteValidation.classIndexOf(classes, encoding);
+    List<RowView> rows = new ArrayList<>(raw.size());
+    for (AnnotationReader.ReadRow read : raw) {
+      Integer index = classIndex.apply(read.label());
+      rows.add(
+          RowView.of(
+              read.image(),
+              read.annotator(),
+              read.label(),
+              read.rawRecord(),
+              VoteValidation.reason(
+                  read.image(),
+                  read.annotator(),
+                  read.label(),
+                  read.rawRecord(),
+                  read.toolReason(),
+                  index),
+              index,
+              read.rowOrder(),
+              read.fileOrder()));
+    }
+    rows.sort(
+        texts(0)
+            .thenComparing(texts(1))
+            .thenComparingInt(row -> row.getInt(7))
+            .thenComparingLong(row -> row.getLong(6)));
+    List<Passed> passed = new ArrayList<>();
+    new Walk(DRIVER_ROWS, classes.size(), new Walk.Keeps(keepVotes, false))
+        .call(rows.iterator())
+        .forEachRemaining(passed::add);
+    return new OnDriver(passed);
+  }
+
+  /** The rows {@link #onDriver} walks, as Spark's pass selects them. */
+  private static final StructType DRIVER_ROWS =
+      new StructType()
+          .add(IMAGE, DataTypes.StringType)
+          .add(ANNOTATOR, DataTypes.StringType)
+          .add(LABEL, DataTypes.StringType)
+          .add(RAW_RECORD, DataTypes.StringType)
+          .add(REASON, DataTypes.StringType)
+          .add(CLASS_INDEX, DataTypes.IntegerType)
+          .add(ROW_ORDER, DataTypes.LongType)
+          .add(FILE_ORDER, DataTypes.IntegerType);
+
+  /** A text field in Spark's order: nulls first, then byte by byte. */
+  private static Comparator<RowView> texts(int field) {
+    return (a, b) ->
+        a.isNullAt(field)
+            ? (b.isNullAt(field) ? 0 : -1)
+            : (b.isNullAt(field) ? 1 : a.compareText(field, b));
+  }
+
+  /** {@link #onDriver}'s output: what the pass gives, held on the driver. */
+  public static final class OnDriver {
+    private final List<Passed> passed;
+
+    private OnDriver(List<Passed> passed) {
+      this.passed = passed;
+    }
+
+    /** The counts ({@link VotePass#tally}). */
+    public Tally tally() {
+      TallyParts parts = new TallyParts();
+      passed.forEach(parts::add);
+      return new Tally(parts.sums.counts(), parts.images);
+    }
+
+    /** Every image's votes. */
+    public List<ImageVotes> imageVotes() {
+      return passed.stream().filter(p -> p instanceof Voted).map(p -> ((Voted) p).votes()).toList();
+    }
+
+    /** The quarantine rows ({@link #QUARANTINE}). */
+    public List<Row> rejected() {
+      return passed.stream()
+          .filter(p -> p instanceof Rejected)
+          .map(p -> ((Rejected) p).row())
+          .toList();
+    }
   }
 
   private static JavaRDD<Passed> walked(

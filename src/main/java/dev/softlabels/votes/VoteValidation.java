@@ -14,6 +14,11 @@ import dev.softlabels.annotations.LabelEncoding;
 import dev.softlabels.annotations.QuarantineReason;
 import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -37,6 +42,75 @@ public final class VoteValidation {
       Dataset<Row> raw, ClassList classes, LabelEncoding encoding) {
     return raw.withColumn(CLASS_INDEX, classIndex(col(LABEL), classes, encoding))
         .withColumn(REASON, rowReason());
+  }
+
+  /**
+   * {@link #classIndex(Column, ClassList, LabelEncoding)} for labels read on the driver: the same
+   * class for every label, null where it names none.
+   */
+  static Function<String, Integer> classIndexOf(ClassList classes, LabelEncoding encoding) {
+    return switch (encoding) {
+      case NAME, AUTO -> {
+        Map<String, Integer> byName = new HashMap<>();
+        for (int c = classes.size() - 1; c >= 0; c--) {
+          byName.put(classes.names().get(c), c);
+        }
+        yield label -> label == null ? null : byName.get(label);
+      }
+      case INDEX ->
+          label -> {
+            // As Spark's rlike (a find, where $ also matches before a final line terminator) then
+            // its cast of the digits.
+            Matcher digits = label == null ? null : INDEX_DIGITS.matcher(label);
+            if (digits == null || !digits.find()) {
+              return null;
+            }
+            int index = Integer.parseInt(digits.group(1));
+            return index < classes.size() ? index : null;
+          };
+    };
+  }
+
+  private static final Pattern INDEX_DIGITS = Pattern.compile("^([0-9]{1,9})$");
+
+  /**
+   * {@link #checkRows}'s reason for one row read on the driver: null for a usable row, else the
+   * first reason that holds, in the same order.
+   */
+  static String reason(
+      String image,
+      String annotator,
+      String label,
+      String rawRecord,
+      String toolReason,
+      Integer classIndex) {
+    if (rawRecord != null) {
+      return QuarantineReason.UNPARSABLE_ROW.code();
+    }
+    if (toolReason != null) {
+      return toolReason;
+    }
+    if (undecoded(image) || undecoded(annotator) || undecoded(label)) {
+      return QuarantineReason.UNDECODABLE_TEXT.code();
+    }
+    if (blank(image)) {
+      return QuarantineReason.MISSING_IMAGE_ID.code();
+    }
+    if (blank(annotator)) {
+      return QuarantineReason.MISSING_ANNOTATOR_ID.code();
+    }
+    if (blank(label)) {
+      return QuarantineReason.MISSING_LABEL.code();
+    }
+    return classIndex == null ? QuarantineReason.UNKNOWN_CLASS.code() : null;
+  }
+
+  private static boolean undecoded(String value) {
+    return value != null && value.contains(REPLACEMENT_CHARACTER);
+  }
+
+  private static boolean blank(String value) {
+    return value == null || value.isEmpty();
   }
 
   /** The 0-based class of a label, or null when it names no class. */

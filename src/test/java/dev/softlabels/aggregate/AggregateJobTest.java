@@ -500,25 +500,27 @@ public class AggregateJobTest {
     }
   }
 
+  /** A header and twelve rows, nine of them bad, each kind of bad row at least once. */
+  static final String[] MESSY =
+      new String[] {
+        "image_id,annotator_id,label",
+        "a,u1,cat",
+        "a,u1,dog",
+        "a,u2,wolf",
+        ",u3,cat",
+        "  ,u4,cat",
+        "b,,dog",
+        "b,u1,",
+        "this line is broken",
+        "b,u2,dog,extra",
+        "a,u2,cat",
+        "b,u3,dog",
+        "b,u3,7"
+      };
+
   @Test
   void quarantinesEveryKindOfBadRowWithItsReason(SparkSession spark) throws Exception {
-    Path input =
-        TestFiles.write(
-            dir,
-            "messy.csv",
-            "image_id,annotator_id,label",
-            "a,u1,cat",
-            "a,u1,dog",
-            "a,u2,wolf",
-            ",u3,cat",
-            "  ,u4,cat",
-            "b,,dog",
-            "b,u1,",
-            "this line is broken",
-            "b,u2,dog,extra",
-            "a,u2,cat",
-            "b,u3,dog",
-            "b,u3,7");
+    Path input = TestFiles.write(dir, "messy.csv", MESSY);
     Path output = dir.resolve("out");
 
     // Nine of twelve rows are bad by design: over the default share that fails a run.
