@@ -16,11 +16,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import org.apache.spark.sql.Dataset;
@@ -36,7 +37,7 @@ final class AggregateBenchmark {
 
   public static final int VOTES_PER_IMAGE = 10;
   static final long SEED = 42L;
-  private static final long PROCESS_TIMEOUT_MINUTES = 10;
+  private static final Duration PROCESS_TIMEOUT = Duration.ofMinutes(10);
 
   private AggregateBenchmark() {}
 
@@ -65,14 +66,20 @@ final class AggregateBenchmark {
     String input =
         input(
             session,
-            options,
+            options.workDir(),
             options.rows(),
             options.duplicates(),
             source.givenClasses().orElseThrow(),
             out);
     String clean =
         options.duplicates() > 0
-            ? input(session, options, options.rows(), 0.0, source.givenClasses().orElseThrow(), out)
+            ? input(
+                session,
+                options.workDir(),
+                options.rows(),
+                0.0,
+                source.givenClasses().orElseThrow(),
+                out)
             : null;
     boolean duckDb = options.method() == AggregationMethod.MAJORITY;
     // Another method's iterations are set against Dawid–Skene's on the same input.
@@ -180,7 +187,7 @@ final class AggregateBenchmark {
           groupBy,
           timing.best() / groupBy);
       if (options.processes()) {
-        wholeProcesses(options, input, glob, source.givenClasses().orElseThrow(), out);
+        wholeProcesses(options, input, source.givenClasses().orElseThrow(), out);
       }
     } else {
       iterationCosts(options.method(), runs, dawidSkeneRuns, out);
@@ -188,7 +195,8 @@ final class AggregateBenchmark {
     AggregationMethod model =
         options.method().posterior() ? options.method() : AggregationMethod.DAWID_SKENE;
     for (long rows : options.smallRows()) {
-      String small = input(session, options, rows, 0.0, source.givenClasses().orElseThrow(), out);
+      String small =
+          input(session, options.workDir(), rows, 0.0, source.givenClasses().orElseThrow(), out);
       double[] majority = new double[repeats];
       double[] modelled = new double[repeats];
       for (int i = 0; i < repeats; i++) {
@@ -312,45 +320,30 @@ final class AggregateBenchmark {
   }
 
   /**
-   * bin/softlabels aggregate and a DuckDB process on the same file, alternated, wall-clock seconds.
+   * bin/softlabels aggregate and a DuckDB process on the same file, alternated, wall-clock seconds;
+   * softlabels is given the class list DuckDB's peer is given ({@code --classes}), so that both do
+   * the same semantics (the peer infers no classes).
    */
   private static void wholeProcesses(
-      Options options, String input, String glob, ClassList classes, PrintWriter out)
+      Options options, String input, ClassList classes, PrintWriter out)
       throws IOException, InterruptedException {
-    String home = System.getProperty("softlabels.home");
-    if (home == null) {
+    Optional<AggregateProcesses> found =
+        AggregateProcesses.find(options.workDir(), PROCESS_TIMEOUT);
+    if (found.isEmpty()) {
       out.println(
           "softlabels.home is not set (run through bin/softlabels): skipping the whole-process timings");
       return;
     }
-    List<String> softlabels =
-        List.of(
-            Path.of(home, "bin", "softlabels").toString(),
-            "aggregate",
-            "--input",
-            input,
-            "--output",
-            HadoopPaths.child(options.workDir(), "process-out"),
-            "--overwrite");
-    List<String> duck =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                DuckDbAggregate.class.getName(),
-                DuckDbAggregate.Peer.SAME_SEMANTICS.name(),
-                glob,
-                duckOut(options)));
-    duck.addAll(classes.names());
     double[] sparkSeconds = new double[options.repeats()];
     double[] duckSeconds = new double[options.repeats()];
     for (int i = 0; i < options.repeats(); i++) {
-      sparkSeconds[i] = processSeconds(softlabels, options);
-      duckSeconds[i] = processSeconds(duck, options);
+      AggregateProcesses.Turn turn = found.get().turn(input, classes);
+      sparkSeconds[i] = turn.softlabels().seconds();
+      duckSeconds[i] = turn.duckDb().seconds();
       out.printf(
           Locale.ROOT,
-          "  whole process, run %d: bin/softlabels aggregate %.2f s, duckdb %.2f s%n",
+          "  whole process, run %d: bin/softlabels aggregate --classes (the peer's list) %.2f s, duckdb"
+              + " %.2f s%n",
           i + 1,
           sparkSeconds[i],
           duckSeconds[i]);
@@ -360,37 +353,12 @@ final class AggregateBenchmark {
     double duckMedian = new Timing(duckSeconds).median();
     out.printf(
         Locale.ROOT,
-        "whole process (median of %d): bin/softlabels aggregate %.2f s, duckdb same semantics "
-            + "%.2f s; softlabels / duckdb: %.2fx%n",
+        "whole process (median of %d): bin/softlabels aggregate with the same --classes %.2f s, duckdb"
+            + " same semantics %.2f s; softlabels / duckdb: %.2fx%n",
         options.repeats(),
         sparkMedian,
         duckMedian,
         sparkMedian / duckMedian);
-  }
-
-  private static double processSeconds(List<String> command, Options options)
-      throws IOException, InterruptedException {
-    Path log = Path.of(options.workDir(), "process.log");
-    Files.createDirectories(log.getParent());
-    long started = System.nanoTime();
-    Process process =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    if (!process.waitFor(PROCESS_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-      throw new IllegalStateException(
-          command.get(0) + " ran over " + PROCESS_TIMEOUT_MINUTES + " minutes; see " + log);
-    }
-    double seconds = (System.nanoTime() - started) / 1e9;
-    if (process.exitValue() != 0) {
-      throw new IllegalStateException(
-          String.join(" ", command.subList(0, 2))
-              + " failed with exit code "
-              + process.exitValue()
-              + "; see "
-              + log);
-    }
-    return seconds;
   }
 
   private static String duckOut(Options options) throws IOException {
@@ -406,9 +374,14 @@ final class AggregateBenchmark {
     return out.toString();
   }
 
-  private static String input(
+  /**
+   * {@code workDir}/annotations-ROWS[-duplicates-SHARE]: the benchmark's generated Parquet input of
+   * {@code rows} rows, reused when an earlier run left it complete. Spark writes it from a range,
+   * each task streaming its rows to its own file: no row passes through the driver.
+   */
+  static String input(
       SparkSession spark,
-      Options options,
+      String workDir,
       long rows,
       double duplicates,
       ClassList classes,
@@ -419,7 +392,7 @@ final class AggregateBenchmark {
             : "annotations-" + rows;
     return generated(
         spark,
-        options.workDir(),
+        workDir,
         name,
         out,
         () -> AnnotationGenerator.rows(spark, rows, VOTES_PER_IMAGE, classes, SEED, duplicates));

@@ -89,8 +89,9 @@ public final class BenchCommand implements Callable<Integer> {
         "Time the aggregate job against DuckDB.",
         "Generate N annotation rows (10 per image, string ids, a share of duplicate votes) as Parquet, time",
         "the aggregate job on them in this session, and DuckDB (in-process) doing the same semantics and a",
-        "plain group-by on the same files; then both as whole processes, and small inputs with majority and",
-        "Dawid-Skene. Prints the Spark session's start-up time, seconds, and the ratios."
+        "plain group-by on the same files; then both as whole processes (bin/softlabels aggregate given",
+        "DuckDB's class list with --classes), and small inputs with majority and Dawid-Skene. Prints the",
+        "Spark session's start-up time, seconds, and the ratios."
       })
   static final class Aggregate implements Callable<Integer> {
 
