@@ -3,12 +3,16 @@ package dev.softlabels.bench;
 import com.typesafe.config.Config;
 import dev.softlabels.cli.ConfigOptions;
 import dev.softlabels.cli.SoftLabels;
+import dev.softlabels.config.UserError;
 import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.spark.HadoopPaths;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
@@ -25,6 +29,7 @@ import picocli.CommandLine.Spec;
     description = "Benchmarks that print figures (speed targets live here, not in tests).",
     subcommands = {
       BenchCommand.Aggregate.class,
+      BenchCommand.Scale.class,
       BenchCommand.Generate.class,
       BenchCommand.Train.class,
       BenchCommand.Evaluate.class,
@@ -49,7 +54,7 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() {
     throw new ParameterException(
         spec.commandLine(),
-        "missing benchmark: choose one of aggregate, generate, train, evaluate, relabel, methods");
+        "missing benchmark: choose one of aggregate, scale, generate, train, evaluate, relabel, methods");
   }
 
   /** What every benchmark takes: the configuration options and a scratch directory. */
@@ -82,16 +87,41 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  /** The generated annotation rows' share of duplicate votes (bench aggregate, bench scale). */
+  static final class Duplicates {
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    @Option(
+        names = "--duplicates",
+        paramLabel = "SHARE",
+        defaultValue = "0.0002",
+        description =
+            "Share of rows that repeat an annotator's vote on an image, in [0, 0.5) "
+                + "(default: ${DEFAULT-VALUE}).")
+    double share;
+
+    /** The share, once checked. */
+    double share() {
+      if (share < 0 || share >= 0.5) {
+        throw new ParameterException(spec.commandLine(), "--duplicates must be in [0, 0.5)");
+      }
+      return share;
+    }
+  }
+
   @Command(
       name = "aggregate",
       mixinStandardHelpOptions = true,
       description = {
         "Time the aggregate job against DuckDB.",
         "Generate N annotation rows (10 per image, string ids, a share of duplicate votes) as Parquet, time",
-        "the aggregate job on them in this session, and DuckDB (in-process) doing the same semantics and a",
-        "plain group-by on the same files; then both as whole processes (bin/softlabels aggregate given",
-        "DuckDB's class list with --classes), and small inputs with majority and Dawid-Skene. Prints the",
-        "Spark session's start-up time, seconds, and the ratios."
+        "the aggregate job on them in this session (and on the same rows without duplicates, with a share",
+        "above 0), and DuckDB (in-process) doing the same semantics and a plain group-by on the same files;",
+        "then both as whole processes (bin/softlabels aggregate given DuckDB's class list with --classes),",
+        "and small inputs with majority and Dawid-Skene. Prints the Spark session's start-up time, seconds,",
+        "and the ratios."
       })
   static final class Aggregate implements Callable<Integer> {
 
@@ -106,14 +136,7 @@ public final class BenchCommand implements Callable<Integer> {
         description = "Annotation rows (default: ${DEFAULT-VALUE}).")
     long rows;
 
-    @Option(
-        names = "--duplicates",
-        paramLabel = "SHARE",
-        defaultValue = "0.0002",
-        description =
-            "Share of rows that repeat an annotator's vote on an image; with a share above 0 the same "
-                + "rows without duplicates are timed too (default: ${DEFAULT-VALUE}).")
-    double duplicates;
+    @Mixin Duplicates duplicates;
 
     @Option(
         names = "--method",
@@ -156,15 +179,13 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      if (rows <= 0 || repeats <= 0 || duplicates < 0 || duplicates >= 0.5) {
-        throw new ParameterException(
-            spec.commandLine(),
-            "--rows and --repeats must be positive and --duplicates in [0, 0.5)");
+      if (rows <= 0 || repeats <= 0) {
+        throw new ParameterException(spec.commandLine(), "--rows and --repeats must be positive");
       }
       AggregateBenchmark.Options options =
           new AggregateBenchmark.Options(
               rows,
-              duplicates,
+              duplicates.share(),
               AggregationMethod.parse(method, "--method"),
               repeats,
               scratch.work,
@@ -174,6 +195,96 @@ public final class BenchCommand implements Callable<Integer> {
       return scratch.inSession(
           (spark, config) ->
               AggregateBenchmark.run(spark, config, options, spec.commandLine().getOut()));
+    }
+  }
+
+  @Command(
+      name = "scale",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Time whole aggregate processes against DuckDB's at growing input sizes.",
+        "For each size, generate (or reuse) bench aggregate's input of N rows, then run",
+        "bin/softlabels aggregate and DuckDB's same-semantics peer as fresh processes in turns, both given",
+        "the same class list (softlabels with --classes). Prints a table: wall seconds, microseconds per",
+        "row, CPU seconds and peak memory (the process tree's peak resident set, read from /proc every",
+        "100 ms) of each side, and their ratio; then the largest size's time per row and peak memory over",
+        "the reference size's (--reference-rows), against 1.3x and 1.5x."
+      })
+  static final class Scale implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Mixin Scratch scratch;
+
+    @Option(
+        names = "--rows",
+        paramLabel = "N",
+        split = ",",
+        defaultValue = "1000000,10000000,40000000,100000000",
+        description =
+            "Input sizes in annotation rows, run in this order (default: ${DEFAULT-VALUE}).")
+    List<Long> rows;
+
+    @Mixin Duplicates duplicates;
+
+    @Option(
+        names = "--repeats",
+        paramLabel = "K",
+        defaultValue = "1",
+        description =
+            "Turns of the two processes per size; the table has their medians "
+                + "(default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(
+        names = "--reference-rows",
+        paramLabel = "N",
+        defaultValue = "10000000",
+        description =
+            "The size the largest one's time per row and peak memory are set against "
+                + "(default: ${DEFAULT-VALUE}).")
+    long referenceRows;
+
+    @Option(
+        names = "--timeout",
+        paramLabel = "MINUTES",
+        defaultValue = "30",
+        description =
+            "Minutes one process may run before it is killed with its descendants "
+                + "(default: ${DEFAULT-VALUE}).")
+    long timeoutMinutes;
+
+    @Override
+    public Integer call() throws Exception {
+      if (rows.isEmpty()
+          || rows.stream().anyMatch(n -> n <= 0)
+          || repeats <= 0
+          || timeoutMinutes <= 0) {
+        throw new ParameterException(
+            spec.commandLine(), "--rows, --repeats and --timeout must be positive");
+      }
+      ScaleBenchmark.Options options =
+          new ScaleBenchmark.Options(
+              rows,
+              duplicates.share(),
+              repeats,
+              referenceRows,
+              Duration.ofMinutes(timeoutMinutes),
+              scratch.work);
+      AggregateProcesses processes =
+          AggregateProcesses.find(scratch.work, options.timeout())
+              .orElseThrow(
+                  () ->
+                      new UserError(
+                          "bench scale times bin/softlabels aggregate: run it through bin/softlabels"
+                              + " (softlabels.home is not set)"));
+      PrintWriter out = spec.commandLine().getOut();
+      // The inputs first, in a session that is stopped before any process is timed.
+      AtomicReference<ScaleBenchmark.Inputs> inputs = new AtomicReference<>();
+      scratch.inSession(
+          (spark, config) -> inputs.set(ScaleBenchmark.inputs(spark, config, options, out)));
+      ScaleBenchmark.run(processes, inputs.get(), options, out);
+      return 0;
     }
   }
 
