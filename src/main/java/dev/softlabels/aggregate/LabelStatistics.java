@@ -5,7 +5,6 @@ import dev.softlabels.labels.LabelMath;
 import dev.softlabels.labels.LabelRow;
 import dev.softlabels.quality.CrowdFigures;
 import java.io.Serializable;
-import java.util.Arrays;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -44,8 +43,19 @@ final class LabelStatistics implements Serializable {
     int n = label.annotations();
     images++;
     votes += n;
-    int top = Arrays.stream(label.counts()).max().orElse(0);
-    ties += Arrays.stream(label.counts()).filter(count -> count == top).count() > 1 ? 1 : 0;
+    // Loops, not streams: this runs once per image, a million times for 10 M votes.
+    int[] counts = label.counts();
+    int top = 0;
+    int atTop = 0;
+    for (int count : counts) {
+      if (count > top) {
+        top = count;
+        atTop = 1;
+      } else if (count == top) {
+        atTop++;
+      }
+    }
+    ties += atTop > 1 ? 1 : 0;
     unanimous += n > 0 && top == n ? 1 : 0;
     softTies += label.isTie() ? 1 : 0;
     softCertain += label.agreement() == 1.0 ? 1 : 0;

@@ -64,8 +64,13 @@ public final class LabelMath {
     return max - value <= TIE_TOLERANCE;
   }
 
+  /** A loop, not a stream: label rows call it once per image. */
   private static double[] asDoubles(int[] counts) {
-    return java.util.Arrays.stream(counts).asDoubleStream().toArray();
+    double[] values = new double[counts.length];
+    for (int i = 0; i < counts.length; i++) {
+      values[i] = counts[i];
+    }
+    return values;
   }
 
   public static double[] soft(int[] counts) {
