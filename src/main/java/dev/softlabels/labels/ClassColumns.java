@@ -54,34 +54,67 @@ public final class ClassColumns {
   }
 
   /**
+   * One class column of an array in class order: its name, the array's entry it holds and, for a
+   * matrix, that row's entry ({@code -1} for an array with one entry per class). 0-based.
+   */
+  public record Entry(String name, int entry, int given) {}
+
+  /** Whether {@code field} ({@link #inClassOrder}) is a matrix: one row per true class. */
+  public static boolean isMatrix(StructField field) {
+    return PER_CLASS_PAIR.contains(field.name());
+  }
+
+  /**
+   * The class columns of {@code field} ({@link #inClassOrder}) in class order: one per class, or
+   * per pair of classes for a matrix.
+   */
+  public static List<Entry> entries(StructField field, ClassList classes) {
+    int k = classes.size();
+    boolean pairs = isMatrix(field);
+    List<Entry> entries = new ArrayList<>();
+    for (int i = 0; i < k; i++) {
+      for (int j = 0; j < (pairs ? k : 1); j++) {
+        String name = field.name() + "_" + classes.name(i) + (pairs ? "_" + classes.name(j) : "");
+        entries.add(new Entry(name, i, pairs ? j : -1));
+      }
+    }
+    return entries;
+  }
+
+  /**
    * The array column {@code field} ({@link #inClassOrder}) as one column per class or pair of
-   * classes, in class order. A row whose array (or a matrix row) has not one entry per class fails
-   * the write (see {@link #wrongLength}) instead of losing entries or reading as nulls; a null
-   * array gives nulls.
+   * classes, in class order ({@link #entries}). A row whose array (or a matrix row) has not one
+   * entry per class fails the write (see {@link #wrongLength}) instead of losing entries or reading
+   * as nulls; a null array gives nulls.
    */
   public static List<Column> spread(StructField field, ClassList classes) {
     Column array = col("`" + field.name() + "`");
     int k = classes.size();
-    boolean pairs = PER_CLASS_PAIR.contains(field.name());
     Column fits = size(array).equalTo(k);
-    if (pairs) {
+    if (isMatrix(field)) {
       fits = fits.and(forall(array, row -> size(row).equalTo(k)));
     }
     List<Column> columns = new ArrayList<>();
-    for (int i = 0; i < k; i++) {
-      Column entry = try_element_at(array, lit(i + 1));
-      for (int j = 0; j < (pairs ? k : 1); j++) {
-        Column value = pairs ? try_element_at(entry, lit(j + 1)) : entry;
-        String name = field.name() + "_" + classes.name(i) + (pairs ? "_" + classes.name(j) : "");
-        if (columns.isEmpty()) {
-          value =
-              when(array.isNull().or(fits), value)
-                  .otherwise(raise_error(lit(WRONG_LENGTH + field.name())));
-        }
-        columns.add(value.as(name));
+    for (Entry entry : entries(field, classes)) {
+      Column value = try_element_at(array, lit(entry.entry() + 1));
+      if (entry.given() >= 0) {
+        value = try_element_at(value, lit(entry.given() + 1));
       }
+      if (columns.isEmpty()) {
+        value =
+            when(array.isNull().or(fits), value).otherwise(raise_error(lit(failure(field.name()))));
+      }
+      columns.add(value.as(entry.name()));
     }
     return columns;
+  }
+
+  /**
+   * What a write of {@code column}'s class columns fails with when a row's array has not one entry
+   * per class: the message {@link #wrongLength} finds the column in.
+   */
+  public static String failure(String column) {
+    return WRONG_LENGTH + column;
   }
 
   /**
