@@ -33,7 +33,7 @@ public final class Sessions {
    *     store)
    */
   public static SparkSession start(Config config, SessionExtension extension) {
-    SparkConf settings = settings(new SparkConf(), config);
+    SparkConf settings = settings(config);
     if (!settings.contains("spark.master")) {
       throw new UserError(
           "no Spark master is set: run through bin/softlabels or spark-submit, "
@@ -117,7 +117,15 @@ public final class Sessions {
    * settings, the AWS environment), for a command that reads files on the driver without one.
    */
   public static Configuration hadoopConfiguration(Config config) {
-    return SparkHadoopUtil.get().newConfiguration(settings(new SparkConf(), config));
+    return SparkHadoopUtil.get().newConfiguration(settings(config));
+  }
+
+  /**
+   * The Spark settings a session started from {@code config} would have, for a command that decides
+   * before any session starts whether it needs one.
+   */
+  public static SparkConf settings(Config config) {
+    return settings(new SparkConf(), config);
   }
 
   /**
