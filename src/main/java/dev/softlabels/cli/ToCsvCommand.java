@@ -1,11 +1,16 @@
 package dev.softlabels.cli;
 
+import com.typesafe.config.Config;
 import dev.softlabels.export.ToCsvJob;
 import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.spark.Sessions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import org.apache.spark.SparkConf;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -60,30 +65,77 @@ final class ToCsvCommand implements Callable<Integer> {
     for (int i = 0; i < tables.size(); i += 2) {
       HadoopPaths.requireLocalExists(tables.get(i), "input");
     }
+    Config effective = config.load(Map.of());
+    Optional<List<ToCsvJob.DriverPlan>> onDriver = onDriver(effective);
+    if (onDriver.isPresent()) {
+      return ConfigOptions.runOnDriver(
+          spec,
+          effective,
+          Function.identity(),
+          (paths, same, settings) -> {
+            for (int i = 0; i < tables.size(); i += 2) {
+              report(
+                  i,
+                  ToCsvJob.runOnDriver(
+                      paths,
+                      onDriver.get().get(i / 2),
+                      tables.get(i),
+                      tables.get(i + 1),
+                      overwrite));
+            }
+          });
+    }
     return ConfigOptions.run(
         spec,
-        config.load(Map.of()),
+        effective,
         Function.identity(),
-        (spark, effective, same) -> {
+        (spark, same, settings) -> {
           for (int i = 0; i < tables.size(); i += 2) {
-            ToCsvJob.Written written =
-                ToCsvJob.run(spark, tables.get(i), tables.get(i + 1), overwrite, arrays);
-            spec.commandLine()
-                .getOut()
-                .println(
-                    "to-csv: "
-                        + tables.get(i)
-                        + " -> "
-                        + tables.get(i + 1)
-                        + " ("
-                        + written.columns().size()
-                        + " columns"
-                        + written
-                            .classes()
-                            .map(c -> ", class columns for " + String.join(", ", c.names()))
-                            .orElse("")
-                        + ")");
+            report(i, ToCsvJob.run(spark, tables.get(i), tables.get(i + 1), overwrite, arrays));
           }
         });
+  }
+
+  /**
+   * How each table is written on the driver, with no Spark session, when every one can be ({@link
+   * ToCsvJob#onDriver}): seconds of a short command's start. Decided before any session starts.
+   */
+  private Optional<List<ToCsvJob.DriverPlan>> onDriver(Config effective) {
+    List<ToCsvJob.DriverPlan> plans = new ArrayList<>();
+    try {
+      HadoopPaths paths = HadoopPaths.of(Sessions.hadoopConfiguration(effective));
+      SparkConf settings = Sessions.settings(effective);
+      for (int i = 0; i < tables.size(); i += 2) {
+        Optional<ToCsvJob.DriverPlan> plan =
+            ToCsvJob.onDriver(paths, settings, tables.get(i), arrays);
+        if (plan.isEmpty()) {
+          return Optional.empty();
+        }
+        plans.add(plan.get());
+      }
+    } catch (RuntimeException e) {
+      // A session's start reports what is wrong with the configuration.
+      return Optional.empty();
+    }
+    return Optional.of(plans);
+  }
+
+  /** The line for the table at {@code tables[i]}. */
+  private void report(int i, ToCsvJob.Written written) {
+    spec.commandLine()
+        .getOut()
+        .println(
+            "to-csv: "
+                + tables.get(i)
+                + " -> "
+                + tables.get(i + 1)
+                + " ("
+                + written.columns().size()
+                + " columns"
+                + written
+                    .classes()
+                    .map(c -> ", class columns for " + String.join(", ", c.names()))
+                    .orElse("")
+                + ")");
   }
 }

@@ -11,24 +11,33 @@ import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.relabel.LabelStore;
 import dev.softlabels.spark.CsvExport;
 import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.spark.internal.CsvRows;
+import dev.softlabels.spark.internal.ParquetFiles;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One of the project's tables as a CSV file a person can read: the arrays in class order as columns
  * named by class ({@link ClassColumns}), or, asked for, as JSON arrays. A label store is read as
- * {@code relabel export} reads it, each image's latest row: its table keeps every night's rows.
+ * {@code relabel export} reads it, each image's latest row: its table keeps every night's rows. A
+ * small plain Parquet table on the local disk is written on the driver without a Spark session
+ * ({@link #onDriver}), the same file.
  */
 public final class ToCsvJob {
 
@@ -37,6 +46,33 @@ public final class ToCsvJob {
 
   /** The file beside a table that may record its class list. */
   static final String SUMMARY = "summary.json";
+
+  /**
+   * The largest table (its files' bytes) written on the driver: bin/softlabels'
+   * QUICK_JIT_MAX_BYTES, its limit of a short run. Under it starting a Spark session and its first
+   * jobs in a cold JVM is most of a run (5 of 5.2 s for a label table of 8,315 rows); far over it,
+   * the session's parallel read and write win.
+   */
+  static final long DRIVER_MAX_BYTES = 8L * 1024 * 1024;
+
+  /**
+   * Spark settings (prefixes) that change what a session reads of a Parquet table, in which order,
+   * or the text its CSV writer and to_json make of it. The driver applies none of them: where one
+   * is set, a session writes the table.
+   */
+  private static final List<String> SESSION_SETTINGS =
+      List.of(
+          "spark.sql.parquet.",
+          "spark.sql.files.",
+          "spark.sql.caseSensitive",
+          "spark.sql.legacy.",
+          "spark.sql.jsonGenerator.",
+          "spark.sql.csv.");
+
+  /** The Hadoop setting that would make a session's CSV writer compress its file. */
+  private static final String COMPRESSED_OUTPUT = "mapreduce.output.fileoutputformat.compress";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ToCsvJob.class);
 
   private ToCsvJob() {}
 
@@ -64,13 +100,141 @@ public final class ToCsvJob {
         store
             .map(s -> s.labelTable(""))
             .orElseGet(() -> spark.read().parquet(paths.forSpark(input)));
-    List<StructField> inClassOrder =
-        Arrays.stream(table.schema().fields()).filter(ClassColumns::inClassOrder).toList();
-    if (arrays || inClassOrder.isEmpty()) {
+    Optional<ClassList> classes = spreadBy(paths, input, table.schema(), arrays);
+    if (classes.isEmpty()) {
       return new Written(CsvExport.run(spark, table, input, output, overwrite), Optional.empty());
     }
-    ClassList classes =
-        classes(paths, input, table.schema())
+    Dataset<Row> spread =
+        table.select(spread(table.schema(), classes.get()).toArray(Column[]::new));
+    requireDistinctNames(spread.columns(), input);
+    try {
+      return new Written(CsvExport.run(spark, spread, input, output, overwrite), classes);
+    } catch (Exception failed) {
+      // Spark's exceptions are checked ones that Scala throws unchecked.
+      Optional<UserError> wrongLength = wrongLength(failed, input, classes.get());
+      if (wrongLength.isPresent()) {
+        throw wrongLength.get();
+      }
+      throw failed;
+    }
+  }
+
+  /**
+   * A table that {@link #runOnDriver} writes: its files, read on the driver, and the CSV's columns.
+   */
+  public record DriverPlan(
+      ParquetFiles table, List<CsvRows.Column> columns, Optional<ClassList> classes) {}
+
+  /**
+   * How {@link #runOnDriver} writes {@code input}, when it writes exactly the file {@link #run}
+   * would: a plain Parquet table (no label store, no Delta table) of local files under {@link
+   * #DRIVER_MAX_BYTES}, of types written on the driver as a session writes them, and no Spark
+   * setting that changes what a session reads or writes of it ({@link #SESSION_SETTINGS}). Empty
+   * for any other, and for one {@link #run} refuses: a session writes or refuses those.
+   *
+   * @param settings the Spark settings a session would have
+   */
+  public static Optional<DriverPlan> onDriver(
+      HadoopPaths paths, SparkConf settings, String input, boolean arrays) {
+    try {
+      return plan(paths, settings, input, arrays);
+    } catch (RuntimeException e) {
+      LOG.debug("to-csv: {} is written in a Spark session: {}", input, e.toString());
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<DriverPlan> plan(
+      HadoopPaths paths, SparkConf settings, String input, boolean arrays) {
+    boolean sessionSetting =
+        Arrays.stream(settings.getAll())
+            .anyMatch(setting -> SESSION_SETTINGS.stream().anyMatch(setting._1()::startsWith));
+    if (sessionSetting
+        || paths.configuration().getBoolean(COMPRESSED_OUTPUT, false)
+        || !paths.qualified(input).startsWith("file:")
+        || paths.exists(HadoopPaths.child(input, LabelStore.DELTA_LOG))
+        || paths.exists(
+            HadoopPaths.child(HadoopPaths.child(input, LabelStore.LABELS), LabelStore.DELTA_LOG))) {
+      return Optional.empty();
+    }
+    Optional<ParquetFiles> found =
+        ParquetFiles.plain(paths.configuration(), HadoopPaths.path(input))
+            .filter(files -> files.bytes() < DRIVER_MAX_BYTES);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    StructType schema = found.get().schema();
+    for (StructField field : schema.fields()) {
+      if (!CsvRows.writesExactly(field.dataType())
+          || !CsvRows.plain(field.metadata())
+          || field.name().contains("`")) {
+        return Optional.empty();
+      }
+    }
+    Optional<ClassList> classes = spreadBy(paths, input, schema, arrays);
+    List<CsvRows.Column> columns = new ArrayList<>();
+    for (int f = 0; f < schema.fields().length; f++) {
+      StructField field = schema.fields()[f];
+      if (classes.isEmpty() || !ClassColumns.inClassOrder(field)) {
+        columns.add(CsvRows.Column.whole(field.name(), f));
+        continue;
+      }
+      boolean matrix = ClassColumns.isMatrix(field);
+      if (matrix && !(((ArrayType) field.dataType()).elementType() instanceof ArrayType)) {
+        return Optional.empty();
+      }
+      CsvRows.Check check =
+          new CsvRows.Check(classes.get().size(), matrix, ClassColumns.failure(field.name()));
+      // Checked where a session checks it: before the field's first class column.
+      for (ClassColumns.Entry entry : ClassColumns.entries(field, classes.get())) {
+        columns.add(new CsvRows.Column(entry.name(), f, entry.entry(), entry.given(), check));
+        check = null;
+      }
+    }
+    // A session refuses to write two columns whose names differ in case alone.
+    Set<String> names = new HashSet<>();
+    for (CsvRows.Column column : columns) {
+      if (!names.add(column.name().toLowerCase(Locale.ROOT))) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(new DriverPlan(found.get(), List.copyOf(columns), classes));
+  }
+
+  /**
+   * Writes the table of {@code plan} ({@link #onDriver}) as {@code output} on the driver, with no
+   * Spark session: the same file as {@link #run} writes, checked, refused and moved into place
+   * alike.
+   */
+  public static Written runOnDriver(
+      HadoopPaths paths, DriverPlan plan, String input, String output, boolean overwrite) {
+    try {
+      return new Written(
+          CsvExport.runOnDriver(paths, plan.table(), plan.columns(), input, output, overwrite),
+          plan.classes());
+    } catch (RuntimeException failed) {
+      Optional<UserError> wrongLength =
+          plan.classes().flatMap(classes -> wrongLength(failed, input, classes));
+      if (wrongLength.isPresent()) {
+        throw wrongLength.get();
+      }
+      throw failed;
+    }
+  }
+
+  /**
+   * The class list to spread the table's arrays in class order by, none when there are none or
+   * {@code arrays} keeps them whole.
+   */
+  private static Optional<ClassList> spreadBy(
+      HadoopPaths paths, String input, StructType schema, boolean arrays) {
+    List<StructField> inClassOrder =
+        Arrays.stream(schema.fields()).filter(ClassColumns::inClassOrder).toList();
+    if (arrays || inClassOrder.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        classes(paths, input, schema)
             .orElseThrow(
                 () ->
                     new UserError(
@@ -84,27 +248,24 @@ public final class ToCsvJob {
                             + SUMMARY
                             + " beside it): pass "
                             + ARRAYS
-                            + " to write them as JSON arrays in class order"));
-    Dataset<Row> spread = table.select(spread(table.schema(), classes).toArray(Column[]::new));
-    requireDistinctNames(spread.columns(), input);
-    try {
-      return new Written(
-          CsvExport.run(spark, spread, input, output, overwrite), Optional.of(classes));
-    } catch (Exception failed) {
-      Optional<String> column = ClassColumns.wrongLength(failed);
-      if (column.isPresent()) {
-        throw new UserError(
-            column.get()
-                + " of "
-                + input
-                + " has rows without one entry per class of "
-                + classes.names()
-                + " (the class list found for it); nothing written: pass "
-                + ARRAYS
-                + " to write the arrays as they are");
-      }
-      throw failed;
-    }
+                            + " to write them as JSON arrays in class order")));
+  }
+
+  /** The user error {@code failed} is where a row's array had not one entry per class. */
+  private static Optional<UserError> wrongLength(
+      Exception failed, String input, ClassList classes) {
+    return ClassColumns.wrongLength(failed)
+        .map(
+            column ->
+                new UserError(
+                    column
+                        + " of "
+                        + input
+                        + " has rows without one entry per class of "
+                        + classes.names()
+                        + " (the class list found for it); nothing written: pass "
+                        + ARRAYS
+                        + " to write the arrays as they are"));
   }
 
   /** Every column of the table, the arrays in class order spread into columns named by class. */
