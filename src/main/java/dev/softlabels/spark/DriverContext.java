@@ -23,7 +23,7 @@ public record DriverContext(HadoopPaths paths, Configuration hadoop, SparkConf s
 
   /** The context a session started from {@code config} would have. */
   public static DriverContext of(Config config) {
-    SparkConf settings = Sessions.settings(new SparkConf(), config);
+    SparkConf settings = Sessions.settings(config);
     Configuration hadoop = SparkHadoopUtil.get().newConfiguration(settings);
     return new DriverContext(HadoopPaths.of(hadoop), hadoop, settings);
   }
