@@ -43,7 +43,8 @@ final class ToCsvCommand implements Callable<Integer> {
       paramLabel = "PARQUET CSV",
       arity = "2..*",
       description =
-          "Pairs of a Parquet table and the CSV file to write it to (one Spark session for all).")
+          "Pairs of a Parquet table and the CSV file to write it to (one Spark session for all;"
+              + " none where each is a plain Parquet table of local files under 8 MiB).")
   List<String> tables;
 
   @Option(names = "--overwrite", description = "Replace an existing output file.")
