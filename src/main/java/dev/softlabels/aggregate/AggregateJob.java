@@ -5,7 +5,6 @@ import dev.softlabels.config.DataRejected;
 import dev.softlabels.labels.AggregationMethod;
 import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
-import dev.softlabels.quality.CrowdFigures;
 import dev.softlabels.quality.QualityReport;
 import dev.softlabels.spark.DriverContext;
 import dev.softlabels.spark.HadoopPaths;
@@ -180,22 +179,24 @@ public final class AggregateJob {
           phases.done(
               "%s fitted in %d iterations", settings.method().configName(), fit.iterations());
         }
+        LabelStatisticsSums sums =
+            LabelStatisticsSums.register(
+                spark.sparkContext(),
+                classes.size(),
+                settings.report() ? settings.reportSettings().items() : -1);
         LabelColumns.withClasses(
-                LabelColumns.withAggregation(aggregation.labels(), settings.method()), classes)
+                LabelColumns.withAggregation(aggregation.labels(sums), settings.method()), classes)
             .coalesce(spark.sparkContext().defaultParallelism())
             .write()
             .parquet(output.child(LABELS));
-        phases.done("labels written");
+        statistics = sums.value();
+        phases.done(
+            "labels written, their statistics%s summed",
+            settings.report() ? " and the report's" : "");
         if (fit != null) {
           fit.annotators().coalesce(1).write().parquet(output.child(ANNOTATORS));
           phases.done("%,d annotators' parameters written", fit.annotatorCount());
         }
-        statistics =
-            aggregation.statistics(
-                settings.report()
-                    ? new CrowdFigures(classes.size(), settings.reportSettings().items())
-                    : null);
-        phases.done("label statistics%s summed", settings.report() ? " and the report's" : "");
         if (settings.report()) {
           annotators =
               AggregateReport.annotators(

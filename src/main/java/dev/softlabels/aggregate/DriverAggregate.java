@@ -119,7 +119,9 @@ final class DriverAggregate {
                 settings.method(),
                 classes),
             labels.stream().map(LabelAggregation::values).toList());
-    phases.done("labels written");
+    LabelStatistics statistics = new LabelStatistics(classes.size(), null);
+    labels.forEach(label -> statistics.add(label.row()));
+    phases.done("labels written, their statistics summed");
     if (fit != null) {
       driver
           .parquet()
@@ -127,9 +129,6 @@ final class DriverAggregate {
               output.child(AggregateJob.ANNOTATORS), fit.annotatorSchema(), fit.annotatorRows());
       phases.done("%,d annotators' parameters written", fit.annotatorCount());
     }
-    LabelStatistics statistics = new LabelStatistics(classes.size(), null);
-    labels.forEach(label -> statistics.add(label.row()));
-    phases.done("label statistics summed");
     List<String> warnings =
         fit == null ? List.of() : AggregateJob.checkFit(paths, settings, classes, fit, statistics);
     driver

@@ -9,7 +9,6 @@ import dev.softlabels.labels.ImageVotes;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.labels.LabelMath;
 import dev.softlabels.labels.LabelRow;
-import dev.softlabels.quality.CrowdFigures;
 import dev.softlabels.spark.internal.InternalRows;
 import dev.softlabels.truth.EmSettings;
 import dev.softlabels.truth.TruthInferences;
@@ -122,6 +121,21 @@ public final class LabelAggregation implements AutoCloseable {
         schema(fit == null ? List.of() : fit.imageColumns()));
   }
 
+  /**
+   * {@link #labels}, each row added to {@code sums} as it is made: the write that reads them sums
+   * them.
+   */
+  Dataset<Row> labels(LabelStatisticsSums sums) {
+    return InternalRows.dataFrame(
+        spark,
+        rows.map(
+            label -> {
+              sums.add(label.row());
+              return values(label);
+            }),
+        schema(fit == null ? List.of() : fit.imageColumns()));
+  }
+
   /** The label table's schema, then a method's image columns. */
   static StructType schema(List<StructField> imageColumns) {
     StructType schema = LabelColumns.SCHEMA;
@@ -139,18 +153,6 @@ public final class LabelAggregation implements AutoCloseable {
     Object[] row = Arrays.copyOf(values, values.length + label.imageValues().length);
     System.arraycopy(label.imageValues(), 0, row, values.length, label.imageValues().length);
     return row;
-  }
-
-  /**
-   * The labels' figures for a summary, and with {@code crowd} the report's figures of the images
-   * too: one Spark job.
-   */
-  LabelStatistics statistics(CrowdFigures crowd) {
-    return rows.map(VoteBlocks.ImageLabel::row)
-        .aggregate(
-            new LabelStatistics(classes.size(), crowd),
-            LabelStatistics::add,
-            LabelStatistics::merge);
   }
 
   /** For a model's posteriors the fit: its figures and its annotators/ table; null for majority. */
