@@ -249,32 +249,41 @@ public final class GenerateJob {
 
   private static void writePng(SparkSession spark, Dataset<Row> images, String directory) {
     HadoopConfSnapshot conf = new HadoopConfSnapshot(spark);
-    List<String> names = SyntheticClasses.CLASSES.names();
     ForeachPartitionFunction<Row> write =
         rows -> {
-          FileSystem fs = new Path(directory).getFileSystem(conf.toConfiguration());
-          // No .crc side files on the local file system: these are for people to browse.
-          fs.setWriteChecksum(false);
-          while (rows.hasNext()) {
-            Row row = rows.next();
-            String name =
-                row.getString(0)
-                    + "_"
-                    + row.getString(1).replace('+', '-')
-                    + "_"
-                    + names.get(row.getInt(2))
-                    + ".png";
-            try (OutputStream out = fs.create(new Path(directory, name), true)) {
-              out.write((byte[]) row.get(3));
-            } catch (IOException e) {
-              throw new UncheckedIOException("cannot write " + name, e);
-            }
+          // No .crc side files on the local file system: these are for people to browse. A file
+          // system of its own: the cached one is the JVM's (a local executor's is the driver's),
+          // and turning its checksums off would turn them off for every later write in the JVM.
+          try (FileSystem fs =
+              FileSystem.newInstance(new Path(directory).toUri(), conf.toConfiguration())) {
+            fs.setWriteChecksum(false);
+            writeAll(fs, directory, rows);
           }
         };
     images
         .select(
             col(LabelColumns.IMAGE), col(KIND), col(LabelColumns.HARD_LABEL), col(ImageColumns.PNG))
         .foreachPartition(write);
+  }
+
+  /** Each row's PNG as IMAGE_KIND_CLASS.png in {@code directory}. */
+  private static void writeAll(FileSystem fs, String directory, java.util.Iterator<Row> rows) {
+    List<String> names = SyntheticClasses.CLASSES.names();
+    while (rows.hasNext()) {
+      Row row = rows.next();
+      String name =
+          row.getString(0)
+              + "_"
+              + row.getString(1).replace('+', '-')
+              + "_"
+              + names.get(row.getInt(2))
+              + ".png";
+      try (OutputStream out = fs.create(new Path(directory, name), true)) {
+        out.write((byte[]) row.get(3));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + name, e);
+      }
+    }
   }
 
   private static Integer[] boxed(int[] values) {
