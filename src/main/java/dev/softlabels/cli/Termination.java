@@ -45,6 +45,17 @@ final class Termination {
     return stopping;
   }
 
+  /** How long a log line already on its way is given to be written. */
+  private static final long SETTLE_MILLIS = 100;
+
+  private static void settle() {
+    try {
+      Thread.sleep(SETTLE_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Whether the command returns within {@link #FINISHING_MILLIS}. */
   private static boolean finishes() {
     long deadline = System.currentTimeMillis() + FINISHING_MILLIS;
@@ -77,6 +88,10 @@ final class Termination {
     }
     stopping = true;
     Configurator.setAllLevels(LogManager.ROOT_LOGGER_NAME, Level.OFF);
+    // A line the command was logging as the signal came (past its level check already) is written
+    // in the next moments: a job on the driver logs its phases a few milliseconds apart, and this
+    // line must be the last.
+    settle();
     List<String> outputs = StagedOutput.abandonAll();
     System.err.println(
         "softlabels: stopped by a signal"
