@@ -101,12 +101,21 @@ public final class AggregateJob {
     return new Classes(inferred.classes(), inferred.origin());
   }
 
-  /** The vote pass's phase line. */
-  static void counted(PhaseLog phases, VotePass.Tally tally) {
+  /**
+   * The vote pass's phase line, then the rejection limit's check: a run over it fails here, before
+   * anything is written, its line ending with {@code hints}.
+   */
+  static void counted(
+      PhaseLog phases,
+      AggregateSettings settings,
+      HadoopPaths paths,
+      VotePass.Tally tally,
+      Supplier<String> hints) {
     VoteTally.Counts counts = tally.counts();
     phases.done(
         "%,d rows read, checked and counted by image: %,d used, %,d quarantined, %,d images",
         counts.read(), counts.used(), counts.quarantined(), tally.images());
+    settings.rejectionLimit().check("", counts, tally.images(), unchanged(paths, settings), hints);
   }
 
   /**
@@ -154,19 +163,15 @@ public final class AggregateJob {
             settings.report())) {
       VotePass.Tally tally = pass.tally();
       VoteTally.Counts counts = tally.counts();
-      counted(phases, tally);
       List<RejectionHints.LabelCount> unknownLabels =
           RejectionHints.unknownLabels(pass.rejected(), counts);
-      settings
-          .rejectionLimit()
-          .check(
-              "",
-              counts,
-              tally.images(),
-              unchanged(HadoopPaths.of(spark), settings),
-              () ->
-                  RejectionHints.of(
-                      spark, settings.source(), settings.input(), counts, unknownLabels));
+      counted(
+          phases,
+          settings,
+          HadoopPaths.of(spark),
+          tally,
+          () ->
+              RejectionHints.of(spark, settings.source(), settings.input(), counts, unknownLabels));
 
       TruthInferences.Fit fit;
       LabelStatistics statistics;

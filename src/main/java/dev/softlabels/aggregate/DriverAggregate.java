@@ -84,18 +84,15 @@ final class DriverAggregate {
             raw, classes, settings.source().labelEncoding(), settings.method().posterior());
     VotePass.Tally tally = pass.tally();
     VoteTally.Counts counts = tally.counts();
-    AggregateJob.counted(phases, tally);
     List<Row> rejected = pass.rejected();
     List<RejectionHints.LabelCount> unknownLabels = RejectionHints.unknownLabels(rejected, counts);
-    settings
-        .rejectionLimit()
-        .check(
-            "",
-            counts,
-            tally.images(),
-            AggregateJob.unchanged(paths, settings),
-            // A CSV input: no Label Studio export, whose data keys the hints would list.
-            () -> RejectionHints.of(settings.source(), counts, unknownLabels, List::of));
+    AggregateJob.counted(
+        phases,
+        settings,
+        paths,
+        tally,
+        // A CSV input: no Label Studio export, whose data keys the hints would list.
+        () -> RejectionHints.of(settings.source(), counts, unknownLabels, List::of));
 
     TruthInferences.DriverFit fit = null;
     List<VoteBlocks.ImageLabel> labels;
