@@ -275,7 +275,11 @@ public final class StagedOutput implements AutoCloseable {
                 + " was created by another run while this one was writing it;"
                 + " nothing written (pass --overwrite to replace it)");
       }
-      writeText(fs, file ? sibling(target, MARKER) : new Path(staging, MARKER), job);
+      if (file) {
+        markFile(fs, target, job);
+      } else {
+        writeText(fs, new Path(staging, MARKER), job);
+      }
       writeJournal(fs, target, replacing ? backup.getName() : NO_PREVIOUS);
       CrashPoints.reached("output:journal-written");
       if (replacing) {
@@ -514,6 +518,23 @@ public final class StagedOutput implements AutoCloseable {
 
   private static Path sibling(Path target, String suffix) {
     return HadoopPaths.child(target.getParent(), "." + target.getName() + suffix);
+  }
+
+  /**
+   * A one-file output's marker sits beside it, outside the swap, so it is left as it is when it
+   * already names this job: rewriting it would truncate it first, and a run killed in that instant
+   * would leave the previous output, put back by {@link #recover}, without the marker that lets the
+   * rerun's --overwrite replace it. A marker of another job is only here when its output is not.
+   */
+  private static void markFile(FileSystem fs, Path target, String job) throws IOException {
+    Path marker = sibling(target, MARKER);
+    if (fs.exists(marker)) {
+      if (readText(fs, marker).equals(job)) {
+        return;
+      }
+      fs.delete(marker, false);
+    }
+    writeText(fs, marker, job);
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.softlabels.testing.Mounts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
@@ -283,6 +284,27 @@ class StagedOutputTest {
       assertThat(csv).hasContent(text);
     }
     assertThat(dir.resolve(".labels.csv" + StagedOutput.MARKER)).hasContent("to-csv");
+  }
+
+  @Test
+  void replacingAOneFileOutputLeavesItsMarkerUntouched() throws IOException {
+    Path csv = dir.resolve("labels.csv");
+    Path marker = dir.resolve(".labels.csv" + StagedOutput.MARKER);
+    FileTime longAgo = FileTime.fromMillis(946_684_800_000L);
+    for (String text : List.of("first", "second")) {
+      try (StagedOutput staged =
+          StagedOutput.open(CONF, csv.toString(), true, "output", "to-csv", List.of(), true)) {
+        Files.writeString(Path.of(java.net.URI.create(staged.file())), text);
+        staged.commit();
+      }
+      if (text.equals("first")) {
+        Files.setLastModifiedTime(marker, longAgo);
+      }
+    }
+    assertThat(csv).hasContent("second");
+    assertThat(marker).hasContent("to-csv");
+    // Not rewritten by the second commit: a kill there cannot leave the first output unmarked.
+    assertThat(Files.getLastModifiedTime(marker)).isEqualTo(longAgo);
   }
 
   @Test
