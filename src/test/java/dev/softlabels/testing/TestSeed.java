@@ -3,12 +3,12 @@ package dev.softlabels.testing;
 import java.security.SecureRandom;
 
 /**
- * The seed of a test's random choices: {@code -Dsoftlabels.test.seed=N} replays a run, otherwise a
+ * The seed of a test's random choices: {@code -Dsoftlabels-test.seed=N} replays a run, otherwise a
  * fresh seed per test JVM, printed once so that a failure can be replayed.
  */
 public final class TestSeed {
 
-  public static final String PROPERTY = "softlabels.test.seed";
+  public static final String PROPERTY = "softlabels-test.seed";
   private static final long SEED = choose();
 
   private TestSeed() {}
