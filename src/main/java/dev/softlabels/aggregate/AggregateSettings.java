@@ -12,7 +12,8 @@ import dev.softlabels.votes.RejectionLimit;
  * Typed, validated settings of the aggregate job ({@code softlabels.aggregate} and the source);
  * {@code report}: also write the label-quality report, as {@code reportSettings} says; {@code
  * driverMaxBytes}: a local CSV input of at most this many bytes is aggregated on the driver alone,
- * with no Spark session (0: never).
+ * with no Spark session (0: never, for any input); {@code driverBucketRows}: the rows of a share of
+ * a local Parquet input's images that the driver's majority vote holds at a time.
  */
 public record AggregateSettings(
     AnnotationSource source,
@@ -24,10 +25,14 @@ public record AggregateSettings(
     RejectionLimit rejectionLimit,
     boolean report,
     ReportSettings reportSettings,
-    long driverMaxBytes) {
+    long driverMaxBytes,
+    long driverBucketRows) {
 
   /** The key of {@code driverMaxBytes}. */
   public static final String DRIVER_MAX_BYTES = "softlabels.aggregate.driver-max-bytes";
+
+  /** The key of {@code driverBucketRows}. */
+  public static final String DRIVER_BUCKET_ROWS = "softlabels.aggregate.driver-bucket-rows";
 
   public AggregateSettings {
     if (input.isBlank()) {
@@ -51,7 +56,16 @@ public record AggregateSettings(
         RejectionLimit.from(config),
         aggregate.getBoolean("report"),
         ReportSettings.from(config),
-        driverMaxBytes(config));
+        driverMaxBytes(config),
+        driverBucketRows(config));
+  }
+
+  private static long driverBucketRows(Config config) {
+    long rows = config.getLong(DRIVER_BUCKET_ROWS);
+    if (rows < 1) {
+      throw new UserError(DRIVER_BUCKET_ROWS + " must be 1 or more rows, not " + rows);
+    }
+    return rows;
   }
 
   private static long driverMaxBytes(Config config) {
@@ -75,7 +89,8 @@ public record AggregateSettings(
         RejectionLimit.from(config),
         false,
         ReportSettings.from(config),
-        driverMaxBytes(config));
+        driverMaxBytes(config),
+        driverBucketRows(config));
   }
 
   public AggregateSettings withEm(EmSettings other) {
@@ -89,7 +104,8 @@ public record AggregateSettings(
         rejectionLimit,
         report,
         reportSettings,
-        driverMaxBytes);
+        driverMaxBytes,
+        driverBucketRows);
   }
 
   public AggregateSettings withReport(boolean write) {
@@ -103,7 +119,8 @@ public record AggregateSettings(
         rejectionLimit,
         write,
         reportSettings,
-        driverMaxBytes);
+        driverMaxBytes,
+        driverBucketRows);
   }
 
   public AggregateSettings withMethod(AggregationMethod other) {
@@ -117,6 +134,7 @@ public record AggregateSettings(
         rejectionLimit,
         report,
         reportSettings,
-        driverMaxBytes);
+        driverMaxBytes,
+        driverBucketRows);
   }
 }

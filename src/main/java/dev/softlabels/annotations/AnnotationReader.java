@@ -20,6 +20,7 @@ import dev.softlabels.config.UserError;
 import dev.softlabels.labels.ClassList;
 import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.HadoopPaths;
+import dev.softlabels.spark.internal.ParquetScan;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,7 +28,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -135,6 +138,54 @@ public final class AnnotationReader {
                     (Integer) row[4],
                     (Long) row[5]))
         .toList();
+  }
+
+  /**
+   * The driver's scan of a Parquet input (given as parquet, or found to be), when it reads what
+   * {@link #read} reads: plain files a local session of {@code settings} with {@code parallelism}
+   * task slots reads whole, the three columns strings ({@link ParquetScan#of}); anything else is
+   * read by Spark.
+   */
+  public static Optional<ParquetScan> scanOnDriver(
+      HadoopPaths paths,
+      SparkConf settings,
+      AnnotationSource source,
+      String path,
+      int parallelism) {
+    try {
+      InputFormat format =
+          source.format() == InputFormat.AUTO ? detect(paths, path) : source.format();
+      if (format != InputFormat.PARQUET) {
+        return Optional.empty();
+      }
+    } catch (UserError unknown) {
+      return Optional.empty();
+    }
+    return ParquetScan.of(
+        paths.configuration(),
+        HadoopPaths.path(path),
+        List.of(source.imageColumn(), source.annotatorColumn(), source.labelColumn()),
+        settings,
+        parallelism);
+  }
+
+  /**
+   * The rows {@link #read} gives of {@code task} of a Parquet input's driver scan ({@link
+   * #scanOnDriver}), each to {@code rows}.
+   */
+  public static void readOnDriver(ParquetScan scan, int task, Consumer<ReadRow> rows) {
+    scan.read(
+        task,
+        (values, fileOrder, rowOrder) ->
+            rows.accept(
+                new ReadRow(
+                    trimSpaces(values[0]),
+                    trimSpaces(values[1]),
+                    trimSpaces(values[2]),
+                    null,
+                    null,
+                    fileOrder,
+                    rowOrder)));
   }
 
   /**

@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.Dataset;
@@ -32,6 +33,8 @@ public final class ClassInference {
   public static final int MAX_CLASSES = 1000;
 
   private static final String INTEGER = "-?[0-9]{1,18}";
+
+  private static final String RECORDED = "recorded with the input's label column";
 
   /** The list and where it came from, as said to the user. */
   public record Inferred(ClassList classes, String origin) {
@@ -55,7 +58,7 @@ public final class ClassInference {
   public static Inferred infer(
       SparkSession spark, AnnotationSource source, Dataset<Row> raw, String input) {
     return AnnotationReader.recordedClasses(spark, source, input)
-        .map(recorded -> new Inferred(recorded, "recorded with the input's label column"))
+        .map(recorded -> new Inferred(recorded, RECORDED))
         .orElseGet(() -> infer(raw, source.labelEncoding(), input));
   }
 
@@ -91,6 +94,21 @@ public final class ClassInference {
       }
     }
     return fromDistinct(labels, encoding, input);
+  }
+
+  /**
+   * {@link #infer} for a Parquet input read on the driver: the list {@code recorded} with its label
+   * column, else the list of {@code labels}, the input's distinct usable labels (at most {@link
+   * #MAX_CLASSES} + 1 of them gathered: more is refused all the same).
+   */
+  public static Inferred inferOnDriver(
+      Optional<ClassList> recorded,
+      Collection<String> labels,
+      LabelEncoding encoding,
+      String input) {
+    return recorded
+        .map(classes -> new Inferred(classes, RECORDED))
+        .orElseGet(() -> fromDistinct(labels, encoding, input));
   }
 
   private static Inferred fromDistinct(

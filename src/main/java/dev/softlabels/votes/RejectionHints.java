@@ -33,6 +33,9 @@ public final class RejectionHints {
   /** Labels, and data keys, listed at most. */
   static final int LISTED = 5;
 
+  private static final int REJECTED_REASON = VotePass.QUARANTINE.fieldIndex(VoteValidation.REASON);
+  private static final int REJECTED_LABEL = VotePass.QUARANTINE.fieldIndex(LabelColumns.LABEL);
+
   /** A label quarantined as unknown_class and its rows. */
   public record LabelCount(@JsonProperty("label") String label, @JsonProperty("rows") long rows) {}
 
@@ -61,14 +64,22 @@ public final class RejectionHints {
 
   /** {@link #unknownLabels(Dataset, VoteTally.Counts)} of quarantine rows held on the driver. */
   public static List<LabelCount> unknownLabels(List<Row> rejected, VoteTally.Counts counts) {
-    int reason = VotePass.QUARANTINE.fieldIndex(VoteValidation.REASON);
-    int label = VotePass.QUARANTINE.fieldIndex(LabelColumns.LABEL);
     Map<String, Long> rows = new HashMap<>();
-    for (Row row : rejected) {
-      if (QuarantineReason.UNKNOWN_CLASS.code().equals(row.getString(reason))) {
-        rows.merge(row.getString(label), 1L, Long::sum);
-      }
+    rejected.forEach(row -> countUnknownLabel(row, rows));
+    return unknownLabels(rows);
+  }
+
+  /** Adds a quarantine row ({@link VotePass#QUARANTINE}) of an unknown class to {@code rows}. */
+  public static void countUnknownLabel(Row rejected, Map<String, Long> rows) {
+    if (QuarantineReason.UNKNOWN_CLASS.code().equals(rejected.getString(REJECTED_REASON))) {
+      rows.merge(rejected.getString(REJECTED_LABEL), 1L, Long::sum);
     }
+  }
+
+  /**
+   * The most frequent of the unknown labels counted in {@code rows} ({@link #countUnknownLabel}).
+   */
+  public static List<LabelCount> unknownLabels(Map<String, Long> rows) {
     // Ties in Spark's string order: byte by byte.
     Comparator<String> bytes =
         (a, b) ->

@@ -20,6 +20,13 @@ public final class VoteTally {
     public long read() {
       return used + quarantined();
     }
+
+    /** These counts and {@code other}'s, summed. */
+    public Counts plus(Counts other) {
+      SortedMap<String, Long> summed = new TreeMap<>(byReason);
+      other.byReason.forEach((reason, rows) -> summed.merge(reason, rows, Long::sum));
+      return new Counts(used + other.used, summed);
+    }
   }
 
   /**

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.softlabels.config.ConfigLoader;
+import dev.softlabels.labels.ClassList;
+import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.DriverContext;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.testing.SparkExtension;
@@ -28,7 +30,11 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -229,11 +235,106 @@ class AggregateDriverPathTest {
         .hasValue(3);
   }
 
+  /**
+   * Three nights appended to one Parquet folder: files of different sizes, read by a session in
+   * tasks packed largest first, while duplicates count in file-name order; nulls, blank and spaced
+   * ids, unknown labels.
+   */
+  private Path parquetNights(SparkSession spark, boolean recordClasses) {
+    Path folder = dir.resolve(recordClasses ? "recorded" : "nights.parquet");
+    StructType schema =
+        new StructType()
+            .add("image_id", DataTypes.StringType)
+            .add("annotator_id", DataTypes.StringType)
+            .add("label", DataTypes.StringType);
+    Random random = new Random(7);
+    String[] labels = {"cat", "dog", "fox", " cat", "wolf", "", null};
+    for (int night = 0; night < 3; night++) {
+      List<Row> rows = new ArrayList<>();
+      for (int i = 0; i < 40 + night * 25; i++) {
+        int image = random.nextInt(30);
+        rows.add(
+            RowFactory.create(
+                image == 0 ? null : image == 1 ? "  " : " img" + image,
+                random.nextInt(20) == 0 ? null : "u" + random.nextInt(6),
+                labels[random.nextInt(random.nextInt(10) == 0 ? labels.length : 3)]));
+      }
+      Dataset<Row> table = spark.createDataFrame(rows, schema).coalesce(1);
+      if (recordClasses) {
+        table =
+            LabelColumns.withClasses(table, "label", new ClassList(List.of("fox", "dog", "cat")));
+      }
+      table.write().mode(SaveMode.Append).parquet(folder.toString());
+    }
+    return folder;
+  }
+
+  @Test
+  void aParquetInputGivesTheSameOutputsHoweverManyBuckets(SparkSession spark) throws Exception {
+    Path nights = parquetNights(spark, false);
+    for (long bucketRows : List.of(250_000L, 7L)) {
+      assertSameOutputs(
+          spark,
+          nights,
+          Map.of(
+              "softlabels.classes",
+              List.of("cat", "dog", "fox"),
+              "softlabels.annotations.max-rejected-share",
+              1.0,
+              AggregateSettings.DRIVER_BUCKET_ROWS,
+              bucketRows),
+          "-" + bucketRows);
+    }
+  }
+
+  @Test
+  void aParquetInputsClassesAreInferredOrReadAsInSpark(SparkSession spark) throws Exception {
+    Map<String, Object> lenient = Map.of("softlabels.annotations.max-rejected-share", 1.0);
+    assertSameOutputs(spark, parquetNights(spark, false), lenient, "");
+    assertSameOutputs(spark, parquetNights(spark, true), lenient, "");
+  }
+
+  @Test
+  void aParquetInputRunsOnTheDriverOnlyForAMajorityVoteOfStringColumns(SparkSession spark) {
+    Path nights = parquetNights(spark, false);
+    Path out = dir.resolve("out");
+    DriverContext local = driver(spark);
+    assertThat(DriverAggregate.fits(local, settings(nights, out, Map.of()))).isTrue();
+    assertThat(
+            DriverAggregate.fits(
+                local, settings(nights, out, Map.of("softlabels.aggregate.method", "glad"))))
+        .as("the annotator models hold every vote")
+        .isFalse();
+    assertThat(
+            DriverAggregate.fits(
+                local, settings(nights, out, Map.of(AggregateSettings.DRIVER_MAX_BYTES, 0))))
+        .as("0: always Spark")
+        .isFalse();
+    Path numbers = dir.resolve("numbers.parquet");
+    spark
+        .range(10)
+        .selectExpr("CAST(id AS INT) AS image_id", "'u1' AS annotator_id", "'cat' AS label")
+        .write()
+        .parquet(numbers.toString());
+    assertThat(DriverAggregate.fits(local, settings(numbers, out, Map.of())))
+        .as("a number column is cast by Spark")
+        .isFalse();
+  }
+
   /** Runs both paths on {@code input} and compares every output. */
   private void assertSameOutputs(SparkSession spark, Path input, Map<String, Object> extra)
       throws IOException {
+    assertSameOutputs(spark, input, extra, "");
+  }
+
+  /** Runs both paths on {@code input} and compares every output, named with {@code suffix}. */
+  private void assertSameOutputs(
+      SparkSession spark, Path input, Map<String, Object> extra, String suffix) throws IOException {
     String name =
-        input.getFileName() + "-" + extra.getOrDefault("softlabels.aggregate.method", "majority");
+        input.getFileName()
+            + "-"
+            + extra.getOrDefault("softlabels.aggregate.method", "majority")
+            + suffix;
     Path inSpark = dir.resolve(name + "-spark");
     Path onDriver = dir.resolve(name + "-driver");
     AggregateSettings sparkSettings = settings(input, inSpark, extra);

@@ -2,9 +2,10 @@ package dev.softlabels.spark.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -53,17 +54,23 @@ public final class DriverParquet {
    * directory}, which must not exist.
    */
   public void writeValues(String directory, StructType schema, Iterable<Object[]> rows) {
-    write(directory, schema, rows, InternalRows::internalRow);
+    try (Table table = open(directory, schema, 1)) {
+      rows.forEach(table.part(0)::writeValues);
+    }
   }
 
   /** Writes Java rows as Spark's createDataFrame takes them, as {@link #writeValues} does. */
   public void writeRows(String directory, StructType schema, Iterable<Row> rows) {
-    Function1<Object, Object> converter = CatalystTypeConverters.createToCatalystConverter(schema);
-    write(directory, schema, rows, row -> (InternalRow) converter.apply(row));
+    try (Table table = open(directory, schema, 1)) {
+      rows.forEach(table.part(0)::writeRow);
+    }
   }
 
-  private <T> void write(
-      String directory, StructType schema, Iterable<T> rows, Function<T, InternalRow> internal) {
+  /**
+   * The Parquet table {@code directory} (which must not exist), written in {@code parts} files at
+   * once, each by one thread; complete ({@code _SUCCESS}) when closed.
+   */
+  public Table open(String directory, StructType schema, int parts) {
     Configuration conf = new Configuration(hadoop);
     ParquetWriteSupport.setSchema(schema, conf);
     conf.set(
@@ -76,28 +83,90 @@ public final class DriverParquet {
         String.valueOf(sql.parquetFieldIdWriteEnabled()));
     CompressionCodecName codec = codec(sql.parquetCompressionCodec());
     Path folder = new Path(directory);
-    Path file =
-        new Path(
-            folder,
-            "part-00000-" + UUID.randomUUID() + "-c000" + codec.getExtension() + ".parquet");
+    String job = UUID.randomUUID().toString();
     try {
       FileSystem fs = folder.getFileSystem(conf);
       if (!fs.mkdirs(folder)) {
         throw new IOException("cannot create " + folder);
       }
-      try (ParquetWriter<InternalRow> writer =
-          new Builder(file)
-              .withConf(conf)
-              .withCompressionCodec(codec)
-              .withWriteMode(ParquetFileWriter.Mode.CREATE)
-              .build()) {
-        for (T row : rows) {
-          writer.write(internal.apply(row));
-        }
+      List<Part> opened = new ArrayList<>();
+      for (int part = 0; part < parts; part++) {
+        Path file =
+            new Path(
+                folder,
+                String.format(
+                    Locale.ROOT, "part-%05d-%s-c000%s.parquet", part, job, codec.getExtension()));
+        opened.add(
+            new Part(
+                new Builder(file)
+                    .withConf(conf)
+                    .withCompressionCodec(codec)
+                    .withWriteMode(ParquetFileWriter.Mode.CREATE)
+                    .build(),
+                CatalystTypeConverters.createToCatalystConverter(schema)));
       }
-      fs.create(new Path(folder, "_SUCCESS"), false).close();
+      return new Table(fs, folder, opened);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + directory, e);
+    }
+  }
+
+  /** A table being written: its part files, and {@code _SUCCESS} once they are all closed. */
+  public static final class Table implements AutoCloseable {
+    private final FileSystem fs;
+    private final Path folder;
+    private final List<Part> parts;
+
+    private Table(FileSystem fs, Path folder, List<Part> parts) {
+      this.fs = fs;
+      this.folder = folder;
+      this.parts = parts;
+    }
+
+    /** The {@code index}th part file, for one thread. */
+    public Part part(int index) {
+      return parts.get(index);
+    }
+
+    @Override
+    public void close() {
+      try {
+        for (Part part : parts) {
+          part.writer.close();
+        }
+        fs.create(new Path(folder, "_SUCCESS"), false).close();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + folder, e);
+      }
+    }
+  }
+
+  /** One part file of a {@link Table}. */
+  public static final class Part {
+    private final ParquetWriter<InternalRow> writer;
+    private final Function1<Object, Object> fromRow;
+
+    private Part(ParquetWriter<InternalRow> writer, Function1<Object, Object> fromRow) {
+      this.writer = writer;
+      this.fromRow = fromRow;
+    }
+
+    /** A row's values as {@link InternalRows#dataFrame} takes them. */
+    public void writeValues(Object[] values) {
+      write(InternalRows.internalRow(values));
+    }
+
+    /** A Java row as Spark's createDataFrame takes it. */
+    public void writeRow(Row row) {
+      write((InternalRow) fromRow.apply(row));
+    }
+
+    private void write(InternalRow row) {
+      try {
+        writer.write(row);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write a row", e);
+      }
     }
   }
 

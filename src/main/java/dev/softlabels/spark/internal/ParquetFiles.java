@@ -54,36 +54,16 @@ public final class ParquetFiles {
    * empty or unreadable file, a glob, files that a scan would split and interleave).
    */
   public static Optional<ParquetFiles> plain(Configuration conf, Path given) {
-    if (given.toString().chars().anyMatch(c -> GLOB.indexOf(c) >= 0)) {
+    if (glob(given)) {
       return Optional.empty();
     }
     try {
-      FileSystem fs = given.getFileSystem(conf);
-      FileStatus status = fs.getFileStatus(given);
-      List<FileStatus> files = new ArrayList<>();
-      if (status.isFile()) {
-        if (hidden(status.getPath().getName())) {
-          return Optional.empty();
-        }
-        files.add(status);
-      } else {
-        for (FileStatus child : fs.listStatus(given)) {
-          String name = child.getPath().getName();
-          if (name.startsWith("_metadata") || name.startsWith("_common_metadata")) {
-            return Optional.empty();
-          }
-          if (hidden(name)) {
-            continue;
-          }
-          if (child.isDirectory() || name.startsWith("_")) {
-            return Optional.empty();
-          }
-          files.add(child);
-        }
+      Optional<List<FileStatus>> listed = listed(conf, given);
+      if (listed.isEmpty()) {
+        return Optional.empty();
       }
-      if (files.isEmpty()
-          || files.stream().anyMatch(f -> f.getLen() == 0 || f.getPath().getName().contains(":"))
-          || files.size() > 1 && files.stream().anyMatch(f -> f.getLen() > WHOLE_FILE_BYTES)) {
+      List<FileStatus> files = new ArrayList<>(listed.get());
+      if (files.size() > 1 && files.stream().anyMatch(f -> f.getLen() > WHOLE_FILE_BYTES)) {
         return Optional.empty();
       }
       // A session's scan orders its file splits by size, largest first (a stable sort of the
@@ -101,6 +81,44 @@ public final class ParquetFiles {
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * The files a session's scan of {@code given} reads, in its listing's order: none when a session
+   * might read others or fewer (sub-folders, summary files, an empty or oddly named file).
+   */
+  static Optional<List<FileStatus>> listed(Configuration conf, Path given) throws IOException {
+    FileSystem fs = given.getFileSystem(conf);
+    FileStatus status = fs.getFileStatus(given);
+    List<FileStatus> files = new ArrayList<>();
+    if (status.isFile()) {
+      if (hidden(status.getPath().getName())) {
+        return Optional.empty();
+      }
+      files.add(status);
+    } else {
+      for (FileStatus child : fs.listStatus(given)) {
+        String name = child.getPath().getName();
+        if (name.startsWith("_metadata") || name.startsWith("_common_metadata")) {
+          return Optional.empty();
+        }
+        if (hidden(name)) {
+          continue;
+        }
+        if (child.isDirectory() || name.startsWith("_")) {
+          return Optional.empty();
+        }
+        files.add(child);
+      }
+    }
+    boolean odd =
+        files.stream().anyMatch(f -> f.getLen() == 0 || f.getPath().getName().contains(":"));
+    return files.isEmpty() || odd ? Optional.empty() : Optional.of(files);
+  }
+
+  /** Whether a session takes {@code given} for a glob. */
+  static boolean glob(Path given) {
+    return given.toString().chars().anyMatch(c -> GLOB.indexOf(c) >= 0);
   }
 
   /** The names a session's listing of a folder skips (Spark's own rule). */
@@ -132,6 +150,27 @@ public final class ParquetFiles {
     }
   }
 
+  /**
+   * What a session's Parquet scan sets for its reader (ParquetFileFormat) of {@code requested},
+   * from the settings a session without the user's spark.sql.* ones has.
+   */
+  static Configuration readingConf(Configuration conf, StructType requested) {
+    Configuration reading = new Configuration(conf);
+    SQLConf sql = SQLConf.get();
+    reading.set(ParquetReadSupport.SPARK_ROW_REQUESTED_SCHEMA(), requested.json());
+    reading.set(SQLConf.SESSION_LOCAL_TIMEZONE().key(), sql.sessionLocalTimeZone());
+    reading.setBoolean(
+        SQLConf.NESTED_SCHEMA_PRUNING_ENABLED().key(), sql.nestedSchemaPruningEnabled());
+    reading.setBoolean(SQLConf.CASE_SENSITIVE().key(), sql.caseSensitiveAnalysis());
+    reading.setBoolean(SQLConf.PARQUET_BINARY_AS_STRING().key(), sql.isParquetBinaryAsString());
+    reading.setBoolean(SQLConf.PARQUET_INT96_AS_TIMESTAMP().key(), sql.isParquetINT96AsTimestamp());
+    reading.setBoolean(
+        SQLConf.PARQUET_INFER_TIMESTAMP_NTZ_ENABLED().key(), sql.parquetInferTimestampNTZEnabled());
+    reading.setBoolean(
+        SQLConf.LEGACY_PARQUET_NANOS_AS_LONG().key(), sql.legacyParquetNanosAsLong());
+    return reading;
+  }
+
   /** The table's schema, as a session reads it (its columns' metadata too). */
   public StructType schema() {
     return schema;
@@ -147,21 +186,7 @@ public final class ParquetFiles {
    * next: its values are valid until {@code action} returns.
    */
   void forEach(Consumer<InternalRow> action) {
-    Configuration reading = new Configuration(conf);
-    // What a session's Parquet scan sets for its reader (ParquetFileFormat), from the settings a
-    // session without the user's spark.sql.* ones has.
-    SQLConf sql = SQLConf.get();
-    reading.set(ParquetReadSupport.SPARK_ROW_REQUESTED_SCHEMA(), schema.asNullable().json());
-    reading.set(SQLConf.SESSION_LOCAL_TIMEZONE().key(), sql.sessionLocalTimeZone());
-    reading.setBoolean(
-        SQLConf.NESTED_SCHEMA_PRUNING_ENABLED().key(), sql.nestedSchemaPruningEnabled());
-    reading.setBoolean(SQLConf.CASE_SENSITIVE().key(), sql.caseSensitiveAnalysis());
-    reading.setBoolean(SQLConf.PARQUET_BINARY_AS_STRING().key(), sql.isParquetBinaryAsString());
-    reading.setBoolean(SQLConf.PARQUET_INT96_AS_TIMESTAMP().key(), sql.isParquetINT96AsTimestamp());
-    reading.setBoolean(
-        SQLConf.PARQUET_INFER_TIMESTAMP_NTZ_ENABLED().key(), sql.parquetInferTimestampNTZEnabled());
-    reading.setBoolean(
-        SQLConf.LEGACY_PARQUET_NANOS_AS_LONG().key(), sql.legacyParquetNanosAsLong());
+    Configuration reading = readingConf(conf, schema.asNullable());
     for (FileStatus file : files) {
       try (ParquetReader<InternalRow> reader =
           ParquetReader.builder(new ParquetReadSupport(), file.getPath())
