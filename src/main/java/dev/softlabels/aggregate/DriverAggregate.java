@@ -8,6 +8,7 @@ import dev.softlabels.labels.LabelColumns;
 import dev.softlabels.spark.DriverContext;
 import dev.softlabels.spark.HadoopPaths;
 import dev.softlabels.spark.PhaseLog;
+import dev.softlabels.spark.ProgressReporter;
 import dev.softlabels.spark.StagedOutput;
 import dev.softlabels.spark.internal.DriverParquet;
 import dev.softlabels.spark.internal.ParquetScan;
@@ -30,6 +31,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntConsumer;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
@@ -197,6 +200,14 @@ final class DriverAggregate {
     LabelEncoding encoding = settings.source().labelEncoding();
     boolean inferring = settings.source().givenClasses().isEmpty();
     Set<String> labels = ConcurrentHashMap.newKeySet();
+    LongAdder rowsRead = new LongAdder();
+    ProgressReporter.onDriver(
+        () ->
+            String.format(
+                Locale.ROOT,
+                "%,d of %,d rows read into buckets on the driver",
+                rowsRead.sum(),
+                scan.rows()));
     try (VoteBuckets votes = VoteBuckets.create(localDirectory(driver), buckets)) {
       inParallel(
           parallelism,
@@ -208,6 +219,7 @@ final class DriverAggregate {
                   task,
                   row -> {
                     writer.add(row);
+                    rowsRead.increment();
                     if (inferring
                         && labels.size() <= ClassInference.MAX_CLASSES
                         && row.label() != null
@@ -230,6 +242,14 @@ final class DriverAggregate {
               phases);
       ClassList classes = found.list();
       BucketSums[] sums = new BucketSums[parallelism];
+      AtomicInteger bucketsDone = new AtomicInteger();
+      ProgressReporter.onDriver(
+          () ->
+              String.format(
+                  Locale.ROOT,
+                  "%,d of %,d buckets checked, counted and written on the driver",
+                  bucketsDone.get(),
+                  buckets));
       DriverParquet parquet = driver.parquet();
       try (DriverParquet.Table labelTable =
               parquet.open(
@@ -258,6 +278,7 @@ final class DriverAggregate {
                   quarantine.part(worker).writeRow(rejected);
                   RejectionHints.countUnknownLabel(rejected, own.unknownLabels);
                 }
+                bucketsDone.incrementAndGet();
               }
               sums[worker] = own;
             });
@@ -275,7 +296,8 @@ final class DriverAggregate {
           driver.paths(),
           new VotePass.Tally(counts, all.images),
           () -> RejectionHints.of(settings.source(), counts, unknownLabels, List::of));
-      phases.done("labels and %,d rejected rows written", counts.quarantined());
+      phases.done(
+          "labels and %,d rejected rows written as they were counted", counts.quarantined());
       return AggregateJob.writeSummary(
           driver.paths(),
           output,

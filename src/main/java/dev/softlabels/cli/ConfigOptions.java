@@ -106,7 +106,13 @@ public final class ConfigOptions {
     if (!onDriver.fits(driver, typed)) {
       return inSession(command, effective, typed, job);
     }
-    small.run(driver, typed);
+    try (ProgressReporter progress =
+        ProgressReporter.startOnDriver(
+            jobName(command),
+            ProgressReporter.interval(effective),
+            ConfigOptions::secondsSinceLaunch)) {
+      small.run(driver, typed);
+    }
     LOG.info(
         String.format(
             Locale.ROOT,

@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
@@ -32,6 +33,10 @@ public final class ProgressReporter implements AutoCloseable {
   public static final String INTERVAL_KEY = "softlabels.progress.interval";
   static final Duration SHORTEST_INTERVAL = Duration.ofMillis(100);
   private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
+
+  /** The driver's own work, which no status tracker follows. */
+  private static final AtomicReference<Supplier<String>> DRIVER_WORK =
+      new AtomicReference<>(() -> "work on the driver");
 
   /** One running stage: Spark's call-site name, its tasks and how long it has been running. */
   public record Stage(
@@ -73,6 +78,32 @@ public final class ProgressReporter implements AutoCloseable {
       SparkContext spark, String job, Duration interval, DoubleSupplier seconds) {
     JavaSparkStatusTracker tracker = JavaSparkContext.fromSparkContext(spark).statusTracker();
     return start(interval, () -> line(job, seconds.getAsDouble(), running(tracker)), LOG::info);
+  }
+
+  /**
+   * Reports {@code job}'s work on the driver (no Spark session) every {@code interval}: what it has
+   * done so far, as its steps say ({@link #onDriver(Supplier)}).
+   */
+  public static ProgressReporter startOnDriver(
+      String job, Duration interval, DoubleSupplier seconds) {
+    DRIVER_WORK.set(() -> "work on the driver");
+    return start(interval, driverLine(job, seconds), LOG::info);
+  }
+
+  /** The driver's progress line: the seconds since launch and what its work has done so far. */
+  static Supplier<String> driverLine(String job, DoubleSupplier seconds) {
+    return () ->
+        String.format(
+            Locale.ROOT,
+            "%s: %.0f s since launch; %s",
+            job,
+            seconds.getAsDouble(),
+            DRIVER_WORK.get().get());
+  }
+
+  /** What the driver's work has done so far, for its progress lines ({@link #startOnDriver}). */
+  public static void onDriver(Supplier<String> done) {
+    DRIVER_WORK.set(done);
   }
 
   static ProgressReporter start(Duration interval, Supplier<String> line, Consumer<String> sink) {

@@ -15,6 +15,20 @@ import org.junit.jupiter.api.Test;
 class ProgressReporterTest {
 
   @Test
+  void theDriversLineSaysWhatItsWorkHasDoneSoFar() {
+    try (ProgressReporter reporter =
+        ProgressReporter.startOnDriver("aggregate", Duration.ofHours(1), () -> 3.2)) {
+      assertThat(ProgressReporter.driverLine("aggregate", () -> 3.2).get())
+          .isEqualTo("aggregate: 3 s since launch; work on the driver");
+      AtomicInteger buckets = new AtomicInteger(3);
+      ProgressReporter.onDriver(() -> buckets.get() + " of 40 buckets");
+      buckets.incrementAndGet();
+      assertThat(ProgressReporter.driverLine("aggregate", () -> 12.6).get())
+          .isEqualTo("aggregate: 13 s since launch; 4 of 40 buckets");
+    }
+  }
+
+  @Test
   void aLineNamesTheJobItsSecondsAndEachRunningStagesTasks() {
     List<ProgressReporter.Stage> stages =
         List.of(
