@@ -32,9 +32,14 @@ public final class VoteBuckets implements AutoCloseable {
   private final int buckets;
   private final List<Writer> writers = new ArrayList<>();
 
+  /** Removes the folder when the JVM stops before {@link #close} (a run stopped by a signal). */
+  private final Thread removal;
+
   private VoteBuckets(Path folder, int buckets) {
     this.folder = folder;
     this.buckets = buckets;
+    this.removal = new Thread(this::removeWhileStopping, "softlabels-votes-removal");
+    Runtime.getRuntime().addShutdownHook(removal);
   }
 
   /** {@code buckets} buckets in a new folder under {@code parent}. */
@@ -105,6 +110,25 @@ public final class VoteBuckets implements AutoCloseable {
     for (Writer writer : writers) {
       writer.close();
     }
+    try {
+      Runtime.getRuntime().removeShutdownHook(removal);
+    } catch (IllegalStateException stopping) {
+      // The JVM is stopping: the hook removes the folder.
+      return;
+    }
+    removeFolder();
+  }
+
+  private void removeWhileStopping() {
+    try {
+      removeFolder();
+    } catch (UncheckedIOException e) {
+      // Best effort: a writer may still be adding a file as the JVM stops.
+      System.err.println("softlabels: " + e.getMessage());
+    }
+  }
+
+  private void removeFolder() {
     try (Stream<Path> files = Files.walk(folder)) {
       for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(path);
