@@ -101,7 +101,7 @@ public final class ParquetScan {
         wanted = footer.get().columns();
         rows += footer.get().rows();
       }
-      Optional<List<List<FileStatus>>> tasks = tasks(files, sql, parallelism);
+      Optional<List<List<FileStatus>>> tasks = tasks(files, settings, sql, parallelism);
       if (tasks.isEmpty()) {
         return Optional.empty();
       }
@@ -218,12 +218,17 @@ public final class ParquetScan {
    * would split it).
    */
   private static Optional<List<List<FileStatus>>> tasks(
-      List<FileStatus> files, SQLConf sql, int parallelism) {
+      List<FileStatus> files, SparkConf settings, SQLConf sql, int parallelism) {
     long openCost = sql.filesOpenCostInBytes();
+    // SparkSession.leafNodeDefaultParallelism: the setting, else the context's parallelism.
+    int leafParallelism =
+        settings.getOption(SQLConf.LEAF_NODE_DEFAULT_PARALLELISM().key()).isDefined()
+            ? Integer.parseInt(settings.get(SQLConf.LEAF_NODE_DEFAULT_PARALLELISM().key()))
+            : parallelism;
     int minPartitions =
         sql.filesMinPartitionNum().isDefined()
             ? (Integer) sql.filesMinPartitionNum().get()
-            : parallelism;
+            : leafParallelism;
     long total = files.stream().mapToLong(file -> file.getLen() + openCost).sum();
     long maxSplit =
         Math.min(sql.filesMaxPartitionBytes(), Math.max(openCost, total / minPartitions));
