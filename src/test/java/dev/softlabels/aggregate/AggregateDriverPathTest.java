@@ -53,7 +53,21 @@ class AggregateDriverPathTest {
   private static final List<String> METHODS =
       List.of("majority", "dawid-skene", "one-coin", "glad", "mace", "wawa");
 
+  /** Three classes given, and no share of rejected rows too many: the messy inputs' settings. */
+  private static final Map<String, Object> CAT_DOG_FOX_ANY_REJECTED =
+      Map.of(
+          "softlabels.classes",
+          List.of("cat", "dog", "fox"),
+          "softlabels.annotations.max-rejected-share",
+          1.0);
+
   @TempDir Path dir;
+
+  private static Map<String, Object> with(Map<String, Object> settings, String key, Object value) {
+    Map<String, Object> more = new HashMap<>(settings);
+    more.put(key, value);
+    return more;
+  }
 
   /** The driver as the test session's run would see it: its settings, files and task slots. */
   private static DriverContext driver(SparkSession spark) {
@@ -76,14 +90,7 @@ class AggregateDriverPathTest {
     // Spaces around ids, an id that did not decode, quoted fields and an unclosed quote.
     lines.addAll(List.of(" b , u5 ,dog", "c,u\uFFFD,cat", "c,u5,\"fox\"", "c,\"u6\",\"un closed"));
     Path input = TestFiles.write(dir, "messy.csv", lines.toArray(String[]::new));
-    assertSameOutputs(
-        spark,
-        input,
-        Map.of(
-            "softlabels.classes",
-            List.of("cat", "dog", "fox"),
-            "softlabels.annotations.max-rejected-share",
-            1.0));
+    assertSameOutputs(spark, input, CAT_DOG_FOX_ANY_REJECTED);
   }
 
   @Test
@@ -98,14 +105,7 @@ class AggregateDriverPathTest {
     }
     TestFiles.write(nights, "2026-11-02 night.csv", later);
     TestFiles.write(nights, "2026-11-03 night.csv", "image_id,annotator_id,label", "x,u2,cat");
-    assertSameOutputs(
-        spark,
-        nights,
-        Map.of(
-            "softlabels.classes",
-            List.of("cat", "dog", "fox"),
-            "softlabels.annotations.max-rejected-share",
-            1.0));
+    assertSameOutputs(spark, nights, CAT_DOG_FOX_ANY_REJECTED);
   }
 
   @Test
@@ -276,13 +276,7 @@ class AggregateDriverPathTest {
       assertSameOutputs(
           spark,
           nights,
-          Map.of(
-              "softlabels.classes",
-              List.of("cat", "dog", "fox"),
-              "softlabels.annotations.max-rejected-share",
-              1.0,
-              AggregateSettings.DRIVER_BUCKET_ROWS,
-              bucketRows),
+          with(CAT_DOG_FOX_ANY_REJECTED, AggregateSettings.DRIVER_BUCKET_ROWS, bucketRows),
           "-" + bucketRows);
     }
   }

@@ -40,12 +40,21 @@ public final class DriverParquet {
    */
   public DriverParquet(Configuration hadoop, SparkConf settings) {
     this.hadoop = hadoop;
-    this.sql = new SQLConf();
+    this.sql = sqlConf(settings, "spark.sql.parquet.");
+  }
+
+  /**
+   * The SQL settings a session of {@code settings} has under {@code prefix}, over Spark's defaults:
+   * what a driver-side reader or writer needs of them, without a session.
+   */
+  static SQLConf sqlConf(SparkConf settings, String prefix) {
+    SQLConf sql = new SQLConf();
     for (Tuple2<String, String> setting : settings.getAll()) {
-      if (setting._1().startsWith("spark.sql.parquet.")) {
+      if (setting._1().startsWith(prefix)) {
         sql.setConfString(setting._1(), setting._2());
       }
     }
+    return sql;
   }
 
   /**

@@ -30,7 +30,6 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.vectorized.ColumnVector;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
-import scala.Tuple2;
 
 /**
  * String columns of a Parquet table read on the driver, in the tasks a local session's file scan
@@ -80,7 +79,7 @@ public final class ParquetScan {
     if (ParquetFiles.glob(given)) {
       return Optional.empty();
     }
-    SQLConf sql = sqlConf(settings);
+    SQLConf sql = DriverParquet.sqlConf(settings, "spark.sql.files.");
     if (sql.filesMaxPartitionNum().isDefined()) {
       return Optional.empty();
     }
@@ -251,16 +250,5 @@ public final class ParquetScan {
     }
     tasks.add(List.copyOf(current));
     return Optional.of(List.copyOf(tasks));
-  }
-
-  /** The session's SQL settings: spark.sql.* of {@code settings} over the defaults. */
-  private static SQLConf sqlConf(SparkConf settings) {
-    SQLConf sql = new SQLConf();
-    for (Tuple2<String, String> setting : settings.getAll()) {
-      if (setting._1().startsWith("spark.sql.")) {
-        sql.setConfString(setting._1(), setting._2());
-      }
-    }
-    return sql;
   }
 }
